@@ -1,0 +1,1 @@
+"""The engine: knows Go and files, never imports Textual."""

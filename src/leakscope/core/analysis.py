@@ -1,0 +1,322 @@
+"""Analysing one package: parse its files, index it, run the rules, check every fix.
+
+Runs inside worker processes, so everything it returns is plain, picklable data; trees are
+dropped as soon as the package is done (they cost about 29x the source in memory).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from tree_sitter import Tree
+
+from leakscope.core.context import Diagnostic, FileContext
+from leakscope.core.index import FileSummary, PackageIndex, summarize_file
+from leakscope.core.model import Confidence, Finding, Fix, Related, Rule, TextEdit
+from leakscope.core.rules import RULES_BY_NAME
+from leakscope.core.suppress import DIRECTIVE_RULE, Directive, find_directives
+from leakscope.core.syntax import enclosing_function, error_count, function_name, parse
+from leakscope.core.text import LineIndex
+
+_GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+class FileStatus(StrEnum):
+    OK = "ok"
+    PARTIAL = "partial"  # has syntax errors: what parsed was analysed
+    GENERATED = "generated"  # `// Code generated ... DO NOT EDIT.`: not analysed
+    UNREADABLE = "unreadable"
+
+
+@dataclass
+class FileResult:
+    path: str  # relative to the root, with "/"
+    status: FileStatus
+    findings: list[Finding] = field(default_factory=list)
+    content_hash: str = ""
+    error: str = ""  # why the file is unreadable or partial
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class PackageJob:
+    root: str
+    directory: str
+    files: tuple[str, ...]  # relative paths
+    go_version: tuple[int, int]
+    rules: tuple[str, ...]
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def is_generated(source: bytes) -> bool:
+    # The marker must come before the package clause; looking at the head is enough.
+    head = source[: source.find(b"\npackage ") + 1 or 4096]
+    return _GENERATED.search(head) is not None
+
+
+@dataclass
+class ParsedFile:
+    path: str
+    source: bytes
+    tree: Tree
+    summary: FileSummary
+    errors: int
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def mask_bom(source: bytes) -> bytes:
+    """Replace a UTF-8 BOM by three spaces: same offsets, and tree-sitter parses the file."""
+    return b"   " + source[3:] if source.startswith(BOM) else source
+
+
+def analyse_package(job: PackageJob, overrides: dict[str, bytes] | None = None) -> list[FileResult]:
+    """Analyse the files of one folder; `overrides` gives in-memory contents for some of them."""
+    root = Path(job.root)
+    results: list[FileResult] = []
+    parsed: list[ParsedFile] = []
+    hashes: dict[str, str] = {}
+    for rel in job.files:
+        try:
+            raw = overrides[rel] if overrides and rel in overrides else (root / rel).read_bytes()
+        except FileNotFoundError:
+            continue  # deleted since discovery: nothing to report
+        except OSError as exc:
+            results.append(FileResult(rel, FileStatus.UNREADABLE, error=exc.strerror or str(exc)))
+            continue
+        digest = content_hash(raw)
+        source = mask_bom(raw)
+        if is_generated(source):
+            results.append(
+                FileResult(rel, FileStatus.GENERATED, content_hash=digest, size=len(source))
+            )
+            continue
+        if len(source) > MAX_FILE_BYTES:
+            results.append(
+                FileResult(
+                    rel,
+                    FileStatus.UNREADABLE,
+                    content_hash=digest,
+                    size=len(source),
+                    error=f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, skipped",
+                )
+            )
+            continue
+        tree = parse(source)
+        hashes[rel] = digest
+        parsed.append(ParsedFile(rel, source, tree, summarize_file(rel, tree), error_count(tree)))
+    rules = [RULES_BY_NAME[name] for name in job.rules if name in RULES_BY_NAME]
+    # Files of one folder may hold two packages (`foo` and `foo_test`): index each on its own.
+    by_package: dict[str, list[ParsedFile]] = {}
+    for pf in parsed:
+        by_package.setdefault(pf.summary.package, []).append(pf)
+    for files in by_package.values():
+        index = PackageIndex([pf.summary for pf in files])
+        for pf in files:
+            results.append(analyse_file(pf, index, job.go_version, rules, hashes[pf.path]))
+    return results
+
+
+def analyse_file(
+    pf: ParsedFile,
+    index: PackageIndex,
+    go_version: tuple[int, int],
+    rules: list[Rule],
+    digest: str = "",
+) -> FileResult:
+    ctx = FileContext(
+        path=pf.path,
+        source=pf.source,
+        tree=pf.tree,
+        go_version=go_version,
+        package=index,
+        is_test=pf.path.endswith("_test.go"),
+    )
+    lines = LineIndex(pf.source)
+    findings: list[Finding] = []
+    for rule in rules:
+        if not rule.applies_to(go_version):
+            continue
+        for diag in run_rule(rule, ctx):
+            fix, reason = diag.fix, diag.no_fix_reason
+            if fix is not None:
+                problem = verify_fix(ctx, rule, diag, fix)
+                if problem is not None:
+                    fix, reason = None, f"no automatic fix: {problem}"
+            findings.append(to_finding(ctx, rule, diag, lines, fix, reason))
+    findings = apply_directives(ctx, findings, lines)
+    findings = with_fingerprints(findings, ctx)
+    findings.sort(key=lambda f: f.sort_key)
+    status = FileStatus.PARTIAL if pf.errors else FileStatus.OK
+    error = f"{pf.errors} syntax error(s); analysed what parsed" if pf.errors else ""
+    return FileResult(
+        pf.path, status, findings, digest or content_hash(pf.source), error, len(pf.source)
+    )
+
+
+def run_rule(rule: Rule, ctx: FileContext) -> list[Diagnostic]:
+    return list(rule.check(ctx))
+
+
+def to_finding(
+    ctx: FileContext,
+    rule: Rule,
+    diag: Diagnostic,
+    lines: LineIndex,
+    fix: Fix | None,
+    no_fix_reason: str | None,
+) -> Finding:
+    return Finding(
+        rule=rule.name,
+        path=ctx.path,
+        span=lines.span(diag.start_byte, diag.end_byte),
+        message=diag.message,
+        severity=diag.severity or rule.severity,
+        confidence=diag.confidence,
+        fix=fix,
+        no_fix_reason=no_fix_reason,
+        related=tuple(Related(lines.span(s, e), m) for s, e, m in diag.related),
+        fingerprint=diag.anchor
+        if diag.anchor is not None
+        else ctx.slice(diag.start_byte, diag.end_byte),
+    )
+
+
+def apply_edits(source: bytes, edits: list[TextEdit] | tuple[TextEdit, ...]) -> bytes:
+    """Apply non-overlapping edits (identical duplicates are applied once)."""
+    out: list[bytes] = []
+    last = 0
+    for edit in sorted(set(edits), key=lambda e: (e.start_byte, e.end_byte)):
+        if edit.start_byte < last:
+            raise ValueError(f"overlapping edits at byte {edit.start_byte}")
+        out.append(source[last : edit.start_byte])
+        out.append(edit.new_text.encode("utf-8"))
+        last = edit.end_byte
+    out.append(source[last:])
+    return b"".join(out)
+
+
+def map_offset(offset: int, edits: tuple[TextEdit, ...]) -> int:
+    """Where `offset` of the old source lands in the edited one (after insertions there)."""
+    shift = 0
+    for edit in sorted(edits, key=lambda e: e.start_byte):
+        if edit.end_byte <= offset:
+            shift += len(edit.new_text.encode("utf-8")) - (edit.end_byte - edit.start_byte)
+    return offset + shift
+
+
+def edited_ranges(edits: tuple[TextEdit, ...]) -> list[tuple[int, int]]:
+    """The byte ranges the edits' new text occupies in the edited source."""
+    out = []
+    shift = 0
+    for edit in sorted(set(edits), key=lambda e: (e.start_byte, e.end_byte)):
+        new_len = len(edit.new_text.encode("utf-8"))
+        out.append((edit.start_byte + shift, edit.start_byte + shift + new_len))
+        shift += new_len - (edit.end_byte - edit.start_byte)
+    return out
+
+
+def verify_fix(ctx: FileContext, rule: Rule, diag: Diagnostic, fix: Fix) -> str | None:
+    """Why the fix must not be offered, or None when it is good.
+
+    The fix is applied in memory; the result must parse with no new ERROR or MISSING node,
+    and the rule, run again, must find nothing at the fixed place.
+    """
+    try:
+        new_source = apply_edits(ctx.source, fix.edits)
+    except ValueError as exc:
+        return f"the fix's edits overlap ({exc})"
+    new_tree = parse(new_source)
+    if error_count(new_tree) > error_count(ctx.tree):
+        return "the rewrite would not parse (please report this)"
+    summary = summarize_file(ctx.path, new_tree)
+    summaries = [s for p, s in ctx.package.summaries.items() if p != ctx.path]
+    new_ctx = FileContext(
+        ctx.path,
+        new_source,
+        new_tree,
+        ctx.go_version,
+        PackageIndex([*summaries, summary]),
+        ctx.is_test,
+    )
+    start = map_offset(diag.start_byte, fix.edits)
+    end = max(start, map_offset(diag.end_byte, fix.edits))
+    places = [(start, end), *edited_ranges(fix.edits)]
+    for again in run_rule(rule, new_ctx):
+        for p_start, p_end in places:
+            if again.start_byte < p_end and again.end_byte > p_start:
+                return "the rewritten code would still be reported"
+    return None
+
+
+def apply_directives(ctx: FileContext, findings: list[Finding], lines: LineIndex) -> list[Finding]:
+    directives = find_directives(ctx.source, ctx.tree)
+    if not directives:
+        return findings
+    kept: list[Finding] = []
+    for finding in findings:
+        matched = [d for d in directives if d.reason and d.covers(finding.rule, finding.line)]
+        for d in matched:
+            d.used = True
+        if not matched:
+            kept.append(finding)
+    for d in directives:
+        problem = _directive_problem(d)
+        if problem is None:
+            continue
+        kept.append(
+            Finding(
+                rule=DIRECTIVE_RULE.name,
+                path=ctx.path,
+                span=lines.span(d.start_byte, d.end_byte),
+                message=problem,
+                severity=DIRECTIVE_RULE.severity,
+                confidence=Confidence.HIGH,
+                no_fix_reason="no automatic fix: only a person can say why a finding is acceptable",
+                fingerprint=f"{ctx.slice(d.start_byte, d.end_byte)}",
+            )
+        )
+    return kept
+
+
+def _directive_problem(d: Directive) -> str | None:
+    if not d.rules:
+        return "leakscope:ignore needs a rule name and a reason"
+    unknown = [r for r in d.rules if r != "all" and r not in RULES_BY_NAME]
+    if unknown:
+        return f"leakscope:ignore names unknown rule '{unknown[0]}'"
+    if not d.reason:
+        return "leakscope:ignore needs a reason after the rule name"
+    if not d.used:
+        return f"this leakscope:ignore matches no {', '.join(d.rules)} finding"
+    return None
+
+
+def with_fingerprints(findings: list[Finding], ctx: FileContext) -> list[Finding]:
+    """Give each finding an id that survives edits elsewhere in the file.
+
+    Built from rule, path, enclosing function and flagged text, plus an occurrence number for
+    identical ones, never from line numbers.
+    """
+    from dataclasses import replace
+
+    counts: dict[str, int] = {}
+    out = []
+    for finding in sorted(findings, key=lambda f: f.sort_key):
+        node = ctx.root.descendant_for_byte_range(finding.span.start_byte, finding.span.end_byte)
+        func = function_name(enclosing_function(node)) if node is not None else ""
+        base = f"{finding.rule}\0{finding.path}\0{func}\0{' '.join(finding.fingerprint.split())}"
+        n = counts.get(base, 0)
+        counts[base] = n + 1
+        digest = hashlib.blake2b(f"{base}\0{n}".encode(), digest_size=8).hexdigest()
+        out.append(replace(finding, fingerprint=digest))
+    return out

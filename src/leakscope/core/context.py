@@ -1,0 +1,89 @@
+"""What a rule sees of one file, and what it reports back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from tree_sitter import Node, Tree
+
+from leakscope.core.model import Confidence, Fix, Severity, TextEdit
+from leakscope.core.syntax import text
+
+if TYPE_CHECKING:
+    from leakscope.core.index import PackageIndex
+    from leakscope.core.types import TypeResolver
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    """A rule's raw report, in byte offsets; the engine turns it into a `Finding`."""
+
+    start_byte: int
+    end_byte: int
+    message: str
+    confidence: Confidence = Confidence.HIGH
+    fix: Fix | None = None
+    # Shown to the user when there is no fix: "no automatic fix: the loop body uses break".
+    no_fix_reason: str | None = None
+    # (start_byte, end_byte, message) of places that explain the finding.
+    related: list[tuple[int, int, str]] = field(default_factory=list)
+    severity: Severity | None = None  # None: the rule's default
+    # Text that identifies the finding across edits (defaults to the flagged source text).
+    anchor: str | None = None
+
+    @classmethod
+    def at(cls, node: Node, message: str, **kwargs: object) -> Diagnostic:
+        return cls(node.start_byte, node.end_byte, message, **kwargs)  # type: ignore[arg-type]
+
+
+@dataclass
+class FileContext:
+    """One parsed Go file with everything a rule may ask about it."""
+
+    path: str  # relative to the scanned root, with "/"
+    source: bytes
+    tree: Tree
+    go_version: tuple[int, int]
+    package: PackageIndex
+    is_test: bool = False
+
+    @property
+    def root(self) -> Node:
+        return self.tree.root_node
+
+    def text(self, node: Node | None) -> str:
+        return text(node)
+
+    def slice(self, start: int, end: int) -> str:
+        return self.source[start:end].decode("utf-8", errors="replace")
+
+    @cached_property
+    def types(self) -> TypeResolver:
+        from leakscope.core.types import TypeResolver
+
+        return TypeResolver(self)
+
+    @cached_property
+    def imports(self) -> dict[str, str]:
+        """Local name -> import path for this file (`strings` -> `strings`, `s` -> `strings`)."""
+        return self.package.file_imports(self.path)
+
+    def import_name(self, import_path: str) -> str | None:
+        """The name this file uses for `import_path`, or None when not imported."""
+        for name, path in self.imports.items():
+            if path == import_path:
+                return name
+        return None
+
+    def ensure_import(self, import_path: str) -> tuple[str, list[TextEdit]]:
+        """The qualifier to use for `import_path` and the edits that import it when missing."""
+        from leakscope.core.imports import add_import_edits
+
+        existing = self.import_name(import_path)
+        if existing is not None and existing not in ("_", "."):
+            return existing, []
+        if existing == ".":
+            return "", []
+        return add_import_edits(self.root, self.source, import_path)

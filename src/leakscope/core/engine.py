@@ -1,0 +1,190 @@
+"""Scanning a project: discovery, Go versions, the process pool and the result cache.
+
+Work is split by folder (a Go package), because rules need the whole package's index; big
+scans run the packages in a pool of processes, small ones in this process (a pool costs more
+than it saves below a few hundred kilobytes).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from leakscope import __version__
+from leakscope.core.analysis import FileResult, FileStatus, PackageJob, analyse_package
+from leakscope.core.cache import ResultCache
+from leakscope.core.config import Config
+from leakscope.core.discovery import discover, relative
+from leakscope.core.gomod import ModuleFinder
+from leakscope.core.model import Finding
+from leakscope.core.rules import RULES
+
+PARALLEL_MIN_BYTES = 512 * 1024
+BATCH_BYTES = 1024 * 1024
+
+
+@dataclass
+class ScanResult:
+    root: Path
+    files: list[FileResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # folders that could not be read
+    jobs: dict[str, PackageJob] = field(default_factory=dict)  # folder ("" for the root) -> job
+
+    @property
+    def go_versions(self) -> dict[str, tuple[int, int]]:
+        return {folder: job.go_version for folder, job in self.jobs.items()}
+
+    @property
+    def findings(self) -> list[Finding]:
+        out = [f for r in self.files for f in r.findings]
+        out.sort(key=lambda f: f.sort_key)
+        return out
+
+    def by_status(self, status: FileStatus) -> list[FileResult]:
+        return [r for r in self.files if r.status is status]
+
+
+@dataclass(frozen=True)
+class Progress:
+    done_files: int
+    total_files: int
+    batch: list[FileResult]
+
+
+def enabled_rules(
+    config: Config, select: Iterable[str] = (), ignore: Iterable[str] = ()
+) -> tuple[str, ...]:
+    chosen = [r.name for r in RULES]
+    select = list(select) or list(config.select)
+    ignore = [*config.ignore, *ignore]
+    if select:
+        chosen = [r for r in chosen if r in select]
+    return tuple(r for r in chosen if r not in ignore)
+
+
+def plan_jobs(
+    root: Path, files: list[Path], config: Config, rules: tuple[str, ...], modules: ModuleFinder
+) -> list[PackageJob]:
+    by_dir: dict[Path, list[str]] = {}
+    for path in files:
+        by_dir.setdefault(path.parent, []).append(relative(root, path))
+    jobs = []
+    for directory, rels in sorted(by_dir.items()):
+        version = config.go_version or modules.module_for(directory).version
+        folder = "" if directory == root else relative(root, directory)
+        jobs.append(PackageJob(str(root), folder, tuple(sorted(rels)), version, rules))
+    return jobs
+
+
+def iter_scan(
+    root: Path,
+    config: Config,
+    *,
+    paths: Iterable[Path] = (),
+    rules: tuple[str, ...] | None = None,
+    use_cache: bool = True,
+    workers: int | None = None,
+    result: ScanResult | None = None,
+) -> Iterator[Progress]:
+    """Scan and yield results package by package as they finish (for the UI's live tree)."""
+    root = root.resolve()
+    result = result if result is not None else ScanResult(root)
+    found = discover(root, paths, config.exclude)
+    result.problems.extend(found.problems)
+    rules = rules if rules is not None else enabled_rules(config)
+    modules = ModuleFinder()
+    jobs = plan_jobs(root, found.files, config, rules, modules)
+    result.jobs.update((job.directory, job) for job in jobs)
+    total = sum(len(j.files) for j in jobs)
+    cache = ResultCache.for_root(root, __version__) if use_cache else None
+    done = 0
+    pending: list[PackageJob] = []
+    for job, cached in cache.lookup(jobs) if cache is not None else ((j, None) for j in jobs):
+        if cached is not None:
+            done += len(job.files)
+            result.files.extend(cached)
+            yield Progress(done, total, cached)
+        else:
+            pending.append(job)
+    for job, files in _run(root, pending, workers):
+        if cache is not None:
+            cache.store(job, files)
+        done += len(job.files)
+        result.files.extend(files)
+        yield Progress(done, total, files)
+    if cache is not None:
+        cache.save()
+    result.files.sort(key=lambda r: r.path)
+
+
+def scan(
+    root: Path,
+    config: Config,
+    *,
+    paths: Iterable[Path] = (),
+    rules: tuple[str, ...] | None = None,
+    use_cache: bool = True,
+    workers: int | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> ScanResult:
+    result = ScanResult(root.resolve())
+    for progress in iter_scan(
+        root, config, paths=paths, rules=rules, use_cache=use_cache, workers=workers, result=result
+    ):
+        if on_progress is not None:
+            on_progress(progress)
+    return result
+
+
+def _batches(root: Path, jobs: list[PackageJob]) -> list[list[PackageJob]]:
+    """Group small packages so each pool task carries about BATCH_BYTES of source."""
+    batches: list[list[PackageJob]] = []
+    current: list[PackageJob] = []
+    size = 0
+    for job in jobs:
+        job_size = sum(_size(root / rel) for rel in job.files)
+        current.append(job)
+        size += job_size
+        if size >= BATCH_BYTES:
+            batches.append(current)
+            current, size = [], 0
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _analyse_batch(jobs: list[PackageJob]) -> list[tuple[PackageJob, list[FileResult]]]:
+    return [(job, analyse_package(job)) for job in jobs]
+
+
+def _run(
+    root: Path, jobs: list[PackageJob], workers: int | None
+) -> Iterator[tuple[PackageJob, list[FileResult]]]:
+    if not jobs:
+        return
+    workers = workers or os.cpu_count() or 1
+    total_bytes = sum(_size(root / rel) for job in jobs for rel in job.files)
+    if workers <= 1 or total_bytes < PARALLEL_MIN_BYTES:
+        for job in jobs:
+            yield job, analyse_package(job)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        # Biggest batches first so the pool does not end waiting on one straggler.
+        batches = sorted(_batches(root, jobs), key=len, reverse=True)
+        running: set[Future[list[tuple[PackageJob, list[FileResult]]]]] = {
+            pool.submit(_analyse_batch, batch) for batch in batches
+        }
+        while running:
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield from future.result()

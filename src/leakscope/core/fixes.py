@@ -1,0 +1,266 @@
+"""Applying fixes to files: edits together per file, gofmt, atomic writes, undo records.
+
+`plan_file_fix` works in memory and is what `leakscope fix --diff`, the rule tests and the
+terminal app's side-by-side view use; `write_change` puts a planned change on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import posixpath
+import shutil
+import stat
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from leakscope.core.analysis import (
+    BOM,
+    FileResult,
+    PackageJob,
+    analyse_package,
+    apply_edits,
+    content_hash,
+)
+from leakscope.core.model import Applicability, Finding, Fix, TextEdit
+
+
+class FixError(Exception):
+    """A fix that cannot be written; the message says why in the user's terms."""
+
+
+@dataclass
+class FileChange:
+    """One file's planned or applied change, enough to show a diff and to undo it."""
+
+    path: str  # relative to the root
+    before: bytes
+    after: bytes
+    applied: list[Finding] = field(default_factory=list)
+    skipped: list[tuple[Finding, str]] = field(default_factory=list)  # (finding, why)
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def allowed(fix: Fix | None, applicability: Applicability) -> bool:
+    if fix is None:
+        return False
+    return applicability is Applicability.UNSAFE or fix.applicability is Applicability.SAFE
+
+
+def merge_fixes(
+    source: bytes, findings: list[Finding]
+) -> tuple[bytes, list[Finding], list[tuple[Finding, str]]]:
+    """Apply the fixes of `findings` together; a fix overlapping an earlier one is skipped.
+
+    Identical edits (the same import added by two fixes) are applied once.
+    """
+    chosen: list[TextEdit] = []
+    applied: list[Finding] = []
+    skipped: list[tuple[Finding, str]] = []
+    taken: list[tuple[int, int]] = []
+    seen_edits: set[TextEdit] = set()
+    for finding in sorted(findings, key=lambda f: f.span.start_byte):
+        assert finding.fix is not None
+        new_edits = [e for e in finding.fix.edits if e not in seen_edits]
+        if any(_overlaps(e, taken) for e in new_edits):
+            skipped.append((finding, "its edits overlap another fix; run fix again"))
+            continue
+        chosen.extend(new_edits)
+        seen_edits.update(new_edits)
+        taken.extend((e.start_byte, e.end_byte) for e in new_edits)
+        applied.append(finding)
+    return apply_edits(source, chosen), applied, skipped
+
+
+def _overlaps(edit: TextEdit, taken: list[tuple[int, int]]) -> bool:
+    for start, end in taken:
+        if edit.start_byte < end and edit.end_byte > start:
+            return True
+        # Two insertions at one point would interleave unpredictably.
+        if edit.start_byte == edit.end_byte == start == end:
+            return True
+        if start == end and edit.start_byte < start < edit.end_byte:
+            return True
+    return False
+
+
+def gofmt_path() -> str | None:
+    return shutil.which("gofmt")
+
+
+def gofmt(source: bytes) -> bytes | None:
+    """gofmt's output, or None when gofmt is missing or rejects the source."""
+    exe = gofmt_path()
+    if exe is None:
+        return None
+    try:
+        proc = subprocess.run([exe], input=source, capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def finish_source(original: bytes, edited: bytes) -> bytes:
+    """Format and restore the file's conventions after edits.
+
+    gofmt runs only on files that were gofmt-clean before, so a fix never reformats code the
+    user keeps in another style. CRLF files stay CRLF (edits and gofmt write LF).
+    """
+    crlf = b"\r\n" in original
+    plain_original = original.replace(b"\r\n", b"\n") if crlf else original
+    plain_edited = edited.replace(b"\r\n", b"\n") if crlf else edited
+    bom = plain_original.startswith(BOM)
+    if bom:
+        plain_original, plain_edited = plain_original[3:], plain_edited[3:]
+    if gofmt_path() is not None and gofmt(plain_original) == plain_original:
+        formatted = gofmt(plain_edited)
+        if formatted is not None:
+            plain_edited = formatted
+    if bom:
+        plain_edited = BOM + plain_edited
+    return plain_edited.replace(b"\n", b"\r\n") if crlf else plain_edited
+
+
+def crlf_edits(source: bytes, fix: Fix) -> Fix:
+    """Edits with CRLF line breaks for a file that uses them."""
+    if b"\r\n" not in source:
+        return fix
+    edits = tuple(
+        TextEdit(e.start_byte, e.end_byte, e.new_text.replace("\r\n", "\n").replace("\n", "\r\n"))
+        for e in fix.edits
+    )
+    return Fix(fix.title, edits, fix.applicability)
+
+
+def check_inside_root(root: Path, path: Path) -> Path:
+    """The real path to write, refusing anything that leaves the root (symlinks included)."""
+    root = root.resolve()
+    real = path.resolve()
+    try:
+        real.relative_to(root)
+    except ValueError as exc:
+        raise FixError(f"{path}: refusing to write outside {root}") from exc
+    return real
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` through a temp file in the same folder; keep its mode."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o644
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".leakscope")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_change(root: Path, change: FileChange) -> None:
+    """Write a planned change, refusing when the file changed since it was analysed."""
+    path = check_inside_root(root, root / change.path)
+    try:
+        current = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise FixError(f"{change.path}: the file was deleted since it was analysed") from exc
+    except OSError as exc:
+        raise FixError(f"{change.path}: cannot read: {exc.strerror}") from exc
+    if content_hash(current) != content_hash(change.before):
+        raise FixError(f"{change.path}: the file changed since it was analysed; scan again")
+    try:
+        write_atomic(path, change.after)
+    except OSError as exc:
+        raise FixError(f"{change.path}: cannot write: {exc.strerror}") from exc
+
+
+def undo_change(root: Path, change: FileChange) -> None:
+    """Put the file back as it was, refusing when it changed after the fix was written."""
+    reverse = FileChange(change.path, change.after, change.before)
+    try:
+        write_change(root, reverse)
+    except FixError as exc:
+        if "changed since" in str(exc):
+            raise FixError(f"{change.path}: the file changed after the fix; not undone") from exc
+        raise
+
+
+MAX_FIX_ROUNDS = 5
+
+
+def plan_fixes(
+    root: Path,
+    results: list[FileResult],
+    jobs: dict[str, PackageJob],
+    applicability: Applicability = Applicability.SAFE,
+    only: set[str] | None = None,
+) -> list[FileChange]:
+    """Changes that apply every allowed fix, in memory, nothing written.
+
+    Fixes whose edits overlap wait for the next round: the changed packages are analysed again
+    (with the edited contents) and the remaining fixes applied, until nothing is left or
+    MAX_FIX_ROUNDS is reached, as ruff does. `only` limits the fixes to these fingerprints.
+    """
+    root = root.resolve()
+    originals: dict[str, bytes] = {}
+    current: dict[str, bytes] = {}
+    changes: dict[str, FileChange] = {}
+    findings_by_file = {r.path: r.findings for r in results}
+    for _ in range(MAX_FIX_ROUNDS):
+        touched_dirs: set[str] = set()
+        for path, findings in sorted(findings_by_file.items()):
+            fixable = [
+                f
+                for f in findings
+                if allowed(f.fix, applicability) and (only is None or f.fingerprint in only)
+            ]
+            if not fixable:
+                continue
+            if path not in current:
+                try:
+                    originals[path] = current[path] = (root / path).read_bytes()
+                except OSError:
+                    continue
+            source = current[path]
+            fixable = [_with_line_endings(source, f) for f in fixable]
+            new_source, applied, skipped = merge_fixes(source, fixable)
+            change = changes.setdefault(path, FileChange(path, originals[path], originals[path]))
+            change.applied.extend(applied)
+            change.skipped = skipped
+            if applied:
+                current[path] = new_source
+                touched_dirs.add(posixpath.dirname(path))
+        if not touched_dirs:
+            break
+        findings_by_file = {}
+        for directory in touched_dirs:
+            job = jobs[directory]
+            overrides = {p: current[p] for p in job.files if p in current}
+            for result in analyse_package(job, overrides):
+                if result.path in current:
+                    findings_by_file[result.path] = result.findings
+    out = []
+    for path, change in sorted(changes.items()):
+        change.after = finish_source(originals[path], current[path])
+        if change.changed:
+            out.append(change)
+    return out
+
+
+def _with_line_endings(source: bytes, finding: Finding) -> Finding:
+    if finding.fix is None or b"\r\n" not in source:
+        return finding
+    from dataclasses import replace
+
+    return replace(finding, fix=crlf_edits(source, finding.fix))

@@ -1,0 +1,132 @@
+"""The values the engine produces and every layer above it consumes.
+
+Inside the engine everything is a byte offset into the UTF-8 source, as tree-sitter gives it.
+`Position` (1-based line, 1-based character column) is what users see; the conversion lives in
+`leakscope.core.text.LineIndex` and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from leakscope.core.context import Diagnostic, FileContext
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+class Confidence(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Applicability(StrEnum):
+    """How much a fix can be trusted, as in ruff: `safe` keeps behaviour, `unsafe` may not."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+class FixAvailability(StrEnum):
+    ALWAYS = "always"
+    SOMETIMES = "sometimes"
+    NEVER = "never"
+
+
+@dataclass(frozen=True, slots=True)
+class TextEdit:
+    """Replace source bytes [start_byte, end_byte) with new_text."""
+
+    start_byte: int
+    end_byte: int
+    new_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    title: str
+    edits: tuple[TextEdit, ...]
+    applicability: Applicability = Applicability.SAFE
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    """1-based line and 1-based column counted in characters (code points)."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start_byte: int
+    end_byte: int
+    start: Position
+    end: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another place that explains a finding, e.g. where the long-lived variable is declared."""
+
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    path: str  # relative to the scanned root, always with "/"
+    span: Span
+    message: str
+    severity: Severity
+    confidence: Confidence
+    fix: Fix | None = None
+    no_fix_reason: str | None = None
+    related: tuple[Related, ...] = ()
+    # Survives line shifts: rule, path, the enclosing function and the flagged text.
+    fingerprint: str = ""
+
+    @property
+    def line(self) -> int:
+        return self.span.start.line
+
+    @property
+    def column(self) -> int:
+        return self.span.start.column
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.span.start_byte, self.span.end_byte, self.rule)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A leak rule. `doc` is its user-facing documentation (the rule module's docstring)."""
+
+    name: str
+    summary: str
+    doc: str
+    severity: Severity
+    fix_availability: FixAvailability
+    check: Callable[[FileContext], Iterable[Diagnostic]] = field(repr=False, compare=False)
+    # The rule runs only when min_go <= module go version < max_go (None: unbounded).
+    min_go: tuple[int, int] | None = None
+    max_go: tuple[int, int] | None = None
+
+    def applies_to(self, go_version: tuple[int, int]) -> bool:
+        if self.min_go is not None and go_version < self.min_go:
+            return False
+        return not (self.max_go is not None and go_version >= self.max_go)

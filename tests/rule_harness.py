@@ -1,0 +1,112 @@
+"""The rule fixture harness, after go/analysis's analysistest.
+
+A case is a folder under tests/fixtures/rules/<rule>/ holding a small Go module. Lines that must
+be reported end with `// want "regexp"` (several quoted regexps for several findings on one
+line); every finding must be wanted and every want must be found. A `NAME.go.golden` beside a
+file is that file after all its fixes (safe and unsafe) are applied; a file with fixes must have
+one. Set LEAKSCOPE_UPDATE_GOLDEN=1 to write goldens, then read them before committing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from leakscope.core.config import Config
+from leakscope.core.engine import scan
+from leakscope.core.fixes import plan_fixes
+from leakscope.core.model import Applicability, Finding
+from leakscope.core.rules import RULES_BY_NAME
+from leakscope.core.syntax import error_count, parse
+
+_WANT = re.compile(r"//\s*want\s+((?:\"(?:[^\"\\]|\\.)*\"\s*)+)")
+_QUOTED = re.compile(r"\"((?:[^\"\\]|\\.)*)\"")
+
+
+@dataclass
+class Want:
+    path: str
+    line: int
+    pattern: str
+    matched: bool = False
+
+
+def collect_wants(case: Path) -> list[Want]:
+    wants = []
+    for go_file in sorted(case.rglob("*.go")):
+        rel = go_file.relative_to(case).as_posix()
+        for number, line in enumerate(go_file.read_text(encoding="utf-8").splitlines(), start=1):
+            match = _WANT.search(line)
+            if match:
+                for quoted in _QUOTED.findall(match.group(1)):
+                    wants.append(Want(rel, number, quoted.replace('\\"', '"')))
+    return wants
+
+
+def check_case(rule: str, case: Path) -> list[Finding]:
+    """Assert the case's wants and goldens; returns the findings for extra assertions."""
+    assert rule in RULES_BY_NAME, f"unknown rule {rule}"
+    result = scan(case, Config(), rules=(rule,), use_cache=False, workers=1)
+    findings = result.findings
+    wants = collect_wants(case)
+    problems = []
+    for finding in findings:
+        for want in wants:
+            if (
+                not want.matched
+                and want.path == finding.path
+                and want.line == finding.line
+                and re.search(want.pattern, finding.message)
+            ):
+                want.matched = True
+                break
+        else:
+            problems.append(f"unexpected finding {finding.path}:{finding.line}: {finding.message}")
+    problems += [
+        f"missing finding {w.path}:{w.line} matching {w.pattern!r}" for w in wants if not w.matched
+    ]
+    assert not problems, "\n".join(problems)
+
+    changes = {c.path: c for c in plan_fixes(case, result.files, result.jobs, Applicability.UNSAFE)}
+    update = os.environ.get("LEAKSCOPE_UPDATE_GOLDEN") == "1"
+    for go_file in sorted(case.rglob("*.go")):
+        rel = go_file.relative_to(case).as_posix()
+        golden = go_file.with_name(go_file.name + ".golden")
+        change = changes.get(rel)
+        fixed = change.after if change is not None else go_file.read_bytes()
+        if change is not None:
+            assert error_count(parse(fixed)) == 0, f"{rel}: the fixed source does not parse"
+        if update and (change is not None or golden.exists()):
+            golden.write_bytes(fixed)
+        if change is not None:
+            assert golden.exists(), f"{rel} has fixes but no {golden.name}"
+        if golden.exists():
+            assert fixed.decode() == golden.read_text(encoding="utf-8"), (
+                f"{rel}: fixed source differs from {golden.name}"
+            )
+    return findings
+
+
+def check_fixed_case_builds(case: Path, tmp: Path, go: str, env: dict[str, str]) -> None:
+    """The case with its goldens in place must build with `go build` and be gofmt-clean."""
+    target = tmp / case.name
+    shutil.copytree(case, target)
+    for golden in target.rglob("*.go.golden"):
+        golden.with_name(golden.name.removesuffix(".golden")).write_bytes(golden.read_bytes())
+        golden.unlink()
+    build = subprocess.run(
+        [go, "vet", "./..."], cwd=target, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert build.returncode == 0, f"go vet failed for fixed {case.name}:\n{build.stderr}"
+    gofmt = str(Path(go).parent / "gofmt")
+    if not Path(gofmt).exists():
+        gofmt = shutil.which("gofmt") or ""
+    if gofmt:
+        fmt = subprocess.run(
+            [gofmt, "-l", "."], cwd=target, capture_output=True, text=True, timeout=60
+        )
+        assert fmt.stdout.strip() == "", f"not gofmt-clean after fixing {case.name}: {fmt.stdout}"
