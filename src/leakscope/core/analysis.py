@@ -69,6 +69,7 @@ class ParsedFile:
     tree: Tree
     summary: FileSummary
     errors: int
+    digest: str = ""  # content hash of the raw bytes on disk
 
 
 BOM = b"\xef\xbb\xbf"
@@ -84,7 +85,6 @@ def analyse_package(job: PackageJob, overrides: dict[str, bytes] | None = None) 
     root = Path(job.root)
     results: list[FileResult] = []
     parsed: list[ParsedFile] = []
-    hashes: dict[str, str] = {}
     for rel in job.files:
         try:
             raw = overrides[rel] if overrides and rel in overrides else (root / rel).read_bytes()
@@ -112,8 +112,9 @@ def analyse_package(job: PackageJob, overrides: dict[str, bytes] | None = None) 
             )
             continue
         tree = parse(source)
-        hashes[rel] = digest
-        parsed.append(ParsedFile(rel, source, tree, summarize_file(rel, tree), error_count(tree)))
+        parsed.append(
+            ParsedFile(rel, source, tree, summarize_file(rel, tree), error_count(tree), digest)
+        )
     rules = [RULES_BY_NAME[name] for name in job.rules if name in RULES_BY_NAME]
     # Files of one folder may hold two packages (`foo` and `foo_test`): index each on its own.
     by_package: dict[str, list[ParsedFile]] = {}
@@ -122,7 +123,7 @@ def analyse_package(job: PackageJob, overrides: dict[str, bytes] | None = None) 
     for files in by_package.values():
         index = PackageIndex([pf.summary for pf in files])
         for pf in files:
-            results.append(analyse_file(pf, index, job.go_version, rules, hashes[pf.path]))
+            results.append(analyse_file(pf, index, job.go_version, rules))
     return results
 
 
@@ -131,7 +132,6 @@ def analyse_file(
     index: PackageIndex,
     go_version: tuple[int, int],
     rules: list[Rule],
-    digest: str = "",
 ) -> FileResult:
     ctx = FileContext(
         path=pf.path,
@@ -159,7 +159,7 @@ def analyse_file(
     status = FileStatus.PARTIAL if pf.errors else FileStatus.OK
     error = f"{pf.errors} syntax error(s); analysed what parsed" if pf.errors else ""
     return FileResult(
-        pf.path, status, findings, digest or content_hash(pf.source), error, len(pf.source)
+        pf.path, status, findings, pf.digest or content_hash(pf.source), error, len(pf.source)
     )
 
 

@@ -1,0 +1,89 @@
+"""Watching a project: a watchfiles loop that feeds changed paths to `Project.update`.
+
+watchfiles groups events: it yields once nothing new happened for `step` ms, or after at most
+`debounce` ms. A short step keeps one editor save fast; the long debounce lets a branch switch
+touching thousands of files arrive as one batch, analysed as one update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from watchfiles import Change, DefaultFilter, awatch
+
+from leakscope.core.config import CONFIG_FILE_NAMES
+from leakscope.core.project import Project, Update
+
+STEP_MS = 30
+DEBOUNCE_MS = 1600
+
+
+class GoWatchFilter(DefaultFilter):
+    """Go sources, go.mod, the config and .gitignore files; never .git, vendor or editor litter."""
+
+    ignore_dirs = (*DefaultFilter.ignore_dirs, "vendor", "testdata")
+    ignore_entity_patterns = (
+        *DefaultFilter.ignore_entity_patterns,
+        r"^4913$",  # vim's probe file
+        r"\.leakscope$",  # our own temp files before their rename
+        r"\.(orig|bak|tmp)$",
+    )
+    _wanted_names = frozenset({"go.mod", ".gitignore", *CONFIG_FILE_NAMES})
+
+    def __call__(self, change: Change, path: str) -> bool:
+        if not super().__call__(change, path):
+            return False
+        name = Path(path).name
+        if name.endswith(".go") or name in self._wanted_names:
+            return True
+        # A folder created, deleted or renamed: its name has no extension, or it is gone.
+        return change is Change.deleted or "." not in name or Path(path).is_dir()
+
+
+@dataclass(frozen=True)
+class WatchEvent:
+    update: Update
+    changed_paths: int
+    seconds: float  # from the batch's arrival to the updated model
+    finished_at: float  # time.time() of the update
+
+
+async def watch_project(
+    project: Project,
+    on_update: Callable[[WatchEvent], Awaitable[None] | None],
+    stop_event: asyncio.Event,
+    *,
+    on_batch: Callable[[int], Awaitable[None] | None] | None = None,
+    step_ms: int = STEP_MS,
+    debounce_ms: int = DEBOUNCE_MS,
+) -> None:
+    """Re-analyse on every batch of changes until `stop_event` is set.
+
+    `on_batch(n)` is called when a batch of n paths arrives (to show progress for big ones);
+    `on_update(event)` after the model is current. Analysis runs in a thread so the event loop
+    (and the app's screen) stays responsive.
+    """
+    async for changes in awatch(
+        project.root,
+        watch_filter=GoWatchFilter(),
+        step=step_ms,
+        debounce=debounce_ms,
+        stop_event=stop_event,
+        recursive=True,
+        ignore_permission_denied=True,
+    ):
+        started = time.perf_counter()
+        paths = sorted({Path(p) for _, p in changes})
+        if on_batch is not None:
+            maybe = on_batch(len(paths))
+            if maybe is not None:
+                await maybe
+        update = await asyncio.to_thread(project.update, paths)
+        event = WatchEvent(update, len(paths), time.perf_counter() - started, time.time())
+        result = on_update(event)
+        if result is not None:
+            await result
