@@ -38,6 +38,9 @@ from leakscope.core.rules import RULES_BY_NAME
 from leakscope.core.syntax import error_count, parse
 
 KEEP_TREES = 16
+# From this many changed files on (a branch switch), re-scan their folders with the process
+# pool and the result cache instead of analysing file by file in this thread.
+BURST_FILES = 200
 
 
 @dataclass
@@ -171,7 +174,10 @@ class Project:
             self.results.pop(rel, None)
             self.summaries.pop(rel, None)
             self._trees.pop(rel, None)
-        analysed = self._reanalyse(changed, removed_files, force=bool(go_mod_dirs))
+        if len(changed) >= BURST_FILES:
+            analysed = self._rescan_folders(changed)
+        else:
+            analysed = self._reanalyse(changed, removed_files, force=bool(go_mod_dirs))
         after = {f.fingerprint: f for r in self.results.values() for f in r.findings}
         return Update(
             added=sorted(
@@ -208,6 +214,23 @@ class Project:
             analysed=len(self.results),
             full_rescan=True,
         )
+
+    def _rescan_folders(self, changed: set[str]) -> int:
+        folders = sorted({posixpath.dirname(r) for r in changed})
+        result = scan(
+            self.root, self.config, paths=[self.root / f for f in folders], use_cache=self.use_cache
+        )
+        # A folder scan covers its subfolders too: only replace the folders asked for.
+        fresh = {r.path: r for r in result.files if posixpath.dirname(r.path) in folders}
+        for rel in [r for r in self.results if posixpath.dirname(r) in folders]:
+            if rel not in fresh:
+                self.results.pop(rel)
+        for rel, file_result in fresh.items():
+            self.results[rel] = file_result
+            self.summaries.pop(rel, None)
+            self._trees.pop(rel, None)
+        self.versions.update(result.go_versions)
+        return len(fresh)
 
     def _version(self, folder: str) -> tuple[int, int]:
         if self.config.go_version is not None:
