@@ -119,6 +119,13 @@ def _walk_dir(
             continue
         if not name.endswith(".go"):
             continue
+        if not is_link:
+            try:
+                regular = entry.is_file(follow_symlinks=False)
+            except OSError:
+                continue
+            if not regular:
+                continue  # a FIFO or socket named x.go: reading it would block or fail
         if is_link:
             try:
                 target = Path(entry.path).resolve(strict=True)
