@@ -153,7 +153,7 @@ def analyse_file(
                 if problem is not None:
                     fix, reason = None, f"no automatic fix: {problem}"
             findings.append(to_finding(ctx, rule, diag, lines, fix, reason))
-    findings = apply_directives(ctx, findings, lines)
+    findings = apply_directives(ctx, findings, lines, {rule.name for rule in rules})
     findings = with_fingerprints(findings, ctx)
     findings.sort(key=lambda f: f.sort_key)
     status = FileStatus.PARTIAL if pf.errors else FileStatus.OK
@@ -258,7 +258,17 @@ def verify_fix(ctx: FileContext, rule: Rule, diag: Diagnostic, fix: Fix) -> str 
     return None
 
 
-def apply_directives(ctx: FileContext, findings: list[Finding], lines: LineIndex) -> list[Finding]:
+def apply_directives(
+    ctx: FileContext,
+    findings: list[Finding],
+    lines: LineIndex,
+    ran: set[str] | None = None,
+) -> list[Finding]:
+    """Drop the findings directives cover; report bad directives.
+
+    `ran` names the rules that ran on the file (None: all of them). A directive for a rule
+    that did not run (`--select` chose others) is never reported as matching nothing.
+    """
     directives = find_directives(ctx.source, ctx.tree)
     if not directives:
         return findings
@@ -270,7 +280,7 @@ def apply_directives(ctx: FileContext, findings: list[Finding], lines: LineIndex
         if not matched:
             kept.append(finding)
     for d in directives:
-        problem = _directive_problem(d)
+        problem = _directive_problem(d, ran)
         if problem is None:
             continue
         kept.append(
@@ -288,7 +298,12 @@ def apply_directives(ctx: FileContext, findings: list[Finding], lines: LineIndex
     return kept
 
 
-def _directive_problem(d: Directive) -> str | None:
+def _all_ran(d: Directive, ran: set[str]) -> bool:
+    names = list(RULES_BY_NAME) if "all" in d.rules else d.rules
+    return all(name in ran for name in names if name in RULES_BY_NAME)
+
+
+def _directive_problem(d: Directive, ran: set[str] | None = None) -> str | None:
     if not d.rules:
         return "leakscope:ignore needs a rule name and a reason"
     unknown = [r for r in d.rules if r != "all" and r not in RULES_BY_NAME]
@@ -296,7 +311,8 @@ def _directive_problem(d: Directive) -> str | None:
         return f"leakscope:ignore names unknown rule '{unknown[0]}'"
     if not d.reason:
         return "leakscope:ignore needs a reason after the rule name"
-    if not d.used:
+    if not d.used and (ran is None or _all_ran(d, ran)):
+        # (When its rules did not run, `--select` chose others: it may match when they do.)
         return f"this leakscope:ignore matches no {', '.join(d.rules)} finding"
     return None
 
