@@ -1,6 +1,7 @@
 """`//leakscope:ignore RULE[,RULE...] reason` directives.
 
-A directive covers findings that start on its own line or on the line below it. The reason is
+A directive at the end of a line of code covers findings that start on that line; a directive
+on a line of its own covers the line below it. The reason is
 required, as with staticcheck's `//lint:ignore`; a directive without one, naming an unknown rule,
 or matching nothing is itself reported under the `ignore-directive` rule.
 """
@@ -54,9 +55,13 @@ class Directive:
     rules: tuple[str, ...]
     reason: str
     used: bool = False
+    # False when code precedes the comment on its line: then it covers that line only.
+    own_line: bool = True
 
     def covers(self, rule: str, line: int) -> bool:
-        return (rule in self.rules or "all" in self.rules) and line in (self.line, self.line + 1)
+        if not (rule in self.rules or "all" in self.rules):
+            return False
+        return line == self.line or (self.own_line and line == self.line + 1)
 
 
 def find_directives(source: bytes, tree: Tree) -> list[Directive]:
@@ -75,5 +80,7 @@ def find_directives(source: bytes, tree: Tree) -> list[Directive]:
         rule_text, _, reason = rest.partition(" ")
         rules = tuple(r for r in rule_text.split(",") if r)
         line = source.count(b"\n", 0, start) + 1
-        out.append(Directive(line, start, match.end(), rules, reason.strip()))
+        line_start = source.rfind(b"\n", 0, start) + 1
+        own_line = not source[line_start:start].strip()
+        out.append(Directive(line, start, match.end(), rules, reason.strip(), own_line=own_line))
     return out
