@@ -4,12 +4,18 @@ the terminal app pick it up."""
 from __future__ import annotations
 
 from leakscope.core.model import Rule
-from leakscope.core.rules import defer_in_loop, subslice_retention, substring_retention
+from leakscope.core.rules import (
+    defer_in_loop,
+    subslice_retention,
+    substring_retention,
+    ticker_not_stopped,
+)
 
 RULES: tuple[Rule, ...] = (
     substring_retention.RULE,
     subslice_retention.RULE,
     defer_in_loop.RULE,
+    ticker_not_stopped.RULE,
 )
 
 RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}

@@ -1,0 +1,622 @@
+"""## What it does
+Finds tickers that are never stopped, in modules whose `go.mod` says a Go version below 1.23:
+
+- a `time.NewTicker` kept in a local variable that is not stopped on every path out of the
+  function that created it: no `defer t.Stop()`, and some `return` (or the end of the
+  function, or the end of a loop iteration when the ticker is declared inside the loop) is
+  reached without a `t.Stop()` before it;
+- `time.Tick` (and `time.NewTicker(d).C`, which is the same thing) in a function that
+  returns: the ticker behind the channel can never be stopped;
+- `time.Tick` evaluated on every iteration of a loop (`case <-time.Tick(d):` in a `for`
+  `select`): a new ticker per iteration, none ever stopped.
+
+The import name of `"time"` is honoured (`import t "time"`). The rule is silent when the
+ticker moves elsewhere: returned, stored in a field, a package variable or a struct, passed
+to another function, or used by a function literal (a goroutine that owns it). `time.Tick` is
+accepted, as staticcheck's SA1015 accepts it, in `package main`, in `_test.go` files and in
+functions that never return (a `for range time.Tick(d)` with no `break` and no `return`);
+creating one per loop iteration is reported even in `main`. Ticker variables created in an
+`if`/`switch` header or reassigned from outer scopes are not followed (no finding).
+
+A ticker never stopped is reported with high confidence; one stopped on some paths but not
+all with medium confidence (the finding's related locations show the returns that skip
+`Stop`). A `t.Stop()` inside an `if` before a return counts as stopping it: the rule leans
+towards silence.
+
+## Why is this bad?
+Before Go 1.23 the runtime keeps every started ticker in its timer heap until `Stop` is
+called, so an unstopped ticker is never garbage collected: its memory, its channel and the
+work of firing it every period stay for the life of the process. A function that is called
+repeatedly leaks one ticker per call. From Go 1.23 (when the main module's `go.mod` says
+`go 1.23` or later) unreferenced tickers are collected even without `Stop`, so the rule does
+not run there.
+
+## Example
+```go
+func poll(ctx context.Context) error {
+        t := time.NewTicker(time.Second)
+        for {
+                select {
+                case <-ctx.Done():
+                        return ctx.Err()
+                case <-t.C:
+                        refresh()
+                }
+        }
+}
+
+func waitReady(done chan struct{}) {
+        for range time.Tick(100 * time.Millisecond) {
+                if ready() {
+                        close(done)
+                        return
+                }
+        }
+}
+```
+
+## Use instead
+```go
+func poll(ctx context.Context) error {
+        t := time.NewTicker(time.Second)
+        defer t.Stop()
+        ...
+}
+
+func waitReady(done chan struct{}) {
+        ticker := time.NewTicker(100 * time.Millisecond)
+        defer ticker.Stop()
+        for range ticker.C {
+                ...
+        }
+}
+```
+
+## Fix safety
+The fix inserts `defer t.Stop()` right after the ticker is created, or turns `time.Tick(d)`
+into a `time.NewTicker(d)` that is stopped by a `defer` when the function returns. It is
+safe: the rule only offers it when nothing outside the function can still use the ticker,
+and stopping a ticker twice is harmless. There is no fix when the ticker is created inside a
+loop (a `defer` there would pile up until the function returns: call `t.Stop()` at the end of
+each iteration instead), for a ticker that is created and dropped, or for a `time.Tick`
+evaluated on every iteration (hoisting it changes when it fires).
+
+## References
+- [time.NewTicker](https://pkg.go.dev/time#NewTicker) and
+  [time.Tick](https://pkg.go.dev/time#Tick)
+- [Go 1.23 release notes: timer changes](https://go.dev/doc/go1.23#timer-changes)
+- [staticcheck SA1015](https://staticcheck.dev/docs/checks/#SA1015)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from leakscope.core import flow
+from leakscope.core.context import Diagnostic, FileContext
+from leakscope.core.model import (
+    Applicability,
+    Confidence,
+    Fix,
+    FixAvailability,
+    Rule,
+    Severity,
+    TextEdit,
+)
+from leakscope.core.syntax import captures, enclosing_function, line_indent, text, unparen
+
+_QUERY = """
+(call_expression
+  function: (selector_expression
+    operand: (identifier) @_pkg
+    field: (field_identifier) @_fn)
+  (#any-of? @_fn "NewTicker" "Tick")) @call
+"""
+_DECLS = """
+(var_spec name: (identifier) @name)
+(short_var_declaration left: (expression_list (identifier) @name))
+(parameter_declaration name: (identifier) @name)
+(range_clause left: (expression_list (identifier) @name))
+"""
+
+
+def time_aliases(ctx: FileContext) -> set[str]:
+    """The names this file uses for the "time" package."""
+    return {name for name, path in ctx.imports.items() if path == "time" and name not in (".", "_")}
+
+
+def check(ctx: FileContext) -> Iterator[Diagnostic]:
+    aliases = time_aliases(ctx)
+    if not aliases:
+        return
+    for call in captures(_QUERY, ctx.root).get("call", []):
+        function = call.child_by_field_name("function")
+        if function is None or text(function.child_by_field_name("operand")) not in aliases:
+            continue
+        func = enclosing_function(call)
+        if func is None or flow.function_body(func) is None:
+            continue  # package level: lives as long as the program, by design
+        if text(function.child_by_field_name("field")) == "NewTicker":
+            yield from _check_new_ticker(ctx, call, func)
+        else:
+            yield from _check_tick(ctx, call, call, func)
+
+
+# --- where a created value goes -------------------------------------------------------------
+
+
+@dataclass
+class Binding:
+    kind: str  # declare | assign | moved | discarded | lost | receive | range
+    name: Node | None = None  # the identifier it is bound to
+    statement: Node | None = None  # the statement that creates it
+
+
+def _up(node: Node) -> Node:
+    """The outermost parenthesised expression around `node` (or node)."""
+    while node.parent is not None and node.parent.type == "parenthesized_expression":
+        node = node.parent
+    return node
+
+
+def binding_of(expr: Node) -> Binding:
+    """What the program does with the value of `expr` (a call creating a ticker or channel)."""
+    expr = _up(expr)
+    parent = expr.parent
+    if parent is None:
+        return Binding("moved")
+    kind = parent.type
+    if kind == "expression_statement":
+        return Binding("discarded", statement=parent)
+    if kind == "selector_expression":
+        return Binding("lost")
+    if kind == "unary_expression" and text(parent.child_by_field_name("operator")) == "<-":
+        return Binding("receive")
+    if kind == "range_clause" and parent.child_by_field_name("right") == expr:
+        return Binding("range", statement=parent.parent)
+    if kind != "expression_list":
+        return Binding("moved")
+    holder = parent.parent
+    if holder is None:
+        return Binding("moved")
+    index = next(i for i, c in enumerate(parent.named_children) if c == expr)
+    if holder.type == "short_var_declaration" and holder.child_by_field_name("right") == parent:
+        left = holder.child_by_field_name("left")
+        names = left.named_children if left is not None else []
+        if len(names) == len(parent.named_children):
+            return Binding("declare", names[index], holder)
+        return Binding("moved")
+    if holder.type == "var_spec":
+        names = holder.children_by_field_name("name")
+        if len(names) == len(parent.named_children):
+            decl = holder.parent
+            while decl is not None and decl.type != "var_declaration":
+                decl = decl.parent
+            return Binding("declare", names[index], decl)
+        return Binding("moved")
+    if holder.type == "assignment_statement" and holder.child_by_field_name("right") == parent:
+        if text(holder.child_by_field_name("operator")) != "=":
+            return Binding("moved")
+        left = holder.child_by_field_name("left")
+        names = left.named_children if left is not None else []
+        if len(names) != len(parent.named_children):
+            return Binding("moved")
+        target = unparen(names[index])
+        if target.type != "identifier":
+            return Binding("moved")  # stored in a field, an element, through a pointer
+        return Binding("assign", target, holder)
+    return Binding("moved")  # returned, sent, passed
+
+
+def declared_in(func: Node, name: str) -> bool:
+    """Is `name` declared (var, :=, parameter, range variable) by `func` itself?"""
+    found = captures(_DECLS, func)
+    return any(text(n) == name and flow.owned_by(n, func) for n in found.get("name", []))
+
+
+@dataclass
+class Uses:
+    deferred_stop: bool = False
+    moved: bool = False
+    stops: list[Node] = field(default_factory=list)  # non-deferred `x.Stop()` calls
+    ranges: list[Node] = field(default_factory=list)  # range expressions over the channel
+
+
+def _in_deferred_literal(node: Node, func: Node) -> bool:
+    lit = enclosing_function(node)
+    while lit is not None and lit != func:
+        if lit.type != "func_literal":
+            return False
+        call = lit.parent
+        if call is None or call.type != "call_expression":
+            return False
+        if call.parent is not None and call.parent.type == "defer_statement":
+            return enclosing_function(lit) == func
+        lit = enclosing_function(lit)
+    return False
+
+
+def ticker_uses(func: Node, name: Node) -> Uses:
+    """How the function uses the ticker variable `name` (every occurrence but the binding)."""
+    uses = Uses()
+    body = flow.function_body(func)
+    if body is None:
+        return uses
+    wanted = text(name)
+    for ident in captures("(identifier) @id", body).get("id", []):
+        if ident == name or text(ident) != wanted:
+            continue
+        parent = ident.parent
+        assert parent is not None
+        nested = enclosing_function(ident) != func
+        if parent.type == "selector_expression" and parent.child_by_field_name("operand") == ident:
+            member = text(parent.child_by_field_name("field"))
+            call = parent.parent
+            is_call = (
+                call is not None
+                and call.type == "call_expression"
+                and call.child_by_field_name("function") == parent
+            )
+            if member == "Stop" and is_call:
+                if nested:
+                    if _in_deferred_literal(ident, func):
+                        uses.deferred_stop = True
+                    else:
+                        uses.moved = True  # a goroutine or callback stops it: its business
+                elif call.parent is not None and call.parent.type == "defer_statement":
+                    uses.deferred_stop = True
+                else:
+                    uses.stops.append(call)
+            elif nested:
+                uses.moved = True
+            elif member == "C" or (member == "Reset" and is_call):
+                outer = _up(parent)
+                if outer.parent is not None and outer.parent.type == "range_clause":
+                    uses.ranges.append(outer)
+            else:
+                uses.moved = True  # a method value or an unknown member
+            continue
+        if nested:
+            uses.moved = True
+            continue
+        if _is_assignment_target(ident) or _compared_with_nil(ident):
+            continue
+        uses.moved = True  # passed, returned, stored, aliased, address taken
+    return uses
+
+
+def _is_assignment_target(ident: Node) -> bool:
+    parent = ident.parent
+    if parent is not None and parent.type == "var_spec":
+        return any(n == ident for n in parent.children_by_field_name("name"))
+    if parent is None or parent.type != "expression_list":
+        return False
+    holder = parent.parent
+    return (
+        holder is not None
+        and holder.type in ("assignment_statement", "short_var_declaration")
+        and holder.child_by_field_name("left") == parent
+    )
+
+
+def _compared_with_nil(ident: Node) -> bool:
+    parent = _up(ident).parent
+    if parent is None or parent.type != "binary_expression":
+        return False
+    operator = text(parent.child_by_field_name("operator"))
+    other = parent.child_by_field_name("right")
+    if other == _up(ident):
+        other = parent.child_by_field_name("left")
+    return operator in ("==", "!=") and other is not None and text(other) == "nil"
+
+
+# --- exits -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Exit:
+    node: Node  # a return, break or continue, or the function body/loop body for its end
+    what: str  # "return", "end", "iteration"
+
+
+def exits_after(
+    created: Node, func: Node, endless: list[Node], declared_in_loop: Node | None
+) -> list[Exit]:
+    """The ways out of `func` (and of the loop iteration, for a per-iteration value)."""
+    out = [Exit(r, "return") for r in flow.returns_of(func) if flow.runs_after(created, r)]
+    if flow.end_reachable(func, endless):
+        body = flow.function_body(func)
+        assert body is not None
+        out.append(Exit(body, "end"))
+    if declared_in_loop is not None:
+        loop_body = declared_in_loop.child_by_field_name("body")
+        if loop_body is not None:
+            found = captures("[(break_statement) (continue_statement)] @b", loop_body)
+            for stmt in found.get("b", []):
+                if not flow.owned_by(stmt, func) or not flow.runs_after(created, stmt):
+                    continue
+                target = flow.branch_target(stmt, func)
+                if target is None or target == declared_in_loop or not _inside(target, loop_body):
+                    out.append(Exit(stmt, "iteration"))
+            if not flow.block_terminates(loop_body, func, endless):
+                out.append(Exit(loop_body, "iteration"))
+    return out
+
+
+def _inside(node: Node, outer: Node) -> bool:
+    return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
+
+
+def covered(exit_: Exit, created: Node, stops: list[Node], func: Node) -> bool:
+    """Is a `Stop` executed before this exit?"""
+    after = created.end_byte
+    if exit_.node.type in ("block",):  # the end of a body: a Stop that can fall through
+        return any(
+            _inside(s, exit_.node) and s.start_byte >= after and _falls_through(s, func)
+            for s in stops
+        )
+    return flow.preceded_by(exit_.node, after, stops, func)
+
+
+def _falls_through(stop: Node, func: Node) -> bool:
+    stmt = stop
+    while stmt.parent is not None and stmt.parent.type != "statement_list":
+        stmt = stmt.parent
+    stmts = stmt.parent
+    if stmts is None:
+        return True
+    tail = [c for c in stmts.named_children if c.type != "comment"]
+    return not tail or not flow.is_terminating(tail[-1], func)
+
+
+# --- NewTicker ---------------------------------------------------------------------------------
+
+
+def _check_new_ticker(ctx: FileContext, call: Node, func: Node) -> Iterator[Diagnostic]:
+    binding = binding_of(call)
+    if binding.kind == "lost":
+        outer = _up(call).parent
+        assert outer is not None
+        if text(outer.child_by_field_name("field")) == "C":
+            yield from _check_tick(ctx, _up(outer), call, func)
+        return
+    if binding.kind == "discarded":
+        yield Diagnostic.at(
+            call,
+            "time.NewTicker's ticker is created and dropped: nothing can stop it, and before "
+            "Go 1.23 it is never garbage collected",
+            no_fix_reason="no automatic fix: remove the call, or keep the ticker and stop it",
+        )
+        return
+    if binding.kind not in ("declare", "assign") or binding.name is None:
+        return
+    name = text(binding.name)
+    if name == "_":
+        yield Diagnostic.at(
+            call,
+            "time.NewTicker's ticker is assigned to _: nothing can stop it, and before Go 1.23 "
+            "it is never garbage collected",
+            no_fix_reason="no automatic fix: keep the ticker in a variable and stop it",
+        )
+        return
+    if binding.kind == "assign" and not declared_in(func, name):
+        return  # a package variable or a variable of an outer function: stored, not owned
+    uses = ticker_uses(func, binding.name)
+    if uses.moved or uses.deferred_stop:
+        return
+    loops = flow.enclosing_loops(call, func)
+    in_loop = loops[0] if loops and binding.kind == "declare" else None
+    stops = [s for s in uses.stops if s.start_byte > call.end_byte]
+    exits = exits_after(call, func, uses.ranges, in_loop)
+    missed = [e for e in exits if not covered(e, call, stops, func)]
+    if not missed:
+        return
+    related = [
+        (e.node.start_byte, e.node.end_byte, f"leaves here without {name}.Stop()")
+        for e in missed
+        if e.what != "end" and e.node.type != "block"
+    ]
+    if not stops:
+        message = (
+            f"ticker {name} is never stopped: before Go 1.23 a ticker is not garbage collected "
+            "until Stop is called"
+        )
+        confidence = Confidence.HIGH
+    else:
+        message = (
+            f"ticker {name} is not stopped on every path out of the function: before Go 1.23 "
+            "a ticker is not garbage collected until Stop is called"
+        )
+        confidence = Confidence.MEDIUM
+    fix, reason = _defer_stop_fix(ctx, binding, name, loops)
+    yield Diagnostic(
+        call.start_byte,
+        call.end_byte,
+        message,
+        confidence=confidence,
+        fix=fix,
+        no_fix_reason=reason,
+        related=related,
+        severity=Severity.INFO if ctx.is_test else None,
+    )
+
+
+def _line_end(source: bytes, pos: int) -> int:
+    """`pos`, or the end of its line when only a comment follows on that line."""
+    newline = source.find(b"\n", pos)
+    if newline < 0:
+        newline = len(source)
+    rest = source[pos:newline].strip()
+    if not rest or rest.startswith(b"//"):
+        return newline
+    return pos
+
+
+def _defer_stop_fix(
+    ctx: FileContext, binding: Binding, name: str, loops: list[Node]
+) -> tuple[Fix | None, str | None]:
+    stmt = binding.statement
+    if loops:
+        return None, (
+            "no automatic fix: the ticker is created inside a loop, where a defer would pile up "
+            f"until the function returns; call {name}.Stop() before each iteration ends"
+        )
+    if stmt is None or stmt.parent is None or stmt.parent.type != "statement_list":
+        return None, "no automatic fix: the ticker is created in a statement header"
+    at = _line_end(ctx.source, stmt.end_byte)
+    indent = line_indent(ctx.source, stmt.start_byte)
+    edit = TextEdit(at, at, f"\n{indent}defer {name}.Stop()")
+    return Fix(f"Stop the ticker: defer {name}.Stop()", (edit,), Applicability.SAFE), None
+
+
+# --- time.Tick ---------------------------------------------------------------------------------
+
+
+def _package_name(ctx: FileContext) -> str:
+    summary = ctx.package.summaries.get(ctx.path)
+    return summary.package if summary is not None else ""
+
+
+def _check_tick(ctx: FileContext, expr: Node, call: Node, func: Node) -> Iterator[Diagnostic]:
+    """`expr` is a channel of a ticker nobody can stop: `time.Tick(d)` or `NewTicker(d).C`."""
+    if ctx.is_test:
+        return
+    binding = binding_of(expr)
+    # The loop ranging over the channel is not a loop around the creation.
+    loops = [loop for loop in flow.enclosing_loops(expr, func) if loop != binding.statement]
+    what = "time.Tick" if expr == call else "time.NewTicker(...).C"
+    if binding.kind == "receive" and loops:
+        yield Diagnostic.at(
+            expr,
+            f"{what} evaluated on every loop iteration creates a new ticker each time, and "
+            "before Go 1.23 none of them is ever garbage collected",
+            no_fix_reason=(
+                "no automatic fix: create one ticker before the loop with time.NewTicker, "
+                "defer its Stop, and receive from its C"
+            ),
+        )
+        return
+    if binding.kind == "discarded":
+        yield Diagnostic.at(
+            expr,
+            f"{what} creates a ticker that is dropped at once and never garbage collected "
+            "before Go 1.23",
+            no_fix_reason="no automatic fix: remove the call",
+        )
+        return
+    if _package_name(ctx) == "main":
+        return  # a command: the ticker lives as long as the program anyway
+    endless: list[Node] = []
+    name_node: Node | None = None
+    if binding.kind == "range":
+        endless.append(_up(expr))
+    elif binding.kind == "declare" and binding.name is not None:
+        name_node = binding.name
+        if text(name_node) == "_":
+            return
+        uses = channel_uses(func, name_node)
+        if uses is None:
+            return  # the channel moves elsewhere: its reader decides how long it lives
+        endless.extend(uses)
+    elif binding.kind != "receive":
+        return  # returned, passed, stored: the receiver owns it
+    in_loop = loops[0] if loops and binding.kind == "declare" else None
+    exits = exits_after(expr, func, endless, in_loop)
+    if binding.kind == "range" and loops:
+        exits.append(Exit(loops[0], "iteration"))  # an outer loop starts a new ticker
+    if not exits:
+        return  # an endless function: the ticker is meant to live as long as it
+    fix, reason = _tick_fix(ctx, expr, call, binding, func, loops)
+    related = [
+        (e.node.start_byte, e.node.end_byte, "the function returns here; the ticker stays")
+        for e in exits
+        if e.what == "return"
+    ][:3]
+    yield Diagnostic.at(
+        expr,
+        f"{what}'s ticker can never be stopped, and this function returns: before Go 1.23 "
+        "the ticker is never garbage collected (use time.NewTicker and Stop it)",
+        fix=fix,
+        no_fix_reason=reason,
+        related=related,
+    )
+
+
+def channel_uses(func: Node, name: Node) -> list[Node] | None:
+    """Range expressions over the channel variable, or None when it is used any other way
+    than receiving from it inside `func`."""
+    body = flow.function_body(func)
+    if body is None:
+        return None
+    ranges: list[Node] = []
+    wanted = text(name)
+    for ident in captures("(identifier) @id", body).get("id", []):
+        if ident == name or text(ident) != wanted:
+            continue
+        if enclosing_function(ident) != func:
+            return None
+        outer = _up(ident)
+        parent = outer.parent
+        if parent is None:
+            return None
+        if (
+            parent.type == "unary_expression"
+            and text(parent.child_by_field_name("operator")) == "<-"
+        ):
+            continue
+        if parent.type == "range_clause" and parent.child_by_field_name("right") == outer:
+            ranges.append(outer)
+            continue
+        return None
+    return ranges
+
+
+def _tick_fix(
+    ctx: FileContext,
+    expr: Node,
+    call: Node,
+    binding: Binding,
+    func: Node,
+    loops: list[Node],
+) -> tuple[Fix | None, str | None]:
+    if loops:
+        return None, (
+            "no automatic fix: the ticker is created inside a loop; create it with "
+            "time.NewTicker before the loop and Stop it when the loop ends"
+        )
+    if binding.kind not in ("range", "declare") or binding.statement is None:
+        return None, (
+            "no automatic fix: use a time.NewTicker in a variable, defer its Stop, and "
+            "receive from its C"
+        )
+    stmt = flow.statement_of(binding.statement)
+    if stmt.parent is None or stmt.parent.type != "statement_list":
+        return None, "no automatic fix: the ticker is created in a statement header"
+    function = call.child_by_field_name("function")
+    args = call.child_by_field_name("arguments")
+    if function is None or args is None:
+        return None, None
+    qualifier = text(function.child_by_field_name("operand"))
+    name = flow.fresh_name("ticker", flow.identifiers_in(func))
+    indent = line_indent(ctx.source, stmt.start_byte)
+    created = f"{name} := {qualifier}.NewTicker{text(args)}\n{indent}defer {name}.Stop()\n{indent}"
+    target = _up(expr)
+    edits = (
+        TextEdit(stmt.start_byte, stmt.start_byte, created),
+        TextEdit(target.start_byte, target.end_byte, f"{name}.C"),
+    )
+    return Fix(f"Use time.NewTicker and defer {name}.Stop()", edits, Applicability.SAFE), None
+
+
+RULE = Rule(
+    name="ticker-not-stopped",
+    summary="A ticker that is never stopped (before Go 1.23 it is never garbage collected)",
+    doc=__doc__ or "",
+    severity=Severity.WARNING,
+    fix_availability=FixAvailability.SOMETIMES,
+    check=check,
+    max_go=(1, 23),
+)
