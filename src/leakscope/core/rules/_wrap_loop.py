@@ -1,0 +1,636 @@
+"""The `defer-in-loop` fix: run a loop body in a function literal of its own.
+
+Three shapes, the simplest that keeps the function's behaviour:
+
+* no `return` in the body: `func() { ... }()`, `continue` becoming `return`;
+* the function returns exactly `error` and every `return` in the body returns an error that
+  cannot be nil (`return err` under `if err != nil`, `fmt.Errorf(...)`, ...): the Go 101 shape
+  `if err := func() error { ... }(); err != nil { return err }`, `continue` becoming
+  `return nil`;
+* otherwise a flag says whether the function must return:
+  `if done, err := func() (bool, error) { ... }(); done { return err }`, every `return X`
+  becoming `return true, X` and `continue` becoming `return false, <zero values>`.
+
+Bodies that jump out of the loop (`break`, `goto` to an outer label, `continue`/`break` to an
+outer loop), functions with named results, and bodies laid out on the brace lines get no fix,
+with the reason. The edits are small (header and footer lines, one tab per line, the rewritten
+jumps) so that fixes of nested loops can be applied in successive rounds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from leakscope.core.context import FileContext
+from leakscope.core.model import Applicability, Fix, TextEdit
+from leakscope.core.rules._flow import (
+    LOOP,
+    inside,
+    jump_target,
+    own_nodes,
+    stmts_of,
+    terminates,
+)
+from leakscope.core.syntax import FUNCTION_NODES, captures, text, unparen
+
+TITLE = "Run the loop body in a function literal so its deferred calls run every iteration"
+
+_CONTROL = (
+    "(return_statement) @return (continue_statement) @continue (break_statement) @break"
+    " (goto_statement) @goto (labeled_statement) @label (defer_statement) @defer"
+)
+
+# Methods that release what one iteration acquired.
+CLEANUP_METHODS = frozenset(
+    {"Close", "CloseSend", "Stop", "Release", "Rollback", "Cancel", "Free", "Finish", "Remove"}
+)
+_WITH_INIT = frozenset({"if_statement", "expression_switch_statement", "type_switch_statement"})
+_CONTEXT_WITH = frozenset(
+    {"WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause"}
+)
+_NEVER_NIL = frozenset({("fmt", "Errorf"), ("errors", "New")})
+_PKG_ERRORS = "github.com/pkg/errors"
+_PKG_ERRORS_NEW = frozenset({"New", "Errorf"})
+# github.com/pkg/errors wrappers return nil exactly when their first argument is nil.
+_PKG_ERRORS_WRAP = frozenset({"Wrap", "Wrapf", "WithMessage", "WithMessagef", "WithStack"})
+_NIL_TYPES_PREFIX = (
+    "*",
+    "[]",
+    "map[",
+    "chan ",
+    "chan<-",
+    "<-chan",
+    "func(",
+    "interface{",
+    "interface {",
+)
+_NUMERIC = frozenset(
+    {
+        "int",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "uintptr",
+        "float32",
+        "float64",
+        "complex64",
+        "complex128",
+        "byte",
+        "rune",
+    }
+)
+
+
+@dataclass
+class _Body:
+    """What the loop body does with control flow."""
+
+    returns: list[Node] = field(default_factory=list)
+    continues: list[Node] = field(default_factory=list)  # continues of the wrapped loop
+    defers: list[Node] = field(default_factory=list)
+    problem: str | None = None
+
+
+def _scan_body(loop: Node, body: Node) -> _Body:
+    out = _Body()
+    found = list(own_nodes(_CONTROL, body))
+    labels = {text(n.child_by_field_name("label")) for kind, n in found if kind == "label"}
+    for kind, node in found:
+        if kind == "return":
+            out.returns.append(node)
+        elif kind == "defer":
+            out.defers.append(node)
+        elif kind in ("continue", "break"):
+            target = jump_target(node)
+            label = next((text(c) for c in node.named_children if c.type == "label_name"), "")
+            if target == loop:
+                if kind == "break":
+                    return _Body(problem="the loop body uses break")
+                out.continues.append(node)
+            elif target is None or not inside(target, body):
+                verb = "continues" if kind == "continue" else "breaks out of"
+                shown = f"{kind} {label}".strip()
+                return _Body(problem=f"the loop body {verb} an outer loop ({shown})")
+        elif kind == "goto":
+            label = next((text(c) for c in node.named_children if c.type == "label_name"), "")
+            if label not in labels:
+                return _Body(problem="the loop body uses goto")
+    return out
+
+
+def _result_types(func: Node) -> tuple[list[str], bool] | None:
+    """(result type texts, has named results); None when the result list cannot be read."""
+    result = func.child_by_field_name("result")
+    if result is None:
+        return [], False
+    if result.type != "parameter_list":
+        return [text(result)], False
+    types: list[str] = []
+    named = False
+    for decl in result.named_children:
+        if decl.type == "comment":
+            continue
+        if decl.type != "parameter_declaration":
+            return None
+        type_node = decl.child_by_field_name("type")
+        if type_node is None:
+            return None
+        names = decl.children_by_field_name("name")
+        named = named or bool(names)
+        types.extend([text(type_node)] * max(1, len(names)))
+    return types, named
+
+
+def _conjuncts(cond: Node) -> list[Node]:
+    cond = unparen(cond)
+    if cond.type == "binary_expression" and text(cond.child_by_field_name("operator")) == "&&":
+        left = cond.child_by_field_name("left")
+        right = cond.child_by_field_name("right")
+        return [*(_conjuncts(left) if left else []), *(_conjuncts(right) if right else [])]
+    return [cond]
+
+
+def _checks_not_nil(cond: Node | None, name: str) -> bool:
+    if cond is None:
+        return False
+    for part in _conjuncts(cond):
+        if part.type != "binary_expression" or text(part.child_by_field_name("operator")) != "!=":
+            continue
+        sides = {text(part.child_by_field_name("left")), text(part.child_by_field_name("right"))}
+        if sides == {name, "nil"}:
+            return True
+    return False
+
+
+_ASSIGNED = (
+    "(assignment_statement left: (expression_list (identifier) @id))"
+    " (short_var_declaration left: (expression_list (identifier) @id))"
+    " (var_spec name: (identifier) @id)"
+    ' (unary_expression operator: "&" operand: (identifier) @id)'
+    " (func_literal) @fn"
+)
+
+
+def _may_assign(stmt: Node, name: str) -> bool:
+    """Whether `stmt` may change variable `name` (a function literal in it counts as may)."""
+    found = captures(_ASSIGNED, stmt)
+    if any(text(n) == name for n in found.get("id", [])):
+        return True
+    return any(_mentions(fn, name) for fn in found.get("fn", []))
+
+
+def _mentions(node: Node, name: str) -> bool:
+    return any(text(n) == name for n in captures("(identifier) @i", node).get("i", []))
+
+
+def _guarded_not_nil(ident: Node, ret: Node, body: Node) -> bool:
+    """Whether `return ident` sits under `if ident != nil` with no assignment in between."""
+    name = text(ident)
+    node = ret
+    while node != body and node.parent is not None:
+        parent = node.parent
+        if parent.type == "statement_list":
+            for sibling in parent.named_children:
+                if sibling.start_byte >= node.start_byte:
+                    break
+                if _may_assign(sibling, name):
+                    return False
+        elif parent.type == "if_statement" and parent.child_by_field_name("consequence") == node:
+            if _checks_not_nil(parent.child_by_field_name("condition"), name):
+                return True
+        elif parent.type == LOOP or parent.type in FUNCTION_NODES:
+            return False
+        node = parent
+    return False
+
+
+def _not_nil(expr: Node, ret: Node, body: Node, imports: dict[str, str]) -> bool:
+    """Whether an error expression returned by `ret` can never be nil."""
+    expr = unparen(expr)
+    kind = expr.type
+    if kind == "composite_literal":
+        return True
+    if kind == "unary_expression":
+        operand = expr.child_by_field_name("operand")
+        return (
+            text(expr.child_by_field_name("operator")) == "&"
+            and operand is not None
+            and unparen(operand).type == "composite_literal"
+        )
+    if kind == "identifier":
+        return _guarded_not_nil(expr, ret, body)
+    if kind != "call_expression":
+        return False
+    func = expr.child_by_field_name("function")
+    args_node = expr.child_by_field_name("arguments")
+    args = [a for a in args_node.named_children if a.type != "comment"] if args_node else []
+    if func is None or func.type != "selector_expression":
+        return False
+    operand = func.child_by_field_name("operand")
+    if operand is None or operand.type != "identifier":
+        return False
+    path = imports.get(text(operand))
+    name = text(func.child_by_field_name("field"))
+    if (path, name) in _NEVER_NIL or (path == _PKG_ERRORS and name in _PKG_ERRORS_NEW):
+        return True
+    if path == _PKG_ERRORS and name in _PKG_ERRORS_WRAP:
+        return bool(args) and _not_nil(args[0], ret, body, imports)
+    if (path, name) == ("errors", "Join"):
+        return any(_not_nil(a, ret, body, imports) for a in args)
+    return False
+
+
+def zero_value(type_text: str, ctx: FileContext, depth: int = 0) -> str:
+    """A Go expression for the zero value of a type written as `type_text`.
+
+    `*new(T)` when the kind of a type is unknown (imported types, type parameters): always
+    correct, if not pretty.
+    """
+    t = " ".join(type_text.split())
+    if t in ("error", "any") or t.startswith(_NIL_TYPES_PREFIX):
+        return "nil"
+    if t == "string":
+        return '""'
+    if t == "bool":
+        return "false"
+    if t in _NUMERIC:
+        return "0"
+    if t.startswith(("struct{", "struct {", "[")):
+        return type_text + "{}"
+    base = t.split("[", 1)[0]
+    info = ctx.package.types.get(base) if "." not in base else None
+    if info is not None and depth < 4:
+        underlying = info.underlying
+        array = underlying.startswith("[") and not underlying.startswith("[]")
+        if underlying == "struct" or array:
+            return type_text + "{}"
+        if underlying == "interface":
+            return "nil"
+        if underlying and base == t:
+            inner = zero_value(underlying, ctx, depth + 1)
+            if inner in ("nil", '""', "false", "0"):
+                return inner
+    return f"*new({type_text})"
+
+
+def _declares(stmt: Node, name: str) -> bool:
+    """Whether `stmt` (a `:=` or `var` statement) declares `name` at its own level."""
+    if stmt.type == "short_var_declaration":
+        left = stmt.child_by_field_name("left")
+        return left is not None and any(text(n) == name for n in left.named_children)
+    if stmt.type == "var_declaration":
+        names = captures("(var_spec name: (identifier) @n)", stmt).get("n", [])
+        return any(text(n) == name for n in names)
+    return False
+
+
+def _tail_return(body_stmts: list[Node], body: Node) -> tuple[Node, Node, Node] | None:
+    """`err = X` + `if err != nil { return err }` (or `if err := X; err != nil {...}`) ending a
+    body whose `err` is its own: (first statement, X, last statement), to become `return X`."""
+    if not body_stmts:
+        return None
+    last = body_stmts[-1]
+    if last.type != "if_statement" or last.child_by_field_name("alternative") is not None:
+        return None
+    inner = stmts_of(last.child_by_field_name("consequence"))
+    if len(inner) != 1 or inner[0].type != "return_statement":
+        return None
+    returned = [c for c in inner[0].named_children if c.type == "expression_list"]
+    if len(returned) != 1 or text(returned[0]) != "err":
+        return None
+    if not _checks_not_nil(last.child_by_field_name("condition"), "err"):
+        return None
+    if text(last.child_by_field_name("condition")).replace(" ", "") != "err!=nil":
+        return None
+    init = last.child_by_field_name("initializer")
+    if init is not None:
+        first, assign = last, init
+        if assign.type != "short_var_declaration":
+            return None
+    else:
+        if len(body_stmts) < 2:
+            return None
+        first = assign = body_stmts[-2]
+        if assign.type != "assignment_statement":
+            return None
+        if text(assign.child_by_field_name("operator")) != "=":
+            return None
+        declared = any(_declares(s, "err") for s in body_stmts[:-2])
+        if not declared:
+            return None
+    left = assign.child_by_field_name("left")
+    right = assign.child_by_field_name("right")
+    if left is None or right is None or text(left) != "err" or right.named_child_count != 1:
+        return None
+    # A comment between the two statements would be lost; a closure reading err would see
+    # a different value.
+    holder = first.parent
+    if holder is not None and any(
+        c.type == "comment" and first.start_byte < c.start_byte < last.start_byte
+        for c in holder.named_children
+    ):
+        return None
+    if any(_mentions(fn, "err") for fn in captures("(func_literal) @f", body).get("f", [])):
+        return None
+    return first, right.named_children[0], last
+
+
+def _local_declaration(name: str, stmt: Node, body: Node) -> Node | None:
+    """The statement inside `body` that declares `name` visibly at `stmt`, if any."""
+    node = stmt
+    while node != body and node.parent is not None:
+        parent = node.parent
+        if parent.type == "statement_list":
+            for sibling in parent.named_children:
+                if sibling.start_byte >= node.start_byte:
+                    break
+                if _declares(sibling, name):
+                    return sibling
+        elif parent.type in _WITH_INIT:
+            init = parent.child_by_field_name("initializer")
+            if init is not None and init != node and _declares(init, name):
+                return init
+        elif parent.type == "communication_case":
+            comm = parent.child_by_field_name("communication")
+            left = comm.child_by_field_name("left") if comm is not None else None
+            if left is not None and any(text(n) == name for n in left.named_children):
+                return comm
+        elif parent.type in FUNCTION_NODES:
+            return None
+        node = parent
+    return None
+
+
+def _escapes(names: set[str], body: Node, defer: Node) -> bool:
+    """Whether a value named in `names` may outlive the iteration.
+
+    Stored (`x = v`, `m[k] = v`, `v2 := v`), appended, put in a composite literal, sent on a
+    channel, its address taken, or used inside a function literal (a goroutine or a stored
+    closure could keep it) all count. A call's result built from it (`bufio.NewReader(f)`) is
+    followed when it is assigned with `:=`; what a called function does with it is not.
+    """
+    names = set(names)
+    idents = captures("(identifier) @i", body).get("i", [])
+    changed = True
+    while changed:
+        changed = False
+        for ident in idents:
+            if text(ident) not in names or inside(ident, defer):
+                continue
+            verdict = _use_escapes(ident, body)
+            if verdict is True:
+                return True
+            if isinstance(verdict, list):
+                new = {n for n in verdict if n != "_"} - names
+                if new:
+                    names |= new
+                    changed = True
+    return False
+
+
+def _use_escapes(ident: Node, body: Node) -> bool | list[str]:
+    """True when this use lets the value escape; a list of names that now hold it; False."""
+    parent = ident.parent
+    while parent is not None and parent != body:
+        if parent.type == "func_literal":
+            return True
+        parent = parent.parent
+    parent = ident.parent
+    if parent is None:
+        return False
+    kind = parent.type
+    if kind in ("literal_element", "keyed_element", "literal_value", "send_statement"):
+        return kind != "keyed_element" or parent.named_children[-1] == ident
+    if kind == "unary_expression" and text(parent.child_by_field_name("operator")) == "&":
+        return True
+    if kind == "expression_list":
+        holder = parent.parent
+        if holder is None:
+            return False
+        if holder.type == "var_spec" and holder.child_by_field_name("value") == parent:
+            return [text(n) for n in holder.children_by_field_name("name")]
+        if holder.child_by_field_name("right") != parent:
+            return False
+        if holder.type == "assignment_statement":
+            return True
+        if holder.type == "short_var_declaration":
+            left = holder.child_by_field_name("left")
+            return [text(n) for n in left.named_children] if left is not None else True
+        return False
+    if kind == "argument_list":
+        call = parent.parent
+        if call is None:
+            return False
+        callee = text(call.child_by_field_name("function"))
+        if callee == "append" or (call.parent is not None and call.parent.type == "go_statement"):
+            return True
+        holder = call.parent
+        if holder is not None and holder.type == "expression_list":
+            outer = holder.parent
+            if outer is not None and outer.child_by_field_name("right") == holder:
+                if outer.type == "assignment_statement":
+                    return True
+                if outer.type == "short_var_declaration":
+                    left = outer.child_by_field_name("left")
+                    return [text(n) for n in left.named_children] if left is not None else True
+        return False
+    return False
+
+
+def _iteration_cleanup(defer: Node, body: Node, ctx: FileContext) -> bool:
+    """Whether a deferred call releases something the iteration itself created and keeps."""
+    call = next((c for c in defer.named_children if c.type == "call_expression"), None)
+    if call is None:
+        return False
+    func = call.child_by_field_name("function")
+    if func is None:
+        return False
+    if func.type == "selector_expression":
+        operand = func.child_by_field_name("operand")
+        if text(func.child_by_field_name("field")) not in CLEANUP_METHODS:
+            return False
+        if operand is None or operand.type != "identifier":
+            return False
+        name = text(operand)
+        if _local_declaration(name, defer, body) is None:
+            return False
+        return not _escapes({name}, body, defer)
+    if func.type == "identifier":
+        decl = _local_declaration(text(func), defer, body)
+        if decl is None or decl.type != "short_var_declaration":
+            return False
+        right = decl.child_by_field_name("right")
+        value = right.named_children[0] if right is not None and right.named_children else None
+        callee = value.child_by_field_name("function") if value is not None else None
+        if value is None or value.type != "call_expression" or callee is None:
+            return False
+        if callee.type != "selector_expression":
+            return False
+        package = ctx.imports.get(text(callee.child_by_field_name("operand")))
+        if package != "context" or text(callee.child_by_field_name("field")) not in _CONTEXT_WITH:
+            return False
+        left = decl.child_by_field_name("left")
+        names = {text(n) for n in left.named_children} - {"_"} if left is not None else set()
+        return not _escapes(names, body, defer)
+    return False
+
+
+@dataclass
+class _Layout:
+    first_line: int  # start of the first line after the `{` line
+    close_line: int  # start of the line holding the closing `}`
+    indent: str  # the loop's indentation
+    unit: str  # one level of indentation
+
+
+def _layout(source: bytes, body: Node) -> _Layout | None:
+    if body.child_count < 2 or body.children[0].type != "{" or body.children[-1].type != "}":
+        return None
+    open_end = body.children[0].end_byte
+    close = body.children[-1].start_byte
+    newline = source.find(b"\n", open_end, close)
+    if newline < 0:
+        return None
+    for child in body.named_children:
+        for stmt in [child, *child.named_children] if child.type == "statement_list" else [child]:
+            if stmt.type != "comment" and stmt.start_byte < newline:
+                return None
+    close_line = source.rfind(b"\n", 0, close) + 1
+    if close_line <= newline or source[close_line:close].strip(b" \t"):
+        return None
+    indent = source[close_line:close].decode("utf-8", errors="replace")
+    unit = "\t"
+    if indent and "\t" not in indent:
+        unit = "    "
+    return _Layout(newline + 1, close_line, indent, unit)
+
+
+def _returns_error(ret: Node, body: Node, imports: dict[str, str]) -> bool:
+    """Whether `ret` returns one value that is certainly a non-nil error."""
+    values = next((c for c in ret.named_children if c.type == "expression_list"), None)
+    if values is None or values.named_child_count != 1:
+        return False
+    return _not_nil(values.named_children[0], ret, body, imports)
+
+
+def _names(types: list[str]) -> list[str]:
+    if len(types) == 1:
+        return ["err" if types[0] == "error" else "v"]
+    out = [f"v{i}" for i in range(1, len(types) + 1)]
+    if types[-1] == "error":
+        out[-1] = "err"
+    return out
+
+
+def wrap_loop_body(ctx: FileContext, loop: Node, func: Node) -> tuple[Fix | None, str | None]:
+    """The fix for deferred calls in `loop` (whose function is `func`), or why there is none."""
+    body = loop.child_by_field_name("body")
+    if body is None or body.has_error:
+        return None, "no automatic fix: the loop body does not parse cleanly"
+    layout = _layout(ctx.source, body)
+    if layout is None:
+        return None, "no automatic fix: the loop body shares a line with its braces"
+    scan = _scan_body(loop, body)
+    if scan.problem is not None:
+        return None, f"no automatic fix: {scan.problem}"
+    results = _result_types(func)
+    if results is None:
+        return None, "no automatic fix: cannot read the function's results"
+    types, named = results
+    if named:
+        return (
+            None,
+            "no automatic fix: the function has named results, which deferred calls can set",
+        )
+    stmts = stmts_of(body)
+    imports = ctx.imports
+    edits: list[TextEdit] = []
+    no_tabs: list[tuple[int, int]] = []  # replaced ranges: their lines are not re-indented
+    continue_starts = frozenset(c.start_byte for c in scan.continues)
+    ends = bool(stmts) and terminates(stmts[-1], returns=continue_starts)
+    i1 = layout.indent + layout.unit
+    i2 = i1 + layout.unit
+
+    if not scan.returns:
+        header, next_step = "func() {", "return"
+        footer = f"{i1}}}()\n"
+        ends = True  # a function literal without results needs no final return
+    elif types == ["error"] and all(_returns_error(r, body, imports) for r in scan.returns):
+        header, next_step = "if err := func() error {", "return nil"
+        footer = f"{i1}}}(); err != nil {{\n{i2}return err\n{i1}}}\n"
+        tail = None if ends else _tail_return(stmts, body)
+        if tail is not None:
+            first, value, last = tail
+            edits.append(TextEdit(first.start_byte, value.start_byte, "return "))
+            edits.append(TextEdit(value.end_byte, last.end_byte, ""))
+            no_tabs.append((value.end_byte, last.end_byte))
+            ends = True
+    else:
+        for ret in scan.returns:
+            values = next((c for c in ret.named_children if c.type == "expression_list"), None)
+            count = values.named_child_count if values is not None else 0
+            if count != len(types):
+                return None, (
+                    "no automatic fix: a return in the loop body passes on a call's results"
+                )
+            if values is None:
+                edits.append(TextEdit(ret.start_byte, ret.end_byte, "return true"))
+            else:
+                edits.append(TextEdit(values.start_byte, values.start_byte, "true, "))
+        if not types:
+            header, next_step = "if func() bool {", "return false"
+            footer = f"{i1}}}() {{\n{i2}return\n{i1}}}\n"
+        else:
+            names = _names(types)
+            header = f"if done, {', '.join(names)} := func() (bool, {', '.join(types)}) {{"
+            zeros = ", ".join(zero_value(t, ctx) for t in types)
+            next_step = f"return false, {zeros}"
+            footer = f"{i1}}}(); done {{\n{i2}return {', '.join(names)}\n{i1}}}\n"
+
+    for node in scan.continues:
+        edits.append(TextEdit(node.start_byte, node.end_byte, next_step))
+    edits.extend(_indent_edits(ctx.source, body, layout, header, i1, no_tabs))
+    closing = "" if ends else f"{i2}{next_step}\n"
+    edits.append(TextEdit(layout.close_line, layout.close_line, closing + footer))
+    safe = all(_iteration_cleanup(d, body, ctx) for d in scan.defers)
+    applicability = Applicability.SAFE if safe else Applicability.UNSAFE
+    return Fix(TITLE, tuple(edits), applicability), None
+
+
+def _indent_edits(
+    source: bytes,
+    body: Node,
+    layout: _Layout,
+    header: str,
+    i1: str,
+    no_tabs: list[tuple[int, int]],
+) -> list[TextEdit]:
+    """The header line, and one more level of indentation on every line of the body."""
+    raw = [
+        (n.start_byte, n.end_byte)
+        for n in captures("(raw_string_literal) @s", body).get("s", [])
+        if b"\n" in source[n.start_byte : n.end_byte]
+    ]
+    keep_out = raw + no_tabs
+    edits = []
+    pos = layout.first_line
+    while pos < layout.close_line:
+        end = source.find(b"\n", pos, layout.close_line)
+        end = layout.close_line if end < 0 else end
+        blank = not source[pos:end].strip(b" \t\r")
+        inside_literal = any(start < pos < stop for start, stop in keep_out)
+        tab = "" if blank or inside_literal else layout.unit
+        if pos == layout.first_line:
+            edits.append(TextEdit(pos, pos, f"{i1}{header}\n{tab}"))
+        elif tab:
+            edits.append(TextEdit(pos, pos, tab))
+        pos = end + 1
+    return edits
