@@ -1,0 +1,492 @@
+"""Findings as text, JSON, SARIF 2.1.0 and GitHub workflow annotations.
+
+Finding positions come from `Finding.span` (computed once by `text.LineIndex` in the engine).
+Fix edits carry byte offsets only, so their positions are computed here with the same
+`LineIndex` over the analysed source, read back from disk; a file whose content no longer
+matches the hash it was analysed with gets no edit positions (its fix is left out rather
+than pointing at the wrong place).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from leakscope import __version__
+from leakscope.core.analysis import FileResult, FileStatus, content_hash, mask_bom
+from leakscope.core.fixes import crlf_edits
+from leakscope.core.model import Applicability, Finding, Fix, Position, Rule, Severity
+from leakscope.core.rules import RULES
+from leakscope.core.suppress import DIRECTIVE_RULE
+from leakscope.core.text import LineIndex
+
+FORMATS = ("text", "json", "sarif", "github")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+TOOL_URI = "https://github.com/leakscope/leakscope"
+
+
+def all_rules() -> tuple[Rule, ...]:
+    """Every rule a finding can carry: the registry plus the ignore-directive meta rule."""
+    return (*RULES, DIRECTIVE_RULE)
+
+
+@dataclass
+class Report:
+    """What a report shows: the scanned root, the findings to show, and the files' states."""
+
+    root: Path
+    findings: list[Finding]
+    files: list[FileResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # folders that could not be read
+    # Where paths in text and github output are shown from (None: relative to the root).
+    cwd: Path | None = None
+
+    @property
+    def partial(self) -> list[FileResult]:
+        return [r for r in self.files if r.status is FileStatus.PARTIAL]
+
+    @property
+    def unreadable(self) -> list[FileResult]:
+        return [r for r in self.files if r.status is FileStatus.UNREADABLE]
+
+    @property
+    def generated(self) -> list[FileResult]:
+        return [r for r in self.files if r.status is FileStatus.GENERATED]
+
+    def display_path(self, rel: str) -> str:
+        """The path as a user types it: relative to `cwd` when the file is below it."""
+        if self.cwd is None:
+            return rel
+        absolute = self.root / rel
+        try:
+            return absolute.relative_to(self.cwd).as_posix()
+        except ValueError:
+            return absolute.as_posix()
+
+
+# -- fix edit positions ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EditRange:
+    start: Position
+    end: Position
+    new_text: str
+
+
+class Sources:
+    """The analysed source of each file, read once, for turning edit bytes into positions."""
+
+    def __init__(self, root: Path, files: Iterable[FileResult]) -> None:
+        self.root = root
+        self.hashes = {r.path: r.content_hash for r in files}
+        self._cache: dict[str, tuple[bytes, LineIndex] | None] = {}
+
+    def get(self, rel: str) -> tuple[bytes, LineIndex] | None:
+        if rel not in self._cache:
+            self._cache[rel] = self._load(rel)
+        return self._cache[rel]
+
+    def _load(self, rel: str) -> tuple[bytes, LineIndex] | None:
+        try:
+            raw = (self.root / rel).read_bytes()
+        except OSError:
+            return None
+        expected = self.hashes.get(rel)
+        if expected and content_hash(raw) != expected:
+            return None  # changed since it was analysed: its offsets mean nothing now
+        source = mask_bom(raw)  # the engine's offsets and columns are over the masked source
+        return source, LineIndex(source)
+
+    def edits(self, finding: Finding) -> tuple[Fix, list[EditRange]] | None:
+        """The finding's fix (with the file's line endings) and its edits' positions."""
+        if finding.fix is None:
+            return None
+        loaded = self.get(finding.path)
+        if loaded is None:
+            return None
+        source, lines = loaded
+        fix = crlf_edits(source, finding.fix)
+        ranges = [
+            EditRange(lines.position(e.start_byte), lines.position(e.end_byte), e.new_text)
+            for e in sorted(fix.edits, key=lambda e: (e.start_byte, e.end_byte))
+        ]
+        return fix, ranges
+
+
+# -- text ------------------------------------------------------------------------------------
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def fixable_counts(findings: Sequence[Finding]) -> tuple[int, int]:
+    """(safe, unsafe-only) fix counts."""
+    safe = sum(1 for f in findings if f.fix and f.fix.applicability is Applicability.SAFE)
+    unsafe = sum(1 for f in findings if f.fix and f.fix.applicability is Applicability.UNSAFE)
+    return safe, unsafe
+
+
+def summary_line(report: Report) -> str:
+    findings = report.findings
+    if findings:
+        per_rule = Counter(f.rule for f in findings)
+        rules = ", ".join(f"{rule}: {n}" for rule, n in sorted(per_rule.items()))
+        parts = [f"Found {_plural(len(findings), 'finding')} ({rules})"]
+        safe, unsafe = fixable_counts(findings)
+        if safe:
+            parts.append(f"{safe} fixable with `leakscope fix`")
+        if unsafe:
+            parts.append(f"{unsafe} more with `leakscope fix --unsafe`")
+    else:
+        parts = ["No findings"]
+    scanned = len(report.files)
+    parts.append(f"{_plural(scanned, 'file')} scanned")
+    if report.partial:
+        parts.append(f"{_plural(len(report.partial), 'file')} partially parsed")
+    if report.unreadable:
+        parts.append(f"{_plural(len(report.unreadable), 'file')} unreadable")
+    if report.problems:
+        parts.append(f"{_plural(len(report.problems), 'folder')} unreadable")
+    if report.generated:
+        parts.append(f"{_plural(len(report.generated), 'generated file')} skipped")
+    return "; ".join(parts) + "."
+
+
+def finding_line(report: Report, f: Finding) -> str:
+    line = f"{report.display_path(f.path)}:{f.line}:{f.column}: {f.rule}: {f.message}"
+    if f.fix is not None:
+        marker = "[*]" if f.fix.applicability is Applicability.SAFE else "[unsafe fix]"
+        line += f" {marker}"
+    return line
+
+
+def file_status_lines(report: Report) -> list[str]:
+    out = []
+    for r in report.unreadable:
+        out.append(f"{report.display_path(r.path)}: unreadable: {r.error or 'cannot read'}")
+    for r in report.partial:
+        out.append(f"{report.display_path(r.path)}: partially parsed: {r.error}")
+    out.extend(report.problems)
+    return out
+
+
+def statistics_lines(findings: Sequence[Finding]) -> list[str]:
+    """One line per rule, most frequent first: count, rule, fixable count (like ruff)."""
+    counts = Counter(f.rule for f in findings)
+    fixable = Counter(f.rule for f in findings if f.fix is not None)
+    if not counts:
+        return []
+    width = max(len(str(n)) for n in counts.values())
+    name_width = max(len(r) for r in counts)
+    out = []
+    for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        fix = f"{fixable[rule]} fixable" if fixable[rule] else "no fix"
+        out.append(f"{n:>{width}}  {rule:<{name_width}}  {fix}")
+    return out
+
+
+def render_text(report: Report, *, statistics: bool = False) -> str:
+    lines = statistics_lines(report.findings) if statistics else []
+    if not statistics:
+        lines = [finding_line(report, f) for f in report.findings]
+    lines.extend(file_status_lines(report))
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+# -- json ------------------------------------------------------------------------------------
+
+
+def _edit_json(e: EditRange) -> dict[str, object]:
+    return {
+        "start_line": e.start.line,
+        "start_column": e.start.column,
+        "end_line": e.end.line,
+        "end_column": e.end.column,
+        "new_text": e.new_text,
+    }
+
+
+def finding_json(f: Finding, sources: Sources) -> dict[str, object]:
+    fix_json: dict[str, object] | None = None
+    resolved = sources.edits(f)
+    if resolved is not None:
+        fix, ranges = resolved
+        fix_json = {
+            "title": fix.title,
+            "applicability": fix.applicability.value,
+            "edits": [_edit_json(e) for e in ranges],
+        }
+    return {
+        "rule": f.rule,
+        "path": f.path,
+        "line": f.span.start.line,
+        "column": f.span.start.column,
+        "end_line": f.span.end.line,
+        "end_column": f.span.end.column,
+        "message": f.message,
+        "severity": f.severity.value,
+        "confidence": f.confidence.value,
+        "fix": fix_json,
+        "no_fix_reason": f.no_fix_reason if fix_json is None else None,
+        "related": [
+            {
+                "line": r.span.start.line,
+                "column": r.span.start.column,
+                "end_line": r.span.end.line,
+                "end_column": r.span.end.column,
+                "message": r.message,
+            }
+            for r in f.related
+        ],
+        "fingerprint": f.fingerprint,
+    }
+
+
+def render_json(report: Report) -> str:
+    sources = Sources(report.root, report.files)
+    data = {
+        "version": __version__,
+        "findings": [finding_json(f, sources) for f in report.findings],
+        "files": [
+            {"path": r.path, "status": r.status.value, "message": r.error}
+            for r in [*report.unreadable, *report.partial]
+        ],
+        "problems": list(report.problems),
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- SARIF 2.1.0 -----------------------------------------------------------------------------
+
+SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def doc_section(doc: str, heading: str) -> str:
+    """The text under `## heading` in a rule doc, up to the next heading."""
+    match = re.search(rf"^##\s+{re.escape(heading)}\s*$(.*?)(?=^##\s|\Z)", doc, re.M | re.S)
+    return " ".join(match.group(1).split()) if match else ""
+
+
+def go_versions(rule: Rule) -> str:
+    """`all`, `>= 1.18`, `< 1.23` or `>= 1.18, < 1.23`."""
+    parts = []
+    if rule.min_go is not None:
+        parts.append(f">= {rule.min_go[0]}.{rule.min_go[1]}")
+    if rule.max_go is not None:
+        parts.append(f"< {rule.max_go[0]}.{rule.max_go[1]}")
+    return ", ".join(parts) or "all"
+
+
+def sarif_rule(rule: Rule) -> dict[str, object]:
+    doc = rule.doc.strip()
+    full = doc_section(doc, "What it does") or rule.summary
+    return {
+        "id": rule.name,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": full},
+        "help": {"text": doc or rule.summary, "markdown": doc or rule.summary},
+        "defaultConfiguration": {"level": SARIF_LEVELS[rule.severity]},
+        "properties": {
+            "fixAvailability": rule.fix_availability.value,
+            "goVersions": go_versions(rule),
+            "tags": ["memory-leak", "resource-leak", "go"],
+        },
+    }
+
+
+def _region(start: Position, end: Position) -> dict[str, int]:
+    return {
+        "startLine": start.line,
+        "startColumn": start.column,
+        "endLine": end.line,
+        "endColumn": end.column,
+    }
+
+
+def _artifact(path: str) -> dict[str, str]:
+    return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
+
+
+def sarif_result(f: Finding, rule_index: dict[str, int], sources: Sources) -> dict[str, object]:
+    result: dict[str, object] = {
+        "ruleId": f.rule,
+        "ruleIndex": rule_index[f.rule],
+        "level": SARIF_LEVELS[f.severity],
+        "message": {"text": f.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": _artifact(f.path),
+                    "region": _region(f.span.start, f.span.end),
+                }
+            }
+        ],
+        "partialFingerprints": {"leakscopeFingerprint/v1": f.fingerprint},
+        "properties": {"confidence": f.confidence.value},
+    }
+    if f.related:
+        result["relatedLocations"] = [
+            {
+                "id": i,
+                "physicalLocation": {
+                    "artifactLocation": _artifact(f.path),
+                    "region": _region(r.span.start, r.span.end),
+                },
+                "message": {"text": r.message},
+            }
+            for i, r in enumerate(f.related)
+        ]
+    resolved = sources.edits(f)
+    if resolved is not None:
+        fix, ranges = resolved
+        result["fixes"] = [
+            {
+                "description": {"text": fix.title},
+                "artifactChanges": [
+                    {
+                        "artifactLocation": _artifact(f.path),
+                        "replacements": [
+                            {
+                                "deletedRegion": _region(e.start, e.end),
+                                "insertedContent": {"text": e.new_text},
+                            }
+                            for e in ranges
+                        ],
+                    }
+                ],
+                "properties": {"applicability": fix.applicability.value},
+            }
+        ]
+    elif f.no_fix_reason:
+        result["properties"] = {"confidence": f.confidence.value, "noFixReason": f.no_fix_reason}
+    return result
+
+
+def render_sarif(report: Report) -> str:
+    rules = all_rules()
+    rule_index = {r.name: i for i, r in enumerate(rules)}
+    sources = Sources(report.root, report.files)
+    notifications = [
+        {
+            "level": "error" if r.status is FileStatus.UNREADABLE else "warning",
+            "message": {"text": f"{r.path}: {r.error or r.status.value}"},
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact(r.path)}}],
+        }
+        for r in [*report.unreadable, *report.partial]
+    ] + [{"level": "error", "message": {"text": problem}} for problem in report.problems]
+    root_uri = report.root.resolve().as_uri().rstrip("/") + "/"
+    run: dict[str, object] = {
+        "tool": {
+            "driver": {
+                "name": "leakscope",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": TOOL_URI,
+                "rules": [sarif_rule(r) for r in rules],
+            }
+        },
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+        "columnKind": "unicodeCodePoints",
+        "results": [sarif_result(f, rule_index, sources) for f in report.findings],
+    }
+    data = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- GitHub workflow commands ----------------------------------------------------------------
+
+GITHUB_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def github_escape_data(value: str) -> str:
+    """A workflow command's message: %, CR and LF are percent-encoded."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_escape_property(value: str) -> str:
+    """A workflow command's property value: the message escapes plus `:` and `,`."""
+    return github_escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_command(level: str, message: str, **properties: object) -> str:
+    props = ",".join(
+        f"{key}={github_escape_property(str(value))}"
+        for key, value in properties.items()
+        if value is not None
+    )
+    return (
+        f"::{level} {props}::{github_escape_data(message)}"
+        if props
+        else (f"::{level}::{github_escape_data(message)}")
+    )
+
+
+def render_github(report: Report) -> str:
+    lines = []
+    for f in report.findings:
+        message = f.message
+        if f.fix is not None:
+            message += f" (fix: {f.fix.title})"
+        lines.append(
+            github_command(
+                GITHUB_LEVELS[f.severity],
+                message,
+                file=report.display_path(f.path),
+                line=f.span.start.line,
+                col=f.span.start.column,
+                endLine=f.span.end.line,
+                endColumn=f.span.end.column,
+                title=f"leakscope {f.rule}",
+            )
+        )
+    for r in report.unreadable:
+        lines.append(
+            github_command(
+                "error",
+                f"leakscope could not read this file: {r.error}",
+                file=report.display_path(r.path),
+                title="leakscope",
+            )
+        )
+    for r in report.partial:
+        lines.append(
+            github_command(
+                "notice",
+                f"leakscope: {r.error}",
+                file=report.display_path(r.path),
+                title="leakscope",
+            )
+        )
+    for problem in report.problems:
+        lines.append(github_command("error", problem, title="leakscope"))
+    return "".join(line + "\n" for line in lines)
+
+
+def render(report: Report, fmt: str, *, statistics: bool = False) -> str:
+    if fmt == "text":
+        return render_text(report, statistics=statistics)
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "sarif":
+        return render_sarif(report)
+    if fmt == "github":
+        return render_github(report)
+    raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+
+
+def relative_cwd() -> Path | None:
+    try:
+        return Path(os.getcwd()).resolve()
+    except OSError:
+        return None
