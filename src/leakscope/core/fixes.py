@@ -226,6 +226,8 @@ def plan_fixes(
                 if allowed(f.fix, applicability) and (only is None or f.fingerprint in only)
             ]
             if not fixable:
+                if path in changes:
+                    changes[path].skipped = []  # what an earlier round skipped is resolved
                 continue
             if path not in current:
                 try:
