@@ -1,0 +1,656 @@
+"""The `leakscope` command: the terminal app, `check`, `fix`, `rule` and `demo`.
+
+argparse (standard library) rather than click or typer: one dependency fewer, and the
+surface (four subcommands, a dozen flags) needs nothing argparse lacks.
+
+Exit codes, as ruff's: 0 nothing found, 1 findings (remaining), 2 usage, config or I/O error,
+130 interrupted. Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import difflib
+import importlib
+import os
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import TextIO
+
+from leakscope import __version__
+from leakscope.core.config import Config, ConfigError, load_config
+from leakscope.core.engine import Progress, ScanResult, enabled_rules, scan
+from leakscope.core.fixes import FileChange, FixError, plan_fixes, write_change
+from leakscope.core.model import Applicability, Finding, Rule
+from leakscope.core.report import (
+    FORMATS,
+    Report,
+    all_rules,
+    finding_line,
+    fixable_counts,
+    go_versions,
+    render,
+)
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+SUBCOMMANDS = ("check", "fix", "rule", "demo")
+DEMO_NAME = "logship"
+
+RunApp = Callable[[Path, Config, "str | None"], "int | None"]
+
+
+class UsageError(Exception):
+    """Bad arguments: reported on stderr, exit 2."""
+
+
+# -- arguments -------------------------------------------------------------------------------
+
+
+def _rule_list(value: str) -> list[str]:
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def _add_rule_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--select",
+        action="append",
+        type=_rule_list,
+        default=[],
+        metavar="RULE,...",
+        help="only these rules (overrides the config's select); repeatable",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        type=_rule_list,
+        default=[],
+        metavar="RULE,...",
+        help="skip these rules (added to the config's ignore); repeatable",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="analyse every file again, ignoring the cache"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="leakscope",
+        usage="leakscope [-h] [--version] [PATH] | leakscope {check,fix,rule,demo} ...",
+        description=(
+            "Find and fix memory and resource leaks in Go code. With no subcommand, open the "
+            "terminal app on PATH (default: the current folder)."
+        ),
+        epilog="Run `leakscope COMMAND -h` for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"leakscope {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="{check,fix,rule,demo}")
+
+    # The terminal app; reached by `leakscope [PATH]` (main() inserts the hidden name).
+    app = sub.add_parser("open", prog="leakscope", usage="leakscope [-h] [--theme NAME] [PATH]")
+    app.add_argument("path", nargs="?", metavar="PATH", help="folder to open (default: .)")
+    app.add_argument("--theme", metavar="NAME", help="colour theme (overrides the config's)")
+
+    check = sub.add_parser(
+        "check",
+        help="report leaks (for CI)",
+        description="Scan Go files and report findings.",
+    )
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="a folder to scan (it becomes the root), or files and folders inside the "
+        "current folder (default: .)",
+    )
+    check.add_argument(
+        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+    )
+    _add_rule_filters(check)
+    check.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when there are findings"
+    )
+    check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print counts per rule instead of each finding (text and json)",
+    )
+
+    fix = sub.add_parser(
+        "fix",
+        help="apply automatic fixes",
+        description="Apply the safe automatic fixes (and unsafe ones with --unsafe).",
+    )
+    fix.add_argument("paths", nargs="*", metavar="PATH", help="as for check")
+    fix.add_argument(
+        "--diff", action="store_true", help="print a unified diff of the fixes; write nothing"
+    )
+    fix.add_argument("--unsafe", action="store_true", help="also apply unsafe fixes")
+    _add_rule_filters(fix)
+
+    rule = sub.add_parser(
+        "rule", help="list the rules or show one rule's documentation", description=None
+    )
+    rule.add_argument("name", nargs="?", metavar="NAME", help="the rule to document")
+
+    demo = sub.add_parser(
+        "demo",
+        help="copy the bundled demo Go project to a temporary folder and open it",
+        description="Copy the bundled demo Go project to a new temporary folder and open it.",
+    )
+    demo.add_argument("--theme", metavar="NAME", help="colour theme")
+    return parser
+
+
+def _normalise_argv(argv: list[str]) -> list[str]:
+    """`leakscope [PATH]` is the hidden `open` subcommand."""
+    if argv and (argv[0] in SUBCOMMANDS or argv[0] in ("-h", "--help", "--version")):
+        return argv
+    return ["open", *argv]
+
+
+# -- roots, config, rules --------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    root: Path
+    paths: list[Path]  # inside root; empty: the whole root
+    config: Config
+    cwd: Path
+
+
+def resolve_target(raw_paths: Sequence[str], cwd: Path | None = None) -> tuple[Path, list[Path]]:
+    """The scan root and the paths inside it.
+
+    One folder argument is the root. Otherwise the current folder is the root and every path
+    must be inside it.
+    """
+    cwd = (cwd or Path.cwd()).resolve()
+    for raw in raw_paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UsageError(f"{raw}: no such file or folder")
+        if path.is_file() and path.suffix != ".go":
+            raise UsageError(f"{raw}: not a Go file")
+    if not raw_paths:
+        return cwd, []
+    if len(raw_paths) == 1 and Path(raw_paths[0]).is_dir():
+        return Path(raw_paths[0]).resolve(), []
+    paths = []
+    for raw in raw_paths:
+        resolved = (cwd / raw).resolve()
+        try:
+            resolved.relative_to(cwd)
+        except ValueError:
+            raise UsageError(
+                f"{raw} is outside the current folder {cwd}: run leakscope from a folder that "
+                "contains every path, or pass a single folder to scan"
+            ) from None
+        paths.append(resolved)
+    return cwd, paths
+
+
+def rule_names() -> list[str]:
+    return [r.name for r in all_rules()]
+
+
+def validate_rules(names: Sequence[str], option: str) -> None:
+    known = rule_names()
+    for name in names:
+        if name not in known:
+            raise UsageError(f"{option}: unknown rule '{name}' (known rules: {', '.join(known)})")
+
+
+@dataclass(frozen=True)
+class RuleFilter:
+    """Which rules run and which findings are shown, from the config and the command line."""
+
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    engine_rules: tuple[str, ...]
+
+    def shows(self, rule: str) -> bool:
+        if self.select and rule not in self.select:
+            return False
+        return rule not in self.ignore
+
+    def findings(self, findings: Sequence[Finding]) -> list[Finding]:
+        return [f for f in findings if self.shows(f.rule)]
+
+
+def rule_filter(config: Config, select: Sequence[str], ignore: Sequence[str]) -> RuleFilter:
+    validate_rules(select, "--select")
+    validate_rules(ignore, "--ignore")
+    chosen_select = tuple(select) or tuple(config.select)
+    chosen_ignore = (*config.ignore, *ignore)
+    engine = enabled_rules(config, select, ignore)
+    return RuleFilter(chosen_select, chosen_ignore, engine)
+
+
+def _flatten(values: list[list[str]]) -> list[str]:
+    return [name for group in values for name in group]
+
+
+def load_target(raw_paths: Sequence[str]) -> Target:
+    cwd = Path.cwd().resolve()
+    root, paths = resolve_target(raw_paths, cwd)
+    config = load_config(root, rule_names())
+    return Target(root, paths, config, cwd)
+
+
+# -- scanning --------------------------------------------------------------------------------
+
+
+class ProgressLine:
+    """`scanning 120/5564 files` on a terminal's stderr; silent when stderr is not a terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.active = stream.isatty()
+        self.shown = False
+
+    def __call__(self, progress: Progress) -> None:
+        if not self.active or progress.total_files < 200:
+            return
+        self.stream.write(f"\rscanning {progress.done_files}/{progress.total_files} files")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.shown = False
+
+
+def run_scan(target: Target, rules: RuleFilter, use_cache: bool) -> ScanResult:
+    progress = ProgressLine(sys.stderr)
+    try:
+        return scan(
+            target.root,
+            target.config,
+            paths=target.paths,
+            rules=rules.engine_rules,
+            use_cache=use_cache,
+            on_progress=progress,
+        )
+    finally:
+        progress.clear()
+
+
+def _io_problems(result: ScanResult) -> int:
+    return len([r for r in result.files if r.status == "unreadable"]) + len(result.problems)
+
+
+# -- check -----------------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    if args.statistics and args.format not in ("text", "json"):
+        raise UsageError("--statistics works with --format text or json")
+    target = load_target(args.paths)
+    return run_check(
+        target,
+        fmt=args.format,
+        select=_flatten(args.select),
+        ignore=_flatten(args.ignore),
+        use_cache=not args.no_cache,
+        statistics=args.statistics,
+        exit_zero=args.exit_zero,
+    )
+
+
+def run_check(
+    target: Target,
+    *,
+    fmt: str = "text",
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    use_cache: bool = True,
+    statistics: bool = False,
+    exit_zero: bool = False,
+    show_from_root: bool = False,
+) -> int:
+    rules = rule_filter(target.config, select, ignore)
+    result = run_scan(target, rules, use_cache)
+    findings = rules.findings(result.findings)
+    report = Report(
+        target.root,
+        findings,
+        result.files,
+        result.problems,
+        cwd=None if show_from_root else target.cwd,
+    )
+    if statistics and fmt == "json":
+        sys.stdout.write(statistics_json(findings))
+    else:
+        sys.stdout.write(render(report, fmt, statistics=statistics))
+    sys.stdout.flush()
+    problems = _io_problems(result)
+    if problems:
+        _error(f"{problems} file(s) or folder(s) could not be read; the report is incomplete")
+        return EXIT_ERROR
+    if findings and not exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def statistics_json(findings: Sequence[Finding]) -> str:
+    import json
+
+    counts = Counter(f.rule for f in findings)
+    fixable = Counter(f.rule for f in findings if f.fix is not None)
+    rows = [
+        {"rule": rule, "count": n, "fixable": fixable[rule]}
+        for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return json.dumps({"version": __version__, "statistics": rows}, indent=2) + "\n"
+
+
+# -- fix -------------------------------------------------------------------------------------
+
+
+def unified_diff(change: FileChange) -> str:
+    before = change.before.decode("utf-8", errors="replace").splitlines(keepends=True)
+    after = change.after.decode("utf-8", errors="replace").splitlines(keepends=True)
+    lines = list(difflib.unified_diff(before, after, f"a/{change.path}", f"b/{change.path}"))
+    out = []
+    for line in lines:
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _rule_counts(findings: Sequence[Finding]) -> str:
+    counts = Counter(f.rule for f in findings)
+    return ", ".join(f"{rule} x{n}" if n > 1 else rule for rule, n in sorted(counts.items()))
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    target = load_target(args.paths)
+    rules = rule_filter(target.config, _flatten(args.select), _flatten(args.ignore))
+    use_cache = not args.no_cache
+    result = run_scan(target, rules, use_cache)
+    report = Report(target.root, [], result.files, result.problems, cwd=target.cwd)
+    findings = rules.findings(result.findings)
+    shown = [replace(r, findings=rules.findings(r.findings)) for r in result.files]
+    applicability = Applicability.UNSAFE if args.unsafe else Applicability.SAFE
+    changes = plan_fixes(target.root, shown, result.jobs, applicability)
+    if args.diff:
+        status = fix_diff(report, changes, findings, args.unsafe)
+    else:
+        status = fix_write(target, rules, use_cache, report, changes, args.unsafe)
+    io_problems = _io_problems(result)
+    if io_problems:
+        _error(f"{io_problems} file(s) or folder(s) could not be read; nothing was fixed there")
+        return EXIT_ERROR
+    return status
+
+
+def _skipped_lines(report: Report, changes: Sequence[FileChange]) -> list[str]:
+    return [
+        f"Skipped {finding_line(report, finding)}: {why}"
+        for change in changes
+        for finding, why in change.skipped
+    ]
+
+
+def fix_diff(
+    report: Report, changes: Sequence[FileChange], findings: Sequence[Finding], unsafe: bool
+) -> int:
+    """Print the planned changes as a unified diff on stdout; the summary goes to stderr."""
+    for change in changes:
+        sys.stdout.write(unified_diff(change))
+    sys.stdout.flush()
+    for line in _skipped_lines(report, changes):
+        _note(line)
+    applied = {f.fingerprint for c in changes for f in c.applied}
+    if changes:
+        _note(f"Would fix {_count(len(applied), 'finding')} in {_count(len(changes), 'file')}.")
+    else:
+        _note("Nothing to fix.")
+    remaining = [f for f in findings if f.fingerprint not in applied]
+    if remaining:
+        _note(_remaining_summary(remaining, unsafe, "would remain"))
+    return EXIT_FINDINGS if findings else EXIT_OK
+
+
+def fix_write(
+    target: Target,
+    rules: RuleFilter,
+    use_cache: bool,
+    report: Report,
+    changes: Sequence[FileChange],
+    unsafe: bool,
+) -> int:
+    """Write the planned changes, say what changed, and count what remains."""
+    out = sys.stdout
+    failed = False
+    written = 0
+    for change in changes:
+        try:
+            write_change(target.root, change)
+        except FixError as exc:
+            _error(str(exc))
+            failed = True
+            continue
+        written += 1
+        where = report.display_path(change.path)
+        n = len(change.applied)
+        out.write(f"Fixed {where}: {_count(n, 'finding')} ({_rule_counts(change.applied)})\n")
+    for line in _skipped_lines(report, changes):
+        out.write(line + "\n")
+    after = run_scan(target, rules, use_cache) if written else None
+    remaining = rules.findings(after.findings) if after is not None else None
+    if remaining is None:
+        remaining = rules.findings([f for r in report.files for f in r.findings])
+    if not changes:
+        out.write("Nothing to fix.\n")
+    if remaining:
+        out.write(_remaining_summary(remaining, unsafe, "remain") + "\n")
+    elif written:
+        out.write("No findings remain.\n")
+    out.flush()
+    if failed:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if remaining else EXIT_OK
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _remaining_summary(remaining: Sequence[Finding], unsafe: bool, verb: str) -> str:
+    no_fix = sum(1 for f in remaining if f.fix is None)
+    safe, unsafe_only = fixable_counts(remaining)
+    parts = []
+    if no_fix:
+        parts.append(f"{no_fix} with no automatic fix")
+    if unsafe_only and not unsafe:
+        parts.append(f"{unsafe_only} with an unsafe fix (apply with --unsafe)")
+    elif unsafe_only:
+        parts.append(f"{unsafe_only} whose unsafe fix could not be applied")
+    if safe:
+        parts.append(f"{safe} whose fix could not be applied")
+    detail = f": {', '.join(parts)}" if parts else ""
+    return f"{_count(len(remaining), 'finding')} {verb}{detail}. `leakscope check` lists them."
+
+
+# -- rule ------------------------------------------------------------------------------------
+
+
+def rule_table(rules: Sequence[Rule]) -> str:
+    header = ("rule", "severity", "fix", "go", "summary")
+    rows = [
+        (r.name, r.severity.value, r.fix_availability.value, go_versions(r), r.summary)
+        for r in rules
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    lines = []
+    for row in [header, *rows]:
+        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:4])]
+        lines.append("  ".join([*cells, row[4]]).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def rule_document(rule: Rule) -> str:
+    """A rule's documentation as Markdown: title, facts, then the rule's docstring."""
+    facts = (
+        f"severity: {rule.severity.value} · fix: {rule.fix_availability.value} · "
+        f"go versions: {go_versions(rule)}"
+    )
+    return f"# {rule.name}\n\n{rule.summary}\n\n{facts}\n\n{rule.doc.strip()}\n"
+
+
+def cmd_rule(args: argparse.Namespace) -> int:
+    rules = all_rules()
+    if args.name is None:
+        sys.stdout.write(rule_table(rules))
+        return EXIT_OK
+    by_name = {r.name: r for r in rules}
+    rule = by_name.get(args.name)
+    if rule is None:
+        raise UsageError(f"unknown rule '{args.name}' (known rules: {', '.join(by_name)})")
+    document = rule_document(rule)
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(document))
+    else:
+        sys.stdout.write(document)
+    return EXIT_OK
+
+
+# -- the app and the demo --------------------------------------------------------------------
+
+
+def load_app() -> RunApp | None:
+    """`leakscope.ui.app.run_app` when the terminal app is installed, else None.
+
+    Imported lazily so `check`, `fix` and `rule` never pay for Textual. A terminal app that
+    is there but cannot be imported (Textual missing) raises ImportError.
+    """
+    try:
+        module = importlib.import_module("leakscope.ui.app")
+    except ModuleNotFoundError as exc:
+        if exc.name in ("leakscope.ui", "leakscope.ui.app"):
+            return None
+        raise
+    return getattr(module, "run_app", None)
+
+
+def open_project(root: Path, config: Config, theme: str | None, cwd: Path | None) -> int:
+    try:
+        run_app = load_app()
+    except ImportError as exc:
+        _error(f"the terminal app cannot start ({exc}); `leakscope check` still works")
+        return EXIT_ERROR
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if run_app is not None and interactive:
+        return run_app(root, config, theme) or EXIT_OK
+    if run_app is not None:
+        _note("not a terminal: printing the check report instead of opening the app")
+    target = Target(root, [], config, cwd or root)
+    return run_check(target, show_from_root=cwd is None)
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    raw = [args.path] if args.path else []
+    if raw and Path(raw[0]).is_file():
+        raise UsageError(f"{raw[0]}: leakscope opens a folder; use `leakscope check` for files")
+    target = load_target(raw)
+    return open_project(target.root, target.config, args.theme, target.cwd)
+
+
+def demo_source() -> resources.abc.Traversable:
+    return resources.files("leakscope") / "demo"
+
+
+def copy_demo(destination_parent: Path | None = None) -> Path:
+    """Copy the bundled demo module into a new temporary folder; returns the copy's root."""
+    parent = Path(tempfile.mkdtemp(prefix="leakscope-demo-", dir=destination_parent))
+    target = parent / DEMO_NAME
+    with resources.as_file(demo_source()) as source:
+        if not (Path(source) / "go.mod").is_file():
+            raise OSError(f"the bundled demo project is missing ({source})")
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return target
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    root = copy_demo()
+    _note(f"Copied the demo Go project to {root}")
+    config = load_config(root, rule_names())
+    status = open_project(root, config, args.theme, None)
+    # Findings are the point of a demo: only real errors make it fail.
+    return status if status not in (EXIT_OK, EXIT_FINDINGS) else EXIT_OK
+
+
+# -- main ------------------------------------------------------------------------------------
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"leakscope: error: {message}\n")
+    sys.stderr.flush()
+
+
+def _note(message: str) -> None:
+    sys.stderr.write(f"{message}\n")
+    sys.stderr.flush()
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "open": cmd_open,
+    "check": cmd_check,
+    "fix": cmd_fix,
+    "rule": cmd_rule,
+    "demo": cmd_demo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(_normalise_argv(args_list))
+    except SystemExit as exc:  # argparse: usage errors (2), --help and --version (0)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    except ConfigError as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    except FixError as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _note("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`leakscope check | head`): stop quietly.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror or exc}")
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())
