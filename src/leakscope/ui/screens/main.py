@@ -1,0 +1,752 @@
+"""The main view: findings tree and filter on the left, source and explanation on the right."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from leakscope.core.analysis import BOM
+from leakscope.core.engine import Progress
+from leakscope.core.fixes import FileChange, FixError
+from leakscope.core.gomod import format_go_version
+from leakscope.core.model import Applicability, Finding
+from leakscope.ui import keys
+from leakscope.ui.query import Query, parse_query
+from leakscope.ui.session import Applied, Session
+from leakscope.ui.widgets.explanation import ExplanationPane, explain_finding, explain_group
+from leakscope.ui.widgets.findings_tree import (
+    AUTO_EXPAND_LIMIT,
+    GROUPINGS,
+    FindingsTree,
+    Group,
+    Palette,
+    group_totals,
+    make_groups,
+)
+from leakscope.ui.widgets.source_view import LEAK, Mark, SourceView, marks_for
+from leakscope.ui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from leakscope.ui.app import LeakscopeApp
+
+# During a scan, repaint the tree at most this often (seconds).
+SCAN_REFRESH_INTERVAL = 0.1
+FILTER_PLACEHOLDER = "/ filter: words  rule:NAME  path:GLOB  severity:LEVEL  fixable"
+
+
+@dataclass
+class SourceFile:
+    path: str
+    text: str
+
+
+def read_source(root: Path, path: str) -> SourceFile | None:
+    try:
+        data = (root / path).read_bytes()
+    except OSError:
+        return None
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    return SourceFile(path, data.decode("utf-8", errors="replace"))
+
+
+def editor_command(path: Path, line: int, column: int) -> list[str]:
+    """$VISUAL or $EDITOR (else vi) opened at a line, in the way each editor wants it."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    try:
+        parts = shlex.split(editor)
+    except ValueError:
+        parts = editor.split()
+    parts = parts or ["vi"]
+    name = Path(parts[0]).name
+    if name in ("code", "code-insiders", "codium", "cursor"):
+        return [*parts, "--goto", f"{path}:{line}:{column}"]
+    if name in ("subl", "zed", "hx", "helix"):
+        return [*parts, f"{path}:{line}:{column}"]
+    return [*parts, f"+{line}", str(path)]
+
+
+class MainScreen(Screen[None]):
+    CSS_PATH = "main.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("main")
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (80, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (20, "-tall")]
+
+    # -- messages from workers ----------------------------------------------------------
+
+    class ScanBatch(Message):
+        def __init__(self, generation: int, progress: Progress, live: bool) -> None:
+            super().__init__()
+            self.generation = generation
+            self.progress = progress
+            self.live = live
+
+    class ScanDone(Message):
+        def __init__(self, generation: int, error: str = "") -> None:
+            super().__init__()
+            self.generation = generation
+            self.error = error
+
+    class ChangeDone(Message):
+        """A fix, undo, ignore or re-analysis finished; `message` tells the user what."""
+
+        def __init__(self, message: str, severity: str = "information", focus: str = "") -> None:
+            super().__init__()
+            self.message = message
+            self.severity = severity
+            self.focus = focus  # a path whose source view should reload
+
+    class DiffReady(Message):
+        def __init__(
+            self, finding: Finding, change: FileChange, purpose: str, note: str = ""
+        ) -> None:
+            super().__init__()
+            self.finding = finding
+            self.change = change
+            self.purpose = purpose  # "view" or "confirm"
+            self.note = note
+
+    # -----------------------------------------------------------------------------------
+
+    def __init__(self, session: Session, *, not_a_folder: str = "") -> None:
+        super().__init__()
+        self.session = session
+        self.not_a_folder = not_a_folder
+        self.grouping = "file"
+        self.query_filter: Query = parse_query("")
+        self.all_findings: list[Finding] = []
+        self.shown: list[Finding] = []
+        self._haystacks: dict[int, str] = {}
+        self._totals: dict[str, dict[str, int]] = {}
+        self.selected: Finding | None = None
+        self.selected_group: Group | None = None
+        self.scanning = False
+        self._generation = 0
+        self._last_tree_refresh = 0.0
+        self._refresh_timer: Timer | None = None
+        self.palette = Palette()
+        self.busy = False  # a fix/undo/ignore is being written
+
+    @property
+    def leakscope(self) -> LeakscopeApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield Input(placeholder=FILTER_PLACEHOLDER, id="filter", compact=True)
+                yield FindingsTree(id="tree")
+                yield Static(id="empty", markup=False)
+            with Vertical(id="right"):
+                yield SourceView(id="source")
+                yield ExplanationPane(id="explanation")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def tree(self) -> FindingsTree:
+        return self.query_one(FindingsTree)
+
+    @property
+    def source(self) -> SourceView:
+        return self.query_one(SourceView)
+
+    @property
+    def explanation(self) -> ExplanationPane:
+        return self.query_one(ExplanationPane)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("#filter", Input)
+
+    def on_mount(self) -> None:
+        if not self.leakscope.cursor_blink:
+            self.filter_input.cursor_blink = False
+            self.source.cursor_blink = False
+        self.apply_palette(self.leakscope.palette)
+        self.tree.focus()
+        self.status.set(watch=self.leakscope.watch_state)
+        self._show_empty_or_tree()
+        self._show_nothing_selected()
+        if not self.not_a_folder and self.leakscope.start_scan:
+            self.start_scan(live=True)
+
+    # -- theme --------------------------------------------------------------------------
+
+    def apply_palette(self, palette: Palette) -> None:
+        self.palette = palette
+        self.tree.set_palette(palette)
+        self.status.set_palette(palette)
+        leak_theme = self.leakscope.leak_theme
+        self.source.use_theme(leak_theme)
+        self._show_selection()
+
+    # -- scanning -----------------------------------------------------------------------
+
+    def start_scan(self, *, live: bool) -> None:
+        self._generation += 1
+        self.scanning = True
+        self.status.set(scanning=True, done_files=0, total_files=0)
+        self._show_empty_or_tree()
+        self._scan(self._generation, live)
+
+    @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
+    def _scan(self, generation: int, live: bool) -> None:
+        try:
+            for progress in self.session.iter_scan():
+                self.post_message(self.ScanBatch(generation, progress, live))
+        except Exception as exc:  # a scan must never take the app down
+            self.post_message(self.ScanDone(generation, f"scan failed: {exc}"))
+            return
+        self.post_message(self.ScanDone(generation))
+
+    @on(ScanBatch)
+    def _on_scan_batch(self, message: ScanBatch) -> None:
+        if message.generation != self._generation:
+            return
+        progress = message.progress
+        self.status.set(done_files=progress.done_files, total_files=progress.total_files)
+        if message.live and not self.session.scanned:
+            self.session.add_results(progress.batch)
+            self._schedule_tree_refresh()
+
+    def _schedule_tree_refresh(self) -> None:
+        now = time.monotonic()
+        if now - self._last_tree_refresh >= SCAN_REFRESH_INTERVAL:
+            self.refresh_findings()
+        elif self._refresh_timer is None:
+            delay = SCAN_REFRESH_INTERVAL - (now - self._last_tree_refresh)
+            self._refresh_timer = self.set_timer(delay, self._timed_refresh)
+
+    def _timed_refresh(self) -> None:
+        self._refresh_timer = None
+        self.refresh_findings()
+
+    @on(ScanDone)
+    def _on_scan_done(self, message: ScanDone) -> None:
+        if message.generation != self._generation:
+            return
+        self.scanning = False
+        self.status.set(scanning=False)
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
+            self._refresh_timer = None
+        self.refresh_findings()
+        if message.error:
+            self.notify(message.error, severity="error", timeout=8)
+        for problem in self.session.problems[:3]:
+            self.notify(problem, severity="warning", timeout=6)
+
+    # -- the findings model -------------------------------------------------------------
+
+    def refresh_findings(self) -> None:
+        """Take the session's current findings (after a scan batch, a fix, a watch update)."""
+        self._last_tree_refresh = time.monotonic()
+        self.all_findings = self.session.findings()
+        self._haystacks = {}
+        self._totals = {}
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        query = self.query_filter
+        self.shown = query.filter(self.all_findings, self._haystacks)
+        totals = None
+        if not query.empty:
+            totals = self._totals.get(self.grouping)
+            if totals is None:
+                totals = self._totals[self.grouping] = group_totals(
+                    self.all_findings, self.grouping
+                )
+        groups = make_groups(self.shown, self.grouping, totals)
+        tree = self.tree
+        tree.grouping = self.grouping
+        tree.populate(groups, auto_expand=len(self.shown) <= AUTO_EXPAND_LIMIT)
+        self._update_status()
+        self._show_empty_or_tree()
+
+    def _update_status(self) -> None:
+        self.status.set(
+            total=len(self.all_findings),
+            shown=len(self.shown),
+            fixable=sum(1 for f in self.shown if f.fix is not None),
+            files=self.session.file_count(),
+            filtered=not self.query_filter.empty,
+            grouping=self.grouping,
+            go_version=self._go_version_text(),
+            undo=len(self.session.undo_stack),
+        )
+
+    def _go_version_text(self) -> str:
+        if self.selected is not None:
+            version = self.session.go_version(self.selected.path)
+            if version is not None:
+                return format_go_version(version)
+        versions = sorted(self.session.go_versions())
+        if not versions:
+            return ""
+        if len(versions) == 1:
+            return format_go_version(versions[0])
+        return f"{format_go_version(versions[0])}–{format_go_version(versions[-1])}"
+
+    def _show_empty_or_tree(self) -> None:
+        message = self._empty_message()
+        left = self.query_one("#left")
+        left.set_class(message is not None, "-empty")
+        if message is not None:
+            self.query_one("#empty", Static).update(message)
+
+    def _empty_message(self) -> Text | None:
+        root = self.session.root
+        muted = Style(color=self.palette.muted)
+        if self.not_a_folder:
+            return Text.assemble(("Not a folder\n\n", "bold"), (self.not_a_folder, muted))
+        if self.shown:
+            return None
+        if self.all_findings and not self.query_filter.empty:
+            text = Text.assemble(
+                ("No finding matches the filter\n\n", "bold"),
+                (self.query_filter.text, Style(color=self.palette.info)),
+                ("\n\nesc clears it", muted),
+            )
+            for problem in self.query_filter.problems:
+                text.append(f"\n{problem}", style=Style(color=self.palette.warning))
+            return text
+        if self.scanning:
+            return Text.assemble(("Scanning…\n\n", "bold"), (str(root), muted))
+        if self.all_findings:
+            return None
+        files = self.session.file_count()
+        if files == 0:
+            text = Text.assemble(
+                ("No Go files here\n\n", "bold"),
+                (f"{root} holds no .go files leakscope scans", muted),
+                (
+                    "\n(vendor/, testdata/, hidden folders and .gitignore'd files are skipped)",
+                    muted,
+                ),
+            )
+            for problem in self.session.problems[:3]:
+                text.append(f"\n{problem}", style=Style(color=self.palette.warning))
+            return text
+        return Text.assemble(
+            ("No leaks found ✓\n\n", Style(bold=True, color=self.palette.success)),
+            (f"{files} Go file{'s' if files != 1 else ''} in {root} are clean", muted),
+        )
+
+    # -- selection ----------------------------------------------------------------------
+
+    @on(FindingsTree.Selected)
+    def _on_selected(self, message: FindingsTree.Selected) -> None:
+        self.selected = message.finding
+        self.selected_group = message.group
+        self._show_selection()
+        self.status.set(go_version=self._go_version_text())
+
+    @on(FindingsTree.Opened)
+    def _on_opened(self, message: FindingsTree.Opened) -> None:
+        self.selected = message.finding
+        self._show_selection()
+        self.source.focus()
+
+    def _show_selection(self) -> None:
+        finding = self.selected
+        if finding is not None:
+            self._show_finding(finding)
+        elif self.selected_group is not None:
+            self._show_group(self.selected_group)
+        else:
+            self._show_nothing_selected()
+
+    def _show_nothing_selected(self) -> None:
+        self.source.clear_source()
+        muted = Style(color=self.palette.muted)
+        if self.not_a_folder:
+            self.explanation.show(Text(""))
+            return
+        self.explanation.show(
+            Text.assemble(
+                ("Select a finding ", muted),
+                ("(j/k, arrows)", Style(color=self.palette.info)),
+                (" to see its code and why it leaks. ", muted),
+                ("?", Style(color=self.palette.info, bold=True)),
+                (" lists every key.", muted),
+            )
+        )
+
+    def _show_finding(self, finding: Finding) -> None:
+        source = read_source(self.session.root, finding.path)
+        version = self.session.go_version(finding.path)
+        text = explain_finding(
+            finding, self.palette, format_go_version(version) if version else None
+        )
+        if source is None:
+            self.source.clear_source()
+            text.append(
+                f"\n\n{finding.path} cannot be read any more (deleted?); r rescans.",
+                style=Style(color=self.palette.warning),
+            )
+        else:
+            marks = marks_for(finding)
+            self.source.show_text(source.path, source.text, marks)
+            self.source.reveal(marks[-1])
+        self.explanation.show(text)
+
+    def _show_group(self, group: Group) -> None:
+        self.explanation.show(explain_group(group, self.palette))
+        if not group.findings:
+            self.source.clear_source()
+            return
+        first = group.findings[0]
+        source = read_source(self.session.root, first.path)
+        if source is None:
+            self.source.clear_source()
+            return
+        marks = [
+            Mark(f.span.start, f.span.end, LEAK) for f in group.findings if f.path == first.path
+        ]
+        self.source.show_text(source.path, source.text, marks)
+        self.source.reveal(marks[0])
+
+    # -- filter -------------------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.filter_input.focus()
+
+    @on(Input.Changed, "#filter")
+    def _on_filter_changed(self, event: Input.Changed) -> None:
+        self.query_filter = parse_query(event.value)
+        self.apply_filter()
+
+    @on(Input.Submitted, "#filter")
+    def _on_filter_submitted(self) -> None:
+        tree = self.tree
+        tree.focus()
+        if self.shown:
+            tree.select_finding(self.shown[0])
+
+    def action_clear_filter(self) -> None:
+        if self.filter_input.value:
+            self.filter_input.value = ""  # Input.Changed re-applies the (empty) filter
+        self.tree.focus()
+
+    def action_cycle_grouping(self) -> None:
+        index = GROUPINGS.index(self.grouping)
+        self.set_grouping(GROUPINGS[(index + 1) % len(GROUPINGS)])
+
+    def set_grouping(self, grouping: str) -> None:
+        if grouping not in GROUPINGS:
+            return
+        self.grouping = grouping
+        self.apply_filter()
+        self.notify(f"Grouped by {grouping}", timeout=2)
+
+    # -- actions on findings ------------------------------------------------------------
+
+    def _need_finding(self, verb: str) -> Finding | None:
+        if self.selected is None:
+            self.notify(f"Select a finding to {verb}.", severity="warning", timeout=3)
+        return self.selected
+
+    def _check_busy(self) -> bool:
+        if self.busy:
+            self.notify("Still writing the last change…", severity="warning", timeout=2)
+        return self.busy
+
+    def action_diff(self) -> None:
+        finding = self._need_finding("compare")
+        if finding is None or self._check_busy():
+            return
+        if finding.fix is None:
+            self.notify(_no_fix_text(finding), severity="warning", timeout=4)
+            return
+        self._plan_diff(finding, "view")
+
+    def action_apply_fix(self) -> None:
+        finding = self._need_finding("fix")
+        if finding is None or self._check_busy():
+            return
+        if finding.fix is None:
+            self.notify(_no_fix_text(finding), severity="warning", timeout=4)
+            return
+        if finding.fix.applicability is Applicability.SAFE:
+            self._fix([finding], Applicability.SAFE, _fix_title(finding))
+        else:
+            self._plan_diff(finding, "confirm")
+
+    @work(thread=True, exclusive=True, group="change", exit_on_error=False)
+    def _plan_diff(self, finding: Finding, purpose: str) -> None:
+        try:
+            changes = self.session.plan([finding], Applicability.UNSAFE)
+        except FixError as exc:
+            self.post_message(self.ChangeDone(str(exc), "error", finding.path))
+            return
+        except Exception as exc:
+            self.post_message(self.ChangeDone(f"cannot plan the fix: {exc}", "error"))
+            return
+        change = next((c for c in changes if c.path == finding.path), None)
+        if change is None:
+            self.post_message(
+                self.ChangeDone("The fix no longer applies; the file was re-analysed.", "warning")
+            )
+            return
+        others = [c.path for c in changes if c.path != finding.path]
+        note = f"also changes {', '.join(others)}" if others else ""
+        self.post_message(self.DiffReady(finding, change, purpose, note))
+
+    @on(DiffReady)
+    def _on_diff_ready(self, message: DiffReady) -> None:
+        finding = message.finding
+        before = _decode(message.change.before)
+        after = _decode(message.change.after)
+        leak_theme = self.leakscope.leak_theme
+        if message.purpose == "view":
+            from leakscope.ui.screens.diff import DiffScreen
+
+            def done(result: str | None) -> None:
+                if result == "apply":
+                    applicability = finding.fix.applicability if finding.fix else Applicability.SAFE
+                    self._fix([finding], applicability, _fix_title(finding))
+
+            self.app.push_screen(
+                DiffScreen(finding, before, after, leak_theme, self.palette, message.note),
+                done,
+            )
+            return
+        from leakscope.ui.screens.dialogs import ConfirmScreen
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._fix([finding], Applicability.UNSAFE, _fix_title(finding))
+            else:
+                self.notify("Not applied.", timeout=2)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Apply an unsafe fix?",
+                f"{finding.path}:{finding.line}  {finding.rule}\n"
+                f"{finding.fix.title if finding.fix else ''}: this fix may change behaviour; "
+                "read the change first.",
+                diff=(before, after, leak_theme),
+            ),
+            confirmed,
+        )
+
+    def action_apply_group(self) -> None:
+        if self._check_busy():
+            return
+        group = self.tree.selected_group
+        if group is None:
+            self.notify("Select a group (or a finding in it) first.", severity="warning")
+            return
+        safe = group.safe_fixable
+        if not safe:
+            self.notify(f"No safe fix in {group.title}.", severity="warning", timeout=3)
+            return
+        from leakscope.ui.screens.dialogs import ConfirmScreen
+
+        count = len(safe)
+        files = len({f.path for f in safe})
+        where = f"{files} file{'s' if files != 1 else ''}"
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._fix(safe, Applicability.SAFE, f"{count} fixes in {group.title}")
+            else:
+                self.notify("Not applied.", timeout=2)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Apply {count} safe fix{'es' if count != 1 else ''}?",
+                f"Every safe fix shown in {group.title} ({count} in {where}). "
+                "u undoes them together.",
+            ),
+            confirmed,
+        )
+
+    @work(thread=True, exclusive=True, group="change", exit_on_error=False)
+    def _fix(self, findings: list[Finding], applicability: Applicability, title: str) -> None:
+        self.busy = True
+        try:
+            applied = self.session.fix(findings, applicability, title)
+        except FixError as exc:
+            self.post_message(self.ChangeDone(f"Not applied: {exc}", "error"))
+            return
+        except Exception as exc:
+            self.post_message(self.ChangeDone(f"Not applied: {exc}", "error"))
+            return
+        finally:
+            self.busy = False
+        self.post_message(self.ChangeDone(_applied_text(applied), "information"))
+
+    def action_undo(self) -> None:
+        if self._check_busy():
+            return
+        if not self.session.undo_stack:
+            self.notify("Nothing to undo.", severity="warning", timeout=2)
+            return
+        self._undo()
+
+    @work(thread=True, exclusive=True, group="change", exit_on_error=False)
+    def _undo(self) -> None:
+        self.busy = True
+        try:
+            entry = self.session.undo()
+        except FixError as exc:
+            self.post_message(self.ChangeDone(str(exc), "error"))
+            return
+        except Exception as exc:
+            self.post_message(self.ChangeDone(f"cannot undo: {exc}", "error"))
+            return
+        finally:
+            self.busy = False
+        paths = ", ".join(c.path for c in entry.changes)
+        self.post_message(self.ChangeDone(f"Undone: {entry.title} ({paths})"))
+
+    def action_ignore(self) -> None:
+        finding = self._need_finding("ignore")
+        if finding is None or self._check_busy():
+            return
+        from leakscope.ui.screens.dialogs import PromptScreen
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self._ignore(finding, reason)
+
+        self.app.push_screen(
+            PromptScreen(
+                f"Ignore {finding.rule} at {finding.path}:{finding.line}",
+                f"Adds //leakscope:ignore {finding.rule} REASON above the line. "
+                "Why is this finding acceptable?",
+                placeholder="e.g. the line is at most 64 bytes (checked by the caller)",
+            ),
+            answered,
+        )
+
+    @work(thread=True, exclusive=True, group="change", exit_on_error=False)
+    def _ignore(self, finding: Finding, reason: str) -> None:
+        self.busy = True
+        try:
+            self.session.ignore(finding, reason)
+        except FixError as exc:
+            self.post_message(self.ChangeDone(f"Not added: {exc}", "error"))
+            return
+        except Exception as exc:
+            self.post_message(self.ChangeDone(f"Not added: {exc}", "error"))
+            return
+        finally:
+            self.busy = False
+        self.post_message(
+            self.ChangeDone(
+                f"Added //leakscope:ignore {finding.rule} above "
+                f"{finding.path}:{finding.line} (u undoes it)"
+            )
+        )
+
+    @on(ChangeDone)
+    def _on_change_done(self, message: ChangeDone) -> None:
+        self.refresh_findings()
+        if message.severity == "silent" or not message.message:
+            return
+        timeout = 6 if message.severity == "error" else 4
+        self.notify(message.message, severity=message.severity, timeout=timeout)  # type: ignore[arg-type]
+
+    def action_edit(self) -> None:
+        finding = self.selected
+        group = self.selected_group
+        if finding is None and (group is None or not group.findings):
+            self.notify("Select a finding to edit.", severity="warning", timeout=3)
+            return
+        target = finding or group.findings[0]  # type: ignore[union-attr]
+        path = self.session.root / target.path
+        command = editor_command(path, target.line, target.column)
+        try:
+            with self.app.suspend():
+                code = _run_editor(command)
+        except SuspendNotSupported:
+            code = _run_editor(command)
+        if code is None:
+            self.notify(f"Cannot run {command[0]}: set $VISUAL or $EDITOR.", severity="error")
+        self.reanalyse_paths([target.path], quiet=True)
+
+    def action_rescan(self) -> None:
+        if self.not_a_folder:
+            self.notify(self.not_a_folder, severity="error")
+            return
+        self.notify("Rescanning…", timeout=2)
+        self.start_scan(live=False)
+
+    # -- the seam for the file watcher --------------------------------------------------
+
+    def reanalyse_paths(self, paths: list[str | Path], *, quiet: bool = False) -> None:
+        """Re-analyse these changed paths in a worker, then refresh the tree."""
+        self._reanalyse(list(paths), quiet)
+
+    @work(thread=True, group="reanalyse", exit_on_error=False)
+    def _reanalyse(self, paths: list[str | Path], quiet: bool) -> None:
+        try:
+            update = self.session.reanalyse(paths)
+        except Exception as exc:
+            self.post_message(self.ChangeDone(f"cannot re-analyse: {exc}", "error"))
+            return
+        if quiet and not update.added and not update.removed:
+            self.post_message(self.ChangeDone("", "silent"))
+            return
+        self.post_message(
+            self.ChangeDone(f"{len(update.added)} new, {len(update.removed)} gone", "information")
+        )
+
+
+def _run_editor(command: list[str]) -> int | None:
+    try:
+        return subprocess.run(command, check=False).returncode
+    except OSError:
+        return None
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    return data.decode("utf-8", errors="replace")
+
+
+def _no_fix_text(finding: Finding) -> str:
+    reason = finding.no_fix_reason or "no automatic fix for this finding"
+    return reason[:1].upper() + reason[1:]
+
+
+def _fix_title(finding: Finding) -> str:
+    title = finding.fix.title if finding.fix is not None else "fix"
+    return f"{title} ({finding.path}:{finding.line})"
+
+
+def _applied_text(applied: Applied) -> str:
+    count = applied.count
+    files = ", ".join(applied.paths)
+    text = f"Fixed {count} finding{'s' if count != 1 else ''} in {files}"
+    if count == 1 and applied.changes and applied.changes[0].applied:
+        first = applied.changes[0].applied[0]
+        if first.fix is not None:
+            text = f"{first.fix.title}: {first.path}:{first.line}"
+    if applied.skipped:
+        text += f"; {len(applied.skipped)} skipped ({applied.skipped[0][1]})"
+    return text + " · u undoes"

@@ -1,0 +1,251 @@
+"""What the terminal app does to a project, without Textual: scan, fix, undo, ignore.
+
+The app drives a `Session` from its workers; tests can drive one directly. Findings live in a
+`core.project.Project`, which the file watcher (and `reanalyse`) keep current incrementally.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from leakscope.core.analysis import FileResult, PackageJob, content_hash
+from leakscope.core.config import Config
+from leakscope.core.engine import Progress, ScanResult, iter_scan
+from leakscope.core.fixes import (
+    FileChange,
+    FixError,
+    plan_fixes,
+    undo_change,
+    write_change,
+)
+from leakscope.core.gomod import ModuleFinder
+from leakscope.core.model import Applicability, Finding
+from leakscope.core.project import Project, Update
+from leakscope.core.syntax import error_count, parse
+
+IGNORE_PREFIX = "//leakscope:ignore"
+
+
+@dataclass
+class UndoEntry:
+    """One user action (a fix, a group of fixes, an ignore comment) that `undo` reverts."""
+
+    title: str
+    changes: list[FileChange] = field(default_factory=list)
+
+
+@dataclass
+class Applied:
+    title: str
+    changes: list[FileChange]
+    skipped: list[tuple[Finding, str]]
+
+    @property
+    def count(self) -> int:
+        return sum(len(c.applied) for c in self.changes)
+
+    @property
+    def paths(self) -> list[str]:
+        return [c.path for c in self.changes]
+
+
+class Session:
+    def __init__(self, root: Path, config: Config, *, use_cache: bool = True) -> None:
+        self.root = root.resolve()
+        self.config = config
+        self.use_cache = use_cache
+        self.project = Project(self.root, config, use_cache=use_cache)
+        self.undo_stack: list[UndoEntry] = []
+        self.scanned = False
+        self.problems: list[str] = []
+        self._modules = ModuleFinder()
+
+    # -- scanning ----------------------------------------------------------------------
+
+    def iter_scan(self) -> Iterator[Progress]:
+        """Scan the whole project, yielding batches; the project takes the result at the end.
+
+        Runs in a worker thread; the app shows batches as they come with `add_results`.
+        """
+        result = ScanResult(self.root)
+        yield from iter_scan(self.root, self.config, use_cache=self.use_cache, result=result)
+        self.project.load(result)
+        self.problems = list(result.problems)
+        self.scanned = True
+
+    def add_results(self, batch: list[FileResult]) -> None:
+        """Show a scan batch before the scan ends (called on the app's thread)."""
+        for file_result in batch:
+            self.project.replace_result(file_result)
+
+    @property
+    def results(self) -> dict[str, FileResult]:
+        return self.project.results
+
+    def findings(self) -> list[Finding]:
+        # list(dict.values()) copies atomically, so a worker thread replacing results while
+        # this runs cannot break the iteration.
+        results = list(self.project.results.values())
+        out = [f for r in results for f in r.findings]
+        out.sort(key=lambda f: f.sort_key)
+        return out
+
+    def file_count(self) -> int:
+        return len(self.project.results)
+
+    def go_version(self, path: str) -> tuple[int, int] | None:
+        folder = posixpath.dirname(path)
+        return self.project.versions.get(folder)
+
+    def go_versions(self) -> set[tuple[int, int]]:
+        return set(self.project.versions.values())
+
+    def reanalyse(self, paths: Iterable[str | Path]) -> Update:
+        """Re-analyse after these paths (relative to the root, or absolute) changed."""
+        absolute = [p if Path(p).is_absolute() else self.root / p for p in paths]
+        return self.project.update(absolute)
+
+    # -- fixes -------------------------------------------------------------------------
+
+    def _jobs(self, paths: Iterable[str]) -> dict[str, PackageJob]:
+        """Package jobs for the folders of `paths`, from what the project knows now."""
+        folders = {posixpath.dirname(p) for p in paths}
+        jobs = {}
+        rules = self.project.rules
+        for folder in folders:
+            files = tuple(sorted(p for p in self.results if posixpath.dirname(p) == folder))
+            version = (
+                self.project.versions.get(folder)
+                or self.config.go_version
+                or self._modules.module_for(self.root / folder).version
+            )
+            jobs[folder] = PackageJob(str(self.root), folder, files, version, rules)
+        return jobs
+
+    def _check_fresh(self, paths: Iterable[str]) -> None:
+        """Refuse (and re-analyse) when a file changed on disk since its findings were made."""
+        stale = []
+        for path in sorted(set(paths)):
+            known = self.results.get(path)
+            try:
+                data = (self.root / path).read_bytes()
+            except FileNotFoundError:
+                self.reanalyse([path])
+                raise FixError(f"{path}: the file was deleted; its findings are gone") from None
+            except OSError as exc:
+                raise FixError(f"{path}: cannot read: {exc.strerror}") from exc
+            if known is None or known.content_hash != content_hash(data):
+                stale.append(path)
+        if stale:
+            self.reanalyse(stale)
+            raise FixError(
+                f"{stale[0]}: the file changed since it was analysed; "
+                "its findings are up to date now, try again"
+            )
+
+    def plan(self, findings: list[Finding], applicability: Applicability) -> list[FileChange]:
+        """The changes that would apply these findings' fixes (nothing is written)."""
+        paths = sorted({f.path for f in findings})
+        self._check_fresh(paths)
+        results = [self.results[p] for p in paths if p in self.results]
+        return plan_fixes(
+            self.root,
+            results,
+            self._jobs(paths),
+            applicability,
+            only={f.fingerprint for f in findings},
+        )
+
+    def apply(self, title: str, changes: list[FileChange]) -> Applied:
+        """Write planned changes, remember them for undo, re-analyse the files."""
+        written: list[FileChange] = []
+        error: FixError | None = None
+        for change in changes:
+            try:
+                write_change(self.root, change)
+            except FixError as exc:
+                error = exc
+                break
+            written.append(change)
+        if written:
+            self.undo_stack.append(UndoEntry(title, written))
+            self.reanalyse([c.path for c in written])
+        if error is not None:
+            if written:
+                raise FixError(f"{error} (other files were fixed; u undoes them)")
+            raise error
+        skipped = [s for c in written for s in c.skipped]
+        return Applied(title, written, skipped)
+
+    def fix(self, findings: list[Finding], applicability: Applicability, title: str) -> Applied:
+        changes = self.plan(findings, applicability)
+        if not changes:
+            raise FixError("nothing to change: the fix no longer applies")
+        return self.apply(title, changes)
+
+    def undo(self) -> UndoEntry:
+        """Revert the last applied action; refuse when a file changed after it."""
+        if not self.undo_stack:
+            raise FixError("nothing to undo")
+        entry = self.undo_stack[-1]
+        for change in entry.changes:
+            try:
+                current = (self.root / change.path).read_bytes()
+            except OSError:
+                current = None
+            if current is None or content_hash(current) != content_hash(change.after):
+                self.undo_stack.pop()
+                raise FixError(
+                    f"cannot undo '{entry.title}': {change.path} changed after it "
+                    "(dropped from the undo list)"
+                )
+        for change in reversed(entry.changes):
+            undo_change(self.root, change)
+        self.undo_stack.pop()
+        self.reanalyse([c.path for c in entry.changes])
+        return entry
+
+    # -- ignore comments ---------------------------------------------------------------
+
+    def plan_ignore(self, finding: Finding, reason: str) -> FileChange:
+        """A change inserting `//leakscope:ignore RULE reason` on the line above the finding."""
+        reason = " ".join(reason.split())
+        if not reason:
+            raise FixError("an ignore comment needs a reason")
+        self._check_fresh([finding.path])
+        before = (self.root / finding.path).read_bytes()
+        line_start = _line_start(before, finding.line)
+        line_end = before.find(b"\n", line_start)
+        line = before[line_start : len(before) if line_end == -1 else line_end]
+        indent = line[: len(line) - len(line.lstrip(b" \t"))]
+        if line.startswith(b"\xef\xbb\xbf"):
+            indent = b""
+        newline = b"\r\n" if b"\r\n" in before else b"\n"
+        comment = f"{IGNORE_PREFIX} {finding.rule} {reason}".encode()
+        insert_at = line_start + (
+            3 if before.startswith(b"\xef\xbb\xbf") and line_start == 0 else 0
+        )
+        after = before[:insert_at] + indent + comment + newline + before[insert_at:]
+        if error_count(parse(after)) > error_count(parse(before)):
+            raise FixError(
+                f"{finding.path}:{finding.line}: a comment cannot go above this line "
+                "(it starts inside a multi-line literal)"
+            )
+        return FileChange(finding.path, before, after, applied=[finding])
+
+    def ignore(self, finding: Finding, reason: str) -> Applied:
+        change = self.plan_ignore(finding, reason)
+        return self.apply(f"ignore {finding.rule} at {finding.path}:{finding.line}", [change])
+
+
+def _line_start(source: bytes, line: int) -> int:
+    pos = 0
+    for _ in range(line - 1):
+        nxt = source.find(b"\n", pos)
+        if nxt == -1:
+            return len(source)
+        pos = nxt + 1
+    return pos

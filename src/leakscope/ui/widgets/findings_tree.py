@@ -1,0 +1,377 @@
+"""The findings tree: groups (by file, rule or severity) holding findings.
+
+Leaves are built only when their group is expanded, so a project with 20,000 findings paints
+as fast as one with 20. A rebuild (new scan results, a filter keystroke, a fix) keeps the
+cursor on the same finding (or where it was, when that finding is gone) and keeps the groups
+the user opened or closed as they were.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import BindingType
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from leakscope.core.model import Applicability, Finding, Severity
+from leakscope.ui import keys
+
+GROUPINGS = ("file", "rule", "severity")
+# Expand every group by default when the shown findings are this few.
+AUTO_EXPAND_LIMIT = 300
+MESSAGE_WIDTH = 70
+SEVERITY_ICONS = {Severity.ERROR: "●", Severity.WARNING: "▲", Severity.INFO: "•"}
+FIX_ICON = "✎"
+
+
+@dataclass
+class Group:
+    key: str  # unique across groupings: "file:a/b.go", "rule:defer-in-loop", "severity:error"
+    title: str
+    findings: list[Finding]
+    total: int  # findings in this group before filtering
+    built: bool = False
+
+    @property
+    def fixable(self) -> int:
+        return sum(1 for f in self.findings if f.fix is not None)
+
+    @property
+    def safe_fixable(self) -> list[Finding]:
+        return [
+            f
+            for f in self.findings
+            if f.fix is not None and f.fix.applicability is Applicability.SAFE
+        ]
+
+
+@dataclass
+class Palette:
+    """Colours for labels, taken from the current theme."""
+
+    error: str = "#e06c75"
+    warning: str = "#e5c07b"
+    info: str = "#5aa9e6"
+    success: str = "#7bc67e"
+    muted: str = "#7f8fa6"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def severity(self, severity: Severity) -> str:
+        return {Severity.ERROR: self.error, Severity.WARNING: self.warning}.get(severity, self.info)
+
+
+def group_key(finding: Finding, grouping: str) -> tuple[tuple[object, ...], str, str]:
+    """(sort key, unique key, title) of the group a finding belongs to."""
+    if grouping == "rule":
+        return (finding.rule,), f"rule:{finding.rule}", finding.rule
+    if grouping == "severity":
+        value = finding.severity.value
+        return (finding.severity.rank,), f"severity:{value}", value
+    return (finding.path,), f"file:{finding.path}", finding.path
+
+
+def make_groups(
+    shown: Iterable[Finding], grouping: str, totals: dict[str, int] | None = None
+) -> list[Group]:
+    """Group findings (already sorted by path and position) in display order."""
+    groups: dict[str, Group] = {}
+    sort_keys: dict[str, tuple[object, ...]] = {}
+    for finding in shown:
+        sort, key, title = group_key(finding, grouping)
+        group = groups.get(key)
+        if group is None:
+            total = totals.get(key, 0) if totals is not None else 0
+            group = groups[key] = Group(key, title, [], total)
+            sort_keys[key] = sort
+        group.findings.append(finding)
+    for group in groups.values():
+        if totals is None:
+            group.total = len(group.findings)
+    return [groups[k] for k in sorted(groups, key=lambda k: sort_keys[k])]
+
+
+def group_totals(findings: Iterable[Finding], grouping: str) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for finding in findings:
+        key = group_key(finding, grouping)[1]
+        totals[key] = totals.get(key, 0) + 1
+    return totals
+
+
+def _short(message: str, width: int = MESSAGE_WIDTH) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= width else message[: width - 1].rstrip() + "…"
+
+
+class FindingsTree(Tree[Group | Finding]):
+    """The tree of findings; post `Selected` when the finding under the cursor changes."""
+
+    ICON_NODE = "▸ "
+    ICON_NODE_EXPANDED = "▾ "
+
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("tree")
+
+    class Selected(Message):
+        """The cursor moved to another finding (or to a group, or to nothing)."""
+
+        def __init__(self, finding: Finding | None, group: Group | None) -> None:
+            super().__init__()
+            self.finding = finding
+            self.group = group
+
+    class Opened(Message):
+        """Enter on a finding: the user wants to look at its code."""
+
+        def __init__(self, finding: Finding) -> None:
+            super().__init__()
+            self.finding = finding
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("findings", id=id)
+        self.show_root = False
+        self.auto_expand = False  # enter on a group toggles it (handled below), once
+        self.guide_depth = 2
+        self.grouping = "file"
+        self.palette = Palette()
+        self.groups: list[Group] = []
+        self.expanded: dict[str, bool] = {}  # group key -> the user's choice
+        self._auto_expand = True
+        self._leaf_nodes: dict[str, TreeNode[Group | Finding]] = {}
+        self._group_nodes: dict[str, TreeNode[Group | Finding]] = {}
+        self._last_selected: Finding | Group | None = None
+
+    # -- labels ---------------------------------------------------------------------------
+
+    def process_label(self, label: str | Text) -> Text:
+        # Labels are always single-line Text: never parse them as markup.
+        return label if isinstance(label, Text) else Text(label)
+
+    def get_label_width(self, node: TreeNode[Group | Finding]) -> int:
+        return node._label.cell_len + (2 if node._allow_expand else 0)
+
+    def group_label(self, group: Group) -> Text:
+        palette = self.palette
+        label = Text(group.title, style="bold", no_wrap=True, end="")
+        shown = len(group.findings)
+        count = f"{shown}" if shown == group.total else f"{shown}/{group.total}"
+        label.append(f"  {count}", style=Style(color=palette.info, bold=True))
+        fixable = group.fixable
+        if fixable:
+            label.append(f"  {FIX_ICON}{fixable}", style=Style(color=palette.success))
+        return label
+
+    def leaf_label(self, finding: Finding) -> Text:
+        palette = self.palette
+        label = Text(no_wrap=True, end="")
+        label.append(
+            SEVERITY_ICONS.get(finding.severity, "•"),
+            style=Style(color=palette.severity(finding.severity)),
+        )
+        label.append(" ")
+        if finding.fix is None:
+            label.append("  ")
+        else:
+            color = (
+                palette.success
+                if finding.fix.applicability is Applicability.SAFE
+                else palette.warning
+            )
+            label.append(f"{FIX_ICON} ", style=Style(color=color))
+        if self.grouping == "file":
+            label.append(f"{finding.line:>4} ", style=Style(color=palette.muted))
+            label.append(finding.rule, style=Style(bold=True))
+        else:
+            name = posixpath.basename(finding.path)
+            label.append(f"{name}:{finding.line}", style=Style(color=palette.muted))
+            if self.grouping == "severity":
+                label.append(" ")
+                label.append(finding.rule, style=Style(bold=True))
+        label.append("  ")
+        label.append(_short(finding.message))
+        return label
+
+    # -- building -----------------------------------------------------------------------
+
+    @property
+    def selected_finding(self) -> Finding | None:
+        node = self.cursor_node
+        return node.data if node is not None and isinstance(node.data, Finding) else None
+
+    @property
+    def selected_group(self) -> Group | None:
+        """The group under the cursor, or the group of the finding under it."""
+        node = self.cursor_node
+        if node is None:
+            return None
+        if isinstance(node.data, Group):
+            return node.data
+        parent = node.parent
+        return parent.data if parent is not None and isinstance(parent.data, Group) else None
+
+    def _cursor_identity(self) -> tuple[str, str] | None:
+        node = self.cursor_node
+        if node is None or node.data is None:
+            return None
+        if isinstance(node.data, Finding):
+            return ("finding", node.data.fingerprint)
+        return ("group", node.data.key)
+
+    def populate(self, groups: list[Group], *, auto_expand: bool) -> None:
+        """Show these groups, keeping the cursor, the scroll and the opened groups."""
+        identity = self._cursor_identity()
+        old_line = self.cursor_line
+        old_group_key = None
+        if identity is not None and identity[0] == "finding":
+            group = self.selected_group
+            old_group_key = group.key if group is not None else None
+        scroll_y = self.scroll_offset.y
+        self.set_reactive(Tree.cursor_line, -1)
+        self._cursor_node = None
+        self.clear()
+        self.groups = groups
+        self._auto_expand = auto_expand
+        self._leaf_nodes = {}
+        self._group_nodes = {}
+        root = self.root
+        for group in groups:
+            expand = self.expanded.get(group.key, auto_expand)
+            node = root.add(self.group_label(group), group, expand=expand)
+            self._group_nodes[group.key] = node
+            if expand:
+                self._build_leaves(node)
+        target = None
+        if identity is not None:
+            kind, value = identity
+            target = self._leaf_nodes.get(value) if kind == "finding" else None
+            if target is None and kind == "group":
+                target = self._group_nodes.get(value)
+            if target is None and kind == "finding" and old_group_key in self._group_nodes:
+                # The finding is gone (fixed, filtered out): stay in its group.
+                group_node = self._group_nodes[old_group_key]
+                target = group_node if not group_node.is_expanded else None
+        lines = self._tree_lines  # builds the lines so nodes know their line numbers
+        if not lines:
+            self._post_selection()
+            return
+        if target is None and identity is None and old_line < 0:
+            # First fill: start on the first finding, so its code shows at once.
+            target = next(iter(self._leaf_nodes.values()), None)
+        if target is not None and target._line >= 0:
+            line = target._line
+        else:
+            line = min(max(old_line, 0), len(lines) - 1)
+        self.scroll_to(y=scroll_y, animate=False, immediate=True)
+        self.cursor_line = line
+        self.scroll_to_line(line, animate=False)
+        self._post_selection()
+
+    def _build_leaves(self, node: TreeNode[Group | Finding]) -> None:
+        group = node.data
+        if not isinstance(group, Group) or group.built:
+            return
+        group.built = True
+        for finding in group.findings:
+            leaf = node.add_leaf(self.leaf_label(finding), finding)
+            self._leaf_nodes[finding.fingerprint] = leaf
+
+    def _toggle_node(self, node: TreeNode[Group | Finding]) -> None:
+        if not node.allow_expand:
+            return
+        group = node.data
+        if isinstance(group, Group):
+            self.expanded[group.key] = not node.is_expanded
+            if not node.is_expanded:
+                self._build_leaves(node)
+        super()._toggle_node(node)
+
+    def expand_group_of(self, finding: Finding) -> TreeNode[Group | Finding] | None:
+        """Make sure the finding's leaf exists (expanding its group) and return it."""
+        if finding.fingerprint in self._leaf_nodes:
+            leaf = self._leaf_nodes[finding.fingerprint]
+            parent = leaf.parent
+            if parent is not None and not parent.is_expanded:
+                self._toggle_node(parent)
+            return leaf
+        key = group_key(finding, self.grouping)[1]
+        node = self._group_nodes.get(key)
+        if node is None:
+            return None
+        if not node.is_expanded:
+            self._toggle_node(node)
+        return self._leaf_nodes.get(finding.fingerprint)
+
+    def select_finding(self, finding: Finding) -> bool:
+        leaf = self.expand_group_of(finding)
+        if leaf is None:
+            return False
+        self._tree_lines  # noqa: B018 (builds line numbers)
+        self.cursor_line = leaf._line
+        self.scroll_to_line(leaf._line, animate=False)
+        self._post_selection()
+        return True
+
+    def set_palette(self, palette: Palette) -> None:
+        self.palette = palette
+        for group in self.groups:
+            group.built = False
+        self.populate(self.groups, auto_expand=self._auto_expand)
+
+    # -- events -------------------------------------------------------------------------
+
+    def _post_selection(self) -> None:
+        node = self.cursor_node
+        data = node.data if node is not None else None
+        if data is self._last_selected:
+            return
+        self._last_selected = data
+        if isinstance(data, Finding):
+            self.post_message(self.Selected(data, self.selected_group))
+        elif isinstance(data, Group):
+            self.post_message(self.Selected(None, data))
+        else:
+            self.post_message(self.Selected(None, None))
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Group | Finding]) -> None:
+        event.stop()
+        self._post_selection()
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[Group | Finding]) -> None:
+        event.stop()
+        data = event.node.data
+        if isinstance(data, Group):
+            self._toggle_node(event.node)
+        elif isinstance(data, Finding):
+            self.post_message(self.Opened(data))
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Group | Finding]) -> None:
+        event.stop()
+
+    def on_tree_node_collapsed(self, event: Tree.NodeCollapsed[Group | Finding]) -> None:
+        event.stop()
+
+    def action_collapse_or_parent(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if isinstance(node.data, Group) and node.is_expanded:
+            self._toggle_node(node)
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
+    def action_expand_or_child(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if isinstance(node.data, Group):
+            if not node.is_expanded:
+                self._toggle_node(node)
+            elif node.children:
+                self._tree_lines  # noqa: B018
+                self.move_cursor(node.children[0])

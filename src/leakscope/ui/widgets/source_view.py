@@ -1,0 +1,124 @@
+"""The source of the selected finding's file: Go-coloured, read-only, the leak highlighted.
+
+TextArea positions are (row, character column), 0-based; findings carry 1-based line and
+character columns (`Finding.span`, converted once by `core.text.LineIndex`). TextArea keeps
+its syntax highlights per line in byte columns, so the leak ranges are added there, converted
+from character columns with the line's own text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from textual.binding import BindingType
+from textual.widgets import TextArea
+from textual.widgets.text_area import TextAreaTheme
+
+from leakscope.core.model import Finding, Position
+from leakscope.ui import keys
+from leakscope.ui.themes import LeakTheme
+
+LEAK = "leakscope.leak"
+RELATED = "leakscope.related"
+
+
+@dataclass(frozen=True)
+class Mark:
+    start: Position  # 1-based line and character column
+    end: Position
+    name: str  # LEAK or RELATED
+
+
+def marks_for(finding: Finding) -> list[Mark]:
+    marks = [Mark(r.span.start, r.span.end, RELATED) for r in finding.related]
+    marks.append(Mark(finding.span.start, finding.span.end, LEAK))
+    return marks
+
+
+def text_area_theme(leak_theme: LeakTheme) -> TextAreaTheme:
+    """A TextArea theme with the leak colours; other colours come from the app's CSS."""
+    palette = TextAreaTheme.get_builtin_theme(leak_theme.syntax)
+    styles = dict(palette.syntax_styles) if palette is not None else {}
+    styles[LEAK] = Style(bgcolor=leak_theme.style("leak-range").bgcolor, underline=True)
+    styles[RELATED] = leak_theme.style("related-range")
+    return TextAreaTheme(name=f"ls-{leak_theme.name}", syntax_styles=styles)
+
+
+class SourceView(TextArea):
+    """Read-only Go source with leak and related ranges marked."""
+
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("source")
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            "",
+            language="go",
+            read_only=True,
+            show_line_numbers=True,
+            soft_wrap=False,
+            tab_behavior="focus",
+            id=id,
+        )
+        self.indent_width = 4
+        self.path: str | None = None
+        self.marks: list[Mark] = []
+
+    def use_theme(self, leak_theme: LeakTheme) -> None:
+        area_theme = text_area_theme(leak_theme)
+        self.register_theme(area_theme)
+        self.theme = area_theme.name
+
+    def show_text(self, path: str | None, text: str, marks: list[Mark]) -> None:
+        """Show `text` (reloading only when it changed) with `marks` highlighted."""
+        if path != self.path or text != self.text:
+            self.path = path
+            self.marks = marks
+            self.load_text(text)  # rebuilds the highlight map, marks included
+        else:
+            self.marks = marks
+            self._build_highlight_map()
+            self.refresh()
+
+    def clear_source(self) -> None:
+        self.path = None
+        self.marks = []
+        self.load_text("")
+
+    def reveal(self, mark: Mark | None) -> None:
+        """Put the cursor on a mark and scroll it into the upper third of the view."""
+        if mark is None:
+            return
+        row = max(0, mark.start.line - 1)
+        column = max(0, mark.start.column - 1)
+        last = self.document.line_count - 1
+        row = min(row, last)
+        self.move_cursor((row, column))
+        height = max(1, self.scrollable_content_region.height)
+        self.scroll_to(x=0, y=max(0, row - height // 3), animate=False, immediate=True)
+
+    def _build_highlight_map(self) -> None:
+        super()._build_highlight_map()
+        highlights = self._highlights
+        line_count = self.document.line_count
+        for mark in getattr(self, "marks", ()):
+            first = mark.start.line - 1
+            last = mark.end.line - 1
+            for row in range(max(0, first), min(last, line_count - 1) + 1):
+                line = self.document.get_line(row)
+                start = _byte_col(line, mark.start.column - 1) if row == first else 0
+                end = _byte_col(line, mark.end.column - 1) if row == last else None
+                if end is not None and end <= start:
+                    continue
+                highlights[row].append((start, end, mark.name))
+
+    def action_back(self) -> None:
+        self.screen.query_one("FindingsTree").focus()
+
+
+def _byte_col(line: str, char_col: int) -> int:
+    """Byte column of a 0-based character column in `line` (TextArea highlights use bytes)."""
+    if char_col <= 0:
+        return 0
+    return len(line[:char_col].encode("utf-8"))

@@ -1,0 +1,81 @@
+"""The status line: counts, scan progress, the Go version in force and the watch state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import Static
+
+from leakscope.ui.widgets.findings_tree import Palette
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    total: int = 0
+    shown: int = 0
+    fixable: int = 0
+    files: int = 0
+    scanning: bool = False
+    done_files: int = 0
+    total_files: int = 0
+    go_version: str = ""
+    watch: str = "off"  # "off", "watching", "paused", "updating"; issue 4 fills it in
+    last_update: str = ""  # time of the last watch update, e.g. "12:04:31"
+    grouping: str = "file"
+    filtered: bool = False
+    undo: int = 0
+
+
+class StatusLine(Static):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.info = StatusInfo()
+        self.palette = Palette()
+
+    def set(self, **changes: object) -> None:
+        info = replace(self.info, **changes)  # type: ignore[arg-type]
+        if info != self.info:
+            self.info = info
+            self.update(self.render_info())
+
+    def set_palette(self, palette: Palette) -> None:
+        self.palette = palette
+        self.update(self.render_info())
+
+    def render_info(self) -> Text:
+        info = self.info
+        palette = self.palette
+        muted = Style(color=palette.muted)
+        sep = (" · ", muted)
+        parts: list[tuple[str, Style | str] | str] = []
+        if info.scanning:
+            total = max(info.total_files, 1)
+            width = 10
+            filled = min(width, info.done_files * width // total) if info.total_files else 0
+            parts += [
+                ("scanning ", Style(color=palette.info, bold=True)),
+                ("█" * filled + "░" * (width - filled), Style(color=palette.info)),
+                (f" {info.done_files}/{info.total_files} files", muted),
+                sep,
+            ]
+        parts.append((f"{info.total}", Style(bold=True)))
+        parts.append((" findings" if info.total != 1 else " finding", muted))
+        if info.filtered:
+            parts += [sep, (f"{info.shown}", Style(bold=True)), (" shown", muted)]
+        parts += [sep, (f"{info.fixable}", Style(bold=True, color=palette.success))]
+        parts.append((" fixable", muted))
+        if not info.scanning:
+            parts += [sep, (f"{info.files} files", muted)]
+        if info.go_version:
+            parts += [sep, (f"go {info.go_version}", muted)]
+        parts += [sep, (f"by {info.grouping}", muted)]
+        watch = f"watch: {info.watch}"
+        if info.last_update:
+            watch += f" {info.last_update}"
+        parts += [sep, (watch, muted)]
+        if info.undo:
+            parts += [sep, (f"u undoes {info.undo}", muted)]
+        text = Text.assemble(*parts, no_wrap=True, overflow="ellipsis")
+        return text
