@@ -22,6 +22,7 @@ from tree_sitter import Point, Tree
 from leakscope.core.analysis import (
     FileResult,
     FileStatus,
+    PackageJob,
     ParsedFile,
     analyse_file,
     content_hash,
@@ -231,6 +232,11 @@ class Project:
             self._trees.pop(rel, None)
         self.versions.update(result.go_versions)
         return len(fresh)
+
+    def job(self, folder: str) -> PackageJob:
+        """The analysis job for one folder as it is on disk now (for planning fixes)."""
+        files = sorted(r for r, res in self.results.items() if posixpath.dirname(r) == folder)
+        return PackageJob(str(self.root), folder, tuple(files), self._version(folder), self.rules)
 
     def _version(self, folder: str) -> tuple[int, int]:
         if self.config.go_version is not None:
