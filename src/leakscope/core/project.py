@@ -235,7 +235,7 @@ class Project:
 
     def job(self, folder: str) -> PackageJob:
         """The analysis job for one folder as it is on disk now (for planning fixes)."""
-        files = sorted(r for r, res in self.results.items() if posixpath.dirname(r) == folder)
+        files = sorted(r for r in self.results if posixpath.dirname(r) == folder)
         return PackageJob(str(self.root), folder, tuple(files), self._version(folder), self.rules)
 
     def _version(self, folder: str) -> tuple[int, int]:
