@@ -103,7 +103,7 @@ def test_text_counts_partial_unreadable_and_generated_files(tmp_path: Path) -> N
     assert "broken.go: partially parsed: 2 syntax error(s); analysed" in out
     assert "locked: cannot read folder: denied" in out
     assert out.splitlines()[-1] == (
-        "No findings; 4 files scanned; 1 file partially parsed; 1 file unreadable; "
+        "No findings; 2 files scanned; 1 file partially parsed; 1 file unreadable; "
         "1 folder unreadable; 1 generated file skipped."
     )
 

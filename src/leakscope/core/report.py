@@ -147,7 +147,7 @@ def summary_line(report: Report) -> str:
             parts.append(f"{unsafe} more with `leakscope fix --unsafe`")
     else:
         parts = ["No findings"]
-    scanned = len(report.files)
+    scanned = sum(1 for r in report.files if r.status in (FileStatus.OK, FileStatus.PARTIAL))
     parts.append(f"{_plural(scanned, 'file')} scanned")
     if report.partial:
         parts.append(f"{_plural(len(report.partial), 'file')} partially parsed")
