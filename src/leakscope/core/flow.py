@@ -144,8 +144,36 @@ def loops_forever(loop: Node, func: Node, endless_ranges: Iterable[Node] = ()) -
     return not breaks_out_of(loop, func)
 
 
-def _call_name(call: Node) -> str:
-    return text(call.child_by_field_name("function"))
+# Methods that end the goroutine whatever the receiver: testing.T/B/F, log.Logger, zap,
+# logrus and friends.
+_NO_RETURN_METHODS = frozenset(
+    {
+        "Fatal",
+        "Fatalf",
+        "Fatalln",
+        "FailNow",
+        "Skip",
+        "Skipf",
+        "SkipNow",
+        "Panic",
+        "Panicf",
+        "Panicln",
+        "Goexit",
+    }
+)
+
+
+def never_returns(call: Node) -> bool:
+    """`panic(...)`, `os.Exit(...)`, `log.Fatal(...)`, `t.Fatalf(...)` and the like."""
+    function = call.child_by_field_name("function")
+    if function is None:
+        return False
+    if text(function) in _NO_RETURN_CALLS:
+        return True
+    return (
+        function.type == "selector_expression"
+        and text(function.child_by_field_name("field")) in _NO_RETURN_METHODS
+    )
 
 
 def is_terminating(stmt: Node, func: Node, endless_ranges: Iterable[Node] = ()) -> bool:
@@ -155,11 +183,7 @@ def is_terminating(stmt: Node, func: Node, endless_ranges: Iterable[Node] = ()) 
         return True
     if kind == "expression_statement":
         call = stmt.named_children[0] if stmt.named_children else None
-        return (
-            call is not None
-            and call.type == "call_expression"
-            and (_call_name(call) in _NO_RETURN_CALLS)
-        )
+        return call is not None and call.type == "call_expression" and never_returns(call)
     if kind == "block":
         return block_terminates(stmt, func, endless_ranges)
     if kind == "labeled_statement":

@@ -9,6 +9,7 @@ from leakscope.core.rules import (
     subslice_retention,
     substring_retention,
     ticker_not_stopped,
+    time_after_in_loop,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -16,6 +17,7 @@ RULES: tuple[Rule, ...] = (
     subslice_retention.RULE,
     defer_in_loop.RULE,
     ticker_not_stopped.RULE,
+    time_after_in_loop.RULE,
 )
 
 RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
