@@ -6,6 +6,7 @@ from __future__ import annotations
 from leakscope.core.model import Rule
 from leakscope.core.rules import (
     defer_in_loop,
+    finalizer_cycle,
     subslice_retention,
     substring_retention,
     ticker_not_stopped,
@@ -18,6 +19,7 @@ RULES: tuple[Rule, ...] = (
     defer_in_loop.RULE,
     ticker_not_stopped.RULE,
     time_after_in_loop.RULE,
+    finalizer_cycle.RULE,
 )
 
 RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
