@@ -1,0 +1,104 @@
+"""What the fixture harness cannot say about ticker-not-stopped, time-after-in-loop and
+finalizer-cycle: confidence, severity, applicability, related locations, version gates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from leakscope.core.config import Config
+from leakscope.core.engine import scan
+from leakscope.core.model import Applicability, Confidence, Finding, Severity
+from leakscope.core.rules import RULES_BY_NAME
+from leakscope.core.rules.time_after_in_loop import reset_lines
+
+RULES = FIXTURES / "rules"
+HEADINGS = (
+    "## What it does",
+    "## Why is this bad?",
+    "## Example",
+    "## Use instead",
+    "## Fix safety",
+    "## References",
+)
+
+
+def findings(case: Path, rule: str) -> dict[tuple[str, int], Finding]:
+    result = scan(case, Config(), rules=(rule,), use_cache=False, workers=1)
+    return {(f.path, f.line): f for f in result.findings}
+
+
+@pytest.mark.parametrize("name", ["ticker-not-stopped", "time-after-in-loop", "finalizer-cycle"])
+def test_docs_have_every_heading(name: str) -> None:
+    doc = RULES_BY_NAME[name].doc
+    positions = [doc.find(h) for h in HEADINGS]
+    assert all(p >= 0 for p in positions), positions
+    assert positions == sorted(positions)
+
+
+def test_timer_rules_stop_at_go_1_23() -> None:
+    for name in ("ticker-not-stopped", "time-after-in-loop"):
+        rule = RULES_BY_NAME[name]
+        assert rule.applies_to((1, 22))
+        assert not rule.applies_to((1, 23))
+        assert not rule.applies_to((1, 24))
+    assert RULES_BY_NAME["finalizer-cycle"].applies_to((1, 24))
+
+
+def test_go_version_from_config_overrides_go_mod() -> None:
+    case = RULES / "ticker-not-stopped" / "go123"
+    assert scan(case, Config(), rules=("ticker-not-stopped",), use_cache=False).findings == []
+    old = scan(
+        case, Config(go_version=(1, 19)), rules=("ticker-not-stopped",), use_cache=False
+    ).findings
+    assert len(old) >= 5
+
+
+def test_ticker_confidence_and_related_returns() -> None:
+    got = findings(RULES / "ticker-not-stopped" / "basic", "ticker-not-stopped")
+    never = got[("poll.go", 15)]
+    assert never.confidence is Confidence.HIGH
+    assert never.fix is not None and never.fix.applicability is Applicability.SAFE
+    partial = got[("poll.go", 28)]
+    assert partial.confidence is Confidence.MEDIUM
+    # The return through ctx.Done() skips Stop; the one after ticker.Stop() does not.
+    assert [r.span.start.line for r in partial.related] == [35]
+    in_loop = got[("poll.go", 64)]
+    assert in_loop.fix is None and "inside a loop" in (in_loop.no_fix_reason or "")
+
+
+def test_ticker_in_test_file_is_info() -> None:
+    got = findings(RULES / "ticker-not-stopped" / "test_files", "ticker-not-stopped")
+    assert [f.severity for f in got.values()] == [Severity.INFO]
+
+
+def test_time_after_confidence_follows_the_loop() -> None:
+    got = findings(RULES / "time-after-in-loop" / "basic", "time-after-in-loop")
+    assert got[("loops.go", 21)].confidence is Confidence.HIGH  # for {}
+    assert got[("loops.go", 46)].confidence is Confidence.MEDIUM  # for i := 0; i < n; i++
+    in_test = got[("loops_test.go", 17)]
+    assert (in_test.confidence, in_test.severity) == (Confidence.LOW, Severity.INFO)
+    fixed = [f for f in got.values() if f.fix is not None]
+    assert fixed and all(f.fix.applicability is Applicability.UNSAFE for f in fixed)  # type: ignore[union-attr]
+    labelled = got[("loops.go", 104)]
+    assert labelled.fix is None and "labelled" in (labelled.no_fix_reason or "")
+
+
+def test_reset_idiom_depends_on_go_version() -> None:
+    assert reset_lines("t", "d", (1, 23)) == ["t.Reset(d)"]
+    old = reset_lines("t", "d", (1, 22))
+    assert old[0] == "if !t.Stop() {" and old[-1] == "t.Reset(d)"
+    assert "\tcase <-t.C:" in old and "\tdefault:" in old
+
+
+def test_finalizer_confidence_levels() -> None:
+    got = findings(RULES / "finalizer-cycle" / "basic", "finalizer-cycle")
+    by_line = {line: f for (path, line), f in got.items() if path == "cycles.go"}
+    assert by_line[17].confidence is Confidence.HIGH  # x.t, y.t = &y, &x
+    assert by_line[32].confidence is Confidence.MEDIUM  # prev and next
+    assert by_line[47].confidence is Confidence.MEDIUM  # Conn <-> Server
+    low = by_line[58]  # next only
+    assert (low.confidence, low.severity) == (Confidence.LOW, Severity.INFO)
+    assert all(f.fix is None and f.no_fix_reason for f in got.values())
