@@ -601,7 +601,7 @@ def _tick_fix(
         return None, None
     qualifier = text(function.child_by_field_name("operand"))
     name = flow.fresh_name("ticker", flow.identifiers_in(func))
-    indent = line_indent(ctx.source, stmt.start_byte)
+    indent = line_indent(ctx.source, binding.statement.start_byte)  # labels are outdented
     created = f"{name} := {qualifier}.NewTicker{text(args)}\n{indent}defer {name}.Stop()\n{indent}"
     target = _up(expr)
     edits = (
