@@ -96,28 +96,50 @@ def iter_scan(
     result.problems.extend(found.problems)
     rules = rules if rules is not None else enabled_rules(config)
     modules = ModuleFinder()
-    jobs = plan_jobs(root, found.files, config, rules, modules)
+    files = found.files
+    # Scanning some files only: their packages' other files are still analysed (rules need the
+    # whole package's index, as the compiler does) but not reported.
+    wanted: set[str] | None = None
+    if paths:
+        wanted = {relative(root, f) for f in found.files}
+        files = with_package_siblings(root, found.files, config.exclude)
+    jobs = plan_jobs(root, files, config, rules, modules)
     result.jobs.update((job.directory, job) for job in jobs)
-    total = sum(len(j.files) for j in jobs)
+    total = len(wanted) if wanted is not None else sum(len(j.files) for j in jobs)
+
+    def shown(job: PackageJob, batch: list[FileResult]) -> tuple[int, list[FileResult]]:
+        if wanted is None:
+            return len(job.files), batch
+        return sum(1 for f in job.files if f in wanted), [r for r in batch if r.path in wanted]
+
     cache = ResultCache.for_root(root, __version__) if use_cache else None
     done = 0
     pending: list[PackageJob] = []
     for job, cached in cache.lookup(jobs) if cache is not None else ((j, None) for j in jobs):
         if cached is not None:
-            done += len(job.files)
-            result.files.extend(cached)
-            yield Progress(done, total, cached)
+            count, batch = shown(job, cached)
+            done += count
+            result.files.extend(batch)
+            yield Progress(done, total, batch)
         else:
             pending.append(job)
     for job, files in _run(root, pending, workers):
         if cache is not None:
             cache.store(job, files)
-        done += len(job.files)
-        result.files.extend(files)
-        yield Progress(done, total, files)
+        count, batch = shown(job, files)
+        done += count
+        result.files.extend(batch)
+        yield Progress(done, total, batch)
     if cache is not None:
         cache.save()
     result.files.sort(key=lambda r: r.path)
+
+
+def with_package_siblings(root: Path, files: list[Path], exclude: Iterable[str]) -> list[Path]:
+    """`files` plus the other files of their folders that a full scan would cover, sorted."""
+    directories = {f.parent for f in files}
+    siblings = discover(root, sorted(directories), exclude).files  # (a walk, no parsing)
+    return sorted({*files, *(f for f in siblings if f.parent in directories)})
 
 
 def scan(
