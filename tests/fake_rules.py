@@ -5,7 +5,8 @@
 - `Risky(x)`: unsafe fix, renames it to `Careful(x)`;
 - `Hopeless(x)`: no fix, with a reason;
 - `Pair()`: its fix renames it to `Done()` and every other `Pair()` of the file to `Also()`,
-  so two of them have overlapping fixes and the first one's fix resolves the second.
+  so two of them have overlapping fixes and the first one's fix resolves the second;
+- `Global()`: reported only when the package declares a variable `flagged` (in any file).
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
                 for p in pairs
             )
             yield Diagnostic.at(call, "Pair leaks", fix=Fix("pair up", edits))
+        elif callee == "Global" and "flagged" in ctx.package.vars:
+            yield Diagnostic.at(call, "Global sees the package variable flagged")
         elif callee == "Hopeless":
             yield Diagnostic.at(
                 call,

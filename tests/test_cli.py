@@ -157,6 +157,24 @@ def test_check_paths_inside_the_working_folder(run: Run, tmp_path: Path, fake: N
     assert sorted({f["path"] for f in json.loads(out)["findings"]}) == ["a.go", "pkg/b.go"]
 
 
+def test_check_of_one_file_still_indexes_its_package(run: Run, tmp_path: Path, fake: None) -> None:
+    root = make_project(
+        tmp_path,
+        {
+            "a.go": "package m\n\nfunc Global() {}\n\nfunc f() { Global() }\n",
+            "b.go": 'package m\n\nvar flagged int\n\nfunc g() { Leak("x") }\n',
+            "c.go": PRELUDE,
+        },
+    )
+    code, out, _ = run("check", "--format", "json", "a.go", cwd=root)
+    assert code == 1
+    assert [(f["path"], f["message"]) for f in json.loads(out)["findings"]] == [
+        ("a.go", "Global sees the package variable flagged")
+    ]  # found through b.go's declaration; b.go's own finding is not reported
+    code, out, _ = run("check", "a.go", cwd=root)
+    assert out.splitlines()[-1].endswith("; 1 file scanned.")
+
+
 def test_check_path_outside_the_working_folder(run: Run, tmp_path: Path, fake: None) -> None:
     root = make_project(tmp_path / "proj", {"a.go": LEAKY})
     other = make_project(tmp_path / "other", {"b.go": LEAKY})
