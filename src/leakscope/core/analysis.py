@@ -146,10 +146,11 @@ def analyse_file(
     for rule in rules:
         if not rule.applies_to(go_version):
             continue
-        for diag in run_rule(rule, ctx):
+        diags = run_rule(rule, ctx)
+        for diag in diags:
             fix, reason = diag.fix, diag.no_fix_reason
             if fix is not None:
-                problem = verify_fix(ctx, rule, diag, fix)
+                problem = verify_fix(ctx, rule, diag, fix, diags)
                 if problem is not None:
                     fix, reason = None, f"no automatic fix: {problem}"
             findings.append(to_finding(ctx, rule, diag, lines, fix, reason))
@@ -225,7 +226,13 @@ def edited_ranges(edits: tuple[TextEdit, ...]) -> list[tuple[int, int]]:
     return out
 
 
-def verify_fix(ctx: FileContext, rule: Rule, diag: Diagnostic, fix: Fix) -> str | None:
+def verify_fix(
+    ctx: FileContext,
+    rule: Rule,
+    diag: Diagnostic,
+    fix: Fix,
+    found: list[Diagnostic] | None = None,
+) -> str | None:
     """Why the fix must not be offered, or None when it is good.
 
     The fix is applied in memory; the result must parse with no new ERROR or MISSING node,
@@ -251,7 +258,12 @@ def verify_fix(ctx: FileContext, rule: Rule, diag: Diagnostic, fix: Fix) -> str 
     start = map_offset(diag.start_byte, fix.edits)
     end = max(start, map_offset(diag.end_byte, fix.edits))
     places = [(start, end), *edited_ranges(fix.edits)]
+    # The file's other findings of this rule, moved by the edits but not made by them (a
+    # defer-in-loop fix re-indents an inner loop's own finding), do not count.
+    moved = {map_offset(d.start_byte, fix.edits) for d in found or () if d is not diag}
     for again in run_rule(rule, new_ctx):
+        if again.start_byte in moved:
+            continue
         for p_start, p_end in places:
             if again.start_byte < p_end and again.end_byte > p_start:
                 return "the rewritten code would still be reported"
