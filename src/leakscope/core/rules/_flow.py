@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from leakscope.core.syntax import FUNCTION_NODES, captures, statement_list, text
+from leakscope.core.syntax import FUNCTION_NODES, captures, statement_list, text, unparen
 
 LOOP = "for_statement"
 SWITCHES = frozenset({"expression_switch_statement", "type_switch_statement", "select_statement"})
@@ -98,6 +98,16 @@ def jump_target(jump: Node) -> Node | None:
             return node
         node = node.parent
     return None
+
+
+def conjuncts(cond: Node) -> list[Node]:
+    """The operands of a chain of `&&` (the condition itself when it is not one)."""
+    cond = unparen(cond)
+    if cond.type == "binary_expression" and text(cond.child_by_field_name("operator")) == "&&":
+        left = cond.child_by_field_name("left")
+        right = cond.child_by_field_name("right")
+        return [*(conjuncts(left) if left else []), *(conjuncts(right) if right else [])]
+    return [cond]
 
 
 def inside(node: Node, container: Node) -> bool:

@@ -27,6 +27,7 @@ from leakscope.core.context import FileContext
 from leakscope.core.model import Applicability, Fix, TextEdit
 from leakscope.core.rules._flow import (
     LOOP,
+    conjuncts,
     inside,
     jump_target,
     own_nodes,
@@ -149,19 +150,10 @@ def _result_types(func: Node) -> tuple[list[str], bool] | None:
     return types, named
 
 
-def _conjuncts(cond: Node) -> list[Node]:
-    cond = unparen(cond)
-    if cond.type == "binary_expression" and text(cond.child_by_field_name("operator")) == "&&":
-        left = cond.child_by_field_name("left")
-        right = cond.child_by_field_name("right")
-        return [*(_conjuncts(left) if left else []), *(_conjuncts(right) if right else [])]
-    return [cond]
-
-
 def _checks_not_nil(cond: Node | None, name: str) -> bool:
     if cond is None:
         return False
-    for part in _conjuncts(cond):
+    for part in conjuncts(cond):
         if part.type != "binary_expression" or text(part.child_by_field_name("operator")) != "!=":
             continue
         sides = {text(part.child_by_field_name("left")), text(part.child_by_field_name("right"))}
@@ -369,13 +361,15 @@ def _local_declaration(name: str, stmt: Node, body: Node) -> Node | None:
     return None
 
 
-def _escapes(names: set[str], body: Node, defer: Node) -> bool:
+def _escapes(names: set[str], body: Node, defer: Node, stores_only: bool = False) -> bool:
     """Whether a value named in `names` may outlive the iteration.
 
-    Stored (`x = v`, `m[k] = v`, `v2 := v`), appended, put in a composite literal, sent on a
-    channel, its address taken, or used inside a function literal (a goroutine or a stored
-    closure could keep it) all count. A call's result built from it (`bufio.NewReader(f)`) is
-    followed when it is assigned with `:=`; what a called function does with it is not.
+    Stored in a variable, field or element that is not the body's own (`x = v`, `m[k] = v`,
+    `xs = append(xs, v)`), sent on a channel or passed to a `go` statement all count; unless
+    `stores_only`, so do its address taken, being put in a composite literal, or being used
+    inside a function literal (a goroutine or a stored closure could keep it). Values made
+    from it (`r := bufio.NewReader(f)`, `v2 := v`) are followed; what a called function does
+    with it is not.
     """
     names = set(names)
     idents = captures("(identifier) @i", body).get("i", [])
@@ -385,64 +379,101 @@ def _escapes(names: set[str], body: Node, defer: Node) -> bool:
         for ident in idents:
             if text(ident) not in names or inside(ident, defer):
                 continue
-            verdict = _use_escapes(ident, body)
+            verdict = _use_escapes(ident, body, stores_only)
             if verdict is True:
                 return True
             if isinstance(verdict, list):
-                new = {n for n in verdict if n != "_"} - names
+                new = set(verdict) - {"_", "err"} - names
                 if new:
                     names |= new
                     changed = True
     return False
 
 
-def _use_escapes(ident: Node, body: Node) -> bool | list[str]:
+def _use_escapes(ident: Node, body: Node, stores_only: bool = False) -> bool | list[str]:
     """True when this use lets the value escape; a list of names that now hold it; False."""
     parent = ident.parent
     while parent is not None and parent != body:
         if parent.type == "func_literal":
-            return True
+            return not stores_only
         parent = parent.parent
     parent = ident.parent
     if parent is None:
         return False
     kind = parent.type
-    if kind in ("literal_element", "keyed_element", "literal_value", "send_statement"):
-        return kind != "keyed_element" or parent.named_children[-1] == ident
+    if kind == "send_statement":
+        return parent.child_by_field_name("value") == ident
+    if kind in ("literal_element", "keyed_element", "literal_value"):
+        return not stores_only
     if kind == "unary_expression" and text(parent.child_by_field_name("operator")) == "&":
-        return True
-    if kind == "expression_list":
-        holder = parent.parent
-        if holder is None:
-            return False
-        if holder.type == "var_spec" and holder.child_by_field_name("value") == parent:
-            return [text(n) for n in holder.children_by_field_name("name")]
-        if holder.child_by_field_name("right") != parent:
-            return False
-        if holder.type == "assignment_statement":
-            return True
-        if holder.type == "short_var_declaration":
-            left = holder.child_by_field_name("left")
-            return [text(n) for n in left.named_children] if left is not None else True
-        return False
+        return not stores_only
+    value = ident
     if kind == "argument_list":
         call = parent.parent
         if call is None:
             return False
-        callee = text(call.child_by_field_name("function"))
-        if callee == "append" or (call.parent is not None and call.parent.type == "go_statement"):
+        if call.parent is not None and call.parent.type == "go_statement":
             return True
-        holder = call.parent
-        if holder is not None and holder.type == "expression_list":
-            outer = holder.parent
-            if outer is not None and outer.child_by_field_name("right") == holder:
-                if outer.type == "assignment_statement":
-                    return True
-                if outer.type == "short_var_declaration":
-                    left = outer.child_by_field_name("left")
-                    return [text(n) for n in left.named_children] if left is not None else True
+        if stores_only and text(call.child_by_field_name("function")) != "append":
+            return False
+        value, parent = call, call.parent  # what the call makes from it may hold it
+        if parent is None:
+            return False
+    if parent.type != "expression_list" or value.parent != parent:
         return False
-    return False
+    holder = parent.parent
+    if holder is None:
+        return False
+    if holder.type == "var_spec" and holder.child_by_field_name("value") == parent:
+        return [text(n) for n in holder.children_by_field_name("name")]
+    if holder.child_by_field_name("right") != parent:
+        return False
+    left = holder.child_by_field_name("left")
+    targets = [t for t in left.named_children if t.type != "comment"] if left is not None else []
+    if holder.type == "short_var_declaration":
+        return [text(t) for t in targets]
+    if holder.type != "assignment_statement":
+        return False
+    return _assigned_to(targets, holder, body)
+
+
+def _assigned_to(targets: list[Node], stmt: Node, body: Node) -> bool | list[str]:
+    """An assignment of a value: it escapes unless every target belongs to the body.
+
+    A target belongs to the body when it is a variable declared there, or a field or element
+    of one (`cmd.Stdout = f` with `cmd := exec.Command(...)`): that variable then holds the
+    value. `_` and variables named `err` are not followed: an error value does not keep a file
+    or a connection open.
+    """
+    names = []
+    for target in targets:
+        name = text(target)
+        if name in ("_", "err"):
+            continue
+        root = target
+        while root.type in ("selector_expression", "index_expression", "parenthesized_expression"):
+            inner = root.child_by_field_name("operand") or (
+                root.named_children[0] if root.named_children else None
+            )
+            if inner is None:
+                return True
+            root = inner
+        if root.type != "identifier" or _local_declaration(text(root), stmt, body) is None:
+            return True
+        names.append(text(root))
+    return names
+
+
+def stored_outside(names: set[str], body: Node, defer: Node) -> bool:
+    """Whether the loop body keeps one of these values beyond its iteration on purpose
+    (appends it to an outer slice, stores it in an outer variable, field or map, sends it on a
+    channel, hands it to a goroutine)."""
+    return _escapes(names, body, defer, stores_only=True)
+
+
+def local_declaration(name: str, stmt: Node, body: Node) -> Node | None:
+    """The statement inside `body` that declares `name` visibly at `stmt`, if any."""
+    return _local_declaration(name, stmt, body)
 
 
 def _iteration_cleanup(defer: Node, body: Node, ctx: FileContext) -> bool:
@@ -457,6 +488,8 @@ def _iteration_cleanup(defer: Node, body: Node, ctx: FileContext) -> bool:
         operand = func.child_by_field_name("operand")
         if text(func.child_by_field_name("field")) not in CLEANUP_METHODS:
             return False
+        while operand is not None and operand.type == "selector_expression":
+            operand = operand.child_by_field_name("operand")  # resp.Body.Close(): resp
         if operand is None or operand.type != "identifier":
             return False
         name = text(operand)
@@ -513,21 +546,24 @@ def _layout(source: bytes, body: Node) -> _Layout | None:
     return _Layout(newline + 1, close_line, indent, unit)
 
 
-def _returns_error(ret: Node, body: Node, imports: dict[str, str]) -> bool:
-    """Whether `ret` returns one value that is certainly a non-nil error."""
+def _values(ret: Node) -> list[Node]:
+    """The expressions a return statement returns."""
     values = next((c for c in ret.named_children if c.type == "expression_list"), None)
-    if values is None or values.named_child_count != 1:
-        return False
-    return _not_nil(values.named_children[0], ret, body, imports)
+    return [v for v in values.named_children if v.type != "comment"] if values else []
+
+
+def _returns_error(ret: Node, body: Node, imports: dict[str, str]) -> bool:
+    """Whether the last value `ret` returns is certainly a non-nil error."""
+    values = _values(ret)
+    return bool(values) and _not_nil(values[-1], ret, body, imports)
 
 
 def _names(types: list[str]) -> list[str]:
-    if len(types) == 1:
-        return ["err" if types[0] == "error" else "v"]
-    out = [f"v{i}" for i in range(1, len(types) + 1)]
-    if types[-1] == "error":
-        out[-1] = "err"
-    return out
+    """Names for the results of the function literal in the `if` that calls it."""
+    has_err = types[-1:] == ["error"]
+    others = len(types) - has_err
+    out = ["v"] if others == 1 else [f"v{i}" for i in range(1, others + 1)]
+    return [*out, "err"] if has_err else out
 
 
 def wrap_loop_body(ctx: FileContext, loop: Node, func: Node) -> tuple[Fix | None, str | None]:
@@ -559,14 +595,22 @@ def wrap_loop_body(ctx: FileContext, loop: Node, func: Node) -> tuple[Fix | None
     i1 = layout.indent + layout.unit
     i2 = i1 + layout.unit
 
+    for ret in scan.returns:
+        if len(_values(ret)) != len(types):
+            return None, "no automatic fix: a return in the loop body passes on a call's results"
+    names = _names(types)
     if not scan.returns:
         header, next_step = "func() {", "return"
         footer = f"{i1}}}()\n"
         ends = True  # a function literal without results needs no final return
-    elif types == ["error"] and all(_returns_error(r, body, imports) for r in scan.returns):
-        header, next_step = "if err := func() error {", "return nil"
-        footer = f"{i1}}}(); err != nil {{\n{i2}return err\n{i1}}}\n"
-        tail = None if ends else _tail_return(stmts, body)
+    elif types[-1:] == ["error"] and all(_returns_error(r, body, imports) for r in scan.returns):
+        # Every return passes on a non-nil error: `err != nil` tells the two apart.
+        zeros = [zero_value(t, ctx) for t in types[:-1]] + ["nil"]
+        next_step = "return " + ", ".join(zeros)
+        results = types[0] if len(types) == 1 else f"({', '.join(types)})"
+        header = f"if {', '.join(names)} := func() {results} {{"
+        footer = f"{i1}}}(); err != nil {{\n{i2}return {', '.join(names)}\n{i1}}}\n"
+        tail = None if ends or len(types) != 1 else _tail_return(stmts, body)
         if tail is not None:
             first, value, last = tail
             edits.append(TextEdit(first.start_byte, value.start_byte, "return "))
@@ -574,22 +618,17 @@ def wrap_loop_body(ctx: FileContext, loop: Node, func: Node) -> tuple[Fix | None
             no_tabs.append((value.end_byte, last.end_byte))
             ends = True
     else:
+        # Some return may pass on a nil error (or there is none): a flag says "return now".
         for ret in scan.returns:
-            values = next((c for c in ret.named_children if c.type == "expression_list"), None)
-            count = values.named_child_count if values is not None else 0
-            if count != len(types):
-                return None, (
-                    "no automatic fix: a return in the loop body passes on a call's results"
-                )
-            if values is None:
-                edits.append(TextEdit(ret.start_byte, ret.end_byte, "return true"))
+            values = _values(ret)
+            if values:
+                edits.append(TextEdit(values[0].start_byte, values[0].start_byte, "true, "))
             else:
-                edits.append(TextEdit(values.start_byte, values.start_byte, "true, "))
+                edits.append(TextEdit(ret.start_byte, ret.end_byte, "return true"))
         if not types:
             header, next_step = "if func() bool {", "return false"
             footer = f"{i1}}}() {{\n{i2}return\n{i1}}}\n"
         else:
-            names = _names(types)
             header = f"if done, {', '.join(names)} := func() (bool, {', '.join(types)}) {{"
             zeros = ", ".join(zero_value(t, ctx) for t in types)
             next_step = f"return false, {zeros}"

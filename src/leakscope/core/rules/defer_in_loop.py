@@ -108,7 +108,8 @@ deferred function literal (it would swallow a panic of one iteration and let the
 
 So the fix is marked safe only when every deferred call in the loop body releases something
 the iteration itself created and does not let go of:
-- `x.Close()` (or `CloseSend`, `Stop`, `Release`, `Rollback`, `Cancel`, `Free`, `Finish`)
+- `x.Close()` or `x.Body.Close()` (or `CloseSend`, `Stop`, `Release`, `Rollback`, `Cancel`,
+  `Free`, `Finish`)
   where `x` is declared inside the loop body, or `cancel()` where `ctx, cancel :=
   context.WithCancel/WithTimeout/WithDeadline(...)` is declared inside the loop body; and
 - neither `x` (nor `ctx`), nor a value made from it with `:=` (`r := bufio.NewReader(f)`), is
@@ -135,9 +136,17 @@ from tree_sitter import Node
 
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import Confidence, Fix, FixAvailability, Rule, Severity
-from leakscope.core.rules._flow import LOOP, inside, jump_target, own_nodes, terminates
-from leakscope.core.rules._wrap_loop import wrap_loop_body
-from leakscope.core.syntax import FUNCTION_NODES, captures, function_name, text
+from leakscope.core.rules._flow import (
+    LOOP,
+    conjuncts,
+    inside,
+    jump_target,
+    own_nodes,
+    stmts_of,
+    terminates,
+)
+from leakscope.core.rules._wrap_loop import local_declaration, stored_outside, wrap_loop_body
+from leakscope.core.syntax import FUNCTION_NODES, captures, function_name, text, unparen
 
 _DEFERS = "(defer_statement) @defer"
 _JUMPS = (
@@ -231,6 +240,206 @@ def iterates_after(defer: Node, loop: Node, func: Node, imports: dict[str, str])
             return True
 
 
+_ASSIGNMENTS = "(assignment_statement left: (expression_list) @left)"
+
+
+def _unset_tests(cond: Node) -> list[str]:
+    """The `x` of `x == nil` and `!x` conjuncts of a condition."""
+    out = []
+    for part in conjuncts(cond):
+        if part.type == "unary_expression" and text(part.child_by_field_name("operator")) == "!":
+            operand = part.child_by_field_name("operand")
+            if operand is not None and operand.type in ("identifier", "selector_expression"):
+                out.append(text(operand))
+        elif (
+            part.type == "binary_expression" and text(part.child_by_field_name("operator")) == "=="
+        ):
+            left, right = part.child_by_field_name("left"), part.child_by_field_name("right")
+            if left is not None and right is not None and text(right) == "nil":
+                out.append(text(left))
+    return out
+
+
+def runs_once(defer: Node, loop: Node) -> bool:
+    """Whether the defer sits in a lazy initialisation the loop runs at most once.
+
+    `if x == nil { x = ...; defer ... }` (or `if !done { done = true; ... }`) where `x` is not a
+    variable of the loop body and nothing else in the body sets it again.
+    """
+    body = loop.child_by_field_name("body")
+    if body is None:
+        return False
+    node = defer
+    while node.parent is not None and node.parent != body:
+        parent = node.parent
+        if (
+            parent.type == "if_statement"
+            and parent.child_by_field_name("consequence") == node
+            and parent.child_by_field_name("condition") is not None
+        ):
+            for name in _unset_tests(parent.child_by_field_name("condition")):
+                if _set_only_in(name, node, body):
+                    return True
+        node = parent
+    return False
+
+
+def _set_only_in(name: str, block: Node, body: Node) -> bool:
+    """`name` is assigned (with `=`) inside `block` and nowhere else in the loop body."""
+    assigned_inside = False
+    for _, left in own_nodes(_ASSIGNMENTS, body):
+        if not any(text(t) == name for t in left.named_children):
+            continue
+        if not inside(left, block):
+            return False
+        assigned_inside = True
+    if not assigned_inside:
+        return False
+    declared = "(short_var_declaration left: (expression_list) @left) (var_spec) @left"
+    return not any(
+        text(n) == name
+        for _, left in own_nodes(declared, body)
+        for n in left.named_children
+        if n.type == "identifier"
+    )
+
+
+def _header_names(loop: Node) -> set[str]:
+    """Variables the loop header declares (`for i, x := range xs`, `for i := 0; ...`)."""
+    names: set[str] = set()
+    for child in loop.named_children:
+        if child.type == "range_clause":
+            left = child.child_by_field_name("left")
+            if left is not None and any(c.type == ":=" for c in child.children):
+                names.update(text(n) for n in left.named_children if n.type == "identifier")
+        elif child.type == "for_clause":
+            init = child.child_by_field_name("initializer")
+            left = init.child_by_field_name("left") if init is not None else None
+            if init is not None and init.type == "short_var_declaration" and left is not None:
+                names.update(text(n) for n in left.named_children if n.type == "identifier")
+    return names
+
+
+def _ranges_over_channel(loop: Node, func: Node) -> bool:
+    """Whether a `range` loop may read a channel: new values arrive every iteration.
+
+    Known from a `chan` parameter or a `make(chan ...)` in the function; any other range
+    expression whose name hints at a channel also counts.
+    """
+    clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
+    if clause is None:
+        return False
+    right = clause.child_by_field_name("right")
+    if right is None:
+        return False
+    name = text(right)
+    if name.startswith("<-") or "chan" in name.lower() or name.endswith((".C", "Ch", "ch")):
+        return True
+    params = func.child_by_field_name("parameters")
+    for decl in params.named_children if params is not None else []:
+        type_text = text(decl.child_by_field_name("type"))
+        if "chan" in type_text and any(
+            text(n) == name for n in decl.children_by_field_name("name")
+        ):
+            return True
+    return any(text(made) == name for made in captures(_MAKE_CHAN, func).get("made", []))
+
+
+_MAKE_CHAN = (
+    "(short_var_declaration left: (expression_list (identifier) @made)"
+    " right: (expression_list (call_expression function: (identifier) @_make"
+    " arguments: (argument_list (channel_type)))))"
+)
+_ASSIGNED_NAMES = (
+    "(assignment_statement left: (expression_list (identifier) @name))"
+    " (short_var_declaration left: (expression_list (identifier) @name))"
+    " (var_spec name: (identifier) @name)"
+    " (range_clause left: (expression_list (identifier) @name))"
+    " (receive_statement left: (expression_list (identifier) @name))"
+)
+
+
+def _iteration_names(body: Node) -> set[str]:
+    """Names the loop body declares or assigns (outside nested function literals)."""
+    return {text(n) for _, n in own_nodes(_ASSIGNED_NAMES, body)}
+
+
+def _on_failure_only(call: Node, iteration: set[str]) -> bool:
+    """`defer func() { if err != nil { ... } }()` or `if err == nil { return }` first, where
+    `err` is not the iteration's: undoing work when the function fails, holding nothing."""
+    func = call.child_by_field_name("function")
+    if func is None or func.type != "func_literal":
+        return False
+    body = stmts_of(func.child_by_field_name("body"))
+    if not body or body[0].type != "if_statement":
+        return False
+    first = body[0]
+    cond = first.child_by_field_name("condition")
+    if cond is None or first.child_by_field_name("initializer") is not None:
+        return False
+    if len(body) == 1 and first.child_by_field_name("alternative") is None:
+        for part in conjuncts(cond):
+            op = part.child_by_field_name("operator")
+            if part.type == "binary_expression" and text(op) == "!=":
+                left, right = part.child_by_field_name("left"), part.child_by_field_name("right")
+                if (
+                    text(right) == "nil"
+                    and left is not None
+                    and left.type == "identifier"
+                    and text(left) not in iteration
+                ):
+                    return True
+            if part.type == "unary_expression" and text(op) == "!":
+                operand = part.child_by_field_name("operand")
+                if (
+                    operand is not None
+                    and operand.type == "identifier"
+                    and text(operand) not in iteration
+                ):
+                    return True
+    inner = stmts_of(first.child_by_field_name("consequence"))
+    if len(inner) == 1 and inner[0].type == "return_statement" and len(body) > 1:
+        cond = unparen(cond)
+        tested = None
+        if cond.type == "binary_expression" and text(cond.child_by_field_name("operator")) == "==":
+            if text(cond.child_by_field_name("right")) == "nil":
+                tested = cond.child_by_field_name("left")
+        elif cond.type == "identifier":
+            tested = cond
+        if tested is not None and tested.type == "identifier" and text(tested) not in iteration:
+            return True
+    return False
+
+
+def intentional(defer: Node, loop: Node, func: Node, imports: dict[str, str]) -> bool:
+    """Whether the defer holds nothing per iteration, or holds it on purpose.
+
+    - the deferred call only releases values from before the loop (`for _, c := range
+      closers { defer c.Close() }`, `for _, s := range shards { s.mu.Lock(); defer
+      s.mu.Unlock() }`): nothing is acquired per iteration, everything is released at the end;
+    - what it releases is kept beyond the iteration (appended to an outer slice, stored,
+      sent, handed to a goroutine): the loop collects resources the function uses later;
+    - a deferred function literal that only acts when the function fails (`if err != nil`).
+    """
+    body = loop.child_by_field_name("body")
+    call = next((c for c in defer.named_children if c.type == "call_expression"), None)
+    if body is None or call is None:
+        return False
+    iteration = _iteration_names(body)
+    if _on_failure_only(call, iteration):
+        return True
+    used = {
+        text(n)
+        for n in captures("(identifier) @i", call).get("i", [])
+        if text(n) not in imports or local_declaration(text(n), defer, body) is not None
+    }
+    mine = used & iteration
+    if not mine:
+        return bool(used & _header_names(loop)) and not _ranges_over_channel(loop, func)
+    local = {n for n in mine if local_declaration(n, defer, body) is not None}
+    return bool(local) and stored_outside(local, body, defer)
+
+
 def _call_text(defer: Node) -> tuple[str, str]:
     """How to name the deferred call in a message, and its method or function name."""
     call = next((c for c in defer.named_children if c.type != "comment"), None)
@@ -293,7 +502,9 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
         loop, func = _loop_and_function(defer)
         if loop is None or func is None:
             continue
-        if not iterates_after(defer, loop, func, imports):
+        if not iterates_after(defer, loop, func, imports) or runs_once(defer, loop):
+            continue
+        if intentional(defer, loop, func, imports):
             continue
         if loop.id not in fixes:
             fixes[loop.id] = wrap_loop_body(ctx, loop, func)
