@@ -627,6 +627,22 @@ def test_readme_documents_every_subcommand_and_flag() -> None:
     assert "--version" in readme
 
 
+def test_readme_key_table_matches_the_app() -> None:
+    keys = pytest.importorskip("leakscope.ui.keys")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| key | id | does |") :].split("\n\n", 1)[0]
+    rows = [row.split("|")[1:3] for row in table.splitlines()[2:]]
+    documented = {i.strip(" `") for _, ids in rows for i in ids.split(",")}
+    main_keys = {k.id for k in keys.KEYS if k.section in ("app", "main")}
+    assert documented == main_keys
+    for key_cell, id_cell in rows:
+        shown, ids = key_cell.split(","), id_cell.split(",")
+        pairs = zip(shown, ids * len(shown) if len(ids) == 1 else ids, strict=True)
+        for text, key_id in pairs:
+            key = keys.KEYS_BY_ID[key_id.strip(" `")]
+            assert text.strip(" `") in key.display.split(), (text, key.id, key.display)
+
+
 def test_readme_lists_every_rule() -> None:
     from readme_rules import README, rules_table, table_in_readme
 
