@@ -5,6 +5,13 @@
         --go 1.19 /usr/share/go-1.19/src /usr/share/gocode/src/go.etcd.io/etcd
     python tests/corpus_run.py --rules finalizer-cycle --sample 20   # findings to judge
     python tests/corpus_run.py --list > findings.txt                   # every finding
+    python tests/corpus_run.py --rules ticker-not-stopped --go 1.19 \
+        --build-check /tmp/bc /usr/share/gocode/src/github.com/modern-go/concurrent
+
+`--build-check DIR` copies each corpus into DIR (adding a go.mod when it has none, named
+after its path under /usr/share/gocode/src), runs `go build`, `go vet` and `go test -run '^$'`
+(which compiles the tests), applies the selected rules' fixes (safe ones; unsafe too with
+`--unsafe`), and runs them again: the fixed code must build and vet as cleanly as before.
 
 Corpora default to the Go standard library (Debian golang-1.19-src, whose go.mod says
 go 1.19, so the timer rules are live) and a few Debian golang-*-dev trees. `--go` overrides
@@ -15,7 +22,11 @@ a rerun shows the same findings, each with a few lines of code around it for jud
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import re
+import shutil
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -23,9 +34,17 @@ from pathlib import Path
 
 from leakscope.core.config import Config
 from leakscope.core.engine import scan
-from leakscope.core.gomod import parse_go_version
-from leakscope.core.model import Finding
+from leakscope.core.fixes import plan_fixes, write_change
+from leakscope.core.gomod import format_go_version, parse_go_version
+from leakscope.core.model import Applicability, Finding
 from leakscope.core.rules import RULES
+
+GOCODE = Path("/usr/share/gocode/src")
+CHECKS = {
+    "go build": ["build", "./..."],
+    "go vet": ["vet", "./..."],
+    "go test (compile only)": ["test", "-count=1", "-run", "^$", "./..."],
+}
 
 DEFAULT_CORPORA = (
     "/usr/share/go-1.19/src",
@@ -49,6 +68,79 @@ def context_lines(root: Path, finding: Finding, around: int) -> str:
     return "\n".join(out)
 
 
+def go_command() -> str:
+    beside = Path(sys.executable).parent / "go"
+    return shutil.which("go") or str(beside)
+
+
+def go_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        GOTOOLCHAIN="local", GOPROXY="off", GOFLAGS="-mod=mod", GOWORK="off", CGO_ENABLED="0"
+    )
+    return env
+
+
+def run_go(args: list[str], cwd: Path) -> tuple[int, str]:
+    proc = subprocess.run(
+        [go_command(), *args], cwd=cwd, env=go_env(), capture_output=True, text=True, check=False
+    )
+    return proc.returncode, (proc.stdout + proc.stderr).strip()
+
+
+def build_check(
+    corpus: Path,
+    dest: Path,
+    rules: tuple[str, ...],
+    go_version: tuple[int, int],
+    applicability: Applicability,
+) -> bool:
+    """Copy, build and vet, fix, build and vet again; True when the fixes broke nothing."""
+    target = dest / corpus.name
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(corpus, target, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+    if not (target / "go.mod").exists():
+        try:
+            module = corpus.relative_to(GOCODE).as_posix()
+        except ValueError:
+            module = "example.com/" + corpus.name
+        (target / "go.mod").write_text(
+            f"module {module}\n\ngo {format_go_version(go_version)}\n", encoding="utf-8"
+        )
+    before = {name: run_go(args, target) for name, args in CHECKS.items()}
+    result = scan(target, Config(go_version=go_version), rules=rules, use_cache=False)
+    changes = plan_fixes(target, result.files, result.jobs, applicability)
+    applied: Counter[str] = Counter()
+    for change in changes:
+        write_change(target, change)
+        applied.update(f.rule for f in change.applied)
+    after = {name: run_go(args, target) for name, args in CHECKS.items()}
+    print(f"{corpus} -> {target}")
+    print(f"  findings: {len(result.findings)}; fixes applied: {dict(applied) or 'none'}")
+    for change in changes:
+        print(f"  changed {change.path} ({len(change.applied)} fixes)")
+    ok = True
+    for name in CHECKS:
+        (rc0, out0), (rc1, out1) = before[name], after[name]
+        if rc1 == 0:
+            state = "pass"
+        elif rc0 != 0 and _problems(out0) == _problems(out1):
+            state = "fails as before the fixes, with the same messages"
+        else:
+            state = "FAIL"
+            ok = False
+        print(f"  {name}: before rc={rc0}, after rc={rc1} ({state})")
+        if rc1 != 0:
+            print("    " + out1.replace("\n", "\n    "))
+    return ok
+
+
+def _problems(output: str) -> set[str]:
+    """Go's messages without line and column numbers (fixes shift lines)."""
+    return {re.sub(r":\d+(:\d+)?:", ":", line) for line in output.splitlines()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("corpora", nargs="*", help="folders to scan (default: see module doc)")
@@ -59,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--list", action="store_true", help="print every finding")
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--build-check", metavar="DIR", help="fix copies in DIR, build, vet")
+    parser.add_argument("--unsafe", action="store_true", help="apply unsafe fixes too")
     args = parser.parse_args(argv)
 
     known = [r.name for r in RULES]
@@ -71,6 +165,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"not a Go version: {args.go}")
     config = Config(go_version=go_version)
     corpora = [Path(c) for c in (args.corpora or DEFAULT_CORPORA)]
+    if args.build_check:
+        dest = Path(args.build_check)
+        dest.mkdir(parents=True, exist_ok=True)
+        applicability = Applicability.UNSAFE if args.unsafe else Applicability.SAFE
+        results = [
+            build_check(c, dest, rules, go_version or (1, 19), applicability) for c in corpora
+        ]
+        return 0 if all(results) else 1
 
     totals: Counter[str] = Counter()
     everything: list[tuple[Path, Finding]] = []
