@@ -1,0 +1,208 @@
+"""defer-in-loop beyond the fixture wants: severities, no-fix reasons, fix safety, layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from leakscope.core.config import Config
+from leakscope.core.engine import scan
+from leakscope.core.model import Applicability, Finding, Severity
+from leakscope.core.rules import RULES_BY_NAME
+from leakscope.core.rules._wrap_loop import zero_value
+
+CASES = FIXTURES / "rules" / "defer-in-loop"
+RULE = "defer-in-loop"
+
+
+def findings(root: Path) -> list[Finding]:
+    result = scan(root, Config(), rules=(RULE,), use_cache=False, workers=1)
+    return [f for f in result.findings if f.rule == RULE]
+
+
+def by_line(root: Path, path: str) -> dict[int, Finding]:
+    return {f.line: f for f in findings(root) if f.path == path}
+
+
+def line_of(root: Path, path: str, needle: str) -> int:
+    lines = (root / path).read_text(encoding="utf-8").splitlines()
+    matches = [n for n, line in enumerate(lines, start=1) if needle in line]
+    assert len(matches) == 1, f"{needle!r} must occur once in {path}"
+    return matches[0]
+
+
+def test_test_files_are_reported_at_lower_severity() -> None:
+    found = findings(CASES / "test-files")
+    severity = {f.path: f.severity for f in found}
+    assert severity == {"files.go": Severity.WARNING, "files_test.go": Severity.INFO}
+    assert RULES_BY_NAME[RULE].severity is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("function", "reason"),
+    [
+        ("func usesBreak", "no automatic fix: the loop body uses break"),
+        ("func usesGoto", "no automatic fix: the loop body uses goto"),
+        (
+            "func continueOuter",
+            "no automatic fix: the loop body continues an outer loop (continue outer)",
+        ),
+        (
+            "func breakOuter",
+            "no automatic fix: the loop body breaks out of an outer loop (break outer)",
+        ),
+        ("func breakOwnLabel", "no automatic fix: the loop body uses break"),
+        (
+            "func namedResults",
+            "no automatic fix: the function has named results, which deferred calls can set",
+        ),
+        (
+            "func callResults",
+            "no automatic fix: a return in the loop body passes on a call's results",
+        ),
+    ],
+)
+def test_no_fix_reasons(function: str, reason: str) -> None:
+    root = CASES / "no-fix"
+    start = line_of(root, "nofix.go", function)
+    found = [f for f in findings(root) if f.line > start]
+    first = min(found, key=lambda f: f.line)
+    assert first.fix is None
+    assert first.no_fix_reason == reason
+
+
+def applicability(root: Path, path: str, needle: str) -> Applicability | None:
+    finding = by_line(root, path)[line_of(root, path, needle)]
+    return finding.fix.applicability if finding.fix is not None else None
+
+
+def test_fix_is_safe_for_a_resource_the_iteration_opens_and_keeps() -> None:
+    forms = CASES / "loop-forms"
+    assert applicability(forms, "forms.go", "defer conn.Close()") is Applicability.SAFE
+    assert applicability(CASES / "seed", "seed.go", "defer f.Close()") is Applicability.SAFE
+    again = CASES / "not-repeated"
+    assert applicability(again, "once.go", "defer cancel()") is Applicability.SAFE
+
+
+def test_fix_is_unsafe_when_the_deferred_call_may_be_meant_for_the_whole_function() -> None:
+    again = CASES / "not-repeated"
+    # An outer mutex: unlocking per iteration changes what the rest of the function holds.
+    assert applicability(again, "once.go", "defer mu.Unlock() // want") is Applicability.UNSAFE
+    nested = CASES / "nested-loops"
+    # A deferred function literal may do anything (recover, set outer state).
+    line = line_of(nested, "nested.go", "func innerOnly")
+    literal = next(f for f in findings(nested) if f.line > line)
+    assert literal.fix is not None and literal.fix.applicability is Applicability.UNSAFE
+
+
+def test_resource_handed_to_a_goroutine_is_kept_on_purpose(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/x\n\ngo 1.21\n")
+    (tmp_path / "x.go").write_text(
+        "package x\n\n"
+        'import (\n\t"io"\n\t"os"\n)\n\n'
+        "type holder struct{ r io.Reader }\n\n"
+        "func f(paths []string, h *holder, ch chan io.Reader) {\n"
+        "\tfor _, p := range paths {\n"
+        "\t\tf, err := os.Open(p)\n"
+        "\t\tif err != nil {\n"
+        "\t\t\tcontinue\n"
+        "\t\t}\n"
+        "\t\tdefer f.Close()\n"
+        "\t\tgo io.Copy(io.Discard, f)\n"
+        "\t}\n"
+        "}\n"
+    )
+    # Handed to a goroutine: kept beyond the iteration on purpose, not reported at all.
+    assert findings(tmp_path) == []
+
+
+def test_fix_is_unsafe_when_a_value_made_from_the_resource_is_stored(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/x\n\ngo 1.21\n")
+    (tmp_path / "x.go").write_text(
+        "package x\n\n"
+        'import (\n\t"bufio"\n\t"os"\n)\n\n'
+        "var last *bufio.Reader\n\n"
+        "func f(paths []string) {\n"
+        "\tfor _, p := range paths {\n"
+        "\t\tf, err := os.Open(p)\n"
+        "\t\tif err != nil {\n"
+        "\t\t\tcontinue\n"
+        "\t\t}\n"
+        "\t\tdefer f.Close()\n"
+        "\t\tr := bufio.NewReader(f)\n"
+        "\t\tlast = r\n"
+        "\t}\n"
+        "}\n"
+    )
+    (finding,) = findings(tmp_path)
+    # A reader made from f is stored in a package variable: closing f early would break it.
+    assert finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
+
+
+def test_loop_on_one_line_gets_no_fix(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/x\n\ngo 1.21\n")
+    (tmp_path / "x.go").write_text(
+        'package x\n\nimport "os"\n\nfunc f(ps []string) {\n'
+        "\tfor _, p := range ps { f, _ := os.Open(p); defer f.Close() }\n}\n"
+    )
+    (finding,) = findings(tmp_path)
+    assert finding.fix is None
+    assert finding.no_fix_reason == "no automatic fix: the loop body shares a line with its braces"
+
+
+def test_outer_fix_is_offered_even_when_inner_loop_has_a_multiline_finding() -> None:
+    nested = CASES / "nested-loops"
+    start = line_of(nested, "nested.go", "func multiLineInner")
+    inside = [f for f in findings(nested) if f.line > start]
+    assert len(inside) == 2
+    assert all(f.fix is not None and f.no_fix_reason is None for f in inside)
+
+
+def test_the_rule_documents_itself() -> None:
+    doc = RULES_BY_NAME[RULE].doc
+    headings = [line for line in doc.splitlines() if line.startswith("## ")]
+    assert headings == [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Use instead",
+        "## Fix safety",
+        "## References",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("type_text", "zero"),
+    [
+        ("error", "nil"),
+        ("*os.File", "nil"),
+        ("[]byte", "nil"),
+        ("map[string]int", "nil"),
+        ("chan int", "nil"),
+        ("func() error", "nil"),
+        ("interface{ Close() error }", "nil"),
+        ("string", '""'),
+        ("bool", "false"),
+        ("int64", "0"),
+        ("[4]byte", "[4]byte{}"),
+        ("struct{ a int }", "struct{ a int }{}"),
+        ("entry", "entry{}"),
+        ("label", '""'),
+        ("time.Time", "*new(time.Time)"),
+        ("T", "*new(T)"),
+        ("funcs", "*new(funcs)"),
+    ],
+)
+def test_zero_values(type_text: str, zero: str) -> None:
+    from leakscope.core.index import PackageIndex, summarize_file
+    from leakscope.core.syntax import parse
+
+    source = b"package p\n\ntype entry struct{ a int }\n\ntype label string\n"
+    index = PackageIndex([summarize_file("p.go", parse(source))])
+
+    class Ctx:
+        package = index
+
+    assert zero_value(type_text, Ctx()) == zero  # type: ignore[arg-type]
