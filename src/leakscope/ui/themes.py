@@ -130,13 +130,13 @@ def parse_theme(path: Path) -> LeakTheme:
         raise ThemeError(f"{path}: [colors] has unknown key '{unknown[0]}'")
     if "primary" not in colors:
         raise ThemeError(f"{path}: [colors] needs at least 'primary'")
+    checked = {k: _check_color(path, k, v) for k, v in colors.items()}
     unknown = sorted(set(extra) - set(EXTRA_KEYS))
     if unknown:
         raise ThemeError(f"{path}: [leakscope] has unknown key '{unknown[0]}'")
     missing = [k for k in EXTRA_KEYS if k not in extra]
     if missing:
         raise ThemeError(f"{path}: [leakscope] needs '{missing[0]}'")
-    checked = {k: _check_color(path, k, v) for k, v in colors.items()}
     checked_extra = {k: _check_color(path, k, v) for k, v in extra.items()}
     if not all(isinstance(v, str) for v in variables.values()):
         raise ThemeError(f"{path}: [variables] values must be strings")

@@ -74,11 +74,12 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.keymap = keymap
         self.palette = palette
+        self.table = help_text(keymap, palette)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Label("leakscope keys", id="help-title")
-            yield Static(help_text(self.keymap, self.palette), id="help-table")
+            yield Static(self.table, id="help-table")
 
     def on_mount(self) -> None:
         self.query_one("#help").focus()

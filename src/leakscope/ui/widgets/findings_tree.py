@@ -146,6 +146,10 @@ class FindingsTree(Tree[Group | Finding]):
         self._leaf_nodes: dict[str, TreeNode[Group | Finding]] = {}
         self._group_nodes: dict[str, TreeNode[Group | Finding]] = {}
         self._last_selected: Finding | Group | None = None
+        # Where the user last put the cursor; a rebuild that lost it (a filter hid the
+        # finding) returns to it once it is back.
+        self._anchor: tuple[str, str] | None = None
+        self._auto_node: TreeNode[Group | Finding] | None = None
 
     # -- labels ---------------------------------------------------------------------------
 
@@ -247,7 +251,11 @@ class FindingsTree(Tree[Group | Finding]):
             if expand:
                 self._build_leaves(node)
         target = None
-        if identity is not None:
+        if self._anchor is not None and self._anchor != identity:
+            kind, value = self._anchor
+            nodes = self._leaf_nodes if kind == "finding" else self._group_nodes
+            target = nodes.get(value)
+        if target is None and identity is not None:
             kind, value = identity
             target = self._leaf_nodes.get(value) if kind == "finding" else None
             if target is None and kind == "group":
@@ -268,6 +276,7 @@ class FindingsTree(Tree[Group | Finding]):
         else:
             line = min(max(old_line, 0), len(lines) - 1)
         self.scroll_to(y=scroll_y, animate=False, immediate=True)
+        self._auto_node = lines[line].node
         self.cursor_line = line
         self.scroll_to_line(line, animate=False)
         self._post_selection()
@@ -340,6 +349,9 @@ class FindingsTree(Tree[Group | Finding]):
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Group | Finding]) -> None:
         event.stop()
+        if event.node is not self._auto_node:
+            self._anchor = self._cursor_identity()
+        self._auto_node = None
         self._post_selection()
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[Group | Finding]) -> None:

@@ -1,0 +1,339 @@
+"""The terminal app's parts without a running app: filter, diff rows, themes, session, keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ui_app_helpers import copy_project
+
+from leakscope.core.config import load_config
+from leakscope.core.fixes import FixError
+from leakscope.core.model import Applicability, Confidence, Finding, Fix, Position, Severity, Span
+from leakscope.core.rules import RULES_BY_NAME
+from leakscope.ui.diffing import diff_texts, highlight_go
+from leakscope.ui.keys import KEYS, KEYS_BY_ID, bindings, key_display, unknown_ids
+from leakscope.ui.query import parse_query, search_text
+from leakscope.ui.screens.main import editor_command
+from leakscope.ui.session import Session
+from leakscope.ui.themes import (
+    EXTRA_KEYS,
+    ThemeError,
+    bundled_theme_dirs,
+    load_themes,
+    parse_theme,
+    remember_theme,
+    remembered_theme,
+    resolve_name,
+)
+from leakscope.ui.widgets.findings_tree import make_groups
+
+
+def finding(
+    rule: str = "substring-retention",
+    path: str = "a/b.go",
+    message: str = "keeps the whole line alive",
+    severity: Severity = Severity.WARNING,
+    fix: bool = False,
+    line: int = 3,
+) -> Finding:
+    span = Span(0, 1, Position(line, 1), Position(line, 2))
+    return Finding(
+        rule,
+        path,
+        span,
+        message,
+        severity,
+        Confidence.HIGH,
+        Fix("copy", (), Applicability.SAFE) if fix else None,
+        fingerprint=f"{rule}{path}{line}",
+    )
+
+
+# -- filter ----------------------------------------------------------------------------------
+
+
+def test_words_must_all_match_rule_path_or_message() -> None:
+    f = finding()
+    assert parse_query("substring line").matches(f)
+    assert parse_query("a/b.go WHOLE").matches(f)
+    assert not parse_query("substring nothere").matches(f)
+    assert parse_query("").matches(f)
+
+
+def test_rule_path_severity_fixable_terms() -> None:
+    a = finding(fix=True)
+    b = finding(rule="defer-in-loop", path="x/y_test.go", severity=Severity.INFO)
+    assert parse_query("rule:substring").matches(a) and not parse_query("rule:substring").matches(b)
+    assert parse_query("rule:defer-*").matches(b)
+    assert parse_query("path:*_test.go").matches(b) and not parse_query("path:*_test.go").matches(a)
+    assert parse_query("path:x/*").matches(b)
+    assert parse_query("path:x").matches(b) and not parse_query("path:x").matches(a)
+    assert parse_query("severity:info").matches(b) and not parse_query("sev:info").matches(a)
+    assert parse_query("sev:warn").matches(a)
+    assert parse_query("fixable").matches(a) and not parse_query("fixable").matches(b)
+    assert parse_query("-fixable").matches(b) and not parse_query("-fixable").matches(a)
+    assert parse_query("-path:*_test.go").matches(a)
+
+
+def test_unknown_severity_is_reported_and_matches_nothing() -> None:
+    query = parse_query("severity:fatal")
+    assert query.problems and "fatal" in query.problems[0]
+    assert not query.matches(finding())
+
+
+def test_half_typed_terms_do_not_filter_everything_out() -> None:
+    assert parse_query("rule:").empty
+    assert parse_query('"unclosed').matches(finding(message='an "unclosed quote'))
+
+
+def test_filter_uses_the_haystack_cache() -> None:
+    items = [finding(line=i, fix=i % 2 == 0) for i in range(10)]
+    cache: dict[int, str] = {}
+    shown = parse_query("fixable line").filter(items, cache)
+    assert [f.line for f in shown] == [0, 2, 4, 6, 8]
+    assert cache[id(items[0])] == search_text(items[0])
+
+
+# -- grouping ---------------------------------------------------------------------------------
+
+
+def test_groups_in_display_order_with_totals() -> None:
+    items = [
+        finding(path="b.go", rule="defer-in-loop", severity=Severity.INFO),
+        finding(path="a.go", rule="substring-retention", severity=Severity.ERROR),
+        finding(path="a.go", rule="defer-in-loop", line=9),
+    ]
+    by_file = make_groups(items, "file")
+    assert [g.title for g in by_file] == ["a.go", "b.go"]
+    assert [len(g.findings) for g in by_file] == [2, 1]
+    by_rule = make_groups(items, "rule")
+    assert [g.title for g in by_rule] == ["defer-in-loop", "substring-retention"]
+    by_severity = make_groups(items, "severity")
+    assert [g.title for g in by_severity] == ["error", "warning", "info"]
+    filtered = make_groups(items[:1], "file", {"file:a.go": 2, "file:b.go": 1})
+    assert filtered[0].total == 1
+
+
+# -- diff rows -------------------------------------------------------------------------------
+
+BEFORE = """package p
+
+import "os"
+
+// Open opens every path.
+func Open(paths []string) {
+\tfor _, p := range paths {
+\t\tf, _ := os.Open(p)
+\t\tdefer f.Close()
+\t}
+}
+
+func Other() int {
+\treturn 1
+}
+"""
+
+AFTER = """package p
+
+import "os"
+
+// Open opens every path.
+func Open(paths []string) {
+\tfor _, p := range paths {
+\t\tfunc() {
+\t\t\tf, _ := os.Open(p)
+\t\t\tdefer f.Close()
+\t\t}()
+\t}
+}
+
+func Other() int {
+\treturn 1
+}
+"""
+
+
+def test_diff_rows_mark_both_sides_and_keep_the_function() -> None:
+    diff = diff_texts(BEFORE, AFTER)
+    kinds = [r.kind for r in diff.side]
+    assert "added" in kinds and "changed" in kinds
+    shown_old = {r.old_no for r in diff.side if r.old_no}
+    # The whole function (with its doc comment) is context; `Other` is not.
+    assert {5, 6, 7, 10, 11} <= shown_old
+    assert 13 not in shown_old
+    # Re-indented lines are aligned with their old selves.
+    pairs = {(r.old_no, r.new_no) for r in diff.side if r.kind == "changed"}
+    assert (8, 9) in pairs and (9, 10) in pairs
+    # The unified form has every old line as - and every new one as +.
+    removed = [r.old_no for r in diff.unified if r.kind == "removed"]
+    added = [r.new_no for r in diff.unified if r.kind == "added"]
+    assert removed == [8, 9] and added == [8, 9, 10, 11]
+
+
+def test_diff_character_spans_only_for_real_changes() -> None:
+    diff = diff_texts("x := a[1:3]\n", "x := strings.Clone(a[1:3])\n")
+    row = diff.side[0]
+    assert row.kind == "changed" and row.new_spans and not row.old_spans
+    same = diff_texts("\tx := 1\n", "\t\tx := 1\n")
+    assert same.side[0].kind == "changed" and not same.side[0].new_spans
+
+
+def test_diff_gap_rows_count_hidden_lines() -> None:
+    before = "\n".join(f"// line {i}" for i in range(40)) + "\n"
+    after = before.replace("// line 20", "// line twenty")
+    diff = diff_texts(before, after)
+    assert diff.side[0].kind == "gap" and diff.side[0].hidden == 17
+    assert sum(1 for r in diff.side if r.kind != "gap") == 7
+
+
+def test_highlight_go_uses_character_columns() -> None:
+    from rich.style import Style
+
+    lines = highlight_go('s := "ünï" + x\n', {"string": Style(bold=True)})
+    spans = [(s.start, s.end) for s in lines[0].spans]
+    assert (5, 10) in spans
+
+
+# -- themes ----------------------------------------------------------------------------------
+
+
+def test_bundled_themes_load_dark_and_light() -> None:
+    assert bundled_theme_dirs()
+    themes, problems = load_themes()
+    assert problems == []
+    assert themes["leakscope-dark"].dark and not themes["leakscope-light"].dark
+    for leak_theme in themes.values():
+        for key in EXTRA_KEYS:
+            assert leak_theme.color(key).startswith("#")
+            assert leak_theme.theme.variables[key] == leak_theme.color(key)
+    assert resolve_name("light", themes) == "leakscope-light"
+    assert resolve_name("nope", themes) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("name = 1\n", "'name'"),
+        ('name = "x"\nsyntax = "nope"\n[colors]\nprimary = "#000"\n', "'syntax'"),
+        ('name = "x"\n[colors]\nprimary = "#000"\n[leakscope]\n', "needs 'leak-range'"),
+        ('name = "x"\n[colors]\nprimary = "zzz"\n', "not a colour"),
+        ('name = "x"\n[colours]\n', "unknown key 'colours'"),
+        ('name = "x"\n[colors]\nprimay = "#000"\n', "unknown key 'primay'"),
+        ("name = [\n", "invalid TOML"),
+    ],
+)
+def test_theme_file_problems_are_named(tmp_path: Path, text: str, problem: str) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text(text)
+    with pytest.raises(ThemeError, match=problem.replace("(", r"\(")) as info:
+        parse_theme(path)
+    assert str(path) in str(info.value)
+
+
+def test_theme_choice_is_remembered_in_the_config_dir() -> None:
+    assert remembered_theme() is None
+    assert remember_theme("leakscope-light") is None
+    assert remembered_theme() == "leakscope-light"
+    assert remember_theme('odd "name"') is None
+    assert remembered_theme() == 'odd "name"'
+
+
+# -- keys -------------------------------------------------------------------------------------
+
+
+def test_every_binding_has_a_unique_id_and_description() -> None:
+    assert len(KEYS_BY_ID) == len(KEYS)
+    for key in KEYS:
+        assert key.description and key.keys
+    main_ids = {b.id for b in bindings("main")}
+    assert {"filter", "diff", "apply_fix", "undo", "apply_group", "ignore", "edit"} <= main_ids
+    assert {"rescan", "grouping"} <= main_ids
+    assert unknown_ids({"apply_fix": "x", "nope": "y"}) == ["nope"]
+    assert key_display(KEYS_BY_ID["apply_fix"], {"apply_fix": "x,ctrl+f"}) == "x ctrl+f"
+    assert key_display(KEYS_BY_ID["filter"], {}) == "/"
+
+
+# -- editor -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("editor", "expected"),
+    [
+        ("vim", ["vim", "+12", "/p/a.go"]),
+        ("nvim -u NONE", ["nvim", "-u", "NONE", "+12", "/p/a.go"]),
+        ("code", ["code", "--goto", "/p/a.go:12:4"]),
+        ("/usr/bin/subl", ["/usr/bin/subl", "/p/a.go:12:4"]),
+    ],
+)
+def test_editor_command(monkeypatch: pytest.MonkeyPatch, editor: str, expected: list[str]) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", editor)
+    assert editor_command(Path("/p/a.go"), 12, 4) == expected
+
+
+def test_visual_wins_over_editor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VISUAL", "nano")
+    monkeypatch.setenv("EDITOR", "vim")
+    assert editor_command(Path("a.go"), 1, 1)[0] == "nano"
+
+
+# -- session ---------------------------------------------------------------------------------
+
+
+def _session(root: Path) -> Session:
+    session = Session(root, load_config(root, list(RULES_BY_NAME)))
+    for _ in session.iter_scan():
+        pass
+    return session
+
+
+def test_session_fix_undo_and_ignore(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    session = _session(root)
+    path = "worker/files.go"
+    original = (root / path).read_bytes()
+    safe = [f for f in session.findings() if f.path == path and f.fix is not None]
+    assert safe
+    applied = session.fix(safe[:1], Applicability.SAFE, "fix one")
+    assert applied.count == 1 and applied.paths == [path]
+    assert (root / path).read_bytes() != original
+    assert safe[0].fingerprint not in {f.fingerprint for f in session.findings()}
+    entry = session.undo()
+    assert entry.title == "fix one"
+    assert (root / path).read_bytes() == original
+    with pytest.raises(FixError, match="nothing to undo"):
+        session.undo()
+    no_fix = next(f for f in session.findings() if f.path == path and f.fix is None)
+    with pytest.raises(FixError, match="reason"):
+        session.ignore(no_fix, "   ")
+    session.ignore(no_fix, "only three\npaths")
+    text = (root / path).read_text().splitlines()
+    assert text[no_fix.line - 1].strip() == "//leakscope:ignore defer-in-loop only three paths"
+    assert no_fix.fingerprint not in {f.fingerprint for f in session.findings()}
+
+
+def test_session_ignore_keeps_crlf(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    path = root / "worker" / "files.go"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    session = _session(root)
+    target = next(f for f in session.findings() if f.path == "worker/files.go")
+    session.ignore(target, "reviewed")
+    data = path.read_bytes()
+    assert b"//leakscope:ignore defer-in-loop reviewed\r\n" in data
+    assert data.count(b"\n") == data.count(b"\r\n")
+
+
+def test_session_refuses_stale_and_deleted_files(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    session = _session(root)
+    target = next(f for f in session.findings() if f.fix is not None)
+    (root / target.path).write_text("// changed\n" + (root / target.path).read_text())
+    with pytest.raises(FixError, match="changed since"):
+        session.fix([target], Applicability.SAFE, "x")
+    moved = next(f for f in session.findings() if f.fix is not None and f.path == target.path)
+    (root / target.path).unlink()
+    with pytest.raises(FixError, match="deleted"):
+        session.fix([moved], Applicability.SAFE, "x")
+    assert all(f.path != target.path for f in session.findings())
