@@ -15,8 +15,9 @@ ticker moves elsewhere: returned, stored in a field, a package variable or a str
 to another function, or used by a function literal (a goroutine that owns it). `time.Tick` is
 accepted, as staticcheck's SA1015 accepts it, in `package main`, in `_test.go` files and in
 functions that never return (a `for range time.Tick(d)` with no `break` and no `return`);
-creating one per loop iteration is reported even in `main`. Ticker variables created in an
-`if`/`switch` header or reassigned from outer scopes are not followed (no finding).
+creating one per loop iteration is reported even in `main`. A ticker assigned to a variable
+of an outer function, or to a named result (a bare `return` hands it to the caller), is not
+followed (no finding); one created in an `if` or `switch` header is reported without a fix.
 
 A ticker never stopped is reported with high confidence; one stopped on some paths but not
 all with medium confidence (the finding's related locations show the returns that skip
@@ -217,6 +218,18 @@ def declared_in(func: Node, name: str) -> bool:
     return any(text(n) == name and flow.owned_by(n, func) for n in found.get("name", []))
 
 
+def result_names(func: Node) -> set[str]:
+    results = func.child_by_field_name("result")
+    if results is None or results.type != "parameter_list":
+        return set()
+    return {
+        text(n)
+        for decl in results.named_children
+        if decl.type == "parameter_declaration"
+        for n in decl.children_by_field_name("name")
+    }
+
+
 @dataclass
 class Uses:
     deferred_stop: bool = False
@@ -404,6 +417,8 @@ def _check_new_ticker(ctx: FileContext, call: Node, func: Node) -> Iterator[Diag
         return
     if binding.kind == "assign" and not declared_in(func, name):
         return  # a package variable or a variable of an outer function: stored, not owned
+    if name in result_names(func):
+        return  # a named result: a bare return hands it to the caller
     uses = ticker_uses(func, binding.name)
     if uses.moved or uses.deferred_stop:
         return
