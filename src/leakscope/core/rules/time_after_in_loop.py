@@ -4,8 +4,9 @@ says a Go version below 1.23, when the loop can go round again while that timer 
 pending: another case (or a `default:`) wins and the loop continues.
 
 The import name of `"time"` is honoured. The rule stays silent when every other case leaves
-the loop (`return`, a `break` or `goto` out of the loop, `panic`): then the timer either fires,
-which ends its life, or the loop is over and at most one timer is left to expire. A `select`
+the loop (`return`, a `break` or `goto` out of the loop, `panic`, `os.Exit`, `t.Fatal`): then
+the timer either fires, which ends its life, or the loop is over and at most one timer is left
+to expire. A `select`
 with no other case is a sleep and is not reported either. A `select` inside a function literal
 in the loop belongs to that function, not to the loop.
 
@@ -67,8 +68,8 @@ iterations. The duration expression is passed to `Reset` unchanged each time, so
 that depend on loop variables keep working; the timer is created before the outermost loop of
 the function with that duration when it is a simple expression that the loop does not change,
 and with `0` otherwise (the first `Reset` drains it). The variable is called `timer`, or
-`timer2` and so on when that name is taken in the function. There is no fix when the `select`
-is not in a statement list (e.g. a labelled `select`) or the loop is in a statement header.
+`timer2` and so on when that name is taken in the function. There is no fix for a labelled
+`select` (the `Reset` would have to go between the label and the `select`).
 
 ## References
 - [time.After](https://pkg.go.dev/time#After) (the note on Go versions before 1.23)
