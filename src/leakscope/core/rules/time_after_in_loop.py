@@ -6,9 +6,8 @@ pending: another case (or a `default:`) wins and the loop continues.
 The import name of `"time"` is honoured. The rule stays silent when every other case leaves
 the loop (`return`, a `break` or `goto` out of the loop, `panic`, `os.Exit`, `t.Fatal`): then
 the timer either fires, which ends its life, or the loop is over and at most one timer is left
-to expire. A `select`
-with no other case is a sleep and is not reported either. A `select` inside a function literal
-in the loop belongs to that function, not to the loop.
+to expire. A `select` with no other case is a sleep and is not reported either. A `select`
+inside a function literal in the loop belongs to that function, not to the loop.
 
 Confidence says how many timers can pile up: high when the loop runs until something happens
 (`for {}`, `for cond {}`), which is the shape of long-lived event loops; medium for loops that
