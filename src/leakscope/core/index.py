@@ -136,7 +136,7 @@ def summarize_file(path: str, tree: Tree) -> FileSummary:
                         name.start_byte,
                         name.end_byte,
                         path,
-                        value.type if value is not None else None,
+                        _value_kind(value),
                     )
         elif kind == "type_declaration":
             for spec in child.named_children:
@@ -152,6 +152,18 @@ def summarize_file(path: str, tree: Tree) -> FileSummary:
             recv = receiver_type_name(sig.receiver[1]) if sig.receiver else ""
             summary.methods[(recv, text(child.child_by_field_name("name")))] = sig
     return summary
+
+
+def _value_kind(value: Node | None) -> str | None:
+    """What initialises a package-level name: `call:NAME` for a call (so the type resolver can
+    look up the function's results later), else the node type (`composite_literal`, ...)."""
+    if value is None:
+        return None
+    if value.type == "call_expression":
+        func = value.child_by_field_name("function")
+        if func is not None and func.type in ("identifier", "selector_expression"):
+            return "call:" + text(func)
+    return value.type
 
 
 def _default_name(import_path: str) -> str:
