@@ -64,6 +64,11 @@ _STRINGS_LIKE = {
     "Clone": ("{s}",),
     "Map": ("{s}",),
     "ToValidUTF8": ("{s}",),
+    "SplitSeq": ("iter.Seq[{s}]",),
+    "SplitAfterSeq": ("iter.Seq[{s}]",),
+    "FieldsSeq": ("iter.Seq[{s}]",),
+    "FieldsFuncSeq": ("iter.Seq[{s}]",),
+    "Lines": ("iter.Seq[{s}]",),
     "Contains": ("bool",),
     "ContainsAny": ("bool",),
     "ContainsRune": ("bool",),
@@ -338,6 +343,11 @@ def range_types(type_text: str | None) -> tuple[str | None, str | None]:
         return elem(type_text), None
     if type_text.startswith("func("):
         return None, None  # an iterator: its yield parameters are not parsed here
+    if type_text.startswith("iter.Seq[") and type_text.endswith("]"):
+        return type_text[len("iter.Seq[") : -1], None
+    if type_text.startswith("iter.Seq2[") and type_text.endswith("]"):
+        key, _, value = type_text[len("iter.Seq2[") : -1].partition(",")
+        return key.strip(), value.strip()
     element = elem(type_text)
     if element is not None:
         return "int", element
@@ -980,6 +990,8 @@ class TypeResolver:
         seen = 0
         current = type_text
         while current is not None and seen < 8:
+            if current.startswith("iter.Seq"):
+                return current  # kept as written: range_types understands it
             if (
                 current in BASIC_TYPES
                 or current[:1] in "[*"

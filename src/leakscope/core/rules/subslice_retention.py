@@ -1,5 +1,83 @@
 """## What it does
-(placeholder: being written)
+Finds a subslice that is stored where it outlives the function while the slice it was cut from
+can be large. A subslice is a slice expression on a slice (`b[a:b]`, `items[len(items)-30:]`)
+or a result of a call that returns pieces of its argument without copying: `bytes.Split`,
+`SplitN`, `SplitAfter`, `Fields`, `FieldsFunc`, `Cut`, `SplitSeq`, `Lines`, and a
+`*regexp.Regexp`'s `Find`, `FindSubmatch`, `FindAll`, `FindAllSubmatch`. Values derived from a
+subslice without copying stay subslices: `bytes.TrimSpace(part)` and the other `Trim*`
+functions, an element of a split result, a conversion to a named slice type, a local variable
+or range variable holding one.
+
+It is stored long-term in the same places as for `substring-retention`: a package-level
+variable, a field reached through a pointer, an element or key of a long-lived map or slice,
+`append` into one, a composite literal stored in one of those, a channel send, or a
+cache-like method (`Add`, `Set`, `Store`, `Put`, `LoadOrStore`, `Swap`) of a field or a
+package-level value (not `sync.Pool.Put`, which recycles the array on purpose).
+
+Its source is plausibly large when it is a parameter, data read with `io.ReadAll`,
+`os.ReadFile` or a `bufio.Reader`, a buffer made in the function with `make` (unless its size
+is a constant below 256), a `[]byte(s)` conversion, or a local or range variable holding one.
+
+Not reported: reslicing a variable or field into itself (`x = x[1:]`, `s.buf = s.buf[n:]`),
+resetting for reuse (`s.buf = buf[:0]`, `buf[:cap(buf)]`), slicing package-level values or
+struct fields, slicing arrays, values already copied (`make` + `copy`,
+`append([]T(nil), x...)`, `slices.Clone`, `bytes.Clone`, `string(b)`), and subslices kept in
+local variables, returned, or passed to other functions.
+
+Confidence: `high` when the source is read data and the place is certainly long-lived;
+`medium` when the source is a parameter or a buffer, or the place is a channel or a map or
+slice parameter; `low` when leakscope cannot tell whether the holder is a pointer. When the type
+of the sliced value is unknown (it may be a string or a slice), nothing is reported.
+
+## Why is this bad?
+A subslice shares the backing array of the slice it was cut from. As long as the subslice is
+reachable, the whole array stays in memory, even if only a few elements are used. Keeping the
+last 30 elements of a slice of a million elements in a package variable keeps the million
+alive (Go 101, "Memory Leaking Scenarios").
+
+## Example
+```go
+var s0 []int
+
+func g(s1 []int) {
+        s0 = s1[len(s1)-30:] // keeps all of s1's array alive
+}
+
+func (c *Cache) put(key string, body []byte) {
+        c.items[key] = body[:64] // keeps every body alive
+}
+```
+
+## Use instead
+```go
+func g(s1 []int) {
+        s0 = slices.Clone(s1[len(s1)-30:]) // Go 1.21 and later
+}
+
+func (c *Cache) put(key string, body []byte) {
+        c.items[key] = bytes.Clone(body[:64]) // Go 1.20 and later
+}
+```
+
+## Fix safety
+The fix stores a copy: `bytes.Clone(x)` for a `[]byte` when the module's `go` line is 1.20 or
+later, `slices.Clone(x)` for any slice from Go 1.21, else `append([]T(nil), x...)`; the
+import is added. The fix is **unsafe** in every form: the copy no longer shares memory with the
+source, so code that writes through the stored slice (or through the source) and expects the
+other to see it changes behaviour, and the copy's capacity differs, so a later `append` to it
+no longer overwrites the source's elements. `append([]T(nil), x...)` also turns an empty
+non-nil subslice into `nil`, which `x == nil` checks and encoders (`null` instead of `[]`)
+can see; `bytes.Clone` and `slices.Clone` keep nil and empty apart.
+
+There is no automatic fix when a whole split result is stored (`c.parts = bytes.Split(b, sep)`):
+every element shares the source's array and must be copied one by one; the finding says so.
+The fix is never `x[a:b:b]`: a full slice expression limits the capacity but still keeps the
+whole array alive.
+
+## References
+- [Go 101: Memory Leaking Scenarios](https://go101.org/article/memory-leaking.html)
+- [bytes.Clone](https://pkg.go.dev/bytes#Clone)
+- [slices.Clone](https://pkg.go.dev/slices#Clone)
 """
 
 from __future__ import annotations
@@ -8,15 +86,16 @@ from collections.abc import Iterator
 
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import FixAvailability, Rule, Severity
+from leakscope.core.rules._retention import SLICE, diagnostics
 
 
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
-    return iter(())
+    yield from diagnostics(ctx, SLICE)
 
 
 RULE = Rule(
     name="subslice-retention",
-    summary="(placeholder)",
+    summary="A subslice stored long-term keeps the whole backing array it was cut from alive",
     doc=__doc__ or "",
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,

@@ -1,5 +1,89 @@
 """## What it does
-(placeholder: being written)
+Finds a substring that is stored where it outlives the function while the string it was cut
+from can be large. A substring is a slice expression on a string (`s[a:b]`) or a result of a
+call that returns pieces of its argument without copying: `strings.Split`, `SplitN`,
+`SplitAfter`, `Fields`, `FieldsFunc`, `Cut`, `SplitSeq`, `Lines`, and a `*regexp.Regexp`'s
+`FindString`, `FindStringSubmatch`, `FindAllString`, `FindAllStringSubmatch`. Values derived
+from a substring without copying stay substrings: `strings.TrimSpace(part)` and the other
+`Trim*` functions, `strings.CutPrefix`, `path.Base`/`Dir`/`Ext`, `filepath.Base`, an element
+of a split result (`parts[1]`), a local variable or range variable holding one.
+
+It is stored long-term when it is assigned to a package-level variable, to a field reached
+through a pointer (a pointer receiver, a pointer parameter, a pointer from a range or a call),
+to an element or key of a map or slice that is itself long-lived (a package variable, a field
+reached through a pointer, a map or slice parameter, which the caller owns), appended to one
+(`c.names = append(c.names, name)`), put inside a composite literal stored in one of those,
+sent on a channel, or passed to a cache-like method (`Add`, `Set`, `Store`, `Put`,
+`LoadOrStore`, `Swap`) of a field or a package-level value.
+
+Its source is plausibly large when it is a parameter (or the receiver of a named string type),
+data read with `io.ReadAll`, `os.ReadFile`, `ioutil.ReadFile`, a `bufio.Reader`'s
+`ReadString` or a `bufio.Scanner`'s `Text`, a `string(buf)` conversion, or a range variable or
+local variable holding such data (the lines of a split file).
+
+Not reported: slicing constants, literals, package-level variables or struct fields (a
+package-level value lives forever anyway; a field's size is unknown); values already copied
+with `strings.Clone`, `string([]byte(s))`, `strings.Builder`, `strings.Repeat(s, 1)`,
+concatenation or `fmt.Sprintf`; substrings stored in local variables, returned, or passed to
+other functions; a whole value trimmed with `strings.TrimSpace(param)` (it keeps nearly all of
+its memory in use, so nothing is wasted).
+
+Confidence: `high` when the source is read data and the place is certainly long-lived;
+`medium` when the source is a parameter or the place is a channel or a map or slice parameter;
+`low` when leakscope cannot tell whether the holder is a pointer (its type is unknown). When
+the type of the sliced value is unknown (it may be a string or a slice), nothing is reported.
+
+## Why is this bad?
+A substring shares the bytes of the string it was cut from. As long as the substring is
+reachable, the whole original string stays in memory, even if only a few bytes of it are
+used. Storing a 50-byte substring of a 1 MB string in a package variable keeps the whole
+megabyte alive until the variable is overwritten (Go 101, "Memory Leaking Scenarios").
+
+## Example
+```go
+var s0 string // a package-level variable
+
+func f(s1 string) {
+        s0 = s1[:50] // s0 keeps all of s1 alive
+}
+
+func (c *Config) load(path string) error {
+        data, err := os.ReadFile(path)
+        if err != nil {
+                return err
+        }
+        for _, line := range strings.Split(string(data), "\n") {
+                name, _, _ := strings.Cut(line, "=")
+                c.names = append(c.names, name) // keeps the whole file alive
+        }
+        return nil
+}
+```
+
+## Use instead
+```go
+func f(s1 string) {
+        s0 = strings.Clone(s1[:50]) // Go 1.18 and later
+}
+
+func f117(s1 string) {
+        s0 = string([]byte(s1[:50])) // before Go 1.18
+}
+```
+
+## Fix safety
+The fix wraps the stored substring in `strings.Clone(...)` when the module's `go` line is 1.18
+or later (adding the `strings` import), else in `string([]byte(...))`. Strings are immutable,
+so a copy behaves exactly like the original: the fix is **safe**. It is offered only when the
+stored value has type `string` (a named string type would need a conversion back).
+
+There is no automatic fix when a whole split result is stored (`c.fields = strings.Fields(line)`
+or `append(c.names, strings.Split(line, ",")...)`): every element shares the source's memory
+and the elements you keep must be copied one by one; the finding says so.
+
+## References
+- [Go 101: Memory Leaking Scenarios](https://go101.org/article/memory-leaking.html)
+- [strings.Clone](https://pkg.go.dev/strings#Clone)
 """
 
 from __future__ import annotations
@@ -8,15 +92,16 @@ from collections.abc import Iterator
 
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import FixAvailability, Rule, Severity
+from leakscope.core.rules._retention import STRING, diagnostics
 
 
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
-    return iter(())
+    yield from diagnostics(ctx, STRING)
 
 
 RULE = Rule(
     name="substring-retention",
-    summary="(placeholder)",
+    summary="A substring stored long-term keeps the whole string it was cut from alive",
     doc=__doc__ or "",
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,

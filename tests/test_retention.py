@@ -1,0 +1,206 @@
+"""substring-retention and subslice-retention beyond the fixtures' messages: confidence,
+related places, fix safety and fallbacks, documentation."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FIXTURES
+from rule_harness import check_case
+
+from leakscope.core.context import Diagnostic, FileContext
+from leakscope.core.index import PackageIndex, summarize_file
+from leakscope.core.model import Applicability, Confidence, Finding
+from leakscope.core.rules import RULES_BY_NAME
+from leakscope.core.rules._retention import SLICE, STRING, diagnostics
+from leakscope.core.syntax import parse
+
+CASES = FIXTURES / "rules"
+
+
+def findings(rule: str, case: str) -> dict[int, list[Finding]]:
+    by_line: dict[int, list[Finding]] = {}
+    for finding in check_case(rule, CASES / rule / case):
+        by_line.setdefault(finding.line, []).append(finding)
+    return by_line
+
+
+def only(by_line: dict[int, list[Finding]], line: int) -> Finding:
+    assert len(by_line.get(line, [])) == 1, by_line.get(line)
+    return by_line[line][0]
+
+
+def analyse(source: str, family: str, go: tuple[int, int] = (1, 21)) -> list[Diagnostic]:
+    data = source.encode()
+    tree = parse(data)
+    ctx = FileContext("a.go", data, tree, go, PackageIndex([summarize_file("a.go", tree)]))
+    return diagnostics(ctx, family)
+
+
+def test_read_data_is_high_confidence_and_parameters_medium() -> None:
+    by_line = findings("substring-retention", "split-calls")
+    assert only(by_line, 32).confidence is Confidence.HIGH  # lines of os.ReadFile data
+    assert only(by_line, 52).confidence is Confidence.HIGH  # io.ReadAll, through string(b)
+    assert only(by_line, 39).confidence is Confidence.MEDIUM  # a parameter
+
+
+def test_unknown_holders_are_low_confidence() -> None:
+    by_line = findings("substring-retention", "low-confidence")
+    assert {f.confidence for fs in by_line.values() for f in fs} == {Confidence.LOW}
+
+
+def test_parameter_subslices_are_low_confidence_buffers_medium() -> None:
+    params = findings("subslice-retention", "params")
+    assert {f.confidence for fs in params.values() for f in fs} == {Confidence.LOW}
+    buffers = findings("subslice-retention", "read-buffers")
+    assert only(buffers, 25).confidence is Confidence.MEDIUM  # a channel send
+    assert only(buffers, 26).confidence is Confidence.MEDIUM  # a buffer made here
+    assert only(buffers, 40).confidence is Confidence.HIGH  # os.ReadFile data
+
+
+def test_related_places_name_the_variable_the_source_and_the_steps() -> None:
+    seed = only(findings("substring-retention", "seed"), 10)
+    notes = [r.message for r in seed.related]
+    assert "s0 is declared here" in notes
+    assert any(n.startswith("s1 is a parameter") for n in notes)
+    declared = next(r for r in seed.related if r.message == "s0 is declared here")
+    assert declared.span.start.line == 6
+
+    via_local = only(findings("substring-retention", "fields"), 36)
+    steps = [r for r in via_local.related if r.message == "name holds a substring of line"]
+    assert len(steps) == 1 and steps[0].span.start.line == 35
+
+    read = only(findings("substring-retention", "split-calls"), 52)
+    assert any(r.message == "io.ReadAll(r) reads the data" for r in read.related)
+
+
+def test_fix_safety_per_family() -> None:
+    string_fix = only(findings("substring-retention", "seed"), 10).fix
+    assert string_fix is not None and string_fix.applicability is Applicability.SAFE
+    assert string_fix.title == "Copy with strings.Clone"
+    old = only(findings("substring-retention", "go117"), 11).fix
+    assert old is not None and old.applicability is Applicability.SAFE
+    assert "string([]byte(" in old.title
+    for case, line in (("seed", 10), ("go119", 16), ("go120", 17), ("go121", 24)):
+        fix = only(findings("subslice-retention", case), line).fix
+        assert fix is not None and fix.applicability is Applicability.UNSAFE, case
+
+
+def test_whole_split_results_have_no_fix_and_say_why() -> None:
+    finding = only(findings("substring-retention", "split-calls"), 39)
+    assert finding.fix is None
+    assert finding.no_fix_reason is not None
+    assert finding.no_fix_reason.startswith("no automatic fix: every element of")
+    assert "strings.Clone" in finding.no_fix_reason
+
+
+SLICES_TAKEN = """package p
+
+import "example.com/slices"
+
+var kept []int
+
+func f(s []int, n int) {
+	kept = s[:n]
+	_ = slices.X
+}
+"""
+
+
+def test_slices_import_conflict_falls_back_to_append() -> None:
+    (diag,) = analyse(SLICES_TAKEN, SLICE)
+    assert diag.fix is not None
+    assert diag.fix.edits[-1].new_text == "append([]int(nil), s[:n]...)"
+    assert len(diag.fix.edits) == 1  # no import added
+
+
+STRINGS_TAKEN = """package p
+
+import "example.com/strings"
+
+var kept string
+
+func f(s string, n int) {
+	kept = s[:n]
+	_ = strings.X
+}
+"""
+
+
+def test_strings_import_conflict_falls_back_to_conversion() -> None:
+    (diag,) = analyse(STRINGS_TAKEN, STRING)
+    assert diag.fix is not None
+    assert diag.fix.edits[-1].new_text == "string([]byte(s[:n]))"
+
+
+NAMED_STRING = """package p
+
+type Name string
+
+var kept Name
+
+func f(s Name, n int) {
+	kept = s[:n]
+}
+"""
+
+
+def test_named_string_types_get_no_fix() -> None:
+    (diag,) = analyse(NAMED_STRING, STRING)
+    assert diag.fix is None
+    assert diag.no_fix_reason is not None and "has type Name" in diag.no_fix_reason
+
+
+ALIASED = """package p
+
+import str "strings"
+
+var kept string
+
+func f(s string, n int) {
+	kept = s[:n]
+	_ = str.ToUpper
+}
+"""
+
+
+def test_fix_uses_the_files_name_for_strings() -> None:
+    (diag,) = analyse(ALIASED, STRING)
+    assert diag.fix is not None
+    assert [e.new_text for e in diag.fix.edits] == ["str.Clone(s[:n])"]
+
+
+SHADOWED = """package p
+
+var kept string
+
+func f(s string, n int) {
+	kept := s[:n]
+	_ = kept
+}
+
+func g(s string, n int) {
+	var kept string
+	kept = s[:n]
+	_ = kept
+}
+"""
+
+
+def test_local_variables_shadowing_a_package_variable_are_not_stores() -> None:
+    assert analyse(SHADOWED, STRING) == []
+
+
+@pytest.mark.parametrize("rule", ["substring-retention", "subslice-retention"])
+def test_rule_docs_have_every_heading(rule: str) -> None:
+    doc = RULES_BY_NAME[rule].doc
+    headings = [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Use instead",
+        "## Fix safety",
+        "## References",
+    ]
+    positions = [doc.index(h) for h in headings]
+    assert positions == sorted(positions)
+    assert "confidence" in doc.lower()
