@@ -13,7 +13,7 @@ from leakscope.core.model import Applicability, Confidence, Finding, Fix, Positi
 from leakscope.core.rules import RULES_BY_NAME
 from leakscope.ui.diffing import diff_texts, highlight_go
 from leakscope.ui.keys import KEYS, KEYS_BY_ID, bindings, key_display, unknown_ids
-from leakscope.ui.query import parse_query, search_text
+from leakscope.ui.query import SearchIndex, parse_query, search_text
 from leakscope.ui.screens.main import editor_command
 from leakscope.ui.session import Session
 from leakscope.ui.themes import (
@@ -87,12 +87,31 @@ def test_half_typed_terms_do_not_filter_everything_out() -> None:
     assert parse_query('"unclosed').matches(finding(message='an "unclosed quote'))
 
 
-def test_filter_uses_the_haystack_cache() -> None:
-    items = [finding(line=i, fix=i % 2 == 0) for i in range(10)]
-    cache: dict[int, str] = {}
-    shown = parse_query("fixable line").filter(items, cache)
-    assert [f.line for f in shown] == [0, 2, 4, 6, 8]
-    assert cache[id(items[0])] == search_text(items[0])
+def test_filter_over_an_index_agrees_with_matches() -> None:
+    items = [
+        finding(
+            rule=("defer-in-loop", "substring-retention")[i % 2],
+            path=f"p{i % 3}/f{i}{'_test' if i % 4 == 0 else ''}.go",
+            severity=(Severity.ERROR, Severity.WARNING, Severity.INFO)[i % 3],
+            fix=i % 2 == 0,
+            line=i,
+            message=f"message {i}",
+        )
+        for i in range(40)
+    ]
+    index = SearchIndex(items)
+    for text in [
+        "fixable message",
+        "-fixable",
+        "rule:defer path:p1",
+        "-path:*_test.go sev:info",
+        "rule:*retention 1",
+        "path:p2/* -rule:defer",
+        "",
+    ]:
+        query = parse_query(text)
+        assert query.filter(index) == [f for f in items if query.matches(f)], text
+    assert index.texts[0] == search_text(items[0])
 
 
 # -- grouping ---------------------------------------------------------------------------------

@@ -66,7 +66,8 @@ def group_titles(app: LeakscopeApp) -> list[str]:
 
 
 def group_labels(app: LeakscopeApp) -> list[str]:
-    return [node.label.plain for node in app.main.tree.root.children]
+    t = app.main.tree
+    return [t.label_of(node).plain for node in t.root.children]
 
 
 def find(app: LeakscopeApp, rule: str, path: str, line: int | None = None) -> Finding:

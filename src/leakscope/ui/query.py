@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import shlex
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
@@ -19,6 +19,35 @@ from leakscope.core.model import Finding, Severity
 
 _GLOB_CHARS = frozenset("*?[")
 SEVERITY_NAMES = {s.value: s for s in Severity} | {"warn": Severity.WARNING, "err": Severity.ERROR}
+
+
+class SearchIndex:
+    """Per-finding columns the filter reads, built on first use and kept until the findings
+    change (a keystroke then costs one pass over plain lists, not 20,000 method calls)."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self.findings = findings
+        self._texts: list[str] | None = None
+        self._paths: list[str] | None = None
+        self._rules: list[str] | None = None
+
+    @property
+    def texts(self) -> list[str]:
+        if self._texts is None:
+            self._texts = [search_text(f) for f in self.findings]
+        return self._texts
+
+    @property
+    def paths(self) -> list[str]:
+        if self._paths is None:
+            self._paths = [f.path.lower() for f in self.findings]
+        return self._paths
+
+    @property
+    def rules(self) -> list[str]:
+        if self._rules is None:
+            self._rules = [f.rule.lower() for f in self.findings]
+        return self._rules
 
 
 @dataclass(frozen=True)
@@ -31,27 +60,54 @@ class Term:
         return self._test(finding, haystack) != self.negate
 
     def _test(self, finding: Finding, haystack: str) -> bool:
-        value = self.value
         if self.kind == "word":
-            return value in haystack
+            return self.value in haystack
         if self.kind == "rule":
-            rule = finding.rule.lower()
-            return fnmatchcase(rule, value) if _is_glob(value) else value in rule
+            return self._test_rule(finding.rule.lower())
         if self.kind == "path":
-            path = finding.path.lower()
-            if _is_glob(value):
-                return (
-                    fnmatchcase(path, value)
-                    or fnmatchcase(posixpath.basename(path), value)
-                    or fnmatchcase(path, f"*/{value}")
-                    or fnmatchcase(path, f"{value.rstrip('/')}/*")
-                )
-            return value in path
+            return self._test_path(finding.path.lower())
         if self.kind == "severity":
-            return finding.severity.value == value
+            return finding.severity.value == self.value
         if self.kind == "fixable":
             return finding.fix is not None
         return False
+
+    def _test_rule(self, rule: str) -> bool:
+        value = self.value
+        return fnmatchcase(rule, value) if _is_glob(value) else value in rule
+
+    def _test_path(self, path: str) -> bool:
+        value = self.value
+        if _is_glob(value):
+            return (
+                fnmatchcase(path, value)
+                or fnmatchcase(posixpath.basename(path), value)
+                or fnmatchcase(path, f"*/{value}")
+                or fnmatchcase(path, f"{value.rstrip('/')}/*")
+            )
+        return value in path
+
+    def select(self, index: SearchIndex, keep: Iterable[int]) -> list[int]:
+        """The indexes in `keep` whose findings this term accepts."""
+        negate = self.negate
+        findings = index.findings
+        if self.kind == "word":
+            texts, value = index.texts, self.value
+            if negate:
+                return [i for i in keep if value not in texts[i]]
+            return [i for i in keep if value in texts[i]]
+        if self.kind in ("rule", "path"):
+            column = index.rules if self.kind == "rule" else index.paths
+            test = self._test_rule if self.kind == "rule" else self._test_path
+            # Few distinct rules and paths: test each once, then look them up.
+            accepted = {v for v in set(column) if test(v) != negate}
+            return [i for i in keep if column[i] in accepted]
+        if self.kind == "severity":
+            value = self.value
+            return [i for i in keep if (findings[i].severity.value == value) != negate]
+        if self.kind == "fixable":
+            return [i for i in keep if (findings[i].fix is not None) != negate]
+        return []
 
 
 @dataclass(frozen=True)
@@ -69,25 +125,17 @@ class Query:
             haystack = search_text(finding)
         return all(term.matches(finding, haystack) for term in self.terms)
 
-    def filter(self, findings: Iterable[Finding], haystacks: dict[int, str]) -> list[Finding]:
-        """The matching findings; `haystacks` caches search_text by id(finding)."""
+    def filter(self, index: SearchIndex) -> list[Finding]:
+        """The matching findings, in their order."""
+        findings = index.findings
         if not self.terms:
             return list(findings)
-        terms = self.terms
-        # Plain words are the common case: test them first, without a method call per term.
-        words = [t.value for t in terms if t.kind == "word" and not t.negate]
-        others = [t for t in terms if not (t.kind == "word" and not t.negate)]
-        out = []
-        for finding in findings:
-            key = id(finding)
-            haystack = haystacks.get(key)
-            if haystack is None:
-                haystack = haystacks[key] = search_text(finding)
-            if all(w in haystack for w in words) and all(
-                t.matches(finding, haystack) for t in others
-            ):
-                out.append(finding)
-        return out
+        keep: Iterable[int] = range(len(findings))
+        for term in self.terms:
+            keep = term.select(index, keep)
+            if not keep:
+                break
+        return [findings[i] for i in keep]
 
 
 def search_text(finding: Finding) -> str:

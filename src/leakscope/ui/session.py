@@ -88,10 +88,9 @@ class Session:
     def findings(self) -> list[Finding]:
         # list(dict.values()) copies atomically, so a worker thread replacing results while
         # this runs cannot break the iteration.
-        results = list(self.project.results.values())
-        out = [f for r in results for f in r.findings]
-        out.sort(key=lambda f: f.sort_key)
-        return out
+        results = sorted(self.project.results.values(), key=lambda r: r.path)
+        # Each file's findings are already in position order.
+        return [f for r in results for f in r.findings]
 
     def file_count(self) -> int:
         return len(self.project.results)

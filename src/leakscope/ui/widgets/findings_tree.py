@@ -9,8 +9,10 @@ the user opened or closed as they were.
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import ClassVar
 
 from rich.style import Style
@@ -29,6 +31,8 @@ AUTO_EXPAND_LIMIT = 300
 MESSAGE_WIDTH = 70
 SEVERITY_ICONS = {Severity.ERROR: "●", Severity.WARNING: "▲", Severity.INFO: "•"}
 FIX_ICON = "✎"
+# The label of a node not painted yet (see FindingsTree.label_of).
+_LAZY = Text()
 
 
 @dataclass
@@ -67,42 +71,47 @@ class Palette:
         return {Severity.ERROR: self.error, Severity.WARNING: self.warning}.get(severity, self.info)
 
 
+_GROUP_ATTR = {"file": "path", "rule": "rule", "severity": "severity"}
+
+
+def _group_of(value: object, grouping: str) -> tuple[tuple[object, ...], str, str]:
+    """(sort key, unique key, title) of the group for one attribute value."""
+    if grouping == "severity":
+        assert isinstance(value, Severity)
+        return (value.rank,), f"severity:{value.value}", value.value
+    text = str(value)
+    return (text,), f"{grouping}:{text}", text
+
+
 def group_key(finding: Finding, grouping: str) -> tuple[tuple[object, ...], str, str]:
     """(sort key, unique key, title) of the group a finding belongs to."""
-    if grouping == "rule":
-        return (finding.rule,), f"rule:{finding.rule}", finding.rule
-    if grouping == "severity":
-        value = finding.severity.value
-        return (finding.severity.rank,), f"severity:{value}", value
-    return (finding.path,), f"file:{finding.path}", finding.path
+    return _group_of(getattr(finding, _GROUP_ATTR.get(grouping, "path")), grouping)
 
 
 def make_groups(
     shown: Iterable[Finding], grouping: str, totals: dict[str, int] | None = None
 ) -> list[Group]:
     """Group findings (already sorted by path and position) in display order."""
-    groups: dict[str, Group] = {}
-    sort_keys: dict[str, tuple[object, ...]] = {}
+    attr = attrgetter(_GROUP_ATTR.get(grouping, "path"))
+    buckets: dict[object, list[Finding]] = {}
     for finding in shown:
-        sort, key, title = group_key(finding, grouping)
-        group = groups.get(key)
-        if group is None:
-            total = totals.get(key, 0) if totals is not None else 0
-            group = groups[key] = Group(key, title, [], total)
-            sort_keys[key] = sort
-        group.findings.append(finding)
-    for group in groups.values():
-        if totals is None:
-            group.total = len(group.findings)
-    return [groups[k] for k in sorted(groups, key=lambda k: sort_keys[k])]
+        value = attr(finding)
+        bucket = buckets.get(value)
+        if bucket is None:
+            bucket = buckets[value] = []
+        bucket.append(finding)
+    groups = []
+    for value, findings in buckets.items():
+        sort, key, title = _group_of(value, grouping)
+        total = totals.get(key, 0) if totals is not None else len(findings)
+        groups.append((sort, Group(key, title, findings, total)))
+    groups.sort(key=lambda pair: pair[0])
+    return [group for _, group in groups]
 
 
 def group_totals(findings: Iterable[Finding], grouping: str) -> dict[str, int]:
-    totals: dict[str, int] = {}
-    for finding in findings:
-        key = group_key(finding, grouping)[1]
-        totals[key] = totals.get(key, 0) + 1
-    return totals
+    counts = Counter(map(attrgetter(_GROUP_ATTR.get(grouping, "path")), findings))
+    return {_group_of(value, grouping)[1]: n for value, n in counts.items()}
 
 
 def _short(message: str, width: int = MESSAGE_WIDTH) -> str:
@@ -145,7 +154,7 @@ class FindingsTree(Tree[Group | Finding]):
         self._auto_expand = True
         self._leaf_nodes: dict[str, TreeNode[Group | Finding]] = {}
         self._group_nodes: dict[str, TreeNode[Group | Finding]] = {}
-        self._last_selected: Finding | Group | None = None
+        self._last_selected: object = None
         # Where the user last put the cursor; a rebuild that lost it (a filter hid the
         # finding) returns to it once it is back.
         self._anchor: tuple[str, str] | None = None
@@ -158,7 +167,27 @@ class FindingsTree(Tree[Group | Finding]):
         return label if isinstance(label, Text) else Text(label)
 
     def get_label_width(self, node: TreeNode[Group | Finding]) -> int:
+        # Labels are made when first painted; the width only sizes the (hidden) x scroll.
+        if node._label is _LAZY:
+            data = node.data
+            return len(data.title) + 14 if isinstance(data, Group) else MESSAGE_WIDTH + 30
         return node._label.cell_len + (2 if node._allow_expand else 0)
+
+    def label_of(self, node: TreeNode[Group | Finding]) -> Text:
+        """The node's label, made now if it was not painted yet."""
+        if node._label is _LAZY:
+            data = node.data
+            if isinstance(data, Group):
+                node._label = self.group_label(data)
+            elif isinstance(data, Finding):
+                node._label = self.leaf_label(data)
+        return node._label
+
+    def render_label(
+        self, node: TreeNode[Group | Finding], base_style: Style, style: Style
+    ) -> Text:
+        self.label_of(node)
+        return super().render_label(node, base_style, style)
 
     def group_label(self, group: Group) -> Text:
         palette = self.palette
@@ -246,10 +275,11 @@ class FindingsTree(Tree[Group | Finding]):
         root = self.root
         for group in groups:
             expand = self.expanded.get(group.key, auto_expand)
-            node = root.add(self.group_label(group), group, expand=expand)
+            node = self._add(root, group, expand=expand, allow_expand=True)
             self._group_nodes[group.key] = node
             if expand:
                 self._build_leaves(node)
+        self._invalidate()
         target = None
         if self._anchor is not None and self._anchor != identity:
             kind, value = self._anchor
@@ -286,9 +316,27 @@ class FindingsTree(Tree[Group | Finding]):
         if not isinstance(group, Group) or group.built:
             return
         group.built = True
+        leaves = self._leaf_nodes
         for finding in group.findings:
-            leaf = node.add_leaf(self.leaf_label(finding), finding)
-            self._leaf_nodes[finding.fingerprint] = leaf
+            leaves[finding.fingerprint] = self._add(node, finding, expand=False, allow_expand=False)
+        self._invalidate()
+
+    def _add(
+        self,
+        parent: TreeNode[Group | Finding],
+        data: Group | Finding,
+        *,
+        expand: bool,
+        allow_expand: bool,
+    ) -> TreeNode[Group | Finding]:
+        """`TreeNode.add` without repainting per node (thousands are added at once); the
+        label is made when the node is first painted."""
+        node = self._add_node(parent, _LAZY, data)
+        node._expanded = expand
+        node._allow_expand = allow_expand
+        parent._children.append(node)
+        parent._updates += 1
+        return node
 
     def _toggle_node(self, node: TreeNode[Group | Finding]) -> None:
         if not node.allow_expand:
@@ -337,9 +385,15 @@ class FindingsTree(Tree[Group | Finding]):
     def _post_selection(self) -> None:
         node = self.cursor_node
         data = node.data if node is not None else None
-        if data is self._last_selected:
+        # A rebuilt group is a new object: it is "the same" while its key and counts are.
+        seen = (
+            ("group", data.key, len(data.findings), data.fixable, data.total)
+            if isinstance(data, Group)
+            else data
+        )
+        if seen is self._last_selected or (isinstance(data, Group) and seen == self._last_selected):
             return
-        self._last_selected = data
+        self._last_selected = seen
         if isinstance(data, Finding):
             self.post_message(self.Selected(data, self.selected_group))
         elif isinstance(data, Group):

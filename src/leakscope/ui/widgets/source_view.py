@@ -82,6 +82,8 @@ class SourceView(TextArea):
             self.refresh()
 
     def clear_source(self) -> None:
+        if self.path is None and not self.text:
+            return
         self.path = None
         self.marks = []
         self.load_text("")

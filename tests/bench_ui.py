@@ -1,0 +1,233 @@
+"""Benchmark of the terminal app (a script, not a test): prints the numbers.
+
+    python tests/bench_ui.py [--findings 20000]
+
+1. First paint after process start: `leakscope demo` in a pseudo-terminal, timed from the
+   spawn to the first frame on the terminal (the filter box's placeholder) and to the first
+   findings in the status line. Target: first paint <= 300 ms.
+2. With 20,000 findings (synthetic results in 2,000 files, fed through the app's session),
+   the time from new results to the painted tree. Target <= 150 ms.
+3. A filter keystroke with those 20,000 findings: from the key to the painted tree.
+   Target <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import pty
+import select
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """user + system CPU time of a running process (Linux /proc; 10 ms resolution)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+def first_paint(runs: int) -> tuple[list[float], list[float], list[float]]:
+    """Seconds from spawn to the first frame and to the first findings, per run, and the
+    process's CPU seconds at the first frame (what a quiet machine would need)."""
+    paints, findings, cpu = [], [], []
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="160", LINES="45")
+    with tempfile.TemporaryDirectory() as tmp:
+        env.setdefault("LEAKSCOPE_CONFIG_DIR", str(Path(tmp) / "config"))
+        env.setdefault("LEAKSCOPE_CACHE_DIR", str(Path(tmp) / "cache"))
+        for _ in range(runs):
+            master, slave = pty.openpty()
+            os.set_blocking(master, False)
+            import fcntl
+            import struct
+            import termios
+
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 45, 160, 0, 0))
+            start = time.perf_counter()
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "leakscope", "demo"],
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                env=env,
+                close_fds=True,
+            )
+            os.close(slave)
+            seen = b""
+            painted = found = None
+            deadline = start + 20
+            while time.perf_counter() < deadline and found is None:
+                ready, _, _ = select.select([master], [], [], 0.05)
+                if not ready:
+                    continue
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                seen += chunk
+                now = time.perf_counter()
+                if painted is None and b"filter:" in seen:
+                    painted = now - start
+                    used = _cpu_seconds(proc.pid)
+                    if used is not None:
+                        cpu.append(used)
+                if painted is not None and b"fixable" in seen:
+                    found = now - start
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            os.close(master)
+            if painted is not None:
+                paints.append(painted)
+            if found is not None:
+                findings.append(found)
+    return paints, findings, cpu
+
+
+def synthetic_results(count: int, per_file: int = 10):
+    from leakscope.core.analysis import FileResult, FileStatus
+    from leakscope.core.model import (
+        Applicability,
+        Confidence,
+        Finding,
+        Fix,
+        Position,
+        Severity,
+        Span,
+        TextEdit,
+    )
+
+    rules = ("substring-retention", "subslice-retention", "defer-in-loop")
+    results = {}
+    files = max(1, count // per_file)
+    n = 0
+    for i in range(files):
+        path = f"pkg{i // 20:03d}/file{i:05d}.go"
+        findings = []
+        for j in range(per_file):
+            line = 10 + j * 7
+            rule = rules[n % 3]
+            fix = Fix("Copy with strings.Clone", (TextEdit(0, 0, ""),), Applicability.SAFE)
+            findings.append(
+                Finding(
+                    rule,
+                    path,
+                    Span(0, 5, Position(line, 2), Position(line, 7)),
+                    f"s[:{j}] keeps the whole string of parse{n} alive in a package variable",
+                    Severity.WARNING if n % 5 else Severity.ERROR,
+                    Confidence.HIGH,
+                    fix if n % 2 else None,
+                    fingerprint=f"fp{n}",
+                )
+            )
+            n += 1
+        results[path] = FileResult(path, FileStatus.OK, findings, content_hash=str(i))
+    return results
+
+
+async def tree_and_filter(count: int) -> dict[str, list[float]]:
+    from leakscope.core.config import Config
+    from leakscope.ui.app import make_app
+
+    times: dict[str, list[float]] = {}
+
+    def record(name: str, wall: float, cpu: float) -> None:
+        times.setdefault(name, []).append(wall)
+        times.setdefault(f"{name}_cpu", []).append(cpu)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "go.mod").write_text("module bench\n\ngo 1.22\n")
+        app = make_app(root, Config(), cursor_blink=False, start_scan=False)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            main = app.main
+            results = synthetic_results(count)
+
+            async def painted() -> None:
+                # All messages handled and the screen rendered after the change.
+                await pilot.pause()
+
+            for i in range(6):
+                main.session.project.results = {}
+                main.refresh_findings()
+                await painted()
+                main.session.project.results = dict(results)
+                if i == 0:
+                    # As the app does when a scan ends (see MainScreen._on_scan_done).
+                    main.refresh_findings()
+                    gc.collect()
+                    gc.freeze()
+                    continue
+                start, cpu = time.perf_counter(), time.process_time()
+                main.refresh_findings()
+                await painted()
+                record("tree", time.perf_counter() - start, time.process_time() - cpu)
+            assert len(main.all_findings) == count, len(main.all_findings)
+            main.filter_input.focus()
+            await pilot.pause()
+            for text in ("k", "ke", "kee", "keep", "keeps"):
+                start, cpu = time.perf_counter(), time.process_time()
+                await pilot.press(text[-1])
+                await painted()
+                record("filter", time.perf_counter() - start, time.process_time() - cpu)
+            main.filter_input.value = "parse"
+            await painted()
+            for text in ("parse1", "parse12", "parse123", "parse1234"):
+                start, cpu = time.perf_counter(), time.process_time()
+                await pilot.press(text[-1])
+                await painted()
+                record("filter_narrow", time.perf_counter() - start, time.process_time() - cpu)
+            shown = len(main.shown)
+            assert 1 <= shown <= 11, shown
+    return times
+
+
+def ms(values: list[float]) -> str:
+    if not values:
+        return "n/a"
+    return (
+        f"median {statistics.median(values) * 1000:.0f} ms "
+        f"(min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f}, n={len(values)})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--findings", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times suffer)")
+    paints, findings, cpu = first_paint(args.runs) if args.runs else ([], [], [])
+    print("first paint after process start (leakscope demo), target <= 300 ms")
+    print(f"  wall: {ms(paints)}")
+    print(f"  CPU:  {ms(cpu)}")
+    print(f"first findings on screen, wall: {ms(findings)}")
+    times = asyncio.run(tree_and_filter(args.findings))
+    rows = (
+        ("tree", f"tree with {args.findings} findings, new results to painted", 150),
+        ("filter", "filter keystroke, broad (every finding matches)", 50),
+        ("filter_narrow", "filter keystroke, narrowing to one finding", 50),
+    )
+    for key, title, target in rows:
+        print(f"{title}, target <= {target} ms")
+        print(f"  wall: {ms(times[key])}")
+        print(f"  CPU:  {ms(times[key + '_cpu'])}")
+
+
+if __name__ == "__main__":
+    main()
