@@ -636,12 +636,40 @@ def wrap_loop_body(ctx: FileContext, loop: Node, func: Node) -> tuple[Fix | None
 
     for node in scan.continues:
         edits.append(TextEdit(node.start_byte, node.end_byte, next_step))
+    edits.extend(_unused_label(ctx.source, loop, func, scan))
     edits.extend(_indent_edits(ctx.source, body, layout, header, i1, no_tabs))
     closing = "" if ends else f"{i2}{next_step}\n"
     edits.append(TextEdit(layout.close_line, layout.close_line, closing + footer))
     safe = all(_iteration_cleanup(d, body, ctx) for d in scan.defers)
     applicability = Applicability.SAFE if safe else Applicability.UNSAFE
     return Fix(TITLE, tuple(edits), applicability), None
+
+
+def _unused_label(source: bytes, loop: Node, func: Node, scan: _Body) -> list[TextEdit]:
+    """Remove the loop's label when the rewrite leaves it unused (Go rejects unused labels).
+
+    Its only uses were `continue L` in the body, now returns; a `goto L` keeps it.
+    """
+    labeled = loop.parent
+    if labeled is None or labeled.type != "labeled_statement":
+        return []
+    label = labeled.child_by_field_name("label")
+    name = text(label)
+    for _, jump in own_nodes(
+        "(goto_statement) @g (break_statement) @g (continue_statement) @g", func
+    ):
+        used = any(c.type == "label_name" and text(c) == name for c in jump.named_children)
+        if used and jump not in scan.continues:
+            return []
+    if label is None:
+        return []
+    line_start = source.rfind(b"\n", 0, label.start_byte) + 1
+    line_end = source.find(b"\n", label.end_byte)
+    alone = not source[line_start : label.start_byte].strip(b" \t")
+    rest = source[label.end_byte : line_end if line_end >= 0 else len(source)]
+    if alone and line_end >= 0 and rest.strip(b" \t") == b":" and line_end < loop.start_byte:
+        return [TextEdit(line_start, line_end + 1, "")]
+    return [TextEdit(label.start_byte, loop.start_byte, "")]
 
 
 def _indent_edits(
