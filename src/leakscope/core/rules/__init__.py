@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from leakscope.core.model import Rule
 from leakscope.core.rules import (
+    context_not_cancelled,
     defer_in_loop,
     finalizer_cycle,
     subslice_retention,
@@ -20,6 +21,7 @@ RULES: tuple[Rule, ...] = (
     ticker_not_stopped.RULE,
     time_after_in_loop.RULE,
     finalizer_cycle.RULE,
+    context_not_cancelled.RULE,
 )
 
 RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}

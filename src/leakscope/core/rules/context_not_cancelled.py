@@ -1,0 +1,765 @@
+"""## What it does
+Finds `context.WithCancel`, `context.WithTimeout` and `context.WithDeadline` (and their
+`...Cause` variants, under whatever name the file imports `context` as) whose cancel function is
+
+- thrown away with `_`, or
+- kept in a local variable that is not used on every path out of its scope: a `return`,
+  `break` or `continue` (or the end of the block) is reached before the function is called,
+  deferred, returned, stored or handed to another function.
+
+Storing the cancel function (in a field, a struct, a map), passing it to a function, capturing
+it in a closure or returning it moves its ownership elsewhere: those are never reported. Neither
+is `main.main` outside loops (returning from it ends the process), and the path analysis gives
+up silently on `switch`, `select`, loops and `goto` that involve the cancel variable.
+
+## Why is this bad?
+A derived context registers itself with its parent and, for `WithTimeout`/`WithDeadline`, holds
+a timer. Until the cancel function runs, the context, its timer, its `Done` channel and
+everything its values reference stay reachable from the parent: with a long-lived parent
+(`context.Background()`, a server's base context) that is a leak per call, and goroutines
+waiting on `ctx.Done()` never wake up. `go vet`'s `lostcancel` check reports the same thing.
+
+## Example
+```go
+func fetch(ctx context.Context, url string) (*Page, error) {
+        ctx, _ = context.WithTimeout(ctx, 5*time.Second)
+        return download(ctx, url)
+}
+
+func lookup(ctx context.Context, key string) (string, error) {
+        ctx, cancel := context.WithTimeout(ctx, time.Second)
+        if key == "" {
+                return "", errEmpty // cancel is never called on this path
+        }
+        defer cancel()
+        return db.Get(ctx, key)
+}
+```
+
+## Use instead
+```go
+func fetch(ctx context.Context, url string) (*Page, error) {
+        var cancel context.CancelFunc
+        ctx, cancel = context.WithTimeout(ctx, 5*time.Second)
+        defer cancel()
+        return download(ctx, url)
+}
+
+func lookup(ctx context.Context, key string) (string, error) {
+        ctx, cancel := context.WithTimeout(ctx, time.Second)
+        defer cancel()
+        if key == "" {
+                return "", errEmpty
+        }
+        return db.Get(ctx, key)
+}
+```
+
+## Fix safety
+The fix names the cancel function (`cancel`, or a name not yet used in the function) and adds
+`defer cancel()` right after the call (`defer cancel(nil)` for `WithCancelCause`); a later
+`defer cancel()` of the same variable in the same block is removed as redundant. Calling a
+cancel function more than once is harmless, so existing calls stay.
+
+The fix is offered only when the derived context does not visibly outlive the function: it is
+not returned, stored in a field or package variable, sent on a channel, used by a goroutine or
+captured by a closure that may run later. It is **safe** for `WithTimeout`/`WithDeadline`
+(the context was going to end at its deadline anyway) and **unsafe** for `WithCancel` and
+`WithCancelCause`, and for any context that flows into a value the function returns or stores,
+because leakscope cannot see inside callees: a callee that starts background work bound to
+the context would now see it cancelled when the function returns. There is no fix inside a
+loop (a deferred call would only run when the function returns: call `cancel()` at the end of
+each iteration instead), for an `if`/`switch` header, or for a cancel variable that is passed,
+stored or captured somewhere.
+
+Findings in `_test.go` files are reported with severity `info`.
+
+## References
+- Go 101, "Memory Leaking Scenarios"
+- https://pkg.go.dev/context#WithCancel
+- https://pkg.go.dev/golang.org/x/tools/go/analysis/passes/lostcancel
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from leakscope.core.context import Diagnostic, FileContext
+from leakscope.core.model import Applicability, Fix, FixAvailability, Rule, Severity, TextEdit
+from leakscope.core.syntax import FUNCTION_NODES, captures, line_indent, text
+
+_FUNCS = "^With(Cancel|Timeout|Deadline)(Cause)?$"
+_QUERY = f"""
+(call_expression
+  function: [(selector_expression field: (field_identifier) @name) (identifier) @name]
+  (#match? @name "{_FUNCS}")) @call
+"""
+_IDENTS = "(identifier) @id"
+_EXITS = """
+[(return_statement) (break_statement) (continue_statement) (goto_statement)] @exit
+"""
+_TERMINATING_CALLS = frozenset(
+    {"panic", "os.Exit", "log.Fatal", "log.Fatalf", "log.Fatalln", "log.Panic", "log.Panicf"}
+)
+_NOT_TAINTED = frozenset({"_", "err", "ok"})
+_BREAK_TARGETS = frozenset(
+    {"for_statement", "expression_switch_statement", "type_switch_statement", "select_statement"}
+)
+_CASES = frozenset({"expression_case", "default_case", "type_case", "communication_case"})
+
+
+# Outcomes of following the paths after the cancel function is created.
+HANDLED = "handled"  # every path uses the cancel variable
+OPEN = "open"  # some path reaches the end of the statements without using it
+UNKNOWN = "unknown"  # too complex: stay silent
+
+
+@dataclass
+class Leak:
+    node: Node  # the exit (return, break, continue) or the block's closing brace
+    what: str
+
+
+Outcome = str | Leak
+
+
+def check(ctx: FileContext) -> Iterator[Diagnostic]:
+    names = {name for name, path in ctx.imports.items() if path == "context"}
+    if not names:
+        return
+    for call in captures(_QUERY, ctx.root).get("call", []):
+        func = call.child_by_field_name("function")
+        if func is None:
+            continue
+        if func.type == "selector_expression":
+            operand = func.child_by_field_name("operand")
+            if operand is None or operand.type != "identifier" or text(operand) not in names:
+                continue
+            qualifier = text(operand) + "."
+            fn = text(func.child_by_field_name("field"))
+        elif "." in names:
+            qualifier, fn = "", text(func)
+        else:
+            continue
+        diag = _check_call(ctx, call, qualifier, fn)
+        if diag is not None:
+            yield diag
+
+
+@dataclass
+class _Site:
+    call: Node
+    stmt: Node  # the statement holding the call (short var, assignment or var declaration)
+    lhs: list[Node]
+    kind: str  # ":=", "=", "var"
+    func: Node  # the innermost function holding the call
+    qualifier: str  # "context." (or "" for a dot import)
+    fn: str  # WithCancel, ...
+
+
+def _site(call: Node, qualifier: str, fn: str) -> _Site | None:
+    values = call.parent
+    if values is None or values.type != "expression_list" or values.named_child_count != 1:
+        return None
+    holder = values.parent
+    if holder is None:
+        return None
+    if holder.type == "short_var_declaration":
+        kind = ":="
+    elif holder.type == "assignment_statement":
+        if text(holder.child_by_field_name("operator")) != "=":
+            return None
+        kind = "="
+    elif holder.type == "var_spec":
+        kind = "var"
+    else:
+        return None
+    if kind == "var":
+        lhs = holder.children_by_field_name("name")
+        stmt = holder.parent
+        while stmt is not None and stmt.type != "var_declaration":
+            stmt = stmt.parent
+    else:
+        left = holder.child_by_field_name("left")
+        lhs = left.named_children if left is not None else []
+        stmt = holder
+    if len(lhs) != 2 or stmt is None:
+        return None
+    func = _enclosing_function(call)
+    if func is None:  # a package-level variable keeps it for the program's life
+        return None
+    return _Site(call, stmt, lhs, kind, func, qualifier, fn)
+
+
+def _enclosing_function(node: Node) -> Node | None:
+    parent = node.parent
+    while parent is not None:
+        if parent.type in FUNCTION_NODES:
+            return parent
+        parent = parent.parent
+    return None
+
+
+def _between(node: Node, top: Node, kinds: frozenset[str] | set[str]) -> Node | None:
+    """The first ancestor of `node` below `top` whose type is in `kinds`."""
+    parent = node.parent
+    while parent is not None and parent != top:
+        if parent.type in kinds:
+            return parent
+        parent = parent.parent
+    return None
+
+
+def _check_call(ctx: FileContext, call: Node, qualifier: str, fn: str) -> Diagnostic | None:
+    site = _site(call, qualifier, fn)
+    if site is None:
+        return None
+    if qualifier and _declaration(site.func, site.stmt, qualifier[:-1]) is not None:
+        return None  # a local variable or parameter shadows the package name
+    in_loop = _between(call, site.func, {"for_statement"}) is not None
+    if not in_loop and _is_main(ctx, site.func):
+        return None
+    cancel = site.lhs[1]
+    if cancel.type != "identifier":
+        return None  # stored in a field, a map or through a pointer: ownership moved
+    severity = Severity.INFO if ctx.is_test else None
+    if text(cancel) == "_":
+        return _discarded(ctx, site, in_loop, severity)
+    return _not_called(ctx, site, text(cancel), in_loop, severity)
+
+
+def _is_main(ctx: FileContext, func: Node) -> bool:
+    if func.type != "function_declaration" or text(func.child_by_field_name("name")) != "main":
+        return False
+    summary = ctx.package.summaries.get(ctx.path)
+    return summary is not None and summary.package == "main"
+
+
+def _what_leaks(fn: str) -> str:
+    if fn.startswith("WithCancel"):
+        return "the context stays registered with its parent until the parent is cancelled"
+    return "the context and its timer stay alive until the deadline passes"
+
+
+# ---------------------------------------------------------------------------------------------
+# `ctx, _ := context.WithTimeout(...)`
+
+
+def _discarded(
+    ctx: FileContext, site: _Site, in_loop: bool, severity: Severity | None
+) -> Diagnostic:
+    message = (
+        f"the cancel function returned by {site.qualifier}{site.fn} is discarded: "
+        f"{_what_leaks(site.fn)}"
+    )
+    diag = Diagnostic(site.stmt.start_byte, site.call.end_byte, message, severity=severity)
+    fix, reason = _defer_fix(ctx, site, None, in_loop)
+    diag.fix, diag.no_fix_reason = fix, reason
+    return diag
+
+
+# ---------------------------------------------------------------------------------------------
+# `ctx, cancel := context.WithTimeout(...)` with a path that never uses cancel
+
+
+def _not_called(
+    ctx: FileContext, site: _Site, name: str, in_loop: bool, severity: Severity | None
+) -> Diagnostic | None:
+    flow = _Flow(site.func, name)
+    outcome = flow.after_definition(site)
+    if not isinstance(outcome, Leak):
+        return None
+    message = (
+        f"the cancel function {name} of {site.qualifier}{site.fn} is not called on every path: "
+        f"{_what_leaks(site.fn)}"
+    )
+    diag = Diagnostic(site.stmt.start_byte, site.call.end_byte, message, severity=severity)
+    diag.related.append((outcome.node.start_byte, outcome.node.end_byte, outcome.what))
+    if site.kind == "=":
+        diag.no_fix_reason = (
+            f"no automatic fix: {name} is an existing variable assigned here; call it on every "
+            "path out of the function"
+        )
+        return diag
+    uses = [i for i in flow.refs() if i.start_byte >= site.stmt.end_byte]
+    if any(not _is_direct_call(i) for i in uses):
+        diag.no_fix_reason = (
+            f"no automatic fix: {name} is passed or stored on some paths; call it on the others"
+        )
+        return diag
+    diag.fix, diag.no_fix_reason = _defer_fix(ctx, site, name, in_loop)
+    return diag
+
+
+def _is_direct_call(ident: Node) -> bool:
+    """`cancel()` as a statement or in `defer cancel()`."""
+    call = ident.parent
+    if (
+        call is None
+        or call.type != "call_expression"
+        or call.child_by_field_name("function") != ident
+    ):
+        return False
+    holder = call.parent
+    return holder is not None and holder.type in ("expression_statement", "defer_statement")
+
+
+class _Flow:
+    """Follows the statements after the definition of a cancel variable, as lostcancel does
+    over a control-flow graph, but structurally and only through `if` and blocks."""
+
+    def __init__(self, func: Node, name: str) -> None:
+        self.func = func
+        self.name = name
+        self._refs: list[Node] | None = None
+
+    def refs(self) -> list[Node]:
+        if self._refs is None:
+            body = self.func.child_by_field_name("body")
+            found = captures(_IDENTS, body).get("id", []) if body is not None else []
+            self._refs = [n for n in found if text(n) == self.name]
+        return self._refs
+
+    def references(self, node: Node) -> bool:
+        return any(
+            node.start_byte <= r.start_byte and r.end_byte <= node.end_byte for r in self.refs()
+        )
+
+    def after_definition(self, site: _Site) -> Outcome:
+        stmts_node = site.stmt.parent
+        if stmts_node is None or stmts_node.type != "statement_list":
+            return UNKNOWN  # an `if`/`switch` header: leave it to vet
+        if site.kind == "=":
+            return self._after_assignment(site, stmts_node)
+        outcome = self.scan(_following(site.stmt))
+        if outcome == OPEN:
+            return self._end_of_scope(stmts_node, named_result=False)
+        return outcome
+
+    def _after_assignment(self, site: _Site, stmts_node: Node) -> Outcome:
+        declared = _declaration(self.func, site.stmt, self.name)
+        if declared is None or declared == "result":
+            return UNKNOWN  # declared outside the function, or a named result (returned)
+        if _between(site.stmt, declared, {"for_statement", "func_literal"}) is not None:
+            return UNKNOWN  # the next iteration may use it: needs a real CFG
+        for ref in self.refs():
+            if _between(ref, self.func, {"func_literal"}) is not None:
+                return UNKNOWN  # a closure may call whatever the variable holds when it runs
+        current = site.stmt
+        while True:
+            outcome = self.scan(_following(current))
+            if outcome != OPEN:
+                return outcome
+            stmts_node = current.parent
+            if stmts_node == declared or stmts_node is None:
+                return self._end_of_scope(declared, named_result=False)
+            holder = _statement_of(stmts_node)
+            if holder is None:
+                return UNKNOWN
+            current = holder
+
+    def _end_of_scope(self, stmts_node: Node, named_result: bool) -> Outcome:
+        if named_result:
+            return HANDLED
+        stmts = [c for c in stmts_node.named_children if c.type != "comment"]
+        if stmts and _terminates(stmts[-1]):
+            return HANDLED  # the end is never reached
+        block = stmts_node.parent
+        end = block if block is not None else stmts_node
+        brace = end.children[-1] if end.child_count else end
+        where = (
+            "the function ends here without calling it"
+            if block is not None and block.parent == self.func
+            else "its scope ends here without calling it"
+        )
+        return Leak(brace, where)
+
+    def scan(self, stmts: list[Node]) -> Outcome:
+        for stmt in stmts:
+            outcome = self.statement(stmt)
+            if outcome != OPEN:
+                return outcome
+        return OPEN
+
+    def statement(self, stmt: Node) -> Outcome:
+        if not self.references(stmt):
+            return self._exits(stmt)
+        kind = stmt.type
+        if kind == "if_statement":
+            for field in ("initializer", "condition"):
+                part = stmt.child_by_field_name(field)
+                if part is not None and self.references(part):
+                    return HANDLED
+            cons = stmt.child_by_field_name("consequence")
+            first = self.scan(_block_statements(cons)) if cons is not None else OPEN
+            alt = stmt.child_by_field_name("alternative")
+            if alt is None:
+                second: Outcome = OPEN
+            elif alt.type == "if_statement":
+                second = self.statement(alt)
+            else:
+                second = self.scan(_block_statements(alt))
+            for outcome in (first, second):
+                if isinstance(outcome, Leak) or outcome == UNKNOWN:
+                    return outcome
+            return HANDLED if first == second == HANDLED else OPEN
+        if kind == "block":
+            return self.scan(_block_statements(stmt))
+        if kind in (
+            "for_statement",
+            "expression_switch_statement",
+            "type_switch_statement",
+            "select_statement",
+            "labeled_statement",
+        ):
+            return UNKNOWN
+        return HANDLED  # called, deferred, returned, stored, passed or captured
+
+    def _exits(self, stmt: Node) -> Outcome:
+        for exit_node in captures(_EXITS, stmt).get("exit", []):
+            if _enclosing_function(exit_node) != self.func:
+                continue
+            kind = exit_node.type
+            if kind == "goto_statement":
+                return UNKNOWN
+            if kind == "return_statement":
+                return Leak(exit_node, "this return is reached without calling it")
+            label = next((c for c in exit_node.named_children if c.type == "label_name"), None)
+            if not _leaves(exit_node, stmt, label):
+                continue
+            return Leak(exit_node, f"this {text(exit_node)} is reached without calling it")
+        return OPEN
+
+
+def _leaves(exit_node: Node, stmt: Node, label: Node | None) -> bool:
+    """Whether a break/continue inside `stmt` jumps out of it."""
+    targets = {"for_statement"} if exit_node.type == "continue_statement" else _BREAK_TARGETS
+    parent = exit_node.parent
+    while parent is not None:
+        if label is None and parent.type in targets:
+            return False
+        if label is not None and parent.type == "labeled_statement":
+            name = parent.child_by_field_name("label")
+            if name is not None and text(name) == text(label):
+                return False
+        if parent == stmt:
+            return True
+        parent = parent.parent
+    return True
+
+
+def _following(stmt: Node) -> list[Node]:
+    out = []
+    sibling = stmt.next_named_sibling
+    while sibling is not None:
+        if sibling.type != "comment":
+            out.append(sibling)
+        sibling = sibling.next_named_sibling
+    return out
+
+
+def _block_statements(block: Node) -> list[Node]:
+    for child in block.named_children:
+        if child.type == "statement_list":
+            return [c for c in child.named_children if c.type != "comment"]
+    return []
+
+
+def _statement_of(stmts_node: Node) -> Node | None:
+    """The statement (a direct child of a statement list) that holds this statement list."""
+    node = stmts_node.parent
+    while node is not None:
+        if node.type in FUNCTION_NODES or node.type == "for_statement":
+            return None
+        parent = node.parent
+        if parent is not None and parent.type == "statement_list":
+            return node
+        node = parent
+    return None
+
+
+def _terminates(stmt: Node) -> bool:
+    if stmt.type == "for_statement":
+        return stmt.named_child_count == 1  # `for { ... }` with no clause
+    if stmt.type == "select_statement":
+        return stmt.named_child_count == 0
+    if stmt.type == "expression_statement" and stmt.named_child_count:
+        call = stmt.named_children[0]
+        if call.type == "call_expression":
+            return text(call.child_by_field_name("function")) in _TERMINATING_CALLS
+    return False
+
+
+def _declaration(func: Node, stmt: Node, name: str) -> Node | str | None:
+    """The statement list that declares `name` before `stmt`, "result" for a named result,
+    the function body's list for a parameter, or None when declared outside the function."""
+    node = stmt
+    while node is not None and node != func:
+        parent = node.parent
+        if parent is not None and parent.type == "statement_list":
+            sibling = node.prev_named_sibling
+            while sibling is not None:
+                if _declares(sibling, name):
+                    return parent
+                sibling = sibling.prev_named_sibling
+        node = parent
+    body = func.child_by_field_name("body")
+    body_list = (
+        next((c for c in body.named_children if c.type == "statement_list"), None) if body else None
+    )
+    for field, outcome in (
+        ("result", "result"),
+        ("parameters", body_list),
+        ("receiver", body_list),
+    ):
+        params = func.child_by_field_name(field)
+        if params is None:
+            continue
+        for decl in params.named_children:
+            if any(text(n) == name for n in decl.children_by_field_name("name")):
+                return outcome
+    return None
+
+
+def _declares(stmt: Node, name: str) -> bool:
+    if stmt.type == "short_var_declaration":
+        left = stmt.child_by_field_name("left")
+        return left is not None and any(text(n) == name for n in left.named_children)
+    if stmt.type == "var_declaration":
+        specs = [c for c in stmt.named_children if c.type == "var_spec"]
+        for child in stmt.named_children:
+            if child.type == "var_spec_list":
+                specs.extend(c for c in child.named_children if c.type == "var_spec")
+        return any(text(n) == name for s in specs for n in s.children_by_field_name("name"))
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# The fix: name it, `defer cancel()` right after
+
+
+def _defer_fix(
+    ctx: FileContext, site: _Site, name: str | None, in_loop: bool
+) -> tuple[Fix | None, str | None]:
+    if in_loop:
+        return None, (
+            "no automatic fix: the context is created inside a loop, where a deferred call "
+            "would only run when the function returns; call cancel() at the end of each "
+            "iteration and before every break, continue and return"
+        )
+    if site.stmt.parent is None or site.stmt.parent.type != "statement_list":
+        return None, "no automatic fix: the context is created in an if/switch header"
+    escape, unsafe = _context_escape(site)
+    if escape is not None:
+        return None, (
+            f"no automatic fix: the context {escape}, so it must outlive the function; "
+            "keep the cancel function and call it when that work is done"
+        )
+    applicability = (
+        Applicability.UNSAFE if unsafe or site.fn.startswith("WithCancel") else Applicability.SAFE
+    )
+    line_end = _line_end(ctx.source, site.stmt.end_byte)
+    if line_end is None:
+        return None, "no automatic fix: another statement follows on the same line"
+    indent = line_indent(ctx.source, site.stmt.start_byte)
+    edits: list[TextEdit] = []
+    if name is None:
+        name = _fresh_name(ctx, site.func)
+        cancel = site.lhs[1]
+        edits.append(TextEdit(cancel.start_byte, cancel.end_byte, name))
+        if site.kind == "=":
+            cancel_type = "CancelCauseFunc" if site.fn == "WithCancelCause" else "CancelFunc"
+            edits.append(
+                TextEdit(
+                    site.stmt.start_byte,
+                    site.stmt.start_byte,
+                    f"var {name} {site.qualifier}{cancel_type}\n{indent}",
+                )
+            )
+    arg = "nil" if site.fn == "WithCancelCause" else ""
+    edits.append(TextEdit(line_end, line_end, f"\n{indent}defer {name}({arg})"))
+    edits.extend(_redundant_defers(ctx, site, name, arg))
+    title = f"defer {name}({arg}) right after {site.qualifier}{site.fn}"
+    return Fix(title, tuple(edits), applicability), None
+
+
+def _line_end(source: bytes, offset: int) -> int | None:
+    """The end of the line holding `offset` (before "\r\n" or "\n") when only a comment
+    follows `offset` there, else None."""
+    end = source.find(b"\n", offset)
+    if end < 0:
+        end = len(source)
+    if end > offset and source[end - 1 : end] == b"\r":
+        end -= 1
+    rest = source[offset:end].strip()
+    if rest and not rest.startswith(b"//"):
+        return None
+    return end
+
+
+def _redundant_defers(ctx: FileContext, site: _Site, name: str, arg: str) -> list[TextEdit]:
+    """Delete a later `defer name()` of the same block: the new one right after the call
+    covers it."""
+    out = []
+    for stmt in _following(site.stmt):
+        if stmt.type == "defer_statement" and "".join(text(stmt).split()) == f"defer{name}({arg})":
+            start = ctx.source.rfind(b"\n", 0, stmt.start_byte)
+            end = stmt.end_byte
+            if start < 0 or ctx.source[start + 1 : stmt.start_byte].strip():
+                continue
+            if ctx.source[end : end + 1] not in (b"\n", b"\r"):
+                continue
+            out.append(TextEdit(start, end, ""))
+    return out
+
+
+def _fresh_name(ctx: FileContext, func: Node) -> str:
+    outer = func
+    while True:
+        parent = _enclosing_function(outer)
+        if parent is None:
+            break
+        outer = parent
+    used = {text(n) for n in captures(_IDENTS, outer).get("id", [])}
+    used |= set(ctx.package.vars) | set(ctx.package.funcs) | set(ctx.package.consts)
+    used |= set(ctx.imports)
+    for candidate in ("cancel", "cancelCtx", "cancelFunc"):
+        if candidate not in used:
+            return candidate
+    n = 2
+    while f"cancel{n}" in used:
+        n += 1
+    return f"cancel{n}"
+
+
+def _context_escape(site: _Site) -> tuple[str | None, bool]:
+    """(why the derived context outlives the function or None, whether the fix is unsafe)."""
+    ctx_node = site.lhs[0]
+    if ctx_node.type != "identifier" or text(ctx_node) == "_":
+        return (None, False) if text(ctx_node) == "_" else ("is stored through a pointer", False)
+    body = site.func.child_by_field_name("body")
+    idents = captures(_IDENTS, body).get("id", []) if body is not None else []
+    after = site.stmt.end_byte
+    unsafe = False
+    tainted = {text(ctx_node): True}  # name -> is the context itself
+    seen: set[str] = set()
+    while True:
+        pending = [n for n in tainted if n not in seen]
+        if not pending:
+            return None, unsafe
+        for name in pending:
+            seen.add(name)
+            direct = tainted[name]
+            for ident in idents:
+                if ident.start_byte < after or text(ident) != name:
+                    continue
+                why, new = _use(ident, site.func)
+                if why is not None:
+                    if direct:
+                        return why, unsafe
+                    unsafe = True
+                for n in new:
+                    tainted.setdefault(n, False)
+
+
+def _use(ident: Node, func: Node) -> tuple[str | None, list[str]]:
+    """How one use of a context (or of a value built from it) can outlive the function:
+    (reason or None, local names that now hold something built from it)."""
+    node = ident.parent
+    while node is not None and node != func:
+        if node.type == "go_statement":
+            return "is used by a goroutine", []
+        if node.type == "func_literal":
+            call = node.parent
+            invoked = (
+                call is not None
+                and call.type == "call_expression"
+                and call.child_by_field_name("function") == node
+            )
+            if not invoked:
+                return "is captured by a closure that may run after the function returns", []
+        node = node.parent
+    child = ident
+    node = ident.parent
+    while node is not None and node != func:
+        kind = node.type
+        if kind == "return_statement":
+            if child.type == "expression_list" and ident.parent == child:
+                return "is returned", []
+            if _is_method_operand(ident) or _plain_results(_enclosing_function(node)):
+                return None, []
+            return "flows into a value the function returns", []
+        if kind == "send_statement":
+            value = node.child_by_field_name("value")
+            if value is not None and value.start_byte <= ident.start_byte:
+                return "is sent on a channel", []
+            return None, []
+        if kind in ("assignment_statement", "short_var_declaration", "var_spec"):
+            return _assigned(node, ident)
+        if kind == "keyed_element" and child == node.named_children[0]:
+            return None, []  # a field name, not a use
+        if node.parent is not None and node.parent.type == "statement_list":
+            return None, []
+        child = node
+        node = node.parent
+    return None, []
+
+
+_PLAIN = re.compile(r"error|bool|string|byte|rune|u?int(8|16|32|64)?|float(32|64)|uintptr")
+
+
+def _plain_results(func: Node | None) -> bool:
+    """Whether the function returns only values that cannot hold a context (errors, numbers)."""
+    if func is None:
+        return False
+    result = func.child_by_field_name("result")
+    if result is None:
+        return True
+    if result.type != "parameter_list":
+        return _PLAIN.fullmatch(text(result)) is not None
+    for decl in result.named_children:
+        type_node = decl.child_by_field_name("type")
+        if type_node is None or _PLAIN.fullmatch(text(type_node)) is None:
+            return False
+    return True
+
+
+def _is_method_operand(ident: Node) -> bool:
+    """`ctx.Err()`, `ctx.Done()`: a method of the context itself, not the context."""
+    parent = ident.parent
+    return (
+        parent is not None
+        and parent.type == "selector_expression"
+        and parent.child_by_field_name("operand") == ident
+        and text(parent.child_by_field_name("field")) in ("Err", "Done", "Deadline", "Value")
+    )
+
+
+def _assigned(node: Node, ident: Node) -> tuple[str | None, list[str]]:
+    if node.type == "var_spec":
+        targets = node.children_by_field_name("name")
+        value = node.child_by_field_name("value")
+    else:
+        left = node.child_by_field_name("left")
+        targets = left.named_children if left is not None else []
+        value = node.child_by_field_name("right")
+    if value is None or not (value.start_byte <= ident.start_byte < value.end_byte):
+        return None, []  # the context is the target, or an index on the left
+    for target in targets:
+        if target.type != "identifier":
+            return f"is stored in {text(target)}", []
+    return None, [text(t) for t in targets if text(t) not in _NOT_TAINTED]
+
+
+RULE = Rule(
+    name="context-not-cancelled",
+    summary="The cancel function of context.WithCancel/WithTimeout/WithDeadline is not called",
+    doc=__doc__ or "",
+    severity=Severity.WARNING,
+    fix_availability=FixAvailability.SOMETIMES,
+    check=check,
+)
