@@ -8,6 +8,7 @@ from leakscope.core.rules import (
     context_not_cancelled,
     defer_in_loop,
     finalizer_cycle,
+    hanging_goroutine,
     subslice_retention,
     substring_retention,
     ticker_not_stopped,
@@ -21,6 +22,7 @@ RULES: tuple[Rule, ...] = (
     ticker_not_stopped.RULE,
     time_after_in_loop.RULE,
     finalizer_cycle.RULE,
+    hanging_goroutine.RULE,
     context_not_cancelled.RULE,
 )
 
