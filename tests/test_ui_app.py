@@ -38,6 +38,8 @@ SIZE = (160, 45)
 FILES = "worker/files.go"
 SAFE_LINE = 17  # ProcessAll: defer f.Close() in a loop, safe fix
 NO_FIX_LINE = 33  # FirstMatch: the loop body uses break, no fix
+STORE = "store/store.go"  # header = buf[:16]: subslice-retention, unsafe fix (bytes.Clone)
+CATALOG = "catalog/catalog.go"  # line 48: `c.items["naïve:"+key] = description[10:20]`
 
 
 def expected_findings(root: Path) -> list:
@@ -446,6 +448,65 @@ async def test_undo_refuses_when_the_file_changed(project: Path) -> None:
         await settle(pilot)
         assert (project / FILES).read_text() == edited
         assert any("changed after" in e for e in notes.errors())
+
+
+async def test_unsafe_fix_asks_first_with_the_diff(project: Path) -> None:
+    app = app_for(project)
+    original = (project / STORE).read_bytes()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        finding = find(app, "subslice-retention", STORE, 22)
+        assert finding.fix is not None and finding.fix.applicability.value == "unsafe"
+        await select(pilot, finding)
+        # escape is no
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        view = app.screen.query_one(DiffView)
+        assert any("bytes.Clone(buf[:16])" in line for line in view.plain_rows(140))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.main
+        assert (project / STORE).read_bytes() == original
+        # n is no
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert (project / STORE).read_bytes() == original
+        # y applies it
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        fixed = (project / STORE).read_text()
+        assert "header = bytes.Clone(buf[:16])" in fixed
+        assert '"bytes"' in fixed
+        assert finding.fingerprint not in {f.fingerprint for f in tree_findings(app)}
+        # F applies safe fixes only: the other unsafe one in this file stays.
+        await select(pilot, find(app, "subslice-retention", STORE))
+        await pilot.press("F")
+        await settle(pilot)
+        assert app.screen is app.main  # no safe fix in the group: nothing to ask
+        await pilot.press("u")
+        await settle(pilot)
+        assert (project / STORE).read_bytes() == original
+
+
+async def test_leak_range_in_characters_after_multibyte_text(project: Path) -> None:
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        finding = find(app, "substring-retention", CATALOG, 48)
+        await select(pilot, finding)
+        source = app.main.query_one(SourceView)
+        row = finding.line - 1
+        line = source.document.get_line(row)
+        assert "ï" in line[: finding.column]
+        leak = next(h for h in source._highlights[row] if h[2] == LEAK)
+        assert line.encode()[leak[0] : leak[1]].decode() == "description[10:20]"
+        assert source.cursor_location == (row, line.index("description[10:20]"))
+        assert source.cursor_location[1] == finding.column - 1
 
 
 async def test_fix_without_a_fix_says_why(project: Path) -> None:

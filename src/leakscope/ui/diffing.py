@@ -7,6 +7,7 @@ and a few lines around the change.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -99,24 +100,42 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+
+
 def _char_spans(old: str, new: str) -> tuple[Spans, Spans]:
-    """The changed characters of two similar lines (none when only the indentation moved)."""
+    """The changed characters of two similar lines (none when only the indentation moved).
+
+    Compared token by token (identifiers, spaces, punctuation), so `buf[:16]` becoming
+    `bytes.Clone(buf[:16])` marks `bytes.Clone(` and `)`, not stray letters.
+    """
     old_body, new_body = old.strip(), new.strip()
     if old_body == new_body:
         return [], []
-    matcher = SequenceMatcher(None, old_body, new_body, autojunk=False)
-    if matcher.ratio() < 0.5:
+    old_tokens = _TOKEN.findall(old_body)
+    new_tokens = _TOKEN.findall(new_body)
+    matcher = SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    if matcher.ratio() < 0.4:
         return [], []
-    old_shift, new_shift = _indent(old), _indent(new)
+    old_starts = _offsets(old_tokens, _indent(old))
+    new_starts = _offsets(new_tokens, _indent(new))
     old_spans, new_spans = [], []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
         if i2 > i1:
-            old_spans.append((i1 + old_shift, i2 + old_shift))
+            old_spans.append((old_starts[i1], old_starts[i2]))
         if j2 > j1:
-            new_spans.append((j1 + new_shift, j2 + new_shift))
+            new_spans.append((new_starts[j1], new_starts[j2]))
     return old_spans, new_spans
+
+
+def _offsets(tokens: list[str], start: int) -> list[int]:
+    """Character offset of each token, plus the end."""
+    out = [start]
+    for token in tokens:
+        out.append(out[-1] + len(token))
+    return out
 
 
 def _align(

@@ -73,6 +73,9 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("edit", "e", "edit", "Open in $EDITOR", "main", False, "e"),
     Key("rescan", "r", "rescan", "Rescan", "main", False, "r"),
+    # the filter box
+    Key("filter_done", "enter", "submit", "Go to the first match", "filter", True, "enter", "Go"),
+    Key("filter_clear", "escape", "clear", "Clear the filter", "filter", True, "esc", "Clear"),
     # the findings tree
     Key("cursor_down", "down,j", "cursor_down", "Next line", "tree", False, "j ↓"),
     Key("cursor_up", "up,k", "cursor_up", "Previous line", "tree", False, "k ↑"),
@@ -102,6 +105,7 @@ KEYS_BY_ID = {k.id: k for k in KEYS}
 SECTION_TITLES = {
     "app": "Anywhere",
     "main": "Findings",
+    "filter": "Filter box",
     "tree": "Moving in the tree",
     "source": "Source view",
     "diff": "Side-by-side view",

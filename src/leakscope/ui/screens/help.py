@@ -78,7 +78,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Label("leakscope keys", id="help-title")
+            yield Label("leakscope keys  (esc closes)", id="help-title")
             yield Static(self.table, id="help-table")
 
     def on_mount(self) -> None:

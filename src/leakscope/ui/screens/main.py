@@ -59,6 +59,18 @@ class SourceFile:
     text: str
 
 
+class FilterInput(Input):
+    """The `/` box: enter goes to the first match, escape clears."""
+
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("filter")
+
+    class Cleared(Message):
+        pass
+
+    def action_clear(self) -> None:
+        self.post_message(self.Cleared())
+
+
 def read_source(root: Path, path: str) -> SourceFile | None:
     try:
         data = (root / path).read_bytes()
@@ -153,7 +165,7 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield Input(placeholder=FILTER_PLACEHOLDER, id="filter", compact=True)
+                yield FilterInput(placeholder=FILTER_PLACEHOLDER, id="filter", compact=True)
                 yield FindingsTree(id="tree")
                 yield Static(id="empty", markup=False)
             with Vertical(id="right"):
@@ -459,6 +471,7 @@ class MainScreen(Screen[None]):
         if self.shown:
             tree.select_finding(self.shown[0])
 
+    @on(FilterInput.Cleared)
     def action_clear_filter(self) -> None:
         if self.filter_input.value:
             self.filter_input.value = ""  # Input.Changed re-applies the (empty) filter

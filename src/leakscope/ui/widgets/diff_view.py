@@ -30,6 +30,11 @@ def _blend(base: str, other: str, amount: float) -> Style:
     return Style(bgcolor=Color.parse(base).blend(Color.parse(other), amount).rich_color)
 
 
+def _expanded(raw: str, index: int) -> int:
+    """The display column of character `index` of `raw` once its tabs are expanded."""
+    return len(raw[:index].expandtabs(TAB_SIZE))
+
+
 class DiffView(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     DiffView {
@@ -196,12 +201,21 @@ class DiffView(ScrollView, can_focus=True):
         if kind in ("removed", "added") and number is not None:
             code.stylize(self._styles[kind])
             x = round(self.scroll_x)
+            raw = self._raw_line(kind, number)
             for start, end in spans:
+                # Spans count characters of the raw line; the code shown has tabs expanded.
+                start, end = _expanded(raw, start), _expanded(raw, end)
                 if end > x:
                     code.stylize(self._styles[f"{kind}-strong"], max(0, start - x), end - x)
             line.stylize(self._styles[kind])
         line.append_text(code)
         return line
+
+    def _raw_line(self, kind: str, number: int) -> str:
+        if self.diff is None:
+            return ""
+        lines = self.diff.old_lines if kind == "removed" else self.diff.new_lines
+        return lines[number - 1] if 0 < number <= len(lines) else ""
 
     def _number(self, number: int | None) -> str:
         return f"{number:>{self._number_width}}" if number is not None else " " * self._number_width

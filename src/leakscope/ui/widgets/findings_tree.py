@@ -8,7 +8,6 @@ the user opened or closed as they were.
 
 from __future__ import annotations
 
-import posixpath
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -221,8 +220,7 @@ class FindingsTree(Tree[Group | Finding]):
             label.append(f"{finding.line:>4} ", style=Style(color=palette.muted))
             label.append(finding.rule, style=Style(bold=True))
         else:
-            name = posixpath.basename(finding.path)
-            label.append(f"{name}:{finding.line}", style=Style(color=palette.muted))
+            label.append(f"{finding.path}:{finding.line}", style=Style(color=palette.muted))
             if self.grouping == "severity":
                 label.append(" ")
                 label.append(finding.rule, style=Style(bold=True))
