@@ -9,6 +9,7 @@ from leakscope.core.rules import (
     defer_in_loop,
     finalizer_cycle,
     hanging_goroutine,
+    resliced_pointers,
     subslice_retention,
     substring_retention,
     ticker_not_stopped,
@@ -22,6 +23,7 @@ RULES: tuple[Rule, ...] = (
     ticker_not_stopped.RULE,
     time_after_in_loop.RULE,
     finalizer_cycle.RULE,
+    resliced_pointers.RULE,
     hanging_goroutine.RULE,
     context_not_cancelled.RULE,
 )

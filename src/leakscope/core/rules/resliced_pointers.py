@@ -1,0 +1,1139 @@
+"""## What it does
+Finds a slice of pointers (or of values holding pointers) kept somewhere long-lived that is
+resliced past its head or its tail without clearing the elements it drops:
+
+```go
+q.items = q.items[1:]          // pop from the front
+s.stack = s.stack[:len(s.stack)-1] // pop from the back
+*h = old[0 : n-1]              // container/heap's Pop
+s.pending = s.pending[:0]      // reset for reuse
+```
+
+Long-lived means a field reached through a pointer (a pointer receiver, a pointer parameter, a
+pointer-typed local), a package-level variable, or `*p` for a pointer `p`; reslicing a local
+slice is not reported. The element type must be known to hold pointers: pointers, maps,
+slices, channels, functions, interfaces (`any`, `error`, the package's interfaces, a few
+well-known standard ones), or a struct of this package with such a field (directly or through
+another local struct). **Strings do not count**: a dropped string keeps its bytes alive, but
+the bytes are usually small and clearing strings is not an idiom anyone expects; slices of
+numbers, strings and structs of those are never reported. Element types from other packages
+(`[]pkg.T`) are unknown and stay silent, except pointers to them (`[]*pkg.T`) and the
+well-known interfaces. Elements of a type parameter (`[]T` in a generic container) are
+reported with **low confidence**: they hold pointers only for some instantiations.
+
+Nothing is reported when the dropped elements are already cleared (`q.items[0] = nil`,
+`clear(...)`, a loop assigning `nil` or a zero value, through the slice or a view of its
+dropped part such as `tail := x[i:]`, or field by field through `d := &x[i]`), when the
+enclosing loop clears each element once used (`io.MultiReader`'s `mr.readers[i] = nil`), when
+only nil heads are skipped (`if x[0] != nil { return }; x = x[1:]`), when a slab hands out its
+head by address (`e := &x[0]; x = x[1:]`), when a tail is dropped from a slice `make` filled
+from the front in the same function, and when the slice grows (`x[:len(x)+1]`, `x[:cap(x)]`).
+
+Confidence says how sure leakscope is that the dropped elements are garbage the array keeps:
+
+- **high**: a head drop (`x = x[k:]`: append never writes those slots again, so they stay
+  until the array is reallocated), a removal (a copy-delete or swap-delete, an in-place filter,
+  `heap.Interface`'s `Pop`, a function named remove/delete/evict/prune/...), and Go 101's
+  `return s[1:3:3]` of a slice the function made;
+- **low**: other tail drops (stack pops and resets such as `x = x[:0]`, whose slots the next
+  pushes overwrite), elements handed to another structure first (`for _, n := range x[m:]`,
+  `dead = append(dead, x[0])`), slices of function values (mostly static code), `*p` for a
+  plain `*[]T` parameter (usually a cursor over the caller's slice), and type parameters.
+
+## Why is this bad?
+Reslicing does not free anything: the backing array stays as it was, and the dropped elements
+are still in it, out of reach of the program but not of the garbage collector. Every object
+they point to stays alive until the array is reallocated by a later `append`, which may be
+never (a queue that shrinks, a stack that stays small, a buffer reset with `[:0]`).
+
+## Example
+```go
+type Queue struct{ items []*Job }
+
+func (q *Queue) Pop() *Job {
+        j := q.items[0]
+        q.items = q.items[1:]
+        return j
+}
+```
+
+## Use instead
+```go
+func (q *Queue) Pop() *Job {
+        j := q.items[0]
+        q.items[0] = nil // let the Job be collected
+        q.items = q.items[1:]
+        return j
+}
+```
+
+## Fix safety
+The fix inserts, right before the reslice, a statement that sets the dropped elements to their
+zero value (`nil`, `T{}` for a struct, `var zero T` for a type parameter): one assignment when
+one element is dropped (`[1:]`, `[:len(x)-1]`, `[:n-1]` after `n := len(x)`), otherwise
+`clear(x[n:])` when the module's Go version is 1.21 or later, else a `for` loop. It is **safe**:
+the dropped elements are unreachable through the slice after the reslice. There is no fix when
+another variable still shares the dropped elements (`batch := q.items[:n]` used after the
+reslice, or an alias of the old slice read afterwards), since clearing would change what that
+variable sees, or when the bounds are not simple expressions (they would be evaluated twice).
+
+## References
+- Go 101, "Memory Leaking Scenarios": kind-of resource leaking by not resetting pointers in
+  lost slice elements
+- https://pkg.go.dev/container/heap (the PriorityQueue example's `old[n-1] = nil`)
+- https://go.dev/blog/slices-intro
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from leakscope.core.context import Diagnostic, FileContext
+from leakscope.core.model import (
+    Applicability,
+    Confidence,
+    Fix,
+    FixAvailability,
+    Rule,
+    Severity,
+    TextEdit,
+)
+from leakscope.core.syntax import FUNCTION_NODES, captures, line_indent, text, unparen
+
+_QUERY = """
+(assignment_statement right: (expression_list (slice_expression) @slice)) @assign
+(return_statement (expression_list (slice_expression) @rslice)) @return
+"""
+_IDENTS = "(identifier) @id"
+_ASSIGNS = "[(assignment_statement) (short_var_declaration)] @a"
+_CLEARS = "[(assignment_statement) (call_expression)] @node"
+
+_PLAIN = re.compile(
+    r"bool|string|byte|rune|uintptr|u?int(8|16|32|64)?|float(32|64)|complex(64|128)"
+    r"|time\.(Time|Duration|Month|Weekday)|sync\.(Mutex|RWMutex|Once)|struct\{\}"
+)
+_NILABLE_QUALIFIED = frozenset(
+    {
+        "context.Context",
+        "io.Reader",
+        "io.Writer",
+        "io.Closer",
+        "io.ReadCloser",
+        "io.WriteCloser",
+        "io.ReadWriteCloser",
+        "io.ReadWriter",
+        "net.Conn",
+        "net.Listener",
+        "net.PacketConn",
+        "net.Addr",
+        "fmt.Stringer",
+        "http.Handler",
+        "http.ResponseWriter",
+        "reflect.Type",
+        "sort.Interface",
+        "unsafe.Pointer",
+    }
+)
+_SIMPLE_BOUND = frozenset(
+    {
+        "identifier",
+        "int_literal",
+        "selector_expression",
+        "field_identifier",
+        "binary_expression",
+        "parenthesized_expression",
+        "call_expression",
+        "argument_list",
+    }
+)
+_ZERO_NAME = re.compile(r"(?i)^(zero|empty|nil)\w*$")
+
+
+@dataclass
+class _Elem:
+    kind: str  # "nil" (pointer-like), "struct", "generic"
+    zero: str  # the zero value to assign, "" for a type parameter
+    type_text: str
+
+
+def check(ctx: FileContext) -> Iterator[Diagnostic]:
+    found = captures(_QUERY, ctx.root)
+    for assign in found.get("assign", []):
+        diag = _check_assign(ctx, assign)
+        if diag is not None:
+            yield diag
+    for slice_node in found.get("rslice", []):
+        diag = _check_return(ctx, slice_node)
+        if diag is not None:
+            yield diag
+
+
+def _enclosing_function(node: Node) -> Node | None:
+    parent = node.parent
+    while parent is not None:
+        if parent.type in FUNCTION_NODES:
+            return parent
+        parent = parent.parent
+    return None
+
+
+def _norm(node: Node) -> str:
+    """Expression text without spaces or outer parentheses: `(*h)` -> `*h`."""
+    return "".join(text(unparen(node)).split())
+
+
+def _check_assign(ctx: FileContext, assign: Node) -> Diagnostic | None:
+    if text(assign.child_by_field_name("operator")) != "=":
+        return None
+    left = assign.child_by_field_name("left")
+    right = assign.child_by_field_name("right")
+    if left is None or right is None or left.named_child_count != 1:
+        return None
+    if right.named_child_count != 1:
+        return None
+    target = left.named_children[0]
+    slice_node = right.named_children[0]
+    if slice_node.type != "slice_expression":
+        return None
+    operand = slice_node.child_by_field_name("operand")
+    func = _enclosing_function(assign)
+    if operand is None or func is None:
+        return None
+    operand = unparen(operand)
+    resolver = _Resolver(ctx, func, assign)
+    storage = _norm(target)
+    aliases = {storage}
+    if _norm(operand) != storage:
+        alias = resolver.alias_of(operand, storage)
+        if alias is None:
+            return None
+        aliases.add(alias)
+    start = slice_node.child_by_field_name("start")
+    end = slice_node.child_by_field_name("end")
+    head = start is not None and text(start).strip() != "0"
+    tail = end is not None and not _whole_length(end, aliases)
+    if tail and end is not None and _grows(end):
+        return None  # `x[:len(x)+1]`, `x[:cap(x)]`: re-exposes elements, drops none
+    if not head and not tail:
+        return None
+    if not resolver.long_lived(target):
+        return None
+    elem = resolver.element(target)
+    if elem is None:
+        return None
+    if _cleared_before(assign, aliases | resolver.views(aliases, assign)):
+        return None
+    if head and not tail and _skips_nils(assign, aliases):
+        return None  # `if x[0] != nil { return }; x = x[1:]`: the dropped element is nil
+    pointers = resolver.element_pointers(aliases, assign)
+    if head and any(index == "0" for _, index in pointers):
+        return None  # `e := &x[0]; x = x[1:]`: a slab handing out its elements, still in use
+    if resolver.fields_cleared({name for name, _ in pointers}):
+        return None  # `d := &x[i]; ...; d.sym = nil`: cleared field by field
+    if tail and not head and resolver.freshly_made(aliases, assign):
+        return None  # filled from the front after make(): the dropped tail was never set
+    zero_length = tail and end is not None and text(end).strip() == "0"
+    if head or (not zero_length and _removes(assign, func, end, aliases)):
+        confidence = Confidence.HIGH
+    else:
+        confidence = Confidence.LOW  # a stack unwinding or a reset: slots get reused
+    if (
+        elem.kind == "generic"
+        or elem.type_text.startswith("func")
+        or _handed_over(assign, aliases)
+        or resolver.cursor_parameter(target)
+    ):
+        # A type parameter may hold no pointers; function values are mostly static code;
+        # elements moved to another structure stay alive there anyway; `*p = (*p)[1:]` on a
+        # plain parameter is mostly a cursor over the caller's short-lived slice.
+        confidence = Confidence.LOW
+    where = "head and tail" if head and tail else ("head" if head else "tail")
+    verb = "truncated to" if zero_length else "resliced past its"
+    message = (
+        f"{text(target)} is {verb} {'length zero' if zero_length else where} without clearing "
+        f"the dropped elements: {_held(elem)} stay reachable through the backing array"
+    )
+    diag = Diagnostic.at(assign, message, confidence=confidence)
+    fix, reason = _fix(
+        ctx,
+        resolver,
+        assign,
+        operand,
+        start if head else None,
+        end if tail else None,
+        elem,
+        aliases,
+    )
+    if fix is not None and _regrown(ctx, aliases):
+        fix = Fix(fix.title, fix.edits, Applicability.UNSAFE)
+    diag.fix, diag.no_fix_reason = fix, reason
+    return diag
+
+
+def _check_return(ctx: FileContext, slice_node: Node) -> Diagnostic | None:
+    """`return s[1:3:3]` of a slice the function made: the caller keeps the whole array."""
+    values = slice_node.parent
+    ret = values.parent if values is not None else None
+    func = _enclosing_function(slice_node)
+    operand = slice_node.child_by_field_name("operand")
+    if ret is None or func is None or operand is None or operand.type != "identifier":
+        return None
+    resolver = _Resolver(ctx, func, ret)
+    if not resolver.made_here(text(operand)):
+        return None
+    aliases = {text(operand)}
+    start = slice_node.child_by_field_name("start")
+    end = slice_node.child_by_field_name("end")
+    capacity = slice_node.child_by_field_name("capacity")
+    head = start is not None and text(start).strip() != "0"
+    tail = end is not None and not _whole_length(end, aliases) and not _grows(end)
+    # Past a plain `[:n]` the elements may never have been filled; a capacity bound or
+    # `len(s)-k` says they were.
+    tail = tail and (capacity is not None or _len_minus(end, aliases))
+    if not head and not tail:
+        return None
+    elem = resolver.element(operand)
+    if elem is None or _cleared_before(ret, aliases):
+        return None
+    where = "head and tail" if head and tail else ("head" if head else "tail")
+    message = (
+        f"returning {text(slice_node)} drops the {where} of {text(operand)} without clearing "
+        f"it: {_held(elem)} stay reachable through the backing array the caller keeps"
+    )
+    confidence = Confidence.LOW if elem.kind == "generic" else Confidence.HIGH
+    diag = Diagnostic.at(slice_node, message, confidence=confidence)
+    diag.fix, diag.no_fix_reason = _fix(
+        ctx, resolver, ret, operand, start if head else None, end if tail else None, elem, aliases
+    )
+    return diag
+
+
+def _held(elem: _Elem) -> str:
+    return {
+        "nil": f"the {elem.type_text} values they hold",
+        "struct": f"the pointers inside the dropped {elem.type_text} values",
+        "generic": f"whatever the dropped {elem.type_text} values point to",
+    }[elem.kind]
+
+
+def _grows(end: Node) -> bool:
+    end = unparen(end)
+    if end.type == "binary_expression":
+        return text(end.child_by_field_name("operator")) == "+"
+    return end.type == "call_expression" and text(end.child_by_field_name("function")) == "cap"
+
+
+def _len_minus(end: Node, aliases: set[str]) -> bool:
+    end = unparen(end)
+    if end.type != "binary_expression" or text(end.child_by_field_name("operator")) != "-":
+        return False
+    left = end.child_by_field_name("left")
+    return left is not None and _whole_length(left, aliases)
+
+
+_REMOVER = re.compile(
+    r"(?i)^(dequeue|remove|delete|del|shift|take|poll|evict|drop|prune|purge|expire|"
+    r"compact|discard|unregister|unsubscribe|release|detach)"
+)
+
+
+def _removes(assign: Node, func: Node, end: Node | None, aliases: set[str]) -> bool:
+    """Whether the tail drop removes elements for good rather than unwinding a stack:
+    a pop/remove-like function, a copy-delete, or a filter that compacted the slice."""
+    name = func.child_by_field_name("name")
+    if name is not None and _REMOVER.match(text(name)):
+        return True
+    if name is not None and text(name) == "Pop" and func.type == "method_declaration":
+        result = text(func.child_by_field_name("result"))
+        if result in ("any", "interface{}"):
+            return True  # heap.Interface's Pop: container/heap documents the nil
+    sibling = assign.prev_named_sibling
+    while sibling is not None:
+        if sibling.type == "expression_statement" and sibling.named_child_count:
+            call = sibling.named_children[0]
+            if call.type == "call_expression" and text(call.child_by_field_name("function")) == (
+                "copy"
+            ):
+                args = call.child_by_field_name("arguments")
+                first = args.named_children[0] if args is not None and args.named_children else None
+                if first is not None and _norm(_slice_base(first)) in aliases:
+                    return True
+        if sibling.type == "for_statement":
+            for node in captures(_CLEARS, sibling).get("node", []):
+                if node.type != "assignment_statement":
+                    continue
+                left = node.child_by_field_name("left")
+                for target in left.named_children if left is not None else []:
+                    operand = target.child_by_field_name("operand")
+                    if (
+                        target.type == "index_expression"
+                        and operand is not None
+                        and _norm(operand) in aliases
+                    ):
+                        return True
+        sibling = sibling.prev_named_sibling
+    return False
+
+
+def _slice_base(node: Node) -> Node:
+    node = unparen(node)
+    if node.type == "slice_expression":
+        operand = node.child_by_field_name("operand")
+        if operand is not None:
+            return unparen(operand)
+    return node
+
+
+def _regrown(ctx: FileContext, aliases: set[str]) -> bool:
+    """The file re-extends this slice within its capacity somewhere (`x[:len(x)+1]`,
+    `x[:cap(x)]`): code that reuses old elements would see the cleared ones."""
+    for alias in aliases:
+        pattern = re.escape(alias).replace(r"\.", r"\s*\.\s*") + r"\s*\[\s*:[^\]]*(\+|cap\()"
+        if re.search(pattern.encode(), ctx.source):
+            return True
+    return False
+
+
+def _whole_length(end: Node, aliases: set[str]) -> bool:
+    """`len(x)` (or `cap(x)`) of the same slice: nothing dropped at the tail."""
+    end = unparen(end)
+    if end.type != "call_expression":
+        return False
+    function = text(end.child_by_field_name("function"))
+    args = end.child_by_field_name("arguments")
+    if function not in ("len", "cap") or args is None or args.named_child_count != 1:
+        return False
+    return _norm(args.named_children[0]) in aliases
+
+
+def _skips_nils(assign: Node, aliases: set[str]) -> bool:
+    """The head drop only runs when the head is nil: an enclosing `if x[0] == nil` or an
+    earlier `if x[0] != nil { return/break/continue }`."""
+    heads = {f"{a}[0]" for a in aliases}
+    node = assign.parent
+    while node is not None and node.type not in ("function_declaration", "method_declaration"):
+        if node.type == "if_statement":
+            condition = "".join(text(node.child_by_field_name("condition")).split())
+            if any(f"{h}==nil" in condition for h in heads):
+                return True
+        if node.type == "for_statement":
+            body = node.child_by_field_name("body")
+            for stmt in _block_statements(body) if body is not None else []:
+                if stmt.start_byte >= assign.start_byte or stmt.type != "if_statement":
+                    continue
+                condition = "".join(text(stmt.child_by_field_name("condition")).split())
+                if any(f"{h}!=nil" in condition for h in heads):
+                    return True
+            break
+        node = node.parent
+    return False
+
+
+def _block_statements(block: Node) -> list[Node]:
+    for child in block.named_children:
+        if child.type == "statement_list":
+            return [c for c in child.named_children if c.type != "comment"]
+    return []
+
+
+def _handed_over(assign: Node, aliases: set[str]) -> bool:
+    """An earlier loop ranges over part of the slice (`for _, n := range x[mark:]`) or the
+    head is appended elsewhere (`dead = append(dead, x[0])`): the dropped elements were moved
+    to another structure, which keeps them alive anyway."""
+    heads = {f"{a}[0]" for a in aliases}
+    sibling = assign.prev_named_sibling
+    while sibling is not None:
+        for call in captures(_CLEARS, sibling).get("node", []):
+            if call.type != "call_expression":
+                continue
+            if text(call.child_by_field_name("function")) != "append":
+                continue
+            args = call.child_by_field_name("arguments")
+            if args is not None and any(_norm(a) in heads for a in args.named_children[1:]):
+                return True
+        if sibling.type == "for_statement":
+            clause = next((c for c in sibling.named_children if c.type == "range_clause"), None)
+            right = clause.child_by_field_name("right") if clause is not None else None
+            if (
+                right is not None
+                and unparen(right).type == "slice_expression"
+                and _norm(_slice_base(right)) in aliases
+            ):
+                return True
+        sibling = sibling.prev_named_sibling
+    return False
+
+
+def _cleared_before(assign: Node, aliases: set[str]) -> bool:
+    """An earlier statement of the same block sets elements of the slice to nil/zero or
+    clears it, or the enclosing loop does so on every iteration (io.MultiReader's
+    `mr.readers[i] = nil // permit early GC`)."""
+    places = []
+    sibling = assign.prev_named_sibling
+    while sibling is not None:
+        places.append(sibling)
+        sibling = sibling.prev_named_sibling
+    loop = assign.parent
+    while loop is not None and loop.type not in ("for_statement", *FUNCTION_NODES):
+        loop = loop.parent
+    if loop is not None and loop.type == "for_statement":
+        places.append(loop)
+    for place in places:
+        for node in captures(_CLEARS, place).get("node", []):
+            if node.type == "call_expression":
+                if text(node.child_by_field_name("function")) != "clear":
+                    continue
+                args = node.child_by_field_name("arguments")
+                if args is not None and any(a in "".join(text(args).split()) for a in aliases):
+                    return True
+                continue
+            if text(node.child_by_field_name("operator")) != "=":
+                continue
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is None or right is None:
+                continue
+            for target, value in zip(left.named_children, right.named_children, strict=False):
+                if target.type != "index_expression":
+                    continue
+                indexed = target.child_by_field_name("operand")
+                if indexed is None or _norm(indexed) not in aliases:
+                    continue
+                if _is_zero(value):
+                    return True
+    return False
+
+
+def _is_zero(value: Node) -> bool:
+    value = unparen(value)
+    if value.type == "nil" or text(value) == "nil":
+        return True
+    if value.type == "identifier":
+        return _ZERO_NAME.match(text(value)) is not None
+    if value.type == "composite_literal":
+        body = value.child_by_field_name("body")
+        return body is not None and body.named_child_count == 0
+    return "".join(text(value).split()).startswith("*new(")
+
+
+# ---------------------------------------------------------------------------------------------
+# Types
+
+
+class _Resolver:
+    """Just enough typing of the reslice's target: where it lives and what it holds."""
+
+    def __init__(self, ctx: FileContext, func: Node, at: Node) -> None:
+        self.ctx = ctx
+        self.func = func
+        self.at = at
+        self._defs: dict[str, list[Node]] | None = None
+        self._active: set[int] = set()
+        self.type_params = _type_params(func)
+
+    # -- local definitions ----------------------------------------------------------------
+
+    def definitions(self) -> dict[str, list[Node]]:
+        if self._defs is None:
+            self._defs = {}
+            body = self.func.child_by_field_name("body")
+            for ident in captures(_IDENTS, body).get("id", []) if body is not None else []:
+                if _defining(ident) is not None:
+                    self._defs.setdefault(text(ident), []).append(ident)
+        return self._defs
+
+    def alias_of(self, operand: Node, storage: str) -> str | None:
+        """`old` when `old := <storage>` is its only definition (heap's `old := *h`)."""
+        if operand.type != "identifier":
+            return None
+        defs = self.definitions().get(text(operand), [])
+        if len(defs) != 1:
+            return None
+        value = _defining(defs[0])
+        if value is None or _norm(value) != storage:
+            return None
+        return text(operand)
+
+    def views(self, aliases: set[str], before: Node) -> set[str]:
+        """Locals defined before `before` as a reslice of the slice (`tail := x[i:]`)."""
+        out = set()
+        for name, defs in self.definitions().items():
+            for ident in defs:
+                value = _defining(ident)
+                if ident.start_byte > before.start_byte or value is None:
+                    continue
+                value = unparen(value)
+                if value.type == "slice_expression" and _norm(_slice_base(value)) in aliases:
+                    out.add(name)
+        return out
+
+    def cursor_parameter(self, target: Node) -> bool:
+        """`*p` where p is a parameter (not the receiver) of type `*[]T`."""
+        node = unparen(target)
+        inner = node.child_by_field_name("operand") if node.type == "unary_expression" else None
+        if inner is None or inner.type != "identifier":
+            return False
+        params = self.func.child_by_field_name("parameters")
+        for decl in params.named_children if params is not None else []:
+            if any(text(n) == text(inner) for n in decl.children_by_field_name("name")):
+                type_node = decl.child_by_field_name("type")
+                return type_node is not None and "".join(text(type_node).split()).startswith("*[]")
+        return False
+
+    def element_pointers(self, aliases: set[str], before: Node) -> list[tuple[str, str]]:
+        """(name, index) of locals defined before `before` as `&x[index]`."""
+        out = []
+        for name, defs in self.definitions().items():
+            for ident in defs:
+                value = _defining(ident)
+                if ident.start_byte > before.start_byte or value is None:
+                    continue
+                value = unparen(value)
+                operator = value.child_by_field_name("operator")
+                inner = value.child_by_field_name("operand")
+                if value.type != "unary_expression" or operator is None or operator.type != "&":
+                    continue
+                if inner is None or unparen(inner).type != "index_expression":
+                    continue
+                inner = unparen(inner)
+                indexed = inner.child_by_field_name("operand")
+                index = inner.child_by_field_name("index")
+                if indexed is not None and index is not None and _norm(indexed) in aliases:
+                    out.append((name, "".join(text(index).split())))
+        return out
+
+    def fields_cleared(self, names: set[str]) -> bool:
+        """Whether the function sets a pointer field of one of these element pointers to nil."""
+        if not names:
+            return False
+        body = self.func.child_by_field_name("body")
+        for assign in captures(_ASSIGNS, body).get("a", []) if body is not None else []:
+            left = assign.child_by_field_name("left")
+            right = assign.child_by_field_name("right")
+            if left is None or right is None or assign.type != "assignment_statement":
+                continue
+            for target, value in zip(left.named_children, right.named_children, strict=False):
+                operand = target.child_by_field_name("operand")
+                if (
+                    target.type == "selector_expression"
+                    and operand is not None
+                    and text(operand) in names
+                    and _is_zero(value)
+                ):
+                    return True
+        return False
+
+    def freshly_made(self, aliases: set[str], before: Node) -> bool:
+        """Whether the slice was assigned a `make(...)` earlier in this function."""
+        body = self.func.child_by_field_name("body")
+        if body is None:
+            return False
+        for assign in captures(_ASSIGNS, body).get("a", []):
+            if assign.start_byte >= before.start_byte:
+                continue
+            left = assign.child_by_field_name("left")
+            right = assign.child_by_field_name("right")
+            if left is None or right is None or left.named_child_count != right.named_child_count:
+                continue
+            for target, value in zip(left.named_children, right.named_children, strict=True):
+                value = unparen(value)
+                if (
+                    _norm(target) in aliases
+                    and value.type == "call_expression"
+                    and text(value.child_by_field_name("function")) == "make"
+                ):
+                    return True
+        return False
+
+    def made_here(self, name: str) -> bool:
+        """A local slice this function makes (`make`, a literal, `var s []T`) and only ever
+        appends to: returning part of it hands its whole array to the caller."""
+        if self.param_type(name) is not None:
+            return False
+        defs = self.definitions().get(name, [])
+        if not defs:
+            return False
+        for ident in defs:
+            value = _defining(ident)
+            if value is None or _enclosing_function(ident) != self.func:
+                return False
+            if value.type == "var_spec":
+                continue
+            value = unparen(value)
+            if value.type == "composite_literal":
+                continue
+            if value.type == "call_expression" and text(value.child_by_field_name("function")) == (
+                "make"
+            ):
+                continue
+            return False
+        body = self.func.child_by_field_name("body")
+        for ident in captures(_IDENTS, body).get("id", []) if body is not None else []:
+            if text(ident) != name or ident.parent is None:
+                continue
+            holder = ident.parent.parent
+            if (
+                holder is None
+                or holder.type != "assignment_statement"
+                or holder.child_by_field_name("left") != ident.parent
+            ):
+                continue
+            right = holder.child_by_field_name("right")
+            index = ident.parent.named_children.index(ident)
+            if right is None or index >= right.named_child_count:
+                return False
+            value = unparen(right.named_children[index])
+            if value.type == "call_expression" and text(value.child_by_field_name("function")) == (
+                "append"
+            ):
+                args = value.child_by_field_name("arguments")
+                if (
+                    args is not None
+                    and args.named_children
+                    and text(args.named_children[0]) == name
+                ):
+                    continue
+            return False
+        return True
+
+    def param_type(self, name: str) -> str | None:
+        func: Node | None = self.func
+        while func is not None:
+            for field in ("receiver", "parameters"):
+                params = func.child_by_field_name(field)
+                for decl in params.named_children if params is not None else []:
+                    if any(text(n) == name for n in decl.children_by_field_name("name")):
+                        type_node = decl.child_by_field_name("type")
+                        return "".join(text(type_node).split()) if type_node else None
+            func = _enclosing_function(func) if func.type == "func_literal" else None
+        return None
+
+    def ident_type(self, ident: Node) -> str | None:
+        name = text(ident)
+        defs = [d for d in self.definitions().get(name, []) if d.start_byte < self.at.start_byte]
+        if defs:
+            key = defs[-1].start_byte
+            if key in self._active:
+                return None  # `n := n.next`: defined through itself
+            self._active.add(key)
+            try:
+                return self.defined_type(defs[-1])
+            finally:
+                self._active.discard(key)
+        declared = self.param_type(name)
+        if declared is not None:
+            return declared
+        if name in self.ctx.package.vars:
+            return self.ctx.package.vars[name].type
+        return None
+
+    def defined_type(self, ident: Node) -> str | None:
+        parent = ident.parent
+        if parent is not None and parent.type == "var_spec":
+            type_node = parent.child_by_field_name("type")
+            if type_node is not None:
+                return "".join(text(type_node).split())
+        if parent is not None and parent.type == "expression_list":
+            holder = parent.parent
+            if holder is not None and holder.type == "range_clause":
+                if parent.named_children.index(ident) != 1:
+                    return None
+                right = holder.child_by_field_name("right")
+                return self.element_of(self.expr_type(right)) if right is not None else None
+        value = _defining(ident)
+        return self.expr_type(value) if value is not None else None
+
+    # -- expressions ------------------------------------------------------------------------
+
+    def expr_type(self, node: Node | None, depth: int = 0) -> str | None:
+        if node is None or depth > 8:
+            return None
+        node = unparen(node)
+        kind = node.type
+        if kind == "identifier":
+            return self.ident_type(node)
+        if kind == "selector_expression":
+            base = self.expr_type(node.child_by_field_name("operand"), depth + 1)
+            if base is None:
+                return None
+            name = base.lstrip("*").split("[", 1)[0]
+            if "." in name:
+                return None
+            return self.ctx.package.field_type(name, text(node.child_by_field_name("field")))
+        if kind == "index_expression":
+            return self.element_of(
+                self.expr_type(node.child_by_field_name("operand"), depth + 1), maps=True
+            )
+        if kind == "unary_expression":
+            operator = node.child_by_field_name("operator")
+            inner = node.child_by_field_name("operand")
+            if operator is None or inner is None:
+                return None
+            if operator.type == "*":
+                base = self.expr_type(inner, depth + 1)
+                return base[1:] if base is not None and base.startswith("*") else None
+            if operator.type == "&" and unparen(inner).type == "composite_literal":
+                type_node = unparen(inner).child_by_field_name("type")
+                return "*" + "".join(text(type_node).split()) if type_node else None
+            return None
+        if kind == "composite_literal":
+            type_node = node.child_by_field_name("type")
+            return "".join(text(type_node).split()) if type_node else None
+        if kind == "call_expression" and text(node.child_by_field_name("function")) == "new":
+            args = node.child_by_field_name("arguments")
+            if args is not None and args.named_child_count == 1:
+                return "*" + "".join(text(args.named_children[0]).split())
+        if kind == "call_expression" and text(node.child_by_field_name("function")) == "make":
+            args = node.child_by_field_name("arguments")
+            if args is not None and args.named_child_count:
+                return "".join(text(args.named_children[0]).split())
+        return None
+
+    def underlying(self, type_text: str | None, depth: int = 0) -> str | None:
+        """A local named non-struct type's definition (`Stack` -> `[]*Node`)."""
+        if type_text is None or depth > 8:
+            return type_text
+        info = self.ctx.package.types.get(type_text.split("[", 1)[0])
+        if info is None or info.underlying in ("struct", "interface", ""):
+            return type_text
+        return self.underlying(info.underlying, depth + 1)
+
+    def element_of(self, type_text: str | None, maps: bool = False) -> str | None:
+        resolved = self.underlying(type_text)
+        if resolved is None:
+            return None
+        if resolved.startswith("[]"):
+            return resolved[2:]
+        if maps and resolved.startswith("map["):
+            depth = 0
+            for i, ch in enumerate(resolved):
+                if ch == "[":
+                    depth += 1
+                elif ch == "]":
+                    depth -= 1
+                    if depth == 0:
+                        return resolved[i + 1 :]
+        return None
+
+    # -- the questions the rule asks ------------------------------------------------------
+
+    def long_lived(self, target: Node) -> bool:
+        """Whether the target is reached through a pointer or a package variable."""
+        node = unparen(target)
+        while True:
+            kind = node.type
+            if kind == "unary_expression":
+                operator = node.child_by_field_name("operator")
+                inner = node.child_by_field_name("operand")
+                if operator is None or operator.type != "*" or inner is None:
+                    return False
+                inner_type = self.expr_type(inner)
+                return inner_type is not None and inner_type.startswith("*")
+            if kind == "identifier":
+                name = text(node)
+                local = name in self.definitions() or self.param_type(name) is not None
+                return not local and name in self.ctx.package.vars
+            if kind == "selector_expression":
+                operand = node.child_by_field_name("operand")
+                if operand is None:
+                    return False
+                operand_type = self.expr_type(operand)
+                if operand_type is not None and operand_type.startswith("*"):
+                    return True
+                node = unparen(operand)
+                continue
+            if kind == "index_expression":
+                operand = node.child_by_field_name("operand")
+                if operand is None:
+                    return False
+                operand_type = self.underlying(self.expr_type(operand))
+                if operand_type is not None and operand_type.startswith("[]"):
+                    return True  # an element of a slice: shared with whoever holds the slice
+                node = unparen(operand)
+                continue
+            return False
+
+    def element(self, target: Node) -> _Elem | None:
+        elem = self.element_of(self.expr_type(target))
+        if elem is None:
+            return None
+        return self.classify(elem)
+
+    def classify(self, elem: str) -> _Elem | None:
+        holds = self.holds_pointers(elem, set())
+        if holds is None or holds is False:
+            return None
+        if holds == "generic":
+            return _Elem("generic", "", elem)
+        resolved = self.underlying(elem) or elem
+        if _nilable(resolved) or self.is_interface(resolved):
+            return _Elem("nil", "nil", elem)
+        return _Elem("struct", f"{elem}{{}}", elem)
+
+    def is_interface(self, type_text: str) -> bool:
+        info = self.ctx.package.types.get(type_text.split("[", 1)[0])
+        return info is not None and info.underlying == "interface"
+
+    def holds_pointers(self, type_text: str, seen: set[str]) -> bool | str | None:
+        """True, False, "generic" (a type parameter) or None (unknown)."""
+        t = type_text
+        if _nilable(t) or t in _NILABLE_QUALIFIED:
+            return True
+        if _PLAIN.fullmatch(t):
+            return False
+        if t.startswith("[") and "]" in t:  # an array
+            return self.holds_pointers(t[t.index("]") + 1 :], seen)
+        base = t.split("[", 1)[0]
+        if base in self.type_params:
+            return "generic"
+        if "." in base:
+            return None
+        info = self.ctx.package.types.get(base)
+        if info is None:
+            return None
+        if info.underlying == "interface":
+            return True
+        if base in seen:
+            return False  # a cycle through values only: its pointers are counted elsewhere
+        seen = seen | {base}
+        if info.underlying != "struct":
+            return self.holds_pointers(info.underlying, seen)
+        unknown = False
+        for _, field_type in info.fields:
+            holds = self.holds_pointers(field_type, seen)
+            if holds is True:
+                return True
+            if holds is None or holds == "generic":
+                unknown = True
+        return None if unknown else False
+
+
+def _nilable(t: str) -> bool:
+    return (
+        t.startswith(("*", "[]", "map[", "chan ", "chan<-", "<-chan", "func(", "func "))
+        or t in ("any", "error", "func()")
+        or t.startswith("interface{")
+    )
+
+
+def _type_params(func: Node) -> set[str]:
+    """Type parameter names in scope: the function's and its generic receiver's."""
+    names: set[str] = set()
+    node: Node | None = func
+    while node is not None:
+        params = node.child_by_field_name("type_parameters")
+        for decl in params.named_children if params is not None else []:
+            names.update(text(n) for n in decl.children_by_field_name("name"))
+        receiver = node.child_by_field_name("receiver")
+        if receiver is not None:
+            for decl in receiver.named_children:
+                type_text = "".join(text(decl.child_by_field_name("type")).split())
+                if "[" in type_text:
+                    args = type_text.split("[", 1)[1].rstrip("]")
+                    names.update(a.strip() for a in args.split(","))
+        node = _enclosing_function(node)
+    return names
+
+
+def _defining(ident: Node) -> Node | None:
+    """The value assigned to `ident` where it is defined (`:=` or `var x = v`), or None."""
+    parent = ident.parent
+    if parent is None:
+        return None
+    if parent.type == "var_spec":
+        names = parent.children_by_field_name("name")
+        values = parent.child_by_field_name("value")
+        if ident not in names:
+            return None
+        if values is None:
+            return parent  # `var x T`: typed, no value
+        if len(values.named_children) == len(names):
+            return values.named_children[names.index(ident)]
+        return None
+    if parent.type == "expression_list" and parent.parent is not None:
+        holder = parent.parent
+        if holder.type == "range_clause" and holder.child_by_field_name("left") == parent:
+            return holder
+        if holder.type != "short_var_declaration" or holder.child_by_field_name("left") != parent:
+            return None
+        values = holder.child_by_field_name("right")
+        if values is None or len(values.named_children) != len(parent.named_children):
+            return None
+        return values.named_children[parent.named_children.index(ident)]
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The fix
+
+
+def _fix(
+    ctx: FileContext,
+    resolver: _Resolver,
+    assign: Node,
+    operand: Node,
+    start: Node | None,
+    end: Node | None,
+    elem: _Elem,
+    aliases: set[str],
+) -> tuple[Fix | None, str | None]:
+    stmts = assign.parent
+    if stmts is None or stmts.type != "statement_list":
+        return None, "no automatic fix: the reslice is not a statement of its own block"
+    for bound in (start, end):
+        if bound is not None and not _simple(bound):
+            return None, "no automatic fix: a slice bound is not a simple expression"
+    sharing = _sharing_views(resolver, assign, aliases)
+    if sharing is not None:
+        return None, (
+            f"no automatic fix: {sharing} still shares the dropped elements after the reslice; "
+            "clear them once it is done with them"
+        )
+    whole = text(operand)  # for clear(), len() and range
+    x = whole  # for indexing
+    if operand.type not in ("identifier", "selector_expression", "index_expression"):
+        x = f"({x})"
+    zero = elem.zero
+    lines: list[str] = []
+    if elem.kind == "generic":
+        zero = _fresh(resolver, "zero")
+        lines.append(f"var {zero} {elem.type_text}")
+    use_clear = ctx.go_version >= (1, 21)
+    single = _single_index(resolver, x, end, aliases) if end is not None else None
+    if start is not None:
+        if text(start).strip() == "1":
+            lines.append(f"{x}[0] = {zero}")
+        elif use_clear:
+            lines.append(f"clear({x}[:{text(start)}])")
+        else:
+            i = _fresh(resolver, "i")
+            lines.append(f"for {i} := range {x}[:{text(start)}] {{\n\t{x}[{i}] = {zero}\n}}")
+    if end is not None:
+        bound = text(end)
+        if single is not None:
+            lines.append(f"{x}[{single}] = {zero}")
+        elif bound.strip() == "0":
+            if use_clear:
+                lines.append(f"clear({whole})")
+            else:
+                i = _fresh(resolver, "i")
+                lines.append(f"for {i} := range {whole} {{\n\t{x}[{i}] = {zero}\n}}")
+        elif use_clear:
+            lines.append(f"clear({x}[{bound}:])")
+        else:
+            i = _fresh(resolver, "i")
+            lines.append(
+                f"for {i} := {bound}; {i} < len({whole}); {i}++ {{\n\t{x}[{i}] = {zero}\n}}"
+            )
+    if elem.kind == "generic" and all(line.startswith(("var ", "clear(")) for line in lines):
+        lines = lines[1:]  # clear needs no zero value
+    indent = line_indent(ctx.source, assign.start_byte)
+    block = "".join(line.replace("\n", "\n" + indent) + "\n" + indent for line in lines)
+    title = "clear the dropped elements before reslicing"
+    return Fix(title, (TextEdit(assign.start_byte, assign.start_byte, block),)), None
+
+
+def _simple(node: Node) -> bool:
+    if node.type not in _SIMPLE_BOUND:
+        return False
+    if node.type == "call_expression":
+        function = text(node.child_by_field_name("function"))
+        if function not in ("len", "cap"):
+            return False
+    return all(_simple(c) for c in node.named_children)
+
+
+def _single_index(resolver: _Resolver, x: str, end: Node, aliases: set[str]) -> str | None:
+    """The one index a `[:len(x)-1]` or `[:n-1]` (with `n := len(x)`) tail drop removes."""
+    end = unparen(end)
+    if end.type != "binary_expression" or text(end.child_by_field_name("right")) != "1":
+        return None
+    if text(end.child_by_field_name("operator")) != "-":
+        return None
+    left = end.child_by_field_name("left")
+    if left is None:
+        return None
+    length = unparen(left)
+    if length.type == "identifier":
+        defs = resolver.definitions().get(text(length), [])
+        value = _defining(defs[0]) if len(defs) == 1 else None
+        if value is None:
+            return None
+        length = unparen(value)
+    if length.type != "call_expression" or text(length.child_by_field_name("function")) != "len":
+        return None
+    args = length.child_by_field_name("arguments")
+    if args is None or args.named_child_count != 1 or _norm(args.named_children[0]) not in aliases:
+        return None
+    return text(end)
+
+
+def _sharing_views(resolver: _Resolver, assign: Node, aliases: set[str]) -> str | None:
+    """A local that holds a slice of (or the whole of) the old slice and is used after the
+    reslice: clearing would change what it sees."""
+    views = []
+    for name, defs in resolver.definitions().items():
+        for ident in defs:
+            if ident.start_byte > assign.start_byte:
+                continue
+            value = _defining(ident)
+            if value is None:
+                continue
+            value = unparen(value)
+            if value.type == "slice_expression":
+                operand = value.child_by_field_name("operand")
+                if operand is not None and _norm(operand) in aliases:
+                    views.append(name)
+            elif _norm(value) in aliases:
+                views.append(name)  # `old := q.items`: the whole old slice
+    if not views:
+        return None
+    body = resolver.func.child_by_field_name("body")
+    for ident in captures(_IDENTS, body).get("id", []) if body is not None else []:
+        if ident.start_byte < assign.end_byte or text(ident) not in views:
+            continue
+        if _reads_dropped(ident, aliases):
+            return text(ident)
+    return None
+
+
+def _reads_dropped(ident: Node, aliases: set[str]) -> bool:
+    """A use of a view after the reslice; `old[n-1] = nil`-style clearing is not a read."""
+    parent = ident.parent
+    if parent is not None and parent.type == "index_expression":
+        holder = parent.parent
+        if holder is not None and holder.type == "expression_list":
+            assign = holder.parent
+            if (
+                assign is not None
+                and assign.type == "assignment_statement"
+                and assign.child_by_field_name("left") == holder
+            ):
+                return False
+    return True
+
+
+def _fresh(resolver: _Resolver, base: str) -> str:
+    body = resolver.func
+    used = {text(n) for n in captures(_IDENTS, body).get("id", [])}
+    used |= set(resolver.ctx.package.vars) | set(resolver.ctx.package.funcs)
+    if base not in used:
+        return base
+    n = 2
+    while f"{base}{n}" in used:
+        n += 1
+    return f"{base}{n}"
+
+
+RULE = Rule(
+    name="resliced-pointers",
+    summary="A slice of pointers resliced without clearing the dropped elements",
+    doc=__doc__ or "",
+    severity=Severity.WARNING,
+    fix_availability=FixAvailability.SOMETIMES,
+    check=check,
+)
