@@ -9,10 +9,22 @@ It does not report:
 - a `defer` after which the loop can never start another iteration: every way on from the
   `defer` ends in `return`, `panic`, `os.Exit`, `log.Fatal`, `t.Fatal` and the like, or in a
   `break` out of a loop that no other loop repeats. A `continue`, `goto` or `break` of an
-  enclosing `switch` on the way counts as a possible next iteration.
+  enclosing `switch` on the way counts as a possible next iteration;
+- a `defer` in a lazy initialisation the loop runs at most once: `if x == nil { x = ...;
+  defer ... }` (also `if !x`), where `x` lives outside the loop body and nothing else in the
+  body sets it;
+- defers that hold nothing per iteration, or hold it on purpose: a call that only releases
+  values from before the loop (`for _, c := range closers { defer c.Close() }`, locking every
+  shard with `for _, s := range shards { s.mu.Lock(); defer s.mu.Unlock() }`; not when the
+  `range` reads a channel, which brings new values every iteration); a resource the body keeps
+  beyond its iteration (appended to an outer slice, stored in an outer variable, field or
+  map, sent on a channel, passed to a `go` statement), which the function uses after the loop;
+  a deferred function literal that only acts when the function fails (`defer func() { if err
+  != nil { ... } }()` with `err` not the iteration's own).
 
-Findings in `_test.go` files are reported with severity `info`: tests often open a few
-files in a loop on purpose, and the test process ends soon anyway.
+Everything here is read from the syntax tree; no types are needed, so findings have
+confidence `high`. Findings in `_test.go` files are reported with severity `info`: tests often
+open a few files in a loop on purpose, and the test process ends soon anyway.
 
 ## Why is this bad?
 A deferred call runs when the surrounding *function* returns, not at the end of the loop
@@ -77,45 +89,55 @@ func writeManyFiles(files []File) error {
 The fix writes this rewrite for you, in the simplest shape that keeps the function's
 behaviour:
 - a body without `return` becomes `func() { ... }()`, each `continue` becoming `return`;
-- when the function returns exactly `error` and every `return` in the body returns an error
+- when the function's last result is `error` and every `return` in the body passes on an error
   that cannot be nil (`return err` under `if err != nil`, `fmt.Errorf(...)`, `errors.New(...)`,
   a composite literal, or a `github.com/pkg/errors` wrapper of such an error), the shape above:
-  `if err := func() error { ... }(); err != nil { return err }`, with `continue` becoming
-  `return nil` and a final `err = X` / `if err != nil { return err }` pair becoming `return X`;
-- otherwise (`return nil` or `return f()` inside the loop, results such as `(T, error)`, a
-  function without results that returns from inside the loop) a flag carries "the function
-  returns now": `if done, v, err := func() (bool, T, error) { ... }(); done { return v, err }`,
-  each `return X` becoming `return true, X` and `continue` becoming `return false, <zero
-  values>` (`*new(T)` when the zero value of an imported type or type parameter cannot be
-  spelled otherwise).
+  `if err := func() error { ... }(); err != nil { return err }` (for `(T, error)`:
+  `if v, err := func() (T, error) { ... }(); err != nil { return v, err }`), with `continue`
+  becoming `return nil` (`return <zero value>, nil`); for a single `error`, a final `err = X`
+  / `if err != nil { return err }` pair (or `if err := X; err != nil { return err }`) becomes
+  `return X` when `err` is the body's own;
+- otherwise (a `return nil` or `return wrap(err)` that may end the function with a nil error,
+  results without an `error`, a function without results that returns from inside the loop)
+  a flag carries "the function returns now":
+  `if done, v, err := func() (bool, T, error) { ... }(); done { return v, err }`, each
+  `return X` becoming `return true, X` and `continue` becoming `return false, <zero values>`
+  (`*new(T)` when the zero value of an imported type or a type parameter cannot be spelled
+  otherwise).
 
 Returns inside nested function literals, and `continue`/`break` that belong to a nested loop,
-`switch` or `select`, are left as they are.
+`switch` or `select`, are left as they are. Labels inside the body move into the function
+literal with every jump to them; the loop's own label is removed when its only uses were
+`continue` statements that became returns.
 
 There is no automatic fix, and the finding says why, when the loop body uses `break` for the
 loop itself, `goto` to a label outside the body, a `continue` or `break` to an outer loop's
 label, or a `return` of a call's several results (`return f()` for `(T, error)`); when the
 function has named results (a deferred call may set them, and moving it changes the value
-returned); and when the loop body shares a line with its braces.
+returned); and when the loop body shares a line with its braces (not gofmt's layout).
+
+A loop inside a loop that both defer is fixed in two rounds (`leakscope fix` repeats until
+nothing is left).
 
 ## Fix safety
 The fix moves deferred calls from the end of the function to the end of the iteration. That
 is the point, but it changes behaviour when the deferred call's effect is meant to last the
-whole function: a lock taken before the loop or for every element in turn (`for _, s := range
-shards { s.mu.Lock(); defer s.mu.Unlock() }` locks them all until the function returns), files
-opened in the loop and read after it (`readers = append(readers, f)`), a `recover()` in a
-deferred function literal (it would swallow a panic of one iteration and let the loop go on).
+whole function: an `Unlock` of a mutex the code after the loop expects to be held, a file
+whose reader is kept after the iteration (`last = bufio.NewReader(f)`), a temporary file
+removed by `defer os.Remove(name)` that the code after the loop still reads, a `recover()` in
+a deferred function literal (it would swallow a panic of one iteration and let the loop go on).
 
 So the fix is marked safe only when every deferred call in the loop body releases something
 the iteration itself created and does not let go of:
 - `x.Close()` or `x.Body.Close()` (or `CloseSend`, `Stop`, `Release`, `Rollback`, `Cancel`,
-  `Free`, `Finish`)
-  where `x` is declared inside the loop body, or `cancel()` where `ctx, cancel :=
-  context.WithCancel/WithTimeout/WithDeadline(...)` is declared inside the loop body; and
-- neither `x` (nor `ctx`), nor a value made from it with `:=` (`r := bufio.NewReader(f)`), is
-  assigned to another variable, field, map or slice element, appended, put in a composite
-  literal, sent on a channel, has its address taken, or is used inside a function literal
-  (a goroutine or a stored closure could use it after the iteration).
+  `Free`, `Finish`) where `x` is declared inside the loop body, or `cancel()` where
+  `ctx, cancel := context.WithCancel/WithTimeout/WithDeadline(...)` is declared inside the
+  loop body; and
+- neither `x` (nor `ctx`), nor a value made from it (`r := bufio.NewReader(f)`), is stored in
+  a variable, field, map or slice element that is not the body's own, appended to one, put in
+  a composite literal, sent on a channel, passed to a `go` statement, has its address taken,
+  or is used inside a function literal (a goroutine or a stored closure could use it after
+  the iteration).
 
 leakscope does not follow a value into the functions it is passed to: a callee that keeps it
 (registers it somewhere) would make a fix marked safe wrong. Every other fix is unsafe and
@@ -350,23 +372,28 @@ _MAKE_CHAN = (
     " right: (expression_list (call_expression function: (identifier) @_make"
     " arguments: (argument_list (channel_type)))))"
 )
-_ASSIGNED_NAMES = (
-    "(assignment_statement left: (expression_list (identifier) @name))"
-    " (short_var_declaration left: (expression_list (identifier) @name))"
+_DECLARED_NAMES = (
+    "(short_var_declaration left: (expression_list (identifier) @name))"
     " (var_spec name: (identifier) @name)"
     " (range_clause left: (expression_list (identifier) @name))"
     " (receive_statement left: (expression_list (identifier) @name))"
 )
 
 
-def _iteration_names(body: Node) -> set[str]:
-    """Names the loop body declares or assigns (outside nested function literals)."""
-    return {text(n) for _, n in own_nodes(_ASSIGNED_NAMES, body)}
+_ASSIGNED_NAMES = "(assignment_statement left: (expression_list (identifier) @name)) " + (
+    _DECLARED_NAMES
+)
+
+
+def _iteration_names(body: Node, assigned: bool = True) -> set[str]:
+    """Names the loop body declares, or also assigns (outside nested function literals)."""
+    pattern = _ASSIGNED_NAMES if assigned else _DECLARED_NAMES
+    return {text(n) for _, n in own_nodes(pattern, body)}
 
 
 def _on_failure_only(call: Node, iteration: set[str]) -> bool:
     """`defer func() { if err != nil { ... } }()` or `if err == nil { return }` first, where
-    `err` is not the iteration's: undoing work when the function fails, holding nothing."""
+    `err` is not declared in the loop body: undoing work when the function fails."""
     func = call.child_by_field_name("function")
     if func is None or func.type != "func_literal":
         return False
@@ -426,7 +453,7 @@ def intentional(defer: Node, loop: Node, func: Node, imports: dict[str, str]) ->
     if body is None or call is None:
         return False
     iteration = _iteration_names(body)
-    if _on_failure_only(call, iteration):
+    if _on_failure_only(call, _iteration_names(body, assigned=False)):
         return True
     used = {
         text(n)
