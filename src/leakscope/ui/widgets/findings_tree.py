@@ -296,8 +296,9 @@ class FindingsTree(Tree[Group | Finding]):
         if not lines:
             self._post_selection()
             return
-        if target is None and identity is None and old_line < 0:
-            # First fill: start on the first finding, so its code shows at once.
+        if self._anchor is None:
+            # The user has not moved yet (the scan is still filling the tree): stay on the
+            # first finding, so its code shows at once.
             target = next(iter(self._leaf_nodes.values()), None)
         if target is not None and target._line >= 0:
             line = target._line
