@@ -206,3 +206,38 @@ def test_zero_values(type_text: str, zero: str) -> None:
         package = index
 
     assert zero_value(type_text, Ctx()) == zero  # type: ignore[arg-type]
+
+
+# The rewrite the seed document (Go 101, "Memory Leaking Scenarios") gives for its example,
+# without its two explanatory comment lines.
+SEED_REWRITE = """\
+func writeManyFiles(files []File) error {
+	for _, file := range files {
+		if err := func() error {
+			f, err := os.Open(file.path)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+
+			_, err = f.WriteString(file.content)
+			if err != nil {
+				return err
+			}
+
+			return f.Sync()
+		}(); err != nil {
+			return err
+		}
+	}
+
+	return nil
+}
+"""
+
+
+def test_the_seed_example_is_fixed_as_the_seed_rewrites_it() -> None:
+    golden = (CASES / "seed" / "seed.go.golden").read_text(encoding="utf-8")
+    fixed = golden[golden.index("func writeManyFiles") :]
+    without_want = "\n".join(line.split(" // want")[0] for line in fixed.splitlines()) + "\n"
+    assert without_want == SEED_REWRITE
