@@ -207,6 +207,7 @@ class MainScreen(Screen[None]):
             # After the first frame: the scan thread would otherwise compete for the GIL
             # with the first paint.
             self.scanning = True
+            self.tree.stick_to_first = True
             self._show_empty_or_tree()
             self.call_after_refresh(self.start_scan, live=True)
 
@@ -271,6 +272,7 @@ class MainScreen(Screen[None]):
             self._refresh_timer.stop()
             self._refresh_timer = None
         self.refresh_findings()
+        self.tree.stick_to_first = False
         # Findings live as long as the scan's results: move them (and the app's objects)
         # out of the cyclic garbage collector's way, so a full collection does not pause a
         # keystroke for 150 ms with 20,000 findings.

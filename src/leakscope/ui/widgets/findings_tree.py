@@ -158,6 +158,7 @@ class FindingsTree(Tree[Group | Finding]):
         # finding) returns to it once it is back.
         self._anchor: tuple[str, str] | None = None
         self._auto_node: TreeNode[Group | Finding] | None = None
+        self.stick_to_first = False  # set while the first scan fills the tree
 
     # -- labels ---------------------------------------------------------------------------
 
@@ -296,8 +297,8 @@ class FindingsTree(Tree[Group | Finding]):
         if not lines:
             self._post_selection()
             return
-        if self._anchor is None:
-            # The user has not moved yet (the scan is still filling the tree): stay on the
+        if self._anchor is None and (self.stick_to_first or identity is None):
+            # The scan is still filling the tree and the user has not moved: stay on the
             # first finding, so its code shows at once.
             target = next(iter(self._leaf_nodes.values()), None)
         if target is not None and target._line >= 0:
