@@ -3,13 +3,15 @@
 Three shapes, the simplest that keeps the function's behaviour:
 
 * no `return` in the body: `func() { ... }()`, `continue` becoming `return`;
-* the function returns exactly `error` and every `return` in the body returns an error that
+* the function's last result is `error` and every `return` in the body passes on an error that
   cannot be nil (`return err` under `if err != nil`, `fmt.Errorf(...)`, ...): the Go 101 shape
-  `if err := func() error { ... }(); err != nil { return err }`, `continue` becoming
-  `return nil`;
+  `if err := func() error { ... }(); err != nil { return err }` (`if v, err := func() (T,
+  error) { ... }(); err != nil { return v, err }`), `continue` becoming `return nil`;
 * otherwise a flag says whether the function must return:
   `if done, err := func() (bool, error) { ... }(); done { return err }`, every `return X`
   becoming `return true, X` and `continue` becoming `return false, <zero values>`.
+
+Whether the fix is safe (see the rule's "Fix safety") is decided here too.
 
 Bodies that jump out of the loop (`break`, `goto` to an outer label, `continue`/`break` to an
 outer loop), functions with named results, and bodies laid out on the brace lines get no fix,
@@ -45,7 +47,7 @@ _CONTROL = (
 
 # Methods that release what one iteration acquired.
 CLEANUP_METHODS = frozenset(
-    {"Close", "CloseSend", "Stop", "Release", "Rollback", "Cancel", "Free", "Finish", "Remove"}
+    {"Close", "CloseSend", "Stop", "Release", "Rollback", "Cancel", "Free", "Finish"}
 )
 _WITH_INIT = frozenset({"if_statement", "expression_switch_statement", "type_switch_statement"})
 _CONTEXT_WITH = frozenset(
