@@ -128,6 +128,13 @@ Outcome = str | Leak
 
 
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
+    source = ctx.source
+    if (
+        b"WithCancel" not in source
+        and b"WithTimeout" not in source
+        and b"WithDeadline" not in source
+    ):
+        return
     names = {name for name, path in ctx.imports.items() if path == "context"}
     if not names:
         return

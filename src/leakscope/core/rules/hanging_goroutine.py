@@ -102,6 +102,8 @@ _CASE_NODES = frozenset({"expression_case", "default_case", "type_case", "commun
 
 
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
+    if b"go func" not in ctx.source or b"chan" not in ctx.source:
+        return
     found = captures(_QUERY, ctx.root)
     channels: dict[tuple[int, str], _Channel | None] = {}
     for lit in found.get("lit", []):
