@@ -4,6 +4,7 @@
     python tests/corpus_run.py --rules ticker-not-stopped,time-after-in-loop \\
         --go 1.19 /usr/share/go-1.19/src /usr/share/gocode/src/go.etcd.io/etcd
     python tests/corpus_run.py --rules finalizer-cycle --sample 20   # findings to judge
+    python tests/corpus_run.py --rules resliced-pointers --sample 20 --confidence high
     python tests/corpus_run.py --list > findings.txt                   # every finding
     python tests/corpus_run.py --rules ticker-not-stopped --go 1.19 \
         --build-check /tmp/bc /usr/share/gocode/src/github.com/modern-go/concurrent
@@ -149,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=0, help="findings per rule to show")
     parser.add_argument("--around", type=int, default=6, help="context lines for samples")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument(
+        "--confidence", default="", help="sample only these confidences, e.g. high,medium"
+    )
     parser.add_argument("--list", action="store_true", help="print every finding")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--build-check", metavar="DIR", help="fix copies in DIR, build, vet")
@@ -211,7 +215,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.sample:
         rng = random.Random(args.seed)
         for rule in rules:
-            pool = [(c, f) for c, f in everything if f.rule == rule]
+            wanted = {c for c in args.confidence.split(",") if c}
+            pool = [
+                (c, f)
+                for c, f in everything
+                if f.rule == rule and (not wanted or f.confidence.value in wanted)
+            ]
             chosen = rng.sample(pool, min(args.sample, len(pool)))
             chosen.sort(key=lambda cf: (str(cf[0]), cf[1].path, cf[1].line))
             print(f"\n===== {rule}: {len(chosen)} of {len(pool)} =====")
