@@ -1,6 +1,7 @@
 """## What it does
 Finds `context.WithCancel`, `context.WithTimeout` and `context.WithDeadline` (and their
-`...Cause` variants, under whatever name the file imports `context` as) whose cancel function is
+`...Cause` variants, under whatever name the file imports `context` as, dot imports included;
+a local variable shadowing that name is not the package) whose cancel function is
 
 - thrown away with `_`, or
 - kept in a local variable that is not used on every path out of its scope: a `return`,

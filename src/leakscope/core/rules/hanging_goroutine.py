@@ -13,7 +13,10 @@ the send happens:
 
 Only channels the function makes itself are considered, and only when every other use of the
 channel is visible (a channel passed to another function, stored or returned is skipped). A
-send inside a `select` with another case (the goroutine can give up) is never reported.
+send inside a `select` with another case (the goroutine can give up) is never reported, nor is
+a case that drains the channel, a receiving loop that returns only once a count of senders
+reaches zero (`if active == 0 { return }`), or a case receiving the sending goroutine's own
+completion signal (it comes after the goroutine's other sends).
 
 ## Why is this bad?
 A send on an unbuffered channel blocks until someone receives. Once the spawning function has
