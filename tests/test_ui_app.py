@@ -509,6 +509,37 @@ async def test_leak_range_in_characters_after_multibyte_text(project: Path) -> N
         assert source.cursor_location[1] == finding.column - 1
 
 
+async def test_key_right_after_a_move_acts_on_the_new_cursor(project: Path) -> None:
+    # A key can arrive before the tree's "selected" message: actions read the cursor.
+    app = app_for(project)
+    original = (project / FILES).read_bytes()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        t = tree(app)
+        group = next(n for n in t.root.children if n.data.key == f"file:{FILES}")
+        t.move_cursor(group)
+        await pilot.pause()
+        t.action_cursor_down()  # onto the safe finding; no pause before the key
+        app.main.action_apply_fix()
+        await settle(pilot)
+        assert b"func() error" in (project / FILES).read_bytes()
+        assert (project / FILES).read_bytes() != original
+
+
+async def test_diff_opens_at_the_finding_not_the_import(project: Path) -> None:
+    app = app_for(project)
+    async with app.run_test(size=(160, 12)) as pilot:
+        await settle(pilot)
+        await select(pilot, find(app, "subslice-retention", STORE, 32))
+        await pilot.press("d")
+        await settle(pilot)
+        view = app.screen.query_one(DiffView)
+        top = round(view.scroll_y)
+        shown = view.rows[top : top + view.scrollable_content_region.height]
+        assert any(r.old_no == 32 and r.kind == "changed" for r in shown)
+        assert not any(r.kind == "added" and r.new_no and r.new_no < 8 for r in shown)
+
+
 async def test_fix_without_a_fix_says_why(project: Path) -> None:
     app = app_for(project)
     original = (project / FILES).read_bytes()

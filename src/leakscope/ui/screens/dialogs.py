@@ -28,11 +28,13 @@ class ConfirmScreen(ModalScreen[bool]):
         message: str,
         *,
         diff: tuple[str, str, LeakTheme] | None = None,
+        focus_line: int | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.message = message
         self.diff = diff
+        self.focus_line = focus_line
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="with-diff" if self.diff else ""):
@@ -48,7 +50,7 @@ class ConfirmScreen(ModalScreen[bool]):
         if self.diff is not None:
             before, after, leak_theme = self.diff
             view = self.query_one(DiffView)
-            view.set_diff(before, after, leak_theme)
+            view.set_diff(before, after, leak_theme, self.focus_line)
             view.focus()
         else:
             self.query_one("#no", Button).focus()

@@ -67,7 +67,7 @@ class DiffScreen(Screen[str | None]):
 
     def on_mount(self) -> None:
         view = self.query_one(DiffView)
-        view.set_diff(self.before, self.after, self.leak_theme)
+        view.set_diff(self.before, self.after, self.leak_theme, self.finding.line)
         view.focus()
         self._update_columns()
 

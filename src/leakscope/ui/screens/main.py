@@ -493,9 +493,12 @@ class MainScreen(Screen[None]):
     # -- actions on findings ------------------------------------------------------------
 
     def _need_finding(self, verb: str) -> Finding | None:
-        if self.selected is None:
+        # The tree's cursor, not the last Selected message: a key pressed right after a
+        # cursor move may arrive before that message.
+        finding = self.tree.selected_finding
+        if finding is None:
             self.notify(f"Select a finding to {verb}.", severity="warning", timeout=3)
-        return self.selected
+        return finding
 
     def _check_busy(self) -> bool:
         if self.busy:
@@ -577,6 +580,7 @@ class MainScreen(Screen[None]):
                 f"{finding.fix.title if finding.fix else ''}: this fix may change behaviour; "
                 "read the change first.",
                 diff=(before, after, leak_theme),
+                focus_line=finding.line,
             ),
             confirmed,
         )
@@ -701,8 +705,8 @@ class MainScreen(Screen[None]):
         self.notify(message.message, severity=message.severity, timeout=timeout)  # type: ignore[arg-type]
 
     def action_edit(self) -> None:
-        finding = self.selected
-        group = self.selected_group
+        finding = self.tree.selected_finding
+        group = self.tree.selected_group
         if finding is None and (group is None or not group.findings):
             self.notify("Select a finding to edit.", severity="warning", timeout=3)
             return

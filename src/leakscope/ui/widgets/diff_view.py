@@ -35,6 +35,10 @@ def _expanded(raw: str, index: int) -> int:
     return len(raw[:index].expandtabs(TAB_SIZE))
 
 
+def _old_no(row: SideRow | UnifiedRow) -> int | None:
+    return row.old_no
+
+
 class DiffView(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     DiffView {
@@ -65,10 +69,14 @@ class DiffView(ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._muted = Style(dim=True)
         self._leak_theme: LeakTheme | None = None
+        self._focus_line: int | None = None
 
     # -- content ------------------------------------------------------------------------
 
-    def set_diff(self, before: str, after: str, leak_theme: LeakTheme) -> None:
+    def set_diff(
+        self, before: str, after: str, leak_theme: LeakTheme, focus_line: int | None = None
+    ) -> None:
+        """Show the diff, scrolled to the change at (or after) old line `focus_line`."""
         self._leak_theme = leak_theme
         palette = TextAreaTheme.get_builtin_theme(leak_theme.syntax)
         syntax = dict(palette.syntax_styles) if palette is not None else {}
@@ -80,7 +88,8 @@ class DiffView(ScrollView, can_focus=True):
         self._set_styles(leak_theme)
         self._update_virtual_size()
         self.scroll_to(0, 0, animate=False, immediate=True)
-        self.call_after_refresh(self._scroll_to_first_change)
+        self._focus_line = focus_line
+        self.call_after_refresh(self._scroll_to_focus)
 
     def _expand(self, source: str, syntax: dict[str, Style]) -> list[Text]:
         texts = highlight_go(source, syntax)
@@ -147,10 +156,22 @@ class DiffView(ScrollView, can_focus=True):
             previous_changed = changed
         return starts
 
-    def _scroll_to_first_change(self) -> None:
+    def _scroll_to_focus(self) -> None:
         starts = self._change_rows()
-        if starts:
-            self._scroll_row(starts[0])
+        if not starts:
+            return
+        target = starts[0]
+        if self._focus_line is not None:
+            rows = self.rows
+            for start in starts:
+                end = start
+                while end < len(rows) and rows[end].kind not in ("equal", "gap"):
+                    end += 1
+                numbers = [_old_no(rows[i]) for i in range(start, end)]
+                if any(n is not None and n >= self._focus_line for n in numbers):
+                    target = start
+                    break
+        self._scroll_row(target)
 
     def _scroll_row(self, row: int) -> None:
         height = self.scrollable_content_region.height
@@ -172,6 +193,7 @@ class DiffView(ScrollView, can_focus=True):
 
     def action_toggle_layout(self) -> None:
         self.layout_mode = "unified" if self.split else "split"
+        self.scroll_to(x=0, animate=False)
 
     # -- rendering ----------------------------------------------------------------------
 
