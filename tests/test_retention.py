@@ -9,7 +9,7 @@ from rule_harness import check_case
 
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.index import PackageIndex, summarize_file
-from leakscope.core.model import Applicability, Confidence, Finding
+from leakscope.core.model import Applicability, Confidence, Finding, Severity
 from leakscope.core.rules import RULES_BY_NAME
 from leakscope.core.rules._retention import SLICE, STRING, diagnostics
 from leakscope.core.syntax import parse
@@ -29,18 +29,21 @@ def only(by_line: dict[int, list[Finding]], line: int) -> Finding:
     return by_line[line][0]
 
 
-def analyse(source: str, family: str, go: tuple[int, int] = (1, 21)) -> list[Diagnostic]:
+def analyse(
+    source: str, family: str, go: tuple[int, int] = (1, 21), path: str = "a.go"
+) -> list[Diagnostic]:
     data = source.encode()
     tree = parse(data)
-    ctx = FileContext("a.go", data, tree, go, PackageIndex([summarize_file("a.go", tree)]))
+    index = PackageIndex([summarize_file(path, tree)])
+    ctx = FileContext(path, data, tree, go, index, is_test=path.endswith("_test.go"))
     return diagnostics(ctx, family)
 
 
 def test_read_data_is_high_confidence_and_parameters_medium() -> None:
     by_line = findings("substring-retention", "split-calls")
-    assert only(by_line, 32).confidence is Confidence.HIGH  # lines of os.ReadFile data
-    assert only(by_line, 52).confidence is Confidence.HIGH  # io.ReadAll, through string(b)
-    assert only(by_line, 39).confidence is Confidence.MEDIUM  # a parameter
+    assert only(by_line, 33).confidence is Confidence.HIGH  # lines of os.ReadFile data
+    assert only(by_line, 67).confidence is Confidence.HIGH  # io.ReadAll, through string(b)
+    assert only(by_line, 55).confidence is Confidence.MEDIUM  # a parameter
 
 
 def test_unknown_holders_are_low_confidence() -> None:
@@ -52,9 +55,9 @@ def test_parameter_subslices_are_low_confidence_buffers_medium() -> None:
     params = findings("subslice-retention", "params")
     assert {f.confidence for fs in params.values() for f in fs} == {Confidence.LOW}
     buffers = findings("subslice-retention", "read-buffers")
-    assert only(buffers, 25).confidence is Confidence.MEDIUM  # a channel send
-    assert only(buffers, 26).confidence is Confidence.MEDIUM  # a buffer made here
-    assert only(buffers, 40).confidence is Confidence.HIGH  # os.ReadFile data
+    assert only(buffers, 26).confidence is Confidence.MEDIUM  # a channel send
+    assert only(buffers, 27).confidence is Confidence.MEDIUM  # a buffer made here
+    assert only(buffers, 41).confidence is Confidence.HIGH  # os.ReadFile data
 
 
 def test_related_places_name_the_variable_the_source_and_the_steps() -> None:
@@ -69,7 +72,7 @@ def test_related_places_name_the_variable_the_source_and_the_steps() -> None:
     steps = [r for r in via_local.related if r.message == "name holds a substring of line"]
     assert len(steps) == 1 and steps[0].span.start.line == 35
 
-    read = only(findings("substring-retention", "split-calls"), 52)
+    read = only(findings("substring-retention", "split-calls"), 67)
     assert any(r.message == "io.ReadAll(r) reads the data" for r in read.related)
 
 
@@ -86,11 +89,19 @@ def test_fix_safety_per_family() -> None:
 
 
 def test_whole_split_results_have_no_fix_and_say_why() -> None:
-    finding = only(findings("substring-retention", "split-calls"), 39)
+    finding = only(findings("substring-retention", "split-calls"), 48)
     assert finding.fix is None
     assert finding.no_fix_reason is not None
     assert finding.no_fix_reason.startswith("no automatic fix: every element of")
     assert "strings.Clone" in finding.no_fix_reason
+
+
+def test_findings_in_test_files_are_info() -> None:
+    source = "package p\n\nvar kept string\n\nfunc f(s string, n int) {\n\tkept = s[:n]\n}\n"
+    (in_code,) = analyse(source, STRING)
+    (in_test,) = analyse(source, STRING, path="a_test.go")
+    assert in_code.severity is None  # the rule's default: warning
+    assert in_test.severity is Severity.INFO
 
 
 SLICES_TAKEN = """package p

@@ -508,6 +508,32 @@ _CLAUSE_OWNERS = frozenset(
     {"if_statement", "expression_switch_statement", "type_switch_statement", "for_statement"}
 )
 _MAX_DEPTH = 12
+# Nodes the scope walk passes through without looking (expressions and blocks).
+_SKIP_WALK = frozenset(
+    {
+        "block",
+        "expression_list",
+        "call_expression",
+        "argument_list",
+        "selector_expression",
+        "index_expression",
+        "slice_expression",
+        "binary_expression",
+        "unary_expression",
+        "parenthesized_expression",
+        "assignment_statement",
+        "short_var_declaration",
+        "expression_statement",
+        "return_statement",
+        "literal_value",
+        "literal_element",
+        "keyed_element",
+        "composite_literal",
+        "expression_case",
+        "type_case",
+        "default_case",
+    }
+)
 
 
 def _names_in(node: Node | None) -> list[Node]:
@@ -538,6 +564,8 @@ class TypeResolver:
         self._types: dict[tuple[int, int, str], str | None] = {}
         # Per statement list: name -> the declaring statements, in order.
         self._scopes: dict[tuple[int, int], dict[str, list[Node]]] = {}
+        # (statement, name) -> what the name means there (see _walk_up).
+        self._upward: dict[tuple[int, int, str], Binding | None] = {}
         # Per function: name -> binding of its parameters, receiver, results, type parameters.
         self._signatures: dict[tuple[int, int], dict[str, Binding]] = {}
         self._depth = 0
@@ -625,14 +653,27 @@ class TypeResolver:
         return None
 
     def _lookup_local(self, ident: Node, name: str) -> Binding | None:
-        child = ident
-        parent = ident.parent
+        return self._walk_up(ident, ident, name)
+
+    def _walk_up(self, child: Node, ident: Node, name: str) -> Binding | None:
+        """Search the scopes around `child` (`ident` is where the search started).
+
+        From a statement upwards the answer depends only on the statement and the name, so
+        it is memoised there: the identifiers of one function share the walk."""
+        parent = child.parent
         while parent is not None:
             kind = parent.type
-            if kind == "statement_list":
+            if kind in _SKIP_WALK:
+                pass
+            elif kind == "statement_list":
+                key = (child.start_byte, child.end_byte, name)
+                if key in self._upward:
+                    return self._upward[key]
                 found = self._in_statements(child, name)
-                if found is not None:
-                    return found
+                if found is None:
+                    found = self._walk_up(parent, ident, name)
+                self._upward[key] = found
+                return found
             elif kind in _CLAUSE_OWNERS:
                 found = self._in_clause_owner(parent, child, ident, name)
                 if found is not None:

@@ -28,7 +28,7 @@ from tree_sitter import Node
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.imports import ImportConflict
 from leakscope.core.index import signature_of
-from leakscope.core.model import Applicability, Confidence, Fix, TextEdit
+from leakscope.core.model import Applicability, Confidence, Fix, Severity, TextEdit
 from leakscope.core.syntax import FUNCTION_NODES, enclosing_function, text, unparen
 from leakscope.core.types import (
     IMPORT,
@@ -188,6 +188,7 @@ class Piece:
     levels: int = 0  # 0: the value is a piece; 1: its elements are; 2: their elements are
     steps: list[tuple[int, int, str]] = field(default_factory=list)  # locals it went through
     bindings: int = 0
+    nested: bool = False  # cut again after `origin` (a field of a line of a file)
 
 
 @dataclass
@@ -197,6 +198,7 @@ class Leak:
     levels: int
     how: str  # "stored in", "appended to", "used as a key of", "sent on", ...
     target: Target
+    nested: bool = False
 
 
 @dataclass
@@ -206,6 +208,7 @@ class _Climb:
     levels: int
     contained: bool = False
     appended: bool = False
+    nested: bool = False
 
 
 def analyse(ctx: FileContext) -> list[Leak]:
@@ -255,7 +258,7 @@ class _Analysis:
             if node is None or node.type != "slice_expression" or node.start_byte in seen:
                 continue
             seen.add(node.start_byte)
-            if _is_reset(node) or _is_whole(node) or not _may_be_kept(node):
+            if not _may_be_kept(node) or _is_reset(node) or _is_whole(node):
                 continue
             if self._wastes_little(node):
                 continue
@@ -728,6 +731,7 @@ class _Analysis:
                 # Splitting a piece gives pieces of the same source.
                 state.node = state.value = call
                 state.levels = split
+                state.nested = True
                 return True
             if method in _CACHE_METHODS:
                 self._cache_store(piece, state, func)
@@ -844,6 +848,7 @@ class _Analysis:
                 levels,
                 [*piece.steps, step],
                 piece.bindings + 1,
+                piece.nested or state.nested,
             )
             self._climb(sub, use)
 
@@ -1208,13 +1213,17 @@ class _Analysis:
         key = (value.start_byte, value.end_byte)
         if key in self.leaks or self._excluded(piece, target.places):
             return
+        nested = piece.nested or state.nested
+        if levels > 0 and not nested and _callee_name(piece.origin) in _SPLITTERS:
+            # All the parts of a split value, kept together, keep nothing extra alive.
+            return
         confidence = weaker(piece.source.confidence, target.confidence)
         if piece.family == SLICE and piece.source.kind == "param":
             # Keeping a view into a caller's slice is often deliberate (decoders, zero-copy
             # parsers, interpreters): say so through the confidence.
             confidence = Confidence.LOW
         stored = Target(target.text, target.where, confidence, target.related)
-        self.leaks[key] = Leak(piece, value, levels, how, stored)
+        self.leaks[key] = Leak(piece, value, levels, how, stored, nested)
 
 
 _NO_BINDING = Binding("", "", None)
@@ -1229,14 +1238,58 @@ def _statement_of(node: Node) -> Node:
 
 
 def _drop_partitions(leaks: Iterable[Leak]) -> list[Leak]:
-    """Several pieces of one source stored by one statement (`m[line[:i]] = line[i+1:]`,
-    `c.a, c.b = before, after`) together keep most of it in use: nothing is wasted."""
-    groups: dict[tuple[int, str], list[Leak]] = {}
-    for leak in leaks:
+    """Pieces that together keep most of their source in use waste nothing:
+
+    - several pieces of one source stored by one statement (`m[line[:i]] = line[i+1:]`,
+      `c.a, c.b = before, after`);
+    - several parts of one split stored by one function (`p.Name = f[0]; p.Type = f[1]`);
+    - a prefix and the rest of one value stored by one function
+      (`c.key = line[:i]; c.value = line[i+1:]`).
+    """
+    leaks = list(leaks)
+    dropped: set[int] = set()
+    by_statement: dict[tuple[int, str], list[int]] = {}
+    by_split: dict[tuple[int, int], list[int]] = {}
+    by_operand: dict[tuple[int, str], list[int]] = {}
+    for i, leak in enumerate(leaks):
         statement = _statement_of(leak.value)
-        key = (statement.start_byte, _flat(text(leak.piece.source.node)))
-        groups.setdefault(key, []).append(leak)
-    return [leak for group in groups.values() if len(group) == 1 for leak in group]
+        source = _flat(text(leak.piece.source.node))
+        by_statement.setdefault((statement.start_byte, source), []).append(i)
+        if leak.nested or leak.levels > 0:
+            continue
+        func = enclosing_function(leak.value)
+        func_at = func.start_byte if func is not None else -1
+        origin = leak.piece.origin
+        if origin.type == "call_expression":
+            by_split.setdefault((func_at, origin.start_byte), []).append(i)
+        elif origin.type == "slice_expression":
+            operand = origin.child_by_field_name("operand")
+            by_operand.setdefault((func_at, _flat(text(operand))), []).append(i)
+    for group in [*by_statement.values(), *by_split.values()]:
+        if len(group) > 1:
+            dropped.update(group)
+    for group in by_operand.values():
+        if len(group) > 1 and _covering([leaks[i].piece.origin for i in group]):
+            dropped.update(group)
+    return [leak for i, leak in enumerate(leaks) if i not in dropped]
+
+
+def _covering(slices: list[Node]) -> bool:
+    """A prefix `s[:i]` and a rest `s[i:]` / `s[i+1:]` of the same value."""
+    ends = set()
+    starts = []
+    for piece in slices:
+        start = piece.child_by_field_name("start")
+        end = piece.child_by_field_name("end")
+        if (start is None or text(start) == "0") and end is not None:
+            ends.add(_flat(text(end)))
+        elif start is not None and end is None:
+            starts.append(_flat(text(start)))
+    return any(
+        start == end or start.startswith((end + "+", end + " +"))
+        for start in starts
+        for end in ends
+    )
 
 
 def normalise(type_text: str) -> str:
@@ -1438,6 +1491,8 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
         message,
         confidence=target.confidence,
         related=_unique(related),
+        # Test data lives as long as the test: a finding there is worth a look, no more.
+        severity=Severity.INFO if ctx.is_test else None,
     )
     if leak.levels > 0:
         copier = "strings.Clone" if piece.family == STRING else "bytes.Clone or slices.Clone"

@@ -18,16 +18,27 @@ Its source is plausibly large when it is a parameter, data read with `io.ReadAll
 `os.ReadFile` or a `bufio.Reader`, a buffer made in the function with `make` (unless its size
 is a constant below 256), a `[]byte(s)` conversion, or a local or range variable holding one.
 
-Not reported: reslicing a variable or field into itself (`x = x[1:]`, `s.buf = s.buf[n:]`),
-resetting for reuse (`s.buf = buf[:0]`, `buf[:cap(buf)]`), slicing package-level values or
-struct fields, slicing arrays, values already copied (`make` + `copy`,
-`append([]T(nil), x...)`, `slices.Clone`, `bytes.Clone`, `string(b)`), and subslices kept in
-local variables, returned, or passed to other functions.
+Not reported:
+- reslicing a variable or field into itself (`x = x[1:]`, `s.buf = s.buf[n:]`), resetting
+  for reuse (`s.buf = buf[:0]`, `buf[:cap(buf)]`), the whole slice (`x[:]`, `x[:len(x)]`);
+- slicing package-level values, struct fields or arrays;
+- values already copied (`make` + `copy`, `append([]T(nil), x...)`, `slices.Clone`,
+  `bytes.Clone`, `string(b)`);
+- subslices kept in local variables, returned, or passed to other functions;
+- subslices that waste little or nothing, as for `substring-retention`: a constant-size
+  header cut off (`data[4:]`), every part of a split kept together, a prefix and the rest
+  stored together, consecutive chunks a loop cuts a slice into
+  (`parts = append(parts, d[:n]); d = d[n:]`), a value put back where it came from.
+
+A whole split result stored long-term is reported only when the split slice is itself a
+subslice of something larger. Findings in `_test.go` files have severity `info`.
 
 Confidence: `high` when the source is read data and the place is certainly long-lived;
-`medium` when the source is a parameter or a buffer, or the place is a channel or a map or
-slice parameter; `low` when leakscope cannot tell whether the holder is a pointer. When the type
-of the sliced value is unknown (it may be a string or a slice), nothing is reported.
+`medium` when the source is a scratch buffer, or the place is a channel or a map or slice
+parameter; `low` when the source is a parameter (a view into the caller's slice is often
+deliberate: decoders, zero-copy parsers, syntax trees over their input) or when leakscope
+cannot tell whether the holder is a pointer or a new object. When the type of the sliced
+value is unknown (it may be a string or a slice), nothing is reported.
 
 ## Why is this bad?
 A subslice shares the backing array of the slice it was cut from. As long as the subslice is
@@ -69,7 +80,8 @@ no longer overwrites the source's elements. `append([]T(nil), x...)` also turns 
 non-nil subslice into `nil`, which `x == nil` checks and encoders (`null` instead of `[]`)
 can see; `bytes.Clone` and `slices.Clone` keep nil and empty apart.
 
-There is no automatic fix when a whole split result is stored (`c.parts = bytes.Split(b, sep)`):
+There is no automatic fix when a whole split result is stored
+(`c.rows = append(c.rows, bytes.Fields(line))`):
 every element shares the source's array and must be copied one by one; the finding says so.
 The fix is never `x[a:b:b]`: a full slice expression limits the capacity but still keeps the
 whole array alive.

@@ -21,16 +21,33 @@ data read with `io.ReadAll`, `os.ReadFile`, `ioutil.ReadFile`, a `bufio.Reader`'
 `ReadString` or a `bufio.Scanner`'s `Text`, a `string(buf)` conversion, or a range variable or
 local variable holding such data (the lines of a split file).
 
-Not reported: slicing constants, literals, package-level variables or struct fields (a
-package-level value lives forever anyway; a field's size is unknown); values already copied
-with `strings.Clone`, `string([]byte(s))`, `strings.Builder`, `strings.Repeat(s, 1)`,
-concatenation or `fmt.Sprintf`; substrings stored in local variables, returned, or passed to
-other functions; a whole value trimmed with `strings.TrimSpace(param)` (it keeps nearly all of
-its memory in use, so nothing is wasted).
+Not reported:
+- slicing constants, literals, package-level variables or struct fields (a package-level
+  value lives forever anyway; a field's size is unknown);
+- values already copied with `strings.Clone`, `string([]byte(s))`, `strings.Builder`,
+  `strings.Repeat(s, 1)`, concatenation or `fmt.Sprintf`;
+- substrings kept in local variables, returned, or passed to other functions (a local holding
+  a struct or slice that contains a substring is not followed either);
+- pieces that waste little or nothing: a whole value trimmed (`strings.TrimSpace(param)`), a
+  constant number of bytes cut off its ends (`s[5:]`, `s[len(prefix):]`,
+  `s[1:len(s)-1]`), every part of a split kept together (`p.fields = strings.Fields(line)`,
+  or `f[0]` and `f[1]` of one `SplitN` stored by one function), a prefix and the rest of one
+  value stored by one function (`c.key = line[:i]; c.value = line[i+1:]`), several pieces of
+  one value stored by one statement (`m[k] = v` after `k, v, _ := strings.Cut(line, "=")`),
+  consecutive parts a loop cuts a value into (`parts = append(parts, s[prev:i]); prev = i`,
+  or `s = s[n:]` after each part), and a value put back where it came from
+  (`lines[i] = line[n:]` while ranging over `lines`);
+- the argument of a `Set(string) error` method (a `flag.Value`: one command-line argument).
+
+A whole split result stored long-term is reported only when the split value is itself a
+substring of something larger (the fields of one line of a file keep the whole file alive).
+
+Findings in `_test.go` files have severity `info`.
 
 Confidence: `high` when the source is read data and the place is certainly long-lived;
 `medium` when the source is a parameter or the place is a channel or a map or slice parameter;
-`low` when leakscope cannot tell whether the holder is a pointer (its type is unknown). When
+`low` when leakscope cannot tell whether the holder is long-lived: its type is unknown, or it
+is a pointer returned by a call (shared data, or a new object the caller will return). When
 the type of the sliced value is unknown (it may be a string or a slice), nothing is reported.
 
 ## Why is this bad?
@@ -77,9 +94,9 @@ or later (adding the `strings` import), else in `string([]byte(...))`. Strings a
 so a copy behaves exactly like the original: the fix is **safe**. It is offered only when the
 stored value has type `string` (a named string type would need a conversion back).
 
-There is no automatic fix when a whole split result is stored (`c.fields = strings.Fields(line)`
-or `append(c.names, strings.Split(line, ",")...)`): every element shares the source's memory
-and the elements you keep must be copied one by one; the finding says so.
+There is no automatic fix when a whole split result is stored (`c.rows = append(c.rows,
+strings.Fields(line))` for the lines of a file): every element shares the source's memory and
+the elements you keep must be copied one by one; the finding says so.
 
 ## References
 - [Go 101: Memory Leaking Scenarios](https://go101.org/article/memory-leaking.html)
