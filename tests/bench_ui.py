@@ -47,6 +47,7 @@ def first_paint(runs: int) -> tuple[list[float], list[float], list[float]]:
     with tempfile.TemporaryDirectory() as tmp:
         env.setdefault("LEAKSCOPE_CONFIG_DIR", str(Path(tmp) / "config"))
         env.setdefault("LEAKSCOPE_CACHE_DIR", str(Path(tmp) / "cache"))
+        env["TMPDIR"] = tmp  # `leakscope demo` copies the demo there: removed at the end
         for _ in range(runs):
             master, slave = pty.openpty()
             os.set_blocking(master, False)

@@ -653,8 +653,7 @@ class MainScreen(Screen[None]):
             return
         finally:
             self.busy = False
-        paths = ", ".join(c.path for c in entry.changes)
-        self.post_message(self.ChangeDone(f"Undone: {entry.title} ({paths})"))
+        self.post_message(self.ChangeDone(f"Undone: {entry.title}"))
 
     def action_ignore(self) -> None:
         finding = self._need_finding("ignore")
