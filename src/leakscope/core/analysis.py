@@ -41,6 +41,8 @@ class FileResult:
     content_hash: str = ""
     error: str = ""  # why the file is unreadable or partial
     size: int = 0
+    # Rules that crashed on this file (a bug in leakscope: the other rules' findings stand).
+    internal_errors: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -143,10 +145,15 @@ def analyse_file(
     )
     lines = LineIndex(pf.source)
     findings: list[Finding] = []
+    internal_errors: list[str] = []
     for rule in rules:
         if not rule.applies_to(go_version):
             continue
-        diags = run_rule(rule, ctx)
+        try:
+            diags = run_rule(rule, ctx)
+        except Exception as exc:  # one rule's bug must not take the whole scan down
+            internal_errors.append(f"rule {rule.name} failed: {type(exc).__name__}: {exc}")
+            continue
         for diag in diags:
             fix, reason = diag.fix, diag.no_fix_reason
             if fix is not None:
@@ -160,7 +167,13 @@ def analyse_file(
     status = FileStatus.PARTIAL if pf.errors else FileStatus.OK
     error = f"{pf.errors} syntax error(s); analysed what parsed" if pf.errors else ""
     return FileResult(
-        pf.path, status, findings, pf.digest or content_hash(pf.source), error, len(pf.source)
+        pf.path,
+        status,
+        findings,
+        pf.digest or content_hash(pf.source),
+        error,
+        len(pf.source),
+        internal_errors,
     )
 
 
@@ -261,7 +274,11 @@ def verify_fix(
     # The file's other findings of this rule, moved by the edits but not made by them (a
     # defer-in-loop fix re-indents an inner loop's own finding), do not count.
     moved = {map_offset(d.start_byte, fix.edits) for d in found or () if d is not diag}
-    for again in run_rule(rule, new_ctx):
+    try:
+        found_again = run_rule(rule, new_ctx)
+    except Exception:  # the rule fails on its own rewrite: do not offer it
+        return "the rewrite could not be checked (please report this)"
+    for again in found_again:
         if again.start_byte in moved:
             continue
         for p_start, p_end in places:
