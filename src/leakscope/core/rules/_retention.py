@@ -189,6 +189,7 @@ class Piece:
     steps: list[tuple[int, int, str]] = field(default_factory=list)  # locals it went through
     bindings: int = 0
     nested: bool = False  # cut again after `origin` (a field of a line of a file)
+    element: bool = False  # a range variable over the parts of a split, as it is
 
 
 @dataclass
@@ -408,9 +409,11 @@ class _Analysis:
             decl = binding.node
             if self._small_by_contract(binding):
                 return None
+            # The caller decides the size. On real code most parameters that get cut and
+            # kept are small (names, flags, tags, routes): worth a look, not an alarm.
             return Source(
                 use,
-                Confidence.MEDIUM,
+                Confidence.LOW,
                 (decl.start_byte, decl.end_byte, f"{name} is {role}: the caller decides its size"),
                 "param",
             )
@@ -815,7 +818,13 @@ class _Analysis:
         return []
 
     def _follow(
-        self, piece: Piece, state: _Climb, ident: Node, levels: int, statement: Node
+        self,
+        piece: Piece,
+        state: _Climb,
+        ident: Node,
+        levels: int,
+        statement: Node,
+        element: bool = False,
     ) -> None:
         """A local variable now holds the piece: look for where its later uses store it."""
         if text(ident) == "_" or piece.bindings >= _MAX_BINDINGS:
@@ -849,6 +858,7 @@ class _Analysis:
                 [*piece.steps, step],
                 piece.bindings + 1,
                 piece.nested or state.nested,
+                element and levels == 0,
             )
             self._climb(sub, use)
 
@@ -875,10 +885,10 @@ class _Analysis:
         names = _list_items(clause.child_by_field_name("left"))
         if iterator:
             if names:
-                self._follow(piece, state, names[0], 0, clause)
+                self._follow(piece, state, names[0], 0, clause, element=True)
             return
         if state.levels >= 1 and len(names) >= 2:
-            self._follow(piece, state, names[1], state.levels - 1, clause)
+            self._follow(piece, state, names[1], state.levels - 1, clause, element=True)
 
     # -- targets -----------------------------------------------------------------------------
 
@@ -1039,8 +1049,9 @@ class _Analysis:
                     return Shared(f"{name} is a pointer {role}", Confidence.HIGH, note)
                 if ref:
                     noun = "map" if is_map(under) else "slice"
+                    # How long the caller keeps it is unknown: often only for the call.
                     return Shared(
-                        f"{name} is a {noun} {role} owned by the caller", Confidence.MEDIUM, note
+                        f"{name} is a {noun} {role} owned by the caller", Confidence.LOW, note
                     )
                 if type_text is None or self._is_type_param(binding):
                     return Shared(
@@ -1214,14 +1225,12 @@ class _Analysis:
         if key in self.leaks or self._excluded(piece, target.places):
             return
         nested = piece.nested or state.nested
-        if levels > 0 and not nested and _callee_name(piece.origin) in _SPLITTERS:
-            # All the parts of a split value, kept together, keep nothing extra alive.
+        # All the parts of a split value kept together keep nothing extra alive: the whole
+        # result, or each range variable over it as it is (`m[line] = true`).
+        whole = levels > 0 or (piece.element and value.type == "identifier")
+        if whole and not nested and _callee_name(piece.origin) in _SPLITTERS:
             return
         confidence = weaker(piece.source.confidence, target.confidence)
-        if piece.family == SLICE and piece.source.kind == "param":
-            # Keeping a view into a caller's slice is often deliberate (decoders, zero-copy
-            # parsers, interpreters): say so through the confidence.
-            confidence = Confidence.LOW
         stored = Target(target.text, target.where, confidence, target.related)
         self.leaks[key] = Leak(piece, value, levels, how, stored, nested)
 

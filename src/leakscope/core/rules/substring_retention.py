@@ -31,7 +31,8 @@ Not reported:
 - pieces that waste little or nothing: a whole value trimmed (`strings.TrimSpace(param)`), a
   constant number of bytes cut off its ends (`s[5:]`, `s[len(prefix):]`,
   `s[1:len(s)-1]`), every part of a split kept together (`p.fields = strings.Fields(line)`,
-  or `f[0]` and `f[1]` of one `SplitN` stored by one function), a prefix and the rest of one
+  `f[0]` and `f[1]` of one `SplitN` stored by one function, or each range variable over a
+  split stored as it is: `for _, l := range lines { m[l] = true }`), a prefix and the rest of one
   value stored by one function (`c.key = line[:i]; c.value = line[i+1:]`), several pieces of
   one value stored by one statement (`m[k] = v` after `k, v, _ := strings.Cut(line, "=")`),
   consecutive parts a loop cuts a value into (`parts = append(parts, s[prev:i]); prev = i`,
@@ -45,10 +46,13 @@ substring of something larger (the fields of one line of a file keep the whole f
 Findings in `_test.go` files have severity `info`.
 
 Confidence: `high` when the source is read data and the place is certainly long-lived;
-`medium` when the source is a parameter or the place is a channel or a map or slice parameter;
-`low` when leakscope cannot tell whether the holder is long-lived: its type is unknown, or it
-is a pointer returned by a call (shared data, or a new object the caller will return). When
-the type of the sliced value is unknown (it may be a string or a slice), nothing is reported.
+`medium` when the source is a conversion of a byte slice of unknown origin, or the place is a
+channel or a map or slice parameter; `low` when the source is a parameter (the caller decides
+its size, and on real code most cut-and-kept parameters are small: names, flags, struct tags,
+routes; the seed's `s0 = s1[:50]` is one of these) or when leakscope cannot tell whether the
+holder is long-lived (its type is unknown, or it is a pointer returned by a call: shared data,
+or a new object the caller will return). When the type of the sliced value is unknown (it may
+be a string or a slice), nothing is reported.
 
 ## Why is this bad?
 A substring shares the bytes of the string it was cut from. As long as the substring is
