@@ -18,6 +18,7 @@ import asyncio
 import gc
 import os
 import pty
+import re
 import select
 import statistics
 import subprocess
@@ -27,6 +28,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]")
+FINDINGS = re.compile(rb"[1-9][0-9]* findings")
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -84,7 +87,7 @@ def first_paint(runs: int) -> tuple[list[float], list[float], list[float]]:
                     used = _cpu_seconds(proc.pid)
                     if used is not None:
                         cpu.append(used)
-                if painted is not None and b"fixable" in seen:
+                if painted is not None and FINDINGS.search(ANSI.sub(b"", seen)):
                     found = now - start
             proc.terminate()
             try:
@@ -140,6 +143,36 @@ def synthetic_results(count: int, per_file: int = 10):
     return results
 
 
+class PaintClock:
+    """When the screen last finished painting, and when the findings were last applied.
+
+    Latency = end of the first screen paint after the change was applied, minus the moment
+    the change (the keystroke, the new results) was made. Pilot's own settling sleeps come
+    after that paint and are not counted.
+    """
+
+    def __init__(self, screen) -> None:  # type: ignore[no-untyped-def]
+        self.paints: list[float] = []
+        self.applied = 0.0
+        original_refresh = screen._compositor_refresh
+        original_apply = screen.apply_filter
+
+        def refresh() -> None:
+            original_refresh()
+            self.paints.append(time.perf_counter())
+
+        def apply_filter() -> None:
+            original_apply()
+            self.applied = time.perf_counter()
+
+        screen._compositor_refresh = refresh
+        screen.apply_filter = apply_filter
+
+    def painted_after(self, start: float) -> float:
+        after = [t for t in self.paints if t >= self.applied >= start]
+        return (after[0] - start) if after else float("nan")
+
+
 async def tree_and_filter(count: int) -> dict[str, list[float]]:
     from leakscope.core.config import Config
     from leakscope.ui.app import make_app
@@ -157,16 +190,20 @@ async def tree_and_filter(count: int) -> dict[str, list[float]]:
         async with app.run_test(size=(160, 45)) as pilot:
             await pilot.pause()
             main = app.main
+            clock = PaintClock(main)
             results = synthetic_results(count)
 
-            async def painted() -> None:
-                # All messages handled and the screen rendered after the change.
+            async def measure(name: str, change) -> None:  # type: ignore[no-untyped-def]
+                start, cpu = time.perf_counter(), time.process_time()
+                await change()
                 await pilot.pause()
+                cpu_used = time.process_time() - cpu
+                record(name, clock.painted_after(start), cpu_used)
 
             for i in range(6):
                 main.session.project.results = {}
                 main.refresh_findings()
-                await painted()
+                await pilot.pause()
                 main.session.project.results = dict(results)
                 if i == 0:
                     # As the app does when a scan ends (see MainScreen._on_scan_done).
@@ -174,25 +211,28 @@ async def tree_and_filter(count: int) -> dict[str, list[float]]:
                     gc.collect()
                     gc.freeze()
                     continue
-                start, cpu = time.perf_counter(), time.process_time()
-                main.refresh_findings()
-                await painted()
-                record("tree", time.perf_counter() - start, time.process_time() - cpu)
+
+                async def new_results() -> None:
+                    main.refresh_findings()
+
+                await measure("tree", new_results)
             assert len(main.all_findings) == count, len(main.all_findings)
             main.filter_input.focus()
             await pilot.pause()
             for text in ("k", "ke", "kee", "keep", "keeps"):
-                start, cpu = time.perf_counter(), time.process_time()
-                await pilot.press(text[-1])
-                await painted()
-                record("filter", time.perf_counter() - start, time.process_time() - cpu)
+
+                async def key(char: str = text[-1]) -> None:
+                    await pilot.press(char)
+
+                await measure("filter", key)
             main.filter_input.value = "parse"
-            await painted()
+            await pilot.pause()
             for text in ("parse1", "parse12", "parse123", "parse1234"):
-                start, cpu = time.perf_counter(), time.process_time()
-                await pilot.press(text[-1])
-                await painted()
-                record("filter_narrow", time.perf_counter() - start, time.process_time() - cpu)
+
+                async def key(char: str = text[-1]) -> None:
+                    await pilot.press(char)
+
+                await measure("filter_narrow", key)
             shown = len(main.shown)
             assert 1 <= shown <= 11, shown
     return times
@@ -217,7 +257,7 @@ def main() -> None:
     print("first paint after process start (leakscope demo), target <= 300 ms")
     print(f"  wall: {ms(paints)}")
     print(f"  CPU:  {ms(cpu)}")
-    print(f"first findings on screen, wall: {ms(findings)}")
+    print(f"first findings on screen (status line counts them), wall: {ms(findings)}")
     times = asyncio.run(tree_and_filter(args.findings))
     rows = (
         ("tree", f"tree with {args.findings} findings, new results to painted", 150),
@@ -226,8 +266,8 @@ def main() -> None:
     )
     for key, title, target in rows:
         print(f"{title}, target <= {target} ms")
-        print(f"  wall: {ms(times[key])}")
-        print(f"  CPU:  {ms(times[key + '_cpu'])}")
+        print(f"  wall: {ms(times[key])} (change to the end of the next screen paint)")
+        print(f"  CPU:  {ms(times[key + '_cpu'])} (the whole step, Pilot's settling included)")
 
 
 if __name__ == "__main__":

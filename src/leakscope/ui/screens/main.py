@@ -744,8 +744,13 @@ class MainScreen(Screen[None]):
         if quiet and not update.added and not update.removed:
             self.post_message(self.ChangeDone("", "silent"))
             return
+        where = ", ".join(str(p) for p in paths[:2]) + (" …" if len(paths) > 2 else "")
+        gone, new = len(update.removed), len(update.added)
         self.post_message(
-            self.ChangeDone(f"{len(update.added)} new, {len(update.removed)} gone", "information")
+            self.ChangeDone(
+                f"Re-analysed {where}: {gone} finding{'s' if gone != 1 else ''} gone, {new} new",
+                "information",
+            )
         )
 
 
