@@ -8,6 +8,7 @@ whose stat changed is re-hashed, and a file touched without a change still hits.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -17,9 +18,28 @@ from pathlib import Path
 
 import platformdirs
 
+from leakscope import __version__
 from leakscope.core.analysis import FileResult, PackageJob, content_hash
 
 _FORMAT = 1
+
+
+@functools.cache
+def engine_fingerprint() -> str:
+    """leakscope's version plus a hash of the engine's own source.
+
+    A changed rule (a development checkout, a patched install) must not be served results
+    its old version computed; reading the core's few hundred kilobytes costs about a
+    millisecond.
+    """
+    core = Path(__file__).parent
+    h = hashlib.blake2b(__version__.encode(), digest_size=12)
+    for path in sorted(core.rglob("*.py")):
+        try:
+            h.update(path.relative_to(core).as_posix().encode() + b"\0" + path.read_bytes())
+        except OSError:
+            continue
+    return h.hexdigest()
 
 
 def cache_dir() -> Path:
@@ -54,9 +74,9 @@ class ResultCache:
             pass  # no cache yet, or an unreadable one: start empty
 
     @classmethod
-    def for_root(cls, root: Path, version: str) -> ResultCache:
+    def for_root(cls, root: Path, version: str | None = None) -> ResultCache:
         name = hashlib.blake2b(str(root).encode(), digest_size=12).hexdigest()
-        return cls(cache_dir() / f"results-{name}.pickle", root, version)
+        return cls(cache_dir() / f"results-{name}.pickle", root, version or engine_fingerprint())
 
     def _hash(self, rel: str, read: bool) -> str | None:
         path = self.root / rel

@@ -13,7 +13,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from leakscope import __version__
 from leakscope.core.analysis import FileResult, FileStatus, PackageJob, analyse_package
 from leakscope.core.cache import ResultCache
 from leakscope.core.config import Config
@@ -112,7 +111,7 @@ def iter_scan(
             return len(job.files), batch
         return sum(1 for f in job.files if f in wanted), [r for r in batch if r.path in wanted]
 
-    cache = ResultCache.for_root(root, __version__) if use_cache else None
+    cache = ResultCache.for_root(root) if use_cache else None
     done = 0
     pending: list[PackageJob] = []
     for job, cached in cache.lookup(jobs) if cache is not None else ((j, None) for j in jobs):
