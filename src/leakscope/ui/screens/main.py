@@ -27,6 +27,7 @@ from leakscope.core.engine import Progress
 from leakscope.core.fixes import FileChange, FixError
 from leakscope.core.gomod import format_go_version
 from leakscope.core.model import Applicability, Finding
+from leakscope.core.suppress import DIRECTIVE_RULE
 from leakscope.ui import keys
 from leakscope.ui.query import Query, SearchIndex, parse_query
 from leakscope.ui.session import Applied, Session
@@ -658,6 +659,13 @@ class MainScreen(Screen[None]):
     def action_ignore(self) -> None:
         finding = self._need_finding("ignore")
         if finding is None or self._check_busy():
+            return
+        if finding.rule == DIRECTIVE_RULE.name:
+            self.notify(
+                "This finding is about a //leakscope:ignore comment itself: edit it (e).",
+                severity="warning",
+                timeout=4,
+            )
             return
         from leakscope.ui.screens.dialogs import PromptScreen
 

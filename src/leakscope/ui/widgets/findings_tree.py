@@ -308,8 +308,16 @@ class FindingsTree(Tree[Group | Finding]):
         self.scroll_to(y=scroll_y, animate=False, immediate=True)
         self._auto_node = lines[line].node
         self.cursor_line = line
-        self.scroll_to_line(line, animate=False)
+        if self.scrollable_content_region.height > 1:
+            self.scroll_to_line(line, animate=False)
+        else:
+            # Not laid out yet: a one-line viewport would scroll the first group away.
+            self.call_after_refresh(self._scroll_to_cursor)
         self._post_selection()
+
+    def _scroll_to_cursor(self) -> None:
+        if self.cursor_line >= 0:
+            self.scroll_to_line(self.cursor_line, animate=False)
 
     def _build_leaves(self, node: TreeNode[Group | Finding]) -> None:
         group = node.data
