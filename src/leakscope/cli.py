@@ -17,6 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -119,6 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_rule_filters(check)
     check.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are findings"
+    )
+    check.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep watching after the report and print each change to the findings (text)",
     )
     check.add_argument(
         "--statistics",
@@ -299,7 +305,16 @@ def _io_problems(result: ScanResult) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     if args.statistics and args.format not in ("text", "json"):
         raise UsageError("--statistics works with --format text or json")
+    if args.watch and (args.format != "text" or args.statistics):
+        raise UsageError("--watch works with the text format only, without --statistics")
     target = load_target(args.paths)
+    if args.watch:
+        return watch_check(
+            target,
+            select=_flatten(args.select),
+            ignore=_flatten(args.ignore),
+            use_cache=not args.no_cache,
+        )
     return run_check(
         target,
         fmt=args.format,
@@ -343,6 +358,66 @@ def run_check(
         return EXIT_ERROR
     if findings and not exit_zero:
         return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def watch_check(
+    target: Target,
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    use_cache: bool = True,
+) -> int:
+    """`check --watch`: the report, then one block per change until interrupted."""
+    import asyncio
+
+    from leakscope.core.project import Project
+    from leakscope.core.watch import WatchEvent, watch_project
+
+    rules = rule_filter(target.config, select, ignore)
+    result = run_scan(target, rules, use_cache)
+    report = Report(
+        target.root, rules.findings(result.findings), result.files, result.problems, cwd=target.cwd
+    )
+    sys.stdout.write(render(report, "text"))
+    project = Project(target.root, target.config, use_cache=use_cache)
+    project.load(result)
+    wanted = [p.relative_to(target.root).as_posix() for p in target.paths]
+
+    def shown(f: Finding) -> bool:
+        under = not wanted or any(f.path == w or f.path.startswith(w + "/") for w in wanted)
+        return under and rules.shows(f.rule)
+
+    def on_update(event: WatchEvent) -> None:
+        update = event.update
+        stamp = time.strftime("%H:%M:%S", time.localtime(event.finished_at))
+        if update.error:
+            sys.stdout.write(f"[{stamp}] {update.error}; keeping the previous findings\n")
+        added = [f for f in update.added if shown(f)]
+        removed = [f for f in update.removed if shown(f)]
+        if not (added or removed or update.error):
+            return
+        total = sum(1 for f in project.findings if shown(f))
+        sys.stdout.write(
+            f"[{stamp}] {_count(len(added), 'new finding')}, {len(removed)} gone, "
+            f"{_count(total, 'finding')} in all ({event.seconds * 1000:.0f} ms)\n"
+        )
+        for f in added:
+            sys.stdout.write(f"  + {finding_line(report, f)}\n")
+        for f in removed:
+            sys.stdout.write(f"  - {finding_line(report, f)}\n")
+        sys.stdout.flush()
+
+    _note(f"watching {target.root} for changes (ctrl+c to stop)")
+    sys.stdout.flush()
+
+    async def run() -> None:
+        await watch_project(project, on_update, asyncio.Event())
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        _note("stopped watching")
     return EXIT_OK
 
 

@@ -174,6 +174,9 @@ def file_status_lines(report: Report) -> list[str]:
         out.append(f"{report.display_path(r.path)}: unreadable: {r.error or 'cannot read'}")
     for r in report.partial:
         out.append(f"{report.display_path(r.path)}: partially parsed: {r.error}")
+    for r in report.files:
+        for error in r.internal_errors:
+            out.append(f"{report.display_path(r.path)}: leakscope bug: {error} (please report it)")
     out.extend(report.problems)
     return out
 
