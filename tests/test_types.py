@@ -119,9 +119,9 @@ def resolver() -> TypeResolver:
 def node_at(resolver: TypeResolver, needle: str, occurrence: int = 0, kind: str = "") -> Node:
     """The smallest node whose text is exactly `needle` at its n-th occurrence."""
     pattern = re.compile(rb"(?<![\w.])" + re.escape(needle.encode()) + rb"(?!\w)")
-    match = list(pattern.finditer(resolver.ctx.source))[occurrence]
+    match = list(pattern.finditer(resolver.source))[occurrence]
     start, end = match.start(), match.end()
-    node = resolver.ctx.root.named_descendant_for_byte_range(start, end)
+    node = resolver.root.named_descendant_for_byte_range(start, end)
     assert node is not None
     while node.parent is not None and (node.end_byte - node.start_byte) < end - start:
         node = node.parent

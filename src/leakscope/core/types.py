@@ -558,7 +558,12 @@ class TypeResolver:
     package-level names."""
 
     def __init__(self, ctx: FileContext) -> None:
-        self.ctx = ctx
+        # What the resolver needs of the file, not the context itself: the context owns the
+        # resolver (ctx.types), and a cycle would keep every tree alive until a full GC.
+        self.path = ctx.path
+        self.source = ctx.source
+        self.root = ctx.root
+        self.imports = ctx.imports
         self.package = ctx.package
         self._bindings: dict[tuple[int, int], Binding | None] = {}
         self._types: dict[tuple[int, int, str], str | None] = {}
@@ -616,7 +621,7 @@ class TypeResolver:
         return None
 
     def _lookup_package(self, name: str) -> Binding | None:
-        path = self.ctx.imports.get(name)
+        path = self.imports.get(name)
         if path is not None:
             return Binding(name, IMPORT, None, import_path=path)
         info = self.package.vars.get(name)
@@ -638,9 +643,9 @@ class TypeResolver:
         return None
 
     def _local_node(self, info: VarInfo) -> Node | None:
-        if info.path != self.ctx.path:
+        if info.path != self.path:
             return None
-        return self.ctx.root.descendant_for_byte_range(info.start_byte, info.end_byte)
+        return self.root.descendant_for_byte_range(info.start_byte, info.end_byte)
 
     def _package_var_type(self, info: VarInfo) -> str | None:
         """A package variable initialised by a call of a function of this package."""
@@ -899,7 +904,7 @@ class TypeResolver:
             return normalise_type(text(type_node)) if type_node is not None else None
         if kind == "func_literal":
             return None
-        return literal_type(node, self.ctx.imports)
+        return literal_type(node, self.imports)
 
     def _selector_type(self, node: Node) -> str | None:
         operand = node.child_by_field_name("operand")
@@ -1018,7 +1023,7 @@ class TypeResolver:
         if "." not in base or not base.replace(".", "").replace("_", "").isalnum():
             return None
         qualifier, name = base.split(".", 1)
-        path = self.ctx.imports.get(qualifier)
+        path = self.imports.get(qualifier)
         if path is None:
             # Types from the tables above use default package names.
             known = {p for p, _ in STD_TYPES} | {p for p, _, _ in STD_METHODS}

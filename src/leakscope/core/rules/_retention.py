@@ -261,10 +261,8 @@ class _Analysis:
             seen.add(node.start_byte)
             if not _may_be_kept(node) or _is_reset(node) or _is_whole(node):
                 continue
-            if self._wastes_little(node):
-                continue
             operand = node.child_by_field_name("operand")
-            if operand is None or self.origin(operand) is None:
+            if operand is None or self.origin(operand) is None or self._wastes_little(node):
                 continue
             under = self.types.underlying(self.types.type_of(operand))
             if under == "string":
@@ -869,12 +867,26 @@ class _Analysis:
         caller stops at the first use that assigns or redeclares the name, so an inner `x :=`
         shadowing the variable ends the search instead of being mistaken for it."""
         scope_end = _scope_end(binding.statement) if binding.statement is not None else end
-        pattern = re.compile(rb"(?<![\w.])" + re.escape(binding.name.encode()) + rb"(?!\w)")
+        name = binding.name.encode()
+        source = self.ctx.source
+        stop = min(end, scope_end)
         out = []
-        for match in pattern.finditer(self.ctx.source, start, min(end, scope_end)):
-            node = self.root.descendant_for_byte_range(match.start(), match.end())
-            if node is not None and node.type == "identifier":
-                out.append(node)
+        at = source.find(name, start, stop)
+        while at >= 0:
+            after = at + len(name)
+            before = source[at - 1 : at]
+            if not (before.isalnum() or before in (b"_", b".")) and not (
+                source[after : after + 1].isalnum() or source[after : after + 1] == b"_"
+            ):
+                node = self.root.descendant_for_byte_range(at, after)
+                if (
+                    node is not None
+                    and node.type == "identifier"
+                    and node.start_byte == at
+                    and node.end_byte == after
+                ):
+                    out.append(node)
+            at = source.find(name, after, stop)
         return out
 
     def _range(self, piece: Piece, state: _Climb, clause: Node, iterator: bool) -> None:
