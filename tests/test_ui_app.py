@@ -899,7 +899,12 @@ async def test_first_paint_before_the_scan_ends(project: Path, monkeypatch) -> N
         assert app.main.scanning
         assert app.main.status.info.scanning
         assert "Scanning" in str(app.main.query_one("#empty").render())
+        notes = Notes(app)
         await pilot.press("j", "f", "d", "question_mark", "escape")
+        await pilot.press("r", "u", "F", "i")
+        await pilot.pause()
+        assert app.screen is app.main  # no question asked while scanning
+        assert any("Scanning" in m for m in notes.text().splitlines())
         release.set()
         await settle(pilot)
         assert not app.main.scanning

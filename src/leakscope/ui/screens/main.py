@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
 from leakscope.core.analysis import BOM
 from leakscope.core.engine import Progress
@@ -233,8 +234,13 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def _scan(self, generation: int, live: bool) -> None:
+        worker = get_current_worker()
         try:
             for progress in self.session.iter_scan():
+                if worker.is_cancelled:
+                    # A newer scan replaced this one: stop before this one's results are
+                    # loaded over the newer ones (closing the generator skips the load).
+                    return
                 self.post_message(self.ScanBatch(generation, progress, live))
         except Exception as exc:  # a scan must never take the app down
             self.post_message(self.ScanDone(generation, f"scan failed: {exc}"))
@@ -501,14 +507,20 @@ class MainScreen(Screen[None]):
             self.notify(f"Select a finding to {verb}.", severity="warning", timeout=3)
         return finding
 
-    def _check_busy(self) -> bool:
+    def _check_busy(self, writing: bool = True) -> bool:
+        """Whether a change must wait: one is being written, or (for changes) a scan runs,
+        whose results, computed before the change, would replace the fresh ones."""
         if self.busy:
             self.notify("Still writing the last change…", severity="warning", timeout=2)
-        return self.busy
+            return True
+        if writing and self.scanning:
+            self.notify("Scanning… files can be changed once it ends.", severity="warning")
+            return True
+        return False
 
     def action_diff(self) -> None:
         finding = self._need_finding("compare")
-        if finding is None or self._check_busy():
+        if finding is None or self._check_busy(writing=False):
             return
         if finding.fix is None:
             self.notify(_no_fix_text(finding), severity="warning", timeout=4)
@@ -557,7 +569,7 @@ class MainScreen(Screen[None]):
             from leakscope.ui.screens.diff import DiffScreen
 
             def done(result: str | None) -> None:
-                if result == "apply":
+                if result == "apply" and not self._check_busy():
                     applicability = finding.fix.applicability if finding.fix else Applicability.SAFE
                     self._fix([finding], applicability, _fix_title(finding))
 
@@ -569,7 +581,7 @@ class MainScreen(Screen[None]):
         from leakscope.ui.screens.dialogs import ConfirmScreen
 
         def confirmed(yes: bool | None) -> None:
-            if yes:
+            if yes and not self._check_busy():
                 self._fix([finding], Applicability.UNSAFE, _fix_title(finding))
             else:
                 self.notify("Not applied.", timeout=2)
