@@ -15,8 +15,9 @@ cache-like method (`Add`, `Set`, `Store`, `Put`, `LoadOrStore`, `Swap`) of a fie
 package-level value (not `sync.Pool.Put`, which recycles the array on purpose).
 
 Its source is plausibly large when it is a parameter, data read with `io.ReadAll`,
-`os.ReadFile` or a `bufio.Reader`, a buffer made in the function with `make` (unless its size
-is a constant below 256), a `[]byte(s)` conversion, or a local or range variable holding one.
+`os.ReadFile` or a `bufio.Reader`, a scratch buffer made in the function with `make` and a
+constant size of at least 256 (a buffer sized from variables is usually made to measure), a
+`[]byte(s)` conversion, or a local or range variable holding one.
 
 Not reported:
 - reslicing a variable or field into itself (`x = x[1:]`, `s.buf = s.buf[n:]`), resetting
@@ -34,9 +35,10 @@ A whole split result stored long-term is reported only when the split slice is i
 subslice of something larger. Findings in `_test.go` files have severity `info`.
 
 Confidence: `high` when the source is read data and the place is certainly long-lived;
-`medium` when the source is a scratch buffer, or the place is a channel or a map or slice
-parameter; `low` when the source is a parameter (a view into the caller's slice is often
-deliberate: decoders, zero-copy parsers, syntax trees over their input) or when leakscope
+`medium` when the source is a scratch buffer, or the place is a channel (what the receiver
+keeps is unknown); `low` when the source is a parameter (a view into the caller's slice is
+often deliberate: decoders, zero-copy parsers, syntax trees over their input), when the place
+is a map or slice parameter (the caller may keep it only for the call), or when leakscope
 cannot tell whether the holder is a pointer or a new object. When the type of the sliced
 value is unknown (it may be a string or a slice), nothing is reported.
 

@@ -46,13 +46,14 @@ substring of something larger (the fields of one line of a file keep the whole f
 Findings in `_test.go` files have severity `info`.
 
 Confidence: `high` when the source is read data and the place is certainly long-lived;
-`medium` when the source is a conversion of a byte slice of unknown origin, or the place is a
-channel or a map or slice parameter; `low` when the source is a parameter (the caller decides
-its size, and on real code most cut-and-kept parameters are small: names, flags, struct tags,
-routes; the seed's `s0 = s1[:50]` is one of these) or when leakscope cannot tell whether the
-holder is long-lived (its type is unknown, or it is a pointer returned by a call: shared data,
-or a new object the caller will return). When the type of the sliced value is unknown (it may
-be a string or a slice), nothing is reported.
+`medium` when the source is a scratch buffer or a conversion of a byte slice of unknown
+origin, or the place is a channel (what the receiver keeps is unknown); `low` when the source
+is a parameter (the caller decides its size, and on real code most cut-and-kept parameters
+are small: names, flags, struct tags, routes; the seed's `s0 = s1[:50]` is one of these), when
+the place is a map or slice parameter (the caller may keep it only for the call), or when
+leakscope cannot tell whether the holder is long-lived (its type is unknown, or it is a
+pointer returned by a call: shared data, or a new object the caller will return). When the
+type of the sliced value is unknown (it may be a string or a slice), nothing is reported.
 
 ## Why is this bad?
 A substring shares the bytes of the string it was cut from. As long as the substring is
