@@ -356,3 +356,41 @@ def test_session_refuses_stale_and_deleted_files(tmp_path: Path) -> None:
     with pytest.raises(FixError, match="deleted"):
         session.fix([moved], Applicability.SAFE, "x")
     assert all(f.path != target.path for f in session.findings())
+
+
+# -- fix preview in the explanation ------------------------------------------------------
+
+
+def test_fix_preview_shows_the_changed_lines_dedented(tmp_path: Path) -> None:
+    from leakscope.core.analysis import content_hash
+    from leakscope.core.model import TextEdit
+    from leakscope.ui.screens.main import PREVIEW_ROWS, fix_preview
+
+    raw = b"package p\n\nfunc F(s string) {\n\tkept = s[:8]\n}\n"
+    start = raw.index(b"s[:8]")
+    fixed = Finding(
+        "substring-retention",
+        "p.go",
+        Span(start, start + 5, Position(4, 9), Position(4, 14)),
+        "m",
+        Severity.WARNING,
+        Confidence.HIGH,
+        Fix("Copy", (TextEdit(start, start + 5, "strings.Clone(s[:8])"),), Applicability.SAFE),
+    )
+    rows = fix_preview(fixed, raw, content_hash(raw))
+    assert rows == [("-", "kept = s[:8]"), ("+", "kept = strings.Clone(s[:8])")]
+    # A file that changed since it was analysed gets no preview (its offsets are stale).
+    assert fix_preview(fixed, raw, "another hash") == []
+    # A long rewrite is cut, saying how much more there is.
+    big = TextEdit(start, start + 5, "\n".join(f"x{i}" for i in range(20)))
+    long_fix = Finding(
+        fixed.rule,
+        fixed.path,
+        fixed.span,
+        "m",
+        fixed.severity,
+        fixed.confidence,
+        Fix("Long", (big,), Applicability.SAFE),
+    )
+    rows = fix_preview(long_fix, raw, content_hash(raw))
+    assert len(rows) == PREVIEW_ROWS and rows[-1][0] == "…" and "more lines" in rows[-1][1]

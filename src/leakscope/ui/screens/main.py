@@ -23,13 +23,14 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from leakscope.core.analysis import BOM
+from leakscope.core.analysis import BOM, apply_edits, content_hash, mask_bom
 from leakscope.core.engine import Progress
-from leakscope.core.fixes import FileChange, FixError
+from leakscope.core.fixes import FileChange, FixError, crlf_edits
 from leakscope.core.gomod import format_go_version
 from leakscope.core.model import Applicability, Finding
 from leakscope.core.suppress import DIRECTIVE_RULE
 from leakscope.ui import keys
+from leakscope.ui.diffing import diff_texts
 from leakscope.ui.query import Query, SearchIndex, parse_query
 from leakscope.ui.session import Applied, Session
 from leakscope.ui.widgets.explanation import ExplanationPane, explain_finding, explain_group
@@ -59,6 +60,7 @@ FILTER_PLACEHOLDER = "/ filter: words  rule:NAME  path:GLOB  severity:LEVEL  fix
 class SourceFile:
     path: str
     text: str
+    raw: bytes = b""
 
 
 class FilterInput(Input):
@@ -75,12 +77,52 @@ class FilterInput(Input):
 
 def read_source(root: Path, path: str) -> SourceFile | None:
     try:
-        data = (root / path).read_bytes()
+        raw = (root / path).read_bytes()
     except OSError:
         return None
-    if data.startswith(BOM):
-        data = data[len(BOM) :]
-    return SourceFile(path, data.decode("utf-8", errors="replace"))
+    data = raw[len(BOM) :] if raw.startswith(BOM) else raw
+    return SourceFile(path, data.decode("utf-8", errors="replace"), raw)
+
+
+PREVIEW_ROWS = 8
+
+
+def fix_preview(finding: Finding, raw: bytes, known_hash: str | None) -> list[tuple[str, str]]:
+    """The lines the fix changes near the finding, as ("-" | "+", text) rows, from the
+    fix's own edits (before gofmt); empty when the file changed since it was analysed."""
+    if finding.fix is None or known_hash is None or content_hash(raw) != known_hash:
+        return []
+    source = mask_bom(raw)
+    try:
+        after = apply_edits(source, crlf_edits(source, finding.fix).edits)
+    except ValueError:
+        return []
+    diff = diff_texts(
+        source.decode("utf-8", errors="replace"), after.decode("utf-8", errors="replace")
+    )
+    # The block of changes nearest the finding's line.
+    blocks: list[list[tuple[str, str, int]]] = []
+    current: list[tuple[str, str, int]] = []
+    for row in diff.unified:
+        if row.kind == "removed" and row.old_no is not None:
+            current.append(("-", diff.old_lines[row.old_no - 1], row.old_no))
+        elif row.kind == "added" and row.new_no is not None:
+            current.append(("+", diff.new_lines[row.new_no - 1], row.new_no))
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    if not blocks:
+        return []
+    block = min(blocks, key=lambda b: min(abs(r[2] - finding.line) for r in b))
+    rows = [(mark, text.expandtabs(4)) for mark, text, _ in block]
+    indent = min((len(t) - len(t.lstrip()) for _, t in rows if t.strip()), default=0)
+    rows = [(mark, text[indent:]) for mark, text in rows]
+    if len(rows) > PREVIEW_ROWS:
+        more = len(rows) - PREVIEW_ROWS + 1
+        rows = [*rows[: PREVIEW_ROWS - 1], ("…", f"{more} more lines: d shows them all")]
+    return rows
 
 
 def editor_command(path: Path, line: int, column: int) -> list[str]:
@@ -432,8 +474,14 @@ class MainScreen(Screen[None]):
     def _show_finding(self, finding: Finding) -> None:
         source = read_source(self.session.root, finding.path)
         version = self.session.go_version(finding.path)
+        known = self.session.results.get(finding.path)
+        preview = (
+            fix_preview(finding, source.raw, known.content_hash if known else None)
+            if source is not None
+            else []
+        )
         text = explain_finding(
-            finding, self.palette, format_go_version(version) if version else None
+            finding, self.palette, format_go_version(version) if version else None, preview
         )
         if source is None:
             self.source.clear_source()

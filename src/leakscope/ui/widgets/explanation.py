@@ -93,7 +93,12 @@ def _inline(text: str, code_style: Style) -> Text:
     return out
 
 
-def explain_finding(finding: Finding, palette: Palette, go_version: str | None) -> Text:
+def explain_finding(
+    finding: Finding,
+    palette: Palette,
+    go_version: str | None,
+    preview: list[tuple[str, str]] | None = None,
+) -> Text:
     rule = find_rule(finding.rule)
     sections = doc_sections(rule.doc) if rule is not None else {}
     out = Text()
@@ -114,12 +119,9 @@ def explain_finding(finding: Finding, palette: Palette, go_version: str | None) 
         out.append(related.message)
     if finding.related:
         out.append("\n")
-    why = sections.get("why is this bad?")
-    if why:
-        out.append("\nWhy it leaks\n", style=Style(bold=True, underline=True))
-        out.append_text(markdown_text(why, palette))
-        out.append("\n")
     out.append("\n")
+    keys_style = Style(bold=True, color=palette.info)
+    muted = Style(color=palette.muted)
     if finding.fix is not None:
         safe = finding.fix.applicability is Applicability.SAFE
         out.append("Fix", style=Style(bold=True, underline=True))
@@ -127,31 +129,43 @@ def explain_finding(finding: Finding, palette: Palette, go_version: str | None) 
             f"  {'safe' if safe else 'unsafe: asks first'}",
             style=Style(color=palette.success if safe else palette.warning, bold=True),
         )
-        out.append(f"\n{finding.fix.title}\n")
-        safety = sections.get("fix safety")
-        if safety:
-            out.append_text(markdown_text(safety, palette))
-            out.append("\n")
-        out.append("d", style=Style(bold=True, color=palette.info))
-        out.append(" compare side by side · ", style=Style(color=palette.muted))
-        out.append("f", style=Style(bold=True, color=palette.info))
-        out.append(" apply · ", style=Style(color=palette.muted))
-        out.append("i", style=Style(bold=True, color=palette.info))
-        out.append(" ignore with a reason", style=Style(color=palette.muted))
+        out.append(f"  {finding.fix.title}\n")
+        for mark, line in preview or ():
+            color = {"-": palette.error, "+": palette.success}.get(mark, palette.muted)
+            out.append(f"{mark} {line}\n", style=Style(color=color))
+        out.append("f", style=keys_style)
+        out.append(" apply · ", style=muted)
+        out.append("d", style=keys_style)
+        out.append(" compare side by side · ", style=muted)
+        out.append("i", style=keys_style)
+        out.append(" ignore with a reason\n", style=muted)
     else:
         out.append("No automatic fix", style=Style(bold=True, underline=True))
         reason = finding.no_fix_reason or "this rule does not offer one for this code"
         reason = re.sub(r"^no automatic fix:\s*", "", reason, flags=re.IGNORECASE)
         out.append(f"\n{reason[:1].upper()}{reason[1:]}\n")
+        out.append("i", style=keys_style)
+        out.append(" ignore with a reason · ", style=muted)
+        out.append("e", style=keys_style)
+        out.append(" edit in $EDITOR\n", style=muted)
+    why = sections.get("why is this bad?")
+    if why:
+        out.append("\nWhy it leaks\n", style=Style(bold=True, underline=True))
+        out.append_text(markdown_text(why, palette))
+        out.append("\n")
+    if finding.fix is not None:
+        safety = sections.get("fix safety")
+        if safety:
+            out.append("\nFix safety\n", style=Style(bold=True, underline=True))
+            out.append_text(markdown_text(safety, palette))
+            out.append("\n")
+    else:
         use_instead = sections.get("use instead")
         if use_instead:
-            out.append("\nUse instead\n", style=Style(bold=True))
+            out.append("\nUse instead\n", style=Style(bold=True, underline=True))
             out.append_text(markdown_text(use_instead, palette))
             out.append("\n")
-        out.append("i", style=Style(bold=True, color=palette.info))
-        out.append(" ignore with a reason · ", style=Style(color=palette.muted))
-        out.append("e", style=Style(bold=True, color=palette.info))
-        out.append(" edit in $EDITOR", style=Style(color=palette.muted))
+    out.rstrip()
     return out
 
 
