@@ -46,6 +46,13 @@ def test_read_data_is_high_confidence_and_parameters_low() -> None:
     assert only(by_line, 55).confidence is Confidence.LOW  # a parameter: size unknown
 
 
+def test_a_caller_passing_read_data_lifts_a_parameter_source() -> None:
+    finding = only(findings("substring-retention", "callers"), 24)
+    assert finding.confidence is Confidence.MEDIUM
+    notes = {r.message: r.span.start.line for r in finding.related}
+    assert notes["record is called here with strings.Split(string(body), \"\\n\"), which holds read data"] == 16
+
+
 def test_unknown_holders_are_low_confidence() -> None:
     by_line = findings("substring-retention", "low-confidence")
     assert {f.confidence for fs in by_line.values() for f in fs} == {Confidence.LOW}

@@ -158,6 +158,7 @@ class Source:
     confidence: Confidence
     related: tuple[int, int, str] | None = None
     kind: str = "read"  # "param", "read" (read data, a conversion of it), "buffer"
+    param: Binding | None = None  # the parameter, for kind "param"
 
 
 @dataclass(frozen=True)
@@ -414,6 +415,7 @@ class _Analysis:
                 Confidence.LOW,
                 (decl.start_byte, decl.end_byte, f"{name} is {role}: the caller decides its size"),
                 "param",
+                binding,
             )
         if binding.kind == RANGE and binding.value is not None:
             # A range variable over large data (the lines of a file) is large.
@@ -438,6 +440,53 @@ class _Analysis:
             ):
                 return replace(inner, node=use)
             return inner
+        return None
+
+    def _from_callers(self, source: Source) -> Source | None:
+        """A parameter that a caller in this file fills with read data or a buffer: the
+        leak is real for that call, so the source is as large as what the caller passes."""
+        binding = source.param
+        if binding is None or binding.kind != PARAM or binding.node is None:
+            return None
+        func = binding.statement.parent.parent if binding.statement is not None else None
+        if func is None or func.type not in ("function_declaration", "method_declaration"):
+            return None
+        if binding.statement is None or binding.statement.type != "parameter_declaration":
+            return None
+        names = [
+            text(ident)
+            for decl in (func.child_by_field_name("parameters") or func).named_children
+            if decl.type == "parameter_declaration"
+            for ident in decl.children_by_field_name("name")
+        ]
+        if binding.name not in names:
+            return None
+        position = names.index(binding.name)
+        callee = (func.child_by_field_name("name").text or b"") if func else b""
+        prefix = rb"\." if func.type == "method_declaration" else rb"(?<![\w.])"
+        calls = re.compile(prefix + re.escape(callee) + rb"\(")
+        for match in calls.finditer(self.ctx.source):
+            at = match.end() - 1 - len(callee)
+            name_node = self.root.descendant_for_byte_range(at, at + len(callee))
+            call = name_node.parent if name_node is not None else None
+            if call is not None and call.type == "selector_expression":
+                call = call.parent
+            if call is None or call.type != "call_expression":
+                continue
+            args = _args(call)
+            if position >= len(args) or enclosing_function(call) == func:
+                continue
+            found = self.origin(args[position], 3)
+            if found is None or found.kind == "param":
+                continue
+            note = (
+                call.start_byte,
+                call.end_byte,
+                f"{text(call.child_by_field_name('function'))} is called here with "
+                f"{_flat(text(args[position]))}, which holds "
+                + ("a scratch buffer" if found.kind == "buffer" else "read data"),
+            )
+            return Source(source.node, weaker(found.confidence, Confidence.MEDIUM), note)
         return None
 
     def _small_by_contract(self, binding: Binding) -> bool:
@@ -1242,6 +1291,10 @@ class _Analysis:
         whole = levels > 0 or (piece.element and value.type == "identifier")
         if whole and not nested and _callee_name(piece.origin) in _SPLITTERS:
             return
+        if piece.source.kind == "param":
+            lifted = self._from_callers(piece.source)
+            if lifted is not None:
+                piece = replace(piece, source=lifted)
         confidence = weaker(piece.source.confidence, target.confidence)
         stored = Target(target.text, target.where, confidence, target.related)
         self.leaks[key] = Leak(piece, value, levels, how, stored, nested)

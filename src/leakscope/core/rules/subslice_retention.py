@@ -39,8 +39,9 @@ Confidence: `high` when the source is read data and the place is certainly long-
 keeps is unknown); `low` when the source is a parameter (a view into the caller's slice is
 often deliberate: decoders, zero-copy parsers, syntax trees over their input), when the place
 is a map or slice parameter (the caller may keep it only for the call), or when leakscope
-cannot tell whether the holder is a pointer or a new object. When the type of the sliced
-value is unknown (it may be a string or a slice), nothing is reported.
+cannot tell whether the holder is a pointer or a new object. A parameter that a call in the
+same file fills with read data or a scratch buffer counts as that data (`medium`). When the
+type of the sliced value is unknown (it may be a string or a slice), nothing is reported.
 
 ## Why is this bad?
 A subslice shares the backing array of the slice it was cut from. As long as the subslice is

@@ -52,8 +52,10 @@ is a parameter (the caller decides its size, and on real code most cut-and-kept 
 are small: names, flags, struct tags, routes; the seed's `s0 = s1[:50]` is one of these), when
 the place is a map or slice parameter (the caller may keep it only for the call), or when
 leakscope cannot tell whether the holder is long-lived (its type is unknown, or it is a
-pointer returned by a call: shared data, or a new object the caller will return). When the
-type of the sliced value is unknown (it may be a string or a slice), nothing is reported.
+pointer returned by a call: shared data, or a new object the caller will return). A
+parameter that a call in the same file fills with read data or a scratch buffer counts as
+that data (`medium`). When the type of the sliced value is unknown (it may be a string or a
+slice), nothing is reported.
 
 ## Why is this bad?
 A substring shares the bytes of the string it was cut from. As long as the substring is
