@@ -50,7 +50,8 @@ def test_a_caller_passing_read_data_lifts_a_parameter_source() -> None:
     finding = only(findings("substring-retention", "callers"), 24)
     assert finding.confidence is Confidence.MEDIUM
     notes = {r.message: r.span.start.line for r in finding.related}
-    assert notes["record is called here with strings.Split(string(body), \"\\n\"), which holds read data"] == 16
+    call = 'record is called here with strings.Split(string(body), "\\n"), which holds read data'
+    assert notes[call] == 16
 
 
 def test_unknown_holders_are_low_confidence() -> None:
