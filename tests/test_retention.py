@@ -151,6 +151,26 @@ def test_strings_import_conflict_falls_back_to_conversion() -> None:
     assert diag.fix.edits[-1].new_text == "string([]byte(s[:n]))"
 
 
+SHADOWING_LOCAL = """package p
+
+import "strings"
+
+var kept string
+
+func f(s string, n int) {
+	strings := []string{s}
+	kept = s[:n]
+	_ = strings
+}
+"""
+
+
+def test_a_local_hiding_the_package_name_gets_the_conversion() -> None:
+    (diag,) = analyse(SHADOWING_LOCAL, STRING)
+    assert diag.fix is not None
+    assert [e.new_text for e in diag.fix.edits] == ["string([]byte(s[:n]))"]
+
+
 NAMED_STRING = """package p
 
 type Name string

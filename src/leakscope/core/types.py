@@ -591,6 +591,11 @@ class TypeResolver:
         self._bindings[key] = binding
         return binding
 
+    def visible(self, name: str, at: Node) -> Binding | None:
+        """What `name` would refer to if it were written at `at`."""
+        binding = self._walk_up(at, at, name) if name != "_" else None
+        return binding if binding is not None else self._lookup_package(name)
+
     def declaration(self, ident: Node) -> Binding | None:
         """The binding that `ident` declares: the `x` of `x := ...`, `var x = ...`,
         `for _, x := range ...` or `case x := <-ch`; None when `ident` declares nothing.

@@ -1609,7 +1609,7 @@ def make_fix(ctx: FileContext, value: Node, family: str) -> tuple[Fix | None, st
                 qualifier, edits = ctx.ensure_import("strings")
             except ImportConflict:
                 qualifier, edits = None, []
-            if qualifier is not None:
+            if qualifier is not None and not _shadowed(ctx, qualifier, value):
                 call = f"{qualifier}.Clone" if qualifier else "Clone"
                 return _wrap(
                     value, f"{call}(", ")", edits, f"Copy with {call}", Applicability.SAFE
@@ -1647,8 +1647,18 @@ def _import_wrap(ctx: FileContext, value: Node, package: str, func: str) -> Fix 
         qualifier, edits = ctx.ensure_import(package)
     except ImportConflict:
         return None
+    if _shadowed(ctx, qualifier, value):
+        return None
     call = f"{qualifier}.{func}" if qualifier else func
     return _wrap(value, f"{call}(", ")", edits, f"Copy with {call}", Applicability.UNSAFE)
+
+
+def _shadowed(ctx: FileContext, qualifier: str, at: Node) -> bool:
+    """Whether a local variable hides the package name `qualifier` where the fix goes."""
+    if not qualifier:
+        return False
+    binding = ctx.types.visible(qualifier, at)
+    return binding is not None and binding.kind != IMPORT
 
 
 def _wrap(
