@@ -147,7 +147,7 @@ def analyse_file(
     findings: list[Finding] = []
     internal_errors: list[str] = []
     for rule in rules:
-        if not rule.applies_to(go_version):
+        if not rule.applies_to(go_version) or not rule.may_match(pf.source):
             continue
         try:
             diags = run_rule(rule, ctx)

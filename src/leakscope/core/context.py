@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node, Tree
 
 from leakscope.core.model import Confidence, Fix, Severity, TextEdit
-from leakscope.core.syntax import text
+from leakscope.core.syntax import selector_calls, text, tokens
 
 if TYPE_CHECKING:
     from leakscope.core.index import PackageIndex
@@ -55,6 +55,16 @@ class FileContext:
 
     def text(self, node: Node | None) -> str:
         return text(node)
+
+    def tokens(self, word: bytes) -> list[Node]:
+        """Nodes whose whole text is `word`, in source order, found without walking the tree
+        (see `syntax.tokens`): how rules find their candidates."""
+        return tokens(self.root, self.source, word)
+
+    def selector_calls(self, *names: bytes) -> list[Node]:
+        """Calls `x.NAME(...)` for the given names, in source order (see
+        `syntax.selector_calls`)."""
+        return selector_calls(self.root, self.source, names)
 
     def slice(self, start: int, end: int) -> str:
         return self.source[start:end].decode("utf-8", errors="replace")

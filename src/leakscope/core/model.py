@@ -125,6 +125,13 @@ class Rule:
     # The rule runs only when min_go <= module go version < max_go (None: unbounded).
     min_go: tuple[int, int] | None = None
     max_go: tuple[int, int] | None = None
+    # Bytes the file must contain for the rule to find anything (any one of them): files
+    # without them are skipped before the rule runs. Empty: the rule runs on every file.
+    triggers: tuple[bytes, ...] = ()
+
+    def may_match(self, source: bytes) -> bool:
+        """False when the file cannot hold what the rule looks for (none of its triggers)."""
+        return not self.triggers or any(trigger in source for trigger in self.triggers)
 
     def applies_to(self, go_version: tuple[int, int]) -> bool:
         if self.min_go is not None and go_version < self.min_go:

@@ -93,12 +93,11 @@ from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import Applicability, Fix, FixAvailability, Rule, Severity, TextEdit
 from leakscope.core.syntax import FUNCTION_NODES, captures, line_indent, text
 
-_FUNCS = "^With(Cancel|Timeout|Deadline)(Cause)?$"
-_QUERY = f"""
-(call_expression
-  function: [(selector_expression field: (field_identifier) @name) (identifier) @name]
-  (#match? @name "{_FUNCS}")) @call
-"""
+_FUNCS = tuple(
+    f"With{kind}{cause}".encode()
+    for kind in ("Cancel", "Timeout", "Deadline")
+    for cause in ("", "Cause")
+)
 _IDENTS = "(identifier) @id"
 _EXITS = """
 [(return_statement) (break_statement) (continue_statement) (goto_statement)] @exit
@@ -129,17 +128,10 @@ Outcome = str | Leak
 
 
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
-    source = ctx.source
-    if (
-        b"WithCancel" not in source
-        and b"WithTimeout" not in source
-        and b"WithDeadline" not in source
-    ):
-        return
     names = {name for name, path in ctx.imports.items() if path == "context"}
     if not names:
         return
-    for call in captures(_QUERY, ctx.root).get("call", []):
+    for call in _with_calls(ctx):
         func = call.child_by_field_name("function")
         if func is None:
             continue
@@ -156,6 +148,30 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
         diag = _check_call(ctx, call, qualifier, fn)
         if diag is not None:
             yield diag
+
+
+def _with_calls(ctx: FileContext) -> list[Node]:
+    """Calls `x.WithCancel(...)` or `WithCancel(...)` (and the other `_FUNCS`), in source
+    order."""
+    out = []
+    for name in _FUNCS:
+        for ident in ctx.tokens(name):
+            parent = ident.parent
+            if ident.type == "field_identifier" and parent is not None:
+                if parent.type != "selector_expression":
+                    continue
+                function, call = parent, parent.parent
+            elif ident.type == "identifier":
+                function, call = ident, parent
+            else:
+                continue
+            if (
+                call is not None
+                and call.type == "call_expression"
+                and call.child_by_field_name("function") == function
+            ):
+                out.append(call)
+    return sorted(out, key=lambda node: node.start_byte)
 
 
 @dataclass
@@ -770,4 +786,5 @@ RULE = Rule(
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
     check=check,
+    triggers=(b"WithCancel", b"WithTimeout", b"WithDeadline"),
 )

@@ -170,7 +170,6 @@ from leakscope.core.rules._flow import (
 from leakscope.core.rules._wrap_loop import local_declaration, stored_outside, wrap_loop_body
 from leakscope.core.syntax import FUNCTION_NODES, captures, function_name, text, unparen
 
-_DEFERS = "(defer_statement) @defer"
 _JUMPS = (
     "(break_statement) @jump (continue_statement) @jump (goto_statement) @jump"
     " (fallthrough_statement) @jump"
@@ -525,7 +524,10 @@ def message(defer: Node, loop: Node, func: Node) -> str:
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
     imports = ctx.imports
     fixes: dict[int, tuple[Fix | None, str | None]] = {}
-    for defer in captures(_DEFERS, ctx.root).get("defer", []):
+    for keyword in ctx.tokens(b"defer"):
+        defer = keyword.parent
+        if keyword.type != "defer" or defer is None or defer.type != "defer_statement":
+            continue
         loop, func = _loop_and_function(defer)
         if loop is None or func is None:
             continue
@@ -556,4 +558,5 @@ RULE = Rule(
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
     check=check,
+    triggers=(b"defer",),
 )

@@ -91,13 +91,6 @@ from leakscope.core.index import TypeInfo, _type_info, normalise_type
 from leakscope.core.model import Confidence, FixAvailability, Rule, Severity
 from leakscope.core.syntax import captures, enclosing_function, text, unparen
 
-_QUERY = """
-(call_expression
-  function: (selector_expression
-    operand: (identifier) @_pkg
-    field: (field_identifier) @_fn)
-  (#eq? @_fn "SetFinalizer")) @call
-"""
 _LOCAL_DECLS = """
 (var_spec) @decl
 (short_var_declaration) @decl
@@ -113,7 +106,7 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
     aliases = {n for n, p in ctx.imports.items() if p == "runtime" and n not in (".", "_")}
     if not aliases:
         return
-    for call in captures(_QUERY, ctx.root).get("call", []):
+    for call in ctx.selector_calls(b"SetFinalizer"):
         function = call.child_by_field_name("function")
         if function is None or text(function.child_by_field_name("operand")) not in aliases:
             continue
@@ -443,4 +436,5 @@ RULE = Rule(
     severity=Severity.WARNING,
     fix_availability=FixAvailability.NEVER,
     check=check,
+    triggers=(b"SetFinalizer",),
 )

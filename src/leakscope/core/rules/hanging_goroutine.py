@@ -88,7 +88,6 @@ from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import Applicability, Fix, FixAvailability, Rule, Severity, TextEdit
 from leakscope.core.syntax import FUNCTION_NODES, captures, text
 
-_QUERY = "(go_statement (call_expression function: (func_literal) @lit)) @go"
 _SENDS = "(send_statement channel: (identifier) @ch) @send"
 _IDENTS = "(identifier) @id"
 _RETURNS = "(return_statement) @ret"
@@ -107,9 +106,8 @@ _CASE_NODES = frozenset({"expression_case", "default_case", "type_case", "commun
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
     if b"go func" not in ctx.source or b"chan" not in ctx.source:
         return
-    found = captures(_QUERY, ctx.root)
     channels: dict[tuple[int, str], _Channel | None] = {}
-    for lit in found.get("lit", []):
+    for lit in _launched_literals(ctx):
         go = lit.parent.parent if lit.parent is not None else None
         if go is None or go.type != "go_statement":
             continue
@@ -126,6 +124,22 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
             diag = _diagnose(ctx, channel, go, lit, sends)
             if diag is not None:
                 yield diag
+
+
+def _launched_literals(ctx: FileContext) -> list[Node]:
+    """The function literals of `go func(...) {...}(...)` statements, in source order."""
+    out = []
+    for keyword in ctx.tokens(b"go"):
+        go = keyword.parent
+        if keyword.type != "go" or go is None or go.type != "go_statement":
+            continue
+        for call in go.named_children:
+            if call.type != "call_expression":
+                continue
+            function = call.child_by_field_name("function")
+            if function is not None and function.type == "func_literal":
+                out.append(function)
+    return out
 
 
 def _enclosing_function(node: Node) -> Node | None:
@@ -665,4 +679,5 @@ RULE = Rule(
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
     check=check,
+    triggers=(b"go func",),
 )

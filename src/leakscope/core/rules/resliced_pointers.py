@@ -104,10 +104,6 @@ from leakscope.core.model import (
 )
 from leakscope.core.syntax import FUNCTION_NODES, captures, line_indent, text, unparen
 
-_QUERY = """
-(assignment_statement right: (expression_list (slice_expression) @slice)) @assign
-(return_statement (expression_list (slice_expression) @rslice)) @return
-"""
 _IDENTS = "(identifier) @id"
 _ASSIGNS = "[(assignment_statement) (short_var_declaration)] @a"
 _CLEARS = "[(assignment_statement) (call_expression)] @node"
@@ -161,15 +157,49 @@ class _Elem:
 
 
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
-    found = captures(_QUERY, ctx.root)
-    for assign in found.get("assign", []):
+    assigns, returned = _candidates(ctx)
+    for assign in assigns:
         diag = _check_assign(ctx, assign)
         if diag is not None:
             yield diag
-    for slice_node in found.get("rslice", []):
+    for slice_node in returned:
         diag = _check_return(ctx, slice_node)
         if diag is not None:
             yield diag
+
+
+def _candidates(ctx: FileContext) -> tuple[list[Node], list[Node]]:
+    """Assignments with a slice expression on the right, and slice expressions returned, in
+    source order. Found from the `:` of each slice expression (a byte search), not by
+    querying the whole tree."""
+    assigns: list[Node] = []
+    returned: list[Node] = []
+    seen: set[int] = set()
+    source = ctx.source
+    root = ctx.root
+    pos = source.find(b":")
+    while pos != -1:
+        if source[pos + 1 : pos + 2] == b"=":  # `:=`
+            pos = source.find(b":", pos + 2)
+            continue
+        colon = root.descendant_for_byte_range(pos, pos + 1)
+        pos = source.find(b":", pos + 1)
+        slice_node = colon.parent if colon is not None and colon.type == ":" else None
+        if slice_node is None or slice_node.type != "slice_expression":
+            continue
+        values = slice_node.parent
+        holder = values.parent if values is not None else None
+        if holder is None or values is None or values.type != "expression_list":
+            continue
+        if holder.type == "assignment_statement":
+            if holder.child_by_field_name("right") == values and holder.id not in seen:
+                seen.add(holder.id)
+                assigns.append(holder)
+        elif holder.type == "return_statement" and slice_node.id not in seen:
+            seen.add(slice_node.id)
+            returned.append(slice_node)
+    assigns.sort(key=lambda node: node.start_byte)  # (an assignment inside a literal)
+    return assigns, returned
 
 
 def _enclosing_function(node: Node) -> Node | None:

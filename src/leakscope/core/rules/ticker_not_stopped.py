@@ -109,13 +109,6 @@ from leakscope.core.model import (
 )
 from leakscope.core.syntax import captures, enclosing_function, line_indent, text, unparen
 
-_QUERY = """
-(call_expression
-  function: (selector_expression
-    operand: (identifier) @_pkg
-    field: (field_identifier) @_fn)
-  (#any-of? @_fn "NewTicker" "Tick")) @call
-"""
 _DECLS = """
 (var_spec name: (identifier) @name)
 (short_var_declaration left: (expression_list (identifier) @name))
@@ -133,7 +126,7 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
     aliases = time_aliases(ctx)
     if not aliases:
         return
-    for call in captures(_QUERY, ctx.root).get("call", []):
+    for call in ctx.selector_calls(b"NewTicker", b"Tick"):
         function = call.child_by_field_name("function")
         if function is None or text(function.child_by_field_name("operand")) not in aliases:
             continue
@@ -634,4 +627,5 @@ RULE = Rule(
     fix_availability=FixAvailability.SOMETIMES,
     check=check,
     max_go=(1, 23),
+    triggers=(b"Tick",),
 )

@@ -96,16 +96,6 @@ from leakscope.core.model import (
 from leakscope.core.rules.ticker_not_stopped import time_aliases
 from leakscope.core.syntax import captures, enclosing_function, line_indent, text
 
-_QUERY = """
-(communication_case
-  communication: (receive_statement
-    right: (unary_expression
-      operand: (call_expression
-        function: (selector_expression
-          operand: (identifier) @_pkg
-          field: (field_identifier) @_fn)
-        (#eq? @_fn "After")) @call))) @case
-"""
 # Expressions that can be evaluated once before the loop with the same result, when the
 # identifiers in them are not changed by the loop.
 _SIMPLE = frozenset(
@@ -127,8 +117,9 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
     aliases = time_aliases(ctx)
     if not aliases:
         return
-    found = captures(_QUERY, ctx.root)
-    for call in found.get("call", []):
+    for call in ctx.selector_calls(b"After"):
+        if not _received_in_case(call):
+            continue
         function = call.child_by_field_name("function")
         if function is None or text(function.child_by_field_name("operand")) not in aliases:
             continue
@@ -194,6 +185,25 @@ def _unbounded(loop: Node) -> bool:
         if child.type == "for_clause":
             return child.child_by_field_name("condition") is None
     return True
+
+
+def _received_in_case(call: Node) -> bool:
+    """`case <-x.After(d):` (also `case v := <-x.After(d):`): the call is received from as a
+    select case's communication."""
+    unary = call.parent
+    receive = unary.parent if unary is not None else None
+    case = receive.parent if receive is not None else None
+    return (
+        unary is not None
+        and unary.type == "unary_expression"
+        and unary.child_by_field_name("operand") == call
+        and receive is not None
+        and receive.type == "receive_statement"
+        and receive.child_by_field_name("right") == unary
+        and case is not None
+        and case.type == "communication_case"
+        and case.child_by_field_name("communication") == receive
+    )
 
 
 def _case_of(call: Node) -> Node | None:
@@ -354,4 +364,5 @@ RULE = Rule(
     fix_availability=FixAvailability.SOMETIMES,
     check=check,
     max_go=(1, 23),
+    triggers=(b"After",),
 )
