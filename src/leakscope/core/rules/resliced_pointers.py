@@ -105,6 +105,12 @@ from leakscope.core.model import (
 from leakscope.core.syntax import FUNCTION_NODES, captures, line_indent, text, unparen
 
 _IDENTS = "(identifier) @id"
+# The identifiers `_defining` can give a value for (the names `:=`, `var` and `range` define).
+_DEFINED = """
+(short_var_declaration left: (expression_list (identifier) @id))
+(var_spec name: (identifier) @id)
+(range_clause left: (expression_list (identifier) @id))
+"""
 _ASSIGNS = "[(assignment_statement) (short_var_declaration)] @a"
 _CLEARS = "[(assignment_statement) (call_expression)] @node"
 
@@ -158,12 +164,13 @@ class _Elem:
 
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
     assigns, returned = _candidates(ctx)
+    definitions: dict[int, dict[str, list[Node]]] = {}  # per function, shared by resolvers
     for assign in assigns:
-        diag = _check_assign(ctx, assign)
+        diag = _check_assign(ctx, assign, definitions)
         if diag is not None:
             yield diag
     for slice_node in returned:
-        diag = _check_return(ctx, slice_node)
+        diag = _check_return(ctx, slice_node, definitions)
         if diag is not None:
             yield diag
 
@@ -216,7 +223,9 @@ def _norm(node: Node) -> str:
     return "".join(text(unparen(node)).split())
 
 
-def _check_assign(ctx: FileContext, assign: Node) -> Diagnostic | None:
+def _check_assign(
+    ctx: FileContext, assign: Node, definitions: dict[int, dict[str, list[Node]]]
+) -> Diagnostic | None:
     if text(assign.child_by_field_name("operator")) != "=":
         return None
     left = assign.child_by_field_name("left")
@@ -234,17 +243,19 @@ def _check_assign(ctx: FileContext, assign: Node) -> Diagnostic | None:
     if operand is None or func is None:
         return None
     operand = unparen(operand)
-    resolver = _Resolver(ctx, func, assign)
     storage = _norm(target)
+    start = slice_node.child_by_field_name("start")
+    end = slice_node.child_by_field_name("end")
+    head = start is not None and text(start).strip() != "0"
+    if not head and (end is None or _whole_length(end, {storage})):
+        return None  # drops nothing (an alias found below can only make `len(x)` match more)
+    resolver = _Resolver(ctx, func, assign, definitions)
     aliases = {storage}
     if _norm(operand) != storage:
         alias = resolver.alias_of(operand, storage)
         if alias is None:
             return None
         aliases.add(alias)
-    start = slice_node.child_by_field_name("start")
-    end = slice_node.child_by_field_name("end")
-    head = start is not None and text(start).strip() != "0"
     tail = end is not None and not _whole_length(end, aliases)
     if tail and end is not None and _grows(end):
         return None  # `x[:len(x)+1]`, `x[:cap(x)]`: re-exposes elements, drops none
@@ -304,7 +315,9 @@ def _check_assign(ctx: FileContext, assign: Node) -> Diagnostic | None:
     return diag
 
 
-def _check_return(ctx: FileContext, slice_node: Node) -> Diagnostic | None:
+def _check_return(
+    ctx: FileContext, slice_node: Node, definitions: dict[int, dict[str, list[Node]]]
+) -> Diagnostic | None:
     """`return s[1:3:3]` of a slice the function made: the caller keeps the whole array."""
     values = slice_node.parent
     ret = values.parent if values is not None else None
@@ -312,7 +325,7 @@ def _check_return(ctx: FileContext, slice_node: Node) -> Diagnostic | None:
     operand = slice_node.child_by_field_name("operand")
     if ret is None or func is None or operand is None or operand.type != "identifier":
         return None
-    resolver = _Resolver(ctx, func, ret)
+    resolver = _Resolver(ctx, func, ret, definitions)
     if not resolver.made_here(text(operand)):
         return None
     aliases = {text(operand)}
@@ -557,11 +570,19 @@ def _is_zero(value: Node) -> bool:
 class _Resolver:
     """Just enough typing of the reslice's target: where it lives and what it holds."""
 
-    def __init__(self, ctx: FileContext, func: Node, at: Node) -> None:
+    def __init__(
+        self,
+        ctx: FileContext,
+        func: Node,
+        at: Node,
+        definitions: dict[int, dict[str, list[Node]]] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.func = func
         self.at = at
-        self._defs: dict[str, list[Node]] | None = None
+        # Local definitions by function (node id), shared by the resolvers of one file.
+        self._by_function = definitions if definitions is not None else {}
+        self._defs: dict[str, list[Node]] | None = self._by_function.get(func.id)
         self._active: set[int] = set()
         self.type_params = _type_params(func)
 
@@ -571,9 +592,11 @@ class _Resolver:
         if self._defs is None:
             self._defs = {}
             body = self.func.child_by_field_name("body")
-            for ident in captures(_IDENTS, body).get("id", []) if body is not None else []:
+            found = captures(_DEFINED, body).get("id", []) if body is not None else []
+            for ident in sorted(found, key=lambda node: node.start_byte):
                 if _defining(ident) is not None:
                     self._defs.setdefault(text(ident), []).append(ident)
+            self._by_function[self.func.id] = self._defs
         return self._defs
 
     def alias_of(self, operand: Node, storage: str) -> str | None:
