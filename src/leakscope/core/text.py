@@ -14,26 +14,33 @@ class LineIndex:
 
     def __init__(self, source: bytes) -> None:
         self._source = source
-        starts = [0]
-        find = source.find
-        pos = find(b"\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find(b"\n", pos + 1)
-        self._line_starts = starts
+        self._line_starts: list[int] | None = None  # found on first use: most files need none
+
+    @property
+    def _starts(self) -> list[int]:
+        starts = self._line_starts
+        if starts is None:
+            starts = [0]
+            find = self._source.find
+            pos = find(b"\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = find(b"\n", pos + 1)
+            self._line_starts = starts
+        return starts
 
     @property
     def line_count(self) -> int:
-        return len(self._line_starts)
+        return len(self._starts)
 
     def line_start(self, line: int) -> int:
         """Byte offset of the start of 1-based `line`."""
-        return self._line_starts[max(0, min(line - 1, len(self._line_starts) - 1))]
+        return self._starts[max(0, min(line - 1, len(self._starts) - 1))]
 
     def position(self, byte_offset: int) -> Position:
         byte_offset = max(0, min(byte_offset, len(self._source)))
-        row = bisect_right(self._line_starts, byte_offset) - 1
-        start = self._line_starts[row]
+        row = bisect_right(self._starts, byte_offset) - 1
+        start = self._starts[row]
         prefix = self._source[start:byte_offset]
         return Position(row + 1, len(prefix.decode("utf-8", errors="replace")) + 1)
 
