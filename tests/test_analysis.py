@@ -11,7 +11,7 @@ from leakscope.core.config import Config
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.engine import scan
 from leakscope.core.index import PackageIndex, summarize_file
-from leakscope.core.model import FixAvailability, Rule, Severity, TextEdit
+from leakscope.core.model import Fix, FixAvailability, Rule, Severity, TextEdit
 from leakscope.core.syntax import parse
 
 
@@ -93,3 +93,48 @@ def test_an_edited_tree_reparses_to_the_tree_of_a_fresh_parse(edits: tuple[TextE
 
     ctx = FileContext("a.go", _SOURCE, tree, (1, 22), PackageIndex([summarize_file("a.go", tree)]))
     assert analysis.summary_after(ctx, incremental, edits) == summarize_file("a.go", incremental)
+
+
+_TODO = b"package a\n\nfunc a() {\n\ttodo()\n}\n\nfunc b() {\n\ttodo()\n}\n"
+
+
+def _todo_rule(replacement: str, seen: list[object]) -> Rule:
+    """Reports every `todo()` call; its fix replaces the call with `replacement`."""
+
+    def check(ctx: FileContext) -> Iterator[Diagnostic]:
+        seen.append(ctx.focus)
+        for ident in ctx.tokens(b"todo"):
+            call = ident.parent
+            if ident.type == "identifier" and call is not None and call.type == "call_expression":
+                edit = TextEdit(call.start_byte, call.end_byte, replacement)
+                yield Diagnostic.at(call, "todo", fix=Fix("fix", (edit,)))
+
+    return Rule("todo", "s", "d", Severity.WARNING, FixAvailability.ALWAYS, check)
+
+
+@pytest.mark.parametrize(
+    ("replacement", "reason"),
+    [
+        ("done()", None),
+        ("todo() // again", "no automatic fix: the rewritten code would still be reported"),
+    ],
+)
+def test_a_fix_is_checked_by_rerunning_the_rule_on_the_fixed_declaration_only(
+    replacement: str, reason: str | None
+) -> None:
+    seen: list[object] = []
+    rule = _todo_rule(replacement, seen)
+    tree = parse(_TODO)
+    pf = analysis.ParsedFile("a.go", _TODO, tree, summarize_file("a.go", tree), 0)
+    result = analysis.analyse_file(pf, PackageIndex([pf.summary]), (1, 22), [rule])
+    assert [f.no_fix_reason for f in result.findings] == [reason, reason]
+    assert [f.fix is not None for f in result.findings] == [reason is None] * 2
+    # The rule ran on the whole file, then on each fixed function alone.
+    functions = [n for n in tree.root_node.named_children if n.type == "function_declaration"]
+    a, b = functions
+    shift = len(replacement) - len("todo()")
+    assert seen == [
+        None,
+        ((a.start_byte, a.end_byte + shift),),
+        ((b.start_byte, b.end_byte + shift),),  # (each fix is checked alone)
+    ]

@@ -11,7 +11,7 @@ from leakscope.core import analysis
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.index import PackageIndex
 from leakscope.core.model import FixAvailability, Rule, Severity
-from leakscope.core.syntax import captures, parse, selector_calls, tokens
+from leakscope.core.syntax import captures, parse, selector_calls, tokens, top_level_ranges
 
 SOURCE = b"""package p
 
@@ -109,3 +109,19 @@ def test_a_rule_runs_only_on_files_holding_one_of_its_triggers(
     result = analysis.analyse_file(pf, PackageIndex([pf.summary]), (1, 22), [rule])
     assert [f.message for f in result.findings] == expected
     assert result.internal_errors == []  # (a rule that raises is recorded here)
+
+
+def test_top_level_ranges_and_tokens_within_them() -> None:
+    tree = parse(SOURCE)
+    root = tree.root_node
+    func = next(n for n in root.named_children if n.type == "function_declaration")
+    inside = SOURCE.index(b"defer close")
+    assert top_level_ranges(root, [(inside, inside + 5)]) == ((func.start_byte, func.end_byte),)
+    between = SOURCE.index(b"\n\nfunc f")
+    assert top_level_ranges(root, [(inside, inside), (between, between + 2)]) is None
+    assert top_level_ranges(root, [(0, len(SOURCE))]) is None  # spans every declaration
+    only_func = ((func.start_byte, func.end_byte),)
+    assert [n.start_byte for n in tokens(root, SOURCE, b"After", only_func)] == [
+        n.start_byte for n in tokens(root, SOURCE, b"After") if n.start_byte > func.start_byte
+    ]
+    assert len(selector_calls(root, SOURCE, (b"After",), ((0, func.start_byte),))) == 0

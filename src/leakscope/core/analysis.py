@@ -19,7 +19,13 @@ from leakscope.core.index import FileSummary, PackageIndex, VarInfo, summarize_f
 from leakscope.core.model import Confidence, Finding, Fix, Related, Rule, TextEdit
 from leakscope.core.rules import RULES_BY_NAME
 from leakscope.core.suppress import DIRECTIVE_RULE, Directive, find_directives
-from leakscope.core.syntax import enclosing_function, error_count, function_name, parse
+from leakscope.core.syntax import (
+    enclosing_function,
+    error_count,
+    function_name,
+    parse,
+    top_level_ranges,
+)
 from leakscope.core.text import LineIndex
 
 _GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
@@ -333,6 +339,11 @@ def verify_fix(
         return "the rewrite would not parse (please report this)"
     summary = summary_after(ctx, new_tree, fix.edits)
     summaries = [s for p, s in ctx.package.summaries.items() if p != ctx.path]
+    start = map_offset(diag.start_byte, fix.edits)
+    end = max(start, map_offset(diag.end_byte, fix.edits))
+    places = [(start, end), *edited_ranges(fix.edits)]
+    # Only what the rule reports at these places counts: the declarations holding them are
+    # all it needs to look at again (a report lies in the declaration of what it is about).
     new_ctx = FileContext(
         ctx.path,
         new_source,
@@ -340,10 +351,8 @@ def verify_fix(
         ctx.go_version,
         PackageIndex([*summaries, summary]),
         ctx.is_test,
+        focus=top_level_ranges(new_tree.root_node, places),
     )
-    start = map_offset(diag.start_byte, fix.edits)
-    end = max(start, map_offset(diag.end_byte, fix.edits))
-    places = [(start, end), *edited_ranges(fix.edits)]
     # The file's other findings of this rule, moved by the edits but not made by them (a
     # defer-in-loop fix re-indents an inner loop's own finding), do not count.
     moved = {map_offset(d.start_byte, fix.edits) for d in found or () if d is not diag}

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node, Tree
 
 from leakscope.core.model import Confidence, Fix, Severity, TextEdit
-from leakscope.core.syntax import selector_calls, text, tokens
+from leakscope.core.syntax import Ranges, selector_calls, text, tokens
 
 if TYPE_CHECKING:
     from leakscope.core.index import PackageIndex
@@ -48,6 +48,10 @@ class FileContext:
     go_version: tuple[int, int]
     package: PackageIndex
     is_test: bool = False
+    # Where rules need to look (byte ranges of whole top-level declarations, sorted), or None
+    # for the whole file. Checking a fix re-runs the rule on the fixed declarations only;
+    # `tokens` and `selector_calls` honour it, so rules that find candidates with them do too.
+    focus: Ranges | None = None
 
     @property
     def root(self) -> Node:
@@ -59,12 +63,12 @@ class FileContext:
     def tokens(self, word: bytes) -> list[Node]:
         """Nodes whose whole text is `word`, in source order, found without walking the tree
         (see `syntax.tokens`): how rules find their candidates."""
-        return tokens(self.root, self.source, word)
+        return tokens(self.root, self.source, word, self.focus)
 
     def selector_calls(self, *names: bytes) -> list[Node]:
         """Calls `x.NAME(...)` for the given names, in source order (see
         `syntax.selector_calls`)."""
-        return selector_calls(self.root, self.source, names)
+        return selector_calls(self.root, self.source, names, self.focus)
 
     def slice(self, start: int, end: int) -> str:
         return self.source[start:end].decode("utf-8", errors="replace")

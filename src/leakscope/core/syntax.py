@@ -37,39 +37,60 @@ def captures(pattern: str, node: Node) -> dict[str, list[Node]]:
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
-def tokens(root: Node, source: bytes, word: bytes) -> list[Node]:
+Ranges = tuple[tuple[int, int], ...]
+
+
+def tokens(root: Node, source: bytes, word: bytes, ranges: Ranges | None = None) -> list[Node]:
     """The nodes whose whole text is `word` (a keyword, identifier or operator), in source order.
 
     Found by searching the source's bytes and asking the tree what sits there, not by walking
     the tree: a whole-tree query costs about 40% of the parse, this almost nothing. Keywords
     and identifiers must stand as whole words (`go` does not match in `goto`); what comments
     and strings hold is not a token of the kind callers look for (they check `node.type`).
+    `ranges` (sorted byte ranges) limits the search to them; None searches the whole source.
     """
     out: list[Node] = []
     find = source.find
     size = len(word)
     wordy = word[0] in _WORD_BYTES or word[-1] in _WORD_BYTES
-    pos = find(word)
-    while pos != -1:
-        end = pos + size
-        if not wordy or (
-            (pos == 0 or source[pos - 1] not in _WORD_BYTES)
-            and (end >= len(source) or source[end] not in _WORD_BYTES)
-        ):
-            node = root.descendant_for_byte_range(pos, end)
-            if node is not None and node.start_byte == pos and node.end_byte == end:
-                out.append(node)
-        pos = find(word, end)
+    for start, stop in ranges if ranges is not None else ((0, len(source)),):
+        pos = find(word, start, stop)
+        while pos != -1:
+            end = pos + size
+            if not wordy or (
+                (pos == 0 or source[pos - 1] not in _WORD_BYTES)
+                and (end >= len(source) or source[end] not in _WORD_BYTES)
+            ):
+                node = root.descendant_for_byte_range(pos, end)
+                if node is not None and node.start_byte == pos and node.end_byte == end:
+                    out.append(node)
+            pos = find(word, end, stop)
     return out
 
 
-def selector_calls(root: Node, source: bytes, names: tuple[bytes, ...]) -> list[Node]:
+def top_level_ranges(root: Node, places: list[tuple[int, int]]) -> Ranges | None:
+    """The byte ranges of the top-level declarations that `places` touch, sorted; None when a
+    place lies outside every declaration or spans several (then the whole file counts)."""
+    found: dict[int, tuple[int, int]] = {}
+    for start, end in places:
+        node: Node | None = root.descendant_for_byte_range(start, max(start, end))
+        while node is not None and node.parent is not None and node.parent != root:
+            node = node.parent
+        if node is None or node == root:
+            return None
+        found[node.start_byte] = (node.start_byte, node.end_byte)
+    return tuple(sorted(found.values()))
+
+
+def selector_calls(
+    root: Node, source: bytes, names: tuple[bytes, ...], ranges: Ranges | None = None
+) -> list[Node]:
     """Calls `x.NAME(...)` (x an identifier, NAME one of `names`), in source order: what the
     query `(call_expression function: (selector_expression operand: (identifier)
     field: (field_identifier) @f)) (#any-of? @f NAME...)` finds, without walking the tree."""
     out: list[Node] = []
     for name in names:
-        for field in tokens(root, source, name):
+        for field in tokens(root, source, name, ranges):
             selector = field.parent
             if field.type != "field_identifier" or selector is None:
                 continue

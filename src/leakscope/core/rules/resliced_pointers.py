@@ -184,27 +184,28 @@ def _candidates(ctx: FileContext) -> tuple[list[Node], list[Node]]:
     seen: set[int] = set()
     source = ctx.source
     root = ctx.root
-    pos = source.find(b":")
-    while pos != -1:
-        if source[pos + 1 : pos + 2] == b"=":  # `:=`
-            pos = source.find(b":", pos + 2)
-            continue
-        colon = root.descendant_for_byte_range(pos, pos + 1)
-        pos = source.find(b":", pos + 1)
-        slice_node = colon.parent if colon is not None and colon.type == ":" else None
-        if slice_node is None or slice_node.type != "slice_expression":
-            continue
-        values = slice_node.parent
-        holder = values.parent if values is not None else None
-        if holder is None or values is None or values.type != "expression_list":
-            continue
-        if holder.type == "assignment_statement":
-            if holder.child_by_field_name("right") == values and holder.id not in seen:
-                seen.add(holder.id)
-                assigns.append(holder)
-        elif holder.type == "return_statement" and slice_node.id not in seen:
-            seen.add(slice_node.id)
-            returned.append(slice_node)
+    for start, stop in ctx.focus if ctx.focus is not None else ((0, len(source)),):
+        pos = source.find(b":", start, stop)
+        while pos != -1:
+            if source[pos + 1 : pos + 2] == b"=":  # `:=`
+                pos = source.find(b":", pos + 2, stop)
+                continue
+            colon = root.descendant_for_byte_range(pos, pos + 1)
+            pos = source.find(b":", pos + 1, stop)
+            slice_node = colon.parent if colon is not None and colon.type == ":" else None
+            if slice_node is None or slice_node.type != "slice_expression":
+                continue
+            values = slice_node.parent
+            holder = values.parent if values is not None else None
+            if holder is None or values is None or values.type != "expression_list":
+                continue
+            if holder.type == "assignment_statement":
+                if holder.child_by_field_name("right") == values and holder.id not in seen:
+                    seen.add(holder.id)
+                    assigns.append(holder)
+            elif holder.type == "return_statement" and slice_node.id not in seen:
+                seen.add(slice_node.id)
+                returned.append(slice_node)
     assigns.sort(key=lambda node: node.start_byte)  # (an assignment inside a literal)
     return assigns, returned
 
