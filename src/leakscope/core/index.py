@@ -10,30 +10,106 @@ picklable, so a package's index can be rebuilt without re-parsing files that did
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from tree_sitter import Node, Tree
 
 from leakscope.core.syntax import text
 
+_SPACE = re.compile(r"\s")
+
 
 def normalise_type(type_text: str) -> str:
     """Go type text without insignificant spaces: `map[string] []byte` -> `map[string][]byte`."""
+    if _SPACE.search(type_text) is None:
+        return type_text  # the usual case (`[]byte`, `*Cache`, `error`): nothing to do
     out = " ".join(type_text.split())
     for token in ("[ ", " ]", "* ", "( ", " )"):
         out = out.replace(token, token.strip())
     return out
 
 
-@dataclass(frozen=True, slots=True)
+Param = tuple[str, str]  # (name or "", type); variadic types are "...T"
+
+
 class Signature:
-    params: tuple[tuple[str, str], ...]  # (name or "", type); variadic types are "...T"
-    results: tuple[tuple[str, str], ...]  # (name or "", type)
-    receiver: tuple[str, str] | None = None  # (name, type) for methods
+    """A function's parameters, results and (for methods) receiver, as normalised types.
+
+    A summary keeps the signature of every function of the file and rules look up a few, so
+    one made by `Signature.from_source` keeps the lists' source text and reads them on first
+    use. Compares, hashes and pickles by value, like the frozen dataclass it replaces.
+    """
+
+    __slots__ = ("_params", "_results", "_source", "receiver")
+
+    def __init__(
+        self,
+        params: tuple[Param, ...],
+        results: tuple[Param, ...],
+        receiver: Param | None = None,
+    ) -> None:
+        self._params: tuple[Param, ...] | None = params
+        self._results: tuple[Param, ...] | None = results
+        self._source: tuple[str, str] | None = None
+        self.receiver = receiver  # (name, type) for methods
+
+    @classmethod
+    def from_source(cls, params: str, results: str, receiver: Param | None) -> Signature:
+        """A signature read later from the text of its parameter list and result (`error`,
+        `(n int, err error)` or "")."""
+        sig = cls((), (), receiver)
+        sig._params = sig._results = None
+        sig._source = (params, results)
+        return sig
+
+    def _read(self) -> None:
+        assert self._source is not None
+        params, results = self._source
+        self._params = _params_of_text(params)
+        if not results:
+            self._results = ()
+        elif results.startswith("("):
+            self._results = _params_of_text(results)
+        else:
+            self._results = (("", normalise_type(results)),)
+        self._source = None
+
+    @property
+    def params(self) -> tuple[Param, ...]:
+        if self._params is None:
+            self._read()
+        assert self._params is not None
+        return self._params
+
+    @property
+    def results(self) -> tuple[Param, ...]:
+        if self._results is None:
+            self._read()
+        assert self._results is not None
+        return self._results
 
     @property
     def result_types(self) -> tuple[str, ...]:
         return tuple(t for _, t in self.results)
+
+    def _key(self) -> tuple[tuple[Param, ...], tuple[Param, ...], Param | None]:
+        return self.params, self.results, self.receiver
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Signature):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        params, results, receiver = self._key()
+        return f"Signature(params={params!r}, results={results!r}, receiver={receiver!r})"
+
+    def __reduce__(self) -> tuple[type[Signature], tuple[object, ...]]:
+        return Signature, self._key()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,24 +141,78 @@ class FileSummary:
     methods: dict[tuple[str, str], Signature] = field(default_factory=dict)  # (type, name)
 
 
+# A parameter list of plain `name type` or `type` items, one space apart, such as
+# `(ctx context.Context, keys ...[]byte)`: read from its text without visiting its nodes.
+_WORD = r"[\w.*\[\]]+"
+_PLAIN_PARAMS = re.compile(rf"\(((?:{_WORD} )?{_WORD}(?:, (?:{_WORD} )?{_WORD})*)?\)")
+_NAME = re.compile(r"\w+")
+# Keywords that start a type with a space in it (`chan T`); others cannot parse there.
+_KEYWORDS = frozenset({"chan", "func", "interface", "map", "struct"})
+
+
+def _plain_params(list_text: str) -> tuple[tuple[str, str], ...] | None:
+    """`_params` of a plain list's text (None when the list is not plain)."""
+    match = _PLAIN_PARAMS.fullmatch(list_text)
+    if match is None:
+        return None
+    inner = match.group(1)
+    if inner is None:
+        return ()
+    items = inner.split(", ")
+    if not any(" " in item for item in items):
+        return tuple(("", item) for item in items)  # `(int, error)`: types only
+    out: list[tuple[str, str]] = []
+    pending: list[str] = []  # `a, b` of `a, b int`
+    for item in items:
+        name, space, type_text = item.partition(" ")
+        if _NAME.fullmatch(name) is None or name in _KEYWORDS:  # `chan T` is a type
+            return None
+        if not space:
+            pending.append(name)
+            continue
+        out.extend((n, type_text) for n in pending)
+        out.append((name, type_text))
+        pending = []
+    return tuple(out) if not pending else None
+
+
 def _params(node: Node | None) -> tuple[tuple[str, str], ...]:
     if node is None:
         return ()
     if node.type != "parameter_list":  # a single unnamed result: `func f() error`
         return (("", normalise_type(text(node))),)
+    if not node.has_error:
+        plain = _plain_params(text(node))
+        if plain is not None:
+            return plain
     out: list[tuple[str, str]] = []
     for decl in node.named_children:
-        if decl.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+        kind = decl.type
+        if kind == "parameter_declaration":
+            type_text = normalise_type(text(decl.child_by_field_name("type")))
+        elif kind == "variadic_parameter_declaration":
+            type_text = "..." + normalise_type(text(decl.child_by_field_name("type")))
+        else:
             continue
-        type_text = normalise_type(text(decl.child_by_field_name("type")))
-        if decl.type == "variadic_parameter_declaration":
-            type_text = "..." + type_text
         names = decl.children_by_field_name("name")
         if names:
-            out.extend((text(n), type_text) for n in names)
+            for name in names:
+                out.append((text(name), type_text))
         else:
             out.append(("", type_text))
     return tuple(out)
+
+
+def _params_of_text(list_text: str) -> tuple[Param, ...]:
+    """`_params` of a parameter list given as source text (parsed on its own if not plain)."""
+    plain = _plain_params(list_text)
+    if plain is not None:
+        return plain
+    from leakscope.core.syntax import parse
+
+    tree = parse(f"package p\n\nfunc _{list_text}".encode())
+    func = tree.root_node.named_children[-1]
+    return _params(func.child_by_field_name("parameters"))
 
 
 def signature_of(func: Node) -> Signature:
@@ -96,6 +226,19 @@ def signature_of(func: Node) -> Signature:
         _params(func.child_by_field_name("result")),
         receiver,
     )
+
+
+def _declared_signature(func: Node) -> Signature:
+    """`signature_of` a top-level function, read on first use (see `Signature`)."""
+    receiver = None
+    if func.type == "method_declaration":
+        recv = _params(func.child_by_field_name("receiver"))
+        receiver = recv[0] if recv else None
+    params = func.child_by_field_name("parameters")
+    result = func.child_by_field_name("result")
+    if func.has_error or params is None:  # read it now, from the tree as it parsed
+        return Signature(_params(params), _params(result), receiver)
+    return Signature.from_source(text(params), text(result), receiver)
 
 
 def receiver_type_name(receiver_type: str) -> str:
@@ -146,9 +289,9 @@ def summarize_file(path: str, tree: Tree) -> FileSummary:
                 type_node = spec.child_by_field_name("type")
                 summary.types[name] = _type_info(name, type_node)
         elif kind == "function_declaration":
-            summary.funcs[text(child.child_by_field_name("name"))] = signature_of(child)
+            summary.funcs[text(child.child_by_field_name("name"))] = _declared_signature(child)
         elif kind == "method_declaration":
-            sig = signature_of(child)
+            sig = _declared_signature(child)
             recv = receiver_type_name(sig.receiver[1]) if sig.receiver else ""
             summary.methods[(recv, text(child.child_by_field_name("name")))] = sig
     return summary

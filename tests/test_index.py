@@ -1,0 +1,61 @@
+"""The package index's function signatures: read lazily from source text, equal to reading
+them from the tree."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from leakscope.core import index
+from leakscope.core.index import Signature, signature_of, summarize_file
+from leakscope.core.syntax import parse
+
+SIGNATURES = [
+    "func f()",
+    "func f(a int) error",
+    "func f(ctx context.Context, keys ...[]byte) (n int, err error)",
+    "func f(int, string) (int, error)",
+    "func f(a, b int, c string, d ...any) []*T",
+    "func f(ack, nack chan uint64) (chan uint64, chan uint64)",
+    "func f(fn func(a, b int) error, m map[string] []byte) func() (int, error)",
+    "func f(s struct{ x int }, i interface{ M() }) (<-chan int)",
+    "func f(a int, // the count\n\tb string) (r1, r2 uintptr)",
+    "func f[K comparable, V any](m map[K]V) []K",
+    "func f(x List[int], y Pair[int, string]) (_ int)",
+    # Go: every name of a group shares the type (tree-sitter reads long groups differently).
+    "func f(a, b, c, d, e, f, g, h, i, j int) int",
+    "func (c *Cache[K, V]) f(k K) (v V, ok bool)",
+    "func (Cache) f(éa, b int)",
+]
+
+
+@pytest.mark.parametrize("declaration", SIGNATURES)
+def test_a_summarys_signature_reads_as_the_tree_says(
+    declaration: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = f"package p\n\n{declaration} {{}}\n".encode()
+    tree = parse(source)
+    func = tree.root_node.named_children[-1]
+    summary = summarize_file("p.go", tree)
+    [sig] = [*summary.funcs.values(), *summary.methods.values()]
+    with monkeypatch.context() as patch:
+        patch.setattr(index, "_plain_params", lambda text: None)  # read every list from nodes
+        expected = signature_of(func)
+    if "a, b, c, d, e, f, g, h, i, j" in declaration:
+        expected = Signature(tuple((n, "int") for n in "abcdefghij"), (("", "int"),))
+    assert (sig.params, sig.results, sig.receiver) == (
+        expected.params,
+        expected.results,
+        expected.receiver,
+    )
+    assert sig == expected and hash(sig) == hash(expected)
+    assert pickle.loads(pickle.dumps(summary)).funcs == summary.funcs
+
+
+def test_a_lazy_signature_pickles_and_compares_before_it_is_read() -> None:
+    sig = Signature.from_source("(a, b int)", "(int, error)", None)
+    again = pickle.loads(pickle.dumps(sig))
+    assert again == sig == Signature((("a", "int"), ("b", "int")), (("", "int"), ("", "error")))
+    assert sig.result_types == ("int", "error")
+    assert "params=(('a', 'int'), ('b', 'int'))" in repr(sig)
