@@ -7,6 +7,7 @@ than it saves below a few hundred kilobytes).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -160,28 +161,29 @@ def scan(
     return result
 
 
-def _batches(root: Path, jobs: list[PackageJob]) -> list[list[PackageJob]]:
-    """Group small packages so each pool task carries about BATCH_BYTES of source."""
-    batches: list[list[PackageJob]] = []
+def _batches(jobs: list[PackageJob], sizes: list[int]) -> list[tuple[int, list[PackageJob]]]:
+    """Group small packages so each pool task carries about BATCH_BYTES of source:
+    (bytes, jobs) per task."""
+    batches: list[tuple[int, list[PackageJob]]] = []
     current: list[PackageJob] = []
     size = 0
-    for job in jobs:
-        job_size = sum(_size(root / rel) for rel in job.files)
+    for job, job_size in zip(jobs, sizes, strict=True):
         current.append(job)
         size += job_size
         if size >= BATCH_BYTES:
-            batches.append(current)
+            batches.append((size, current))
             current, size = [], 0
     if current:
-        batches.append(current)
+        batches.append((size, current))
     return batches
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
+def _job_size(root: str, job: PackageJob) -> int:
+    size = 0
+    for rel in job.files:
+        with contextlib.suppress(OSError):
+            size += os.stat(os.path.join(root, rel)).st_size
+    return size
 
 
 def _analyse_batch(jobs: list[PackageJob]) -> list[tuple[PackageJob, list[FileResult]]]:
@@ -194,16 +196,16 @@ def _run(
     if not jobs:
         return
     workers = workers or os.cpu_count() or 1
-    total_bytes = sum(_size(root / rel) for job in jobs for rel in job.files)
-    if workers <= 1 or total_bytes < PARALLEL_MIN_BYTES:
+    sizes = [_job_size(str(root), job) for job in jobs]
+    if workers <= 1 or sum(sizes) < PARALLEL_MIN_BYTES:
         for job in jobs:
             yield job, analyse_package(job)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        # Biggest batches first so the pool does not end waiting on one straggler.
-        batches = sorted(_batches(root, jobs), key=len, reverse=True)
+        # Biggest batches (in bytes) first so the pool does not end waiting on a straggler.
+        batches = sorted(_batches(jobs, sizes), key=lambda batch: batch[0], reverse=True)
         running: set[Future[list[tuple[PackageJob, list[FileResult]]]]] = {
-            pool.submit(_analyse_batch, batch) for batch in batches
+            pool.submit(_analyse_batch, batch) for _, batch in batches
         }
         while running:
             finished, running = wait(running, return_when=FIRST_COMPLETED)
