@@ -21,9 +21,11 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 from leakscope import __version__
 from leakscope.core.config import Config, ConfigError, load_config
@@ -648,12 +650,16 @@ def cmd_open(args: argparse.Namespace) -> int:
     return open_project(target.root, target.config, args.theme, target.cwd)
 
 
-def demo_source() -> resources.abc.Traversable:
+def demo_source() -> Traversable:
+    from importlib import resources
+
     return resources.files("leakscope") / "demo"
 
 
 def copy_demo(destination_parent: Path | None = None) -> Path:
     """Copy the bundled demo module into a new temporary folder; returns the copy's root."""
+    from importlib import resources
+
     parent = Path(tempfile.mkdtemp(prefix="leakscope-demo-", dir=destination_parent))
     target = parent / DEMO_NAME
     with resources.as_file(demo_source()) as source:

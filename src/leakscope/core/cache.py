@@ -16,8 +16,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import platformdirs
-
 from leakscope import __version__
 from leakscope.core.analysis import FileResult, PackageJob, content_hash
 
@@ -44,12 +42,16 @@ def engine_fingerprint() -> str:
 
 def cache_dir() -> Path:
     override = os.environ.get("LEAKSCOPE_CACHE_DIR")
-    return Path(override) if override else Path(platformdirs.user_cache_dir("leakscope"))
+    if override:
+        return Path(override)
+    import platformdirs  # (start-up time: only when it is needed)
+
+    return Path(platformdirs.user_cache_dir("leakscope"))
 
 
-def _stat_key(path: Path) -> tuple[int, int] | None:
+def _stat_key(path: Path | str) -> tuple[int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return st.st_mtime_ns, st.st_size
@@ -59,6 +61,7 @@ class ResultCache:
     def __init__(self, file: Path, root: Path, version: str) -> None:
         self.file = file
         self.root = root
+        self._root_text = str(root)
         self.version = version
         self.stats: dict[str, tuple[tuple[int, int], str]] = {}
         self.packages: dict[str, list[FileResult]] = {}
@@ -79,7 +82,7 @@ class ResultCache:
         return cls(cache_dir() / f"results-{name}.pickle", root, version or engine_fingerprint())
 
     def _hash(self, rel: str, read: bool) -> str | None:
-        path = self.root / rel
+        path = os.path.join(self._root_text, rel)
         stat = _stat_key(path)
         if stat is None:
             return None
@@ -89,7 +92,8 @@ class ResultCache:
         if not read:
             return None
         try:
-            digest = content_hash(path.read_bytes())
+            with open(path, "rb") as fh:
+                digest = content_hash(fh.read())
         except OSError:
             return None
         self.stats[rel] = (stat, digest)
@@ -125,7 +129,7 @@ class ResultCache:
         hashes = []
         for rel in job.files:
             result = by_path.get(rel)
-            stat = _stat_key(self.root / rel)
+            stat = _stat_key(os.path.join(self._root_text, rel))
             if result is None or not result.content_hash or stat is None:
                 return  # a file vanished or could not be read: do not cache this package
             self.stats[rel] = (stat, result.content_hash)

@@ -13,7 +13,6 @@ apply_fix = "x"
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +62,8 @@ def load_config(root: Path, known_rules: list[str] | None = None) -> Config:
     path = find_config(root)
     if path is None:
         return Config()
+    import tomllib  # (start-up time: only a project with a config file needs it)
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

@@ -13,8 +13,10 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:  # imported when a .gitignore or an exclude needs it (start-up time)
+    import pathspec
 
 SKIPPED_DIRS = frozenset({"vendor", "testdata", "node_modules"})
 
@@ -26,12 +28,19 @@ class Discovery:
     problems: list[str] = field(default_factory=list)  # folders that could not be read
 
 
-def _gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
+def _gitignore(directory: Path | str) -> pathspec.GitIgnoreSpec | None:
     try:
-        lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
+        with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as fh:
+            lines = fh.read()
     except OSError:
         return None
-    return pathspec.GitIgnoreSpec.from_lines(lines.splitlines())
+    return _spec(lines.splitlines())
+
+
+def _spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def _is_ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.GitIgnoreSpec]]) -> bool:
@@ -45,6 +54,16 @@ def _is_ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.GitIgnor
 
 def relative(root: Path, path: Path) -> str:
     """`path` relative to `root` with "/" separators (the form findings carry)."""
+    root_text, path_text = str(root), str(path)
+    size = len(root_text)
+    if (
+        path_text.startswith(root_text)
+        and len(path_text) > size
+        and path_text[size] == os.sep
+        and root_text[-1:] != os.sep
+    ):  # the usual case, without pathlib's parsing
+        rel = path_text[size + 1 :]
+        return rel if os.sep == "/" else rel.replace(os.sep, "/")
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -55,21 +74,27 @@ def discover(root: Path, paths: Iterable[Path] = (), exclude: Iterable[str] = ()
     """Go files under `root` (or under the given `paths` inside it), sorted."""
     root = root.resolve()
     result = Discovery(root)
-    excluded = pathspec.GitIgnoreSpec.from_lines(list(exclude)) if exclude else None
+    excluded = _spec(list(exclude)) if exclude else None
     starts = [Path(p).resolve() for p in paths] or [root]
-    seen: set[Path] = set()
+    seen: set[str] = set()
+    found: list[str] = []
     for start in starts:
         if start.is_file():
-            if start.suffix == ".go" and start not in seen:
-                seen.add(start)
-                result.files.append(start)
+            if start.suffix == ".go" and str(start) not in seen:
+                seen.add(str(start))
+                found.append(str(start))
             continue
         for path in _walk(root, start, excluded, result.problems):
             if path not in seen:
                 seen.add(path)
-                result.files.append(path)
-    result.files.sort()
+                found.append(path)
+    result.files = [Path(path) for path in sorted(found, key=_path_order)]
     return result
+
+
+def _path_order(path: str) -> tuple[str, ...]:
+    """How pathlib sorts paths (part by part), for plain strings."""
+    return tuple(path.split(os.sep))
 
 
 def _walk(
@@ -77,34 +102,42 @@ def _walk(
     start: Path,
     excluded: pathspec.GitIgnoreSpec | None,
     problems: list[str],
-) -> Iterator[Path]:
-    # gitignore specs of the folders from the root down to the current one.
+) -> Iterator[str]:
+    # gitignore specs of the folders from the root down to the one above the start.
     specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
     current = root
-    for part in ("", *start.relative_to(root).parts) if start != root else ("",):
+    parts = start.relative_to(root).parts if start != root else ()
+    for part in ("", *parts[:-1]) if parts else ():
         current = current / part if part else current
         spec = _gitignore(current)
         if spec is not None:
             specs.append((relative(root, current) if current != root else "", spec))
-    yield from _walk_dir(root, start, specs, excluded, problems)
+    rel = relative(root, start) if start != root else ""
+    yield from _walk_dir(str(root), str(start), rel, specs, excluded, problems)
 
 
 def _walk_dir(
-    root: Path,
-    directory: Path,
+    root: str,
+    directory: str,
+    rel_dir: str,  # `directory` relative to the root with "/" ("" for the root itself)
     specs: list[tuple[str, pathspec.GitIgnoreSpec]],
     excluded: pathspec.GitIgnoreSpec | None,
     problems: list[str],
-) -> Iterator[Path]:
+) -> Iterator[str]:
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError as exc:
-        problems.append(f"{relative(root, directory)}: cannot read folder: {exc.strerror}")
+        problems.append(f"{rel_dir or '.'}: cannot read folder: {exc.strerror}")
         return
+    if any(entry.name == ".gitignore" for entry in entries):
+        spec = _gitignore(directory)
+        if spec is not None:
+            specs = [*specs, (rel_dir, spec)]
+    prefix = rel_dir + "/" if rel_dir else ""
     subdirs = []
     for entry in entries:
         name = entry.name
-        rel = relative(root, Path(entry.path))
+        rel = prefix + name
         try:
             is_link = entry.is_symlink()
             is_dir = entry.is_dir(follow_symlinks=False)
@@ -115,7 +148,7 @@ def _walk_dir(
                 continue
             if _is_ignored(rel, True, specs) or (excluded and excluded.match_file(rel + "/")):
                 continue
-            subdirs.append(Path(entry.path))
+            subdirs.append((entry.path, rel))
             continue
         if not name.endswith(".go"):
             continue
@@ -136,8 +169,6 @@ def _walk_dir(
                 continue
         if _is_ignored(rel, False, specs) or (excluded and excluded.match_file(rel)):
             continue
-        yield Path(entry.path)
-    for sub in subdirs:
-        spec = _gitignore(sub)
-        child_specs = [*specs, (relative(root, sub), spec)] if spec is not None else specs
-        yield from _walk_dir(root, sub, child_specs, excluded, problems)
+        yield entry.path
+    for path, rel in subdirs:
+        yield from _walk_dir(root, path, rel, specs, excluded, problems)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,11 +67,11 @@ def enabled_rules(
 def plan_jobs(
     root: Path, files: list[Path], config: Config, rules: tuple[str, ...], modules: ModuleFinder
 ) -> list[PackageJob]:
-    by_dir: dict[Path, list[str]] = {}
+    by_dir: dict[str, list[str]] = {}
     for path in files:
-        by_dir.setdefault(path.parent, []).append(relative(root, path))
+        by_dir.setdefault(os.path.dirname(path), []).append(relative(root, path))
     jobs = []
-    for directory, rels in sorted(by_dir.items()):
+    for directory, rels in sorted((Path(d), r) for d, r in by_dir.items()):
         version = config.go_version or modules.module_for(directory).version
         folder = "" if directory == root else relative(root, directory)
         jobs.append(PackageJob(str(root), folder, tuple(sorted(rels)), version, rules))
@@ -201,6 +200,9 @@ def _run(
         for job in jobs:
             yield job, analyse_package(job)
         return
+    # (Imported here: a run served from the cache never starts a pool.)
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # Biggest batches (in bytes) first so the pool does not end waiting on a straggler.
         batches = sorted(_batches(jobs, sizes), key=lambda batch: batch[0], reverse=True)
