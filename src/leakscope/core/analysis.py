@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -24,6 +25,7 @@ from leakscope.core.syntax import (
     error_count,
     function_name,
     parse,
+    top_level_nodes,
     top_level_ranges,
 )
 from leakscope.core.text import LineIndex
@@ -245,9 +247,20 @@ def edited_ranges(edits: tuple[TextEdit, ...]) -> list[tuple[int, int]]:
     return out
 
 
-def _point(source: bytes, offset: int) -> tuple[int, int]:
-    """tree-sitter's (row, byte column) of a byte offset."""
-    return source.count(b"\n", 0, offset), offset - (source.rfind(b"\n", 0, offset) + 1)
+def _line_starts(source: bytes) -> list[int]:
+    starts = [0]
+    find = source.find
+    pos = find(b"\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = find(b"\n", pos + 1)
+    return starts
+
+
+def _point(starts: list[int], offset: int) -> tuple[int, int]:
+    """tree-sitter's (row, byte column) of a byte offset, given the line starts."""
+    row = bisect_right(starts, offset) - 1
+    return row, offset - starts[row]
 
 
 def reparse(
@@ -260,10 +273,11 @@ def reparse(
     (about 26x faster than a parse from scratch). `tree` itself is left as it was.
     """
     edited = tree.copy()
+    starts = _line_starts(source)
     for edit in sorted(set(edits), key=lambda e: (e.start_byte, e.end_byte), reverse=True):
         new = edit.new_text.encode("utf-8")
-        start = _point(source, edit.start_byte)
-        old_end = _point(source, edit.end_byte)
+        start = _point(starts, edit.start_byte)
+        old_end = _point(starts, edit.end_byte)
         lines = new.count(b"\n")
         if lines:
             new_end = (start[0] + lines, len(new) - new.rfind(b"\n") - 1)
@@ -283,11 +297,11 @@ def reparse(
 def _inside_function_bodies(root: Node, edits: tuple[TextEdit, ...]) -> bool:
     """Whether every edit falls strictly inside the body of a top-level function or method
     (where nothing the package index records can change)."""
-    for edit in edits:
-        node = root.descendant_for_byte_range(edit.start_byte, edit.end_byte)
-        while node is not None and node.parent is not None and node.parent != root:
-            node = node.parent
-        if node is None or node.type not in ("function_declaration", "method_declaration"):
+    nodes = top_level_nodes(root, [(edit.start_byte, edit.end_byte) for edit in edits])
+    if nodes is None:
+        return False
+    for edit, node in zip(edits, nodes, strict=True):
+        if node.type not in ("function_declaration", "method_declaration"):
             return False
         body = node.child_by_field_name("body")
         if body is None or not body.start_byte < edit.start_byte <= edit.end_byte < body.end_byte:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cache
 
@@ -68,18 +69,28 @@ def tokens(root: Node, source: bytes, word: bytes, ranges: Ranges | None = None)
     return out
 
 
+def top_level_nodes(root: Node, places: list[tuple[int, int]]) -> list[Node] | None:
+    """The top-level node (declaration, comment) holding each place, or None when a place
+    lies outside every one or spans several. (A search over the root's children: climbing
+    `.parent` re-descends from the root at every step.)"""
+    children = root.children
+    starts = [child.start_byte for child in children]
+    out = []
+    for start, end in places:
+        i = bisect_right(starts, start) - 1
+        if i < 0 or max(start, end) > children[i].end_byte:
+            return None
+        out.append(children[i])
+    return out
+
+
 def top_level_ranges(root: Node, places: list[tuple[int, int]]) -> Ranges | None:
     """The byte ranges of the top-level declarations that `places` touch, sorted; None when a
     place lies outside every declaration or spans several (then the whole file counts)."""
-    found: dict[int, tuple[int, int]] = {}
-    for start, end in places:
-        node: Node | None = root.descendant_for_byte_range(start, max(start, end))
-        while node is not None and node.parent is not None and node.parent != root:
-            node = node.parent
-        if node is None or node == root:
-            return None
-        found[node.start_byte] = (node.start_byte, node.end_byte)
-    return tuple(sorted(found.values()))
+    nodes = top_level_nodes(root, places)
+    if nodes is None:
+        return None
+    return tuple(sorted({(node.start_byte, node.end_byte) for node in nodes}))
 
 
 def selector_calls(
