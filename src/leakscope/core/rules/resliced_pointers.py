@@ -89,6 +89,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from tree_sitter import Node
 
@@ -102,8 +103,9 @@ from leakscope.core.model import (
     Severity,
     TextEdit,
 )
-from leakscope.core.syntax import FUNCTION_NODES, captures, line_indent, text, unparen
+from leakscope.core.syntax import FUNCTION_NODES, captures, line_indent, text, tokens, unparen
 
+_COLON = re.compile(rb":(?!=)")  # (not `:=`)
 _IDENTS = "(identifier) @id"
 # The identifiers `_defining` can give a value for (the names `:=`, `var` and `range` define).
 _DEFINED = """
@@ -164,7 +166,7 @@ class _Elem:
 
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
     assigns, returned = _candidates(ctx)
-    definitions: dict[int, dict[str, list[Node]]] = {}  # per function, shared by resolvers
+    definitions: dict[int, _Definitions] = {}  # per function, shared by resolvers
     for assign in assigns:
         diag = _check_assign(ctx, assign, definitions)
         if diag is not None:
@@ -183,16 +185,12 @@ def _candidates(ctx: FileContext) -> tuple[list[Node], list[Node]]:
     returned: list[Node] = []
     seen: set[int] = set()
     source = ctx.source
-    root = ctx.root
+    within = ctx.root.named_descendant_for_byte_range
     for start, stop in ctx.focus if ctx.focus is not None else ((0, len(source)),):
-        pos = source.find(b":", start, stop)
-        while pos != -1:
-            if source[pos + 1 : pos + 2] == b"=":  # `:=`
-                pos = source.find(b":", pos + 2, stop)
-                continue
-            colon = root.descendant_for_byte_range(pos, pos + 1)
-            pos = source.find(b":", pos + 1, stop)
-            slice_node = colon.parent if colon is not None and colon.type == ":" else None
+        for match in _COLON.finditer(source, start, stop):
+            pos = match.start()
+            # The smallest named node around a `:` of a slice expression is the expression.
+            slice_node = within(pos, pos + 1)
             if slice_node is None or slice_node.type != "slice_expression":
                 continue
             values = slice_node.parent
@@ -225,7 +223,7 @@ def _norm(node: Node) -> str:
 
 
 def _check_assign(
-    ctx: FileContext, assign: Node, definitions: dict[int, dict[str, list[Node]]]
+    ctx: FileContext, assign: Node, definitions: dict[int, _Definitions]
 ) -> Diagnostic | None:
     if text(assign.child_by_field_name("operator")) != "=":
         return None
@@ -317,7 +315,7 @@ def _check_assign(
 
 
 def _check_return(
-    ctx: FileContext, slice_node: Node, definitions: dict[int, dict[str, list[Node]]]
+    ctx: FileContext, slice_node: Node, definitions: dict[int, _Definitions]
 ) -> Diagnostic | None:
     """`return s[1:3:3]` of a slice the function made: the caller keeps the whole array."""
     values = slice_node.parent
@@ -568,6 +566,14 @@ def _is_zero(value: Node) -> bool:
 # Types
 
 
+@dataclass
+class _Definitions:
+    """A function's local definitions: some names, or (complete) all of them."""
+
+    names: dict[str, list[Node]] = dataclass_field(default_factory=dict)
+    complete: bool = False
+
+
 class _Resolver:
     """Just enough typing of the reslice's target: where it lives and what it holds."""
 
@@ -576,35 +582,53 @@ class _Resolver:
         ctx: FileContext,
         func: Node,
         at: Node,
-        definitions: dict[int, dict[str, list[Node]]] | None = None,
+        definitions: dict[int, _Definitions] | None = None,
     ) -> None:
         self.ctx = ctx
         self.func = func
         self.at = at
         # Local definitions by function (node id), shared by the resolvers of one file.
-        self._by_function = definitions if definitions is not None else {}
-        self._defs: dict[str, list[Node]] | None = self._by_function.get(func.id)
+        shared = definitions if definitions is not None else {}
+        self._defs = shared.setdefault(func.id, _Definitions())
         self._active: set[int] = set()
         self.type_params = _type_params(func)
 
     # -- local definitions ----------------------------------------------------------------
 
     def definitions(self) -> dict[str, list[Node]]:
-        if self._defs is None:
-            self._defs = {}
+        """Every name the function defines (`:=`, `var`, `range`) -> its defining identifiers,
+        in source order."""
+        if not self._defs.complete:
+            names: dict[str, list[Node]] = {}
             body = self.func.child_by_field_name("body")
             found = captures(_DEFINED, body).get("id", []) if body is not None else []
             for ident in sorted(found, key=lambda node: node.start_byte):
                 if _defining(ident) is not None:
-                    self._defs.setdefault(text(ident), []).append(ident)
-            self._by_function[self.func.id] = self._defs
-        return self._defs
+                    names.setdefault(text(ident), []).append(ident)
+            self._defs.names, self._defs.complete = names, True
+        return self._defs.names
+
+    def defined(self, name: str) -> list[Node]:
+        """`definitions().get(name, [])`, found by searching the body's bytes for the name
+        (most reslices need one or two names, not the whole table)."""
+        known = self._defs.names.get(name)
+        if known is not None or self._defs.complete:
+            return known or []
+        body = self.func.child_by_field_name("body")
+        found = []
+        if body is not None:
+            within = ((body.start_byte, body.end_byte),)
+            for ident in tokens(self.ctx.root, self.ctx.source, name.encode(), within):
+                if ident.type == "identifier" and _defining(ident) is not None:
+                    found.append(ident)
+        self._defs.names[name] = found
+        return found
 
     def alias_of(self, operand: Node, storage: str) -> str | None:
         """`old` when `old := <storage>` is its only definition (heap's `old := *h`)."""
         if operand.type != "identifier":
             return None
-        defs = self.definitions().get(text(operand), [])
+        defs = self.defined(text(operand))
         if len(defs) != 1:
             return None
         value = _defining(defs[0])
@@ -708,7 +732,7 @@ class _Resolver:
         appends to: returning part of it hands its whole array to the caller."""
         if self.param_type(name) is not None:
             return False
-        defs = self.definitions().get(name, [])
+        defs = self.defined(name)
         if not defs:
             return False
         for ident in defs:
@@ -768,7 +792,7 @@ class _Resolver:
 
     def ident_type(self, ident: Node) -> str | None:
         name = text(ident)
-        defs = [d for d in self.definitions().get(name, []) if d.start_byte < self.at.start_byte]
+        defs = [d for d in self.defined(name) if d.start_byte < self.at.start_byte]
         if defs:
             key = defs[-1].start_byte
             if key in self._active:
@@ -889,7 +913,7 @@ class _Resolver:
                 return inner_type is not None and inner_type.startswith("*")
             if kind == "identifier":
                 name = text(node)
-                local = name in self.definitions() or self.param_type(name) is not None
+                local = bool(self.defined(name)) or self.param_type(name) is not None
                 return not local and name in self.ctx.package.vars
             if kind == "selector_expression":
                 operand = node.child_by_field_name("operand")
@@ -1113,7 +1137,7 @@ def _single_index(resolver: _Resolver, x: str, end: Node, aliases: set[str]) -> 
         return None
     length = unparen(left)
     if length.type == "identifier":
-        defs = resolver.definitions().get(text(length), [])
+        defs = resolver.defined(text(length))
         value = _defining(defs[0]) if len(defs) == 1 else None
         if value is None:
             return None
