@@ -15,10 +15,10 @@ from pathlib import Path
 
 from tree_sitter import Node, Tree
 
+from leakscope.core import rules as registry
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.index import FileSummary, PackageIndex, VarInfo, summarize_file
 from leakscope.core.model import Confidence, Finding, Fix, Related, Rule, TextEdit
-from leakscope.core.rules import RULES_BY_NAME
 from leakscope.core.suppress import DIRECTIVE_RULE, Directive, find_directives
 from leakscope.core.syntax import (
     enclosing_function,
@@ -60,6 +60,12 @@ class PackageJob:
     files: tuple[str, ...]  # relative paths
     go_version: tuple[int, int]
     rules: tuple[str, ...]
+
+
+def __getattr__(name: str) -> object:
+    if name == "RULES_BY_NAME":  # (the registry imports the rules on first use)
+        return registry.RULES_BY_NAME
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def content_hash(data: bytes) -> str:
@@ -125,7 +131,7 @@ def analyse_package(job: PackageJob, overrides: dict[str, bytes] | None = None) 
         parsed.append(
             ParsedFile(rel, source, tree, summarize_file(rel, tree), error_count(tree), digest)
         )
-    rules = [RULES_BY_NAME[name] for name in job.rules if name in RULES_BY_NAME]
+    rules = [registry.RULES_BY_NAME[name] for name in job.rules if name in registry.RULES_BY_NAME]
     # Files of one folder may hold two packages (`foo` and `foo_test`): index each on its own.
     by_package: dict[str, list[ParsedFile]] = {}
     for pf in parsed:
@@ -424,14 +430,14 @@ def apply_directives(
 
 
 def _all_ran(d: Directive, ran: set[str]) -> bool:
-    names = list(RULES_BY_NAME) if "all" in d.rules else d.rules
-    return all(name in ran for name in names if name in RULES_BY_NAME)
+    names = list(registry.RULES_BY_NAME) if "all" in d.rules else d.rules
+    return all(name in ran for name in names if name in registry.RULES_BY_NAME)
 
 
 def _directive_problem(d: Directive, ran: set[str] | None = None) -> str | None:
     if not d.rules:
         return "leakscope:ignore needs a rule name and a reason"
-    unknown = [r for r in d.rules if r != "all" and r not in RULES_BY_NAME]
+    unknown = [r for r in d.rules if r != "all" and r not in registry.RULES_BY_NAME]
     if unknown:
         return f"leakscope:ignore names unknown rule '{unknown[0]}'"
     if not d.reason:

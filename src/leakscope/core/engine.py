@@ -13,16 +13,22 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from leakscope.core import rules as registry
 from leakscope.core.analysis import FileResult, FileStatus, PackageJob, analyse_package
 from leakscope.core.cache import ResultCache
 from leakscope.core.config import Config
 from leakscope.core.discovery import discover, relative
 from leakscope.core.gomod import ModuleFinder
 from leakscope.core.model import Finding
-from leakscope.core.rules import RULES
 
 PARALLEL_MIN_BYTES = 512 * 1024
 BATCH_BYTES = 1024 * 1024
+
+
+def __getattr__(name: str) -> object:
+    if name == "RULES":  # (the registry imports the rules on first use)
+        return registry.RULES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -56,7 +62,7 @@ class Progress:
 def enabled_rules(
     config: Config, select: Iterable[str] = (), ignore: Iterable[str] = ()
 ) -> tuple[str, ...]:
-    chosen = [r.name for r in RULES]
+    chosen = list(registry.names())
     select = list(select) or list(config.select)
     ignore = [*config.ignore, *ignore]
     if select:

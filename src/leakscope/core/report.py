@@ -19,10 +19,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from leakscope import __version__
+from leakscope.core import rules as registry
 from leakscope.core.analysis import FileResult, FileStatus, content_hash, mask_bom
 from leakscope.core.fixes import crlf_edits
 from leakscope.core.model import Applicability, Finding, Fix, Position, Rule, Severity
-from leakscope.core.rules import RULES
 from leakscope.core.suppress import DIRECTIVE_RULE
 from leakscope.core.text import LineIndex
 
@@ -31,9 +31,15 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_URI = "https://github.com/leakscope/leakscope"
 
 
+def __getattr__(name: str) -> object:
+    if name == "RULES":  # (the registry imports the rules on first use)
+        return registry.RULES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def all_rules() -> tuple[Rule, ...]:
     """Every rule a finding can carry: the registry plus the ignore-directive meta rule."""
-    return (*RULES, DIRECTIVE_RULE)
+    return (*registry.RULES, DIRECTIVE_RULE)
 
 
 @dataclass
