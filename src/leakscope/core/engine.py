@@ -209,6 +209,7 @@ def _run(
     # (Imported here: a run served from the cache never starts a pool.)
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
+    registry.RULES  # noqa: B018 (import the rules once, before the workers fork)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # Biggest batches (in bytes) first so the pool does not end waiting on a straggler.
         batches = sorted(_batches(jobs, sizes), key=lambda batch: batch[0], reverse=True)
