@@ -195,3 +195,16 @@ async def test_a_burst_settles_in_one_update(watching: Watching, tmp_path: Path)
     with_burst = [e for e in watching.events if any(f.startswith("burst/") for f in e.update.files)]
     assert len(with_burst) == 1
     assert len(with_burst[0].update.added) == 300
+
+
+async def test_a_config_change_reloads_it(watching: Watching, tmp_path: Path) -> None:
+    (tmp_path / "a" / "b.go").write_text(LEAKY.format(pkg="a", n=1))
+    await watching.until(lambda: watching.rules_at("a/b.go") == ["defer-in-loop"])
+    config = tmp_path / "leakscope.toml"
+    config.write_text('select = ["defer-in-loop"\n')  # invalid: the findings stay
+    await watching.until(lambda: any(e.update.error for e in watching.events))
+    assert "invalid TOML" in watching.events[-1].update.error
+    assert watching.rules_at("a/b.go") == ["defer-in-loop"]
+    config.write_text('ignore = ["defer-in-loop"]\n')
+    await watching.until(lambda: watching.rules_at("a/b.go") == [])
+    assert any(e.update.full_rescan for e in watching.events)

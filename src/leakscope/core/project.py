@@ -106,7 +106,7 @@ class Project:
         self.versions: dict[str, tuple[int, int]] = {}  # folder -> go version
         self._trees: OrderedDict[str, tuple[bytes, Tree]] = OrderedDict()
         self._modules = ModuleFinder()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # update -> _reload -> scan -> load re-enters
 
     # -- whole-project scans -------------------------------------------------------------
 
