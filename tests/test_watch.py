@@ -208,3 +208,30 @@ async def test_a_config_change_reloads_it(watching: Watching, tmp_path: Path) ->
     config.write_text('ignore = ["defer-in-loop"]\n')
     await watching.until(lambda: watching.rules_at("a/b.go") == [])
     assert any(e.update.full_rescan for e in watching.events)
+
+
+async def test_held_batches_are_not_analysed(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/w\n\ngo 1.22\n")
+    project = Project(tmp_path, Config(), use_cache=False)
+    project.scan()
+    w = Watching(project)
+    held: list[Path] = []
+
+    def hold(paths: list[Path]) -> bool:
+        held.extend(paths)
+        return True
+
+    stop = asyncio.Event()
+    task = asyncio.create_task(watch_project(project, w.on_update, stop, hold=hold))
+    try:
+        for attempt in range(100):
+            (tmp_path / "b.go").write_text(LEAKY.format(pkg="a", n=attempt))
+            if held:
+                break
+            await asyncio.sleep(0.1)
+        assert tmp_path / "b.go" in held
+        assert not w.events
+        assert "b.go" not in project.results
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)

@@ -50,6 +50,7 @@ class WatchEvent:
     changed_paths: int
     seconds: float  # from the batch's arrival to the updated model
     finished_at: float  # time.time() of the update
+    paths: tuple[Path, ...] = ()  # the changed paths (absolute), sorted
 
 
 async def watch_project(
@@ -58,6 +59,7 @@ async def watch_project(
     stop_event: asyncio.Event,
     *,
     on_batch: Callable[[int], Awaitable[None] | None] | None = None,
+    hold: Callable[[list[Path]], bool] | None = None,
     step_ms: int = STEP_MS,
     debounce_ms: int = DEBOUNCE_MS,
 ) -> None:
@@ -65,7 +67,8 @@ async def watch_project(
 
     `on_batch(n)` is called when a batch of n paths arrives (to show progress for big ones);
     `on_update(event)` after the model is current. Analysis runs in a thread so the event loop
-    (and the app's screen) stays responsive.
+    (and the app's screen) stays responsive. When `hold(paths)` returns True the batch is not
+    analysed: the caller keeps the paths for later (the app while paused or rescanning).
     """
     async for changes in awatch(
         project.root,
@@ -78,12 +81,16 @@ async def watch_project(
     ):
         started = time.perf_counter()
         paths = sorted({Path(p) for _, p in changes})
+        if hold is not None and hold(paths):
+            continue
         if on_batch is not None:
             maybe = on_batch(len(paths))
             if maybe is not None:
                 await maybe
         update = await asyncio.to_thread(project.update, paths)
-        event = WatchEvent(update, len(paths), time.perf_counter() - started, time.time())
+        event = WatchEvent(
+            update, len(paths), time.perf_counter() - started, time.time(), tuple(paths)
+        )
         result = on_update(event)
         if result is not None:
             await result
