@@ -161,8 +161,8 @@ class PaintClock:
             original_refresh()
             self.paints.append(time.perf_counter())
 
-        def apply_filter() -> None:
-            original_apply()
+        def apply_filter(**kwargs: bool) -> None:
+            original_apply(**kwargs)
             self.applied = time.perf_counter()
 
         screen._compositor_refresh = refresh

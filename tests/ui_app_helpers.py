@@ -26,6 +26,8 @@ def copy_project(tmp_path: Path, source: Path = UI_PROJECT) -> Path:
 def app_for(root: Path, **kwargs: object) -> LeakscopeApp:
     config = load_config(root, list(RULES_BY_NAME)) if root.is_dir() else load_config(root.parent)
     kwargs.setdefault("cursor_blink", False)
+    # No file watcher unless a test asks for one: `settle` waits for every worker to end.
+    kwargs.setdefault("watch", False)
     return make_app(root, config, **kwargs)  # type: ignore[arg-type]
 
 

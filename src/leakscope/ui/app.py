@@ -2,21 +2,29 @@
 
 `make_app` builds the app for the CLI and for tests alike; `run_app` runs it and returns the
 exit code. The app opens at once and scans in a worker thread, filling the tree as packages
-finish.
+finish. A second worker thread watches the files (`run_file_watcher`): every batch of changes
+is re-analysed incrementally and lands in the views as one update.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sys
+import threading
+import time
+from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.worker import get_current_worker
 
 from leakscope.core.config import Config
 from leakscope.ui import keys
@@ -32,6 +40,11 @@ from leakscope.ui.themes import (
 )
 from leakscope.ui.widgets.findings_tree import GROUPINGS, Palette
 
+# From this many changed paths in one batch on, the status line says "updating N files…".
+BURST_PROGRESS = 20
+# How many watch events the app remembers (`watch_log`, for tests and the benchmark).
+WATCH_LOG = 200
+
 
 class UnknownThemeError(ValueError):
     pass
@@ -43,6 +56,32 @@ class LeakscopeApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("app")
     ENABLE_COMMAND_PALETTE = True
 
+    class WatchBatch(Message):
+        """A batch of `count` changed paths arrived and is being re-analysed."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+    class WatchUpdated(Message):
+        """The project was updated after file changes (the watcher's, or held ones)."""
+
+        def __init__(self, event: object) -> None:
+            super().__init__()
+            self.event = event  # a core.watch.WatchEvent
+
+    class WatchHeld(Message):
+        """Changes arrived while watching is paused (or a scan runs): `waiting` paths kept."""
+
+        def __init__(self, waiting: int) -> None:
+            super().__init__()
+            self.waiting = waiting
+
+    class WatchStopped(Message):
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
     def __init__(
         self,
         root: Path,
@@ -53,6 +92,7 @@ class LeakscopeApp(App[int]):
         cursor_blink: bool = True,
         start_scan: bool = True,
         watch_state: str = "off",
+        watch: bool = True,
     ) -> None:
         self.leak_themes, self.theme_problems = load_themes()
         super().__init__()
@@ -61,6 +101,17 @@ class LeakscopeApp(App[int]):
         self.cursor_blink = cursor_blink
         self.start_scan = start_scan
         self.watch_state = watch_state
+        # The file watcher: started with the first scan when `watch`; `w` pauses it.
+        self.watcher_enabled = watch
+        self.watcher_paused = False
+        self.watcher_log: deque[object] = deque(maxlen=WATCH_LOG)  # core.watch.WatchEvent
+        self.last_update = ""
+        self._watcher_lock = threading.Lock()
+        self._holds: set[str] = set()  # why batches are kept for later: "paused", "scan"
+        self._held: set[Path] = set()
+        self._watcher_loop: asyncio.AbstractEventLoop | None = None
+        self._watcher_stop: asyncio.Event | None = None
+        self._watcher_running = False
         for leak_theme in self.leak_themes.values():
             self.register_theme(leak_theme.theme)
         self._config_problems: list[str] = []
@@ -201,13 +252,207 @@ class LeakscopeApp(App[int]):
     def action_quit_app(self) -> None:
         self.exit(0)
 
-    # -- the seam for the file watcher (issue 4) ----------------------------------------
+    def exit(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        self.stop_watching()
+        super().exit(*args, **kwargs)  # type: ignore[arg-type]
 
-    def set_watch_state(self, state: str, last_update: str = "") -> None:
+    # -- the file watcher ---------------------------------------------------------------
+
+    def set_watch_state(self, state: str, last_update: str = "", detail: str = "") -> None:
         """Show the watcher's state ("watching", "paused", ...) in the status line."""
         self.watch_state = state
+        if last_update:
+            self.last_update = last_update
         with contextlib.suppress(LookupError):
-            self.main.status.set(watch=state, last_update=last_update)
+            self.main.status.set(watch=state, last_update=self.last_update, watch_detail=detail)
+
+    @property
+    def watcher_running(self) -> bool:
+        return self._watcher_running
+
+    def start_watching(self) -> None:
+        """Start the file watcher (once; again after it stopped with an error)."""
+        if self._watcher_running or self.not_a_folder:
+            return
+        self._watcher_running = True
+        self.watcher_enabled = True
+        self.set_watch_state("paused" if self.watcher_paused else "watching")
+        self.run_file_watcher()
+
+    def stop_watching(self) -> None:
+        """Stop the watcher thread (on quit); it ends within a few milliseconds."""
+        loop, stop = self._watcher_loop, self._watcher_stop
+        if loop is not None and stop is not None:
+            with contextlib.suppress(RuntimeError):  # its loop already closed
+                loop.call_soon_threadsafe(stop.set)
+
+    @work(thread=True, exclusive=True, group="watcher", exit_on_error=False)
+    def run_file_watcher(self) -> None:
+        """The watch loop, in its own thread and event loop: setting up the OS watches of a
+        big tree takes a while, and the app's loop must not wait for it."""
+        from leakscope.core.watch import watch_project
+
+        worker = get_current_worker()
+        project = self.session.project
+
+        async def main() -> None:
+            stop = asyncio.Event()
+            self._watcher_loop, self._watcher_stop = asyncio.get_running_loop(), stop
+
+            async def guard() -> None:
+                # However the app ends (quit, crash, a test's end), the thread ends with it.
+                while not stop.is_set():
+                    if worker.is_cancelled or self._exit or not self.is_running:
+                        stop.set()
+                    await asyncio.sleep(0.1)
+
+            guarding = asyncio.create_task(guard())
+            try:
+                await watch_project(
+                    project,
+                    self._on_watch_update,
+                    stop,
+                    on_batch=self._on_watch_batch,
+                    hold=self._hold_batch,
+                )
+            finally:
+                stop.set()
+                await guarding
+
+        error = ""
+        try:
+            asyncio.run(main())
+        except Exception as exc:  # e.g. the OS limit of watched folders
+            error = str(exc) or type(exc).__name__
+        finally:
+            self._watcher_loop = self._watcher_stop = None
+        self.post_message(self.WatchStopped(error))
+
+    def _on_watch_update(self, event: object) -> None:
+        self.post_message(self.WatchUpdated(event))
+
+    def _on_watch_batch(self, count: int) -> None:
+        if count >= BURST_PROGRESS:
+            self.post_message(self.WatchBatch(count))
+
+    def _hold_batch(self, paths: list[Path]) -> bool:
+        """(Watcher thread) Keep the batch for later while paused or while a scan runs."""
+        with self._watcher_lock:
+            if not self._holds:
+                return False
+            self._held.update(paths)
+            waiting = len(self._held)
+        self.post_message(self.WatchHeld(waiting))
+        return True
+
+    def hold_watch(self, reason: str) -> None:
+        """Keep changes for later instead of analysing them (a scan runs, or paused)."""
+        with self._watcher_lock:
+            self._holds.add(reason)
+
+    def release_watch(self, reason: str) -> None:
+        """Stop holding for `reason`; when nothing holds any more, apply what was kept."""
+        with self._watcher_lock:
+            self._holds.discard(reason)
+            if self._holds or not self._held:
+                return
+            paths = sorted(self._held)
+            self._held.clear()
+        self._on_watch_batch(len(paths))
+        self._apply_held(paths)
+
+    @work(thread=True, group="watch-held", exit_on_error=False)
+    def _apply_held(self, paths: list[Path]) -> None:
+        from leakscope.core.watch import WatchEvent
+
+        started = time.perf_counter()
+        try:
+            update = self.session.project.update(paths)
+        except Exception as exc:
+            self.post_message(self.WatchStopped(f"cannot re-analyse: {exc}"))
+            return
+        event = WatchEvent(
+            update, len(paths), time.perf_counter() - started, time.time(), tuple(paths)
+        )
+        self.post_message(self.WatchUpdated(event))
+
+    def toggle_watch(self) -> None:
+        """`w`: pause or resume; start the watcher when it is off or stopped."""
+        if self.not_a_folder:
+            self.notify(self.not_a_folder, severity="error")
+            return
+        if not self._watcher_running:
+            self.watcher_paused = False
+            self.release_watch("paused")
+            self.start_watching()
+            self.notify("Watching for file changes.", timeout=3)
+            return
+        if self.watcher_paused:
+            self.watcher_paused = False
+            with self._watcher_lock:
+                waiting = len(self._held)
+            self.set_watch_state("watching")
+            self.release_watch("paused")
+            more = f": applying {waiting} change{'s' if waiting != 1 else ''}" if waiting else ""
+            self.notify(f"Watching again{more}.", timeout=3)
+        else:
+            self.watcher_paused = True
+            self.hold_watch("paused")
+            self.set_watch_state("paused")
+            self.notify("Paused: file changes are kept until w resumes.", timeout=3)
+
+    @on(WatchBatch)
+    def _on_watch_batch_message(self, message: WatchBatch) -> None:
+        if not self.watcher_paused:
+            self.set_watch_state(f"updating {message.count} files…")
+
+    @on(WatchHeld)
+    def _on_watch_held(self, message: WatchHeld) -> None:
+        if self.watcher_paused:
+            n = message.waiting
+            self.set_watch_state("paused", detail=f"· {n} change{'s' if n != 1 else ''} waiting")
+
+    @on(WatchUpdated)
+    def _on_watch_updated(self, message: WatchUpdated) -> None:
+        from leakscope.core.watch import WatchEvent
+
+        event = message.event
+        assert isinstance(event, WatchEvent)
+        self.watcher_log.append(event)
+        stamp = time.strftime("%H:%M:%S", time.localtime(event.finished_at))
+        detail = ""
+        with contextlib.suppress(LookupError):
+            detail = self.main.apply_watch_event(event)
+        if event.update.full_rescan or event.update.error:
+            self._reload_keys()
+        self.set_watch_state("paused" if self.watcher_paused else "watching", stamp, detail)
+
+    @on(WatchStopped)
+    def _on_watch_stopped(self, message: WatchStopped) -> None:
+        self._watcher_running = False
+        if message.error:
+            self.set_watch_state(f"error: {message.error}")
+            self.notify(
+                f"File watching stopped: {message.error} (w tries again)",
+                severity="error",
+                timeout=10,
+            )
+        else:
+            self.set_watch_state("off")
+
+    def _reload_keys(self) -> None:
+        """After the config file changed: take its key remapping."""
+        config = self.session.project.config
+        if config is self.config:
+            return
+        self.config = config
+        bad_keys = keys.unknown_ids(config.keys)
+        keymap = {k: v for k, v in config.keys.items() if k not in bad_keys}
+        if keymap != self.keymap:
+            self.keymap = keymap
+            self.set_keymap(keymap)
+
+    # -- the seam for other changes ------------------------------------------------------
 
     def findings_changed(self) -> None:
         """The session's project was updated elsewhere (the watcher): refresh the views."""
@@ -226,8 +471,11 @@ def make_app(
     use_cache: bool = True,
     cursor_blink: bool = True,
     start_scan: bool = True,
+    watch: bool = True,
 ) -> LeakscopeApp:
-    """The app over `root`; raises UnknownThemeError for a theme name that does not exist."""
+    """The app over `root`; raises UnknownThemeError for a theme name that does not exist.
+
+    `watch=False` starts without the file watcher (snapshot tests; `w` starts it)."""
     return LeakscopeApp(
         root,
         config,
@@ -235,6 +483,7 @@ def make_app(
         use_cache=use_cache,
         cursor_blink=cursor_blink,
         start_scan=start_scan,
+        watch=watch,
     )
 
 

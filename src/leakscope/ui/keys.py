@@ -73,6 +73,16 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("edit", "e", "edit", "Open in $EDITOR", "main", False, "e"),
     Key("rescan", "r", "rescan", "Rescan", "main", False, "r"),
+    Key(
+        "watch",
+        "w",
+        "toggle_watch",
+        "Pause or resume following file changes",
+        "main",
+        True,
+        "w",
+        "Watch",
+    ),
     # the filter box
     Key("filter_done", "enter", "submit", "Go to the first match", "filter", True, "enter", "Go"),
     Key("filter_clear", "escape", "clear", "Clear the filter", "filter", True, "esc", "Clear"),

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from leakscope.ui.keys import KEYS, SECTION_TITLES, key_display
-from leakscope.ui.widgets.findings_tree import FIX_ICON, SEVERITY_ICONS, Palette
+from leakscope.ui.widgets.findings_tree import FIX_ICON, NEW_BADGE, SEVERITY_ICONS, Palette
 
 FILTER_HELP = (
     ("words", "all must appear in the rule, path or message"),
@@ -54,6 +54,10 @@ def help_text(keymap: dict[str, str], palette: Palette) -> Table:
     table.add_row(
         Text(FIX_ICON, style=Style(color=palette.warning)),
         Text("unsafe fix: f asks first"),
+    )
+    table.add_row(
+        Text(NEW_BADGE, style=Style(color="black", bgcolor=palette.success, bold=True)),
+        Text("just found by the file watcher (for a few seconds)"),
     )
     table.add_row("", "")
     table.add_row(

@@ -24,6 +24,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from leakscope.core.analysis import BOM, apply_edits, content_hash, mask_bom
+from leakscope.core.config import CONFIG_FILE_NAMES
 from leakscope.core.engine import Progress
 from leakscope.core.fixes import FileChange, FixError, crlf_edits
 from leakscope.core.gomod import format_go_version
@@ -47,12 +48,15 @@ from leakscope.ui.widgets.source_view import LEAK, Mark, SourceView, marks_for
 from leakscope.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from leakscope.core.watch import WatchEvent
     from leakscope.ui.app import LeakscopeApp
 
 # During a scan, repaint the tree at most this often (seconds).
 SCAN_REFRESH_INTERVAL = 0.1
 # From this many findings on, freeze the garbage collector's view after a scan.
 GC_FREEZE_FINDINGS = 2000
+# How long findings the watcher found carry their "new" badge (seconds).
+NEW_SECONDS = 6.0
 FILTER_PLACEHOLDER = "/ filter: words  rule:NAME  path:GLOB  severity:LEVEL  fixable"
 
 
@@ -201,6 +205,10 @@ class MainScreen(Screen[None]):
         self._refresh_timer: Timer | None = None
         self.palette = Palette()
         self.busy = False  # a fix/undo/ignore is being written
+        # What the source view shows: ("finding", fingerprint) or ("group", key); showing the
+        # same again (a live update) keeps the view's scroll instead of jumping to the mark.
+        self._source_key: tuple[str, str] | None = None
+        self._new_timer: Timer | None = None
 
     @property
     def leakscope(self) -> LeakscopeApp:
@@ -270,6 +278,12 @@ class MainScreen(Screen[None]):
     def start_scan(self, *, live: bool) -> None:
         self._generation += 1
         self.scanning = True
+        # File changes during the scan wait for it (its results would replace theirs), then
+        # are applied; the watcher itself starts with the first scan.
+        app = self.leakscope
+        app.hold_watch("scan")
+        if app.watcher_enabled:
+            app.start_watching()
         self.status.set(scanning=True, done_files=0, total_files=0)
         self._show_empty_or_tree()
         self._scan(self._generation, live)
@@ -322,6 +336,7 @@ class MainScreen(Screen[None]):
             self._refresh_timer = None
         self.refresh_findings()
         self.tree.stick_to_first = False
+        self.leakscope.release_watch("scan")
         # Findings live as long as the scan's results: move them (and the app's objects)
         # out of the cyclic garbage collector's way, so a full collection does not pause a
         # keystroke for 150 ms with 20,000 findings.
@@ -335,15 +350,17 @@ class MainScreen(Screen[None]):
 
     # -- the findings model -------------------------------------------------------------
 
-    def refresh_findings(self) -> None:
-        """Take the session's current findings (after a scan batch, a fix, a watch update)."""
+    def refresh_findings(self, *, live: bool = False) -> None:
+        """Take the session's current findings (after a scan batch, a fix, a watch update).
+
+        `live` (a watch update): groups stay open or closed as they are."""
         self._last_tree_refresh = time.monotonic()
         self.all_findings = self.session.findings()
         self._index = SearchIndex(self.all_findings)
         self._totals = {}
-        self.apply_filter()
+        self.apply_filter(keep_expansion=live)
 
-    def apply_filter(self) -> None:
+    def apply_filter(self, *, keep_expansion: bool = False) -> None:
         query = self.query_filter
         self.shown = query.filter(self._index)
         totals = None
@@ -356,7 +373,11 @@ class MainScreen(Screen[None]):
         groups = make_groups(self.shown, self.grouping, totals)
         tree = self.tree
         tree.grouping = self.grouping
-        tree.populate(groups, auto_expand=len(self.shown) <= AUTO_EXPAND_LIMIT)
+        tree.populate(
+            groups,
+            auto_expand=len(self.shown) <= AUTO_EXPAND_LIMIT,
+            keep_expansion=keep_expansion,
+        )
         self._update_status()
         self._show_empty_or_tree()
 
@@ -443,19 +464,41 @@ class MainScreen(Screen[None]):
     @on(FindingsTree.Opened)
     def _on_opened(self, message: FindingsTree.Opened) -> None:
         self.selected = message.finding
-        self._show_selection()
+        self._show_selection(reveal=True)
         self.source.focus()
 
-    def _show_selection(self) -> None:
+    def _show_selection(self, *, reveal: bool = False) -> None:
+        """Show the selection's code and explanation. The source view scrolls to the mark
+        when the selection changed (or `reveal`); the same selection again (a palette
+        change, a live update of its file) keeps the view where the user scrolled it."""
         finding = self.selected
         if finding is not None:
-            self._show_finding(finding)
+            self._show_finding(finding, reveal)
         elif self.selected_group is not None:
-            self._show_group(self.selected_group)
+            self._show_group(self.selected_group, reveal)
         else:
             self._show_nothing_selected()
 
+    def _show_source(
+        self,
+        key: tuple[str, str],
+        path: str,
+        text: str,
+        marks: list[Mark],
+        focus: Mark,
+        reveal: bool,
+    ) -> None:
+        source = self.source
+        keep = not reveal and self._source_key == key and source.path == path
+        self._source_key = key
+        if keep:
+            source.show_text_in_place(path, text, marks)
+        else:
+            source.show_text(path, text, marks)
+            source.reveal(focus)
+
     def _show_nothing_selected(self) -> None:
+        self._source_key = None
         self.source.clear_source()
         muted = Style(color=self.palette.muted)
         if self.not_a_folder:
@@ -471,7 +514,7 @@ class MainScreen(Screen[None]):
             )
         )
 
-    def _show_finding(self, finding: Finding) -> None:
+    def _show_finding(self, finding: Finding, reveal: bool = False) -> None:
         source = read_source(self.session.root, finding.path)
         version = self.session.go_version(finding.path)
         known = self.session.results.get(finding.path)
@@ -484,6 +527,7 @@ class MainScreen(Screen[None]):
             finding, self.palette, format_go_version(version) if version else None, preview
         )
         if source is None:
+            self._source_key = None
             self.source.clear_source()
             text.append(
                 f"\n\n{finding.path} cannot be read any more (deleted?); r rescans.",
@@ -491,25 +535,27 @@ class MainScreen(Screen[None]):
             )
         else:
             marks = marks_for(finding)
-            self.source.show_text(source.path, source.text, marks)
-            self.source.reveal(marks[-1])
+            key = ("finding", finding.fingerprint)
+            self._show_source(key, source.path, source.text, marks, marks[-1], reveal)
         self.explanation.show(text)
 
-    def _show_group(self, group: Group) -> None:
+    def _show_group(self, group: Group, reveal: bool = False) -> None:
         self.explanation.show(explain_group(group, self.palette))
         if not group.findings:
+            self._source_key = None
             self.source.clear_source()
             return
         first = group.findings[0]
         source = read_source(self.session.root, first.path)
         if source is None:
+            self._source_key = None
             self.source.clear_source()
             return
         marks = [
             Mark(f.span.start, f.span.end, LEAK) for f in group.findings if f.path == first.path
         ]
-        self.source.show_text(source.path, source.text, marks)
-        self.source.reveal(marks[0])
+        key = ("group", group.key)
+        self._show_source(key, source.path, source.text, marks, marks[0], reveal)
 
     # -- filter -------------------------------------------------------------------------
 
@@ -789,6 +835,9 @@ class MainScreen(Screen[None]):
             self.notify(f"Cannot run {command[0]}: set $VISUAL or $EDITOR.", severity="error")
         self.reanalyse_paths([target.path], quiet=True)
 
+    def action_toggle_watch(self) -> None:
+        self.leakscope.toggle_watch()
+
     def action_rescan(self) -> None:
         if self.not_a_folder:
             self.notify(self.not_a_folder, severity="error")
@@ -796,7 +845,64 @@ class MainScreen(Screen[None]):
         self.notify("Rescanning…", timeout=2)
         self.start_scan(live=False)
 
-    # -- the seam for the file watcher --------------------------------------------------
+    # -- live updates from the file watcher ----------------------------------------------
+
+    def apply_watch_event(self, event: WatchEvent) -> str:
+        """Show what a batch of file changes did: one tree rebuild that keeps the cursor,
+        the open groups, the filter and the scroll; new findings badged for a few seconds;
+        the open file reloaded in place. Returns the status line's detail ("+1 −2")."""
+        update = event.update
+        names = {p.name for p in event.paths}
+        config_changed = bool(names & set(CONFIG_FILE_NAMES))
+        if update.error:
+            self.notify(
+                f"{update.error}. The previous findings stay until it is fixed.",
+                severity="error",
+                timeout=10,
+            )
+            return "· config error"
+        gone, new = len(update.removed), len(update.added)
+        counts = f"{new} new, {gone} gone"
+        if update.full_rescan:
+            # The config (or a .gitignore) changed: the project re-read it and rescanned.
+            self.session.config = self.session.project.config
+            what = "Config reloaded" if config_changed else ".gitignore changed"
+            self.notify(f"{what}: findings updated ({counts}).", timeout=5)
+        elif "go.mod" in names:
+            versions = sorted(self.session.go_versions())
+            now = ", ".join(format_go_version(v) for v in versions)
+            self.notify(f"go.mod changed (go {now}): {counts}.", timeout=5)
+        if not (update.files or update.added or update.removed):
+            return ""
+        if update.added:
+            until = time.monotonic() + NEW_SECONDS
+            self.tree.mark_new((f.fingerprint for f in update.added), until)
+            self._schedule_new_expiry()
+        self.refresh_findings(live=True)
+        shown = self.source.path
+        if shown is not None and shown in update.files:
+            # The open file changed: reload it where the user is (the tree's Selected
+            # message, when the finding objects changed, shows the same again).
+            self.selected = self.tree.selected_finding
+            self.selected_group = self.tree.selected_group
+            self._show_selection()
+        return " ".join(part for part in (f"+{new}" * bool(new), f"−{gone}" * bool(gone)) if part)
+
+    def _schedule_new_expiry(self) -> None:
+        if self._new_timer is not None:
+            return
+        upcoming = min(self.tree.fresh.values(), default=None)
+        if upcoming is None:
+            return
+        delay = max(0.05, upcoming - time.monotonic())
+        self._new_timer = self.set_timer(delay, self._expire_new)
+
+    def _expire_new(self) -> None:
+        self._new_timer = None
+        self.tree.expire_new(time.monotonic())
+        self._schedule_new_expiry()
+
+    # -- the seam for other changes -------------------------------------------------------
 
     def reanalyse_paths(self, paths: list[str | Path], *, quiet: bool = False) -> None:
         """Re-analyse these changed paths in a worker, then refresh the tree."""

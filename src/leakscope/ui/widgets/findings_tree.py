@@ -3,7 +3,8 @@
 Leaves are built only when their group is expanded, so a project with 20,000 findings paints
 as fast as one with 20. A rebuild (new scan results, a filter keystroke, a fix) keeps the
 cursor on the same finding (or where it was, when that finding is gone) and keeps the groups
-the user opened or closed as they were.
+the user opened or closed as they were. Findings the file watcher just found carry a "new"
+badge for a few seconds (`mark_new`, `expire_new`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ AUTO_EXPAND_LIMIT = 300
 MESSAGE_WIDTH = 70
 SEVERITY_ICONS = {Severity.ERROR: "●", Severity.WARNING: "▲", Severity.INFO: "•"}
 FIX_ICON = "✎"
+NEW_BADGE = " new "
 # The label of a node not painted yet (see FindingsTree.label_of).
 _LAZY = Text()
 
@@ -159,6 +161,8 @@ class FindingsTree(Tree[Group | Finding]):
         self._anchor: tuple[str, str] | None = None
         self._auto_node: TreeNode[Group | Finding] | None = None
         self.stick_to_first = False  # set while the first scan fills the tree
+        # Fingerprints of findings the watcher just found -> time.monotonic() their badge ends.
+        self.fresh: dict[str, float] = {}
 
     # -- labels ---------------------------------------------------------------------------
 
@@ -198,11 +202,23 @@ class FindingsTree(Tree[Group | Finding]):
         fixable = group.fixable
         if fixable:
             label.append(f"  {FIX_ICON}{fixable}", style=Style(color=palette.success))
+        fresh = self.fresh
+        if fresh:
+            new = sum(1 for f in group.findings if f.fingerprint in fresh)
+            if new:
+                label.append("  ")
+                label.append(f"+{new} new", style=self._new_style())
         return label
+
+    def _new_style(self) -> Style:
+        return Style(color="black", bgcolor=self.palette.success, bold=True)
 
     def leaf_label(self, finding: Finding) -> Text:
         palette = self.palette
         label = Text(no_wrap=True, end="")
+        if finding.fingerprint in self.fresh:
+            label.append(NEW_BADGE, style=self._new_style())
+            label.append(" ")
         label.append(
             SEVERITY_ICONS.get(finding.severity, "•"),
             style=Style(color=palette.severity(finding.severity)),
@@ -255,8 +271,18 @@ class FindingsTree(Tree[Group | Finding]):
             return ("finding", node.data.fingerprint)
         return ("group", node.data.key)
 
-    def populate(self, groups: list[Group], *, auto_expand: bool) -> None:
-        """Show these groups, keeping the cursor, the scroll and the opened groups."""
+    def populate(
+        self, groups: list[Group], *, auto_expand: bool, keep_expansion: bool = False
+    ) -> None:
+        """Show these groups, keeping the cursor, the scroll and the opened groups.
+
+        With `keep_expansion` (a live update), groups already shown stay open or closed as
+        they are even where the default would change (more findings than AUTO_EXPAND_LIMIT);
+        new groups follow the default.
+        """
+        looked: dict[str, bool] = {}
+        if keep_expansion:
+            looked = {key: node.is_expanded for key, node in self._group_nodes.items()}
         identity = self._cursor_identity()
         old_line = self.cursor_line
         old_group_key = None
@@ -273,7 +299,7 @@ class FindingsTree(Tree[Group | Finding]):
         self._group_nodes = {}
         root = self.root
         for group in groups:
-            expand = self.expanded.get(group.key, auto_expand)
+            expand = self.expanded.get(group.key, looked.get(group.key, auto_expand))
             node = self._add(root, group, expand=expand, allow_expand=True)
             self._group_nodes[group.key] = node
             if expand:
@@ -381,6 +407,32 @@ class FindingsTree(Tree[Group | Finding]):
         self.scroll_to_line(leaf._line, animate=False)
         self._post_selection()
         return True
+
+    def mark_new(self, fingerprints: Iterable[str], until: float) -> None:
+        """Badge these findings as new until `until` (time.monotonic()); call before populate."""
+        for fingerprint in fingerprints:
+            self.fresh[fingerprint] = until
+
+    def expire_new(self, now: float) -> float | None:
+        """Drop the badges whose time is up; returns when the next one ends (or None)."""
+        gone = {fp for fp, until in self.fresh.items() if until <= now}
+        if gone:
+            for fp in gone:
+                del self.fresh[fp]
+            for fp in gone:
+                node = self._leaf_nodes.get(fp)
+                if node is not None:
+                    self._relabel(node)
+            for node in self._group_nodes.values():
+                group = node.data
+                if isinstance(group, Group) and any(f.fingerprint in gone for f in group.findings):
+                    self._relabel(node)
+            self.refresh()
+        return min(self.fresh.values(), default=None)
+
+    def _relabel(self, node: TreeNode[Group | Finding]) -> None:
+        node._label = _LAZY  # made again when painted
+        node._updates += 1
 
     def set_palette(self, palette: Palette) -> None:
         self.palette = palette

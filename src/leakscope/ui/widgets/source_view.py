@@ -81,6 +81,24 @@ class SourceView(TextArea):
             self._build_highlight_map()
             self.refresh()
 
+    def show_text_in_place(self, path: str | None, text: str, marks: list[Mark]) -> None:
+        """Like `show_text`, but a reload keeps the cursor and the scroll where they were
+        (the file changed on disk while the user looked at it)."""
+        if path == self.path and text == self.text:
+            if marks != self.marks:
+                self.marks = marks
+                self._build_highlight_map()
+                self.refresh()
+            return
+        scroll = self.scroll_offset
+        row, column = self.cursor_location
+        self.show_text(path, text, marks)
+        last = self.document.line_count - 1
+        row = min(row, last)
+        column = min(column, len(self.document.get_line(row)))
+        self.move_cursor((row, column))
+        self.scroll_to(x=scroll.x, y=scroll.y, animate=False, immediate=True)
+
     def clear_source(self) -> None:
         if self.path is None and not self.text:
             return

@@ -21,8 +21,10 @@ class StatusInfo:
     done_files: int = 0
     total_files: int = 0
     go_version: str = ""
-    watch: str = "off"  # "off", "watching", "paused", "updating"; issue 4 fills it in
+    # "off", "starting", "watching", "paused", "updating", or "error: ..." (the file watcher)
+    watch: str = "off"
     last_update: str = ""  # time of the last watch update, e.g. "12:04:31"
+    watch_detail: str = ""  # e.g. "+1 −2" after an update, "3 changes waiting" while paused
     grouping: str = "file"
     filtered: bool = False
     undo: int = 0
@@ -71,11 +73,32 @@ class StatusLine(Static):
         if info.go_version:
             parts += [sep, (f"go {info.go_version}", muted)]
         parts += [sep, (f"by {info.grouping}", muted)]
-        watch = f"watch: {info.watch}"
-        if info.last_update:
-            watch += f" {info.last_update}"
-        parts += [sep, (watch, muted)]
+        parts += [sep, *self._watch_parts()]
         if info.undo:
             parts += [sep, (f"u undoes {info.undo}", muted)]
         text = Text.assemble(*parts, no_wrap=True, overflow="ellipsis")
         return text
+
+    def _watch_parts(self) -> list[tuple[str, Style]]:
+        """The watcher's state: coloured by state, then the last update's time and detail."""
+        info = self.info
+        palette = self.palette
+        muted = Style(color=palette.muted)
+        state = info.watch
+        if state == "watching":
+            parts = [("watching", Style(color=palette.success))]
+        elif state == "paused":
+            parts = [("paused", Style(color=palette.warning, bold=True)), (" (w resumes)", muted)]
+        elif state.startswith("updating"):
+            parts = [(state, Style(color=palette.info, bold=True))]
+        elif state.startswith("error"):
+            parts = [(f"watch {state}", Style(color=palette.error, bold=True))]
+        elif state == "off":
+            parts = [("watch off", muted)]
+        else:
+            parts = [(f"watch: {state}", muted)]
+        if info.last_update and not state.startswith("updating"):
+            parts.append((f" · updated {info.last_update}", muted))
+        if info.watch_detail:
+            parts.append((f" {info.watch_detail}", muted))
+        return parts
