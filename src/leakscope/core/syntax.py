@@ -122,9 +122,10 @@ def selector_calls(
 
 
 def text(node: Node | None) -> str:
-    if node is None or node.text is None:
+    if node is None:
         return ""
-    return node.text.decode("utf-8", errors="replace")
+    data = node.text  # (a new bytes object each time it is read)
+    return "" if data is None else data.decode("utf-8", errors="replace")
 
 
 def error_count(tree: Tree) -> int:
