@@ -394,3 +394,102 @@ def test_fix_preview_shows_the_changed_lines_dedented(tmp_path: Path) -> None:
     )
     rows = fix_preview(long_fix, raw, content_hash(raw))
     assert len(rows) == PREVIEW_ROWS and rows[-1][0] == "…" and "more lines" in rows[-1][1]
+
+
+def test_fix_preview_of_a_far_finding_in_a_big_file_picks_its_own_change() -> None:
+    from leakscope.core.analysis import content_hash
+    from leakscope.core.model import TextEdit
+    from leakscope.ui.screens.main import fix_preview
+
+    # An import edit at the top, the real change 3,000 lines below (only that one is diffed).
+    body = "".join(f"func F{i}() {{}}\n" for i in range(3000))
+    raw = f'package p\n\nimport "os"\n\n{body}func G(s string) {{\n\tkept = s[:8]\n}}\n'.encode()
+    start = raw.index(b"s[:8]")
+    line = raw.count(b"\n", 0, start) + 1
+    imports = raw.index(b'import "os"')
+    finding = Finding(
+        "substring-retention",
+        "p.go",
+        Span(start, start + 5, Position(line, 9), Position(line, 14)),
+        "m",
+        Severity.WARNING,
+        Confidence.HIGH,
+        Fix(
+            "Copy",
+            (
+                TextEdit(imports, imports + 11, 'import (\n\t"os"\n\t"strings"\n)'),
+                TextEdit(start, start + 5, "strings.Clone(s[:8])"),
+            ),
+            Applicability.SAFE,
+        ),
+    )
+    rows = fix_preview(finding, raw, content_hash(raw))
+    assert rows == [("-", "kept = s[:8]"), ("+", "kept = strings.Clone(s[:8])")]
+    # In a small file the edits are diffed together and the block nearest the finding shown.
+    small = raw.replace(body.encode(), b"")
+    start = small.index(b"s[:8]")
+    near = Finding(
+        finding.rule,
+        finding.path,
+        Span(start, start + 5, Position(6, 9), Position(6, 14)),
+        "m",
+        finding.severity,
+        finding.confidence,
+        Fix(
+            "Copy",
+            (finding.fix.edits[0], TextEdit(start, start + 5, "strings.Clone(s[:8])")),
+            Applicability.SAFE,
+        ),
+    )
+    assert fix_preview(near, small, content_hash(small)) == rows
+
+
+def test_fix_preview_numbers_lines_from_the_top_of_the_file() -> None:
+    from leakscope.core.analysis import content_hash
+    from leakscope.core.model import TextEdit
+    from leakscope.ui.screens.main import fix_preview
+
+    # Two changes ten lines apart deep in a big file: the one at the finding is shown.
+    body = "".join(f"func F{i}() {{}}\n" for i in range(3000))
+    gap = "".join(f"\t_ = {i}\n" for i in range(10))
+    raw = f"package p\n\n{body}func G(s string) {{\n\tkept = s[:8]\n{gap}\tmore = s[:9]\n}}\n"
+    raw_b = raw.encode()
+    first, second = raw_b.index(b"s[:8]"), raw_b.index(b"s[:9]")
+    line = raw_b.count(b"\n", 0, first) + 1
+    finding = Finding(
+        "substring-retention",
+        "p.go",
+        Span(first, first + 5, Position(line, 9), Position(line, 14)),
+        "m",
+        Severity.WARNING,
+        Confidence.HIGH,
+        Fix(
+            "Copy",
+            (
+                TextEdit(first, first + 5, "strings.Clone(s[:8])"),
+                TextEdit(second, second + 5, "strings.Clone(s[:9])"),
+            ),
+            Applicability.SAFE,
+        ),
+    )
+    rows = fix_preview(finding, raw_b, content_hash(raw_b))
+    assert rows == [("-", "kept = s[:8]"), ("+", "kept = strings.Clone(s[:8])")]
+
+
+def test_one_edit_turns_the_old_text_into_the_new() -> None:
+    import random
+
+    from leakscope.ui.widgets.source_view import _location, _one_edit
+
+    rng = random.Random(4)
+    base = "".join(f"line {i} é\tx\n" for i in range(2000))
+    for _ in range(200):
+        a, b = sorted(rng.randrange(len(base) + 1) for _ in range(2))
+        insert = rng.choice(["", "\n", "new text\n", "ü", base[:5000]])
+        new = base[:a] + insert + base[b:]
+        start, old_end, new_end = _one_edit(base, new)
+        assert base[:start] + new[start:new_end] + base[old_end:] == new
+    assert _one_edit(base, base) == (len(base), len(base), len(base))
+    assert _location("ab\ncd\n", 4) == (1, 1)
+    assert _location("ab\ncd\n", 0) == (0, 0)
+    assert _location("ab\ncd\n", 6) == (2, 0)

@@ -181,6 +181,7 @@ async def test_a_moved_finding_keeps_its_identity_and_the_source_its_scroll(
         moved = tree(app).selected_finding
         assert moved is not None and moved.fingerprint == target.fingerprint
         await until(pilot, lambda: "// a\n// b\n// c\nimport (" in source.text, "the reload")
+        assert source.text == (project / FILES).read_text()
         await pilot.pause()
         assert source.scroll_offset.y == scrolled
         assert not touched(app, FILES)[-1].update.added  # moved, not new

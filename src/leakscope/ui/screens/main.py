@@ -28,7 +28,7 @@ from leakscope.core.config import CONFIG_FILE_NAMES
 from leakscope.core.engine import Progress
 from leakscope.core.fixes import FileChange, FixError, crlf_edits
 from leakscope.core.gomod import format_go_version
-from leakscope.core.model import Applicability, Finding
+from leakscope.core.model import Applicability, Finding, TextEdit
 from leakscope.core.suppress import DIRECTIVE_RULE
 from leakscope.ui import keys
 from leakscope.ui.diffing import diff_texts
@@ -89,6 +89,8 @@ def read_source(root: Path, path: str) -> SourceFile | None:
 
 
 PREVIEW_ROWS = 8
+# The explanation's fix preview looks at the fix's edits within this many bytes of the finding.
+PREVIEW_REACH = 8000
 
 
 def fix_preview(finding: Finding, raw: bytes, known_hash: str | None) -> list[tuple[str, str]]:
@@ -97,21 +99,44 @@ def fix_preview(finding: Finding, raw: bytes, known_hash: str | None) -> list[tu
     if finding.fix is None or known_hash is None or content_hash(raw) != known_hash:
         return []
     source = mask_bom(raw)
+    edits = crlf_edits(source, finding.fix).edits
+    if not edits:
+        return []
+    # Diff only the lines the fix's edits near the finding touch: diffing a whole 2,000-line
+    # file costs 50 ms, and this runs on every selection and every live update.
+    near = [
+        e
+        for e in edits
+        if abs(e.start_byte - finding.span.start_byte) <= PREVIEW_REACH
+        or abs(e.end_byte - finding.span.end_byte) <= PREVIEW_REACH
+    ] or list(edits)
+    start = source.rfind(b"\n", 0, min(e.start_byte for e in near)) + 1
+    end = source.find(b"\n", max(e.end_byte for e in near))
+    end = len(source) if end == -1 else end
+    first_line = source.count(b"\n", 0, start)  # lines before the window
+    window = source[start:end]
     try:
-        after = apply_edits(source, crlf_edits(source, finding.fix).edits)
+        after = apply_edits(
+            window,
+            [TextEdit(e.start_byte - start, e.end_byte - start, e.new_text) for e in near],
+        )
     except ValueError:
         return []
     diff = diff_texts(
-        source.decode("utf-8", errors="replace"), after.decode("utf-8", errors="replace")
+        window.decode("utf-8", errors="replace"), after.decode("utf-8", errors="replace")
     )
-    # The block of changes nearest the finding's line.
+    # The block of changes nearest the finding's line (rows placed by old line numbers: an
+    # added row sits where it goes in the old file).
     blocks: list[list[tuple[str, str, int]]] = []
     current: list[tuple[str, str, int]] = []
+    old_at = first_line
     for row in diff.unified:
+        if row.old_no is not None:
+            old_at = first_line + row.old_no
         if row.kind == "removed" and row.old_no is not None:
-            current.append(("-", diff.old_lines[row.old_no - 1], row.old_no))
+            current.append(("-", diff.old_lines[row.old_no - 1], old_at))
         elif row.kind == "added" and row.new_no is not None:
-            current.append(("+", diff.new_lines[row.new_no - 1], row.new_no))
+            current.append(("+", diff.new_lines[row.new_no - 1], old_at))
         elif current:
             blocks.append(current)
             current = []
@@ -456,9 +481,15 @@ class MainScreen(Screen[None]):
 
     @on(FindingsTree.Selected)
     def _on_selected(self, message: FindingsTree.Selected) -> None:
+        shown = (
+            self._source_key is not None
+            and message.finding is self.selected
+            and message.group is self.selected_group
+        )
         self.selected = message.finding
         self.selected_group = message.group
-        self._show_selection()
+        if not shown:  # (a live update showed these very objects already)
+            self._show_selection()
         self.status.set(go_version=self._go_version_text())
 
     @on(FindingsTree.Opened)
