@@ -8,7 +8,7 @@ import pickle
 import pytest
 
 from leakscope.core import index
-from leakscope.core.index import Signature, signature_of, summarize_file
+from leakscope.core.index import PackageIndex, Signature, signature_of, summarize_file
 from leakscope.core.syntax import parse
 
 SIGNATURES = [
@@ -59,3 +59,38 @@ def test_a_lazy_signature_pickles_and_compares_before_it_is_read() -> None:
     assert again == sig == Signature((("a", "int"), ("b", "int")), (("", "int"), ("", "error")))
     assert sig.result_types == ("int", "error")
     assert "params=(('a', 'int'), ('b', 'int'))" in repr(sig)
+
+
+def _tables(index: PackageIndex) -> tuple[object, ...]:
+    return (
+        index.vars,
+        index.consts,
+        index.types,
+        index.funcs,
+        index.methods,
+        list(index.summaries.items()),
+    )
+
+
+@pytest.mark.parametrize(
+    "new_b",
+    [
+        "package p\n\nvar shared = 2\n\nfunc b() int { return 2 }\n",  # the same names, moved
+        "package p\n\nvar other = 2\n\nfunc c() int { return 2 }\n",  # other names
+    ],
+)
+def test_an_index_with_one_file_replaced_equals_one_built_again(new_b: str) -> None:
+    sources = {
+        "a.go": "package p\n\nvar shared = 1 // a build-tag variant declares it too\n",
+        "b.go": "package p\n\n// moved\nvar shared = 2\n\nfunc b() int { return 2 }\n",
+        "c.go": "package p\n\ntype T struct{ x int }\n\nvar c = 3\n",
+    }
+    summaries = [summarize_file(p, parse(s.encode())) for p, s in sources.items()]
+    index = PackageIndex(summaries)
+    replaced = summarize_file("b.go", parse(new_b.encode()))
+    rebuilt = PackageIndex([summaries[0], summaries[2], replaced])
+    assert _tables(index.with_file(replaced)) == _tables(rebuilt)
+    shared = index.with_file(replaced).vars["shared"]  # the replaced file's, merged last
+    assert (shared.path, shared.start_byte) == (
+        ("b.go", new_b.index("shared")) if "shared" in new_b else ("a.go", 15)
+    )

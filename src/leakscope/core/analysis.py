@@ -353,7 +353,6 @@ def verify_fix(
     if error_count(new_tree) > error_count(ctx.tree):
         return "the rewrite would not parse (please report this)"
     summary = summary_after(ctx, new_tree, fix.edits)
-    summaries = [s for p, s in ctx.package.summaries.items() if p != ctx.path]
     start = map_offset(diag.start_byte, fix.edits)
     end = max(start, map_offset(diag.end_byte, fix.edits))
     places = [(start, end), *edited_ranges(fix.edits)]
@@ -364,7 +363,7 @@ def verify_fix(
         new_source,
         new_tree,
         ctx.go_version,
-        PackageIndex([*summaries, summary]),
+        ctx.package.with_file(summary),
         ctx.is_test,
         focus=top_level_ranges(new_tree.root_node, places),
     )

@@ -380,6 +380,27 @@ class PackageIndex:
     def empty(cls) -> PackageIndex:
         return cls([])
 
+    def with_file(self, summary: FileSummary) -> PackageIndex:
+        """`PackageIndex([*the other files' summaries, summary])`: this index with `summary`
+        in place of its file's. Quick when the file declares the same names as before (a
+        change inside function bodies); rebuilt from every summary otherwise."""
+        old = self.summaries.get(summary.path)
+        others = [s for p, s in self.summaries.items() if p != summary.path]
+        kinds = ("vars", "consts", "types", "funcs", "methods")
+        if old is None or any(getattr(old, k).keys() != getattr(summary, k).keys() for k in kinds):
+            return PackageIndex([*others, summary])
+        index = PackageIndex([])
+        index.summaries = {s.path: s for s in others}
+        index.summaries[summary.path] = summary
+        # Its names were in the merged tables before, so merging it last gives the same
+        # tables as merging every file again with it last.
+        index.vars = {**self.vars, **summary.vars}
+        index.consts = {**self.consts, **summary.consts}
+        index.types = {**self.types, **summary.types}
+        index.funcs = {**self.funcs, **summary.funcs}
+        index.methods = {**self.methods, **summary.methods}
+        return index
+
     def file_imports(self, path: str) -> dict[str, str]:
         summary = self.summaries.get(path)
         return summary.imports if summary is not None else {}
