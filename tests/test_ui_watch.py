@@ -255,6 +255,10 @@ async def test_the_apps_own_fix_is_not_analysed_twice(project: Path) -> None:
 
 
 async def test_a_burst_lands_as_one_update(project: Path) -> None:
+    # Enough findings below the cursor's for the tree to scroll freely.
+    (project / "zz").mkdir()
+    for n in range(40):
+        (project / "zz" / f"z{n}.go").write_text(LEAKY.format(pkg="zz", n=n))
     async with running(project) as pilot:
         app = app_of(pilot)
         main = app.main
@@ -274,6 +278,9 @@ async def test_a_burst_lands_as_one_update(project: Path) -> None:
             original_set(state, last_update, detail)
 
         app.set_watch_state = recording  # type: ignore[method-assign]
+        target = find(app, "defer-in-loop", FILES, 33)
+        await select(pilot, target)
+        line, scroll = tree(app).cursor_line, tree(app).scroll_offset.y
         folder = project / "burst"
         folder.mkdir()
         for n in range(300):
@@ -293,6 +300,11 @@ async def test_a_burst_lands_as_one_update(project: Path) -> None:
         assert len(main.all_findings) > AUTO_EXPAND_LIMIT
         assert tree(app)._group_nodes["file:worker/files.go"].is_expanded
         assert not tree(app)._group_nodes["file:burst/f0.go"].is_expanded
+        # 300 groups came above the cursor's finding: it stays on its row of the screen.
+        await pilot.pause()
+        assert tree(app).selected_finding == target
+        assert tree(app).cursor_line == line + 300
+        assert tree(app).scroll_offset.y == scroll + 300
         assert any(s.startswith("updating") and "files" in s for s in states), states
         assert app.watch_state == "watching"
 

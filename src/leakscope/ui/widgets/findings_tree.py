@@ -329,6 +329,10 @@ class FindingsTree(Tree[Group | Finding]):
             target = next(iter(self._leaf_nodes.values()), None)
         if target is not None and target._line >= 0:
             line = target._line
+            if keep_expansion and old_line >= 0:
+                # A live update: the cursor's finding stays on the same row of the screen,
+                # however many lines came or went above it.
+                scroll_y = max(0, scroll_y + line - old_line)
         else:
             line = min(max(old_line, 0), len(lines) - 1)
         self.scroll_to(y=scroll_y, animate=False, immediate=True)

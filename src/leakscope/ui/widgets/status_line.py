@@ -88,7 +88,12 @@ class StatusLine(Static):
         if state == "watching":
             parts = [("watching", Style(color=palette.success))]
         elif state == "paused":
-            parts = [("paused", Style(color=palette.warning, bold=True)), (" (w resumes)", muted)]
+            # Short: the line is cut at the terminal's width.
+            parts = [("paused", Style(color=palette.warning, bold=True))]
+            if info.watch_detail:
+                parts.append((f" {info.watch_detail}", muted))
+            parts.append((" · w resumes", muted))
+            return parts
         elif state.startswith("updating"):
             parts = [(state, Style(color=palette.info, bold=True))]
         elif state.startswith("error"):
