@@ -228,6 +228,8 @@ async def test_go_mod_1_23_silences_the_ticker_rule(tmp_path: Path) -> None:
         notes = Notes(app)
         await until(pilot, lambda: "ticker-not-stopped" in rules_at(app, "poll/poll.go"), "t")
         assert app.session.go_version("poll/poll.go") == (1, 22)
+        shutil.rmtree(root / "store")  # a folder gone: its Go version is not in force any more
+        await until(pilot, lambda: not rules_at(app, "store/store.go"), "store/ gone")
         (root / "go.mod").write_text("module example.com/inventory\n\ngo 1.23\n")
         await until(pilot, lambda: not rules_at(app, "poll/poll.go"), "the ticker finding gone")
         assert app.session.go_version("poll/poll.go") == (1, 23)

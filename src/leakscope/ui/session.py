@@ -100,7 +100,11 @@ class Session:
         return self.project.versions.get(folder)
 
     def go_versions(self) -> set[tuple[int, int]]:
-        return set(self.project.versions.values())
+        """The Go versions in force for the folders that hold Go files now (a folder deleted
+        or switched away by a branch change keeps its entry in the project's versions)."""
+        versions = self.project.versions
+        folders = {posixpath.dirname(p) for p in list(self.project.results)}
+        return {versions[f] for f in folders if f in versions}
 
     def reanalyse(self, paths: Iterable[str | Path]) -> Update:
         """Re-analyse after these paths (relative to the root, or absolute) changed."""
