@@ -51,7 +51,9 @@ class Signature:
     ) -> None:
         self._params: tuple[Param, ...] | None = params
         self._results: tuple[Param, ...] | None = results
-        self._source: tuple[str, str] | None = None
+        # The lists' source, read on first use: texts, or (bytes, end of the parameter list,
+        # start of the result) as summarize_file cuts it from the file.
+        self._source: tuple[str, str] | tuple[bytes, int, int] | None = None
         self.receiver = receiver  # (name, type) for methods
 
     @classmethod
@@ -63,9 +65,23 @@ class Signature:
         sig._source = (params, results)
         return sig
 
+    @classmethod
+    def _from_bytes(
+        cls, raw: bytes, params_end: int, result_start: int, receiver: Param | None
+    ) -> Signature:
+        sig = cls((), (), receiver)
+        sig._params = sig._results = None
+        sig._source = (raw, params_end, result_start)
+        return sig
+
     def _read(self) -> None:
         assert self._source is not None
-        params, results = self._source
+        if len(self._source) == 3:
+            raw, params_end, result_start = self._source
+            params = raw[:params_end].decode("utf-8", errors="replace")
+            results = raw[result_start:].decode("utf-8", errors="replace")
+        else:
+            params, results = self._source
         self._params = _params_of_text(params)
         if not results:
             self._results = ()
@@ -228,8 +244,9 @@ def signature_of(func: Node) -> Signature:
     )
 
 
-def _declared_signature(func: Node) -> Signature:
-    """`signature_of` a top-level function, read on first use (see `Signature`)."""
+def _declared_signature(func: Node, source: bytes) -> Signature:
+    """`signature_of` a top-level function, read on first use (see `Signature`); `source` is
+    the file's."""
     receiver = None
     if func.type == "method_declaration":
         recv = _params(func.child_by_field_name("receiver"))
@@ -238,7 +255,12 @@ def _declared_signature(func: Node) -> Signature:
     result = func.child_by_field_name("result")
     if func.has_error or params is None:  # read it now, from the tree as it parsed
         return Signature(_params(params), _params(result), receiver)
-    return Signature.from_source(text(params), text(result), receiver)
+    start, params_end = params.start_byte, params.end_byte
+    if result is None:
+        raw = source[start:params_end]
+        return Signature._from_bytes(raw, len(raw), len(raw), receiver)  # (no result)
+    raw = source[start : result.end_byte]
+    return Signature._from_bytes(raw, params_end - start, result.start_byte - start, receiver)
 
 
 def receiver_type_name(receiver_type: str) -> str:
@@ -250,6 +272,7 @@ def summarize_file(path: str, tree: Tree) -> FileSummary:
     from leakscope.core.types import literal_type  # shared with local inference
 
     root = tree.root_node
+    source = root.text or b""  # (one copy of the file: cheaper than a copy per node's text)
     summary = FileSummary(path=path, package="")
     for child in root.named_children:
         kind = child.type
@@ -289,9 +312,10 @@ def summarize_file(path: str, tree: Tree) -> FileSummary:
                 type_node = spec.child_by_field_name("type")
                 summary.types[name] = _type_info(name, type_node)
         elif kind == "function_declaration":
-            summary.funcs[text(child.child_by_field_name("name"))] = _declared_signature(child)
+            name = text(child.child_by_field_name("name"))
+            summary.funcs[name] = _declared_signature(child, source)
         elif kind == "method_declaration":
-            sig = _declared_signature(child)
+            sig = _declared_signature(child, source)
             recv = receiver_type_name(sig.receiver[1]) if sig.receiver else ""
             summary.methods[(recv, text(child.child_by_field_name("name")))] = sig
     return summary
