@@ -243,6 +243,14 @@ async def test_the_apps_own_fix_is_not_analysed_twice(project: Path) -> None:
         app = app_of(pilot)
         target = find(app, "defer-in-loop", FILES, 17)
         await select(pilot, target)
+        live: list[bool] = []
+        original = app.main.refresh_findings
+
+        def counting(**kwargs: bool) -> None:
+            live.append(kwargs.get("live", False))
+            original(**kwargs)
+
+        app.main.refresh_findings = counting  # type: ignore[method-assign]
         await pilot.press("f")  # a safe fix: written at once, then re-analysed by the app
         await until(
             pilot,
@@ -254,6 +262,8 @@ async def test_the_apps_own_fix_is_not_analysed_twice(project: Path) -> None:
         await until(pilot, lambda: bool(touched(app, FILES)), "the watcher to see the write")
         assert [e.update.analysed for e in touched(app, FILES)] == [0]
         assert not touched(app, FILES)[0].update.added
+        await pilot.pause()
+        assert live == [False]  # the app's own refresh; the watcher's event repaints nothing
 
 
 async def test_a_burst_lands_as_one_update(project: Path) -> None:

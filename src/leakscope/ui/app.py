@@ -368,8 +368,10 @@ class LeakscopeApp(App[int]):
         started = time.perf_counter()
         try:
             update = self.session.project.update(paths)
-        except Exception as exc:
-            self.post_message(self.WatchStopped(f"cannot re-analyse: {exc}"))
+        except Exception as exc:  # the watcher itself goes on
+            self.call_from_thread(
+                self.notify, f"Cannot re-analyse the changes: {exc}", severity="error"
+            )
             return
         event = WatchEvent(
             update, len(paths), time.perf_counter() - started, time.time(), tuple(paths)

@@ -905,6 +905,14 @@ class MainScreen(Screen[None]):
             self.notify(f"go.mod changed (go {now}): {counts}.", timeout=5)
         if not (update.files or update.added or update.removed):
             return ""
+        results = self.session.results
+        if (
+            not update.added
+            and not update.removed
+            and update.analysed == 0
+            and all(path in results for path in update.files)
+        ):
+            return ""  # e.g. leakscope's own write, already shown: nothing to repaint
         if update.added:
             until = time.monotonic() + NEW_SECONDS
             self.tree.mark_new((f.fingerprint for f in update.added), until)
