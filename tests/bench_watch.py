@@ -179,7 +179,6 @@ FIXED_LINE = b"\t\tf.Close()\n"
 async def run_screen(root: Path, big: Path, edits: int) -> None:
     """Write -> updated model -> painted screen, in the headless app with its watcher."""
     from leakscope.ui.app import make_app
-    from leakscope.ui.widgets.findings_tree import Group
 
     original = big.read_bytes()
     assert LEAK_LINE in original
@@ -197,18 +196,35 @@ async def run_screen(root: Path, big: Path, edits: int) -> None:
         print(f"selected: {selected.path}:{selected.line} (the source view shows it)")
         assert selected.path == "big/big.go"
 
-        paints: list[float] = []
-        applied: list[tuple[WatchEvent, float]] = []
+        # Event-driven, no polling (a polling loop would compete with the app for the GIL):
+        # the wrapped apply_watch_event notes when the big file's update was applied, the
+        # wrapped compositor refresh when the first paint after it showed the new count.
+        expected = {"count": -1}
+        seen: dict[str, object] = {}
+        painted = asyncio.Event()
         compositor_refresh = main._compositor_refresh
         apply_watch_event = main.apply_watch_event
 
+        def group_label() -> str:
+            node = main.tree._group_nodes.get("file:big/big.go")
+            return main.tree.label_of(node).plain if node is not None else ""
+
         def refresh() -> None:
             compositor_refresh()
-            paints.append(time.perf_counter())
+            if (
+                "applied" in seen
+                and "painted" not in seen
+                and group_label().startswith(f"big/big.go  {expected['count']}")
+            ):
+                seen["painted"] = time.perf_counter()
+                painted.set()
 
         def apply(event: WatchEvent) -> str:
             detail = apply_watch_event(event)
-            applied.append((event, time.perf_counter()))
+            seen["any"] = True
+            if any(p.name == "big.go" for p in event.paths):
+                seen["event"] = event
+                seen["applied"] = time.perf_counter()
             return detail
 
         main._compositor_refresh = refresh  # type: ignore[method-assign]
@@ -220,17 +236,11 @@ async def run_screen(root: Path, big: Path, edits: int) -> None:
         for attempt in range(200):
             probe.write_text(f"package probe\n\n// {attempt}\n")
             deadline = time.perf_counter() + 0.3
-            while not applied and time.perf_counter() < deadline:
+            while "any" not in seen and time.perf_counter() < deadline:
                 await pilot.pause(0.01)
-            if applied:
+            if "any" in seen:
                 break
         await pilot.pause(0.5)
-
-        def group_label() -> str:
-            for node in main.tree.root.children:
-                if isinstance(node.data, Group) and node.data.key == "file:big/big.go":
-                    return main.tree.label_of(node).plain
-            return ""
 
         base = sum(f.path == "big/big.go" for f in main.all_findings)
         model_times, screen_times, ui_times = [], [], []
@@ -238,34 +248,19 @@ async def run_screen(root: Path, big: Path, edits: int) -> None:
             # Alternately remove one defer-in-loop leak and put it back: counts change.
             leaky = i % 2 == 1
             text = original if leaky else original.replace(LEAK_LINE, FIXED_LINE, 1)
-            expected = base if leaky else base - 1
-            applied.clear()
+            expected["count"] = base if leaky else base - 1
+            seen.clear()
+            painted.clear()
             written_wall, written = time.time(), time.perf_counter()
             big.write_bytes(text)
-            deadline = written + 60
-            done: tuple[WatchEvent, float] | None = None
-            painted = None
-            while time.perf_counter() < deadline:
-                await pilot.pause(0.002)
-                if done is None:
-                    for event, at in applied:
-                        if any(p.name == "big.go" for p in event.paths):
-                            done = (event, at)
-                if done is not None:
-                    shown = sum(f.path == "big/big.go" for f in main.all_findings)
-                    after = [t for t in paints if t >= done[1]]
-                    if (
-                        shown == expected
-                        and after
-                        and group_label().startswith(f"big/big.go  {expected}")
-                    ):
-                        painted = after[0]
-                        break
-            if done is None or painted is None:
-                raise SystemExit(f"edit {i}: the screen did not follow within 60 s")
-            event = done[0]
+            try:
+                await asyncio.wait_for(painted.wait(), 60)
+            except TimeoutError:
+                raise SystemExit(f"edit {i}: the screen did not follow within 60 s") from None
+            event = seen["event"]
+            assert isinstance(event, WatchEvent)
             model_times.append(event.finished_at - written_wall)
-            screen_times.append(painted - written)
+            screen_times.append(float(seen["painted"]) - written)  # type: ignore[arg-type]
             ui_times.append(screen_times[-1] - model_times[-1])
             await pilot.pause(0.05)
         print(
