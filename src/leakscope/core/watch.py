@@ -8,6 +8,7 @@ touching thousands of files arrive as one batch, analysed as one update.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -20,6 +21,9 @@ from leakscope.core.project import Project, Update
 
 STEP_MS = 30
 DEBOUNCE_MS = 1600
+# A batch this big is a burst: wait until changes pause for BURST_QUIET_S, then update once.
+BURST_PATHS = 20
+BURST_QUIET_S = 0.4
 
 
 class GoWatchFilter(DefaultFilter):
@@ -70,27 +74,54 @@ async def watch_project(
     (and the app's screen) stays responsive. When `hold(paths)` returns True the batch is not
     analysed: the caller keeps the paths for later (the app while paused or rescanning).
     """
-    async for changes in awatch(
-        project.root,
-        watch_filter=GoWatchFilter(),
-        step=step_ms,
-        debounce=debounce_ms,
-        stop_event=stop_event,
-        recursive=True,
-        ignore_permission_denied=True,
-    ):
-        started = time.perf_counter()
-        paths = sorted({Path(p) for _, p in changes})
-        if hold is not None and hold(paths):
-            continue
-        if on_batch is not None:
-            maybe = on_batch(len(paths))
-            if maybe is not None:
-                await maybe
-        update = await asyncio.to_thread(project.update, paths)
-        event = WatchEvent(
-            update, len(paths), time.perf_counter() - started, time.time(), tuple(paths)
-        )
-        result = on_update(event)
-        if result is not None:
-            await result
+    batches: asyncio.Queue[set[Path] | None] = asyncio.Queue()
+
+    async def produce() -> None:
+        try:
+            async for changes in awatch(
+                project.root,
+                watch_filter=GoWatchFilter(),
+                step=step_ms,
+                debounce=debounce_ms,
+                stop_event=stop_event,
+                recursive=True,
+                ignore_permission_denied=True,
+            ):
+                batches.put_nowait({Path(p) for _, p in changes})
+        finally:
+            batches.put_nowait(None)
+
+    producer = asyncio.create_task(produce())
+    try:
+        while (batch := await batches.get()) is not None:
+            started = time.perf_counter()
+            if len(batch) >= BURST_PATHS:
+                # A branch switch or generator can pause longer than `step` between writes
+                # (a loaded machine): gather what follows closely so it lands as one update.
+                while True:
+                    try:
+                        more = await asyncio.wait_for(batches.get(), BURST_QUIET_S)
+                    except TimeoutError:
+                        break
+                    if more is None:
+                        batches.put_nowait(None)
+                        break
+                    batch |= more
+            paths = sorted(batch)
+            if hold is not None and hold(paths):
+                continue
+            if on_batch is not None:
+                maybe = on_batch(len(paths))
+                if maybe is not None:
+                    await maybe
+            update = await asyncio.to_thread(project.update, paths)
+            event = WatchEvent(
+                update, len(paths), time.perf_counter() - started, time.time(), tuple(paths)
+            )
+            result = on_update(event)
+            if result is not None:
+                await result
+    finally:
+        producer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await producer
