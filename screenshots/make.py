@@ -22,11 +22,18 @@ SIZE = (140, 40)
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the app's workers, except the file watcher (it runs until the app quits)."""
     app = pilot.app
+
+    def busy() -> list:  # type: ignore[type-arg]
+        return [w for w in app.workers if w.group != "watcher" and w.is_running]
+
     for _ in range(30):
-        await app.workers.wait_for_complete()
+        running = busy()
+        if running:  # (an empty list would mean every worker, the watcher included)
+            await app.workers.wait_for_complete(running)
         await pilot.pause()
-        if not any(w.is_running for w in app.workers):
+        if not busy():
             return
 
 
