@@ -234,11 +234,12 @@ def apply_edits(source: bytes, edits: list[TextEdit] | tuple[TextEdit, ...]) -> 
 
 def map_offset(offset: int, edits: tuple[TextEdit, ...]) -> int:
     """Where `offset` of the old source lands in the edited one (after insertions there)."""
-    shift = 0
-    for edit in sorted(edits, key=lambda e: e.start_byte):
-        if edit.end_byte <= offset:
-            shift += len(edit.new_text.encode("utf-8")) - (edit.end_byte - edit.start_byte)
-    return offset + shift
+    # Order does not matter: every edit ending before the offset shifts it.
+    return offset + sum(
+        len(edit.new_text.encode("utf-8")) - (edit.end_byte - edit.start_byte)
+        for edit in edits
+        if edit.end_byte <= offset
+    )
 
 
 def edited_ranges(edits: tuple[TextEdit, ...]) -> list[tuple[int, int]]:

@@ -251,7 +251,11 @@ class _Analysis:
         out: list[tuple[Node, str, int | str, Node]] = []
         source = self.ctx.source
         seen: set[int] = set()
-        for match in _SLICE_RX.finditer(source):
+        # When a fix is re-checked, only the declarations it touched need looking at.
+        spans = self.ctx.focus if self.ctx.focus is not None else ((0, len(source)),)
+        slice_matches = (m for a, b in spans for m in _SLICE_RX.finditer(source, a, b))
+        call_matches = (m for a, b in spans for m in _CALL_RX.finditer(source, a, b))
+        for match in slice_matches:
             colon = match.end() - 1
             token = self.root.descendant_for_byte_range(colon, colon + 1)
             if token is None or token.type != ":":
@@ -270,7 +274,7 @@ class _Analysis:
                 out.append((node, STRING, 0, operand))
             elif is_slice(under):
                 out.append((node, SLICE, 0, operand))
-        for match in _CALL_RX.finditer(source):
+        for match in call_matches:
             start = match.start() + 1
             ident = self.root.descendant_for_byte_range(start, match.end() - 1)
             if ident is None or ident.type != "field_identifier":
