@@ -16,7 +16,14 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from leakscope.core.syntax import FUNCTION_NODES, LOOP_NODE, captures, enclosing_function, text
+from leakscope.core.syntax import (
+    FUNCTION_NODES,
+    LOOP_NODE,
+    captures,
+    enclosing_function,
+    statements,
+    text,
+)
 
 _BRANCH_TARGETS = frozenset(
     {
@@ -238,15 +245,8 @@ def case_terminates(case: Node, func: Node, endless_ranges: Iterable[Node] = ())
 
 
 def block_terminates(block: Node, func: Node, endless_ranges: Iterable[Node] = ()) -> bool:
-    stmts = _block_statements(block)
+    stmts = statements(block)
     return bool(stmts) and is_terminating(stmts[-1], func, endless_ranges)
-
-
-def _block_statements(block: Node) -> list[Node]:
-    for child in block.named_children:
-        if child.type == "statement_list":
-            return [c for c in child.named_children if c.type != "comment"]
-    return []
 
 
 def end_reachable(func: Node, endless_ranges: Iterable[Node] = ()) -> bool:

@@ -162,6 +162,16 @@ def enclosing_function(node: Node) -> Node | None:
     return None
 
 
+def ancestor_between(node: Node, top: Node, kinds: frozenset[str] | set[str]) -> Node | None:
+    """The first ancestor of `node` below `top` whose type is in `kinds`."""
+    parent = node.parent
+    while parent is not None and parent != top:
+        if parent.type in kinds:
+            return parent
+        parent = parent.parent
+    return None
+
+
 def function_name(func: Node | None) -> str:
     """`Recv.Name`, `Name` or `func literal` for diagnostics and fingerprints."""
     if func is None:

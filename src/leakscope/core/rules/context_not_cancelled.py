@@ -91,7 +91,15 @@ from tree_sitter import Node
 
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import Applicability, Fix, FixAvailability, Rule, Severity, TextEdit
-from leakscope.core.syntax import FUNCTION_NODES, captures, line_indent, text
+from leakscope.core.syntax import (
+    FUNCTION_NODES,
+    ancestor_between,
+    captures,
+    enclosing_function,
+    line_indent,
+    statements,
+    text,
+)
 
 _FUNCS = tuple(
     f"With{kind}{cause}".encode()
@@ -213,29 +221,10 @@ def _site(call: Node, qualifier: str, fn: str) -> _Site | None:
         stmt = holder
     if len(lhs) != 2 or stmt is None:
         return None
-    func = _enclosing_function(call)
+    func = enclosing_function(call)
     if func is None:  # a package-level variable keeps it for the program's life
         return None
     return _Site(call, stmt, lhs, kind, func, qualifier, fn)
-
-
-def _enclosing_function(node: Node) -> Node | None:
-    parent = node.parent
-    while parent is not None:
-        if parent.type in FUNCTION_NODES:
-            return parent
-        parent = parent.parent
-    return None
-
-
-def _between(node: Node, top: Node, kinds: frozenset[str] | set[str]) -> Node | None:
-    """The first ancestor of `node` below `top` whose type is in `kinds`."""
-    parent = node.parent
-    while parent is not None and parent != top:
-        if parent.type in kinds:
-            return parent
-        parent = parent.parent
-    return None
 
 
 def _check_call(ctx: FileContext, call: Node, qualifier: str, fn: str) -> Diagnostic | None:
@@ -244,7 +233,7 @@ def _check_call(ctx: FileContext, call: Node, qualifier: str, fn: str) -> Diagno
         return None
     if qualifier and _declaration(site.func, site.stmt, qualifier[:-1]) is not None:
         return None  # a local variable or parameter shadows the package name
-    in_loop = _between(call, site.func, {"for_statement"}) is not None
+    in_loop = ancestor_between(call, site.func, {"for_statement"}) is not None
     if not in_loop and _is_main(ctx, site.func):
         return None
     cancel = site.lhs[1]
@@ -368,10 +357,10 @@ class _Flow:
         declared = _declaration(self.func, site.stmt, self.name)
         if declared is None or declared == "result":
             return UNKNOWN  # declared outside the function, or a named result (returned)
-        if _between(site.stmt, declared, {"for_statement", "func_literal"}) is not None:
+        if ancestor_between(site.stmt, declared, {"for_statement", "func_literal"}) is not None:
             return UNKNOWN  # the next iteration may use it: needs a real CFG
         for ref in self.refs():
-            if _between(ref, self.func, {"func_literal"}) is not None:
+            if ancestor_between(ref, self.func, {"func_literal"}) is not None:
                 return UNKNOWN  # a closure may call whatever the variable holds when it runs
         current = site.stmt
         while True:
@@ -419,20 +408,20 @@ class _Flow:
                 if part is not None and self.references(part):
                     return HANDLED
             cons = stmt.child_by_field_name("consequence")
-            first = self.scan(_block_statements(cons)) if cons is not None else OPEN
+            first = self.scan(statements(cons)) if cons is not None else OPEN
             alt = stmt.child_by_field_name("alternative")
             if alt is None:
                 second: Outcome = OPEN
             elif alt.type == "if_statement":
                 second = self.statement(alt)
             else:
-                second = self.scan(_block_statements(alt))
+                second = self.scan(statements(alt))
             for outcome in (first, second):
                 if isinstance(outcome, Leak) or outcome == UNKNOWN:
                     return outcome
             return HANDLED if first == second == HANDLED else OPEN
         if kind == "block":
-            return self.scan(_block_statements(stmt))
+            return self.scan(statements(stmt))
         if kind in (
             "for_statement",
             "expression_switch_statement",
@@ -445,7 +434,7 @@ class _Flow:
 
     def _exits(self, stmt: Node) -> Outcome:
         for exit_node in captures(_EXITS, stmt).get("exit", []):
-            if _enclosing_function(exit_node) != self.func:
+            if enclosing_function(exit_node) != self.func:
                 continue
             kind = exit_node.type
             if kind == "goto_statement":
@@ -484,13 +473,6 @@ def _following(stmt: Node) -> list[Node]:
             out.append(sibling)
         sibling = sibling.next_named_sibling
     return out
-
-
-def _block_statements(block: Node) -> list[Node]:
-    for child in block.named_children:
-        if child.type == "statement_list":
-            return [c for c in child.named_children if c.type != "comment"]
-    return []
 
 
 def _statement_of(stmts_node: Node) -> Node | None:
@@ -644,7 +626,7 @@ def _redundant_defers(ctx: FileContext, site: _Site, name: str, arg: str) -> lis
 def _fresh_name(ctx: FileContext, func: Node) -> str:
     outer = func
     while True:
-        parent = _enclosing_function(outer)
+        parent = enclosing_function(outer)
         if parent is None:
             break
         outer = parent
@@ -714,7 +696,7 @@ def _use(ident: Node, func: Node) -> tuple[str | None, list[str]]:
         if kind == "return_statement":
             if child.type == "expression_list" and ident.parent == child:
                 return "is returned", []
-            if _is_method_operand(ident) or _plain_results(_enclosing_function(node)):
+            if _is_method_operand(ident) or _plain_results(enclosing_function(node)):
                 return None, []
             return "flows into a value the function returns", []
         if kind == "send_statement":

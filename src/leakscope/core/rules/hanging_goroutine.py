@@ -86,7 +86,12 @@ from tree_sitter import Node
 
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import Applicability, Fix, FixAvailability, Rule, Severity, TextEdit
-from leakscope.core.syntax import FUNCTION_NODES, captures, text
+from leakscope.core.syntax import (
+    ancestor_between,
+    captures,
+    enclosing_function,
+    text,
+)
 
 _SENDS = "(send_statement channel: (identifier) @ch) @send"
 _IDENTS = "(identifier) @id"
@@ -111,7 +116,7 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
         go = lit.parent.parent if lit.parent is not None else None
         if go is None or go.type != "go_statement":
             continue
-        func = _enclosing_function(go)
+        func = enclosing_function(go)
         if func is None:
             continue
         for name, sends in _sends_by_channel(lit).items():
@@ -142,26 +147,8 @@ def _launched_literals(ctx: FileContext) -> list[Node]:
     return out
 
 
-def _enclosing_function(node: Node) -> Node | None:
-    parent = node.parent
-    while parent is not None:
-        if parent.type in FUNCTION_NODES:
-            return parent
-        parent = parent.parent
-    return None
-
-
 def _within(node: Node, outer: Node) -> bool:
     return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
-
-
-def _between(node: Node, top: Node, kinds: frozenset[str] | set[str]) -> Node | None:
-    parent = node.parent
-    while parent is not None and parent != top:
-        if parent.type in kinds:
-            return parent
-        parent = parent.parent
-    return None
 
 
 def _sends_by_channel(lit: Node) -> dict[str, list[Node]]:
@@ -172,7 +159,7 @@ def _sends_by_channel(lit: Node) -> dict[str, list[Node]]:
     arg_nodes = args.named_children if args is not None else []
     out: dict[str, list[Node]] = {}
     for send in captures(_SENDS, lit).get("send", []):
-        if _enclosing_function(send) != lit or _can_give_up(send):
+        if enclosing_function(send) != lit or _can_give_up(send):
             continue
         name = text(send.child_by_field_name("channel"))
         if name in params:
@@ -244,7 +231,7 @@ class _Channel:
         if body is None:
             return None
         refs = [i for i in captures(_IDENTS, body).get("id", []) if text(i) == name]
-        definitions = [i for i in refs if _is_definition(i) and _enclosing_function(i) == func]
+        definitions = [i for i in refs if _is_definition(i) and enclosing_function(i) == func]
         if len(definitions) != 1:
             return None
         make, stmt = _unbuffered_make(definitions[0])
@@ -264,10 +251,10 @@ class _Channel:
         """Record one use of the channel; False when it can be received elsewhere."""
         if _is_definition(ref):
             return False  # reassigned
-        owner = _enclosing_function(ref)
+        owner = enclosing_function(ref)
         if owner != self.func:
             go = _go_of(owner)
-            if go is None or _enclosing_function(go) != self.func:
+            if go is None or enclosing_function(go) != self.func:
                 return False  # a closure or a deeper goroutine: cannot follow
             if _is_receive(ref) is not None:
                 return False  # another goroutine receives: it may drain the channel
@@ -417,11 +404,11 @@ def _buffer_edit(make: Node) -> TextEdit:
 
 def _spawned_repeatedly(channel: _Channel, go: Node) -> bool:
     """A go statement in a loop that does not also make the channel starts many senders."""
-    loop = _between(go, channel.func, {"for_statement"})
+    loop = ancestor_between(go, channel.func, {"for_statement"})
     while loop is not None:
         if not _within(channel.definition, loop):
             return True
-        loop = _between(loop, channel.func, {"for_statement"})
+        loop = ancestor_between(loop, channel.func, {"for_statement"})
     return False
 
 
@@ -430,7 +417,7 @@ def _receives_in(channel: _Channel, node: Node) -> bool:
 
 
 def _own_nodes(nodes: list[Node], func: Node) -> list[Node]:
-    return [n for n in nodes if _enclosing_function(n) == func]
+    return [n for n in nodes if enclosing_function(n) == func]
 
 
 def _early_return(channel: _Channel, go: Node) -> _Hazard | None:
@@ -465,7 +452,7 @@ def _abandoning_select(channel: _Channel, go: Node) -> _Hazard | None:
             continue
         select = case.parent
         assert select is not None
-        loop = _between(select, channel.func, {"for_statement"})
+        loop = ancestor_between(select, channel.func, {"for_statement"})
         loops_back = loop is not None and not _within(go, loop)
         for other in select.named_children:
             if other == case or other.type not in _CASES:
@@ -560,7 +547,7 @@ def _loop_exit(channel: _Channel, go: Node) -> _Hazard | None:
             continue
         loop = receive.parent if receive.type == "range_clause" else None
         if loop is None:
-            loop = _between(receive, channel.func, {"for_statement"})
+            loop = ancestor_between(receive, channel.func, {"for_statement"})
         if loop is None or _within(go, loop):
             continue
         body = loop.child_by_field_name("body")
@@ -570,7 +557,7 @@ def _loop_exit(channel: _Channel, go: Node) -> _Hazard | None:
             if exit_node.start_byte < receive.start_byte and receive.type != "range_clause":
                 continue
             if exit_node.type == "break_statement" and not exit_node.named_child_count:
-                target = _between(exit_node, loop, {"for_statement", *_SWITCHES})
+                target = ancestor_between(exit_node, loop, {"for_statement", *_SWITCHES})
                 if target is not None:
                     continue  # breaks an inner loop, switch or select
             if _after_count_down(exit_node, loop):
@@ -603,7 +590,9 @@ def _after_count_down(exit_node: Node, loop: Node) -> bool:
 
 def _at_most_once(lit: Node, sends: list[Node]) -> bool:
     for send in sends:
-        if _between(send, lit, {"for_statement"}) is not None and not _followed_by_return(send):
+        if ancestor_between(send, lit, {"for_statement"}) is not None and not _followed_by_return(
+            send
+        ):
             return False  # a send in a loop runs again unless the goroutine returns after it
     ordered = sorted(sends, key=lambda n: n.start_byte)
     for i, a in enumerate(ordered):

@@ -103,7 +103,16 @@ from leakscope.core.model import (
     Severity,
     TextEdit,
 )
-from leakscope.core.syntax import FUNCTION_NODES, captures, line_indent, text, tokens, unparen
+from leakscope.core.syntax import (
+    FUNCTION_NODES,
+    captures,
+    enclosing_function,
+    line_indent,
+    statements,
+    text,
+    tokens,
+    unparen,
+)
 
 _COLON = re.compile(rb":(?!=)")  # (not `:=`)
 _IDENTS = "(identifier) @id"
@@ -208,15 +217,6 @@ def _candidates(ctx: FileContext) -> tuple[list[Node], list[Node]]:
     return assigns, returned
 
 
-def _enclosing_function(node: Node) -> Node | None:
-    parent = node.parent
-    while parent is not None:
-        if parent.type in FUNCTION_NODES:
-            return parent
-        parent = parent.parent
-    return None
-
-
 def _norm(node: Node) -> str:
     """Expression text without spaces or outer parentheses: `(*h)` -> `*h`."""
     return "".join(text(unparen(node)).split())
@@ -238,7 +238,7 @@ def _check_assign(
     if slice_node.type != "slice_expression":
         return None
     operand = slice_node.child_by_field_name("operand")
-    func = _enclosing_function(assign)
+    func = enclosing_function(assign)
     if operand is None or func is None:
         return None
     operand = unparen(operand)
@@ -320,7 +320,7 @@ def _check_return(
     """`return s[1:3:3]` of a slice the function made: the caller keeps the whole array."""
     values = slice_node.parent
     ret = values.parent if values is not None else None
-    func = _enclosing_function(slice_node)
+    func = enclosing_function(slice_node)
     operand = slice_node.child_by_field_name("operand")
     if ret is None or func is None or operand is None or operand.type != "identifier":
         return None
@@ -464,7 +464,7 @@ def _skips_nils(assign: Node, aliases: set[str]) -> bool:
                 return True
         if node.type == "for_statement":
             body = node.child_by_field_name("body")
-            for stmt in _block_statements(body) if body is not None else []:
+            for stmt in statements(body) if body is not None else []:
                 if stmt.start_byte >= assign.start_byte or stmt.type != "if_statement":
                     continue
                 condition = "".join(text(stmt.child_by_field_name("condition")).split())
@@ -473,13 +473,6 @@ def _skips_nils(assign: Node, aliases: set[str]) -> bool:
             break
         node = node.parent
     return False
-
-
-def _block_statements(block: Node) -> list[Node]:
-    for child in block.named_children:
-        if child.type == "statement_list":
-            return [c for c in child.named_children if c.type != "comment"]
-    return []
 
 
 def _handed_over(assign: Node, aliases: set[str]) -> bool:
@@ -737,7 +730,7 @@ class _Resolver:
             return False
         for ident in defs:
             value = _defining(ident)
-            if value is None or _enclosing_function(ident) != self.func:
+            if value is None or enclosing_function(ident) != self.func:
                 return False
             if value.type == "var_spec":
                 continue
@@ -787,7 +780,7 @@ class _Resolver:
                     if any(text(n) == name for n in decl.children_by_field_name("name")):
                         type_node = decl.child_by_field_name("type")
                         return "".join(text(type_node).split()) if type_node else None
-            func = _enclosing_function(func) if func.type == "func_literal" else None
+            func = enclosing_function(func) if func.type == "func_literal" else None
         return None
 
     def ident_type(self, ident: Node) -> str | None:
@@ -1013,7 +1006,7 @@ def _type_params(func: Node) -> set[str]:
                 if "[" in type_text:
                     args = type_text.split("[", 1)[1].rstrip("]")
                     names.update(a.strip() for a in args.split(","))
-        node = _enclosing_function(node)
+        node = enclosing_function(node)
     return names
 
 
