@@ -210,14 +210,10 @@ STD_TYPES: dict[tuple[str, str], str] = {
     ("os", "File"): "struct",
 }
 
-BASIC_TYPES = frozenset(
+NUMERIC_TYPES = frozenset(
     {
-        "string",
-        "bool",
         "byte",
         "rune",
-        "error",
-        "any",
         "int",
         "int8",
         "int16",
@@ -235,6 +231,7 @@ BASIC_TYPES = frozenset(
         "complex128",
     }
 )
+BASIC_TYPES = NUMERIC_TYPES | {"string", "bool", "error", "any"}
 
 _INT_RESULT_BUILTINS = frozenset({"len", "cap", "copy"})
 

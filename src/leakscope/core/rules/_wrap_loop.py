@@ -37,6 +37,7 @@ from leakscope.core.rules._flow import (
     terminates,
 )
 from leakscope.core.syntax import FUNCTION_NODES, captures, text, unparen
+from leakscope.core.types import NUMERIC_TYPES
 
 TITLE = "Run the loop body in a function literal so its deferred calls run every iteration"
 
@@ -68,27 +69,6 @@ _NIL_TYPES_PREFIX = (
     "func(",
     "interface{",
     "interface {",
-)
-_NUMERIC = frozenset(
-    {
-        "int",
-        "int8",
-        "int16",
-        "int32",
-        "int64",
-        "uint",
-        "uint8",
-        "uint16",
-        "uint32",
-        "uint64",
-        "uintptr",
-        "float32",
-        "float64",
-        "complex64",
-        "complex128",
-        "byte",
-        "rune",
-    }
 )
 
 
@@ -255,7 +235,7 @@ def zero_value(type_text: str, ctx: FileContext, depth: int = 0) -> str:
         return '""'
     if t == "bool":
         return "false"
-    if t in _NUMERIC:
+    if t in NUMERIC_TYPES:
         return "0"
     if t.startswith(("struct{", "struct {", "[")):
         return type_text + "{}"
