@@ -21,8 +21,10 @@ from leakscope.core.syntax import (
     LOOP_NODE,
     captures,
     enclosing_function,
+    loop_has_condition,
     statements,
     text,
+    within,
 )
 
 _BRANCH_TARGETS = frozenset(
@@ -108,18 +110,6 @@ def branch_target(stmt: Node, func: Node) -> Node | None:
     return None
 
 
-def _has_condition(loop: Node) -> bool:
-    """False for `for {}`, `for ;; {}`; True for conditions, three-clause with condition, range."""
-    for i, child in enumerate(loop.named_children):
-        if child.type == "for_clause":
-            return child.child_by_field_name("condition") is not None
-        if child.type == "range_clause":
-            return True
-        if child.type != "comment" and loop.field_name_for_named_child(i) != "body":
-            return True  # `for cond {}`
-    return False
-
-
 def breaks_out_of(loop: Node, func: Node) -> bool:
     """Does a `break` (or `goto`) inside `loop` leave it?"""
     body = loop.child_by_field_name("body")
@@ -141,7 +131,7 @@ def loops_forever(loop: Node, func: Node, endless_ranges: Iterable[Node] = ()) -
 
     `endless_ranges`: range expressions known never to end (the channel of a ticker).
     """
-    if _has_condition(loop):
+    if loop_has_condition(loop):
         clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
         if clause is None:
             return False
@@ -299,7 +289,7 @@ def runs_after(first: Node, later: Node) -> bool:
         return True
     # `first` in a header (a range expression, an if initializer or condition, a switch
     # value) runs before whichever branch holds `later`.
-    holder = next((c for c in lca.named_children if _contains(c, first)), None)
+    holder = next((c for c in lca.named_children if within(first, c)), None)
     return holder is not None and holder.type not in _BRANCH_CHILDREN
 
 
@@ -313,10 +303,6 @@ _BRANCH_CHILDREN = frozenset(
         "type_case",
     }
 )
-
-
-def _contains(outer: Node, node: Node) -> bool:
-    return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
 
 
 def preceded_by(node: Node, after: int, marks: list[Node], func: Node) -> bool:

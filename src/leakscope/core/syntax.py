@@ -162,6 +162,23 @@ def enclosing_function(node: Node) -> Node | None:
     return None
 
 
+def within(node: Node, outer: Node) -> bool:
+    """Whether `node` lies inside `outer` (by byte range; a node is within itself)."""
+    return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
+
+
+def loop_has_condition(loop: Node) -> bool:
+    """False for `for {}` and `for ;; {}`; True for `for cond {}`, a condition clause, range."""
+    for i, child in enumerate(loop.named_children):
+        if child.type == "for_clause":
+            return child.child_by_field_name("condition") is not None
+        if child.type == "range_clause":
+            return True
+        if child.type != "comment" and loop.field_name_for_named_child(i) != "body":
+            return True  # `for cond {}`
+    return False
+
+
 def ancestor_between(node: Node, top: Node, kinds: frozenset[str] | set[str]) -> Node | None:
     """The first ancestor of `node` below `top` whose type is in `kinds`."""
     parent = node.parent

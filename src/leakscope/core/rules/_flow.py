@@ -12,7 +12,14 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from leakscope.core.syntax import FUNCTION_NODES, captures, statement_list, text, unparen
+from leakscope.core.syntax import (
+    FUNCTION_NODES,
+    captures,
+    loop_has_condition,
+    statement_list,
+    text,
+    unparen,
+)
 
 LOOP = "for_statement"
 SWITCHES = frozenset({"expression_switch_statement", "type_switch_statement", "select_statement"})
@@ -110,10 +117,6 @@ def conjuncts(cond: Node) -> list[Node]:
     return [cond]
 
 
-def inside(node: Node, container: Node) -> bool:
-    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
-
-
 def own_nodes(pattern: str, root: Node) -> Iterator[tuple[str, Node]]:
     """(capture name, node) below `root` that belong to root's function, in source order.
 
@@ -133,17 +136,6 @@ def own_nodes(pattern: str, root: Node) -> Iterator[tuple[str, Node]]:
 def has_break_to(stmt: Node) -> bool:
     """Whether some `break` inside `stmt` refers to `stmt` itself."""
     return any(jump_target(jump) == stmt for _, jump in own_nodes("(break_statement) @b", stmt))
-
-
-def _loop_has_condition(loop: Node) -> bool:
-    for child in loop.named_children:
-        if child.type == "range_clause":
-            return True
-        if child.type == "for_clause":
-            return child.child_by_field_name("condition") is not None
-        if child.type not in ("block", "comment"):
-            return True  # `for cond { ... }`
-    return False
 
 
 def _is_call_to(stmt: Node, imports: dict[str, str] | None, broad: bool) -> bool:
@@ -203,7 +195,7 @@ def terminates(
             alternative, broad, imports, returns
         )
     if kind == LOOP:
-        return not _loop_has_condition(stmt) and not has_break_to(stmt)
+        return not loop_has_condition(stmt) and not has_break_to(stmt)
     if kind in SWITCHES:
         cases = [c for c in stmt.named_children if c.type in CASES]
         if kind != "select_statement" and not any(c.type == "default_case" for c in cases):

@@ -30,13 +30,18 @@ from leakscope.core.model import Applicability, Fix, TextEdit
 from leakscope.core.rules._flow import (
     LOOP,
     conjuncts,
-    inside,
     jump_target,
     own_nodes,
     stmts_of,
     terminates,
 )
-from leakscope.core.syntax import FUNCTION_NODES, captures, text, unparen
+from leakscope.core.syntax import (
+    FUNCTION_NODES,
+    captures,
+    text,
+    unparen,
+    within,
+)
 from leakscope.core.types import NUMERIC_TYPES
 
 TITLE = "Run the loop body in a function literal so its deferred calls run every iteration"
@@ -98,7 +103,7 @@ def _scan_body(loop: Node, body: Node) -> _Body:
                 if kind == "break":
                     return _Body(problem="the loop body uses break")
                 out.continues.append(node)
-            elif target is None or not inside(target, body):
+            elif target is None or not within(target, body):
                 verb = "continues" if kind == "continue" else "breaks out of"
                 shown = f"{kind} {label}".strip()
                 return _Body(problem=f"the loop body {verb} an outer loop ({shown})")
@@ -359,7 +364,7 @@ def _escapes(names: set[str], body: Node, defer: Node, stores_only: bool = False
     while changed:
         changed = False
         for ident in idents:
-            if text(ident) not in names or inside(ident, defer):
+            if text(ident) not in names or within(ident, defer):
                 continue
             verdict = _use_escapes(ident, body, stores_only)
             if verdict is True:

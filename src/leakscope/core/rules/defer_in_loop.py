@@ -161,14 +161,20 @@ from leakscope.core.model import Confidence, Fix, FixAvailability, Rule, Severit
 from leakscope.core.rules._flow import (
     LOOP,
     conjuncts,
-    inside,
     jump_target,
     own_nodes,
     stmts_of,
     terminates,
 )
 from leakscope.core.rules._wrap_loop import local_declaration, stored_outside, wrap_loop_body
-from leakscope.core.syntax import FUNCTION_NODES, captures, function_name, text, unparen
+from leakscope.core.syntax import (
+    FUNCTION_NODES,
+    captures,
+    function_name,
+    text,
+    unparen,
+    within,
+)
 
 _JUMPS = (
     "(break_statement) @jump (continue_statement) @jump (goto_statement) @jump"
@@ -209,7 +215,7 @@ def _ends_loops(jump: Node, loop: Node, func: Node) -> bool:
     if jump.type != "break_statement":
         return False
     target = jump_target(jump)
-    if target is None or target.type != LOOP or not inside(loop, target):
+    if target is None or target.type != LOOP or not within(loop, target):
         return False
     return not _loops_above(target, func)
 
@@ -220,7 +226,7 @@ def _escapes(stmt: Node, loop: Node, func: Node) -> bool:
         if jump.type == "goto_statement":
             return True
         target = jump_target(jump)
-        if target is not None and inside(target, stmt):
+        if target is not None and within(target, stmt):
             continue
         if _ends_loops(jump, loop, func):
             continue
@@ -311,7 +317,7 @@ def _set_only_in(name: str, block: Node, body: Node) -> bool:
     for _, left in own_nodes(_ASSIGNMENTS, body):
         if not any(text(t) == name for t in left.named_children):
             continue
-        if not inside(left, block):
+        if not within(left, block):
             return False
         assigned_inside = True
     if not assigned_inside:

@@ -91,6 +91,7 @@ from leakscope.core.syntax import (
     captures,
     enclosing_function,
     text,
+    within,
 )
 
 _SENDS = "(send_statement channel: (identifier) @ch) @send"
@@ -145,10 +146,6 @@ def _launched_literals(ctx: FileContext) -> list[Node]:
             if function is not None and function.type == "func_literal":
                 out.append(function)
     return out
-
-
-def _within(node: Node, outer: Node) -> bool:
-    return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
 
 
 def _sends_by_channel(lit: Node) -> dict[str, list[Node]]:
@@ -211,7 +208,7 @@ def _is_definition(ident: Node) -> bool:
             return holder.child_by_field_name("left") == parent
     if parent.type == "range_clause":
         left = parent.child_by_field_name("left")
-        return left is not None and _within(ident, left)
+        return left is not None and within(ident, left)
     return False
 
 
@@ -406,14 +403,14 @@ def _spawned_repeatedly(channel: _Channel, go: Node) -> bool:
     """A go statement in a loop that does not also make the channel starts many senders."""
     loop = ancestor_between(go, channel.func, {"for_statement"})
     while loop is not None:
-        if not _within(channel.definition, loop):
+        if not within(channel.definition, loop):
             return True
         loop = ancestor_between(loop, channel.func, {"for_statement"})
     return False
 
 
 def _receives_in(channel: _Channel, node: Node) -> bool:
-    return any(_within(r, node) for r in channel.receives)
+    return any(within(r, node) for r in channel.receives)
 
 
 def _own_nodes(nodes: list[Node], func: Node) -> list[Node]:
@@ -453,7 +450,7 @@ def _abandoning_select(channel: _Channel, go: Node) -> _Hazard | None:
         select = case.parent
         assert select is not None
         loop = ancestor_between(select, channel.func, {"for_statement"})
-        loops_back = loop is not None and not _within(go, loop)
+        loops_back = loop is not None and not within(go, loop)
         for other in select.named_children:
             if other == case or other.type not in _CASES:
                 continue
@@ -477,7 +474,7 @@ def _select_case(receive: Node) -> Node | None:
     if node is None or node.type != "communication_case":
         return None
     communication = node.child_by_field_name("communication")
-    if communication is None or not _within(receive, communication):
+    if communication is None or not within(receive, communication):
         return None
     return node
 
@@ -548,7 +545,7 @@ def _loop_exit(channel: _Channel, go: Node) -> _Hazard | None:
         loop = receive.parent if receive.type == "range_clause" else None
         if loop is None:
             loop = ancestor_between(receive, channel.func, {"for_statement"})
-        if loop is None or _within(go, loop):
+        if loop is None or within(go, loop):
             continue
         body = loop.child_by_field_name("body")
         if body is None:
@@ -626,11 +623,11 @@ def _exclusive(a: Node, b: Node) -> bool:
         alt = node.child_by_field_name("alternative")
         if cons is None or alt is None:
             return False
-        return (_within(a, cons) and _within(b, alt)) or (_within(a, alt) and _within(b, cons))
+        return (within(a, cons) and within(b, alt)) or (within(a, alt) and within(b, cons))
     if node.type in _SWITCHES:
         cases = [c for c in node.named_children if c.type in _CASE_NODES]
-        case_a = next((c for c in cases if _within(a, c)), None)
-        case_b = next((c for c in cases if _within(b, c)), None)
+        case_a = next((c for c in cases if within(a, c)), None)
+        case_b = next((c for c in cases if within(b, c)), None)
         return case_a is not None and case_b is not None and case_a != case_b
     return False
 

@@ -107,7 +107,14 @@ from leakscope.core.model import (
     Severity,
     TextEdit,
 )
-from leakscope.core.syntax import captures, enclosing_function, line_indent, text, unparen
+from leakscope.core.syntax import (
+    captures,
+    enclosing_function,
+    line_indent,
+    text,
+    unparen,
+    within,
+)
 
 _DECLS = """
 (var_spec name: (identifier) @name)
@@ -345,15 +352,11 @@ def exits_after(
                 if not flow.owned_by(stmt, func) or not flow.runs_after(created, stmt):
                     continue
                 target = flow.branch_target(stmt, func)
-                if target is None or target == declared_in_loop or not _inside(target, loop_body):
+                if target is None or target == declared_in_loop or not within(target, loop_body):
                     out.append(Exit(stmt, "iteration"))
             if not flow.block_terminates(loop_body, func, endless):
                 out.append(Exit(loop_body, "iteration"))
     return out
-
-
-def _inside(node: Node, outer: Node) -> bool:
-    return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
 
 
 def covered(exit_: Exit, created: Node, stops: list[Node], func: Node) -> bool:
@@ -361,7 +364,7 @@ def covered(exit_: Exit, created: Node, stops: list[Node], func: Node) -> bool:
     after = created.end_byte
     if exit_.node.type in ("block",):  # the end of a body: a Stop that can fall through
         return any(
-            _inside(s, exit_.node) and s.start_byte >= after and _falls_through(s, func)
+            within(s, exit_.node) and s.start_byte >= after and _falls_through(s, func)
             for s in stops
         )
     return flow.preceded_by(exit_.node, after, stops, func)
