@@ -4,6 +4,7 @@ GitHub workflow commands."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,9 @@ def test_json_shape_positions_and_fixes(tmp_path: Path, fake: None) -> None:
         "fix": {
             "title": "call Clean instead",
             "applicability": "safe",
+            "verified": False,
+            "unverified_reason": "not checked yet: `leakscope fix` type-checks a fix before "
+            "writing it",
             "edits": [
                 {
                     "start_line": 10,
@@ -168,6 +172,15 @@ def test_json_shape_positions_and_fixes(tmp_path: Path, fake: None) -> None:
     }
     assert len(first["fingerprint"]) == 16
     assert risky["fix"]["applicability"] == "unsafe"
+    no_go = replace(report_for(root), toolchain=False)
+    unverified = json.loads(render_json(no_go))["findings"][0]["fix"]
+    assert unverified["verified"] is False
+    assert "no Go toolchain" in unverified["unverified_reason"]
+    assert "[*, unverified]" in render_text(no_go)
+    assert "`leakscope fix --unverified`" in render_text(no_go)
+    sarif = json.loads(render_sarif(no_go))["runs"][0]["results"][0]["fixes"][0]
+    assert sarif["properties"]["verified"] is False
+    assert "no Go toolchain" in sarif["properties"]["unverifiedReason"]
     assert hopeless["fix"] is None
     assert hopeless["confidence"] == "low"
     assert hopeless["no_fix_reason"] == "no automatic fix: nothing can save it"

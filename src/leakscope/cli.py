@@ -31,7 +31,7 @@ from leakscope import __version__
 from leakscope.core import rules as registry
 from leakscope.core.config import Config, ConfigError, load_config
 from leakscope.core.engine import Progress, ScanResult, enabled_rules, scan
-from leakscope.core.fixes import FileChange, FixError, plan_fixes, write_change
+from leakscope.core.fixes import FileChange, FixError, plan_checked_fixes, write_change
 from leakscope.core.model import Applicability, Finding, Rule
 from leakscope.core.report import (
     FORMATS,
@@ -146,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--diff", action="store_true", help="print a unified diff of the fixes; write nothing"
     )
     fix.add_argument("--unsafe", action="store_true", help="also apply unsafe fixes")
+    fix.add_argument(
+        "--unverified",
+        action="store_true",
+        help="also apply fixes that could not be type-checked (no Go toolchain, cgo, ...)",
+    )
     _add_rule_filters(fix)
 
     rule = sub.add_parser(
@@ -345,12 +350,15 @@ def run_check(
     rules = rule_filter(target.config, select, ignore)
     result = run_scan(target, rules, use_cache)
     findings = rules.findings(result.findings)
+    from leakscope.core.verify import go_command
+
     report = Report(
         target.root,
         findings,
         result.files,
         result.problems,
         cwd=None if show_from_root else target.cwd,
+        toolchain=go_command() is not None,
     )
     if statistics and fmt == "json":
         sys.stdout.write(statistics_json(findings))
@@ -381,8 +389,15 @@ def watch_check(
 
     rules = rule_filter(target.config, select, ignore)
     result = run_scan(target, rules, use_cache)
+    from leakscope.core.verify import go_command
+
     report = Report(
-        target.root, rules.findings(result.findings), result.files, result.problems, cwd=target.cwd
+        target.root,
+        rules.findings(result.findings),
+        result.files,
+        result.problems,
+        cwd=target.cwd,
+        toolchain=go_command() is not None,
     )
     sys.stdout.write(render(report, "text"))
     project = Project(target.root, target.config, use_cache=use_cache)
@@ -461,15 +476,28 @@ def cmd_fix(args: argparse.Namespace) -> int:
     rules = rule_filter(target.config, _flatten(args.select), _flatten(args.ignore))
     use_cache = not args.no_cache
     result = run_scan(target, rules, use_cache)
-    report = Report(target.root, [], result.files, result.problems, cwd=target.cwd)
     findings = rules.findings(result.findings)
     shown = [replace(r, findings=rules.findings(r.findings)) for r in result.files]
     applicability = Applicability.UNSAFE if args.unsafe else Applicability.SAFE
-    changes = plan_fixes(target.root, shown, result.jobs, applicability)
+    from leakscope.core.verify import find_toolchain
+
+    toolchain = find_toolchain()
+    report = Report(
+        target.root, [], result.files, result.problems, cwd=target.cwd, toolchain=bool(toolchain)
+    )
+    if toolchain is None:
+        _note(
+            "No Go toolchain (`go`) on PATH: fixes cannot be type-checked, so none is applied "
+            "unless --unverified is given."
+        )
+    planned = plan_checked_fixes(
+        target.root, shown, result.jobs, applicability, toolchain=toolchain
+    )
+    changes, held = _split_unverified(planned, args.unverified)
     if args.diff:
-        status = fix_diff(report, changes, findings, args.unsafe)
+        status = fix_diff(report, changes, held, findings, args.unsafe)
     else:
-        status = fix_write(target, rules, use_cache, report, changes, args.unsafe)
+        status = fix_write(target, rules, use_cache, report, changes, held, args.unsafe)
     io_problems = _io_problems(result)
     if io_problems:
         _error(f"{io_problems} file(s) or folder(s) could not be read; nothing was fixed there")
@@ -477,22 +505,50 @@ def cmd_fix(args: argparse.Namespace) -> int:
     return status
 
 
-def _skipped_lines(report: Report, changes: Sequence[FileChange]) -> list[str]:
-    return [
+def _split_unverified(
+    planned: Sequence[FileChange], unverified_ok: bool
+) -> tuple[list[FileChange], list[FileChange]]:
+    """(changes to write, changes held back because no type-check proved them)."""
+    changes: list[FileChange] = []
+    held: list[FileChange] = []
+    for change in planned:
+        if change.verified or unverified_ok or not change.changed:
+            changes.append(change)
+        else:
+            held.append(change)
+    return changes, held
+
+
+def _skipped_lines(
+    report: Report, changes: Sequence[FileChange], held: Sequence[FileChange] = ()
+) -> list[str]:
+    lines = [
         f"Skipped {finding_line(report, finding)}: {why}"
-        for change in changes
+        for change in [*changes, *held]
         for finding, why in change.skipped
     ]
+    for change in held:
+        why = change.verdict.detail if change.verdict else "not type-checked"
+        lines.extend(
+            f"Skipped {finding_line(report, finding)}: unverified ({why}); --unverified applies it"
+            for finding in change.applied
+        )
+    return lines
 
 
 def fix_diff(
-    report: Report, changes: Sequence[FileChange], findings: Sequence[Finding], unsafe: bool
+    report: Report,
+    changes: Sequence[FileChange],
+    held: Sequence[FileChange],
+    findings: Sequence[Finding],
+    unsafe: bool,
 ) -> int:
     """Print the planned changes as a unified diff on stdout; the summary goes to stderr."""
+    changes = [c for c in changes if c.changed]
     for change in changes:
         sys.stdout.write(unified_diff(change))
     sys.stdout.flush()
-    for line in _skipped_lines(report, changes):
+    for line in _skipped_lines(report, changes, held):
         _note(line)
     applied = {f.fingerprint for c in changes for f in c.applied}
     if changes:
@@ -511,6 +567,7 @@ def fix_write(
     use_cache: bool,
     report: Report,
     changes: Sequence[FileChange],
+    held: Sequence[FileChange],
     unsafe: bool,
 ) -> int:
     """Write the planned changes, say what changed, and count what remains."""
@@ -518,6 +575,8 @@ def fix_write(
     failed = False
     written = 0
     for change in changes:
+        if not change.changed:
+            continue
         try:
             write_change(target.root, change)
         except FixError as exc:
@@ -527,14 +586,17 @@ def fix_write(
         written += 1
         where = report.display_path(change.path)
         n = len(change.applied)
-        out.write(f"Fixed {where}: {_count(n, 'finding')} ({_rule_counts(change.applied)})\n")
-    for line in _skipped_lines(report, changes):
+        proof = "" if change.verified else " [unverified]"
+        out.write(
+            f"Fixed {where}: {_count(n, 'finding')} ({_rule_counts(change.applied)}){proof}\n"
+        )
+    for line in _skipped_lines(report, changes, held):
         out.write(line + "\n")
     after = run_scan(target, rules, use_cache) if written else None
     remaining = rules.findings(after.findings) if after is not None else None
     if remaining is None:
         remaining = rules.findings([f for r in report.files for f in r.findings])
-    if not changes:
+    if not written and not failed:
         out.write("Nothing to fix.\n")
     if remaining:
         out.write(_remaining_summary(remaining, unsafe, "remain") + "\n")

@@ -1,7 +1,9 @@
-"""Applying fixes to files: edits together per file, gofmt, atomic writes, undo records.
+"""Applying fixes to files: edits together per file, gofmt, proof, atomic writes, undo records.
 
-`plan_file_fix` works in memory and is what `leakscope fix --diff`, the rule tests and the
-terminal app's side-by-side view use; `write_change` puts a planned change on disk.
+`plan_fixes` works in memory (the rule tests use it); `plan_checked_fixes` adds the proof: it
+type-checks every changed package with the fixes in place (`leakscope.core.verify`) and drops
+the fixes that do not compile. `leakscope fix`, `fix --diff` and the terminal app plan through
+it; `write_change` puts a planned change on disk.
 """
 
 from __future__ import annotations
@@ -25,6 +27,14 @@ from leakscope.core.analysis import (
     content_hash,
 )
 from leakscope.core.model import Applicability, Finding, Fix, TextEdit
+from leakscope.core.verify import (
+    DEFAULT_TIMEOUT,
+    NO_TOOLCHAIN,
+    Proof,
+    Toolchain,
+    Verdict,
+    verify_package,
+)
 
 
 class FixError(Exception):
@@ -40,10 +50,16 @@ class FileChange:
     after: bytes
     applied: list[Finding] = field(default_factory=list)
     skipped: list[tuple[Finding, str]] = field(default_factory=list)  # (finding, why)
+    # The type-check of the change's package with it in place; None: not checked (planning only).
+    verdict: Verdict | None = None
 
     @property
     def changed(self) -> bool:
         return self.before != self.after
+
+    @property
+    def verified(self) -> bool:
+        return self.verdict is not None and self.verdict.verified
 
 
 def allowed(fix: Fix | None, applicability: Applicability) -> bool:
@@ -217,6 +233,7 @@ def plan_fixes(
     current: dict[str, bytes] = {}
     changes: dict[str, FileChange] = {}
     findings_by_file = {r.path: r.findings for r in results}
+    analysed_hash = {r.path: r.content_hash for r in results}
     for _ in range(MAX_FIX_ROUNDS):
         touched_dirs: set[str] = set()
         for path, findings in sorted(findings_by_file.items()):
@@ -231,9 +248,18 @@ def plan_fixes(
                 continue
             if path not in current:
                 try:
-                    originals[path] = current[path] = (root / path).read_bytes()
+                    data = (root / path).read_bytes()
                 except OSError:
                     continue
+                if analysed_hash.get(path) and content_hash(data) != analysed_hash[path]:
+                    # The findings' offsets belong to the content that was analysed.
+                    why = "the file changed since it was analysed; scan again"
+                    changes[path] = FileChange(
+                        path, data, data, skipped=[(f, why) for f in fixable]
+                    )
+                    findings_by_file[path] = []
+                    continue
+                originals[path] = current[path] = data
             source = current[path]
             fixable = [_with_line_endings(source, f) for f in fixable]
             new_source, applied, skipped = merge_fixes(source, fixable)
@@ -254,9 +280,117 @@ def plan_fixes(
                     findings_by_file[result.path] = result.findings
     out = []
     for path, change in sorted(changes.items()):
-        change.after = finish_source(originals[path], current[path])
-        if change.changed:
+        if path in current:
+            change.after = finish_source(originals[path], current[path])
+        if change.changed or change.skipped:
             out.append(change)
+    return out
+
+
+def plan_checked_fixes(
+    root: Path,
+    results: list[FileResult],
+    jobs: dict[str, PackageJob],
+    applicability: Applicability = Applicability.SAFE,
+    only: set[str] | None = None,
+    *,
+    toolchain: Toolchain | None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> list[FileChange]:
+    """`plan_fixes`, then a proof: each changed package is type-checked with its changes.
+
+    Every change carries its package's verdict. A package that no longer compiles is planned
+    again one fix at a time: the fixes that compile alone are kept and checked together, the
+    others are listed in `skipped` ("fix dropped: it does not compile: ..."). With no toolchain
+    every change is unverified. Changes that end up changing nothing keep only their skips.
+    """
+    root = root.resolve()
+    changes = plan_fixes(root, results, jobs, applicability, only)
+    if toolchain is None:
+        for change in changes:
+            change.verdict = NO_TOOLCHAIN
+        return changes
+    groups: dict[str, list[FileChange]] = {}
+    for change in changes:
+        groups.setdefault(posixpath.dirname(change.path), []).append(change)
+    verdicts = _verify_groups(root, toolchain, groups, timeout)
+    out: list[FileChange] = []
+    for directory, group in sorted(groups.items()):
+        verdict = verdicts[directory]
+        if verdict.proof is Proof.FAILED:
+            package_results = [r for r in results if posixpath.dirname(r.path) == directory]
+            group = _salvage(root, package_results, jobs, applicability, group, toolchain, timeout)
+        else:
+            for change in group:
+                change.verdict = verdict
+        out.extend(group)
+    return sorted(out, key=lambda c: c.path)
+
+
+def _verify_group(
+    root: Path, toolchain: Toolchain, directory: str, group: list[FileChange], timeout: float
+) -> Verdict:
+    fixed = {posixpath.basename(c.path): c.after for c in group if c.changed}
+    if not fixed:
+        return Verdict(Proof.VERIFIED)
+    return verify_package(toolchain, root / directory, fixed, timeout)
+
+
+def _verify_groups(
+    root: Path, toolchain: Toolchain, groups: dict[str, list[FileChange]], timeout: float
+) -> dict[str, Verdict]:
+    """Each folder's verdict; two go commands at a time (each is parallel inside, too)."""
+    if len(groups) <= 1:
+        return {d: _verify_group(root, toolchain, d, g, timeout) for d, g in groups.items()}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {
+            d: pool.submit(_verify_group, root, toolchain, d, g, timeout) for d, g in groups.items()
+        }
+        return {d: f.result() for d, f in futures.items()}
+
+
+def _salvage(
+    root: Path,
+    results: list[FileResult],
+    jobs: dict[str, PackageJob],
+    applicability: Applicability,
+    group: list[FileChange],
+    toolchain: Toolchain,
+    timeout: float,
+) -> list[FileChange]:
+    """The changes of one package without the fixes that break its build."""
+    candidates: dict[str, Finding] = {}
+    for change in group:
+        for finding in change.applied:
+            candidates.setdefault(finding.fingerprint, finding)
+    dropped: list[tuple[Finding, str]] = []
+    good: list[str] = []
+    for fingerprint, finding in candidates.items():
+        trial = plan_fixes(root, results, jobs, applicability, {fingerprint})
+        directory = posixpath.dirname(group[0].path)
+        verdict = _verify_group(root, toolchain, directory, trial, timeout)
+        if verdict.proof is Proof.FAILED:
+            dropped.append((finding, f"fix dropped: it does not compile: {verdict.detail}"))
+        else:
+            good.append(fingerprint)
+    while True:
+        final = plan_fixes(root, results, jobs, applicability, set(good)) if good else []
+        verdict = _verify_group(root, toolchain, posixpath.dirname(group[0].path), final, timeout)
+        if verdict.proof is not Proof.FAILED or not good:
+            break
+        last = candidates[good.pop()]
+        dropped.append(
+            (last, f"fix dropped: it does not compile with the others: {verdict.detail}")
+        )
+    by_path = {c.path: c for c in final}
+    out = []
+    for change in group:
+        kept = by_path.get(change.path) or FileChange(change.path, change.before, change.before)
+        kept.verdict = verdict
+        kept.skipped = [*kept.skipped, *((f, why) for f, why in dropped if f.path == change.path)]
+        out.append(kept)
     return out
 
 

@@ -52,6 +52,15 @@ class Report:
     problems: list[str] = field(default_factory=list)  # folders that could not be read
     # Where paths in text and github output are shown from (None: relative to the root).
     cwd: Path | None = None
+    # Whether a Go toolchain can type-check the fixes (`leakscope fix` does, before writing).
+    toolchain: bool = True
+
+    @property
+    def unverified_reason(self) -> str:
+        """Why the fixes in this report are not proven: a report never type-checks them."""
+        if not self.toolchain:
+            return "no Go toolchain on PATH to type-check it"
+        return "not checked yet: `leakscope fix` type-checks a fix before writing it"
 
     @property
     def partial(self) -> list[FileResult]:
@@ -147,10 +156,13 @@ def summary_line(report: Report) -> str:
         rules = ", ".join(f"{rule}: {n}" for rule, n in sorted(per_rule.items()))
         parts = [f"Found {_plural(len(findings), 'finding')} ({rules})"]
         safe, unsafe = fixable_counts(findings)
+        flag = "" if report.toolchain else " --unverified"
         if safe:
-            parts.append(f"{safe} fixable with `leakscope fix`")
+            parts.append(f"{safe} fixable with `leakscope fix{flag}`")
         if unsafe:
-            parts.append(f"{unsafe} more with `leakscope fix --unsafe`")
+            parts.append(f"{unsafe} more with `leakscope fix --unsafe{flag}`")
+        if (safe or unsafe) and not report.toolchain:
+            parts.append("no Go toolchain on PATH, so the fixes are unverified")
     else:
         parts = ["No findings"]
     scanned = sum(1 for r in report.files if r.status in (FileStatus.OK, FileStatus.PARTIAL))
@@ -169,8 +181,10 @@ def summary_line(report: Report) -> str:
 def finding_line(report: Report, f: Finding) -> str:
     line = f"{report.display_path(f.path)}:{f.line}:{f.column}: {f.rule}: {f.message}"
     if f.fix is not None:
-        marker = "[*]" if f.fix.applicability is Applicability.SAFE else "[unsafe fix]"
-        line += f" {marker}"
+        marker = "*" if f.fix.applicability is Applicability.SAFE else "unsafe fix"
+        if not report.toolchain:
+            marker += ", unverified"
+        line += f" [{marker}]"
     return line
 
 
@@ -224,7 +238,7 @@ def _edit_json(e: EditRange) -> dict[str, object]:
     }
 
 
-def finding_json(f: Finding, sources: Sources) -> dict[str, object]:
+def finding_json(f: Finding, sources: Sources, unverified_reason: str = "") -> dict[str, object]:
     fix_json: dict[str, object] | None = None
     resolved = sources.edits(f)
     if resolved is not None:
@@ -232,6 +246,8 @@ def finding_json(f: Finding, sources: Sources) -> dict[str, object]:
         fix_json = {
             "title": fix.title,
             "applicability": fix.applicability.value,
+            "verified": False,
+            "unverified_reason": unverified_reason,
             "edits": [_edit_json(e) for e in ranges],
         }
     return {
@@ -264,7 +280,7 @@ def render_json(report: Report) -> str:
     sources = Sources(report.root, report.files)
     data = {
         "version": __version__,
-        "findings": [finding_json(f, sources) for f in report.findings],
+        "findings": [finding_json(f, sources, report.unverified_reason) for f in report.findings],
         "files": [
             {"path": r.path, "status": r.status.value, "message": r.error}
             for r in [*report.unreadable, *report.partial]
@@ -326,7 +342,9 @@ def _artifact(path: str) -> dict[str, str]:
     return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
 
 
-def sarif_result(f: Finding, rule_index: dict[str, int], sources: Sources) -> dict[str, object]:
+def sarif_result(
+    f: Finding, rule_index: dict[str, int], sources: Sources, unverified_reason: str = ""
+) -> dict[str, object]:
     result: dict[str, object] = {
         "ruleId": f.rule,
         "ruleIndex": rule_index[f.rule],
@@ -373,7 +391,11 @@ def sarif_result(f: Finding, rule_index: dict[str, int], sources: Sources) -> di
                         ],
                     }
                 ],
-                "properties": {"applicability": fix.applicability.value},
+                "properties": {
+                    "applicability": fix.applicability.value,
+                    "verified": False,
+                    "unverifiedReason": unverified_reason,
+                },
             }
         ]
     elif f.no_fix_reason:
@@ -407,7 +429,9 @@ def render_sarif(report: Report) -> str:
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
         "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
         "columnKind": "unicodeCodePoints",
-        "results": [sarif_result(f, rule_index, sources) for f in report.findings],
+        "results": [
+            sarif_result(f, rule_index, sources, report.unverified_reason) for f in report.findings
+        ],
     }
     data = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
