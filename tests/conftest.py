@@ -3,9 +3,12 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from leakscope import cli
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
@@ -45,3 +48,21 @@ def go_env(tmp: Path) -> dict[str, str]:
         CGO_ENABLED="0",
     )
     return env
+
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    """main(args) in `cwd` -> (exit code, stdout, stderr)."""
+
+    def _run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        code = cli.main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run

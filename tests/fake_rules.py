@@ -4,6 +4,7 @@
 - `Leak(x)`: safe fix, renames the call to `Clean(x)`;
 - `Risky(x)`: unsafe fix, renames it to `Careful(x)`;
 - `Hopeless(x)`: no fix, with a reason;
+- `Broken(x)`: a safe fix that does not compile (renames the call to the undefined `Missing`);
 - `Pair()`: its fix renames it to `Done()` and every other `Pair()` of the file to `Also()`,
   so two of them have overlapping fixes and the first one's fix resolves the second;
 - `Global()`: reported only when the package declares a variable `flagged` (in any file).
@@ -30,7 +31,11 @@ from leakscope.core.syntax import captures
 
 FAKE = "fake-leak"
 _QUERY = "(call_expression function: (identifier) @name)"
-_RENAMES = {"Leak": ("Clean", Applicability.SAFE), "Risky": ("Careful", Applicability.UNSAFE)}
+_RENAMES = {
+    "Leak": ("Clean", Applicability.SAFE),
+    "Risky": ("Careful", Applicability.UNSAFE),
+    "Broken": ("Missing", Applicability.SAFE),
+}
 
 
 def check(ctx: FileContext) -> Iterator[Diagnostic]:

@@ -52,21 +52,6 @@ def make_project(root: Path, files: dict[str, str]) -> Path:
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
-    """main(args) in `cwd` -> (exit code, stdout, stderr)."""
-
-    def _run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
-        if cwd is not None:
-            monkeypatch.chdir(cwd)
-        capsys.readouterr()
-        code = cli.main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
-
-
-@pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> None:
     install(monkeypatch)
 
