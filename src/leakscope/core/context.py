@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node, Tree
 
 from leakscope.core.model import Confidence, Fix, Severity, TextEdit
-from leakscope.core.syntax import Ranges, selector_calls, text, tokens
+from leakscope.core.syntax import (
+    Ranges,
+    names_in,
+    outermost_function,
+    selector_calls,
+    text,
+    tokens,
+)
 
 if TYPE_CHECKING:
     from leakscope.core.index import PackageIndex
@@ -52,6 +59,11 @@ class FileContext:
     # for the whole file. Checking a fix re-runs the rule on the fixed declarations only;
     # `tokens` and `selector_calls` honour it, so rules that find candidates with them do too.
     focus: Ranges | None = None
+    # Names not to give a new variable, per outermost function (keyed by its byte range): the
+    # names it uses, the package's and the file's, and those `fresh_name` handed out already.
+    _taken_names: dict[tuple[int, int], set[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def root(self) -> Node:
@@ -69,6 +81,35 @@ class FileContext:
         """Calls `x.NAME(...)` for the given names, in source order (see
         `syntax.selector_calls`)."""
         return selector_calls(self.root, self.source, names, self.focus)
+
+    def fresh_name(self, scope: Node, base: str, *alternatives: str) -> str:
+        """A name for a variable that a fix declares at `scope` (a node inside a function).
+
+        Rules compute their fixes one finding at a time and the fixes of a file are applied
+        together, so the name must be new to the code and to every other fix: it is not used
+        anywhere in the outermost function around `scope` (a new variable then neither clashes
+        with a declaration nor hides a name the code reads, function literals included), not a
+        package-level name or an import of the file, and not handed out before for that
+        function during this analysis of the file, by any rule. `base` first, then each of
+        `alternatives`, then `base2`, `base3`, ...
+        """
+        func = outermost_function(scope) or scope
+        key = (func.start_byte, func.end_byte)
+        taken = self._taken_names.get(key)
+        if taken is None:
+            package = self.package
+            taken = names_in(func) | set(self.imports)
+            taken |= package.vars.keys() | package.funcs.keys() | package.consts.keys()
+            taken |= package.types.keys()
+            self._taken_names[key] = taken
+        name = next((c for c in (base, *alternatives) if c not in taken), None)
+        n = 2
+        while name is None:
+            if f"{base}{n}" not in taken:
+                name = f"{base}{n}"
+            n += 1
+        taken.add(name)
+        return name
 
     def slice(self, start: int, end: int) -> str:
         return self.source[start:end].decode("utf-8", errors="replace")

@@ -328,18 +328,3 @@ def preceded_by(node: Node, after: int, marks: list[Node], func: Node) -> bool:
                     return True
         current = parent
     return False
-
-
-def identifiers_in(func: Node) -> set[str]:
-    """Every identifier-like name used inside `func` (for picking fresh variable names)."""
-    found = captures("[(identifier) (type_identifier) (package_identifier) (label_name)] @id", func)
-    return {text(n) for n in found.get("id", [])}
-
-
-def fresh_name(base: str, taken: set[str]) -> str:
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}{n}" in taken:
-        n += 1
-    return f"{base}{n}"

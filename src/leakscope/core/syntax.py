@@ -162,6 +162,23 @@ def enclosing_function(node: Node) -> Node | None:
     return None
 
 
+def outermost_function(node: Node) -> Node | None:
+    """The top-level function or method around `node` (or the outermost function literal of
+    a package-level declaration); `node` itself when it is one and nothing encloses it."""
+    found = node if node.type in FUNCTION_NODES else None
+    for parent in ancestors(node):
+        if parent.type in FUNCTION_NODES:
+            found = parent
+    return found
+
+
+def names_in(node: Node) -> set[str]:
+    """Every identifier-like name used inside `node`: variables, types, packages, labels
+    (what a new variable must not be called)."""
+    found = captures("[(identifier) (type_identifier) (package_identifier) (label_name)] @id", node)
+    return {text(n) for n in found.get("id", [])}
+
+
 def within(node: Node, outer: Node) -> bool:
     """Whether `node` lies inside `outer` (by byte range; a node is within itself)."""
     return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte

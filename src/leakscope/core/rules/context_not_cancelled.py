@@ -57,7 +57,9 @@ func lookup(ctx context.Context, key string) (string, error) {
 ```
 
 ## Fix safety
-The fix names the cancel function (`cancel`, or a name not yet used in the function) and adds
+The fix names the cancel function (`cancel`, else `cancelCtx`, `cancelFunc`, `cancel2`, ...:
+the first name not used in the function, not declared at package level or imported, and not
+given by another fix of the same file) and adds
 `defer cancel()` right after the call (`defer cancel(nil)` for `WithCancelCause`); a later
 `defer cancel()` of the same variable in the same block is removed as redundant. Calling a
 cancel function more than once is harmless, so existing calls stay.
@@ -574,7 +576,7 @@ def _defer_fix(
     indent = line_indent(ctx.source, site.stmt.start_byte)
     edits: list[TextEdit] = []
     if name is None:
-        name = _fresh_name(ctx, site.func)
+        name = ctx.fresh_name(site.func, "cancel", "cancelCtx", "cancelFunc")
         cancel = site.lhs[1]
         edits.append(TextEdit(cancel.start_byte, cancel.end_byte, name))
         if site.kind == "=":
@@ -621,25 +623,6 @@ def _redundant_defers(ctx: FileContext, site: _Site, name: str, arg: str) -> lis
                 continue
             out.append(TextEdit(start, end, ""))
     return out
-
-
-def _fresh_name(ctx: FileContext, func: Node) -> str:
-    outer = func
-    while True:
-        parent = enclosing_function(outer)
-        if parent is None:
-            break
-        outer = parent
-    used = {text(n) for n in captures(_IDENTS, outer).get("id", [])}
-    used |= set(ctx.package.vars) | set(ctx.package.funcs) | set(ctx.package.consts)
-    used |= set(ctx.imports)
-    for candidate in ("cancel", "cancelCtx", "cancelFunc"):
-        if candidate not in used:
-            return candidate
-    n = 2
-    while f"cancel{n}" in used:
-        n += 1
-    return f"cancel{n}"
 
 
 def _context_escape(site: _Site) -> tuple[str | None, bool]:

@@ -75,7 +75,9 @@ func waitReady(done chan struct{}) {
 
 ## Fix safety
 The fix inserts `defer t.Stop()` right after the ticker is created, or turns `time.Tick(d)`
-into a `time.NewTicker(d)` that is stopped by a `defer` when the function returns. It is
+into a `time.NewTicker(d)` that is stopped by a `defer` when the function returns (the
+variable is called `ticker`, or `ticker2` and so on when that name is used in the function,
+declared at package level or imported, or given by another fix of the same file). It is
 safe: the rule only offers it when nothing outside the function can still use the ticker,
 and stopping a ticker twice is harmless. There is no fix when the ticker is created inside a
 loop (a `defer` there would pile up until the function returns: call `t.Stop()` at the end of
@@ -611,7 +613,7 @@ def _tick_fix(
     if function is None or args is None:
         return None, None
     qualifier = text(function.child_by_field_name("operand"))
-    name = flow.fresh_name("ticker", flow.identifiers_in(func))
+    name = ctx.fresh_name(func, "ticker")
     indent = line_indent(ctx.source, binding.statement.start_byte)  # labels are outdented
     created = f"{name} := {qualifier}.NewTicker{text(args)}\n{indent}defer {name}.Stop()\n{indent}"
     target = _up(expr)

@@ -61,14 +61,19 @@ blocking when the value was already taken by the `select`. From Go 1.23 `timer.R
 alone is enough; the longer form stays correct there.
 
 ## Fix safety
-The fix is unsafe: it changes when the duration expression is evaluated (just before the
-`select` rather than while the `select` evaluates its cases) and shares one timer between
+The fix is unsafe, always: it changes when the duration expression is evaluated (just before
+the `select` rather than while the `select` evaluates its cases) and shares one timer between
 iterations. The duration expression is passed to `Reset` unchanged each time, so durations
 that depend on loop variables keep working; the timer is created before the outermost loop of
 the function with that duration when it is a simple expression that the loop does not change,
 and with `0` otherwise (the first `Reset` drains it). The variable is called `timer`, or
-`timer2` and so on when that name is taken in the function. There is no fix for a labelled
-`select` (the `Reset` would have to go between the label and the `select`).
+`timer2` and so on when that name is used in the function (its function literals included),
+declared at package level or imported, or given by another fix of the same file: two loops
+of one function get `timer` and `timer2`, so their fixes apply together.
+
+There is no fix for a labelled `select` (the `Reset` would have to go between the label and
+the `select`), a `select` or loop that is not a statement of a block, or a `time.After` call
+without exactly one argument.
 
 ## References
 - [time.After](https://pkg.go.dev/time#After) (the note on Go versions before 1.23)
@@ -268,7 +273,7 @@ def _fix(
     function = call.child_by_field_name("function")
     assert function is not None
     qualifier = text(function.child_by_field_name("operand"))
-    name = flow.fresh_name("timer", flow.identifiers_in(func))
+    name = ctx.fresh_name(func, "timer")
     first = text(duration) if _invariant(duration, outer) else "0"
 
     loop_indent = line_indent(ctx.source, loops[-1].start_byte)  # labels are outdented
