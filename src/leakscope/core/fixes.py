@@ -62,6 +62,43 @@ class FileChange:
         return self.verdict is not None and self.verdict.verified
 
 
+@dataclass
+class FixPlan:
+    """Planned and type-checked changes for some findings: what a UI shows, asks about, writes."""
+
+    findings: list[Finding]
+    changes: list[FileChange]
+    title: str = ""
+
+    @property
+    def writable(self) -> list[FileChange]:
+        return [c for c in self.changes if c.changed]
+
+    @property
+    def skipped(self) -> list[tuple[Finding, str]]:
+        return [s for c in self.changes for s in c.skipped]
+
+    @property
+    def verified(self) -> bool:
+        return all(c.verified for c in self.writable)
+
+    @property
+    def unsafe(self) -> bool:
+        return any(
+            f.fix is not None and f.fix.applicability is Applicability.UNSAFE
+            for c in self.writable
+            for f in c.applied
+        )
+
+    @property
+    def proof_text(self) -> str:
+        """ "verified: ..." or "unverified: why", for a header or a question."""
+        if self.verified:
+            return "verified: the package compiles with it"
+        reasons = {c.verdict.detail if c.verdict else "not checked" for c in self.writable}
+        return "unverified: " + "; ".join(sorted(reasons))
+
+
 def allowed(fix: Fix | None, applicability: Applicability) -> bool:
     if fix is None:
         return False

@@ -6,6 +6,7 @@ The app drives a `Session` from its workers; tests can drive one directly. Findi
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,7 +18,8 @@ from leakscope.core.engine import Progress, ScanResult, iter_scan
 from leakscope.core.fixes import (
     FileChange,
     FixError,
-    plan_fixes,
+    FixPlan,
+    plan_checked_fixes,
     undo_change,
     write_change,
 )
@@ -25,6 +27,7 @@ from leakscope.core.gomod import ModuleFinder
 from leakscope.core.model import Applicability, Finding
 from leakscope.core.project import Project, Update
 from leakscope.core.syntax import error_count, parse
+from leakscope.core.verify import Toolchain, find_toolchain
 
 IGNORE_PREFIX = "//leakscope:ignore"
 
@@ -154,19 +157,27 @@ class Session:
         paths = sorted({f.path for f in findings})
         self._check_fresh(paths)
         results = [self.results[p] for p in paths if p in self.results]
-        return plan_fixes(
+        return plan_checked_fixes(
             self.root,
             results,
             self._jobs(paths),
             applicability,
             only={f.fingerprint for f in findings},
+            toolchain=self.toolchain,
         )
+
+    @functools.cached_property
+    def toolchain(self) -> Toolchain | None:
+        """The Go toolchain that proves fixes (found once), or None: fixes are unverified."""
+        return find_toolchain()
 
     def apply(self, title: str, changes: list[FileChange]) -> Applied:
         """Write planned changes, remember them for undo, re-analyse the files."""
         written: list[FileChange] = []
         error: FixError | None = None
         for change in changes:
+            if not change.changed:
+                continue
             try:
                 write_change(self.root, change)
             except FixError as exc:
@@ -183,11 +194,23 @@ class Session:
         skipped = [s for c in written for s in c.skipped]
         return Applied(title, written, skipped)
 
-    def fix(self, findings: list[Finding], applicability: Applicability, title: str) -> Applied:
-        changes = self.plan(findings, applicability)
-        if not changes:
-            raise FixError("nothing to change: the fix no longer applies")
-        return self.apply(title, changes)
+    def fix(
+        self,
+        findings: list[Finding],
+        applicability: Applicability,
+        title: str,
+        *,
+        unverified: bool = False,
+    ) -> Applied:
+        """Plan, prove and write; refuses what does not compile, and unverified changes
+        unless `unverified` (the app asks the user first)."""
+        plan = FixPlan(findings, self.plan(findings, applicability), title)
+        if not plan.writable:
+            why = plan.skipped[0][1] if plan.skipped else "the fix no longer applies"
+            raise FixError(f"nothing to change: {why}")
+        if not plan.verified and not unverified:
+            raise FixError(f"not applied: the fix is {plan.proof_text}")
+        return self.apply(title, plan.writable)
 
     def undo(self) -> UndoEntry:
         """Revert the last applied action; refuse when a file changed after it."""

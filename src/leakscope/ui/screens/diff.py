@@ -32,8 +32,13 @@ class DiffScreen(Screen[str | None]):
         leak_theme: LeakTheme,
         palette: Palette,
         note: str = "",
+        *,
+        proof: str = "",
+        proven: bool = False,
     ) -> None:
         super().__init__()
+        self.proof = proof  # "compiles" (type-checked with the fix) or "unverified"
+        self.proven = proven
         self.finding = finding
         self.before = before
         self.after = after
@@ -56,11 +61,15 @@ class DiffScreen(Screen[str | None]):
         text.append(finding.rule, style=Style(color=palette.info, bold=True))
         if finding.fix is not None:
             safe = finding.fix.applicability is Applicability.SAFE
-            text.append(f"  {finding.fix.title}")
             text.append(
                 "  safe" if safe else "  unsafe",
                 style=Style(color=palette.success if safe else palette.warning, bold=True),
             )
+            if self.proof:
+                mark = "✓ " if self.proven else "? "
+                colour = palette.success if self.proven else palette.warning
+                text.append(f" · {mark}{self.proof}", style=Style(color=colour))
+            text.append(f"  {finding.fix.title}")
         if self.note:
             text.append(f"  ({self.note})", style=Style(color=palette.muted))
         return text

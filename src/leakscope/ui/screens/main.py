@@ -26,7 +26,7 @@ from textual.worker import get_current_worker
 from leakscope.core.analysis import BOM, apply_edits, content_hash, mask_bom
 from leakscope.core.config import CONFIG_FILE_NAMES
 from leakscope.core.engine import Progress
-from leakscope.core.fixes import FileChange, FixError, crlf_edits
+from leakscope.core.fixes import FixError, FixPlan, crlf_edits
 from leakscope.core.gomod import format_go_version
 from leakscope.core.model import Applicability, Finding, TextEdit
 from leakscope.core.suppress import DIRECTIVE_RULE
@@ -200,15 +200,14 @@ class MainScreen(Screen[None]):
             self.severity = severity
             self.focus = focus  # a path whose source view should reload
 
-    class DiffReady(Message):
-        def __init__(
-            self, finding: Finding, change: FileChange, purpose: str, note: str = ""
-        ) -> None:
+    class Planned(Message):
+        """Fixes planned and type-checked, to show ("view") or apply ("apply")."""
+
+        def __init__(self, plan: FixPlan, purpose: str, asked: bool) -> None:
             super().__init__()
-            self.finding = finding
-            self.change = change
-            self.purpose = purpose  # "view" or "confirm"
-            self.note = note
+            self.plan = plan
+            self.purpose = purpose
+            self.asked = asked  # the user already agreed to unsafe fixes
 
     # -----------------------------------------------------------------------------------
 
@@ -650,7 +649,7 @@ class MainScreen(Screen[None]):
         if finding.fix is None:
             self.notify(_no_fix_text(finding), severity="warning", timeout=4)
             return
-        self._plan_diff(finding, "view")
+        self._plan([finding], Applicability.UNSAFE, _fix_title(finding), "view")
 
     def action_apply_fix(self) -> None:
         finding = self._need_finding("fix")
@@ -659,65 +658,97 @@ class MainScreen(Screen[None]):
         if finding.fix is None:
             self.notify(_no_fix_text(finding), severity="warning", timeout=4)
             return
-        if finding.fix.applicability is Applicability.SAFE:
-            self._fix([finding], Applicability.SAFE, _fix_title(finding))
-        else:
-            self._plan_diff(finding, "confirm")
+        self._plan([finding], finding.fix.applicability, _fix_title(finding), "apply")
 
-    @work(thread=True, exclusive=True, group="change", exit_on_error=False)
-    def _plan_diff(self, finding: Finding, purpose: str) -> None:
+    @work(thread=True, exclusive=True, group="plan", exit_on_error=False)
+    def _plan(
+        self,
+        findings: list[Finding],
+        applicability: Applicability,
+        title: str,
+        purpose: str,
+        asked: bool = False,
+    ) -> None:
+        """Plan and type-check the fixes (off the UI thread), then show, ask or apply."""
+        self.busy = True
+        self.app.call_from_thread(self.status.set, activity="checking the fix compiles…")
         try:
-            changes = self.session.plan([finding], Applicability.UNSAFE)
+            changes = self.session.plan(findings, applicability)
         except FixError as exc:
-            self.post_message(self.ChangeDone(str(exc), "error", finding.path))
+            self.post_message(self.ChangeDone(str(exc), "error", findings[0].path))
             return
         except Exception as exc:
             self.post_message(self.ChangeDone(f"cannot plan the fix: {exc}", "error"))
             return
-        change = next((c for c in changes if c.path == finding.path), None)
-        if change is None:
-            self.post_message(
-                self.ChangeDone("The fix no longer applies; the file was re-analysed.", "warning")
-            )
+        finally:
+            self.busy = False
+            self.app.call_from_thread(self.status.set, activity="")
+        self.post_message(self.Planned(FixPlan(findings, changes, title), purpose, asked))
+
+    @on(Planned)
+    def _on_planned(self, message: Planned) -> None:
+        plan = message.plan
+        if not plan.writable:
+            why = plan.skipped[0][1] if plan.skipped else "the fix no longer applies"
+            self.notify(f"Not applied: {why}", severity="error", timeout=8)
             return
-        others = [c.path for c in changes if c.path != finding.path]
+        if message.purpose != "view":
+            self._confirm_or_apply(plan, message.asked)
+            return
+        finding = plan.findings[0]
+        change = next((c for c in plan.writable if c.path == finding.path), plan.writable[0])
+        others = [c.path for c in plan.writable if c is not change]
         note = f"also changes {', '.join(others)}" if others else ""
-        self.post_message(self.DiffReady(finding, change, purpose, note))
+        from leakscope.ui.screens.diff import DiffScreen
 
-    @on(DiffReady)
-    def _on_diff_ready(self, message: DiffReady) -> None:
-        finding = message.finding
-        before = _decode(message.change.before)
-        after = _decode(message.change.after)
-        leak_theme = self.leakscope.leak_theme
-        if message.purpose == "view":
-            from leakscope.ui.screens.diff import DiffScreen
+        def done(result: str | None) -> None:
+            if result == "apply" and not self._check_busy():
+                self._confirm_or_apply(plan, asked=False)
 
-            def done(result: str | None) -> None:
-                if result == "apply" and not self._check_busy():
-                    applicability = finding.fix.applicability if finding.fix else Applicability.SAFE
-                    self._fix([finding], applicability, _fix_title(finding))
+        self.app.push_screen(
+            DiffScreen(
+                finding,
+                _decode(change.before),
+                _decode(change.after),
+                self.leakscope.leak_theme,
+                self.palette,
+                note,
+                proof="compiles" if plan.verified else "unverified",
+                proven=plan.verified,
+            ),
+            done,
+        )
 
-            self.app.push_screen(
-                DiffScreen(finding, before, after, leak_theme, self.palette, message.note),
-                done,
-            )
+    def _confirm_or_apply(self, plan: FixPlan, asked: bool) -> None:
+        """Apply a planned change; ask first when it is unsafe (unless asked) or unverified."""
+        unsafe = plan.unsafe and not asked
+        if not unsafe and plan.verified:
+            self._apply(plan)
             return
         from leakscope.ui.screens.dialogs import ConfirmScreen
 
+        finding = plan.findings[0]
+        change = next((c for c in plan.writable if c.path == finding.path), plan.writable[0])
+        reasons = []
+        if unsafe:
+            reasons.append("this fix may change behaviour; read the change first.")
+        if not plan.verified:
+            reasons.append(f"it is {plan.proof_text}.")
+        title = "Apply an unsafe fix?" if unsafe else "Apply an unverified fix?"
+        where = f"{finding.path}:{finding.line}  {finding.rule}" if len(plan.findings) == 1 else ""
+        body = "\n".join(filter(None, [where, f"{plan.title}: " + " And ".join(reasons)]))
+
         def confirmed(yes: bool | None) -> None:
             if yes and not self._check_busy():
-                self._fix([finding], Applicability.UNSAFE, _fix_title(finding))
+                self._apply(plan)
             else:
                 self.notify("Not applied.", timeout=2)
 
         self.app.push_screen(
             ConfirmScreen(
-                "Apply an unsafe fix?",
-                f"{finding.path}:{finding.line}  {finding.rule}\n"
-                f"{finding.fix.title if finding.fix else ''}: this fix may change behaviour; "
-                "read the change first.",
-                diff=(before, after, leak_theme),
+                title,
+                body,
+                diff=(_decode(change.before), _decode(change.after), self.leakscope.leak_theme),
                 focus_line=finding.line,
             ),
             confirmed,
@@ -739,27 +770,28 @@ class MainScreen(Screen[None]):
         count = len(safe)
         files = len({f.path for f in safe})
         where = f"{files} file{'s' if files != 1 else ''}"
+        title = f"{count} fixes in {group.title}"
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._fix(safe, Applicability.SAFE, f"{count} fixes in {group.title}")
+                self._plan(safe, Applicability.SAFE, title, "apply", asked=True)
             else:
                 self.notify("Not applied.", timeout=2)
 
         self.app.push_screen(
             ConfirmScreen(
                 f"Apply {count} safe fix{'es' if count != 1 else ''}?",
-                f"Every safe fix shown in {group.title} ({count} in {where}). "
-                "u undoes them together.",
+                f"Every safe fix shown in {group.title} ({count} in {where}), each checked to "
+                "compile first. u undoes them together.",
             ),
             confirmed,
         )
 
     @work(thread=True, exclusive=True, group="change", exit_on_error=False)
-    def _fix(self, findings: list[Finding], applicability: Applicability, title: str) -> None:
+    def _apply(self, plan: FixPlan) -> None:
         self.busy = True
         try:
-            applied = self.session.fix(findings, applicability, title)
+            applied = self.session.apply(plan.title, plan.writable)
         except FixError as exc:
             self.post_message(self.ChangeDone(f"Not applied: {exc}", "error"))
             return

@@ -12,6 +12,7 @@ from textual.widgets import Static
 from leakscope.core.model import Applicability, Finding, Rule
 from leakscope.core.rules import get_rule
 from leakscope.core.suppress import DIRECTIVE_RULE
+from leakscope.core.verify import go_command
 from leakscope.ui.widgets.findings_tree import Group, Palette
 
 _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
@@ -130,6 +131,11 @@ def explain_finding(
             style=Style(color=palette.success if safe else palette.warning, bold=True),
         )
         out.append(f"  {finding.fix.title}\n")
+        if go_command() is None:
+            out.append(
+                "unverified: no Go toolchain on PATH to check that it compiles; f asks first\n",
+                style=Style(color=palette.warning),
+            )
         for mark, line in preview or ():
             color = {"-": palette.error, "+": palette.success}.get(mark, palette.muted)
             out.append(f"{mark} {line}\n", style=Style(color=color))

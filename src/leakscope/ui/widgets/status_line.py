@@ -28,6 +28,7 @@ class StatusInfo:
     grouping: str = "file"
     filtered: bool = False
     undo: int = 0
+    activity: str = ""  # a slow action in progress, e.g. "checking the fix compiles…"
 
 
 class StatusLine(Static):
@@ -52,6 +53,8 @@ class StatusLine(Static):
         muted = Style(color=palette.muted)
         sep = (" · ", muted)
         parts: list[tuple[str, Style | str] | str] = []
+        if info.activity:
+            parts += [(info.activity, Style(color=palette.info, bold=True)), sep]
         if info.scanning:
             total = max(info.total_files, 1)
             width = 10
