@@ -68,8 +68,10 @@ func (q *Queue) Pop() *Job {
 ```
 
 ## Fix safety
-The fix inserts, right before the reslice, a statement that sets the dropped elements to their
-zero value (`nil`, `T{}` for a struct, `var zero T` for a type parameter): one assignment when
+The fix inserts, right before the reslice, a statement that sets the dropped elements to the
+zero value of their type (`nil` for pointers, slices, maps, channels, functions and interfaces,
+the well-known ones of other packages such as `io.Writer` included; `T{}` for a struct or an
+array; `var zero T` for a type parameter; never a guess): one assignment when
 one element is dropped (`[1:]`, `[:len(x)-1]`, `[:n-1]` after `n := len(x)`), otherwise
 `clear(x[n:])` when the module's Go version is 1.21 or later, else a `for` loop. It is **safe**:
 the dropped elements are unreachable through the slice after the reslice. There is no fix when
@@ -129,28 +131,28 @@ _PLAIN = re.compile(
     r"bool|string|byte|rune|uintptr|u?int(8|16|32|64)?|float(32|64)|complex(64|128)"
     r"|time\.(Time|Duration|Month|Weekday)|sync\.(Mutex|RWMutex|Once)|struct\{\}"
 )
-_NILABLE_QUALIFIED = frozenset(
-    {
-        "context.Context",
-        "io.Reader",
-        "io.Writer",
-        "io.Closer",
-        "io.ReadCloser",
-        "io.WriteCloser",
-        "io.ReadWriteCloser",
-        "io.ReadWriter",
-        "net.Conn",
-        "net.Listener",
-        "net.PacketConn",
-        "net.Addr",
-        "fmt.Stringer",
-        "http.Handler",
-        "http.ResponseWriter",
-        "reflect.Type",
-        "sort.Interface",
-        "unsafe.Pointer",
-    }
-)
+# Well-known interfaces (and unsafe.Pointer) of other packages, with their import paths: their
+# zero value is nil. Other types of other packages are unknown (struct or interface?).
+_NILABLE_QUALIFIED = {
+    "context.Context": "context",
+    "io.Reader": "io",
+    "io.Writer": "io",
+    "io.Closer": "io",
+    "io.ReadCloser": "io",
+    "io.WriteCloser": "io",
+    "io.ReadWriteCloser": "io",
+    "io.ReadWriter": "io",
+    "net.Conn": "net",
+    "net.Listener": "net",
+    "net.PacketConn": "net",
+    "net.Addr": "net",
+    "fmt.Stringer": "fmt",
+    "http.Handler": "net/http",
+    "http.ResponseWriter": "net/http",
+    "reflect.Type": "reflect",
+    "sort.Interface": "sort",
+    "unsafe.Pointer": "unsafe",
+}
 _SIMPLE_BOUND = frozenset(
     {
         "identifier",
@@ -168,8 +170,8 @@ _ZERO_NAME = re.compile(r"(?i)^(zero|empty|nil)\w*$")
 
 @dataclass
 class _Elem:
-    kind: str  # "nil" (pointer-like), "struct", "generic"
-    zero: str  # the zero value to assign, "" for a type parameter
+    kind: str  # "nil" (pointer-like), "struct" (or array), "generic", "unknown"
+    zero: str  # the zero value to assign, "" for a type parameter or an unknown type
     type_text: str
 
 
@@ -359,6 +361,7 @@ def _held(elem: _Elem) -> str:
         "nil": f"the {elem.type_text} values they hold",
         "struct": f"the pointers inside the dropped {elem.type_text} values",
         "generic": f"whatever the dropped {elem.type_text} values point to",
+        "unknown": f"whatever the dropped {elem.type_text} values point to",
     }[elem.kind]
 
 
@@ -935,24 +938,43 @@ class _Resolver:
         return self.classify(elem)
 
     def classify(self, elem: str) -> _Elem | None:
+        """What the element type holds and its zero value: `nil` for pointer-like types
+        (interfaces of this package and well-known ones of others included), `T{}` for a
+        struct or an array, `var zero T` for a type parameter; kind "unknown" (no zero value
+        to write) for anything else."""
         holds = self.holds_pointers(elem, set())
         if holds is None or holds is False:
             return None
         if holds == "generic":
             return _Elem("generic", "", elem)
         resolved = self.underlying(elem) or elem
-        if _nilable(resolved) or self.is_interface(resolved):
+        if _nilable(resolved) or self.known_interface(resolved) or self.is_interface(resolved):
             return _Elem("nil", "nil", elem)
-        return _Elem("struct", f"{elem}{{}}", elem)
+        if _is_array(resolved) or self.is_struct(resolved):
+            return _Elem("struct", f"{elem}{{}}", elem)
+        return _Elem("unknown", "", elem)
 
     def is_interface(self, type_text: str) -> bool:
         info = self.ctx.package.types.get(type_text.split("[", 1)[0])
         return info is not None and info.underlying == "interface"
 
+    def is_struct(self, type_text: str) -> bool:
+        info = self.ctx.package.types.get(type_text.split("[", 1)[0])
+        return info is not None and info.underlying == "struct"
+
+    def known_interface(self, type_text: str) -> bool:
+        """`io.Writer` and the other well-known interfaces, unless this file imports its
+        qualifier from somewhere else."""
+        path = _NILABLE_QUALIFIED.get(type_text)
+        if path is None:
+            return False
+        imported = self.ctx.imports.get(type_text.split(".", 1)[0])
+        return imported is None or imported == path
+
     def holds_pointers(self, type_text: str, seen: set[str]) -> bool | str | None:
         """True, False, "generic" (a type parameter) or None (unknown)."""
         t = type_text
-        if _nilable(t) or t in _NILABLE_QUALIFIED:
+        if _nilable(t) or self.known_interface(t):
             return True
         if _PLAIN.fullmatch(t):
             return False
@@ -983,12 +1005,21 @@ class _Resolver:
         return None if unknown else False
 
 
+_CHAN = re.compile(r"(<-)?chan(?!\w)")
+
+
 def _nilable(t: str) -> bool:
+    """Pointers, slices, maps, channels, functions and interfaces written out: zero is nil."""
     return (
-        t.startswith(("*", "[]", "map[", "chan ", "chan<-", "<-chan", "func(", "func "))
-        or t in ("any", "error", "func()")
-        or t.startswith("interface{")
+        t.startswith(("*", "[]", "map[", "func(", "func ", "interface{", "interface {"))
+        or t in ("any", "error")
+        or _CHAN.match(t) is not None
     )
+
+
+def _is_array(t: str) -> bool:
+    """`[4]*T` (not a slice `[]T`): `T{}` is its zero value."""
+    return t.startswith("[") and not t.startswith("[]") and "]" in t
 
 
 def _type_params(func: Node) -> set[str]:
@@ -1058,6 +1089,12 @@ def _fix(
     for bound in (start, end):
         if bound is not None and not _simple(bound):
             return None, "no automatic fix: a slice bound is not a simple expression"
+    if elem.kind == "unknown":
+        return None, (
+            f"no automatic fix: leakscope cannot tell whether {elem.type_text} is an interface "
+            "or a struct, so it does not know its zero value; set the dropped elements to it "
+            "before reslicing"
+        )
     sharing = _sharing_views(resolver, assign, aliases)
     if sharing is not None:
         return None, (
