@@ -11,7 +11,8 @@ Three shapes, the simplest that keeps the function's behaviour:
   `if done, err := func() (bool, error) { ... }(); done { return err }`, every `return X`
   becoming `return true, X` and `continue` becoming `return false, <zero values>`.
 
-Whether the fix is safe (see the rule's "Fix safety") is decided here too.
+Whether the fix is safe (see the rule's "Fix safety") is decided here too (`unsafe_reason`,
+with the data flow of `_escape`); an unsafe fix's title ends with the reason.
 
 Bodies that jump out of the loop (`break`, `goto` to an outer label, `continue`/`break` to an
 outer loop), functions with named results, and bodies laid out on the brace lines get no fix,
@@ -27,6 +28,7 @@ from tree_sitter import Node
 
 from leakscope.core.context import FileContext
 from leakscope.core.model import Applicability, Fix, TextEdit
+from leakscope.core.rules._escape import declared_in, declares, flows
 from leakscope.core.rules._flow import (
     LOOP,
     conjuncts,
@@ -260,17 +262,6 @@ def zero_value(type_text: str, ctx: FileContext, depth: int = 0) -> str:
     return f"*new({type_text})"
 
 
-def _declares(stmt: Node, name: str) -> bool:
-    """Whether `stmt` (a `:=` or `var` statement) declares `name` at its own level."""
-    if stmt.type == "short_var_declaration":
-        left = stmt.child_by_field_name("left")
-        return left is not None and any(text(n) == name for n in left.named_children)
-    if stmt.type == "var_declaration":
-        names = captures("(var_spec name: (identifier) @n)", stmt).get("n", [])
-        return any(text(n) == name for n in names)
-    return False
-
-
 def _tail_return(body_stmts: list[Node], body: Node) -> tuple[Node, Node, Node] | None:
     """`err = X` + `if err != nil { return err }` (or `if err := X; err != nil {...}`) ending a
     body whose `err` is its own: (first statement, X, last statement), to become `return X`."""
@@ -302,7 +293,7 @@ def _tail_return(body_stmts: list[Node], body: Node) -> tuple[Node, Node, Node] 
             return None
         if text(assign.child_by_field_name("operator")) != "=":
             return None
-        declared = any(_declares(s, "err") for s in body_stmts[:-2])
+        declared = any(declares(s, "err") for s in body_stmts[:-2])
         if not declared:
             return None
     left = assign.child_by_field_name("left")
@@ -322,185 +313,65 @@ def _tail_return(body_stmts: list[Node], body: Node) -> tuple[Node, Node, Node] 
     return first, right.named_children[0], last
 
 
-def _local_declaration(name: str, stmt: Node, body: Node) -> Node | None:
-    """The statement inside `body` that declares `name` visibly at `stmt`, if any."""
-    node = stmt
-    while node != body and node.parent is not None:
-        parent = node.parent
-        if parent.type == "statement_list":
-            for sibling in parent.named_children:
-                if sibling.start_byte >= node.start_byte:
-                    break
-                if _declares(sibling, name):
-                    return sibling
-        elif parent.type in _WITH_INIT:
-            init = parent.child_by_field_name("initializer")
-            if init is not None and init != node and _declares(init, name):
-                return init
-        elif parent.type == "communication_case":
-            comm = parent.child_by_field_name("communication")
-            left = comm.child_by_field_name("left") if comm is not None else None
-            if left is not None and any(text(n) == name for n in left.named_children):
-                return comm
-        elif parent.type in FUNCTION_NODES:
-            return None
-        node = parent
-    return None
-
-
-def _escapes(names: set[str], body: Node, defer: Node, stores_only: bool = False) -> bool:
-    """Whether a value named in `names` may outlive the iteration.
-
-    Stored in a variable, field or element that is not the body's own (`x = v`, `m[k] = v`,
-    `xs = append(xs, v)`), sent on a channel or passed to a `go` statement all count; unless
-    `stores_only`, so do its address taken, being put in a composite literal, or being used
-    inside a function literal (a goroutine or a stored closure could keep it). Values made
-    from it (`r := bufio.NewReader(f)`, `v2 := v`) are followed; what a called function does
-    with it is not.
-    """
-    names = set(names)
-    idents = captures("(identifier) @i", body).get("i", [])
-    changed = True
-    while changed:
-        changed = False
-        for ident in idents:
-            if text(ident) not in names or within(ident, defer):
-                continue
-            verdict = _use_escapes(ident, body, stores_only)
-            if verdict is True:
-                return True
-            if isinstance(verdict, list):
-                new = set(verdict) - {"_", "err"} - names
-                if new:
-                    names |= new
-                    changed = True
-    return False
-
-
-def _use_escapes(ident: Node, body: Node, stores_only: bool = False) -> bool | list[str]:
-    """True when this use lets the value escape; a list of names that now hold it; False."""
-    parent = ident.parent
-    while parent is not None and parent != body:
-        if parent.type == "func_literal":
-            return not stores_only
-        parent = parent.parent
-    parent = ident.parent
-    if parent is None:
-        return False
-    kind = parent.type
-    if kind == "send_statement":
-        return parent.child_by_field_name("value") == ident
-    if kind in ("literal_element", "keyed_element", "literal_value"):
-        return not stores_only
-    if kind == "unary_expression" and text(parent.child_by_field_name("operator")) == "&":
-        return not stores_only
-    value = ident
-    if kind == "argument_list":
-        call = parent.parent
-        if call is None:
-            return False
-        if call.parent is not None and call.parent.type == "go_statement":
-            return True
-        if stores_only and text(call.child_by_field_name("function")) != "append":
-            return False
-        value, parent = call, call.parent  # what the call makes from it may hold it
-        if parent is None:
-            return False
-    if parent.type != "expression_list" or value.parent != parent:
-        return False
-    holder = parent.parent
-    if holder is None:
-        return False
-    if holder.type == "var_spec" and holder.child_by_field_name("value") == parent:
-        return [text(n) for n in holder.children_by_field_name("name")]
-    if holder.child_by_field_name("right") != parent:
-        return False
-    left = holder.child_by_field_name("left")
-    targets = [t for t in left.named_children if t.type != "comment"] if left is not None else []
-    if holder.type == "short_var_declaration":
-        return [text(t) for t in targets]
-    if holder.type != "assignment_statement":
-        return False
-    return _assigned_to(targets, holder, body)
-
-
-def _assigned_to(targets: list[Node], stmt: Node, body: Node) -> bool | list[str]:
-    """An assignment of a value: it escapes unless every target belongs to the body.
-
-    A target belongs to the body when it is a variable declared there, or a field or element
-    of one (`cmd.Stdout = f` with `cmd := exec.Command(...)`): that variable then holds the
-    value. `_` and variables named `err` are not followed: an error value does not keep a file
-    or a connection open.
-    """
-    names = []
-    for target in targets:
-        name = text(target)
-        if name in ("_", "err"):
-            continue
-        root = target
-        while root.type in ("selector_expression", "index_expression", "parenthesized_expression"):
-            inner = root.child_by_field_name("operand") or (
-                root.named_children[0] if root.named_children else None
-            )
-            if inner is None:
-                return True
-            root = inner
-        if root.type != "identifier" or _local_declaration(text(root), stmt, body) is None:
-            return True
-        names.append(text(root))
-    return names
-
-
-def stored_outside(names: set[str], body: Node, defer: Node) -> bool:
-    """Whether the loop body keeps one of these values beyond its iteration on purpose
-    (appends it to an outer slice, stores it in an outer variable, field or map, sends it on a
-    channel, hands it to a goroutine)."""
-    return _escapes(names, body, defer, stores_only=True)
-
-
-def local_declaration(name: str, stmt: Node, body: Node) -> Node | None:
-    """The statement inside `body` that declares `name` visibly at `stmt`, if any."""
-    return _local_declaration(name, stmt, body)
-
-
-def _iteration_cleanup(defer: Node, body: Node, ctx: FileContext) -> bool:
-    """Whether a deferred call releases something the iteration itself created and keeps."""
+def unsafe_reason(defer: Node, body: Node, ctx: FileContext) -> str | None:
+    """Why running this deferred call at the end of the iteration may change behaviour, or
+    None when it releases something the iteration itself created and nothing made from that
+    is used after the iteration (see the rule's "Fix safety")."""
     call = next((c for c in defer.named_children if c.type == "call_expression"), None)
-    if call is None:
-        return False
-    func = call.child_by_field_name("function")
-    if func is None:
-        return False
+    func = call.child_by_field_name("function") if call is not None else None
+    if call is None or func is None:
+        return "the deferred call is not a plain call"
+    shown = " ".join(text(call).split())
+    unknown = f"{shown} is not known to release something the iteration opened"
+    if func.type == "func_literal":
+        return "a deferred function literal may do more than release what the iteration opened"
     if func.type == "selector_expression":
         operand = func.child_by_field_name("operand")
-        if text(func.child_by_field_name("field")) not in CLEANUP_METHODS:
-            return False
         while operand is not None and operand.type == "selector_expression":
             operand = operand.child_by_field_name("operand")  # resp.Body.Close(): resp
+        if text(func.child_by_field_name("field")) not in CLEANUP_METHODS:
+            return unknown
         if operand is None or operand.type != "identifier":
-            return False
+            return unknown
         name = text(operand)
-        if _local_declaration(name, defer, body) is None:
-            return False
-        return not _escapes({name}, body, defer)
-    if func.type == "identifier":
-        decl = _local_declaration(text(func), defer, body)
-        if decl is None or decl.type != "short_var_declaration":
-            return False
-        right = decl.child_by_field_name("right")
-        value = right.named_children[0] if right is not None and right.named_children else None
-        callee = value.child_by_field_name("function") if value is not None else None
-        if value is None or value.type != "call_expression" or callee is None:
-            return False
-        if callee.type != "selector_expression":
-            return False
-        package = ctx.imports.get(text(callee.child_by_field_name("operand")))
-        if package != "context" or text(callee.child_by_field_name("field")) not in _CONTEXT_WITH:
-            return False
-        left = decl.child_by_field_name("left")
-        names = {text(n) for n in left.named_children} - {"_"} if left is not None else set()
-        return not _escapes(names, body, defer)
-    return False
+        if declared_in(name, defer, body) is None:
+            if name in ctx.imports:
+                return unknown  # syscall.Close(fd): a function, not a method
+            return f"{shown} releases {name}, which is not a variable of the loop body"
+        types = ctx.package.types.keys()
+        found = flows({name}, body, defer, ctx.imports, types=types, first_only=True)
+        return found[0].reason() if found else None
+    if func.type != "identifier":
+        return unknown
+    decl = declared_in(text(func), defer, body)
+    right = decl.child_by_field_name("right") if decl is not None else None
+    value = right.named_children[0] if right is not None and right.named_children else None
+    callee = value.child_by_field_name("function") if value is not None else None
+    if (
+        decl is None
+        or decl.type != "short_var_declaration"
+        or value is None
+        or value.type != "call_expression"
+        or callee is None
+        or callee.type != "selector_expression"
+        or ctx.imports.get(text(callee.child_by_field_name("operand"))) != "context"
+        or text(callee.child_by_field_name("field")) not in _CONTEXT_WITH
+    ):
+        return unknown
+    left = decl.child_by_field_name("left")
+    targets = [n for n in left.named_children if n.type == "identifier"] if left else []
+    names = {text(n) for n in targets} - {"_"}
+    contexts = {text(targets[0])} if targets else set()
+    found = flows(
+        names,
+        body,
+        defer,
+        ctx.imports,
+        types=ctx.package.types.keys(),
+        contexts=contexts,
+        first_only=True,
+    )
+    return found[0].reason() if found else None
 
 
 @dataclass
@@ -627,9 +498,10 @@ def wrap_loop_body(ctx: FileContext, loop: Node, func: Node) -> tuple[Fix | None
     edits.extend(_indent_edits(ctx.source, body, layout, header, i1, no_tabs))
     closing = "" if ends else f"{i2}{next_step}\n"
     edits.append(TextEdit(layout.close_line, layout.close_line, closing + footer))
-    safe = all(_iteration_cleanup(d, body, ctx) for d in scan.defers)
-    applicability = Applicability.SAFE if safe else Applicability.UNSAFE
-    return Fix(TITLE, tuple(edits), applicability), None
+    unsafe = next((r for d in scan.defers if (r := unsafe_reason(d, body, ctx))), None)
+    if unsafe is None:
+        return Fix(TITLE, tuple(edits), Applicability.SAFE), None
+    return Fix(f"{TITLE} (unsafe: {unsafe})", tuple(edits), Applicability.UNSAFE), None
 
 
 def _unused_label(source: bytes, loop: Node, func: Node, scan: _Body) -> list[TextEdit]:

@@ -121,28 +121,68 @@ nothing is left).
 
 ## Fix safety
 The fix moves deferred calls from the end of the function to the end of the iteration. That
-is the point, but it changes behaviour when the deferred call's effect is meant to last the
-whole function: an `Unlock` of a mutex the code after the loop expects to be held, a file
-whose reader is kept after the iteration (`last = bufio.NewReader(f)`), a temporary file
-removed by `defer os.Remove(name)` that the code after the loop still reads, a `recover()` in
-a deferred function literal (it would swallow a panic of one iteration and let the loop go on).
+is the point, but it changes behaviour when what a deferred call releases is still needed
+after the iteration: an `Unlock` of a mutex the code after the loop expects to be held, a test
+server whose address the code after the loop still dials, a file whose reader is kept
+(`last = bufio.NewReader(f)`), a temporary file removed by `defer os.Remove(name)` that the
+code after the loop still reads, a `recover()` in a deferred function literal (it would
+swallow a panic of one iteration and let the loop go on).
 
-So the fix is marked safe only when every deferred call in the loop body releases something
-the iteration itself created and does not let go of:
-- `x.Close()` or `x.Body.Close()` (or `CloseSend`, `Stop`, `Release`, `Rollback`, `Cancel`,
-  `Free`, `Finish`) where `x` is declared inside the loop body, or `cancel()` where
-  `ctx, cancel := context.WithCancel/WithTimeout/WithDeadline(...)` is declared inside the
-  loop body; and
-- neither `x` (nor `ctx`), nor a value made from it (`r := bufio.NewReader(f)`), is stored in
-  a variable, field, map or slice element that is not the body's own, appended to one, put in
-  a composite literal, sent on a channel, passed to a `go` statement, has its address taken,
-  or is used inside a function literal (a goroutine or a stored closure could use it after
-  the iteration).
+So the fix is **safe** only when every deferred call in the loop body releases something the
+iteration itself created, and nothing made from that is used after the iteration:
+- each deferred call is `x.Close()` or `x.Body.Close()` (or `CloseSend`, `Stop`, `Release`,
+  `Rollback`, `Cancel`, `Free`, `Finish`) where `x` is declared inside the loop body, or
+  `cancel()` where `ctx, cancel := context.WithCancel/WithTimeout/WithDeadline(...)` is
+  declared inside the loop body; and
+- no value made from `x` (or from `ctx` and `cancel`) leaves the iteration. Made from it are
+  `x` itself, its fields (`srv.URL`), what calls make from it or from its fields (`u, _ :=
+  url.Parse(srv.URL)`, `r := bufio.NewReader(f)`, `info, _ := f.Stat()`), and values computed
+  from those (`u.Host`, `host + ":" + port`, `parts[0]`, a composite literal holding one),
+  followed through the variables of the loop body, transitively (a variable of the body whose
+  method receives one holds it too: `b.WriteString(u.Host)`). Comparisons, `len`/`cap`, and
+  errors in variables named `err` are not followed.
+- Such a value leaves the iteration when it is assigned, appended or copied to a variable,
+  field, map key or element, or slice that is not the body's own (`addrs = append(addrs,
+  host)`, `seen[f.Name()] = true`), sent on a channel, passed to a `go` statement, used inside
+  a function literal that is not called on the spot (a goroutine, a callback, a stored
+  closure; a deferred one counts as called, since after the fix it runs at the end of the
+  iteration), or passed to a function that may keep it.
+- Functions taken not to keep their arguments: built-ins and conversions; the standard
+  library, except the functions that register or store an argument (`http.Handle`,
+  `http.HandleFunc`, `heap.Push`, `signal.Notify`, `runtime.SetFinalizer`, `log.SetOutput`,
+  `slog.SetDefault`, `expvar.Publish`, `flag.Var`, the `sync/atomic` stores); methods that
+  only write, log or look up (`Write`, `WriteString`, `WriteByte`, `WriteRune`, `Print`,
+  `Printf`, `Println`, `Log`, `Logf`, `Error`, `Errorf`, `Fatal`, `Fatalf`, `Fatalln`, `Skip`,
+  `Skipf`, `Debug`, `Debugf`, `Info`, `Infof`, `Warn`, `Warnf`, `Warning`, `Warningf`, `Get`,
+  `Load`, `Has`, `Contains`, `Lookup`, `Equal`) on a receiver from outside the loop; methods
+  of a value that is followed already; functions
+  declared in the same file whose parameter, followed the same way inside them (three calls
+  deep), does not leave them; and, for `cancel()`, any function that receives the context
+  itself or one the `context` package made from it (by Go's convention a function uses its
+  context only while it runs; what it makes from it, such as `exec.CommandContext(ctx, ...)`,
+  is followed). Every other function may
+  keep what it receives: one of another package outside the standard library or of another
+  file, a function value, a method of a variable from outside the loop.
 
-leakscope does not follow a value into the functions it is passed to: a callee that keeps it
-(registers it somewhere) would make a fix marked safe wrong. Every other fix is unsafe and
-needs `leakscope fix --unsafe`. The rewrite itself never changes which values the function
-returns: the flag shape is used whenever an `error` return could be nil.
+Returning such a value from the function is not a use after the iteration: the function's
+return runs the deferred call before the caller sees the value, with the fix or without it.
+What a call writes through a pointer argument (`dec.Decode(&v)`, `f.Read(buf)`) is a copy of
+data and is not followed.
+
+Every other fix is **unsafe** and needs `leakscope fix --unsafe`; its title ends with the
+reason, e.g. `(unsafe: net.JoinHostPort(host, port), made from srv, is appended to addrs,
+which outlives the iteration)`, `(unsafe: mu.Unlock() is not known to release something the
+iteration opened)` or `(unsafe: a deferred function literal may do more than release what the
+iteration opened)`. This is read from the syntax alone: a number computed from the resource
+counts like a port that is useless once it is closed, and a callee that keeps a value in a way
+the lists above miss would make a fix marked safe wrong.
+
+There is no fix (the finding says why) when the loop body uses `break` for the loop itself,
+`goto` to a label outside the body, or `continue`/`break` to an outer loop's label; when a
+`return` in the body passes on a call's several results; when the function has named results
+(or results leakscope cannot read); and when the loop body shares a line with its braces or
+does not parse cleanly. The rewrite itself never changes which
+values the function returns: the flag shape is used whenever an `error` return could be nil.
 
 ## References
 - [Go 101: Memory Leaking Scenarios, "Deferred function calls"](https://go101.org/article/memory-leaking.html)
@@ -158,6 +198,7 @@ from tree_sitter import Node
 
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import Confidence, Fix, FixAvailability, Rule, Severity
+from leakscope.core.rules._escape import declared_in, kept_outside
 from leakscope.core.rules._flow import (
     LOOP,
     conjuncts,
@@ -166,7 +207,7 @@ from leakscope.core.rules._flow import (
     stmts_of,
     terminates,
 )
-from leakscope.core.rules._wrap_loop import local_declaration, stored_outside, wrap_loop_body
+from leakscope.core.rules._wrap_loop import wrap_loop_body
 from leakscope.core.syntax import (
     FUNCTION_NODES,
     captures,
@@ -463,13 +504,13 @@ def intentional(defer: Node, loop: Node, func: Node, imports: dict[str, str]) ->
     used = {
         text(n)
         for n in captures("(identifier) @i", call).get("i", [])
-        if text(n) not in imports or local_declaration(text(n), defer, body) is not None
+        if text(n) not in imports or declared_in(text(n), defer, body) is not None
     }
     mine = used & iteration
     if not mine:
         return bool(used & _header_names(loop)) and not _ranges_over_channel(loop, func)
-    local = {n for n in mine if local_declaration(n, defer, body) is not None}
-    return bool(local) and stored_outside(local, body, defer)
+    local = {n for n in mine if declared_in(n, defer, body) is not None}
+    return bool(local) and kept_outside(local, body, defer, imports)
 
 
 def _call_text(defer: Node) -> tuple[str, str]:
