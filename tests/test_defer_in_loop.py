@@ -141,6 +141,74 @@ def test_fix_is_unsafe_when_a_value_made_from_the_resource_is_stored(tmp_path: P
     assert finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
 
 
+def first_after(root: Path, path: str, needle: str) -> Finding:
+    start = line_of(root, path, needle)
+    return min(
+        (f for f in findings(root) if f.path == path and f.line > start), key=lambda f: f.line
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "function", "reason"),
+    [
+        (
+            "servers_test.go",
+            "func TestAddressesUsedAfterTheLoop",
+            "net.JoinHostPort(host, port), made from srv, is appended to addrs, which "
+            "outlives the iteration",
+        ),
+        (
+            "derived.go",
+            "func namesSeen",
+            "f.Name() is stored in seen[f.Name()], which outlives the iteration",
+        ),
+        ("derived.go", "func sendLines", "sc.Text(), made from f, is sent on lines"),
+        (
+            "derived.go",
+            "func registerFirstLines",
+            "line, made from f, is passed to register, which may keep it",
+        ),
+        ("derived.go", "func readInBackground", "r, made from f, is used by a goroutine"),
+        ("derived.go", "func widest", "w, made from f, is stored in best, which outlives"),
+        (
+            "derived.go",
+            "func startAll",
+            "cmd, made from cctx, is appended to started, which outlives the iteration",
+        ),
+    ],
+)
+def test_fix_is_unsafe_when_a_value_made_from_the_resource_outlives_the_iteration(
+    path: str, function: str, reason: str
+) -> None:
+    finding = first_after(CASES / "derived-values", path, function)
+    assert finding.fix is not None
+    assert finding.fix.applicability is Applicability.UNSAFE
+    # The title says why, as "(unsafe: ...)".
+    assert f"(unsafe: {reason}" in finding.fix.title
+
+
+@pytest.mark.parametrize(
+    ("path", "function"),
+    [
+        # URL, host and port are made from the server but used only in their iteration.
+        ("servers_test.go", "func TestAddressesUsedInTheIteration"),
+        # Passed to a function of the file that keeps nothing, printed, compared.
+        ("derived.go", "func printWide"),
+        # Returned: the function's return runs the deferred call with the fix or without.
+        ("derived.go", "func firstNonEmpty"),
+        # A context passed to a function: used while the function runs.
+        ("derived.go", "func tryAll"),
+    ],
+)
+def test_fix_stays_safe_when_values_made_from_the_resource_stay_in_the_iteration(
+    path: str, function: str
+) -> None:
+    finding = first_after(CASES / "derived-values", path, function)
+    assert finding.fix is not None
+    assert finding.fix.applicability is Applicability.SAFE
+    assert "unsafe" not in finding.fix.title
+
+
 def test_loop_on_one_line_gets_no_fix(tmp_path: Path) -> None:
     (tmp_path / "go.mod").write_text("module example.com/x\n\ngo 1.21\n")
     (tmp_path / "x.go").write_text(
