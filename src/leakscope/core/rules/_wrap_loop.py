@@ -417,7 +417,14 @@ def _returns_error(ret: Node, body: Node, imports: dict[str, str]) -> bool:
 
 
 def _names(types: list[str]) -> list[str]:
-    """Names for the results of the function literal in the `if` that calls it."""
+    """Names for the results of the function literal in the `if` that calls it.
+
+    Fixed names, not `FileContext.fresh_name`: they are declared by the `if` header the fix
+    writes, and their scope starts after that header, so they are visible only in the
+    `{ return ... }` block the fix writes too. They can neither clash with nor hide a name of
+    the code (the literal's body, being part of the header, still sees the outer `err`), and
+    no other fix can declare names in that block.
+    """
     has_err = types[-1:] == ["error"]
     others = len(types) - has_err
     out = ["v"] if others == 1 else [f"v{i}" for i in range(1, others + 1)]
