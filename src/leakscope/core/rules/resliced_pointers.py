@@ -73,7 +73,11 @@ zero value of their type (`nil` for pointers, slices, maps, channels, functions 
 the well-known ones of other packages such as `io.Writer` included; `T{}` for a struct or an
 array; `var zero T` for a type parameter; never a guess): one assignment when
 one element is dropped (`[1:]`, `[:len(x)-1]`, `[:n-1]` after `n := len(x)`), otherwise
-`clear(x[n:])` when the module's Go version is 1.21 or later, else a `for` loop. It is **safe**:
+`clear(x[n:])` when the module's Go version is 1.21 or later, else a `for` loop:
+`for i := n; i < len(x); i++` when the bound `n` is known to be an `int`, otherwise a range
+over a view of the dropped part (`tail := x[n:]; for i := range tail { tail[i] = nil }`), so
+that a bound of a named integer type or `int32` never meets an `int` index (in a function with
+a `goto`, that view is declared in a block of its own). It is **safe**:
 the dropped elements are unreachable through the slice after the reslice. There is no fix when
 another variable still shares the dropped elements (`batch := q.items[:n]` used after the
 reslice, or an alias of the old slice read afterwards), since clearing would change what that
@@ -110,6 +114,8 @@ from leakscope.core.syntax import (
     captures,
     enclosing_function,
     line_indent,
+    names_in,
+    outermost_function,
     statements,
     text,
     tokens,
@@ -774,6 +780,68 @@ class _Resolver:
             return False
         return True
 
+    def int_typed(self, node: Node, depth: int = 0) -> bool:
+        """Whether an integer expression certainly has type int (or is an untyped constant),
+        so that a variable set to it can be compared with `len(...)`."""
+        node = unparen(node)
+        if depth > 8:
+            return False
+        kind = node.type
+        if kind == "int_literal":
+            return True
+        if kind == "call_expression":
+            return text(node.child_by_field_name("function")) in ("len", "cap", "int")
+        if kind == "unary_expression":
+            inner = node.child_by_field_name("operand")
+            operator = text(node.child_by_field_name("operator"))
+            return (
+                inner is not None
+                and operator in ("-", "+", "^")
+                and self.int_typed(inner, depth + 1)
+            )
+        if kind == "binary_expression":
+            operator = text(node.child_by_field_name("operator"))
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is None or right is None:
+                return False
+            if operator in ("<<", ">>"):
+                return self.int_typed(left, depth + 1)
+            if operator in ("+", "-", "*", "/", "%", "&", "|", "^", "&^"):
+                return self.int_typed(left, depth + 1) and self.int_typed(right, depth + 1)
+            return False
+        if kind == "selector_expression":
+            return self.expr_type(node) == "int"
+        if kind != "identifier":
+            return False
+        name = text(node)
+        defs = [d for d in self.defined(name) if d.start_byte < self.at.start_byte]
+        if defs:
+            return all(self._defined_int(d, depth) for d in defs)
+        declared = self.param_type(name)
+        if declared is not None:
+            return declared == "int"
+        info = self.ctx.package.vars.get(name) or self.ctx.package.consts.get(name)
+        return info is not None and info.type == "int"
+
+    def _defined_int(self, ident: Node, depth: int) -> bool:
+        parent = ident.parent
+        if parent is not None and parent.type == "var_spec":
+            type_node = parent.child_by_field_name("type")
+            if type_node is not None:
+                return text(type_node).strip() == "int"
+        value = _defining(ident)
+        if value is None or value.type == "var_spec":
+            return False
+        if value.type == "range_clause":
+            left = value.child_by_field_name("left")
+            right = value.child_by_field_name("right")
+            if left is None or right is None or left.named_children.index(ident) != 0:
+                return False
+            ranged = self.underlying(self.expr_type(right))
+            return ranged is not None and (ranged.startswith("[") or ranged == "string")
+        return self.int_typed(value, depth + 1)
+
     def param_type(self, name: str) -> str | None:
         func: Node | None = self.func
         while func is not None:
@@ -1101,15 +1169,37 @@ def _fix(
             f"no automatic fix: {sharing} still shares the dropped elements after the reslice; "
             "clear them once it is done with them"
         )
+    block = _clearing(ctx, resolver, assign, operand, start, end, elem, aliases)
+    title = "clear the dropped elements before reslicing"
+    return Fix(title, (TextEdit(assign.start_byte, assign.start_byte, block),)), None
+
+
+def _clearing(
+    ctx: FileContext,
+    resolver: _Resolver,
+    stmt: Node,
+    operand: Node,
+    start: Node | None,
+    end: Node | None,
+    elem: _Elem,
+    aliases: set[str],
+) -> str:
+    """The statements that set the dropped elements to their zero value, indented to go
+    before `stmt`. An index variable is only ever compared with a bound known to be an int:
+    other bounds (a named integer type, int32) are cleared through a view of the dropped part
+    (`tail := x[m:]`), which a range loop indexes with ints."""
     whole = text(operand)  # for clear(), len() and range
     x = whole  # for indexing
     if operand.type not in ("identifier", "selector_expression", "index_expression"):
         x = f"({x})"
+    names = _Names(resolver)
     zero = elem.zero
     lines: list[str] = []
+    declares = False  # a new variable in the block (a goto must not jump over it)
     if elem.kind == "generic":
-        zero = _fresh(resolver, "zero")
+        zero = names.fresh("zero")
         lines.append(f"var {zero} {elem.type_text}")
+        declares = True
     use_clear = ctx.go_version >= (1, 21)
     single = _single_index(resolver, x, end, aliases) if end is not None else None
     if start is not None:
@@ -1118,7 +1208,7 @@ def _fix(
         elif use_clear:
             lines.append(f"clear({x}[:{text(start)}])")
         else:
-            i = _fresh(resolver, "i")
+            i = names.fresh("i", scoped=True)
             lines.append(f"for {i} := range {x}[:{text(start)}] {{\n\t{x}[{i}] = {zero}\n}}")
     if end is not None:
         bound = text(end)
@@ -1128,21 +1218,67 @@ def _fix(
             if use_clear:
                 lines.append(f"clear({whole})")
             else:
-                i = _fresh(resolver, "i")
+                i = names.fresh("i", scoped=True)
                 lines.append(f"for {i} := range {whole} {{\n\t{x}[{i}] = {zero}\n}}")
         elif use_clear:
             lines.append(f"clear({x}[{bound}:])")
-        else:
-            i = _fresh(resolver, "i")
+        elif resolver.int_typed(end):
+            i = names.fresh("i", scoped=True)
             lines.append(
                 f"for {i} := {bound}; {i} < len({whole}); {i}++ {{\n\t{x}[{i}] = {zero}\n}}"
             )
+        else:
+            view, i = names.fresh("tail"), names.fresh("i", scoped=True)
+            lines.append(f"{view} := {x}[{bound}:]")
+            lines.append(f"for {i} := range {view} {{\n\t{view}[{i}] = {zero}\n}}")
+            declares = True
     if elem.kind == "generic" and all(line.startswith(("var ", "clear(")) for line in lines):
         lines = lines[1:]  # clear needs no zero value
-    indent = line_indent(ctx.source, assign.start_byte)
-    block = "".join(line.replace("\n", "\n" + indent) + "\n" + indent for line in lines)
-    title = "clear the dropped elements before reslicing"
-    return Fix(title, (TextEdit(assign.start_byte, assign.start_byte, block),)), None
+        declares = False
+    if declares and _has_goto(resolver.func):
+        lines = ["{\n\t" + "\n".join(lines).replace("\n", "\n\t") + "\n}"]
+    indent = line_indent(ctx.source, stmt.start_byte)
+    return "".join(line.replace("\n", "\n" + indent) + "\n" + indent for line in lines)
+
+
+def _has_goto(func: Node) -> bool:
+    outer = outermost_function(func) or func
+    return b"goto" in (outer.text or b"") and bool(captures("(goto_statement) @g", outer))
+
+
+def _simple(node: Node) -> bool:
+    if node.type not in _SIMPLE_BOUND:
+        return False
+    if node.type == "call_expression":
+        function = text(node.child_by_field_name("function"))
+        if function not in ("len", "cap"):
+            return False
+    return all(_simple(c) for c in node.named_children)
+
+
+def _single_index(resolver: _Resolver, x: str, end: Node, aliases: set[str]) -> str | None:
+    """The one index a `[:len(x)-1]` or `[:n-1]` (with `n := len(x)`) tail drop removes."""
+    end = unparen(end)
+    if end.type != "binary_expression" or text(end.child_by_field_name("right")) != "1":
+        return None
+    if text(end.child_by_field_name("operator")) != "-":
+        return None
+    left = end.child_by_field_name("left")
+    if left is None:
+        return None
+    length = unparen(left)
+    if length.type == "identifier":
+        defs = resolver.defined(text(length))
+        value = _defining(defs[0]) if len(defs) == 1 else None
+        if value is None:
+            return None
+        length = unparen(value)
+    if length.type != "call_expression" or text(length.child_by_field_name("function")) != "len":
+        return None
+    args = length.child_by_field_name("arguments")
+    if args is None or args.named_child_count != 1 or _norm(args.named_children[0]) not in aliases:
+        return None
+    return text(end)
 
 
 def _simple(node: Node) -> bool:
@@ -1225,16 +1361,26 @@ def _reads_dropped(ident: Node, aliases: set[str]) -> bool:
     return True
 
 
-def _fresh(resolver: _Resolver, base: str) -> str:
-    body = resolver.func
-    used = {text(n) for n in captures(_IDENTS, body).get("id", [])}
-    used |= set(resolver.ctx.package.vars) | set(resolver.ctx.package.funcs)
-    if base not in used:
-        return base
-    n = 2
-    while f"{base}{n}" in used:
-        n += 1
-    return f"{base}{n}"
+class _Names:
+    """Fresh variable names for a fix: used nowhere in the function (variables, types,
+    packages, labels) and not declared by the package."""
+
+    def __init__(self, resolver: _Resolver) -> None:
+        package = resolver.ctx.package
+        outer = outermost_function(resolver.func) or resolver.func
+        self.used = names_in(outer)
+        for table in (package.vars, package.consts, package.types, package.funcs):
+            self.used.update(table)
+        self.used.update(resolver.ctx.imports)
+
+    def fresh(self, base: str, scoped: bool = False) -> str:
+        """A new name; `scoped` for a loop variable, which later fixes may reuse."""
+        name, n = base, 2
+        while name in self.used:
+            name, n = f"{base}{n}", n + 1
+        if not scoped:
+            self.used.add(name)
+        return name
 
 
 RULE = Rule(
