@@ -27,7 +27,8 @@ dropped part such as `tail := x[i:]`, or field by field through `d := &x[i]`), w
 enclosing loop clears each element once used (`io.MultiReader`'s `mr.readers[i] = nil`), when
 only nil heads are skipped (`if x[0] != nil { return }; x = x[1:]`), when a slab hands out its
 head by address (`e := &x[0]; x = x[1:]`), when a tail is dropped from a slice `make` filled
-from the front in the same function, and when the slice grows (`x[:len(x)+1]`, `x[:cap(x)]`).
+from the front in the same function, and when the slice grows (`x[:len(x)+1]`, `x[:cap(x)]`)
+or is resized under a capacity check (`if cap(x) >= n { x = x[:n] }`, which may grow it).
 
 Confidence says how sure leakscope is that the dropped elements are garbage the array keeps:
 
@@ -68,20 +69,52 @@ func (q *Queue) Pop() *Job {
 ```
 
 ## Fix safety
-The fix inserts, right before the reslice, a statement that sets the dropped elements to the
-zero value of their type (`nil` for pointers, slices, maps, channels, functions and interfaces,
-the well-known ones of other packages such as `io.Writer` included; `T{}` for a struct or an
-array; `var zero T` for a type parameter; never a guess): one assignment when
-one element is dropped (`[1:]`, `[:len(x)-1]`, `[:n-1]` after `n := len(x)`), otherwise
-`clear(x[n:])` when the module's Go version is 1.21 or later, else a `for` loop:
-`for i := n; i < len(x); i++` when the bound `n` is known to be an `int`, otherwise a range
-over a view of the dropped part (`tail := x[n:]; for i := range tail { tail[i] = nil }`), so
-that a bound of a named integer type or `int32` never meets an `int` index (in a function with
-a `goto`, that view is declared in a block of its own). It is **safe**:
-the dropped elements are unreachable through the slice after the reslice. There is no fix when
-another variable still shares the dropped elements (`batch := q.items[:n]` used after the
-reslice, or an alias of the old slice read afterwards), since clearing would change what that
-variable sees, or when the bounds are not simple expressions (they would be evaluated twice).
+The fix inserts, right before the reslice, statements that set the dropped elements to the
+zero value of their type: `nil` for pointers, slices, maps, channels, functions and interfaces
+(`any`, `error`, the package's own, and the well-known ones of other packages such as
+`io.Writer` or `context.Context`), `T{}` for a struct or an array, `var zero T` for a type
+parameter. One dropped element (`[1:]`, `[:len(x)-1]`, `[:n-1]` after `n := len(x)`) takes one
+assignment. More take `clear(x[:n])` or `clear(x[n:])` when the module's Go version is 1.21 or
+later, else a loop: `for i := n; i < len(x); i++` when the bound `n` is known to be an `int`,
+otherwise a range over a view of the dropped part
+(`tail := x[n:]; for i := range tail { tail[i] = nil }`), so that a bound of a named integer
+type or `int32` never meets an `int` index (in a function with a `goto`, that view is declared
+in a block of its own).
+
+There is **no fix** when another variable still shares the dropped elements after the
+reslice, however it got them (`:=`, `var`, or a plain `=` such as `closing = x[n:]` or
+`a, b = x[:n], x[n:]`; the whole old slice or a view of it; a named result): clearing would
+change what it sees. Nor when a bound is not a simple expression (it would be evaluated twice),
+or the reslice is not a statement of its own block. A zero value is never guessed: element
+types leakscope cannot tell an interface from a struct (a non-pointer `pkg.T` of another
+package) are not reported at all.
+
+The fix is **unsafe**, and its title says why, when code other than the reslice may hold the
+backing array, so that clearing would change what that code sees:
+
+- the function or method is exported and reaches the slice through its receiver or a
+  parameter (go/scanner's `func (p *ErrorList) Reset() { *p = (*p)[0:0] }`, where a caller
+  may still hold `err := list.Err()`); or the slice is an exported field or package variable;
+- the slice is `*p` for a plain pointer parameter (a slice of the caller's), or an element of
+  another collection (`m[k] = m[k][1:]`);
+- anywhere in the file, the slice, a view of it, or a variable holding either is returned,
+  passed to a function, stored (in a field, an element, a package variable or a composite
+  literal), sent on a channel, captured by a closure, or has an element's address taken
+  (`&x[i]`): a method returning it or a view of it hands it out, as go/scanner's
+  `func (p ErrorList) Err() error { return p }` does. Reading or copying its elements does
+  not count: indexing, `len`, `range`, `copy`, `append(other, x[i:]...)`, `clear`, and the
+  sorting and searching functions of `sort` and `slices`;
+- a method of its type in another file of the package returns the field's type (or, for a
+  slice type, anything but plain values);
+- the slice is set to something not made here (`&queue{jobs: jobs}` with a parameter, another
+  slice): its array may still be used by whoever made it;
+- the file re-extends the slice within its capacity (`x[:len(x)+1]`, `x[:cap(x)]`), which
+  would find the cleared elements.
+
+Otherwise the fix is **safe**: the slice is private to the package (an unexported field or
+variable, not reached through the receiver or parameters of an exported function), and no code
+in the file lets it, a view of it or its elements' slots out, so the dropped elements are
+unreachable once the reslice is done.
 
 ## References
 - Go 101, "Memory Leaking Scenarios": kind-of resource leaking by not resetting pointers in
@@ -111,8 +144,11 @@ from leakscope.core.model import (
 )
 from leakscope.core.syntax import (
     FUNCTION_NODES,
+    LOOP_NODE,
+    ancestors,
     captures,
     enclosing_function,
+    function_name,
     line_indent,
     names_in,
     outermost_function,
@@ -120,6 +156,7 @@ from leakscope.core.syntax import (
     text,
     tokens,
     unparen,
+    within,
 )
 
 _COLON = re.compile(rb":(?!=)")  # (not `:=`)
@@ -264,7 +301,7 @@ def _check_assign(
             return None
         aliases.add(alias)
     tail = end is not None and not _whole_length(end, aliases)
-    if tail and end is not None and _grows(end):
+    if tail and end is not None and (_grows(end) or _resized(assign, aliases)):
         return None  # `x[:len(x)+1]`, `x[:cap(x)]`: re-exposes elements, drops none
     if not head and not tail:
         return None
@@ -306,19 +343,17 @@ def _check_assign(
         f"the dropped elements: {_held(elem)} stay reachable through the backing array"
     )
     diag = Diagnostic.at(assign, message, confidence=confidence)
-    fix, reason = _fix(
+    diag.fix, diag.no_fix_reason = _fix(
         ctx,
         resolver,
         assign,
+        target,
         operand,
         start if head else None,
         end if tail else None,
         elem,
         aliases,
     )
-    if fix is not None and _regrown(ctx, aliases):
-        fix = Fix(fix.title, fix.edits, Applicability.UNSAFE)
-    diag.fix, diag.no_fix_reason = fix, reason
     return diag
 
 
@@ -357,7 +392,15 @@ def _check_return(
     confidence = Confidence.LOW if elem.kind == "generic" else Confidence.HIGH
     diag = Diagnostic.at(slice_node, message, confidence=confidence)
     diag.fix, diag.no_fix_reason = _fix(
-        ctx, resolver, ret, operand, start if head else None, end if tail else None, elem, aliases
+        ctx,
+        resolver,
+        ret,
+        operand,
+        operand,
+        start if head else None,
+        end if tail else None,
+        elem,
+        aliases,
     )
     return diag
 
@@ -376,6 +419,20 @@ def _grows(end: Node) -> bool:
     if end.type == "binary_expression":
         return text(end.child_by_field_name("operator")) == "+"
     return end.type == "call_expression" and text(end.child_by_field_name("function")) == "cap"
+
+
+def _resized(assign: Node, aliases: set[str]) -> bool:
+    """A reslice under a capacity check (`if cap(x) >= n { x = x[:n] }`): a resize that may
+    grow the slice as well as shrink it."""
+    caps = {f"cap({alias})" for alias in aliases}
+    for node in ancestors(assign):
+        if node.type in FUNCTION_NODES:
+            return False
+        if node.type == "if_statement":
+            condition = "".join(text(node.child_by_field_name("condition")).split())
+            if any(c in condition for c in caps):
+                return True
+    return False
 
 
 def _len_minus(end: Node, aliases: set[str]) -> bool:
@@ -591,6 +648,7 @@ class _Resolver:
         self.at = at
         # Local definitions by function (node id), shared by the resolvers of one file.
         shared = definitions if definitions is not None else {}
+        self._shared = shared
         self._defs = shared.setdefault(func.id, _Definitions())
         self._active: set[int] = set()
         self.type_params = _type_params(func)
@@ -779,6 +837,41 @@ class _Resolver:
                     continue
             return False
         return True
+
+    def at_function(self, func: Node, at: Node) -> _Resolver:
+        """A resolver for another function of the file (sharing the definitions found)."""
+        if func == self.func and at == self.at:
+            return self
+        return _Resolver(self.ctx, func, at, self._shared)
+
+    def role(self, name: str) -> str | None:
+        """ "receiver" or "parameter" when `name` is one of the function's (or, in a function
+        literal, of an enclosing function's), else None."""
+        func: Node | None = self.func
+        while func is not None:
+            for field, role in (("receiver", "receiver"), ("parameters", "parameter")):
+                params = func.child_by_field_name(field)
+                for decl in params.named_children if params is not None else []:
+                    if any(text(n) == name for n in decl.children_by_field_name("name")):
+                        return role
+            func = enclosing_function(func) if func.type == "func_literal" else None
+        return None
+
+    def named_results(self) -> set[str]:
+        result = self.func.child_by_field_name("result")
+        if result is None or result.type != "parameter_list":
+            return set()
+        return {
+            text(n) for decl in result.named_children for n in decl.children_by_field_name("name")
+        }
+
+    def is_local(self, name: str) -> bool:
+        """A variable of the function: defined in its body, a parameter or a named result."""
+        return (
+            bool(self.defined(name))
+            or self.param_type(name) is not None
+            or name in self.named_results()
+        )
 
     def int_typed(self, node: Node, depth: int = 0) -> bool:
         """Whether an integer expression certainly has type int (or is an untyped constant),
@@ -1144,14 +1237,17 @@ def _defining(ident: Node) -> Node | None:
 def _fix(
     ctx: FileContext,
     resolver: _Resolver,
-    assign: Node,
+    stmt: Node,
+    held: Node,
     operand: Node,
     start: Node | None,
     end: Node | None,
     elem: _Elem,
     aliases: set[str],
 ) -> tuple[Fix | None, str | None]:
-    stmts = assign.parent
+    """The fix for a reslice (or a return) `stmt` of the slice kept in `held`, or the reason
+    there is none. The fix is unsafe when someone else may hold the backing array."""
+    stmts = stmt.parent
     if stmts is None or stmts.type != "statement_list":
         return None, "no automatic fix: the reslice is not a statement of its own block"
     for bound in (start, end):
@@ -1163,15 +1259,25 @@ def _fix(
             "or a struct, so it does not know its zero value; set the dropped elements to it "
             "before reslicing"
         )
-    sharing = _sharing_views(resolver, assign, aliases)
-    if sharing is not None:
+    storage = _storage(resolver, held)
+    shared, unsafe = _sharing(ctx, resolver, stmt, storage, aliases)
+    if shared is not None:
         return None, (
-            f"no automatic fix: {sharing} still shares the dropped elements after the reslice; "
+            f"no automatic fix: {shared} still shares the dropped elements after the reslice; "
             "clear them once it is done with them"
         )
-    block = _clearing(ctx, resolver, assign, operand, start, end, elem, aliases)
+    unsafe = _exposed(resolver, storage) or unsafe or _handed_out_elsewhere(resolver, storage)
+    if unsafe is None and storage.kind != "local" and _regrown(ctx, aliases):
+        unsafe = (
+            "the file re-extends the slice within its capacity (`[:len+1]` or `[:cap]`), "
+            "which would find the cleared elements"
+        )
+    block = _clearing(ctx, resolver, stmt, operand, start, end, elem, aliases)
     title = "clear the dropped elements before reslicing"
-    return Fix(title, (TextEdit(assign.start_byte, assign.start_byte, block),)), None
+    if unsafe is None:
+        return Fix(title, (TextEdit(stmt.start_byte, stmt.start_byte, block),)), None
+    edits = (TextEdit(stmt.start_byte, stmt.start_byte, block),)
+    return Fix(f"{title} (unsafe: {unsafe})", edits, Applicability.UNSAFE), None
 
 
 def _clearing(
@@ -1281,84 +1387,584 @@ def _single_index(resolver: _Resolver, x: str, end: Node, aliases: set[str]) -> 
     return text(end)
 
 
-def _simple(node: Node) -> bool:
-    if node.type not in _SIMPLE_BOUND:
-        return False
-    if node.type == "call_expression":
-        function = text(node.child_by_field_name("function"))
-        if function not in ("len", "cap"):
-            return False
-    return all(_simple(c) for c in node.named_children)
+# ---------------------------------------------------------------------------------------------
+# Fix safety: who else may hold the backing array
+
+# Standard functions that read or reorder a slice they are given and keep nothing of it.
+_NON_RETAINING = {
+    "sort": frozenset({"Slice", "SliceStable", "SliceIsSorted", "Sort", "Stable", "IsSorted"}),
+    "slices": frozenset(
+        {
+            "Sort",
+            "SortFunc",
+            "SortStableFunc",
+            "IsSorted",
+            "IsSortedFunc",
+            "Reverse",
+            "Contains",
+            "ContainsFunc",
+            "Index",
+            "IndexFunc",
+            "Equal",
+            "EqualFunc",
+            "BinarySearch",
+            "BinarySearchFunc",
+            "Max",
+            "MaxFunc",
+            "Min",
+            "MinFunc",
+        }
+    ),
+}
+_READING_BUILTINS = frozenset({"copy", "clear", "print", "println"})
 
 
-def _single_index(resolver: _Resolver, x: str, end: Node, aliases: set[str]) -> str | None:
-    """The one index a `[:len(x)-1]` or `[:n-1]` (with `n := len(x)`) tail drop removes."""
-    end = unparen(end)
-    if end.type != "binary_expression" or text(end.child_by_field_name("right")) != "1":
-        return None
-    if text(end.child_by_field_name("operator")) != "-":
-        return None
-    left = end.child_by_field_name("left")
-    if left is None:
-        return None
-    length = unparen(left)
-    if length.type == "identifier":
-        defs = resolver.defined(text(length))
-        value = _defining(defs[0]) if len(defs) == 1 else None
-        if value is None:
+@dataclass
+class _Storage:
+    """Where the resliced slice is kept, and how to find it elsewhere in the file."""
+
+    node: Node
+    norm: str
+    kind: str  # "field", "var" (package), "deref" (`*p`), "local", "element" (`a[i]`)
+    name: str  # the field, variable or pointer name
+    owner: str | None = None  # field: the struct type; deref: the pointed-to slice type
+    receiver: bool = False  # deref: p is the method's receiver
+
+    @property
+    def label(self) -> str:
+        """How reasons name the slice: `Queue.items`, `handlers`, `ErrorList`, `*p`."""
+        if self.kind == "field" and self.owner:
+            return f"{self.owner}.{self.name}"
+        if self.kind == "deref" and self.owner:
+            return self.owner
+        return self.norm
+
+
+@dataclass
+class _Use:
+    """How an expression holding the slice (or a view of it) is used."""
+
+    kind: str  # "read", "length", "write", "self", "target", "local", "escape"
+    detail: str = ""  # escape: how it escapes; local: the variable's name
+    node: Node | None = None  # target: the value stored (None: unknown); local: the variable
+
+
+def _storage(resolver: _Resolver, held: Node) -> _Storage:
+    node = unparen(held)
+    norm = _norm(node)
+    if node.type == "selector_expression":
+        operand = node.child_by_field_name("operand")
+        owner_type = resolver.expr_type(operand) if operand is not None else None
+        owner = owner_type.lstrip("*").split("[", 1)[0] if owner_type else None
+        if owner is not None and "." in owner:
+            owner = None
+        field = text(node.child_by_field_name("field"))
+        return _Storage(node, norm, "field", field, owner)
+    if node.type == "identifier":
+        name = text(node)
+        if resolver.is_local(name):
+            return _Storage(node, norm, "local", name)
+        return _Storage(node, norm, "var", name)
+    inner = node.child_by_field_name("operand") if node.type == "unary_expression" else None
+    if inner is not None and unparen(inner).type == "identifier":
+        name = text(unparen(inner))
+        pointer = resolver.param_type(name) or resolver.expr_type(unparen(inner)) or ""
+        owner = pointer[1:].split("[", 1)[0] if pointer.startswith("*") else None
+        receiver = resolver.role(name) == "receiver"
+        return _Storage(node, norm, "deref", name, owner, receiver)
+    return _Storage(node, norm, "element", norm)
+
+
+def _root(node: Node) -> Node | None:
+    """The variable an expression starts from: `q` of `q.a.items`, `p` of `(*p)[i]`."""
+    node = unparen(node)
+    while node.type != "identifier":
+        if node.type in ("selector_expression", "index_expression", "unary_expression"):
+            inner = node.child_by_field_name("operand")
+            if inner is None:
+                return None
+            node = unparen(inner)
+        else:
             return None
-        length = unparen(value)
-    if length.type != "call_expression" or text(length.child_by_field_name("function")) != "len":
-        return None
-    args = length.child_by_field_name("arguments")
-    if args is None or args.named_child_count != 1 or _norm(args.named_children[0]) not in aliases:
-        return None
-    return text(end)
+    return node
 
 
-def _sharing_views(resolver: _Resolver, assign: Node, aliases: set[str]) -> str | None:
-    """A local that holds a slice of (or the whole of) the old slice and is used after the
-    reslice: clearing would change what it sees."""
-    views = []
-    for name, defs in resolver.definitions().items():
-        for ident in defs:
-            if ident.start_byte > assign.start_byte:
-                continue
-            value = _defining(ident)
-            if value is None:
-                continue
-            value = unparen(value)
-            if value.type == "slice_expression":
-                operand = value.child_by_field_name("operand")
-                if operand is not None and _norm(operand) in aliases:
-                    views.append(name)
-            elif _norm(value) in aliases:
-                views.append(name)  # `old := q.items`: the whole old slice
-    if not views:
-        return None
-    body = resolver.func.child_by_field_name("body")
-    for ident in captures(_IDENTS, body).get("id", []) if body is not None else []:
-        if ident.start_byte < assign.end_byte or text(ident) not in views:
-            continue
-        if _reads_dropped(ident, aliases):
-            return text(ident)
+def _exposed(resolver: _Resolver, storage: _Storage) -> str | None:
+    """Why code outside the package may hold the slice's array (an exported function reaching
+    it through a pointer receiver or parameter, an exported field or variable), or why its
+    holders cannot be known (a caller's slice, an element of another collection)."""
+    if storage.kind == "field" and storage.name[:1].isupper():
+        return (
+            f"{storage.name} is an exported field: code outside the package may hold copies "
+            "of the slice that share its array"
+        )
+    if storage.kind == "var" and storage.name[:1].isupper():
+        return (
+            f"{storage.name} is an exported variable: code outside the package may hold "
+            "copies of the slice that share its array"
+        )
+    root = _root(storage.node)
+    role = resolver.role(text(root)) if root is not None else None
+    if root is not None and role is not None:
+        top = outermost_function(resolver.func)
+        name = text(top.child_by_field_name("name")) if top is not None else ""
+        if top is None or top.type == "func_literal" or name[:1].isupper():
+            what = f"{name or 'the function'} is exported"
+            return (
+                f"{what} and reaches the slice through its {role} {text(root)}: callers may "
+                "hold copies of the slice that share its array"
+            )
+    if storage.kind == "deref" and not storage.receiver:
+        return (
+            f"{storage.name} points to a slice of the caller's, who may hold copies of it "
+            "that share its array"
+        )
+    if storage.kind == "element":
+        return (
+            f"the slice is an element of another collection ({storage.norm}), whose other "
+            "users leakscope does not follow"
+        )
     return None
 
 
-def _reads_dropped(ident: Node, aliases: set[str]) -> bool:
-    """A use of a view after the reslice; `old[n-1] = nil`-style clearing is not a read."""
-    parent = ident.parent
-    if parent is not None and parent.type == "index_expression":
-        holder = parent.parent
-        if holder is not None and holder.type == "expression_list":
-            assign = holder.parent
+def _handed_out_elsewhere(resolver: _Resolver, storage: _Storage) -> str | None:
+    """A method of the slice's owner in another file of the package that may hand the slice
+    out, judged by its signature: it returns the field's type or, for a slice type's own
+    methods, anything but plain values (`func (p ErrorList) Err() error` returns the list)."""
+    if storage.kind not in ("field", "deref") or storage.owner is None:
+        return None
+    kept = resolver.expr_type(storage.node) if storage.kind == "field" else None
+    for path, summary in sorted(resolver.ctx.package.summaries.items()):
+        if path == resolver.ctx.path:
+            continue
+        for (type_name, method), signature in sorted(summary.methods.items()):
+            if type_name != storage.owner:
+                continue
+            results = signature.result_types
+            if storage.kind == "field" and kept is not None and kept not in results:
+                continue
+            if storage.kind == "deref" and all(_PLAIN.fullmatch(r) for r in results):
+                continue
+            if kept is None and storage.kind == "field":
+                continue
+            return f"{type_name}.{method} (in {path.rsplit('/', 1)[-1]}) may return it"
+    return None
+
+
+def _sharing(
+    ctx: FileContext, resolver: _Resolver, stmt: Node, storage: _Storage, aliases: set[str]
+) -> tuple[str | None, str | None]:
+    """(a variable that still holds the old slice or a view of it and is used after `stmt`,
+    or None; why clearing is unsafe anyway, or None).
+
+    Every place the file reaches the slice is followed: into local variables (by `:=`, `var`
+    or `=`), and out of them. The slice is held elsewhere when it (or a view of it, or a
+    variable holding either) is returned, passed to a function, stored in a field, an element,
+    a package variable or a literal, sent on a channel, captured by a closure or has an
+    element's address taken, anywhere in the file; and when something not made here is
+    stored in it (its array may be someone else's)."""
+    func = resolver.func
+    loop = None
+    for node in ancestors(stmt):
+        if node == func:
+            break
+        if node.type == LOOP_NODE:
+            loop = node  # the outermost loop: later code runs before the next reslice
+
+    def after(node: Node) -> bool:  # runs after the reslice (or before the next one)
+        return node.start_byte >= stmt.end_byte or (loop is not None and within(node, loop))
+
+    def before(node: Node) -> bool:  # sees the old slice
+        return node.end_byte <= stmt.start_byte or (loop is not None and within(node, loop))
+
+    shared: str | None = None
+    unsafe: str | None = None
+    # (variable, its function, holds the old slice, the place it was read from)
+    pending: list[tuple[str, Node, bool, str]] = []
+    for occ, where in _occurrences(ctx, resolver, storage):
+        if within(occ, stmt):
+            continue
+        use = _use(ctx, occ, _norm(occ))
+        literal = occ.type == "literal_element" or _is_key(occ)  # `T{v}`, `T{f: v}`
+        held = "" if literal else _norm(occ)
+        here = within(occ, func)
+        site = "" if here else f" (in {function_name(where)})"
+        if use.kind == "local" and use.node is not None:
+            owner = enclosing_function(use.node) or where
+            pending.append((use.detail, owner, here and before(occ), _norm(occ)))
+        elif use.kind == "escape":
+            unsafe = unsafe or f"{storage.label} {use.detail}{site}"
+        elif use.kind == "target" and not _made(resolver.at_function(where, occ), use.node, held):
+            value = text(use.node) if use.node is not None else "a value"
+            unsafe = unsafe or f"{storage.label} is set to {value}{site}, whose array may be shared"
+    for alias in aliases - {storage.norm}:
+        pending.append((alias, func, True, storage.norm))
+    seen: set[tuple[str, int, bool]] = set()
+    while pending:
+        name, owner, old, home = pending.pop()
+        if (name, owner.id, old) in seen:
+            continue
+        seen.add((name, owner.id, old))
+        local = resolver.at_function(owner, owner)
+        if not local.is_local(name):
+            unsafe = unsafe or f"{storage.label} is stored in {name}"
+            continue
+        if old and name in local.named_results():
+            shared = shared or name
+        body = owner.child_by_field_name("body")
+        if body is None:
+            continue
+        span = ((body.start_byte, body.end_byte),)
+        for ident in tokens(ctx.root, ctx.source, name.encode(), span):
+            if ident.type != "identifier" or within(ident, stmt) or _is_key(ident):
+                continue
+            use = _use(ctx, ident, home)
+            if use.kind == "target":
+                continue
+            if enclosing_function(ident) != owner:
+                unsafe = (
+                    unsafe or f"{name}, which shares the slice's array, is captured by a closure"
+                )
+                continue
+            if old and after(ident) and use.kind not in ("write", "length"):
+                shared = shared or name
+            if use.kind == "local" and use.node is not None:
+                pending.append((use.detail, owner, old, home))
+            elif use.kind == "escape":
+                unsafe = unsafe or f"{name}, which shares the slice's array, {use.detail}"
+    return shared, unsafe
+
+
+def _occurrences(
+    ctx: FileContext, resolver: _Resolver, storage: _Storage
+) -> list[tuple[Node, Node]]:
+    """(expression, its function) for every place the file reaches the slice: the same
+    expression in the reslice's function; the same field of the same type, the same package
+    variable, or the receiver of a method of the same slice type anywhere in the file."""
+    out: dict[int, tuple[Node, Node]] = {}
+    outer = outermost_function(resolver.func) or resolver.func
+    for node in _same_expressions(ctx, outer, storage.node):
+        out[node.id] = (node, enclosing_function(node) or outer)
+    if storage.kind == "field":
+        for node in tokens(ctx.root, ctx.source, storage.name.encode()):
+            parent = node.parent
+            func = enclosing_function(node)
+            if parent is None or func is None:
+                continue
+            if node.type == "field_identifier" and parent.type == "selector_expression":
+                operand = parent.child_by_field_name("operand")
+                owner = resolver.at_function(func, parent).expr_type(operand)
+                base = owner.lstrip("*").split("[", 1)[0] if owner else None
+                if base is None or storage.owner is None or base == storage.owner:
+                    out.setdefault(parent.id, (parent, func))
+            elif _is_key(node) and storage.owner is not None:
+                keyed = parent.parent
+                literal = keyed.parent.parent if keyed and keyed.parent else None
+                type_node = literal.child_by_field_name("type") if literal else None
+                type_name = text(type_node).lstrip("*").split("[", 1)[0] if type_node else None
+                if type_name in (None, storage.owner) and keyed is not None:
+                    out.setdefault(node.id, (node, func))
+        if storage.owner is not None:
+            for element in _positional(ctx, storage.owner, storage.name):
+                func = enclosing_function(element)
+                if func is not None:
+                    out.setdefault(element.id, (element, func))
+    elif storage.kind == "var":
+        for node in tokens(ctx.root, ctx.source, storage.name.encode()):
+            func = enclosing_function(node)
+            if node.type != "identifier" or func is None or _is_key(node):
+                continue
+            if not resolver.at_function(func, node).is_local(storage.name):
+                out.setdefault(node.id, (node, func))
+    elif storage.kind == "deref" and storage.receiver and storage.owner:
+        for method, name, pointer in _methods_of(ctx, storage.owner):
+            body = method.child_by_field_name("body")
+            if body is None:
+                continue
+            span = ((body.start_byte, body.end_byte),)
+            for node in tokens(ctx.root, ctx.source, name.encode(), span):
+                if node.type != "identifier" or node.parent is None:
+                    continue
+                if pointer:
+                    parent = node.parent
+                    if (
+                        parent.type == "unary_expression"
+                        and text(parent.child_by_field_name("operator")) == "*"
+                    ):
+                        out.setdefault(parent.id, (parent, enclosing_function(parent) or method))
+                elif not _is_key(node):
+                    out.setdefault(node.id, (node, enclosing_function(node) or method))
+    return sorted(out.values(), key=lambda pair: pair[0].start_byte)
+
+
+def _positional(ctx: FileContext, owner: str, field: str) -> list[Node]:
+    """The elements giving `field` its value in the file's unkeyed literals `owner{a, b}`."""
+    info = ctx.package.types.get(owner)
+    names = [name for name, _ in info.fields] if info is not None else []
+    if field not in names:
+        return []
+    index = names.index(field)
+    out = []
+    for node in tokens(ctx.root, ctx.source, owner.encode()):
+        literal = node.parent
+        if literal is not None and literal.type == "generic_type":
+            node, literal = literal, literal.parent
+        if literal is None or literal.type != "composite_literal":
+            continue
+        if literal.child_by_field_name("type") != node:
+            continue
+        body = literal.child_by_field_name("body")
+        elements = [c for c in body.named_children if c.type != "comment"] if body else []
+        if len(elements) == len(names) and all(e.type == "literal_element" for e in elements):
+            out.append(elements[index])
+    return out
+
+
+def _same_expressions(ctx: FileContext, scope: Node, node: Node) -> list[Node]:
+    """Expressions inside `scope` written like `node` (`q.items`, `*p`, `a[i]`)."""
+    norm = _norm(node)
+    leaf = node
+    while leaf.named_child_count and leaf.type != "identifier":
+        leaf = leaf.named_children[0]
+    if leaf.type != "identifier":
+        return []
+    span = ((scope.start_byte, scope.end_byte),)
+    out = []
+    for ident in tokens(ctx.root, ctx.source, text(leaf).encode(), span):
+        if ident.type != "identifier" or _is_key(ident):
+            continue
+        candidate: Node | None = ident
+        for _ in range(8):
+            if candidate is None:
+                break
+            if candidate.type == node.type and _norm(candidate) == norm:
+                out.append(candidate)
+                break
+            if len(text(candidate)) > len(text(node)) + 8:
+                break
+            candidate = candidate.parent
+    return out
+
+
+def _methods_of(ctx: FileContext, type_name: str) -> list[tuple[Node, str, bool]]:
+    """(method, receiver name, receiver is a pointer) of the file's methods on `type_name`."""
+    out = []
+    for node in tokens(ctx.root, ctx.source, type_name.encode()):
+        if node.type != "type_identifier":
+            continue
+        decl = node.parent
+        while decl is not None and decl.type in ("pointer_type", "generic_type"):
+            decl = decl.parent
+        params = decl.parent if decl is not None else None
+        method = params.parent if params is not None else None
+        if (
+            decl is None
+            or decl.type != "parameter_declaration"
+            or method is None
+            or method.type != "method_declaration"
+            or method.child_by_field_name("receiver") != params
+        ):
+            continue
+        names = decl.children_by_field_name("name")
+        type_node = decl.child_by_field_name("type")
+        if names and type_node is not None:
+            out.append((method, text(names[0]), type_node.type == "pointer_type"))
+    return out
+
+
+def _is_key(node: Node) -> bool:
+    """The `f` of a keyed element `T{f: v}`."""
+    parent = node.parent
+    keyed = parent.parent if parent is not None else None
+    return (
+        parent is not None
+        and parent.type == "literal_element"
+        and keyed is not None
+        and keyed.type == "keyed_element"
+        and keyed.named_children[0] == parent
+    )
+
+
+def _use(ctx: FileContext, occ: Node, home: str) -> _Use:
+    """How the value of `occ` (the slice, a variable holding it) is used, following it
+    through parentheses, conversions, reslices and `append(s, ...)`. Storing it back in
+    `home` (where the slice is kept) or in itself is not a copy."""
+    if occ.type == "literal_element":  # `T{v, w}`: the element stored in the field
+        value = occ.named_children[0] if occ.named_child_count == 1 else None
+        return _Use("target", node=value)
+    if _is_key(occ):  # `T{items: v}`: v is stored in the field
+        keyed = occ.parent.parent if occ.parent is not None else None
+        value = (
+            keyed.named_children[1] if keyed is not None and keyed.named_child_count > 1 else None
+        )
+        if value is not None and value.named_child_count == 1:
+            value = value.named_children[0]
+        return _Use("target", node=value)
+    homes = {_norm(occ), home}
+    node = occ
+    while True:
+        parent = node.parent
+        if parent is None:
+            return _Use("escape", "is used in a way leakscope does not follow")
+        kind = parent.type
+        if kind in ("parenthesized_expression", "type_conversion_expression"):
+            node = parent
+            continue
+        if kind == "slice_expression":
+            if parent.child_by_field_name("operand") == node:
+                node = parent  # a view of the slice
+                continue
+            return _Use("read")
+        if kind == "index_expression":
+            if parent.child_by_field_name("operand") != node:
+                return _Use("read")
+            holder = parent.parent
             if (
-                assign is not None
-                and assign.type == "assignment_statement"
-                and assign.child_by_field_name("left") == holder
+                holder is not None
+                and holder.type == "unary_expression"
+                and text(holder.child_by_field_name("operator")) == "&"
             ):
-                return False
-    return True
+                return _Use("escape", "has an element's address taken")
+            if (
+                holder is not None
+                and holder.type == "expression_list"
+                and holder.parent is not None
+                and holder.parent.type == "assignment_statement"
+                and holder.parent.child_by_field_name("left") == holder
+            ):
+                return _Use("write")
+            return _Use("read")
+        if kind == "argument_list":
+            call = parent.parent
+            function = call.child_by_field_name("function") if call is not None else None
+            name = text(function)
+            if call is None or function is None:
+                return _Use("escape", "is passed to a function")
+            if name in ("len", "cap"):
+                return _Use("length")
+            if name in _READING_BUILTINS or _non_retaining(ctx, function):
+                return _Use("read")
+            if name == "append":
+                if parent.named_children and parent.named_children[0] == node:
+                    node = call  # the result may share the array
+                    continue
+                return _Use("escape", "is appended to another slice")
+            if function.type == "identifier" and name in ctx.package.types:
+                node = call  # a conversion
+                continue
+            return _Use("escape", f"is passed to {name}")
+        if kind == "variadic_argument":
+            call = parent.parent.parent if parent.parent is not None else None
+            function = call.child_by_field_name("function") if call is not None else None
+            if text(function) == "append":
+                return _Use("read")  # `append(other, s...)` copies the elements
+            if function is not None and _non_retaining(ctx, function):
+                return _Use("read")
+            return _Use("escape", f"is passed to {text(function) or 'a function'}")
+        if kind in ("range_clause", "binary_expression", "expression_statement"):
+            return _Use("read")
+        if kind == "expression_list":
+            return _list_use(parent, node, homes)
+        if kind == "var_spec":  # declared: `var x T` holds nil
+            value = _defining(node)
+            return _Use("target", node=value if value is not None else None)
+        if kind == "send_statement":
+            return _Use("escape", "is sent on a channel")
+        if kind == "return_statement":
+            return _Use("escape", "is returned")
+        if kind in ("literal_element", "keyed_element", "literal_value"):
+            return _Use("escape", "is stored in a composite literal")
+        if kind == "selector_expression":
+            method = text(parent.child_by_field_name("field"))
+            return _Use("escape", f"is the receiver of a call to its method {method}")
+        if kind == "unary_expression":
+            return _Use("escape", "has its address taken")
+        if kind == "inc_statement" or kind == "dec_statement":
+            return _Use("write")
+        return _Use("escape", f"is used in a {kind.replace('_', ' ')}")
+
+
+def _list_use(values: Node, node: Node, homes: set[str]) -> _Use:
+    """The use of `node`, one of the expressions of `values` (an assignment's side, a return's
+    values, a `var` declaration's values)."""
+    holder = values.parent
+    index = values.named_children.index(node)
+    if holder is None:
+        return _Use("escape", "is used in a way leakscope does not follow")
+    if holder.type == "return_statement":
+        return _Use("escape", "is returned")
+    if holder.type == "range_clause":
+        return _Use("target") if holder.child_by_field_name("left") == values else _Use("read")
+    if holder.type == "var_spec":
+        names = holder.children_by_field_name("name")
+        if index < len(names) and text(names[index]) != "_":
+            return _Use("local", text(names[index]), names[index])
+        return _Use("read")
+    if holder.type not in ("assignment_statement", "short_var_declaration"):
+        return _Use("escape", f"is used in a {holder.type.replace('_', ' ')}")
+    left = holder.child_by_field_name("left")
+    right = holder.child_by_field_name("right")
+    if left is None or right is None:
+        return _Use("escape", "is used in a way leakscope does not follow")
+    if left == values:
+        same = right.named_child_count == left.named_child_count
+        return _Use("target", node=right.named_children[index] if same else None)
+    if left.named_child_count != right.named_child_count:
+        return _Use("escape", "is used in a way leakscope does not follow")
+    target = unparen(left.named_children[index])
+    if text(target) == "_":
+        return _Use("read")
+    if _norm(target) in homes:
+        return _Use("self")  # `q.items = append(q.items, x)`, `q.items = q.items[1:]`
+    if target.type == "identifier":
+        return _Use("local", text(target), target)
+    return _Use("escape", f"is stored in {text(target)}")
+
+
+def _non_retaining(ctx: FileContext, function: Node) -> bool:
+    """`sort.Slice` and the like: read the slice, keep nothing of it."""
+    if function.type != "selector_expression":
+        return False
+    package = function.child_by_field_name("operand")
+    name = text(function.child_by_field_name("field"))
+    if package is None or package.type != "identifier":
+        return False
+    path = ctx.imports.get(text(package))
+    return path is not None and name in _NON_RETAINING.get(path, frozenset())
+
+
+def _made(resolver: _Resolver, value: Node | None, held: str) -> bool:
+    """Whether a value stored in the slice's place is an array nobody else holds: nil, a
+    literal, `make`, an append to it or to such a value, a reslice of it, a local made here."""
+    if value is None:
+        return False
+    value = unparen(value)
+    if value.type in ("nil", "composite_literal", "var_spec") or text(value) == "nil":
+        return True
+    if held and _norm(_slice_base(value)) == held:
+        return True
+    if value.type == "call_expression":
+        function = value.child_by_field_name("function")
+        name = text(function)
+        args = value.child_by_field_name("arguments")
+        first = args.named_children[0] if args is not None and args.named_children else None
+        if name == "make":
+            return True
+        if name == "append" or (function is not None and name in resolver.ctx.package.types):
+            return (
+                first is not None
+                and first.type != "variadic_argument"
+                and (_made(resolver, first, held))
+            )
+        return False
+    if value.type == "slice_expression":
+        operand = value.child_by_field_name("operand")
+        return operand is not None and _made(resolver, operand, held)
+    if value.type == "identifier":  # a local made here, or `old := q.items`
+        return resolver.made_here(text(value)) or (
+            bool(held) and resolver.alias_of(value, held) is not None
+        )
+    return False
 
 
 class _Names:
