@@ -158,3 +158,60 @@ def test_resliced_pointers_confidence_and_reasons() -> None:
     assert "batch still shares" in (found["Take"].no_fix_reason or "")
     assert "not a simple expression" in (found["Advance"].no_fix_reason or "")
     assert "old still shares" in (found["Shift"].no_fix_reason or "")
+
+
+def test_resliced_pointers_fix_safety() -> None:
+    """Each fix of the fix-safety cases is safe, unsafe with its reason, or not offered."""
+    case = RULES / "resliced-pointers" / "fix-safety"
+    found = _by_function(check_case("resliced-pointers", case), case)
+    safe = {
+        # Zero values: nil for interfaces (io.Writer, an alias of it, error, any, this
+        # package's), frame{} for a struct.
+        "popWriter",
+        "unwind",
+        "dropAliased",
+        "dropErr",
+        "dropValues",
+        "dropNamed",
+        "dropFrame",
+        # Bounds of a named integer type, int32 and int; a goto in the function.
+        "popTemp",
+        "popTo",
+        "popInt",
+        "popOrRetry",
+        # Elements copied elsewhere; a private stack.
+        "moveActive",
+        "pop",
+    }
+    unsafe = {
+        "activate": "activePool.free is stored in p.active",
+        "drain": "drainPool.free is passed to closeAll",
+        "deferClose": "old, which shares the slice's array, is captured by a closure",
+        "popAddr": "slotPool.free has an element's address taken",
+        "Reset": "Reset is exported and reaches the slice through its receiver p",
+        "dropFirst": "ErrorList is returned (in ErrorList.Err)",
+        "Prune": "Prune is exported and reaches the slice through its parameter t",
+        "trim": "Members is an exported field",
+        "popAll": "list points to a slice of the caller's",
+        "popHook": "registry.hooks is returned (in registry.list)",
+        "forget": "history.events is returned (in history.recent)",
+        "trimOld": "journal.all (in entries.go) may return it",
+        "next": "queue.jobs is set to jobs (in newQueue)",
+        "shift": "batch.items is set to items (in newBatch)",
+    }
+    none = {"shrink": "closing still shares", "split": "dropped still shares"}
+    assert set(found) == safe | set(unsafe) | set(none)
+    for name in safe:
+        fix = found[name].fix
+        assert fix is not None and fix.applicability is Applicability.SAFE, name
+    for name, reason in unsafe.items():
+        fix = found[name].fix
+        assert fix is not None and fix.applicability is Applicability.UNSAFE, name
+        assert f"(unsafe: {reason}" in fix.title, (name, fix.title)
+    for name, reason in none.items():
+        assert found[name].fix is None, name
+        assert reason in (found[name].no_fix_reason or ""), name
+    case = RULES / "resliced-pointers" / "fix-safety-clear"
+    for finding in check_case("resliced-pointers", case):
+        assert finding.fix is not None and finding.fix.applicability is Applicability.SAFE
+        assert finding.fix.edits[0].new_text.startswith("clear(o.temp[")
