@@ -120,39 +120,49 @@ _STD_KEEPERS = frozenset(
     }
 )
 _ATOMIC_KEEPERS = ("Store", "Swap", "CompareAndSwap")
-# Methods that only write, log or look up: they keep nothing of their arguments.
-_NON_KEEPING_METHODS = frozenset(
+# Functions and methods that, by their name, keep nothing of their arguments beyond the call
+# (or only in their result, which is followed): they write, log, assert, read, parse, match,
+# look up or construct. Whatever the package, the receiver, or the file they come from.
+_NON_KEEPING_PREFIXES = (
+    "Write",
+    "Print",
+    "Log",
+    "Error",
+    "Fatal",
+    "Skip",
+    "Debug",
+    "Info",
+    "Warn",
+    "Assert",
+    "Equal",
+    "NotEqual",
+    "Contains",
+    "NotContains",
+    "Match",
+    "Find",
+    "New",
+)
+_NON_KEEPING_NAMES = frozenset(
     {
-        "Write",
-        "WriteString",
-        "WriteByte",
-        "WriteRune",
-        "Print",
-        "Printf",
-        "Println",
-        "Log",
-        "Logf",
-        "Error",
-        "Errorf",
-        "Fatal",
-        "Fatalf",
-        "Fatalln",
-        "Skip",
-        "Skipf",
-        "Debug",
-        "Debugf",
-        "Info",
-        "Infof",
-        "Warn",
-        "Warnf",
-        "Warning",
-        "Warningf",
         "Get",
         "Load",
         "Has",
-        "Contains",
         "Lookup",
-        "Equal",
+        "Read",
+        "ReadFrom",
+        "Decode",
+        "Unmarshal",
+        "Check",
+        "DeepEqual",
+        "True",
+        "False",
+        "Nil",
+        "NotNil",
+        "NoError",
+        "Len",
+        "Empty",
+        "NotEmpty",
+        "Same",
     }
 )
 _WITH_INIT = frozenset({"if_statement", "expression_switch_statement", "type_switch_statement"})
@@ -458,9 +468,7 @@ class _Walk:
         """Who may keep an argument of `call` beyond the call (named for the message), or
         None. A method of a variable of the region makes that variable hold it instead."""
         shown = " ".join(text(function).split())
-        if package is not None:
-            if "." in package.split("/", 1)[0]:
-                return None if context else shown  # outside the standard library
+        if package is not None and "." not in package.split("/", 1)[0]:
             name = text(function.child_by_field_name("field"))
             keeps = (package, name) in _STD_KEEPERS
             keeps = keeps or (package == "sync/atomic" and name.startswith(_ATOMIC_KEEPERS))
@@ -475,11 +483,14 @@ class _Walk:
             if root is not None and self._local(text(root), call, False):
                 self._hold(text(root), _Value(value.origin, False))  # b.WriteString(x)
                 return None
-            if text(function.child_by_field_name("field")) in _NON_KEEPING_METHODS:
-                return None
-            return shown
-        if base.type == "identifier":
+            name = text(function.child_by_field_name("field"))
+        else:
             name = text(base)
+        if name.startswith(_NON_KEEPING_PREFIXES) or name in _NON_KEEPING_NAMES:
+            return None
+        if package is not None:
+            return shown  # outside the standard library: unknown
+        if function.type != "selector_expression" and base.type == "identifier":
             callee = None
             if declared_in(name, call, self.region) is None and name not in self.params:
                 callee = self.file_function(name)

@@ -138,9 +138,8 @@ iteration itself created, and nothing made from that is used after the iteration
   `x` itself, its fields (`srv.URL`), what calls make from it or from its fields (`u, _ :=
   url.Parse(srv.URL)`, `r := bufio.NewReader(f)`, `info, _ := f.Stat()`), and values computed
   from those (`u.Host`, `host + ":" + port`, `parts[0]`, a composite literal holding one),
-  followed through the variables of the loop body, transitively (a variable of the body whose
-  method receives one holds it too: `b.WriteString(u.Host)`). Comparisons, `len`/`cap`, and
-  errors in variables named `err` are not followed.
+  followed through the variables of the loop body, transitively. Comparisons, `len`/`cap`,
+  and errors in variables named `err` are not followed.
 - Such a value leaves the iteration when it is assigned, appended or copied to a variable,
   field, map key or element, or slice that is not the body's own (`addrs = append(addrs,
   host)`, `seen[f.Name()] = true`), sent on a channel, passed to a `go` statement, used inside
@@ -150,19 +149,22 @@ iteration itself created, and nothing made from that is used after the iteration
 - Functions taken not to keep their arguments: built-ins and conversions; the standard
   library, except the functions that register or store an argument (`http.Handle`,
   `http.HandleFunc`, `heap.Push`, `signal.Notify`, `runtime.SetFinalizer`, `log.SetOutput`,
-  `slog.SetDefault`, `expvar.Publish`, `flag.Var`, the `sync/atomic` stores); methods that
-  only write, log or look up (`Write`, `WriteString`, `WriteByte`, `WriteRune`, `Print`,
-  `Printf`, `Println`, `Log`, `Logf`, `Error`, `Errorf`, `Fatal`, `Fatalf`, `Fatalln`, `Skip`,
-  `Skipf`, `Debug`, `Debugf`, `Info`, `Infof`, `Warn`, `Warnf`, `Warning`, `Warningf`, `Get`,
-  `Load`, `Has`, `Contains`, `Lookup`, `Equal`) on a receiver from outside the loop; methods
-  of a value that is followed already; functions
-  declared in the same file whose parameter, followed the same way inside them (three calls
-  deep), does not leave them; and, for `cancel()`, any function that receives the context
-  itself or one the `context` package made from it (by Go's convention a function uses its
-  context only while it runs; what it makes from it, such as `exec.CommandContext(ctx, ...)`,
-  is followed). Every other function may
-  keep what it receives: one of another package outside the standard library or of another
-  file, a function value, a method of a variable from outside the loop.
+  `slog.SetDefault`, `expvar.Publish`, `flag.Var`, the `sync/atomic` stores); whatever their
+  package or receiver, functions and methods named for writing, logging, asserting, reading,
+  matching, looking up or constructing (names starting with `Write`, `Print`, `Log`, `Error`,
+  `Fatal`, `Skip`, `Debug`, `Info`, `Warn`, `Assert`, `Equal`, `NotEqual`, `Contains`,
+  `NotContains`, `Match`, `Find` or `New`, and `Get`, `Load`, `Has`, `Lookup`, `Read`,
+  `ReadFrom`, `Decode`, `Unmarshal`, `Check`, `DeepEqual`, `True`, `False`, `Nil`, `NotNil`,
+  `NoError`, `Len`, `Empty`, `NotEmpty`, `Same`: a constructor keeps what it gets in its
+  result, which is followed); methods of a value that is followed already; functions declared
+  in the same file whose parameter, followed the same way inside them (three calls deep),
+  does not leave them; and, for `cancel()`, any function that receives the context itself or
+  one the `context` package made from it (by Go's convention a function uses its context only
+  while it runs; what it makes from it, such as `exec.CommandContext(ctx, ...)`, is
+  followed). A method of a variable of the loop body is taken to keep the value in that
+  variable, which is then followed (`b.WriteString(u.Host)`). Every other function may keep
+  what it receives: one of another package outside the standard library or of another file,
+  a function value, a method of a variable from outside the loop.
 
 Returning such a value from the function is not a use after the iteration: the function's
 return runs the deferred call before the caller sees the value, with the fix or without it.
