@@ -1969,11 +1969,13 @@ def _made(resolver: _Resolver, value: Node | None, held: str) -> bool:
 
 class _Names:
     """Fresh variable names for a fix: used nowhere in the function (variables, types,
-    packages, labels) and not declared by the package."""
+    packages, labels) and not declared by the package. Names declared in the block come from
+    `FileContext.fresh_name`, so no other fix of the file declares them too."""
 
     def __init__(self, resolver: _Resolver) -> None:
         package = resolver.ctx.package
         outer = outermost_function(resolver.func) or resolver.func
+        self.resolver = resolver
         self.used = names_in(outer)
         for table in (package.vars, package.consts, package.types, package.funcs):
             self.used.update(table)
@@ -1981,11 +1983,13 @@ class _Names:
 
     def fresh(self, base: str, scoped: bool = False) -> str:
         """A new name; `scoped` for a loop variable, which later fixes may reuse."""
+        if not scoped:
+            name = self.resolver.ctx.fresh_name(self.resolver.func, base)
+            self.used.add(name)
+            return name
         name, n = base, 2
         while name in self.used:
             name, n = f"{base}{n}", n + 1
-        if not scoped:
-            self.used.add(name)
         return name
 
 
