@@ -178,3 +178,19 @@ def test_leakscope_go_off_means_no_toolchain(monkeypatch: pytest.MonkeyPatch) ->
     assert verify.find_toolchain() is None
     monkeypatch.setenv("LEAKSCOPE_GO", "/no/such/go")
     assert verify.go_command() is None
+
+
+def test_the_standard_library_is_checked_by_its_own_toolchain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    goroot = tmp_path / "goroot"
+    (goroot / "src" / "bufio").mkdir(parents=True)
+    (goroot / "src" / "go.mod").write_text("module std\n")
+    (goroot / "VERSION").write_text("go1.19.8\n")
+    (goroot / "bin").mkdir()
+    (goroot / "bin" / "go").write_text("")
+    other = Toolchain("/usr/bin/other-go", "go1.27.3", vet_overlay=True)
+    own = Toolchain(str(goroot / "bin" / "go"), "go1.19.8", vet_overlay=False)
+    monkeypatch.setitem(verify._toolchains, str(goroot / "bin" / "go"), own)
+    assert verify.toolchain_for(goroot / "src" / "bufio", other) is own
+    assert verify.toolchain_for(tmp_path, other) is other  # not in a GOROOT

@@ -33,6 +33,7 @@ from leakscope.core.verify import (
     Proof,
     Toolchain,
     Verdict,
+    toolchain_for,
     verify_package,
 )
 
@@ -370,7 +371,8 @@ def _verify_group(
     fixed = {posixpath.basename(c.path): c.after for c in group if c.changed}
     if not fixed:
         return Verdict(Proof.VERIFIED)
-    return verify_package(toolchain, root / directory, fixed, timeout)
+    package_toolchain = toolchain_for(root / directory, toolchain) or toolchain
+    return verify_package(package_toolchain, root / directory, fixed, timeout)
 
 
 def _verify_groups(

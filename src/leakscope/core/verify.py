@@ -99,8 +99,10 @@ def go_command() -> str | None:
 def find_toolchain() -> Toolchain | None:
     """The go command (see `go_command`), or None when there is none or it does not run."""
     exe = go_command()
-    if not exe:
-        return None
+    return _toolchain_at(exe) if exe else None
+
+
+def _toolchain_at(exe: str) -> Toolchain | None:
     if exe in _toolchains:
         return _toolchains[exe]
     toolchain = None
@@ -120,6 +122,21 @@ def find_toolchain() -> Toolchain | None:
         toolchain = None
     _toolchains[exe] = toolchain
     return toolchain
+
+
+def toolchain_for(directory: Path, default: Toolchain | None) -> Toolchain | None:
+    """The toolchain for a package: a standard library's own (`GOROOT/bin/go` for a folder
+    under `GOROOT/src`, which no other Go version can compile), else `default`."""
+    for parent in directory.resolve().parents:
+        if (parent / "VERSION").is_file() and (parent / "src" / "go.mod").is_file():
+            exe = parent / "bin" / "go"
+            if not exe.is_file():
+                return default
+            if default is not None and Path(default.go).resolve() == exe.resolve():
+                return default
+            found = _toolchain_at(str(exe))
+            return found if found is not None else default
+    return default
 
 
 def _verify_cache() -> Path:
