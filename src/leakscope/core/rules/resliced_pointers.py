@@ -1274,9 +1274,9 @@ def _fix(
         )
     block = _clearing(ctx, resolver, stmt, operand, start, end, elem, aliases)
     title = "clear the dropped elements before reslicing"
-    if unsafe is None:
-        return Fix(title, (TextEdit(stmt.start_byte, stmt.start_byte, block),)), None
     edits = (TextEdit(stmt.start_byte, stmt.start_byte, block),)
+    if unsafe is None:
+        return Fix(title, edits), None
     return Fix(f"{title} (unsafe: {unsafe})", edits, Applicability.UNSAFE), None
 
 
