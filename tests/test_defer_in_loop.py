@@ -209,6 +209,16 @@ def test_fix_stays_safe_when_values_made_from_the_resource_stay_in_the_iteration
     assert "unsafe" not in finding.fix.title
 
 
+def test_fix_is_unsafe_when_the_iteration_only_holds_what_it_opens() -> None:
+    root = CASES / "goroutines"
+    held = first_after(root, "workers.go", "func holdOpen")
+    assert held.fix is not None and held.fix.applicability is Applicability.UNSAFE
+    assert "(unsafe: nothing in the iteration uses f but f.Close()" in held.fix.title
+    # The same loop reading what it opens: safe.
+    used = first_after(root, "workers.go", "func drainEach")
+    assert used.fix is not None and used.fix.applicability is Applicability.SAFE
+
+
 def test_loop_on_one_line_gets_no_fix(tmp_path: Path) -> None:
     (tmp_path / "go.mod").write_text("module example.com/x\n\ngo 1.21\n")
     (tmp_path / "x.go").write_text(

@@ -334,10 +334,16 @@ def unsafe_reason(defer: Node, body: Node, ctx: FileContext) -> str | None:
         if operand is None or operand.type != "identifier":
             return unknown
         name = text(operand)
-        if declared_in(name, defer, body) is None:
+        decl = declared_in(name, defer, body)
+        if decl is None:
             if name in ctx.imports:
                 return unknown  # syscall.Close(fd): a function, not a method
             return f"{shown} releases {name}, which is not a variable of the loop body"
+        if _only_held(name, decl, body, defer):
+            return (
+                f"nothing in the iteration uses {name} but {shown}: holding every "
+                f"iteration's {name} until the function returns may be the point"
+            )
         types = ctx.package.types.keys()
         found = flows({name}, body, defer, ctx.imports, types=types, first_only=True)
         return found[0].reason() if found else None
@@ -372,6 +378,20 @@ def unsafe_reason(defer: Node, body: Node, ctx: FileContext) -> str | None:
         first_only=True,
     )
     return found[0].reason() if found else None
+
+
+def _only_held(name: str, decl: Node, body: Node, defer: Node) -> bool:
+    """Whether the loop body declares `name` and does nothing with it but defer its release
+    (`rows, err := db.Query(q)` ... `defer rows.Close()`: opening connections to keep them
+    busy, holding a lock file)."""
+    left = decl.child_by_field_name("left") if decl.type == "short_var_declaration" else None
+    for ident in captures("(identifier) @i", body).get("i", []):
+        if text(ident) != name or within(ident, defer):
+            continue
+        if left is not None and within(ident, left):
+            continue
+        return False
+    return left is not None
 
 
 @dataclass

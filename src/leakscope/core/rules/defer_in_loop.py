@@ -133,7 +133,11 @@ iteration itself created, and nothing made from that is used after the iteration
 - each deferred call is `x.Close()` or `x.Body.Close()` (or `CloseSend`, `Stop`, `Release`,
   `Rollback`, `Cancel`, `Free`, `Finish`) where `x` is declared inside the loop body, or
   `cancel()` where `ctx, cancel := context.WithCancel/WithTimeout/WithDeadline(...)` is
-  declared inside the loop body; and
+  declared inside the loop body;
+- the iteration does something with `x` besides releasing it: a loop that only opens
+  something and defers its release (`rows, err := db.Query(q)` ... `defer rows.Close()`,
+  with `rows` used nowhere else) holds every iteration's resource on purpose, to keep several
+  connections busy at once or a listener open; and
 - no value made from `x` (or from `ctx` and `cancel`) leaves the iteration. Made from it are
   `x` itself, its fields (`srv.URL`), what calls make from it or from its fields (`u, _ :=
   url.Parse(srv.URL)`, `r := bufio.NewReader(f)`, `info, _ := f.Stat()`), and values computed
