@@ -8,10 +8,10 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import Run
 from fake_rules import install
 
 from leakscope import cli
@@ -22,8 +22,6 @@ GO_MOD = "module example.com/m\n\ngo 1.22\n"
 PRELUDE = "package m\n\nfunc Leak(s string) {}\n\nfunc Clean(s string) {}\n\n"
 LEAKY = PRELUDE + 'func f() {\n\tLeak("a")\n}\n'  # gofmt-clean; the finding is on line 8
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
-
-Run = Callable[..., tuple[int, str, str]]
 
 
 def make_project(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -37,18 +35,6 @@ def make_project(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_bytes(content.encode("utf-8"))
     return root
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
-    def _run(*args: str, cwd: Path) -> tuple[int, str, str]:
-        monkeypatch.chdir(cwd)
-        capsys.readouterr()
-        code = cli.main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
 
 
 @pytest.fixture
