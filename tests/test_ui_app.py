@@ -424,6 +424,10 @@ async def test_undo_is_a_stack(project: Path) -> None:
         await select(pilot, find(app, "defer-in-loop", test_file))
         await pilot.press("f")
         await settle(pilot)
+        # This loop only holds what it opens (maybe on purpose): the fix is unsafe and asks.
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
         assert all((project / p).read_bytes() != b for p, b in originals.items())
         await pilot.press("u")
         await settle(pilot)
