@@ -96,14 +96,21 @@ func f117(s1 string) {
 ```
 
 ## Fix safety
-The fix wraps the stored substring in `strings.Clone(...)` when the module's `go` line is 1.18
-or later (adding the `strings` import), else in `string([]byte(...))`. Strings are immutable,
-so a copy behaves exactly like the original: the fix is **safe**. It is offered only when the
-stored value has type `string` (a named string type would need a conversion back).
+The fix wraps the stored expression in a copy and is always **safe**: strings are immutable, so
+a copy behaves exactly like the original.
+- `strings.Clone(x)` when the Go version (the module's `go` line, or `go` in the config) is
+  1.18 or later; the `strings` import is added when missing, and the file's own name for it is
+  used (`Clone(x)` under a dot import);
+- `string([]byte(x))` before Go 1.18, and also from 1.18 when the name `strings` is taken by
+  another import or hidden by a local or package-level identifier.
 
-There is no automatic fix when a whole split result is stored (`c.rows = append(c.rows,
-strings.Fields(line))` for the lines of a file): every element shares the source's memory and
-the elements you keep must be copied one by one; the finding says so.
+No fix is offered:
+- when the stored value's type is not exactly `string` (a named string type or a type
+  parameter would need a conversion back; an unknown type is not guessed);
+- when the stored value holds substrings rather than being one: a whole split result or a
+  regexp match slice (`c.rows = append(c.rows, strings.Fields(line))` for the lines of a
+  file). Every element shares the source's memory and the elements you keep must be copied
+  one by one with `strings.Clone`; the finding says so.
 
 ## References
 - [Go 101: Memory Leaking Scenarios](https://go101.org/article/memory-leaking.html)
