@@ -74,18 +74,36 @@ func (c *Cache) put(key string, body []byte) {
 ```
 
 ## Fix safety
-The fix stores a copy: `bytes.Clone(x)` for a `[]byte` when the module's `go` line is 1.20 or
-later, `slices.Clone(x)` for any slice from Go 1.21, else `append([]T(nil), x...)`; the
-import is added. The fix is **unsafe** in every form: the copy no longer shares memory with the
-source, so code that writes through the stored slice (or through the source) and expects the
-other to see it changes behaviour, and the copy's capacity differs, so a later `append` to it
-no longer overwrites the source's elements. `append([]T(nil), x...)` also turns an empty
-non-nil subslice into `nil`, which `x == nil` checks and encoders (`null` instead of `[]`)
-can see; `bytes.Clone` and `slices.Clone` keep nil and empty apart.
+The fix wraps the stored expression in a copy, the first of these that applies (the Go version
+is the module's `go` line, or `go` in the config; a missing import is added, and the file's
+own name for the package is used):
+- `bytes.Clone(x)` when `x` is a `[]byte` (or of a named type over `[]byte`) and the Go
+  version is 1.20 or later;
+- `slices.Clone(x)` for any slice type from Go 1.21;
+- else `append(S(nil), x...)`, where `S` is the type of `x` as the source writes it
+  (`[]int(nil)`, `Buf(nil)`).
 
-There is no automatic fix when a whole split result is stored
-(`c.rows = append(c.rows, bytes.Fields(line))`):
-every element shares the source's array and must be copied one by one; the finding says so.
+A package is skipped when its name is taken by another import or hidden by a local or
+package-level identifier, and the next form is tried.
+
+The fix is **unsafe** in every form: the copy no longer shares memory with the source, so code
+that writes through the stored slice (or through the source) and expects the other to see it
+changes behaviour, and the copy's capacity differs, so a later `append` to it no longer
+overwrites the source's elements. `bytes.Clone` returns a plain `[]byte`, so a value of a
+named type stored in an interface changes its dynamic type (a `json.RawMessage` put in a
+`map[string]any` is then encoded as base64). The `append` form also turns an empty non-nil
+subslice into `nil`, which `x == nil` checks and encoders (`null` instead of `[]`) can see;
+`bytes.Clone` and `slices.Clone` keep nil and empty apart.
+
+No fix is offered:
+- when the type of the stored value is unknown, or is not a slice type;
+- when only the `append` form is left and the type of `x` names a package this file does not
+  import (it cannot be written the same way here);
+- when the stored value holds subslices rather than being one: a whole split result or a
+  regexp match slice (`c.rows = append(c.rows, bytes.Fields(line))`). Every element shares the
+  source's array and must be copied one by one with `bytes.Clone` or `slices.Clone`; the
+  finding says so.
+
 The fix is never `x[a:b:b]`: a full slice expression limits the capacity but still keeps the
 whole array alive.
 
