@@ -57,16 +57,22 @@ func query(ctx context.Context, q string) (*Result, error) {
 ```
 
 ## Fix safety
-The fix gives the channel a buffer of one: `make(chan T)` becomes `make(chan T, 1)`. It is
-offered only when exactly one goroutine sends on the channel and it sends at most once (no send
-in a loop; several sends only on mutually exclusive paths or each followed by `return`). It is
-**safe** when the send is the goroutine's last action; otherwise it is **unsafe**: the goroutine
-no longer waits for the receiver before going on, which is what you want for a leak but changes
-the order of what happens after the send.
+The fix gives the channel a buffer of one: `make(chan T)` or `make(chan T, 0)` becomes
+`make(chan T, 1)`. It is **safe** when each of the goroutine's sends on the channel is the last
+statement of its body or is directly followed by `return` (a send in a `for` loop only when
+directly followed by `return`). Otherwise it is **unsafe**: the goroutine no longer waits for
+the receiver before going on, which is what you want for a leak but changes the order of what
+happens after the send (`if ok { ch <- v } else { ch <- 0 }; log(...)`).
 
-With several senders or a send in a loop there is no automatic fix: give the channel a buffer
-as large as the number of sends, or let the senders `select` on a done channel or
-`ctx.Done()` as well.
+No fix is offered:
+- when several goroutines send on the channel: another `go` statement uses it (`go f(ch)`
+  included), or the `go` statement is in a loop that does not also make the channel; give it
+  a buffer as large as the number of sends, or let the senders `select` on a done channel or
+  `ctx.Done()` as well;
+- when the goroutine can send more than once: a send in a `for` loop not directly followed by
+  `return`, or two sends that are not on different branches of one `if`/`else`, `switch` or
+  `select` and the first is not directly followed by `return`; let it also `select` on a done
+  channel or `ctx.Done()`.
 
 Findings in `_test.go` files are reported with severity `info`.
 
