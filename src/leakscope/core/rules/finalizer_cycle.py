@@ -68,8 +68,11 @@ func newNode(fd int) *Node {
 Breaking the cycle before the objects are dropped (clearing `prev` and `next`) works too.
 
 ## Fix safety
-There is no automatic fix: which link to break, or where to move the resource, is a design
-decision. The finding explains the way back to the type and the options.
+No automatic fix is ever offered, whatever the confidence: which link to break, or where to
+move the resource, is a design decision. The finding names the way back to the type
+(`Node.next -> Node`) and its note lists the options: clear the links before dropping the
+objects, put the finalizer on a small object outside the cycle that holds only the resource,
+or use `runtime.AddCleanup` (Go 1.24 and later).
 
 ## References
 - [runtime.SetFinalizer](https://pkg.go.dev/runtime#SetFinalizer)
