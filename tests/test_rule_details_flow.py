@@ -215,3 +215,15 @@ def test_resliced_pointers_fix_safety() -> None:
     for finding in check_case("resliced-pointers", case):
         assert finding.fix is not None and finding.fix.applicability is Applicability.SAFE
         assert finding.fix.edits[0].new_text.startswith("clear(o.temp[")
+
+
+def test_hanging_goroutine_fix_is_unsafe_when_the_goroutine_defers() -> None:
+    """A buffer lets the goroutine's deferred calls run before the value is received."""
+    case = RULES / "hanging-goroutine" / "deferred"
+    found = _by_function(check_case("hanging-goroutine", case), case)
+    for name in ("query", "locked"):
+        fix = found[name].fix
+        assert fix is not None and fix.applicability is Applicability.UNSAFE, name
+        assert "deferred calls now run before the value is received" in fix.title
+    fix = found["nested"].fix
+    assert fix is not None and fix.applicability is Applicability.SAFE

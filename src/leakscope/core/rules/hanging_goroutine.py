@@ -60,9 +60,11 @@ func query(ctx context.Context, q string) (*Result, error) {
 The fix gives the channel a buffer of one: `make(chan T)` or `make(chan T, 0)` becomes
 `make(chan T, 1)`. It is **safe** when each of the goroutine's sends on the channel is the last
 statement of its body or is directly followed by `return` (a send in a `for` loop only when
-directly followed by `return`). Otherwise it is **unsafe**: the goroutine no longer waits for
-the receiver before going on, which is what you want for a leak but changes the order of what
-happens after the send (`if ok { ch <- v } else { ch <- 0 }; log(...)`).
+directly followed by `return`), and the goroutine defers nothing. Otherwise it is **unsafe**:
+the goroutine no longer waits for the receiver before going on, which is what you want for a
+leak but changes the order of what happens after the send (`if ok { ch <- v } else { ch <- 0 };
+log(...)`), and its deferred calls (`defer close(done)`, `defer mu.Unlock()`, `defer
+wg.Done()`) now run before the value is received; the fix's title says so.
 
 No fix is offered:
 - when several goroutines send on the channel: another `go` statement uses it (`go f(ch)`
@@ -388,12 +390,30 @@ def _diagnose(
         )
         return diag
     safe = all(_last_action(send, lit) for send in sends)
+    title = f"give {channel.name} a buffer of 1"
+    if safe and _has_defer(lit):
+        # Deferred calls run after the send: with a buffer they run before the value is taken
+        # (a deferred close, Unlock or Done now happens before the receiver sees the value).
+        safe = False
+        title += " (unsafe: the goroutine's deferred calls now run before the value is received)"
     diag.fix = Fix(
-        f"give {channel.name} a buffer of 1",
+        title,
         (_buffer_edit(channel.make),),
         Applicability.SAFE if safe else Applicability.UNSAFE,
     )
     return diag
+
+
+def _has_defer(lit: Node) -> bool:
+    """A defer statement of the function literal itself (not of a nested one)."""
+    stack = list(lit.named_children)
+    while stack:
+        node = stack.pop()
+        if node.type == "defer_statement":
+            return True
+        if node.type != "func_literal":
+            stack.extend(node.named_children)
+    return False
 
 
 def _buffer_edit(make: Node) -> TextEdit:
