@@ -227,3 +227,11 @@ def test_hanging_goroutine_fix_is_unsafe_when_the_goroutine_defers() -> None:
         assert "deferred calls now run before the value is received" in fix.title
     fix = found["nested"].fix
     assert fix is not None and fix.applicability is Applicability.SAFE
+
+
+def test_substring_from_a_multi_valued_call_gets_no_fix() -> None:
+    """`c.key, _, _ = strings.Cut(...)`: Clone cannot wrap a call with three results."""
+    case = RULES / "substring-retention" / "multi-valued"
+    (finding,) = check_case("substring-retention", case)
+    assert finding.fix is None
+    assert finding.no_fix_reason is not None and "several results" in finding.no_fix_reason

@@ -1583,6 +1583,23 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
     return diag
 
 
+def _multi_valued(value: Node) -> bool:
+    """`a, b, ok = strings.Cut(...)`: one call on the right, several names on the left. Such a
+    call cannot be wrapped in a copy (Clone takes one value)."""
+    parent = value.parent
+    if parent is None or parent.type != "expression_list" or parent.named_child_count != 1:
+        return False
+    stmt = parent.parent
+    if stmt is None:
+        return False
+    if stmt.type in ("assignment_statement", "short_var_declaration"):
+        left = stmt.child_by_field_name("left")
+        return left is not None and left.named_child_count > 1
+    if stmt.type == "var_spec":
+        return len(stmt.children_by_field_name("name")) > 1
+    return False
+
+
 def _flat(source_text: str) -> str:
     return " ".join(source_text.split())
 
@@ -1602,6 +1619,11 @@ def make_fix(ctx: FileContext, value: Node, family: str) -> tuple[Fix | None, st
     type_text = ctx.types.type_of(value)
     under = ctx.types.underlying(type_text)
     expr = text(value)
+    if _multi_valued(value):
+        return None, (
+            f"no automatic fix: {expr} gives several results at once; copy the one you keep "
+            "after the assignment"
+        )
     if family == STRING:
         if type_text != "string":
             return None, (
