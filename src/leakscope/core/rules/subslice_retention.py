@@ -103,6 +103,9 @@ No fix is offered:
   regexp match slice (`c.rows = append(c.rows, bytes.Fields(line))`). Every element shares the
   source's array and must be copied one by one with `bytes.Clone` or `slices.Clone`; the
   finding says so.
+- when the value is one call with several results assigned at once
+  (`c.key, _, _ = strings.Cut(line, "=")`): a copy cannot wrap it; copy the kept result after
+  the assignment.
 
 The fix is never `x[a:b:b]`: a full slice expression limits the capacity but still keeps the
 whole array alive.

@@ -111,6 +111,9 @@ No fix is offered:
   regexp match slice (`c.rows = append(c.rows, strings.Fields(line))` for the lines of a
   file). Every element shares the source's memory and the elements you keep must be copied
   one by one with `strings.Clone`; the finding says so.
+- when the value is one call with several results assigned at once
+  (`c.key, _, _ = strings.Cut(line, "=")`): a copy cannot wrap it; copy the kept result after
+  the assignment.
 
 ## References
 - [Go 101: Memory Leaking Scenarios](https://go101.org/article/memory-leaking.html)
