@@ -31,7 +31,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -401,11 +401,3 @@ def _first_line(data: bytes) -> str:
         if line.strip():
             return line.strip()
     return ""
-
-
-def package_dirs(paths: Iterable[str]) -> dict[str, list[str]]:
-    """Changed file paths (relative, "/") grouped by their folder."""
-    groups: dict[str, list[str]] = {}
-    for path in paths:
-        groups.setdefault(path.rpartition("/")[0], []).append(path)
-    return groups
