@@ -29,6 +29,7 @@ from enum import Enum
 from tree_sitter import Node
 
 from leakscope.core.syntax import FUNCTION_NODES, captures, text, unparen, within
+from leakscope.core.types import NUMERIC_TYPES
 
 
 class Exit(Enum):
@@ -80,31 +81,7 @@ _BUILTIN_DERIVED = frozenset({"append", "min", "max", "complex", "real", "imag"}
 _BUILTINS = _BUILTIN_DERIVED | frozenset(
     {"len", "cap", "copy", "delete", "close", "clear", "print", "println", "panic", "new", "make"}
 )
-_BUILTIN_TYPES = frozenset(
-    {
-        "string",
-        "bool",
-        "byte",
-        "rune",
-        "error",
-        "any",
-        "int",
-        "int8",
-        "int16",
-        "int32",
-        "int64",
-        "uint",
-        "uint8",
-        "uint16",
-        "uint32",
-        "uint64",
-        "uintptr",
-        "float32",
-        "float64",
-        "complex64",
-        "complex128",
-    }
-)
+_BUILTIN_TYPES = NUMERIC_TYPES | frozenset({"string", "bool", "error", "any"})
 # Standard library functions that register or store an argument somewhere.
 _STD_KEEPERS = frozenset(
     {
