@@ -10,7 +10,7 @@
 # golang-github-docker-docker-dev and golang-github-containerd-containerd-dev (installed when
 # missing; root), which put the sources and all their dependencies under /usr/share/gocode/src.
 # Builds in GOPATH mode with Go 1.19 (set GODIR to use another toolchain folder). Changed files that
-# linux/amd64 does not compile here (other GOOS, build tags, dependencies Debian lacks) are
+# the linux/amd64 build and vet do not compile here (other GOOS, build tags, missing dependencies) are
 # type-checked with go/types instead; their new type errors count as build errors. Tests run with
 # -short in their own network namespace (loopback only); a test that fails on the fixed side, passes
 # on the original and then passes on the fixed side is reported as flaky and not counted.
@@ -162,12 +162,16 @@ gotest() {  # side package
   [[ ${#iso[@]} -gt 0 ]] || return 1
   timeout 330 env GOPATH="$W/$1" "${iso[@]}" "$GODIR/bin/go" test -short -count=1 -timeout 300s "$2"
 }
-# shellcheck disable=SC2016  # a go list template: the files that a package's build and tests compile
-files='{{if not .Incomplete}}{{$d := .ImportPath}}{{range .GoFiles}}{{$d}}/{{.}}
+# shellcheck disable=SC2016  # go list templates: the files that a package's build, and its tests, compile
+gofiles='{{if not .Incomplete}}{{$d := .ImportPath}}{{range .GoFiles}}{{$d}}/{{.}}
+{{end}}{{range .CgoFiles}}{{$d}}/{{.}}
+{{end}}{{end}}'
+# shellcheck disable=SC2016
+files='{{$d := .ImportPath}}{{range .GoFiles}}{{$d}}/{{.}}
 {{end}}{{range .CgoFiles}}{{$d}}/{{.}}
 {{end}}{{range .TestGoFiles}}{{$d}}/{{.}}
 {{end}}{{range .XTestGoFiles}}{{$d}}/{{.}}
-{{end}}{{end}}'
+{{end}}'
 norm() { grep -E '\.go:[0-9]+' | sed -E 's#([^ ]*/)?(orig|fixed)/src/##g; s#^\./##; s#\.go:[0-9]+(:[0-9]+)?:#.go:#g' | sort -u; }
 flags=(); [[ $mode == unsafe ]] && flags=(--unsafe)
 tf=0; tb=0; tv=0; tt=0; tg=0
@@ -189,14 +193,20 @@ for n in "${names[@]}"; do
   builderr=$(comm -13 <(norm <"$W/build-orig-$n.log") <(norm <"$W/build-$n.log"))
   vetnew=""
   if [[ -n $pkgs ]]; then
-    gotool orig vet -trimpath $pkgs >"$W/vet-orig-$n.log" 2>&1
-    gotool fixed vet -trimpath $pkgs >"$W/vet-$n.log" 2>&1
-    vetnew=$(comm -13 <(norm <"$W/vet-orig-$n.log") <(norm <"$W/vet-$n.log"))
-    # Changed files that linux/amd64 does not compile: type-check their packages leniently.
-    seen=$(gotool fixed list -e -f "$files" $pkgs 2>/dev/null)
+    # go vet stops at the first package that does not load, so vet only those that load with their
+    # tests' imports; vet type-checks the test files too.
+    vetok=$(for q in $pkgs; do [[ -z $(gotool orig list -e -test -deps -f '{{if or .Error .DepsErrors}}x{{end}}' "$q" 2>/dev/null) ]] && echo "$q"; done)
+    seen=$(gotool fixed list -e -f "$gofiles" $pkgs 2>/dev/null)
+    if [[ -n $vetok ]]; then
+      gotool orig vet -trimpath $vetok >"$W/vet-orig-$n.log" 2>&1
+      gotool fixed vet -trimpath $vetok >"$W/vet-$n.log" 2>&1
+      vetnew=$(comm -13 <(norm <"$W/vet-orig-$n.log") <(norm <"$W/vet-$n.log"))
+      seen=$(printf '%s\n%s' "$seen" "$(gotool fixed list -e -f "$files" $vetok 2>/dev/null)")
+    fi
+    # Changed files that neither the build nor vet compiled here: type-check their packages leniently.
     other=$(comm -23 <(sort <<<"$changed") <(sort <<<"$seen") | grep -v testdata)
     if [[ -n $other ]]; then
-      echo "$n: $(grep -c . <<<"$other") changed files not compiled on linux/amd64 here, type-checked with go/types instead:"
+      echo "$n: $(grep -c . <<<"$other") changed files not compiled by the linux/amd64 build or vet here, type-checked with go/types instead:"
       printf '  %s\n' $other
       GOPATH="$W/orig" "$W/typecheck/typecheck" $other >"$W/typecheck-orig-$n.log" 2>&1
       GOPATH="$W/fixed" "$W/typecheck/typecheck" $other >"$W/typecheck-$n.log" 2>&1
