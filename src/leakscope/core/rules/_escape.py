@@ -28,7 +28,14 @@ from enum import Enum
 
 from tree_sitter import Node
 
-from leakscope.core.syntax import FUNCTION_NODES, captures, text, unparen, within
+from leakscope.core.syntax import (
+    FUNCTION_NODES,
+    ancestor_between,
+    captures,
+    text,
+    unparen,
+    within,
+)
 from leakscope.core.types import NUMERIC_TYPES
 
 
@@ -699,12 +706,7 @@ def _parameters(func: Node) -> list[tuple[str, bool]] | None:
 
 def _function_of(node: Node, region: Node) -> Node | None:
     """The function around `node` when it lies inside `region`, else None."""
-    parent = node.parent
-    while parent is not None and parent != region:
-        if parent.type in FUNCTION_NODES:
-            return parent
-        parent = parent.parent
-    return None
+    return ancestor_between(node, region, FUNCTION_NODES)
 
 
 def _shown(node: Node) -> str:
