@@ -150,6 +150,8 @@ def test_json_shape_positions_and_fixes(tmp_path: Path, fake: None) -> None:
         "message": "Leak leaks its argument",
         "severity": "warning",
         "confidence": "high",
+        "impact": "grows",
+        "impact_reason": "",
         "fix": {
             "title": "call Clean instead",
             "applicability": "safe",

@@ -17,7 +17,16 @@ from tree_sitter import Node, Tree
 from leakscope.core import rules as registry
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.index import FileSummary, PackageIndex, VarInfo, summarize_file
-from leakscope.core.model import Confidence, Finding, Fix, Related, Rule, TextEdit
+from leakscope.core.model import (
+    Confidence,
+    Finding,
+    Fix,
+    Impact,
+    Related,
+    Rule,
+    Severity,
+    TextEdit,
+)
 from leakscope.core.suppress import DIRECTIVE_RULE, Directive, find_directives
 from leakscope.core.syntax import (
     enclosing_function,
@@ -31,6 +40,8 @@ from leakscope.core.text import LineIndex
 
 _GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
 MAX_FILE_BYTES = 16 * 1024 * 1024
+# The impact reason of a finding in a _test.go file that its rule did not judge itself.
+TEST_CODE = "test code: it lasts at most as long as the test"
 
 
 class FileStatus(StrEnum):
@@ -202,12 +213,20 @@ def to_finding(
     fix: Fix | None,
     no_fix_reason: str | None,
 ) -> Finding:
+    impact, impact_reason = diag.impact, diag.impact_reason
+    if impact is None:
+        impact = Impact.BOUNDED if ctx.is_test else Impact.GROWS
+        if ctx.is_test and not impact_reason:
+            impact_reason = TEST_CODE
+    default = Severity.INFO if impact is Impact.BOUNDED else rule.severity
     return Finding(
         rule=rule.name,
         path=ctx.path,
         span=lines.span(diag.start_byte, diag.end_byte),
         message=diag.message,
-        severity=diag.severity or rule.severity,
+        severity=diag.severity or default,
+        impact=impact,
+        impact_reason=impact_reason,
         confidence=diag.confidence,
         fix=fix,
         no_fix_reason=no_fix_reason,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node, Tree
 
-from leakscope.core.model import Confidence, Fix, Severity, TextEdit
+from leakscope.core.model import Confidence, Fix, Impact, Severity, TextEdit
 from leakscope.core.syntax import (
     Ranges,
     names_in,
@@ -36,7 +36,12 @@ class Diagnostic:
     no_fix_reason: str | None = None
     # (start_byte, end_byte, message) of places that explain the finding.
     related: list[tuple[int, int, str]] = field(default_factory=list)
-    severity: Severity | None = None  # None: the rule's default
+    # None: the rule's default when the impact grows, `info` when it is bounded.
+    severity: Severity | None = None
+    # Does the cost grow with input or time, or is it bounded? None: grows, except in test
+    # code, which is bounded. `impact_reason` says why, in a few words for the user.
+    impact: Impact | None = None
+    impact_reason: str = ""
     # Text that identifies the finding across edits (defaults to the flagged source text).
     anchor: str | None = None
 

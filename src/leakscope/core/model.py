@@ -26,6 +26,18 @@ class Severity(StrEnum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
+class Impact(StrEnum):
+    """Whether a finding's cost can grow with input or running time, or stays small.
+
+    `grows`: worth a developer's time (a loop over data, a long-lived holder, a large source).
+    `bounded`: true but negligible (a few iterations, a small value, test code); such findings
+    are reported as `info`, which the default views hide.
+    """
+
+    GROWS = "grows"
+    BOUNDED = "bounded"
+
+
 class Confidence(StrEnum):
     HIGH = "high"
     MEDIUM = "medium"
@@ -96,6 +108,9 @@ class Finding:
     fix: Fix | None = None
     no_fix_reason: str | None = None
     related: tuple[Related, ...] = ()
+    impact: Impact = Impact.GROWS
+    # Why the impact is what it is: "the loop ranges over a parameter", "test code".
+    impact_reason: str = ""
     # Survives line shifts: rule, path, the enclosing function and the flagged text.
     fingerprint: str = ""
 

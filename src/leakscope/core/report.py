@@ -260,6 +260,8 @@ def finding_json(f: Finding, sources: Sources, unverified_reason: str = "") -> d
         "message": f.message,
         "severity": f.severity.value,
         "confidence": f.confidence.value,
+        "impact": f.impact.value,
+        "impact_reason": f.impact_reason,
         "fix": fix_json,
         "no_fix_reason": f.no_fix_reason if fix_json is None else None,
         "related": [
@@ -359,7 +361,11 @@ def sarif_result(
             }
         ],
         "partialFingerprints": {"leakscopeFingerprint/v1": f.fingerprint},
-        "properties": {"confidence": f.confidence.value},
+        "properties": {
+            "confidence": f.confidence.value,
+            "impact": f.impact.value,
+            "impactReason": f.impact_reason,
+        },
     }
     if f.related:
         result["relatedLocations"] = [
@@ -399,7 +405,7 @@ def sarif_result(
             }
         ]
     elif f.no_fix_reason:
-        result["properties"] = {"confidence": f.confidence.value, "noFixReason": f.no_fix_reason}
+        result["properties"]["noFixReason"] = f.no_fix_reason  # type: ignore[index]
     return result
 
 

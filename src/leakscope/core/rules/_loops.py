@@ -1,0 +1,246 @@
+"""How many times a loop can run: a known small number, or as many as the data or time allow.
+
+Rules whose cost piles up once per iteration (a deferred call, a timer, a goroutine) use this
+to judge a finding's impact. A loop is *bounded* when the code fixes its trip count:
+
+- it ranges over a literal (`[]string{"a", "b"}`, `"abc"`, `range 3`), or over a local or
+  package variable whose only value is such a literal (the table of a table-driven test);
+- it counts to a small constant (`for i := 0; i < 3; i++`, with `3` a literal or a constant
+  of this file), at most `SMALL_TRIPS` times.
+
+Every other loop *grows*: `for {}`, `for cond {}`, and ranges over a parameter, a channel, a
+call's result or a field run as many times as the input, the data read or the running time
+allow. The reason says which, in words a user can check against the code.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from leakscope.core.model import Impact
+from leakscope.core.syntax import ancestors, text, unparen
+
+# A counted loop up to this many trips is "a known small number of times".
+SMALL_TRIPS = 64
+
+LOOP = "for_statement"
+_FUNCTIONS = frozenset({"function_declaration", "method_declaration", "func_literal"})
+_LITERALS = frozenset({"composite_literal", "interpreted_string_literal", "raw_string_literal"})
+
+
+def loops_around(node: Node, func: Node | None = None) -> list[Node]:
+    """The `for` statements around `node`, innermost first, inside its function (or `func`)."""
+    out = []
+    for anc in ancestors(node):
+        if anc.type in _FUNCTIONS or (func is not None and anc == func):
+            break
+        if anc.type == LOOP:
+            out.append(anc)
+    return out
+
+
+def loop_impact(loop: Node, root: Node) -> tuple[Impact, str]:
+    """Whether `loop` runs a bounded number of times, and why, in a few words.
+
+    `root` is the file's root node, where constants and package variables are looked up.
+    """
+    clause = next(
+        (c for c in loop.named_children if c.type in ("range_clause", "for_clause")), None
+    )
+    if clause is None:
+        if _has_condition(loop):
+            return Impact.GROWS, "the loop runs until its condition fails"
+        return Impact.GROWS, "the loop runs until something breaks out of it"
+    if clause.type == "for_clause":
+        trips = _counted_trips(clause, loop, root)
+        if trips is not None and trips <= SMALL_TRIPS:
+            return Impact.BOUNDED, f"the loop runs {trips} times"
+        cond = clause.child_by_field_name("condition")
+        if cond is None:
+            return Impact.GROWS, "the loop runs until something breaks out of it"
+        return Impact.GROWS, f"the loop runs while `{_short(cond)}`"
+    right = clause.child_by_field_name("right")
+    if right is None:
+        return Impact.GROWS, "the loop ranges over data"
+    right = unparen(right)
+    items = _literal_items(right, loop, root)
+    if items is not None:
+        return Impact.BOUNDED, f"the loop ranges over a literal list of {items} items"
+    if right.type == "int_literal":
+        n = _int(text(right))
+        if n is not None and n <= SMALL_TRIPS:
+            return Impact.BOUNDED, f"the loop runs {n} times"
+    return Impact.GROWS, f"the loop ranges over `{_short(right)}`"
+
+
+def loops_impact(loops: list[Node], root: Node) -> tuple[Impact, str]:
+    """The impact of code run once per iteration of every loop in `loops` (nested loops):
+    it grows when any of them does."""
+    bounded: tuple[Impact, str] | None = None
+    for loop in loops:
+        impact, reason = loop_impact(loop, root)
+        if impact is Impact.GROWS:
+            return impact, reason
+        bounded = bounded or (impact, reason)
+    return bounded or (Impact.GROWS, "")
+
+
+def _has_condition(loop: Node) -> bool:
+    for i, child in enumerate(loop.named_children):
+        if child.type != "comment" and loop.field_name_for_named_child(i) != "body":
+            return True
+    return False
+
+
+def _short(node: Node, width: int = 40) -> str:
+    s = " ".join(text(node).split())
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def _int(s: str) -> int | None:
+    try:
+        return int(s.replace("_", ""), 0)
+    except ValueError:
+        return None
+
+
+def _counted_trips(clause: Node, loop: Node, root: Node) -> int | None:
+    """N for `for i := A; i < N; i++` (or `<=`, or counting down to a literal), else None."""
+    init = clause.child_by_field_name("initializer")
+    cond = clause.child_by_field_name("condition")
+    update = clause.child_by_field_name("update")
+    if init is None or cond is None or update is None or cond.type != "binary_expression":
+        return None
+    var = init.child_by_field_name("left")
+    start_list = init.child_by_field_name("right")
+    if var is None or start_list is None or var.named_child_count != 1:
+        return None
+    name = text(var.named_children[0])
+    start = _value(start_list.named_children[0], loop, root) if start_list.named_children else None
+    left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+    op = cond.child_by_field_name("operator")
+    if left is None or right is None or op is None or start is None:
+        return None
+    if text(left) != name:
+        return None
+    end = _value(right, loop, root)
+    if end is None:
+        return None
+    trips = {"<": end - start, "<=": end - start + 1, ">": start - end, ">=": start - end + 1}
+    n = trips.get(text(op))
+    if n is None or n < 0 or _assigned_in(loop, name):
+        return None
+    return n
+
+
+def _assigned_in(loop: Node, name: str) -> bool:
+    """Whether the loop body assigns the counter (then the count says nothing)."""
+    body = loop.child_by_field_name("body")
+    if body is None:
+        return False
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if node.type in ("assignment_statement", "inc_statement", "dec_statement"):
+            target = node.child_by_field_name("left") or node.named_child(0)
+            if target is not None and name in text(target).replace(",", " ").split():
+                return True
+        stack.extend(node.named_children)
+    return False
+
+
+def _value(node: Node, loop: Node, root: Node) -> int | None:
+    """An integer literal, or a constant of the function or the file with a literal value."""
+    node = unparen(node)
+    if node.type == "int_literal":
+        return _int(text(node))
+    if node.type != "identifier":
+        return None
+    spec = _declaration(text(node), loop, root, ("const_spec",))
+    value = spec.child_by_field_name("value") if spec is not None else None
+    if value is None or value.named_child_count != 1:
+        return None
+    literal = unparen(value.named_children[0])
+    return _int(text(literal)) if literal.type == "int_literal" else None
+
+
+def _literal_items(right: Node, loop: Node, root: Node) -> int | None:
+    """The item count when the loop ranges over a literal, or over a variable whose only
+    value is one (declared in the function or the file, never assigned again)."""
+    if right.type in _LITERALS:
+        return _count_items(right)
+    if right.type != "identifier":
+        return None
+    name = text(right)
+    spec = _declaration(name, loop, root, ("var_spec", "short_var_declaration"))
+    if spec is None:
+        return None
+    value = spec.child_by_field_name("value") or spec.child_by_field_name("right")
+    if value is None or value.named_child_count != 1:
+        return None
+    literal = unparen(value.named_children[0])
+    if literal.type not in _LITERALS or _reassigned(name, spec, root):
+        return None
+    return _count_items(literal)
+
+
+def _count_items(literal: Node) -> int:
+    if literal.type != "composite_literal":
+        return len(text(literal)) - 2
+    body = literal.child_by_field_name("body")
+    if body is None:
+        return 0
+    return sum(1 for c in body.named_children if c.type != "comment")
+
+
+def _declaration(name: str, loop: Node, root: Node, kinds: tuple[str, ...]) -> Node | None:
+    """The nearest declaration of `name` of one of `kinds`: in the functions around `loop`
+    before it, then at the top level of the file. Shadowing inside blocks is ignored; a
+    name declared twice in the function gives None (it may hold either value)."""
+    func = next((a for a in ancestors(loop) if a.type in _FUNCTIONS), None)
+    scopes = [func] if func is not None else []
+    for scope in scopes:
+        found = [s for s in _specs(scope, kinds) if s.start_byte < loop.start_byte]
+        found = [s for s in found if name in _declared_names(s)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None
+    for child in root.named_children:
+        if child.type in ("const_declaration", "var_declaration"):
+            for spec in _specs(child, kinds):
+                if name in _declared_names(spec):
+                    return spec
+    return None
+
+
+def _specs(node: Node, kinds: tuple[str, ...]) -> list[Node]:
+    out = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type in kinds:
+            out.append(n)
+        stack.extend(c for c in n.named_children if c.type != "func_literal" or n == node)
+    return out
+
+
+def _declared_names(spec: Node) -> list[str]:
+    if spec.type == "short_var_declaration":
+        left = spec.child_by_field_name("left")
+        return [text(c) for c in left.named_children] if left is not None else []
+    return [text(c) for c in spec.children_by_field_name("name")]
+
+
+def _reassigned(name: str, spec: Node, root: Node) -> bool:
+    """Whether `name` is assigned or appended to anywhere after its declaration in the file
+    (cheap and conservative: any assignment whose left side mentions it)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "assignment_statement" and node.start_byte > spec.start_byte:
+            left = node.child_by_field_name("left")
+            if left is not None and any(text(c) == name for c in left.named_children):
+                return True
+        stack.extend(node.named_children)
+    return False
