@@ -5,6 +5,10 @@ be reported end with `// want "regexp"` (several quoted regexps for several find
 line); every finding must be wanted and every want must be found. A `NAME.go.golden` beside a
 file is that file after all its fixes (safe and unsafe) are applied; a file with fixes must have
 one. Set LEAKSCOPE_UPDATE_GOLDEN=1 to write goldens, then read them before committing.
+
+A quoted regexp may be preceded by `info`: that finding must be reported as info (negligible,
+hidden by default). Without it the finding must be a warning or an error, so a fixture that
+stops showing by default fails (`// want "leak" info "minor"` wants one of each).
 """
 
 from __future__ import annotations
@@ -19,12 +23,12 @@ from pathlib import Path
 from leakscope.core.config import Config
 from leakscope.core.engine import scan
 from leakscope.core.fixes import plan_fixes
-from leakscope.core.model import Applicability, Finding
+from leakscope.core.model import Applicability, Finding, Severity
 from leakscope.core.rules import RULES_BY_NAME
 from leakscope.core.syntax import error_count, parse
 
-_WANT = re.compile(r"//\s*want\s+((?:\"(?:[^\"\\]|\\.)*\"\s*)+)")
-_QUOTED = re.compile(r"\"((?:[^\"\\]|\\.)*)\"")
+_WANT = re.compile(r"//\s*want\s+((?:(?:info\s+)?\"(?:[^\"\\]|\\.)*\"\s*)+)")
+_QUOTED = re.compile(r"(info\s+)?\"((?:[^\"\\]|\\.)*)\"")
 
 
 @dataclass
@@ -32,6 +36,7 @@ class Want:
     path: str
     line: int
     pattern: str
+    info: bool = False  # the finding must be info; otherwise warning or above
     matched: bool = False
 
 
@@ -42,8 +47,8 @@ def collect_wants(case: Path) -> list[Want]:
         for number, line in enumerate(go_file.read_text(encoding="utf-8").splitlines(), start=1):
             match = _WANT.search(line)
             if match:
-                for quoted in _QUOTED.findall(match.group(1)):
-                    wants.append(Want(rel, number, quoted.replace('\\"', '"')))
+                for info, quoted in _QUOTED.findall(match.group(1)):
+                    wants.append(Want(rel, number, quoted.replace('\\"', '"'), bool(info)))
     return wants
 
 
@@ -63,6 +68,13 @@ def check_case(rule: str, case: Path) -> list[Finding]:
                 and re.search(want.pattern, finding.message)
             ):
                 want.matched = True
+                if want.info != (finding.severity is Severity.INFO):
+                    level = "info" if want.info else "warning or above"
+                    problems.append(
+                        f"{finding.path}:{finding.line}: reported as {finding.severity.value} "
+                        f"({finding.impact.value}: {finding.impact_reason or 'no reason'}), "
+                        f"wanted {level}: {finding.message}"
+                    )
                 break
         else:
             problems.append(f"unexpected finding {finding.path}:{finding.line}: {finding.message}")
