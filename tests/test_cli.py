@@ -107,6 +107,52 @@ def test_check_exit_zero_flag(run: Run, leaky: Path, fake: None) -> None:
     assert code == 0 and "Found 3 findings" in out
 
 
+MINOR_TEST = 'package m\n\nfunc g() {\n\tLeak("t")\n}\n'
+
+
+def test_minor_findings_are_counted_not_shown_and_never_fail(
+    run: Run, tmp_path: Path, fake: None
+) -> None:
+    """Test code is bounded: its findings are info, hidden by default and never exit 1."""
+    root = make_project(tmp_path, {"a.go": CLEAN, "a_test.go": MINOR_TEST})
+    code, out, _ = run("check", cwd=root)
+    assert code == 0
+    assert out == (
+        "No findings; 2 files scanned; 1 minor finding not shown "
+        "(--min-severity info shows them).\n"
+    )
+    code, out, _ = run("check", "--min-severity", "info", cwd=root)
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "a_test.go:4:2: fake-leak (info: test code: it lasts at most as long as the test): "
+        "Leak leaks its argument [*]"
+    )
+    code, out, _ = run("check", "--format", "json", cwd=root)
+    assert json.loads(out)["findings"] == []
+    code, out, _ = run("check", "--format", "json", "--min-severity", "info", cwd=root)
+    (finding,) = json.loads(out)["findings"]
+    assert (finding["severity"], finding["impact"]) == ("info", "bounded")
+    assert finding["impact_reason"].startswith("test code")
+
+
+def test_a_warning_still_fails_next_to_minor_findings(run: Run, tmp_path: Path, fake: None) -> None:
+    root = make_project(tmp_path, {"a.go": LEAKY, "a_test.go": MINOR_TEST})
+    code, out, _ = run("check", "--min-severity", "info", cwd=root)
+    assert code == 1 and "Found 4 findings" in out
+    code, out, _ = run("check", "--min-severity", "error", cwd=root)
+    assert code == 0  # the fake rule's findings are warnings: none is shown, none fails
+
+
+def test_fix_leaves_minor_findings_unless_asked(run: Run, tmp_path: Path, fake: None) -> None:
+    root = make_project(tmp_path, {"a.go": CLEAN, "a_test.go": MINOR_TEST})
+    code, out, _ = run("fix", "--unverified", cwd=root)
+    assert code == 0 and out == "Nothing to fix.\n"
+    assert 'Leak("t")' in (root / "a_test.go").read_text()
+    code, out, _ = run("fix", "--unverified", "--min-severity", "info", cwd=root)
+    assert code == 0, out
+    assert 'Clean("t")' in (root / "a_test.go").read_text()
+
+
 @pytest.mark.parametrize("fmt", ["json", "sarif", "github"])
 def test_check_formats(run: Run, leaky: Path, fake: None, fmt: str) -> None:
     code, out, _ = run("check", "--format", fmt, cwd=leaky)
@@ -515,7 +561,7 @@ def test_demo_copies_the_project_and_reports(
     copy = Path(match.group(1))
     assert copy.parent.parent == tmp_path.resolve() or copy.parent.parent == tmp_path
     assert (copy / "go.mod").read_text().splitlines()[2] == "go 1.22"
-    assert out.splitlines()[-1].endswith("files scanned.")
+    assert "files scanned" in out.splitlines()[-1]
     # A second demo gets a fresh folder.
     code, _, err2 = run("demo", cwd=tmp_path)
     assert code == 0 and err2 != err

@@ -32,7 +32,7 @@ from leakscope.core import rules as registry
 from leakscope.core.config import Config, ConfigError, load_config
 from leakscope.core.engine import Progress, ScanResult, enabled_rules, scan
 from leakscope.core.fixes import FileChange, FixError, plan_checked_fixes, write_change
-from leakscope.core.model import Applicability, Finding, Rule
+from leakscope.core.model import Applicability, Finding, Rule, Severity
 from leakscope.core.report import (
     FORMATS,
     Report,
@@ -82,6 +82,14 @@ def _add_rule_filters(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="RULE,...",
         help="skip these rules (added to the config's ignore); repeatable",
+    )
+    parser.add_argument(
+        "--min-severity",
+        choices=[s.value for s in Severity],
+        default=Severity.WARNING.value,
+        metavar="LEVEL",
+        help="the lowest severity to report: error, warning (default) or info. Info findings "
+        "are true but minor (bounded: a few iterations, a small value, test code)",
     )
     parser.add_argument(
         "--no-cache", action="store_true", help="analyse every file again, ignoring the cache"
@@ -235,23 +243,40 @@ class RuleFilter:
     select: tuple[str, ...]
     ignore: tuple[str, ...]
     engine_rules: tuple[str, ...]
+    # Findings below this severity are minor: counted, not shown (`--min-severity`).
+    min_severity: Severity = Severity.WARNING
 
-    def shows(self, rule: str) -> bool:
+    def shows_rule(self, rule: str) -> bool:
         if self.select and rule not in self.select:
             return False
         return rule not in self.ignore
 
+    def shows(self, finding: Finding) -> bool:
+        return self.shows_rule(finding.rule) and self.severe_enough(finding)
+
+    def severe_enough(self, finding: Finding) -> bool:
+        return finding.severity.rank <= self.min_severity.rank
+
     def findings(self, findings: Sequence[Finding]) -> list[Finding]:
-        return [f for f in findings if self.shows(f.rule)]
+        return [f for f in findings if self.shows(f)]
+
+    def hidden(self, findings: Sequence[Finding]) -> int:
+        """How many of the selected rules' findings are below the severity shown."""
+        return sum(1 for f in findings if self.shows_rule(f.rule) and not self.severe_enough(f))
 
 
-def rule_filter(config: Config, select: Sequence[str], ignore: Sequence[str]) -> RuleFilter:
+def rule_filter(
+    config: Config,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    min_severity: str = Severity.WARNING.value,
+) -> RuleFilter:
     validate_rules(select, "--select")
     validate_rules(ignore, "--ignore")
     chosen_select = tuple(select) or tuple(config.select)
     chosen_ignore = (*config.ignore, *ignore)
     engine = enabled_rules(config, select, ignore)
-    return RuleFilter(chosen_select, chosen_ignore, engine)
+    return RuleFilter(chosen_select, chosen_ignore, engine, Severity(min_severity))
 
 
 def _flatten(values: list[list[str]]) -> list[str]:
@@ -324,6 +349,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             select=_flatten(args.select),
             ignore=_flatten(args.ignore),
             use_cache=not args.no_cache,
+            min_severity=args.min_severity,
         )
     return run_check(
         target,
@@ -333,6 +359,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         use_cache=not args.no_cache,
         statistics=args.statistics,
         exit_zero=args.exit_zero,
+        min_severity=args.min_severity,
     )
 
 
@@ -346,8 +373,9 @@ def run_check(
     statistics: bool = False,
     exit_zero: bool = False,
     show_from_root: bool = False,
+    min_severity: str = Severity.WARNING.value,
 ) -> int:
-    rules = rule_filter(target.config, select, ignore)
+    rules = rule_filter(target.config, select, ignore, min_severity)
     result = run_scan(target, rules, use_cache)
     findings = rules.findings(result.findings)
     from leakscope.core.verify import go_command
@@ -359,6 +387,7 @@ def run_check(
         result.problems,
         cwd=None if show_from_root else target.cwd,
         toolchain=go_command() is not None,
+        hidden=rules.hidden(result.findings),
     )
     if statistics and fmt == "json":
         sys.stdout.write(statistics_json(findings))
@@ -369,9 +398,14 @@ def run_check(
     if problems:
         _error(f"{problems} file(s) or folder(s) could not be read; the report is incomplete")
         return EXIT_ERROR
-    if findings and not exit_zero:
+    if any(counts_for_exit(f) for f in findings) and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def counts_for_exit(finding: Finding) -> bool:
+    """Warnings and errors fail a check; info findings (minor) never do, even when shown."""
+    return finding.severity.rank <= Severity.WARNING.rank
 
 
 def watch_check(
@@ -380,6 +414,7 @@ def watch_check(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     use_cache: bool = True,
+    min_severity: str = Severity.WARNING.value,
 ) -> int:
     """`check --watch`: the report, then one block per change until interrupted."""
     import asyncio
@@ -387,7 +422,7 @@ def watch_check(
     from leakscope.core.project import Project
     from leakscope.core.watch import WatchEvent, watch_project
 
-    rules = rule_filter(target.config, select, ignore)
+    rules = rule_filter(target.config, select, ignore, min_severity)
     result = run_scan(target, rules, use_cache)
     from leakscope.core.verify import go_command
 
@@ -398,6 +433,7 @@ def watch_check(
         result.problems,
         cwd=target.cwd,
         toolchain=go_command() is not None,
+        hidden=rules.hidden(result.findings),
     )
     sys.stdout.write(render(report, "text"))
     project = Project(target.root, target.config, use_cache=use_cache)
@@ -406,7 +442,7 @@ def watch_check(
 
     def shown(f: Finding) -> bool:
         under = not wanted or any(f.path == w or f.path.startswith(w + "/") for w in wanted)
-        return under and rules.shows(f.rule)
+        return under and rules.shows(f)
 
     def on_update(event: WatchEvent) -> None:
         update = event.update
@@ -473,7 +509,9 @@ def _rule_counts(findings: Sequence[Finding]) -> str:
 
 def cmd_fix(args: argparse.Namespace) -> int:
     target = load_target(args.paths)
-    rules = rule_filter(target.config, _flatten(args.select), _flatten(args.ignore))
+    rules = rule_filter(
+        target.config, _flatten(args.select), _flatten(args.ignore), args.min_severity
+    )
     use_cache = not args.no_cache
     result = run_scan(target, rules, use_cache)
     findings = rules.findings(result.findings)
@@ -558,7 +596,7 @@ def fix_diff(
     remaining = [f for f in findings if f.fingerprint not in applied]
     if remaining:
         _note(_remaining_summary(remaining, unsafe, "would remain"))
-    return EXIT_FINDINGS if findings else EXIT_OK
+    return EXIT_FINDINGS if any(counts_for_exit(f) for f in findings) else EXIT_OK
 
 
 def fix_write(
@@ -605,7 +643,7 @@ def fix_write(
     out.flush()
     if failed:
         return EXIT_ERROR
-    return EXIT_FINDINGS if remaining else EXIT_OK
+    return EXIT_FINDINGS if any(counts_for_exit(f) for f in remaining) else EXIT_OK
 
 
 def _count(n: int, noun: str) -> str:

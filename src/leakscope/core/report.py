@@ -54,6 +54,8 @@ class Report:
     cwd: Path | None = None
     # Whether a Go toolchain can type-check the fixes (`leakscope fix` does, before writing).
     toolchain: bool = True
+    # Findings below the severity shown (minor: `info`), counted in the summary.
+    hidden: int = 0
 
     @property
     def unverified_reason(self) -> str:
@@ -175,11 +177,18 @@ def summary_line(report: Report) -> str:
         parts.append(f"{_plural(len(report.problems), 'folder')} unreadable")
     if report.generated:
         parts.append(f"{_plural(len(report.generated), 'generated file')} skipped")
+    if report.hidden:
+        parts.append(
+            f"{_plural(report.hidden, 'minor finding')} not shown (--min-severity info shows them)"
+        )
     return "; ".join(parts) + "."
 
 
 def finding_line(report: Report, f: Finding) -> str:
-    line = f"{report.display_path(f.path)}:{f.line}:{f.column}: {f.rule}: {f.message}"
+    rule = f.rule
+    if f.severity is Severity.INFO:
+        rule += f" (info: {f.impact_reason})" if f.impact_reason else " (info)"
+    line = f"{report.display_path(f.path)}:{f.line}:{f.column}: {rule}: {f.message}"
     if f.fix is not None:
         marker = "*" if f.fix.applicability is Applicability.SAFE else "unsafe fix"
         if not report.toolchain:
