@@ -43,6 +43,7 @@ from leakscope.core.report import (
     render,
 )
 from leakscope.core.suppress import DIRECTIVE_RULE
+from leakscope.core.text import display
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -448,7 +449,9 @@ def watch_check(
         update = event.update
         stamp = time.strftime("%H:%M:%S", time.localtime(event.finished_at))
         if update.error:
-            sys.stdout.write(f"[{stamp}] {update.error}; keeping the previous findings\n")
+            sys.stdout.write(
+                display(f"[{stamp}] {update.error}; keeping the previous findings") + "\n"
+            )
         added = [f for f in update.added if shown(f)]
         removed = [f for f in update.removed if shown(f)]
         if not (added or removed or update.error):
@@ -459,9 +462,9 @@ def watch_check(
             f"{_count(total, 'finding')} in all ({event.seconds * 1000:.0f} ms)\n"
         )
         for f in added:
-            sys.stdout.write(f"  + {finding_line(report, f)}\n")
+            sys.stdout.write(f"  + {display(finding_line(report, f))}\n")
         for f in removed:
-            sys.stdout.write(f"  - {finding_line(report, f)}\n")
+            sys.stdout.write(f"  - {display(finding_line(report, f))}\n")
         sys.stdout.flush()
 
     _note(f"watching {target.root} for changes (ctrl+c to stop)")
@@ -583,8 +586,11 @@ def fix_diff(
 ) -> int:
     """Print the planned changes as a unified diff on stdout; the summary goes to stderr."""
     changes = [c for c in changes if c.changed]
+    # The diff is exact for `patch` and `git apply`; a terminal sees control characters escaped.
+    tty = sys.stdout.isatty()
     for change in changes:
-        sys.stdout.write(unified_diff(change))
+        diff = unified_diff(change)
+        sys.stdout.write(display(diff, keep_lines=True) if tty else diff)
     sys.stdout.flush()
     for line in _skipped_lines(report, changes, held):
         _note(line)
@@ -626,10 +632,13 @@ def fix_write(
         n = len(change.applied)
         proof = "" if change.verified else " [unverified]"
         out.write(
-            f"Fixed {where}: {_count(n, 'finding')} ({_rule_counts(change.applied)}){proof}\n"
+            display(
+                f"Fixed {where}: {_count(n, 'finding')} ({_rule_counts(change.applied)}){proof}"
+            )
+            + "\n"
         )
     for line in _skipped_lines(report, changes, held):
-        out.write(line + "\n")
+        out.write(display(line) + "\n")
     after = run_scan(target, rules, use_cache) if written else None
     remaining = rules.findings(after.findings) if after is not None else None
     if remaining is None:
@@ -785,12 +794,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _error(message: str) -> None:
-    sys.stderr.write(f"leakscope: error: {message}\n")
+    sys.stderr.write(f"leakscope: error: {display(message)}\n")
     sys.stderr.flush()
 
 
 def _note(message: str) -> None:
-    sys.stderr.write(f"{message}\n")
+    sys.stderr.write(f"{display(message)}\n")
     sys.stderr.flush()
 
 

@@ -24,7 +24,7 @@ from leakscope.core.analysis import FileResult, FileStatus, content_hash, mask_b
 from leakscope.core.fixes import crlf_edits
 from leakscope.core.model import Applicability, Finding, Fix, Position, Rule, Severity
 from leakscope.core.suppress import DIRECTIVE_RULE
-from leakscope.core.text import LineIndex
+from leakscope.core.text import LineIndex, display
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -231,7 +231,8 @@ def render_text(report: Report, *, statistics: bool = False) -> str:
         lines = [finding_line(report, f) for f in report.findings]
     lines.extend(file_status_lines(report))
     lines.append(summary_line(report))
-    return "\n".join(lines) + "\n"
+    # Names, messages and problems come from the repository: one line each, nothing raw.
+    return "\n".join(display(line) for line in lines) + "\n"
 
 
 # -- json ------------------------------------------------------------------------------------
@@ -458,7 +459,9 @@ GITHUB_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.
 
 
 def github_escape_data(value: str) -> str:
-    """A workflow command's message: %, CR and LF are percent-encoded."""
+    """A workflow command's message: %, CR and LF are percent-encoded, and other control
+    characters are shown visibly (the runner's log is a terminal: ESC must not reach it)."""
+    value = display(value, keep_lines=True)
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from leakscope.core.model import Position, Span
@@ -59,3 +60,42 @@ class LineIndex:
 def char_column(line_bytes: bytes, byte_column: int) -> int:
     """0-based character column of a 0-based byte column within one line (for the UI)."""
     return len(line_bytes[:byte_column].decode("utf-8", errors="replace"))
+
+
+# Characters that must never reach a terminal raw: C0 controls but tab (ESC starts escape
+# sequences, CR and LF forge lines), DEL, C1 controls (0x9b is a one-byte CSI on some
+# terminals), bidirectional overrides and isolates (they reorder what is shown, as in "Trojan
+# Source"), the Unicode line separators, and lone surrogates (the bytes of a file name that is
+# not UTF-8, decoded with surrogateescape).
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_UNSAFE_KEEPING_LINES = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_NAMED = {"\n": "\\n", "\r": "\\r", "\x1b": "\\x1b"}
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    named = _NAMED.get(char)
+    if named is not None:
+        return named
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte kept by surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def display(text: str, *, keep_lines: bool = False) -> str:
+    """`text` safe to write to a terminal: control characters shown visibly (`\\x1b`, `\\n`).
+
+    Everything that comes from a scanned repository (file names, messages quoting source,
+    source text) goes through here before text, github or `fix` output and the app show it;
+    JSON and SARIF carry the exact text instead. `keep_lines` keeps LF and CR (for text made
+    of lines, such as a diff, that is split later); tab is always kept.
+    """
+    pattern = _UNSAFE_KEEPING_LINES if keep_lines else _UNSAFE
+    if pattern.search(text) is None:
+        return text
+    return pattern.sub(_visible, text)
