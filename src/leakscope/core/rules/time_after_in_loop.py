@@ -9,6 +9,30 @@ the timer either fires, which ends its life, or the loop is over and at most one
 to expire. A `select` with no other case is a sleep and is not reported either. A `select`
 inside a function literal in the loop belongs to that function, not to the loop.
 
+Nor is it reported when the other case can win at most once per call, so at most one timer
+is left behind:
+- the statements after the `select` leave the loop on every path: only one iteration reaches
+  it (a matching ID, then `break` or `return`);
+- a later `select` of the same iteration receives the same channel and leaves the loop there
+  (a stop channel checked again after the wait);
+- its channel receives one value at most: a local channel with a single send outside any
+  loop (a goroutine's result) that is never closed;
+- it closes a channel (a second win would close it again and panic);
+- it sleeps as long as the timer (`time.Sleep(d)` or `<-time.After(d)` with the same duration
+  or a longer constant one): that timer has fired before the next iteration starts.
+
+## Impact
+A timer left behind costs a little memory until it fires, so what matters is how many are
+alive at once. The finding is minor (`info`) when that number stays small:
+- the loop runs a known small number of times (a literal list, a small constant count): at
+  most one timer per iteration;
+- the timer is shorter than a second (a literal or constant duration, `250 *
+  time.Millisecond`): the timers left behind expire almost at once.
+It is a warning when the loop runs as long as the data or the running time allow (`for {}`,
+`for range ch`, a range over a parameter) and the timer lasts a second or more, or its length
+is not known. The finding's impact reason says which, e.g. "the loop ranges over `jobs`, each
+timer lasts 2s".
+
 Confidence says how many timers can pile up: high when the loop runs until something happens
 (`for {}`, `for cond {}`), which is the shape of long-lived event loops; medium for loops that
 run a number of times (`for i := 0; i < n; i++`, `for ... range`), where the pile is bounded
@@ -94,12 +118,23 @@ from leakscope.core.model import (
     Confidence,
     Fix,
     FixAvailability,
+    Impact,
     Rule,
     Severity,
     TextEdit,
 )
+from leakscope.core.rules._lifetime import SECOND, duration_ns, format_duration
+from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.rules.ticker_not_stopped import time_aliases
-from leakscope.core.syntax import captures, enclosing_function, line_indent, text
+from leakscope.core.syntax import (
+    ancestor_between,
+    captures,
+    enclosing_function,
+    line_indent,
+    outermost_function,
+    text,
+    within,
+)
 
 # Expressions that can be evaluated once before the loop with the same result, when the
 # identifiers in them are not changed by the loop.
@@ -143,7 +178,12 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
             for c in select.named_children
             if c.type in ("communication_case", "default_case") and c != case
         ]
-        staying = [c for c in others if not _leaves_loop(c, loops, func)]
+        staying = [
+            c
+            for c in others
+            if not _leaves_loop(c, loops, func)
+            and _wins_again(ctx, c, select, call, loops, func, aliases) is not None
+        ]
         if not staying:
             continue  # the timer fires, or the loop ends: no timers pile up
         has_default = any(c.type == "default_case" for c in staying)
@@ -164,11 +204,14 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
             confidence, severity = Confidence.HIGH, None
         else:
             confidence, severity = Confidence.MEDIUM, None
+        impact, impact_reason = _impact(ctx, call, select, aliases)
         yield Diagnostic.at(
             call,
             message,
             confidence=confidence,
             severity=severity,
+            impact=impact,
+            impact_reason=impact_reason,
             fix=fix,
             no_fix_reason=reason,
             related=[
@@ -180,6 +223,289 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
                 for c in staying[:2]
             ],
         )
+
+
+# A timer shorter than this expires almost at once: those left behind do not pile up.
+SHORT = SECOND
+
+
+def _impact(
+    ctx: FileContext, call: Node, select: Node, aliases: set[str]
+) -> tuple[Impact | None, str]:
+    """Bounded when the loop runs a known small number of times or the timer is short;
+    grows when the loop runs as long as data or time allow and the timer is long or of
+    unknown length. In test code a growing judgement is left to the engine (test code)."""
+    loop_impact, loop_reason = loops_impact(loops_around(select), ctx.root)
+    if loop_impact is Impact.BOUNDED:
+        return Impact.BOUNDED, f"{loop_reason}: one timer per iteration at most"
+    args = call.child_by_field_name("arguments")
+    values = [c for c in args.named_children if c.type != "comment"] if args else []
+    ns = duration_ns(values[0], ctx.root, aliases) if len(values) == 1 else None
+    if ns is not None and ns < SHORT:
+        return Impact.BOUNDED, (
+            f"each timer lasts {format_duration(ns)}: those left behind expire almost at once"
+        )
+    if ctx.is_test:
+        return None, ""
+    length = (
+        f"each timer lasts {format_duration(ns)}" if ns is not None else "timers of unknown length"
+    )
+    return Impact.GROWS, f"{loop_reason}, {length}" if loop_reason else length
+
+
+def _wins_again(
+    ctx: FileContext,
+    case: Node,
+    select: Node,
+    call: Node,
+    loops: list[Node],
+    func: Node,
+    aliases: set[str],
+) -> str | None:
+    """None when this case cannot leave a timer behind more than once per call; otherwise
+    "stays" (it can win, and the loop go round, again and again).
+
+    A case wins at most once when, after it, the loop is left on every path (the select is
+    followed by a return or break out of the loop: an iteration only one item reaches), when
+    a later select of the same iteration receives the same channel and leaves the loop, when
+    its channel receives one value at most (one send, no close), or when it closes a channel
+    (a second close would panic). A case that sleeps as long as the timer lets that timer
+    fire before the next iteration: nothing is left behind either.
+    """
+    if _sleeps_as_long(case, call, ctx.root, aliases):
+        return None
+    if _closes_channel(case, loops[-1]):
+        return None
+    channel = _received_channel(case)
+    if channel is not None and channel.type == "identifier" and _one_value(channel, loops, func):
+        return None
+    if _own_continue(case, loops, func):
+        return "stays"
+    if _rest_leaves_loop(select, loops, func, channel):
+        return None
+    return "stays"
+
+
+def _received_channel(case: Node) -> Node | None:
+    """The channel expression of `case <-ch:` / `case v := <-ch:`."""
+    if case.type != "communication_case":
+        return None
+    comm = case.child_by_field_name("communication")
+    if comm is None:
+        return None
+    receive: Node | None = comm
+    if comm.type == "receive_statement":
+        receive = comm.child_by_field_name("right")
+    elif comm.type == "expression_statement" and comm.named_child_count:
+        receive = comm.named_children[0]
+    if receive is None or receive.type != "unary_expression":
+        return None
+    if text(receive.child_by_field_name("operator")) != "<-":
+        return None
+    return receive.child_by_field_name("operand")
+
+
+def _sleeps_as_long(case: Node, call: Node, root: Node, aliases: set[str]) -> bool:
+    """The case blocks, on every path, at least as long as the timer: `time.Sleep(d)` or
+    `<-time.After(d)` with the same duration or a longer constant one."""
+    args = call.child_by_field_name("arguments")
+    timer = [c for c in args.named_children if c.type != "comment"] if args else []
+    if len(timer) != 1:
+        return False
+    timer_ns = duration_ns(timer[0], root, aliases)
+    for stmt in flow.case_body(case):
+        if stmt.type != "expression_statement" or not stmt.named_children:
+            continue
+        expr = stmt.named_children[0]
+        if expr.type == "unary_expression" and text(expr.child_by_field_name("operator")) == "<-":
+            expr = expr.child_by_field_name("operand")
+            wanted = "After"
+        else:
+            wanted = "Sleep"
+        if expr is None or expr.type != "call_expression":
+            continue
+        function = expr.child_by_field_name("function")
+        if (
+            function is None
+            or function.type != "selector_expression"
+            or text(function.child_by_field_name("operand")) not in aliases
+            or text(function.child_by_field_name("field")) != wanted
+        ):
+            continue
+        sleep_args = expr.child_by_field_name("arguments")
+        sleep = [c for c in sleep_args.named_children if c.type != "comment"] if sleep_args else []
+        if len(sleep) != 1:
+            continue
+        if "".join(text(sleep[0]).split()) == "".join(text(timer[0]).split()):
+            return True
+        sleep_ns = duration_ns(sleep[0], root, aliases)
+        if sleep_ns is not None and timer_ns is not None and sleep_ns >= timer_ns:
+            return True
+    return False
+
+
+def _closes_channel(case: Node, outer_loop: Node) -> bool:
+    """`close(ch)` on the case's path: a second win would close it again and panic (unless
+    the loop makes a new channel)."""
+    for stmt in flow.case_body(case):
+        if stmt.type != "expression_statement" or not stmt.named_children:
+            continue
+        expr = stmt.named_children[0]
+        if expr.type != "call_expression" or text(expr.child_by_field_name("function")) != "close":
+            continue
+        args = expr.child_by_field_name("arguments")
+        values = [c for c in args.named_children if c.type != "comment"] if args else []
+        if len(values) == 1 and not _assigned_in(text(values[0]), outer_loop):
+            return True
+    return False
+
+
+def _assigned_in(name: str, node: Node) -> bool:
+    for target in captures(
+        """
+        (short_var_declaration left: (expression_list (_) @t))
+        (assignment_statement left: (expression_list (_) @t))
+        """,
+        node,
+    ).get("t", []):
+        if text(target) == name:
+            return True
+    return False
+
+
+def _own_continue(case: Node, loops: list[Node], func: Node) -> bool:
+    """A `continue` (or `goto`) in the case that starts another iteration of the loops."""
+    for jump in captures("[(continue_statement) (goto_statement)] @j", case).get("j", []):
+        if not flow.owned_by(jump, func):
+            continue
+        if jump.type == "goto_statement":
+            return True
+        target = flow.branch_target(jump, func)
+        if target is None or any(target == loop for loop in loops):
+            return True
+    return False
+
+
+def _rest_leaves_loop(select: Node, loops: list[Node], func: Node, channel: Node | None) -> bool:
+    """Every path from the end of `select` leaves the loop before the next iteration: the
+    statements after it in the loop body return or break out, or a later select receives
+    `channel` again in a case that leaves the loop."""
+    body = loops[0].child_by_field_name("body")
+    node = flow.statement_of(select)
+    while node is not None and node != body and node != loops[0]:
+        parent = node.parent
+        if parent is not None and parent.type == "statement_list":
+            sibling = node.next_named_sibling
+            while sibling is not None:
+                if sibling.type != "comment":
+                    verdict = _statement_verdict(sibling, loops, func, channel)
+                    if verdict is not None:
+                        return verdict
+                sibling = sibling.next_named_sibling
+        node = parent
+    return False
+
+
+def _statement_verdict(
+    stmt: Node, loops: list[Node], func: Node, channel: Node | None
+) -> bool | None:
+    """True: this statement leaves the loop on every path; False: it may start the next
+    iteration (a continue) or leave the enclosing switch; None: control goes on after it."""
+    if _leaves(stmt, loops, func):
+        return True
+    jumps = captures("[(continue_statement) (goto_statement) (break_statement)] @j", stmt).get(
+        "j", []
+    )
+    for jump in jumps:
+        if not flow.owned_by(jump, func):
+            continue
+        if jump.type == "goto_statement":
+            return False
+        target = flow.branch_target(jump, func)
+        if jump.type == "continue_statement" and (target is None or target in loops):
+            return False
+        if jump.type == "break_statement" and (target is None or not within(target, stmt)):
+            return False  # leaves a switch around the select: not followed further
+    if channel is not None and stmt.type == "select_statement":
+        wanted = "".join(text(channel).split())
+        for case in stmt.named_children:
+            again = _received_channel(case)
+            if (
+                again is not None
+                and "".join(text(again).split()) == wanted
+                and _leaves_loop(case, loops, func)
+            ):
+                return True
+    return None
+
+
+def _leaves(stmt: Node, loops: list[Node], func: Node) -> bool:
+    """`stmt` never completes normally and does not go round the loop again."""
+    kind = stmt.type
+    if kind == "break_statement":
+        return flow.branch_target(stmt, func) in loops
+    if kind == "continue_statement":
+        target = flow.branch_target(stmt, func)
+        return target is not None and target in loops[1:]
+    if kind == "block":
+        inner = _block_last(stmt)
+        return inner is not None and _leaves(inner, loops, func)
+    if kind == "if_statement":
+        cons = stmt.child_by_field_name("consequence")
+        alt = stmt.child_by_field_name("alternative")
+        return (
+            cons is not None
+            and alt is not None
+            and _leaves(cons, loops, func)
+            and _leaves(alt, loops, func)
+        )
+    return flow.is_terminating(stmt, func)
+
+
+def _one_value(channel: Node, loops: list[Node], func: Node) -> bool:
+    """A local channel that receives one value at most: made once before the loops, sent on
+    by a single statement outside any loop (a goroutine's result), never closed, and used in
+    no other way than receiving."""
+    name = text(channel)
+    outer = outermost_function(func) or func
+    body = outer.child_by_field_name("body")
+    if body is None:
+        return False
+    made = sends = 0
+    for ident in captures("(identifier) @id", body).get("id", []):
+        if text(ident) != name or ident == channel:
+            continue
+        parent = ident.parent
+        if parent is None:
+            return False
+        if parent.type == "send_statement" and parent.child_by_field_name("channel") == ident:
+            if ancestor_between(parent, outer, {"for_statement"}) is not None:
+                return False
+            sends += 1
+            continue
+        if (
+            parent.type == "unary_expression"
+            and text(parent.child_by_field_name("operator")) == "<-"
+        ):
+            continue
+        if parent.type == "expression_list" and parent.parent is not None:
+            holder = parent.parent
+            if (
+                holder.type == "short_var_declaration"
+                and holder.child_by_field_name("left") == parent
+            ):
+                right = holder.child_by_field_name("right")
+                if (
+                    right is None
+                    or right.named_child_count != 1
+                    or not text(right).startswith("make(")
+                    or within(holder, loops[-1])
+                ):
+                    return False
+                made += 1
+                continue
+        return False  # closed, passed, stored or reassigned: cannot count its values
+    return made == 1 and sends <= 1
 
 
 def _unbounded(loop: Node) -> bool:
