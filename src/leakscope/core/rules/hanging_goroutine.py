@@ -18,6 +18,24 @@ a case that drains the channel, a receiving loop that returns only once a count 
 reaches zero (`if active == 0 { return }`), or a case receiving the sending goroutine's own
 completion signal (it comes after the goroutine's other sends).
 
+The finding names the send that can block. The function's plain receives (`v := <-ch` as a
+statement of the block holding the `go` statement, before the place where it can stop) always
+happen, and take the goroutine's first sends when those come one after the other at the top of
+its body: the first send left over is reported, and nothing when no send is left over.
+
+## Impact
+Each stuck goroutine keeps its stack and what it references for the life of the process, so
+what matters is how many can get stuck. The finding is a warning when the goroutine is started
+on every call of the function, or on every iteration of a loop (the impact reason says which:
+"a goroutine per call of query"). It is minor (`info`) when:
+- the function stops receiving only on a path where the test has already failed: the
+  abandoning case (or the statements before the early return) calls `t.Fatal`, `t.Fatalf`,
+  `t.FailNow`, `t.Error`, `t.Errorf`, gocheck's `c.Fatal` or testify's `require.Fail`; a failed
+  test run ends soon, and the failure is what needs fixing;
+- the goroutine is started once per program: in `init`, in `main.main`, or in a
+  `sync.Once`'s `Do` literal (outside any loop);
+- it is in a `_test.go` file: the goroutine lives at most as long as the test binary.
+
 ## Why is this bad?
 A send on an unbuffered channel blocks until someone receives. Once the spawning function has
 returned, nobody ever will: the goroutine blocks forever, and its stack and everything it
@@ -76,7 +94,6 @@ No fix is offered:
   `select` and the first is not directly followed by `return`; let it also `select` on a done
   channel or `ctx.Done()`.
 
-Findings in `_test.go` files are reported with severity `info`.
 
 ## References
 - Go 101, "Memory Leaking Scenarios": hanging goroutines
@@ -93,11 +110,23 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from leakscope.core.context import Diagnostic, FileContext
-from leakscope.core.model import Applicability, Fix, FixAvailability, Rule, Severity, TextEdit
+from leakscope.core.model import (
+    Applicability,
+    Fix,
+    FixAvailability,
+    Impact,
+    Rule,
+    Severity,
+    TextEdit,
+)
+from leakscope.core.rules._lifetime import runs_once, test_failure
+from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.syntax import (
     ancestor_between,
     captures,
     enclosing_function,
+    function_name,
+    statements,
     text,
     within,
 )
@@ -114,6 +143,10 @@ _STOP_NAME = re.compile(
 )
 _CASES = frozenset({"communication_case", "default_case"})
 _SWITCHES = frozenset({"expression_switch_statement", "type_switch_statement", "select_statement"})
+# Statements that receive as their whole work: `<-ch`, `v := <-ch`, `v = <-ch`.
+_PLAIN_RECEIVES = frozenset(
+    {"expression_statement", "short_var_declaration", "assignment_statement"}
+)
 _CASE_NODES = frozenset({"expression_case", "default_case", "type_case", "communication_case"})
 
 
@@ -355,6 +388,7 @@ class _Hazard:
     node: Node  # where the function stops receiving
     why: str  # "when ctx.Done() fires first"
     related: str
+    case: Node | None = None  # the select case that abandons the channel
 
 
 def _diagnose(
@@ -366,12 +400,22 @@ def _diagnose(
         hazard = _loop_exit(channel, go)
     if hazard is None:
         return None
-    first = min(sends, key=lambda n: n.start_byte)
+    blocking = sends if multiple else _may_block(channel, go, lit, sends, hazard)
+    if not blocking:
+        return None  # every send is matched by a receive the function always makes
+    first = min(blocking, key=lambda n: n.start_byte)
     message = (
         f"goroutine can block forever sending on unbuffered channel {channel.name}: "
         f"the function stops receiving {hazard.why}"
     )
-    diag = Diagnostic.at(first, message, severity=Severity.INFO if ctx.is_test else None)
+    impact, impact_reason = _impact(ctx, channel, go, hazard)
+    diag = Diagnostic.at(
+        first,
+        message,
+        severity=Severity.INFO if ctx.is_test else None,
+        impact=impact,
+        impact_reason=impact_reason,
+    )
     diag.related.append((hazard.node.start_byte, hazard.node.end_byte, hazard.related))
     diag.related.append(
         (channel.make.start_byte, channel.make.end_byte, f"{channel.name} is made unbuffered here")
@@ -402,6 +446,103 @@ def _diagnose(
         Applicability.SAFE if safe else Applicability.UNSAFE,
     )
     return diag
+
+
+def _may_block(
+    channel: _Channel, go: Node, lit: Node, sends: list[Node], hazard: _Hazard
+) -> list[Node]:
+    """The sends that can still be waiting when the function stops receiving.
+
+    The function's plain receives (`v := <-ch` as a statement of the block holding the `go`
+    statement, before the place it can stop) always happen: they take the goroutine's first
+    sends when those come one after the other at the top of its body. The sends left can
+    block."""
+    stmts = go.parent
+    if stmts is None or stmts.type != "statement_list":
+        return sends
+    taken = 0
+    for receive in channel.receives:
+        if receive.start_byte < go.end_byte or receive.start_byte > hazard.node.start_byte:
+            continue
+        holder = receive
+        while holder.parent is not None and holder.parent != stmts:
+            holder = holder.parent
+        if holder.parent != stmts or holder.end_byte > hazard.node.start_byte:
+            continue
+        if holder.type not in _PLAIN_RECEIVES:
+            continue
+        parent = receive.parent
+        if parent != holder and (parent is None or parent.parent != holder):
+            continue  # inside a call or an expression: may not run first
+        taken += 1
+    if not taken:
+        return sends
+    sequence: list[Node] = []
+    body = lit.child_by_field_name("body")
+    for stmt in statements(body) if body is not None else []:
+        if stmt in sends:
+            sequence.append(stmt)
+            continue
+        if any(within(send, stmt) for send in sends) or stmt.type in (
+            "return_statement",
+            "go_statement",
+            "defer_statement",
+        ):
+            break
+    received = sequence[:taken]
+    return [send for send in sends if send not in received]
+
+
+def _impact(
+    ctx: FileContext, channel: _Channel, go: Node, hazard: _Hazard
+) -> tuple[Impact | None, str]:
+    """Bounded when the goroutine blocks only once the test has failed, or when it is
+    started once per program; grows when it is started on every call (or iteration)."""
+    failed = _failed_test_on(ctx, hazard)
+    if failed is not None:
+        return Impact.BOUNDED, f"the goroutine blocks only after the test has failed ({failed})"
+    func = enclosing_function(go)
+    in_loop = ancestor_between(go, channel.func, {"for_statement"}) is not None
+    once = None if in_loop else runs_once(func, _package_name(ctx))
+    if once is not None:
+        return Impact.BOUNDED, f"the goroutine is started once: {once}"
+    if ctx.is_test:
+        return None, ""
+    if in_loop:
+        _, reason = loops_impact(loops_around(go), ctx.root)
+        return Impact.GROWS, f"a goroutine per iteration ({reason}), on every call"
+    return Impact.GROWS, f"a goroutine per call of {function_name(func) or 'the function'}"
+
+
+def _package_name(ctx: FileContext) -> str:
+    summary = ctx.package.summaries.get(ctx.path)
+    return summary.package if summary is not None else ""
+
+
+def _failed_test_on(ctx: FileContext, hazard: _Hazard) -> str | None:
+    """The test failure (`t.Fatal`, `t.Errorf`) on the path where the function stops
+    receiving: the statements of the abandoning case, or those before the early return or
+    break in its block."""
+    if hazard.case is not None:
+        stmts = _case_statements(hazard.case)
+    else:
+        stmts = []
+        sibling = hazard.node.prev_named_sibling
+        while sibling is not None:
+            stmts.append(sibling)
+            sibling = sibling.prev_named_sibling
+    for stmt in stmts:
+        found = test_failure(stmt, ctx.imports)
+        if found is not None:
+            return found[0]
+    return None
+
+
+def _case_statements(case: Node) -> list[Node]:
+    for child in case.named_children:
+        if child.type == "statement_list":
+            return [c for c in child.named_children if c.type != "comment"]
+    return []
 
 
 def _has_defer(lit: Node) -> bool:
@@ -488,7 +629,7 @@ def _abandoning_select(channel: _Channel, go: Node) -> _Hazard | None:
             if not loops_back and _drained_later(channel, select):
                 continue
             head = other.child_by_field_name("communication") or other
-            return _Hazard(head, why, "the function can stop receiving here")
+            return _Hazard(head, why, "the function can stop receiving here", other)
     return None
 
 
