@@ -115,3 +115,85 @@ def test_fix_output_shows_hostile_names_escaped(run: Run, tmp_path: Path, fake: 
     assert raw_controls(out + err) == []
     assert "Fixed a\\x1b]0;pwned\\x07.go: 1 finding" in out
     assert 'Clean("a")' in (root / name).read_text()
+
+
+# -- .gitignore, config globs and file names from the repository -----------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("command", [("check",), ("fix", "--unverified")])
+def test_a_fifo_or_dev_zero_as_gitignore_neither_hangs_nor_is_read(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    root = make_project(tmp_path / "p", {"a.go": LEAKY, "sub/b.go": LEAKY})
+    os.mkfifo(root / ".gitignore")
+    if os.path.exists("/dev/zero"):
+        os.symlink("/dev/zero", root / "sub" / ".gitignore")
+    proc = run_cli(tmp_path, *command, str(root), cwd=tmp_path, timeout=60)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert "Traceback" not in err
+    out = proc.stdout.decode() + err
+    assert ".gitignore: not a regular file (a FIFO, device or socket): not read" in out
+    if os.path.exists("/dev/zero"):
+        assert "sub/.gitignore: a link leaving the scanned folder: not read" in out
+
+
+def test_gitignore_lines_git_accepts_do_not_crash(run: Run, tmp_path: Path, fake: None) -> None:
+    root = make_project(tmp_path, {"a.go": LEAKY, "gen/b.go": LEAKY, "keep/c.go": LEAKY})
+    (root / ".gitignore").write_text("!\n\\\na\\\n[z-a]\ngen/\n" + "x" * 100_000 + "\n")
+    code, out, err = run("check", "--format", "json", cwd=root)
+    assert code == 1, err
+    assert {f["path"] for f in json.loads(out)["findings"]} == {"a.go", "keep/c.go"}
+
+
+def test_the_watcher_survives_a_bad_gitignore_appearing(tmp_path: Path, fake: None) -> None:
+    from leakscope.core.project import Project
+
+    root = make_project(tmp_path, {"a.go": LEAKY})
+    project = Project(root, use_cache=False)
+    project.scan()
+    (root / ".gitignore").write_text("[z-a]\n\\\n")
+    update = project.update([root / ".gitignore"])
+    assert not update.error
+    assert [f.path for f in project.findings] == ["a.go"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [("[z-a]", "is not a valid gitignore-style glob"), ("x" * 10_000_000, "longer than")],
+    ids=["invalid", "10MB"],
+)
+def test_an_invalid_or_huge_exclude_glob_is_a_config_error(
+    run: Run, tmp_path: Path, fake: None, pattern: str, message: str
+) -> None:
+    root = make_project(tmp_path, {"a.go": LEAKY})
+    (root / "leakscope.toml").write_text(f"exclude = [{json.dumps(pattern)}]\n")
+    code, out, err = run("check", cwd=root)
+    assert code == 2, out
+    assert message in err and "Traceback" not in err
+
+
+def test_non_utf8_file_names_are_reported_escaped_and_the_scan_goes_on(
+    tmp_path: Path, fake: None, run: Run
+) -> None:
+    root = make_project(tmp_path, {"a.go": LEAKY})
+    try:
+        (root / os.fsdecode(b"bad\xff.go")).write_text(LEAKY.replace("func f", "func g"))
+        (root / os.fsdecode(b"dir\xfe")).mkdir()
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    (root / os.fsdecode(b"dir\xfe") / "c.go").write_text(LEAKY)
+    for fmt in ("text", "json", "sarif", "github"):
+        code, out, err = run("check", "--format", fmt, cwd=root)
+        assert code == 2, (fmt, err)
+        assert "file name is not valid UTF-8: not scanned" in out, fmt
+        assert "folder name is not valid UTF-8: not scanned" in out, fmt
+        assert "Traceback" not in err
+    code, out, _ = run("check", cwd=root)
+    assert "bad\\xff.go: file name is not valid UTF-8: not scanned" in out
+    assert "dir\\xfe: folder name is not valid UTF-8: not scanned" in out
+    code, out, _ = run("check", "--format", "json", cwd=root)
+    assert [f["path"] for f in json.loads(out)["findings"]] == ["a.go"]
+    code, out, err = run("fix", "--unverified", cwd=root)
+    assert code == 2 and "Fixed a.go" in out, out + err

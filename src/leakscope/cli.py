@@ -541,6 +541,10 @@ def cmd_fix(args: argparse.Namespace) -> int:
         status = fix_write(target, rules, use_cache, report, changes, held, args.unsafe)
     io_problems = _io_problems(result)
     if io_problems:
+        for r in report.unreadable:
+            _note(f"{report.display_path(r.path)}: unreadable: {r.error or 'cannot read'}")
+        for problem in report.problems:
+            _note(problem)
         _error(f"{io_problems} file(s) or folder(s) could not be read; nothing was fixed there")
         return EXIT_ERROR
     return status

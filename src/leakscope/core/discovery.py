@@ -10,10 +10,13 @@ kept only when it resolves inside the root.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from leakscope.core.text import display
 
 if TYPE_CHECKING:  # imported when a .gitignore or an exclude needs it (start-up time)
     import pathspec
@@ -28,19 +31,120 @@ class Discovery:
     problems: list[str] = field(default_factory=list)  # folders that could not be read
 
 
-def _gitignore(directory: Path | str) -> pathspec.GitIgnoreSpec | None:
+# git reads .gitignore files of any size; a real one is a few kilobytes. A bigger one (or
+# /dev/zero behind a link) is not read at all rather than read until memory runs out.
+MAX_IGNORE_BYTES = 1024 * 1024
+# A gitignore-style pattern longer than this is refused (compiling a 10 MB one takes minutes).
+MAX_PATTERN_CHARS = 4096
+
+
+class RepoFileError(Exception):
+    """A repository file that must not be read; the message says why, for the user."""
+
+
+def read_repo_file(path: Path | str, root: Path | str, limit: int) -> bytes:
+    """The bytes of a small file from the scanned repository, read safely.
+
+    Refuses (RepoFileError) anything but a regular file (a FIFO would block forever, a device
+    never ends), a link leaving `root`, and a file larger than `limit`. Opened non-blocking and
+    checked with fstat, so a file swapped for a FIFO between the checks cannot hang the read.
+    """
+    path_text = os.fspath(path)
+    if os.path.islink(path_text):
+        try:
+            Path(path_text).resolve(strict=True).relative_to(Path(root).resolve())
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise RepoFileError("a link leaving the scanned folder: not read") from exc
     try:
-        with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as fh:
-            lines = fh.read()
-    except OSError:
+        fd = os.open(path_text, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise RepoFileError(f"cannot read: {exc.strerror or exc}") from exc
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise RepoFileError("not a regular file (a FIFO, device or socket): not read")
+        if st.st_size > limit:
+            raise RepoFileError(f"larger than {limit // 1024} KB: not read")
+        chunks = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(65536, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise RepoFileError(f"larger than {limit // 1024} KB: not read")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise RepoFileError(f"cannot read: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+
+
+def _gitignore(
+    directory: Path | str, root: Path | str, problems: list[str]
+) -> pathspec.GitIgnoreSpec | None:
+    path = os.path.join(directory, ".gitignore")
+    try:
+        data = read_repo_file(path, root, MAX_IGNORE_BYTES)
+    except RepoFileError as exc:
+        if os.path.lexists(path):
+            problems.append(f"{relative(Path(root), Path(path))}: {exc}")
         return None
-    return _spec(lines.splitlines())
+    return _spec(data.decode("utf-8", errors="replace").splitlines())
 
 
 def _spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    """A gitignore spec of `lines`; lines git would not match anything with (`!`, a trailing
+    backslash, `[z-a]`) are dropped, as git ignores them, instead of failing the scan."""
     import pathspec
 
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    lines = [line for line in lines if len(line) <= MAX_PATTERN_CHARS]
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except Exception:  # (pathspec raises its own errors, and re.error for some)
+        valid = [line for line in lines if _valid_pattern(line)]
+        return pathspec.GitIgnoreSpec.from_lines(valid)
+
+
+def _valid_pattern(line: str) -> bool:
+    import pathspec
+
+    if len(line) > MAX_PATTERN_CHARS:
+        return False
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line]).match_file("x")
+    except Exception:  # (any failure: git would not match with it either)
+        return False
+    return True
+
+
+def exclude_spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec | None:
+    """The config's `exclude` globs; an invalid or oversized one is a ConfigError."""
+    from leakscope.core.config import ConfigError
+
+    patterns = list(patterns)
+    if not patterns:
+        return None
+    for pattern in patterns:
+        if len(pattern) > MAX_PATTERN_CHARS:
+            raise ConfigError(
+                f"exclude pattern is longer than {MAX_PATTERN_CHARS} characters: "
+                f"{pattern[:40]!r}..."
+            )
+        if not _valid_pattern(pattern):
+            raise ConfigError(f"exclude pattern {pattern!r} is not a valid gitignore-style glob")
+    return _spec(patterns)
+
+
+def _bad_name(name: str) -> bool:
+    """A name that is not valid UTF-8 (its bytes were kept as surrogates by os.fsdecode)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _is_ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.GitIgnoreSpec]]) -> bool:
@@ -74,7 +178,7 @@ def discover(root: Path, paths: Iterable[Path] = (), exclude: Iterable[str] = ()
     """Go files under `root` (or under the given `paths` inside it), sorted."""
     root = root.resolve()
     result = Discovery(root)
-    excluded = _spec(list(exclude)) if exclude else None
+    excluded = exclude_spec(exclude)
     starts = [Path(p).resolve() for p in paths] or [root]
     seen: set[str] = set()
     found: list[str] = []
@@ -109,7 +213,7 @@ def _walk(
     parts = start.relative_to(root).parts if start != root else ()
     for part in ("", *parts[:-1]) if parts else ():
         current = current / part if part else current
-        spec = _gitignore(current)
+        spec = _gitignore(current, root, problems)
         if spec is not None:
             specs.append((relative(root, current) if current != root else "", spec))
     rel = relative(root, start) if start != root else ""
@@ -130,7 +234,7 @@ def _walk_dir(
         problems.append(f"{rel_dir or '.'}: cannot read folder: {exc.strerror}")
         return
     if any(entry.name == ".gitignore" for entry in entries):
-        spec = _gitignore(directory)
+        spec = _gitignore(directory, root, problems)
         if spec is not None:
             specs = [*specs, (rel_dir, spec)]
     prefix = rel_dir + "/" if rel_dir else ""
@@ -146,11 +250,17 @@ def _walk_dir(
         if is_dir:
             if name in SKIPPED_DIRS or name.startswith((".", "_")):
                 continue
+            if _bad_name(name):
+                problems.append(f"{display(rel)}: folder name is not valid UTF-8: not scanned")
+                continue
             if _is_ignored(rel, True, specs) or (excluded and excluded.match_file(rel + "/")):
                 continue
             subdirs.append((entry.path, rel))
             continue
         if not name.endswith(".go"):
+            continue
+        if _bad_name(name):
+            problems.append(f"{display(rel)}: file name is not valid UTF-8: not scanned")
             continue
         if not is_link:
             try:

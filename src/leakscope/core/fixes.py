@@ -371,8 +371,25 @@ def _verify_group(
     fixed = {posixpath.basename(c.path): c.after for c in group if c.changed}
     if not fixed:
         return Verdict(Proof.VERIFIED)
+    if _has_undecodable_go_file(root / directory):
+        return Verdict(Proof.UNVERIFIED, "a Go file name in the folder is not valid UTF-8")
     package_toolchain = toolchain_for(root / directory, toolchain) or toolchain
     return verify_package(package_toolchain, root / directory, fixed, timeout)
+
+
+def _has_undecodable_go_file(directory: Path) -> bool:
+    """Whether a Go file of the folder has a name that is not UTF-8 (discovery skips it, and
+    the go command would not build the package as leakscope sees it)."""
+    try:
+        names = [e.name for e in os.scandir(directory) if e.name.endswith(".go")]
+    except OSError:
+        return False
+    for name in names:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+    return False
 
 
 def _verify_groups(
