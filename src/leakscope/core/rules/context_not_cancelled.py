@@ -14,11 +14,31 @@ is `main.main` outside loops (returning from it ends the process), and the path 
 up silently on `switch`, `select`, loops and `goto` that involve the cancel variable.
 
 ## Why is this bad?
-A derived context registers itself with its parent and, for `WithTimeout`/`WithDeadline`, holds
-a timer. Until the cancel function runs, the context, its timer, its `Done` channel and
-everything its values reference stay reachable from the parent: with a long-lived parent
-(`context.Background()`, a server's base context) that is a leak per call, and goroutines
-waiting on `ctx.Done()` never wake up. `go vet`'s `lostcancel` check reports the same thing.
+A derived context registers itself with a cancellable parent and, for
+`WithTimeout`/`WithDeadline`, holds a timer. Until the cancel function runs (or the deadline
+passes), the context, its timer, its `Done` channel and everything its values reference stay
+reachable from the parent: with a long-lived parent (a server's base context, a request
+context held by a stream) that is a leak per call, and goroutines waiting on `ctx.Done()` never
+wake up. `go vet`'s `lostcancel` check reports the same thing.
+
+`context.Background()` and `context.TODO()` are never cancelled, so a child of theirs (or of
+`WithValue`/`WithoutCancel` over them) registers with no parent: a dropped `WithCancel` child
+holds nothing at all, and a `WithTimeout`/`WithDeadline` child only its timer, until the
+deadline. The message says which.
+
+## Impact
+- A child of `Background()`/`TODO()` (directly, through `WithValue`/`WithoutCancel`, or through
+  a local variable given only such a value) is minor (`info`): for `WithCancel` nothing leaks
+  beyond the convention; for `WithTimeout`/`WithDeadline` a timer leaks until the deadline, and
+  the reason gives the timeout when the code fixes it (`2*time.Second`, `time.Now().Add(d)`
+  with a constant `d`). It grows only when it is created on every iteration of a loop that runs
+  as long as the data allow and the timeout is a second or more, or unknown: then timers pile
+  up faster than they expire.
+- A child of any other parent (a parameter, a field) stays registered with it until the
+  deadline or until the parent is cancelled: it grows, once per call of the function or once
+  per iteration of the loop it is made in, and is a warning. It is minor when it is created
+  once per program (in `init`, or a `sync.Once`'s `Do` literal, outside loops).
+- Findings in `_test.go` files are minor: the test ends soon.
 
 ## Example
 ```go
@@ -75,7 +95,6 @@ loop (a deferred call would only run when the function returns: call `cancel()` 
 each iteration instead), for an `if`/`switch` header, or for a cancel variable that is passed,
 stored or captured somewhere.
 
-Findings in `_test.go` files are reported with severity `info`.
 
 ## References
 - Go 101, "Memory Leaking Scenarios"
@@ -92,15 +111,27 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from leakscope.core.context import Diagnostic, FileContext
-from leakscope.core.model import Applicability, Fix, FixAvailability, Rule, Severity, TextEdit
+from leakscope.core.model import (
+    Applicability,
+    Fix,
+    FixAvailability,
+    Impact,
+    Rule,
+    Severity,
+    TextEdit,
+)
+from leakscope.core.rules._lifetime import SECOND, duration_ns, format_duration, runs_once
+from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.syntax import (
     FUNCTION_NODES,
     ancestor_between,
     captures,
     enclosing_function,
+    function_name,
     line_indent,
     statements,
     text,
+    unparen,
 )
 
 _FUNCS = tuple(
@@ -254,10 +285,181 @@ def _is_main(ctx: FileContext, func: Node) -> bool:
     return summary is not None and summary.package == "main"
 
 
-def _what_leaks(fn: str) -> str:
-    if fn.startswith("WithCancel"):
-        return "the context stays registered with its parent until the parent is cancelled"
-    return "the context and its timer stay alive until the deadline passes"
+@dataclass
+class _Judgement:
+    what: str  # what leaks, for the message
+    impact: Impact | None
+    reason: str
+
+
+def _judge(ctx: FileContext, site: _Site, in_loop: bool) -> _Judgement:
+    """What actually leaks, and whether it grows.
+
+    A child of `context.Background()`/`TODO()` (or of `WithValue`/`WithoutCancel` over them)
+    has no parent to register with: a WithCancel child holds nothing once dropped, and a
+    WithTimeout/WithDeadline child only its timer, until the deadline. A child of any other
+    parent stays registered with it until the deadline or the parent's cancellation.
+    """
+    timed = not site.fn.startswith("WithCancel")
+    root = _rootless_parent(site)
+    loops = loops_around(site.call) if in_loop else []
+    if root is not None:
+        if not timed:
+            return _Judgement(
+                f"its parent is {root}, which is never cancelled, so the context is "
+                "registered nowhere and holds nothing once dropped (only go vet's lostcancel "
+                "convention is broken)",
+                Impact.BOUNDED,
+                f"a child of {root} holds nothing once dropped",
+            )
+        ns = _timeout_ns(ctx, site)
+        until = f"for at most {format_duration(ns)}" if ns is not None else "until its deadline"
+        what = (
+            f"its parent is {root}, so the context is registered nowhere and only its timer "
+            f"stays alive, {until}"
+        )
+        if loops:
+            loop_impact, loop_reason = loops_impact(loops, ctx.root)
+            if loop_impact is Impact.GROWS and (ns is None or ns >= SECOND):
+                return _Judgement(
+                    what,
+                    None if ctx.is_test else Impact.GROWS,
+                    f"a timer per iteration ({loop_reason}), each alive {until}",
+                )
+        return _Judgement(what, Impact.BOUNDED, f"only a timer leaks, {until}")
+    args = _arguments(site.call)
+    parent = f"`{_short(args[0])}`" if args else "its parent"
+    if timed:
+        ns = _timeout_ns(ctx, site)
+        what = "the context and its timer stay alive until the deadline passes"
+        if ns is not None:
+            what += f" ({format_duration(ns)})"
+        held = f"registered with {parent} until its deadline"
+    else:
+        what = "the context stays registered with its parent until the parent is cancelled"
+        held = f"registered with {parent} until that is cancelled"
+    once = None if in_loop else runs_once(site.func, _package_name(ctx))
+    if once is not None:
+        return _Judgement(what, Impact.BOUNDED, f"the context is created once: {once}")
+    if ctx.is_test:
+        return _Judgement(what, None, "")
+    if loops:
+        _, loop_reason = loops_impact(loops, ctx.root)
+        return _Judgement(what, Impact.GROWS, f"one per iteration ({loop_reason}), {held}")
+    name = function_name(site.func) or "the function"
+    return _Judgement(what, Impact.GROWS, f"one per call of {name}, {held}")
+
+
+def _short(node: Node, width: int = 30) -> str:
+    s = " ".join(text(node).split())
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def _package_name(ctx: FileContext) -> str:
+    summary = ctx.package.summaries.get(ctx.path)
+    return summary.package if summary is not None else ""
+
+
+def _arguments(call: Node) -> list[Node]:
+    args = call.child_by_field_name("arguments")
+    return [c for c in args.named_children if c.type != "comment"] if args is not None else []
+
+
+def _timeout_ns(ctx: FileContext, site: _Site) -> int | None:
+    """The timeout of WithTimeout(parent, d) or WithDeadline(parent, time.Now().Add(d))."""
+    args = _arguments(site.call)
+    if len(args) < 2:
+        return None
+    time_names = {n for n, p in ctx.imports.items() if p == "time" and n not in (".", "_")}
+    value = unparen(args[1])
+    if site.fn.startswith("WithDeadline"):
+        # time.Now().Add(d)
+        function = (
+            value.child_by_field_name("function") if value.type == "call_expression" else None
+        )
+        operand = function.child_by_field_name("operand") if function is not None else None
+        if (
+            function is None
+            or function.type != "selector_expression"
+            or text(function.child_by_field_name("field")) != "Add"
+            or operand is None
+            or "".join(text(operand).split()) not in {f"{n}.Now()" for n in time_names}
+        ):
+            return None
+        added = _arguments(value)
+        return duration_ns(added[0], ctx.root, time_names) if len(added) == 1 else None
+    return duration_ns(value, ctx.root, time_names)
+
+
+def _rootless_parent(site: _Site) -> str | None:
+    """`context.Background()` (as written) when the parent context derives from it or from
+    `TODO()` through `WithValue`/`WithoutCancel` only, else None."""
+    args = _arguments(site.call)
+    return _rootless(args[0], site, 0) if args else None
+
+
+def _rootless(node: Node, site: _Site, depth: int) -> str | None:
+    if depth > 4:
+        return None
+    node = unparen(node)
+    if node.type == "call_expression":
+        function = node.child_by_field_name("function")
+        if function is None:
+            return None
+        if function.type == "selector_expression":
+            if text(function.child_by_field_name("operand")) + "." != site.qualifier:
+                return None
+            name = text(function.child_by_field_name("field"))
+        elif site.qualifier == "" and function.type == "identifier":
+            name = text(function)
+        else:
+            return None
+        if name in ("Background", "TODO"):
+            return text(node)
+        args = _arguments(node)
+        if name in ("WithValue", "WithoutCancel") and args:
+            return _rootless(args[0], site, depth + 1)
+        return None
+    if node.type != "identifier":
+        return None
+    value = _only_value(text(node), site)
+    return _rootless(value, site, depth + 1) if value is not None else None
+
+
+def _only_value(name: str, site: _Site) -> Node | None:
+    """The value of local variable `name` when it is given one value only, before the call
+    (besides the call's own statement assigning it, outside loops)."""
+    body = site.func.child_by_field_name("body")
+    if body is None or _declaration(site.func, site.stmt, name) in ("result",):
+        return None
+    found: list[tuple[Node, Node | None]] = []
+    for holder in captures(
+        "[(short_var_declaration) (assignment_statement) (var_spec)] @h", body
+    ).get("h", []):
+        if holder.type == "var_spec":
+            targets = holder.children_by_field_name("name")
+            values = holder.child_by_field_name("value")
+        else:
+            left = holder.child_by_field_name("left")
+            targets = left.named_children if left is not None else []
+            values = holder.child_by_field_name("right")
+        names = [text(t) for t in targets]
+        if name not in names:
+            continue
+        if holder in (site.stmt, site.call.parent.parent if site.call.parent else None):
+            if ancestor_between(site.call, site.func, {"for_statement"}) is not None:
+                return None  # the next iteration's parent is this call's child
+            continue
+        value = None
+        if values is not None and len(values.named_children) == len(names):
+            value = values.named_children[names.index(name)]
+        found.append((holder, value))
+    if len(found) != 1:
+        return None
+    holder, value = found[0]
+    if holder.start_byte > site.stmt.start_byte or enclosing_function(holder) != site.func:
+        return None
+    return value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,11 +469,18 @@ def _what_leaks(fn: str) -> str:
 def _discarded(
     ctx: FileContext, site: _Site, in_loop: bool, severity: Severity | None
 ) -> Diagnostic:
+    judged = _judge(ctx, site, in_loop)
     message = (
-        f"the cancel function returned by {site.qualifier}{site.fn} is discarded: "
-        f"{_what_leaks(site.fn)}"
+        f"the cancel function returned by {site.qualifier}{site.fn} is discarded: {judged.what}"
     )
-    diag = Diagnostic(site.stmt.start_byte, site.call.end_byte, message, severity=severity)
+    diag = Diagnostic(
+        site.stmt.start_byte,
+        site.call.end_byte,
+        message,
+        severity=severity,
+        impact=judged.impact,
+        impact_reason=judged.reason,
+    )
     fix, reason = _defer_fix(ctx, site, None, in_loop)
     diag.fix, diag.no_fix_reason = fix, reason
     return diag
@@ -288,11 +497,19 @@ def _not_called(
     outcome = flow.after_definition(site)
     if not isinstance(outcome, Leak):
         return None
+    judged = _judge(ctx, site, in_loop)
     message = (
         f"the cancel function {name} of {site.qualifier}{site.fn} is not called on every path: "
-        f"{_what_leaks(site.fn)}"
+        f"{judged.what}"
     )
-    diag = Diagnostic(site.stmt.start_byte, site.call.end_byte, message, severity=severity)
+    diag = Diagnostic(
+        site.stmt.start_byte,
+        site.call.end_byte,
+        message,
+        severity=severity,
+        impact=judged.impact,
+        impact_reason=judged.reason,
+    )
     diag.related.append((outcome.node.start_byte, outcome.node.end_byte, outcome.what))
     if site.kind == "=":
         diag.no_fix_reason = (
