@@ -9,7 +9,7 @@ from rule_harness import check_case
 
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.index import PackageIndex, summarize_file
-from leakscope.core.model import Applicability, Confidence, Finding, Severity
+from leakscope.core.model import Applicability, Confidence, Finding, Impact, Severity
 from leakscope.core.rules import RULES_BY_NAME
 from leakscope.core.rules._retention import SLICE, STRING, diagnostics
 from leakscope.core.syntax import parse
@@ -104,12 +104,103 @@ def test_whole_split_results_have_no_fix_and_say_why() -> None:
     assert "strings.Clone" in finding.no_fix_reason
 
 
-def test_findings_in_test_files_are_info() -> None:
-    source = "package p\n\nvar kept string\n\nfunc f(s string, n int) {\n\tkept = s[:n]\n}\n"
-    (in_code,) = analyse(source, STRING)
-    (in_test,) = analyse(source, STRING, path="a_test.go")
-    assert in_code.severity is None  # the rule's default: warning
-    assert in_test.severity is Severity.INFO
+READ_AND_KEPT = """package p
+
+import "os"
+
+var kept string
+
+func f(path string, n int) {
+	data, _ := os.ReadFile(path)
+	kept = string(data)[:n]
+}
+"""
+
+
+def test_findings_in_test_files_are_left_to_the_engine() -> None:
+    (in_code,) = analyse(READ_AND_KEPT, STRING)
+    (in_test,) = analyse(READ_AND_KEPT, STRING, path="a_test.go")
+    assert in_code.severity is None and in_code.impact is Impact.GROWS  # a warning
+    # No judgement of its own: the engine makes test code bounded, hence info.
+    assert in_test.severity is None and in_test.impact is None
+
+
+def reasons(rule: str, case: str) -> dict[int, tuple[Severity, Impact, str]]:
+    return {
+        line: (f.severity, f.impact, f.impact_reason)
+        for line, fs in findings(rule, case).items()
+        for f in fs
+    }
+
+
+def test_impact_says_what_the_source_is() -> None:
+    strings = reasons("substring-retention", "impact")
+    assert strings[22] == (
+        Severity.INFO,
+        Impact.BOUNDED,
+        "by its name, dsn holds a DSN (small by nature)",
+    )
+    assert strings[27][2] == (
+        "s is a parameter: the caller decides its size, and nothing here shows it is large"
+    )
+    assert strings[38] == (
+        Severity.WARNING,
+        Impact.GROWS,
+        "the source is the data read by os.ReadFile(path)",
+    )
+    assert strings[48][2] == "each kept piece keeps a whole line read by sc.Text()"
+    assert strings[81] == (
+        Severity.INFO,
+        Impact.BOUNDED,
+        "one slot keeps one line read by sc.Text(): the line, not the stream",
+    )
+    slices = reasons("subslice-retention", "impact")
+    assert slices[23][1:] == (Impact.BOUNDED, "buf is a 256-byte scratch buffer (small)")
+    assert slices[39][1:] == (Impact.GROWS, "buf is a 64 KiB read buffer")
+    assert slices[49][1:] == (Impact.GROWS, "buf is a 512-byte read buffer")
+
+
+def test_a_parameter_filled_by_a_caller_is_judged_like_what_it_is_passed() -> None:
+    finding = only(findings("substring-retention", "callers"), 24)
+    assert finding.severity is Severity.WARNING
+    assert finding.impact_reason == "the source is the data read by io.ReadAll(r)"
+
+
+BUFFERS = """package p
+
+import "io"
+
+const size = 4 << 10
+
+var kept [][]byte
+
+func big(n int) {
+	buf := make([]byte, size)
+	kept = append(kept, buf[:n])
+}
+
+func words(n int) {
+	buf := make([]uint64, 1024)
+	_ = buf
+	nums = append(nums, buf[:n])
+}
+
+func small(r io.Reader, n int) {
+	buf := make([]byte, 1024)
+	kept = append(kept, buf[:n])
+}
+
+var nums [][]uint64
+"""
+
+
+def test_buffer_sizes_are_computed_from_constants() -> None:
+    got = [d.impact_reason for d in analyse(BUFFERS, SLICE)]
+    assert got == [
+        "buf is a 4 KiB buffer",
+        "buf is an 8 KiB buffer",
+        "buf is a 1 KiB scratch buffer (small)",
+    ]
 
 
 SLICES_TAKEN = """package p

@@ -28,7 +28,9 @@ from tree_sitter import Node
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.imports import ImportConflict
 from leakscope.core.index import signature_of
-from leakscope.core.model import Applicability, Confidence, Fix, Severity, TextEdit
+from leakscope.core.model import Applicability, Confidence, Fix, TextEdit
+from leakscope.core.rules import _retention_sources as sources
+from leakscope.core.rules._retention_sources import Source
 from leakscope.core.syntax import FUNCTION_NODES, enclosing_function, text, unparen
 from leakscope.core.types import (
     IMPORT,
@@ -118,27 +120,6 @@ _PIECE_RESULTS: dict[str, tuple[int, ...]] = {
 }
 _PIECE_PACKAGES = {"strings": STRING, "bytes": SLICE}
 
-_READ_FUNCS = frozenset(
-    {
-        ("io", "ReadAll"),
-        ("io/ioutil", "ReadAll"),
-        ("io/ioutil", "ReadFile"),
-        ("os", "ReadFile"),
-        ("io/fs", "ReadFile"),
-    }
-)
-# Methods returning data read from a stream: (receiver type or None for any, name).
-_READ_METHODS = {
-    "ReadString": ("bufio", "Reader"),
-    "ReadBytes": ("bufio", "Reader"),
-    "ReadSlice": ("bufio", "Reader"),
-    "ReadLine": ("bufio", "Reader"),
-    "ReadAll": None,
-    "ReadFile": None,
-}
-_SCANNER_METHODS = frozenset({"Text", "Bytes"})
-_BUFFER_METHODS = frozenset({"Bytes", "String"})
-
 _CACHE_METHODS = frozenset({"Add", "Set", "Store", "Put", "LoadOrStore", "Swap"})
 _MAX_BINDINGS = 3
 _SMALL_BUFFER = 256
@@ -151,17 +132,6 @@ def weaker(a: Confidence, b: Confidence) -> Confidence:
 
 
 @dataclass(frozen=True)
-class Source:
-    """The plausibly large value a piece shares memory with."""
-
-    node: Node  # the expression named in messages (`s1`, `data`)
-    confidence: Confidence
-    related: tuple[int, int, str] | None = None
-    kind: str = "read"  # "param", "read" (read data, a conversion of it), "buffer"
-    param: Binding | None = None  # the parameter, for kind "param"
-
-
-@dataclass(frozen=True)
 class Target:
     """Where a piece is stored so that it outlives the call."""
 
@@ -170,6 +140,9 @@ class Target:
     confidence: Confidence
     related: tuple[tuple[int, int, str], ...] = ()
     places: tuple[str, ...] = ()  # texts naming the place: `lines[i]`, `lines`
+    # Collects one piece per store (a map key, an element at a varying index, a cache, a
+    # channel), rather than holding one in a single slot (a field, a variable).
+    collects: bool = False
 
 
 @dataclass(frozen=True)
@@ -256,9 +229,8 @@ class _Analysis:
         slice_matches = (m for a, b in spans for m in _SLICE_RX.finditer(source, a, b))
         call_matches = (m for a, b in spans for m in _CALL_RX.finditer(source, a, b))
         for match in slice_matches:
-            colon = match.end() - 1
-            token = self.root.descendant_for_byte_range(colon, colon + 1)
-            if token is None or token.type != ":":
+            token = self._slice_colon(match.start(), match.end())
+            if token is None:
                 continue
             node = token.parent
             if node is None or node.type != "slice_expression" or node.start_byte in seen:
@@ -295,6 +267,17 @@ class _Analysis:
         # In source order: an outer source (the file split into lines) comes before the
         # pieces cut from its pieces, so a stored value is reported against the outer one.
         return sorted(out, key=lambda candidate: candidate[0].start_byte)
+
+    def _slice_colon(self, start: int, end: int) -> Node | None:
+        """The colon of a slice expression among the colons of `[...:` (the last one, unless
+        it is inside a literal: `s[:strings.IndexByte(s, ':')]`)."""
+        colon = self.ctx.source.rfind(b":", start, end)
+        while colon >= start:
+            token = self.root.descendant_for_byte_range(colon, colon + 1)
+            if token is not None and token.type == ":":
+                return token
+            colon = self.ctx.source.rfind(b":", start, colon)
+        return None
 
     def _wastes_little(self, piece: Node) -> bool:
         """`s[5:]`, `s[len(prefix):]`, `s[1:len(s)-1]`: cutting a constant number of bytes
@@ -347,6 +330,43 @@ class _Analysis:
                 "raw_string_literal",
             ) or self._constant(arg, depth + 1)
         return False
+
+    def _int_value(self, node: Node | None, depth: int = 0) -> int | None:
+        """The value of an integer constant expression (`65536`, `4 << 10`, `bufSize`), or
+        None when it cannot be computed here."""
+        if node is None or depth > 4:
+            return None
+        node = unparen(node)
+        if node.type == "int_literal":
+            try:
+                return int(text(node).replace("_", ""), 0)
+            except ValueError:
+                return None
+        if node.type == "identifier":
+            binding = self.types.lookup(node)
+            spec = binding.node.parent if binding is not None and binding.node else None
+            if spec is None or spec.type != "const_spec":
+                return None
+            names = spec.children_by_field_name("name")
+            values = _list_items(spec.child_by_field_name("value"))
+            for ident, value in zip(names, values, strict=False):
+                if ident == binding.node:
+                    return self._int_value(value, depth + 1)
+            return None
+        if node.type == "binary_expression":
+            left = self._int_value(node.child_by_field_name("left"), depth + 1)
+            right = self._int_value(node.child_by_field_name("right"), depth + 1)
+            if left is None or right is None:
+                return None
+            operator = text(node.child_by_field_name("operator"))
+            if operator == "<<" and right < 64:
+                return left << right
+            ops = {"+": left + right, "-": left - right, "*": left * right}
+            if operator in ops:
+                return ops[operator]
+            if operator == "/" and right:
+                return left // right
+        return None
 
     def _producer(
         self, call: Node, selector: Node, name: str
@@ -418,7 +438,7 @@ class _Analysis:
                 use,
                 Confidence.LOW,
                 (decl.start_byte, decl.end_byte, f"{name} is {role}: the caller decides its size"),
-                "param",
+                sources.PARAM,
                 binding,
             )
         if binding.kind == RANGE and binding.value is not None:
@@ -481,16 +501,22 @@ class _Analysis:
             if position >= len(args) or enclosing_function(call) == func:
                 continue
             found = self.origin(args[position], 3)
-            if found is None or found.kind == "param":
+            if found is None or found.kind in (sources.PARAM, sources.CONVERSION):
                 continue
             note = (
                 call.start_byte,
                 call.end_byte,
                 f"{text(call.child_by_field_name('function'))} is called here with "
                 f"{_flat(text(args[position]))}, which holds "
-                + ("a scratch buffer" if found.kind == "buffer" else "read data"),
+                + ("a scratch buffer" if found.kind == sources.BUFFER else "read data"),
             )
-            return Source(source.node, weaker(found.confidence, Confidence.MEDIUM), note)
+            # As large as what the caller passes: judged like it.
+            return replace(
+                found,
+                node=source.node,
+                confidence=weaker(found.confidence, Confidence.MEDIUM),
+                related=note,
+            )
         return None
 
     def _small_by_contract(self, binding: Binding) -> bool:
@@ -515,9 +541,9 @@ class _Analysis:
     def _multi_origin(self, use: Node, call: Node, index: int, depth: int) -> Source | None:
         if call.type != "call_expression":
             return None
-        read = self._read_call(call)
+        read = self._read_source(call)
         if read is not None:
-            return Source(use, Confidence.HIGH, read) if index == 0 else None
+            return replace(read, node=use) if index == 0 else None
         name = _callee_name(call)
         if name in _PIECE_RESULTS and index in _PIECE_RESULTS[name] and self._is_piece_call(call):
             return self.origin(_first_arg(call), depth + 1)
@@ -528,23 +554,29 @@ class _Analysis:
         if len(args) < 2 or not is_slice(self.types.underlying(normalise(text(args[0])))):
             return None
         size_node = args[1] if len(args) == 2 else args[2]
-        size = text(size_node)
         # A scratch buffer has a constant size; one sized from variables is usually made to
         # measure (make([]T, n, capacity) semantics, a record of known length).
-        if not self._constant(size_node) or (size.isdigit() and int(size) < _SMALL_BUFFER):
+        if not self._constant(size_node):
             return None
+        count = self._int_value(size_node)
+        if count is not None and count < _SMALL_BUFFER:
+            return None
+        element = _element_size(self.types.underlying(normalise(text(args[0]))))
+        size = count * element if count is not None else None
         decl = binding.node
         related = (
             (decl.start_byte, decl.end_byte, f"{binding.name} is a buffer made here")
             if decl is not None
             else None
         )
-        return Source(use, Confidence.MEDIUM, related, "buffer")
+        func = enclosing_function(make)
+        filled = func is not None and sources.fills(func.text or b"", binding.name)
+        return Source(use, Confidence.MEDIUM, related, sources.BUFFER, size=size, filled=filled)
 
     def _call_origin(self, call: Node, depth: int) -> Source | None:
-        read = self._read_call(call)
+        read = self._read_source(call)
         if read is not None:
-            return Source(call, Confidence.HIGH, read)
+            return read
         func = call.child_by_field_name("function")
         if func is not None and func.type == "identifier" and text(func) == "string":
             args = _args(call)
@@ -573,11 +605,24 @@ class _Analysis:
                     conversion.end_byte,
                     f"{text(conversion)} copies all of {text(operand)} into a new string",
                 ),
+                sources.CONVERSION,
             )
         return None
 
-    def _read_call(self, call: Node) -> tuple[int, int, str] | None:
-        """A related note when `call` reads data (io.ReadAll, os.ReadFile, bufio, ...)."""
+    def _read_source(self, call: Node) -> Source | None:
+        """The data `call` reads, as a source (io.ReadAll, os.ReadFile, bufio, ...)."""
+        kind = self._read_call(call)
+        if kind is None:
+            return None
+        what = _flat(text(call))
+        if len(what) > 60:
+            what = f"{_flat(text(call.child_by_field_name('function')))}(...)"
+        note = (call.start_byte, call.end_byte, f"{text(call)} reads the data")
+        return Source(call, Confidence.HIGH, note, kind, what=what)
+
+    def _read_call(self, call: Node) -> str | None:
+        """The source kind (READ or LINE) when `call` reads data (io.ReadAll, os.ReadFile,
+        bufio, ...)."""
         func = call.child_by_field_name("function")
         if func is None or func.type != "selector_expression":
             return None
@@ -585,21 +630,20 @@ class _Analysis:
         name = text(func.child_by_field_name("field"))
         if operand is None:
             return None
-        note = (call.start_byte, call.end_byte, f"{text(call)} reads the data")
         binding = self.types.lookup(operand) if operand.type == "identifier" else None
         if binding is not None and binding.kind == IMPORT:
-            return note if (binding.import_path, name) in _READ_FUNCS else None
-        if name in _READ_METHODS:
-            wanted = _READ_METHODS[name]
+            return sources.READ if (binding.import_path, name) in sources.READ_FUNCS else None
+        if name in sources.READ_METHODS:
+            wanted = sources.READ_METHODS[name]
             qualified = self.types.qualified(self.types.type_of(operand))
             if wanted is None or qualified is None or qualified == wanted:
-                return note
+                return sources.READ if name in sources.WHOLE_READ_METHODS else sources.LINE
             return None
         qualified = self.types.qualified(self.types.type_of(operand))
-        if name in _SCANNER_METHODS and qualified == ("bufio", "Scanner"):
-            return note
-        if name in _BUFFER_METHODS and qualified == ("bytes", "Buffer"):
-            return note
+        if name in sources.SCANNER_METHODS and qualified == ("bufio", "Scanner"):
+            return sources.LINE
+        if name in sources.BUFFER_METHODS and qualified == ("bytes", "Buffer"):
+            return sources.READ
         return None
 
     def _is_piece_call(self, call: Node) -> bool:
@@ -987,14 +1031,16 @@ class _Analysis:
             return
         where = _where("map", text(container), shared)
         places = (_flat(text(container)),)
-        target = Target(text(container), where, shared.confidence, shared.related, places)
+        target = Target(
+            text(container), where, shared.confidence, shared.related, places, collects=True
+        )
         self._report(piece, state, state.levels, "used as a key of", target)
 
     def _send(self, piece: Piece, state: _Climb, send: Node) -> None:
         channel = send.child_by_field_name("channel")
         if channel is None:
             return
-        target = Target(text(channel), f"channel {text(channel)}", Confidence.MEDIUM)
+        target = Target(text(channel), f"channel {text(channel)}", Confidence.MEDIUM, collects=True)
         self._report(piece, state, state.levels, "sent on", target)
 
     def _cache_store(self, piece: Piece, state: _Climb, func: Node) -> None:
@@ -1010,7 +1056,9 @@ class _Analysis:
         method = text(func.child_by_field_name("field"))
         where = _where("", f"{text(holder)} with {method}", shared)
         places = (_flat(text(holder)),)
-        target = Target(text(holder), where, shared.confidence, shared.related, places)
+        target = Target(
+            text(holder), where, shared.confidence, shared.related, places, collects=True
+        )
         self._report(piece, state, state.levels, "stored in", target)
 
     def assign_target(self, lhs: Node) -> Target | None:
@@ -1047,12 +1095,15 @@ class _Analysis:
                 return None
             places = (*places, _flat(text(container)))
             noun = "map" if is_map(under) else "slice"
+            index = lhs.child_by_field_name("index")
             return Target(
                 text(container),
                 _where(noun, text(container), shared),
                 shared.confidence,
                 shared.related,
                 places,
+                # `m["role"] = v`, `s[0] = v`: one slot.
+                collects=index is None or not (_is_literal(index) or self._constant(index)),
             )
         if kind == "unary_expression" and text(lhs).startswith("*"):
             pointer = lhs.child_by_field_name("operand")
@@ -1165,6 +1216,8 @@ class _Analysis:
                 return None
             return Shared(f"{name} points into {text(value)}", inner.confidence, inner.related)
         if value is None or binding.multi:
+            if binding.multi and value is not None and _is_fresh(unparen(value)):
+                return None
             if binding.multi and is_pointer(type_text):
                 return Shared(f"{name} may point to shared data", Confidence.LOW)
             return None
@@ -1264,6 +1317,83 @@ class _Analysis:
         moved = re.compile(rb"(?<![\w.])" + re.escape(start.text or b"") + rb"\s*=[^=]")
         return ranged.search(body) is not None and moved.search(body) is not None
 
+    def _parent_kept(self, source: Node, holder_text: str, value: Node) -> bool:
+        """Whether the function also stores the source itself in the same holder
+        (`e.tag = tag; e.suffix = tag[n:]`, `c.raw = data; c.head = data[:64]`): the parent
+        stays alive anyway, so the piece wastes nothing."""
+        if source.type != "identifier":
+            return False
+        wanted = self.types.lookup(source)
+        holder = self._holder(holder_text, value)
+        func = enclosing_function(value)
+        if wanted is None or holder is None or func is None:
+            return False
+        name = text(source)
+        body = func.text or b""
+        if not re.search(rb"[=,(]\s*" + re.escape(name.encode()) + rb"\s*[,)}\n;]", body):
+            return False
+        for use in self._uses(wanted, func.start_byte, func.end_byte):
+            if use.start_byte == source.start_byte or not self._same(use, wanted):
+                continue
+            stored_in = self._stored_whole(use)
+            if (
+                stored_in is not None
+                and self._holder(text(stored_in), stored_in) == holder
+                and _on_one_path(stored_in, value)
+            ):
+                return True
+        return False
+
+    def _same(self, use: Node, binding: Binding) -> bool:
+        found = self.types.lookup(use)
+        return found is not None and found.declared_at == binding.declared_at
+
+    def _stored_whole(self, use: Node) -> Node | None:
+        """The left-hand side a value is stored in as it is: `x.f = use`,
+        `x.f = append(x.f, use)`, `x.f = T{F: use}`; else None."""
+        node = use
+        while node.parent is not None and node.parent.type in (
+            "literal_element",
+            "keyed_element",
+            "literal_value",
+            "composite_literal",
+            "argument_list",
+            "call_expression",
+            "unary_expression",
+        ):
+            parent = node.parent
+            if parent.type == "call_expression" and _callee_name(parent) != "append":
+                return None
+            if parent.type == "unary_expression" and not text(parent).startswith("&"):
+                return None
+            node = parent
+        values = node.parent
+        owner = values.parent if values is not None else None
+        if values is None or values.type != "expression_list" or owner is None:
+            return None
+        if owner.type != "assignment_statement" or owner.child_by_field_name("right") != values:
+            return None
+        rights = _list_items(values)
+        lefts = _list_items(owner.child_by_field_name("left"))
+        if len(rights) != len(lefts) or node not in rights:
+            return None
+        return lefts[rights.index(node)]
+
+    def _holder(self, place: str, at: Node) -> tuple[int, int] | None:
+        """The object a place belongs to, by where it is declared: `e` for `e.meta.label`,
+        `c` for `c.byKey`; every package variable belongs to the program, (-1, -1)."""
+        match = re.match(r"\*?\s*([A-Za-z_]\w*)", place)
+        if match is None:
+            return None
+        binding = self.types.visible(match.group(1), at)
+        if binding is None:
+            return None
+        if binding.kind in (PACKAGE_VAR, IMPORT):
+            return (-1, -1)
+        if "." not in place and "[" not in place:
+            return None
+        return binding.declared_at
+
     def _is_type_param(self, binding: Binding) -> bool:
         if binding.type is None or binding.node is None:
             return False
@@ -1295,16 +1425,70 @@ class _Analysis:
         whole = levels > 0 or (piece.element and value.type == "identifier")
         if whole and not nested and _callee_name(piece.origin) in _SPLITTERS:
             return
-        if piece.source.kind == "param":
+        if how != "sent on" and self._parent_kept(piece.source.node, target.text, value):
+            return
+        if piece.source.kind == sources.PARAM:
             lifted = self._from_callers(piece.source)
             if lifted is not None:
                 piece = replace(piece, source=lifted)
         confidence = weaker(piece.source.confidence, target.confidence)
-        stored = Target(target.text, target.where, confidence, target.related)
+        stored = Target(
+            target.text,
+            target.where,
+            confidence,
+            target.related,
+            collects=target.collects or state.appended,
+        )
         self.leaks[key] = Leak(piece, value, levels, how, stored, nested)
 
 
 _NO_BINDING = Binding("", "", None)
+
+
+_ELEMENT_SIZES = {
+    "byte": 1,
+    "uint8": 1,
+    "int8": 1,
+    "bool": 1,
+    "int16": 2,
+    "uint16": 2,
+    "int32": 4,
+    "uint32": 4,
+    "rune": 4,
+    "float32": 4,
+    "string": 16,
+}
+
+
+def _element_size(slice_type: str | None) -> int:
+    """Bytes per element of a slice type (a word when it is not a small basic type)."""
+    if slice_type is None or not slice_type.startswith("[]"):
+        return 1
+    return _ELEMENT_SIZES.get(slice_type[2:], 8)
+
+
+def _is_literal(node: Node) -> bool:
+    return unparen(node).type in (
+        "interpreted_string_literal",
+        "raw_string_literal",
+        "int_literal",
+        "rune_literal",
+    )
+
+
+def _on_one_path(a: Node, b: Node) -> bool:
+    """Whether the statements holding `a` and `b` can both run in one call: the block of one
+    contains the other (not the two branches of an `if` or two cases of a switch)."""
+    first, second = _statement_of(a), _statement_of(b)
+    return _contains(first.parent, second) or _contains(second.parent, first)
+
+
+def _contains(outer: Node | None, inner: Node) -> bool:
+    return (
+        outer is not None
+        and outer.start_byte <= inner.start_byte
+        and inner.end_byte <= outer.end_byte
+    )
 
 
 def _statement_of(node: Node) -> Node:
@@ -1440,8 +1624,18 @@ def _is_fresh(value: Node) -> bool:
         operand = value.child_by_field_name("operand")
         return operand is not None and operand.type == "composite_literal"
     if kind == "call_expression":
-        return _callee_name(value) in ("new", "make")
+        return _callee_name(value) in ("new", "make") or _is_constructor(value)
     return False
+
+
+_CONSTRUCTOR = re.compile(r"(?:[Nn]ew|[Mm]ake|[Cc]reate|[Aa]lloc)(?:[A-Z_0-9]|$)")
+
+
+def _is_constructor(call: Node) -> bool:
+    """`NewNode(Code)`, `pkg.NewReader(r)`, `p.newToken()`: by Go's naming convention, a call
+    that returns a new object. A view stored in it lives as long as the caller keeps that
+    object, which is the caller's business, as for `&T{}`."""
+    return _CONSTRUCTOR.match(_callee_name(call)) is not None
 
 
 _PASS_THROUGH = frozenset(
@@ -1569,9 +1763,11 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
         message,
         confidence=target.confidence,
         related=_unique(related),
-        # Test data lives as long as the test: a finding there is worth a look, no more.
-        severity=Severity.INFO if ctx.is_test else None,
     )
+    # Test data lives as long as the test: the engine makes those bounded.
+    if not ctx.is_test:
+        size = sources.judge(piece.source, source_text, target.collects)
+        diag.impact, diag.impact_reason = size.impact, size.reason
     if leak.levels > 0:
         copier = "strings.Clone" if piece.family == STRING else "bytes.Clone or slices.Clone"
         diag.no_fix_reason = (

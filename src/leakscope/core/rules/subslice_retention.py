@@ -29,10 +29,40 @@ Not reported:
 - subslices that waste little or nothing, as for `substring-retention`: a constant-size
   header cut off (`data[4:]`), every part of a split kept together, a prefix and the rest
   stored together, consecutive chunks a loop cuts a slice into
-  (`parts = append(parts, d[:n]); d = d[n:]`), a value put back where it came from.
+  (`parts = append(parts, d[:n]); d = d[n:]`), a value put back where it came from,
+  every part of one line stored through one composite literal
+  (`Record{Key: f[0], Value: f[1]}`);
+- a subslice whose source is stored as it is in the same holder by the same function, on
+  the same path (`s.raw = data; s.magic = data[:4]`): the holder keeps the source alive anyway;
+- a subslice stored in a fresh object made in the function, by `&T{}`, `new(T)` or a
+  constructor (`NewNode(Code)`, `p.newFrame()`), that is returned or passed on: the caller
+  decides how long it keeps that object (a parser's node over its input).
 
 A whole split result stored long-term is reported only when the split slice is itself a
-subslice of something larger. Findings in `_test.go` files have severity `info`.
+subslice of something larger.
+
+## Impact
+A finding is a warning only when the source is demonstrably big; otherwise it is `info`
+(hidden by default), with a reason that says what the source is:
+- grows: data read whole (`io.ReadAll`, `os.ReadFile`, a `bytes.Buffer`'s bytes); a buffer
+  made here that a read fills (`r.Read(buf)`, `io.ReadFull(r, buf)`, `conn.ReadFromUDP(buf)`:
+  "buf is a 64 KiB read buffer", as when `buf[:n]` of a packet buffer is queued); a buffer
+  made here with a constant size of at least 4 KiB (sizes from named constants and
+  expressions such as `64 << 10` are computed, times the element size); a line read from a
+  stream when the place collects one piece per line;
+- bounded: a parameter, unless a caller in the same file passes it read data or a buffer
+  ("data is a parameter: the caller decides its size, and nothing here shows it is large").
+  Views into a caller's slice are mostly deliberate (decoders, zero-copy parsers, frames valid
+  until the next read), and the parameters that get cut and kept on real code are mostly
+  keys, tags and small records. This is why the seed `s0 = s1[len(s1)-30:]` and the fixtures
+  that cut parameters are `info`: nothing in the function shows that `s1` is large. Also
+  bounded: a scratch buffer under 4 KiB that no read fills ("buf is a 256-byte scratch buffer
+  (small)"), a line of a stream kept in a single slot.
+
+A buffer made with a constant size under 256 elements is not a source at all (a small
+record). A store that runs once (lazy initialisation, `sync.Once`) pins one source, like any
+assignment to one field or variable: it is judged by the size of that source. Findings in
+`_test.go` files are `info`.
 
 Confidence: `high` when the source is read data and the place is certainly long-lived;
 `medium` when the source is a scratch buffer, or the place is a channel (what the receiver

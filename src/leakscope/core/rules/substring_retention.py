@@ -38,12 +38,41 @@ Not reported:
   consecutive parts a loop cuts a value into (`parts = append(parts, s[prev:i]); prev = i`,
   or `s = s[n:]` after each part), and a value put back where it came from
   (`lines[i] = line[n:]` while ranging over `lines`);
-- the argument of a `Set(string) error` method (a `flag.Value`: one command-line argument).
+- the argument of a `Set(string) error` method (a `flag.Value`: one command-line argument);
+- a substring whose source is stored as it is in the same holder by the same function, on
+  the same path (`e.tag = tag; e.suffix = tag[n:]`, `c.raw = text; c.head = text[:i]`, or
+  two package variables): the holder keeps the source alive anyway;
+- a substring stored in a fresh object made in the function, by `&T{}`, `new(T)` or a
+  constructor (`NewToken()`, `p.newNode()`), that is returned or passed on: the caller decides
+  how long it keeps that object, as for a returned substring. Every part of one line stored
+  through one composite literal (`Row{Name: f[0], Kind: f[1]}`) is already covered above.
 
 A whole split result stored long-term is reported only when the split value is itself a
 substring of something larger (the fields of one line of a file keep the whole file alive).
 
-Findings in `_test.go` files have severity `info`.
+## Impact
+A finding is a warning only when the source is demonstrably big; otherwise it is `info`
+(hidden by default), with a reason that says what the source is:
+- grows: data read whole (`io.ReadAll`, `os.ReadFile`, a `bytes.Buffer`'s contents), or a
+  `string(buf)` of such data or of a buffer of at least 4 KiB or filled by a read ("the
+  source is the data read by os.ReadFile(path)"); a line read from a stream
+  (`bufio.Scanner.Text`, `bufio.Reader.ReadString`) when the place collects one piece per
+  line (a map key, an appended element, a channel, a cache): every entry keeps its whole
+  line;
+- bounded: a parameter, unless a caller in the same file passes it read data ("s is a
+  parameter: the caller decides its size, and nothing here shows it is large"). On real code
+  the parameters that get cut and kept are mostly names, flags, struct tags, routes, DSNs and
+  host names, and a view into the caller's string is often deliberate; when the parameter's
+  name or type says what it is, the reason says so ("by its name, dsn holds a DSN (small by
+  nature)"). This is why the seed `s0 = s1[:50]` and the fixtures that cut parameters are
+  `info`: nothing in the function shows that `s1` is large. Also bounded: a line of a stream
+  kept in a single slot (a field, a variable: one line at a time), and a conversion of a byte
+  slice of unknown origin.
+
+A store that runs once (lazy initialisation under `== ""`, `== nil`, `sync.Once`) pins one
+source, like any assignment to one field or variable, which already keeps at most one source
+per holder alive: it is judged by the size of that source, as above. Findings in `_test.go`
+files are `info` (test code lives as long as the test).
 
 Confidence: `high` when the source is read data and the place is certainly long-lived;
 `medium` when the source is a scratch buffer or a conversion of a byte slice of unknown
