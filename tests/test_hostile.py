@@ -197,3 +197,137 @@ def test_non_utf8_file_names_are_reported_escaped_and_the_scan_goes_on(
     assert [f["path"] for f in json.loads(out)["findings"]] == ["a.go"]
     code, out, err = run("fix", "--unverified", cwd=root)
     assert code == 2 and "Fixed a.go" in out, out + err
+
+
+# -- the result cache ------------------------------------------------------------------------
+
+
+def _cache_files(tmp_path: Path) -> list[Path]:
+    cache = Path(os.environ["LEAKSCOPE_CACHE_DIR"])
+    return sorted(cache.glob("results-*")) + sorted(cache.glob(".results-*"))
+
+
+def test_a_same_size_edit_with_its_mtime_restored_is_never_served_from_the_cache(
+    run: Run, tmp_path: Path, fake: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leakscope.core import cache
+
+    monkeypatch.setattr(cache, "_RACY_NS", 0)  # (trust stats at once, as an hour later)
+    root = make_project(tmp_path / "p", {"a.go": LEAKY})
+    for _ in range(2):  # the second run fills the stat table
+        code, out, _ = run("check", "--format", "json", cwd=root)
+        assert [f["line"] for f in json.loads(out)["findings"]] == [8]
+    path = root / "a.go"
+    before = path.stat()
+    edited = LEAKY.replace('func f() {\n\tLeak("a")\n}\n', 'func f() {Leak("a")\n\t\n}\n')
+    assert len(edited) == len(LEAKY)
+    path.write_text(edited)  # (as rsync -a, cp -p or tar leave it)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    code, out, _ = run("check", "--format", "json", cwd=root)
+    assert [(f["line"], f["column"]) for f in json.loads(out)["findings"]] == [(7, 11)]
+    code, out, err = run("fix", "--unverified", cwd=root)
+    assert code == 0, out + err
+    assert path.read_text() == edited.replace('Leak("a")', 'Clean("a")')
+
+
+def test_fix_hashes_every_file_even_when_the_stat_matches(
+    run: Run, tmp_path: Path, fake: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even a stat that cannot tell (an edit in the same clock tick) never feeds `fix`."""
+    from leakscope.core import cache
+
+    monkeypatch.setattr(cache, "_RACY_NS", 0)
+    real_stat_key = cache._stat_key
+    frozen: dict[str, object] = {}
+
+    def same_stat(path: object) -> object:  # the stat of the first read, forever
+        return frozen.setdefault(str(path), real_stat_key(path))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "_stat_key", same_stat)
+    root = make_project(tmp_path / "p", {"a.go": LEAKY})
+    for _ in range(2):
+        run("check", cwd=root)
+    edited = LEAKY.replace('func f() {\n\tLeak("a")\n}\n', 'func f() {Leak("a")\n\t\n}\n')
+    (root / "a.go").write_text(edited)
+    _, out, err = run("fix", "--unverified", cwd=root)
+    assert "Fixed a.go: 1 finding" in out, out + err
+    assert (root / "a.go").read_text() == edited.replace('Leak("a")', 'Clean("a")')
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"\x80\x04\x95garbage",
+        b"{",
+        b"[]",
+        b'{"format": 2}',
+        b"[" * 100_000,
+        "POISON",
+    ],
+    ids=["bytes", "truncated", "list", "partial", "deep", "mutated"],
+)
+def test_a_corrupt_cache_is_discarded_and_the_files_analysed_again(
+    run: Run, tmp_path: Path, fake: None, garbage: bytes | str
+) -> None:
+    root = make_project(tmp_path / "p", {"a.go": LEAKY})
+    code, expected, _ = run("check", "--format", "json", cwd=root)
+    (cache_file,) = _cache_files(tmp_path)
+    if garbage == "POISON":  # valid JSON, wrong shapes and values everywhere
+        data = json.loads(cache_file.read_bytes())
+        for results in data["packages"].values():
+            for result in results:
+                result["findings"][0]["span"] = ["x", None]
+                result["status"] = 12
+        cache_file.write_text(json.dumps(data))
+    else:
+        cache_file.write_bytes(garbage)  # type: ignore[arg-type]
+    for _ in range(2):
+        code, out, err = run("check", "--format", "json", cwd=root)
+        assert code == 1, err
+        assert json.loads(out)["findings"] == json.loads(expected)["findings"]
+
+
+def test_the_cache_is_data_and_loading_it_runs_nothing(
+    run: Run, tmp_path: Path, fake: None
+) -> None:
+    import pickle
+
+    class Boom:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {tmp_path / 'pwned'}",))
+
+    root = make_project(tmp_path / "p", {"a.go": LEAKY})
+    run("check", cwd=root)
+    (cache_file,) = _cache_files(tmp_path)
+    assert json.loads(cache_file.read_bytes())["format"]  # JSON, not a pickle
+    cache_file.write_bytes(pickle.dumps({"format": 1, "stats": Boom()}))
+    code, _, _ = run("check", cwd=root)
+    assert code == 1
+    assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_in_place_of_the_cache_file_does_not_hang(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", {"a.go": LEAKY})
+    run_cli(tmp_path, "check", str(root), cwd=tmp_path)
+    (cache_file,) = sorted((tmp_path / "cache").glob("results-*"))
+    cache_file.unlink()
+    os.mkfifo(cache_file)
+    proc = run_cli(tmp_path, "check", str(root), cwd=tmp_path, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert b"1 file scanned" in proc.stdout
+
+
+def test_a_failed_cache_save_leaves_no_temp_file(
+    run: Run, tmp_path: Path, fake: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leakscope.core import cache
+
+    def full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache.os, "replace", full)
+    root = make_project(tmp_path / "p", {"a.go": LEAKY})
+    code, _, _ = run("check", cwd=root)
+    assert code == 1
+    assert _cache_files(tmp_path) == []

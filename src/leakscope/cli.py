@@ -316,7 +316,9 @@ class ProgressLine:
             self.shown = False
 
 
-def run_scan(target: Target, rules: RuleFilter, use_cache: bool) -> ScanResult:
+def run_scan(
+    target: Target, rules: RuleFilter, use_cache: bool, *, verify_cache: bool = False
+) -> ScanResult:
     progress = ProgressLine(sys.stderr)
     try:
         return scan(
@@ -326,6 +328,7 @@ def run_scan(target: Target, rules: RuleFilter, use_cache: bool) -> ScanResult:
             rules=rules.engine_rules,
             use_cache=use_cache,
             on_progress=progress,
+            verify_cache=verify_cache,
         )
     finally:
         progress.clear()
@@ -516,7 +519,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
         target.config, _flatten(args.select), _flatten(args.ignore), args.min_severity
     )
     use_cache = not args.no_cache
-    result = run_scan(target, rules, use_cache)
+    # Fixes are planned from what this scan analysed: a cached result must be of the bytes on
+    # disk now (by hash), not of a file whose mtime and size were put back after an edit.
+    result = run_scan(target, rules, use_cache, verify_cache=True)
     findings = rules.findings(result.findings)
     shown = [replace(r, findings=rules.findings(r.findings)) for r in result.files]
     applicability = Applicability.UNSAFE if args.unsafe else Applicability.SAFE

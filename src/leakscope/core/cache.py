@@ -2,24 +2,50 @@
 
 A package's results are keyed by the hashes of its files' contents, the Go version, the rules
 and leakscope's version, so an unchanged package is never analysed twice. To avoid reading
-every file on a warm run, a stat table remembers (mtime, size) -> content hash per file; a file
-whose stat changed is re-hashed, and a file touched without a change still hits.
+every file on a warm run, a stat table remembers each file's content hash under its stat
+(mtime, ctime, size, inode, device), as git's index does: a file whose stat changed is
+re-hashed, a file touched without a change still hits. ctime cannot be set back, so an edit
+whose mtime and size were restored (rsync -a, cp -p, tar) is still seen; a stat too recent to
+tell apart from an edit in the same clock tick is not trusted (the file is hashed again).
+`verify=True` (what `leakscope fix` uses) trusts no stat at all: every file is hashed.
+
+The cache is JSON, never pickle: loading it cannot run code, and every entry is validated as
+it is read; a corrupt entry is dropped and its package analysed again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import json
 import os
-import pickle
+import stat as stat_module
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from leakscope import __version__
-from leakscope.core.analysis import FileResult, PackageJob, content_hash
+from leakscope.core.analysis import FileResult, FileStatus, PackageJob, content_hash
+from leakscope.core.model import (
+    Applicability,
+    Confidence,
+    Finding,
+    Fix,
+    Impact,
+    Position,
+    Related,
+    Severity,
+    Span,
+    TextEdit,
+)
 
-_FORMAT = 1
+_FORMAT = 2
+# A stat this close to now may be followed by a same-size edit in the same clock tick.
+_RACY_NS = 2_000_000_000
+StatKey = tuple[int, int, int, int, int]
 
 
 @functools.cache
@@ -49,37 +75,200 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("leakscope"))
 
 
-def _stat_key(path: Path | str) -> tuple[int, int] | None:
+def _stat_key(path: Path | str) -> StatKey | None:
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return st.st_mtime_ns, st.st_size
+    return st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev
+
+
+def _trustworthy(stat: StatKey) -> bool:
+    """Whether a stat is old enough that an edit would have changed it."""
+    now = time.time_ns()
+    return now - stat[0] > _RACY_NS and now - stat[1] > _RACY_NS
+
+
+# -- JSON encoding of results, validated on the way back --------------------------------------
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise TypeError("not an int")
+    return value
+
+
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise TypeError("not a string")
+    return value
+
+
+def _span_json(span: Span) -> list[int]:
+    return [
+        span.start_byte,
+        span.end_byte,
+        span.start.line,
+        span.start.column,
+        span.end.line,
+        span.end.column,
+    ]
+
+
+def _span(data: Any) -> Span:
+    sb, eb, sl, sc, el, ec = (_int(v) for v in data)
+    if not 0 <= sb <= eb:
+        raise ValueError("bad span")
+    return Span(sb, eb, Position(sl, sc), Position(el, ec))
+
+
+def _finding_json(f: Finding) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "rule": f.rule,
+        "path": f.path,
+        "span": _span_json(f.span),
+        "message": f.message,
+        "severity": f.severity.value,
+        "confidence": f.confidence.value,
+        "impact": f.impact.value,
+        "impact_reason": f.impact_reason,
+        "fingerprint": f.fingerprint,
+        "related": [[_span_json(r.span), r.message] for r in f.related],
+    }
+    if f.fix is not None:
+        out["fix"] = [
+            f.fix.title,
+            f.fix.applicability.value,
+            [[e.start_byte, e.end_byte, e.new_text] for e in f.fix.edits],
+        ]
+    if f.no_fix_reason is not None:
+        out["no_fix_reason"] = f.no_fix_reason
+    return out
+
+
+def _edit(data: Any) -> TextEdit:
+    start, end, text = data
+    start, end = _int(start), _int(end)
+    if not 0 <= start <= end:
+        raise ValueError("bad edit")
+    return TextEdit(start, end, _str(text))
+
+
+def _finding(data: Any) -> Finding:
+    fix = None
+    if "fix" in data:
+        title, applicability, edits = data["fix"]
+        fix = Fix(_str(title), tuple(_edit(e) for e in edits), Applicability(applicability))
+    reason = data.get("no_fix_reason")
+    return Finding(
+        rule=_str(data["rule"]),
+        path=_str(data["path"]),
+        span=_span(data["span"]),
+        message=_str(data["message"]),
+        severity=Severity(data["severity"]),
+        confidence=Confidence(data["confidence"]),
+        fix=fix,
+        no_fix_reason=None if reason is None else _str(reason),
+        related=tuple(Related(_span(span), _str(message)) for span, message in data["related"]),
+        impact=Impact(data["impact"]),
+        impact_reason=_str(data["impact_reason"]),
+        fingerprint=_str(data["fingerprint"]),
+    )
+
+
+def result_json(r: FileResult) -> dict[str, Any]:
+    return {
+        "path": r.path,
+        "status": r.status.value,
+        "findings": [_finding_json(f) for f in r.findings],
+        "content_hash": r.content_hash,
+        "error": r.error,
+        "size": r.size,
+        "internal_errors": list(r.internal_errors),
+    }
+
+
+def result_from_json(data: Any) -> FileResult:
+    """A FileResult from its JSON form; TypeError, ValueError or KeyError when it is not one."""
+    path = _str(data["path"])
+    findings = [_finding(f) for f in data["findings"]]
+    if any(f.path != path for f in findings):
+        raise ValueError("a finding of another file")
+    return FileResult(
+        path=path,
+        status=FileStatus(data["status"]),
+        findings=findings,
+        content_hash=_str(data["content_hash"]),
+        error=_str(data["error"]),
+        size=_int(data["size"]),
+        internal_errors=[_str(e) for e in data["internal_errors"]],
+    )
+
+
+def _read_cache_file(file: Path) -> bytes | None:
+    """The cache file's bytes; None for anything but a regular file (a FIFO must not hang)."""
+    try:
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        if not stat_module.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 class ResultCache:
-    def __init__(self, file: Path, root: Path, version: str) -> None:
+    def __init__(self, file: Path, root: Path, version: str, *, verify: bool = False) -> None:
         self.file = file
         self.root = root
         self._root_text = str(root)
         self.version = version
-        self.stats: dict[str, tuple[tuple[int, int], str]] = {}
-        self.packages: dict[str, list[FileResult]] = {}
+        self.verify = verify  # hash every file, trusting no stat (for writing fixes)
+        self.stats: dict[str, tuple[StatKey, str]] = {}
+        self.packages: dict[str, list[dict[str, Any]]] = {}  # key -> results, still JSON
         self._used: set[str] = set()
         self._dirty = False
+        raw = _read_cache_file(file)
+        if raw is None:
+            return  # no cache yet, or not a file: start empty
         try:
-            with file.open("rb") as fh:
-                data = pickle.load(fh)
-            if data.get("format") == _FORMAT and data.get("version") == version:
-                self.stats = data["stats"]
-                self.packages = data["packages"]
-        except (OSError, pickle.PickleError, EOFError, KeyError, AttributeError, TypeError):
-            pass  # no cache yet, or an unreadable one: start empty
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            return  # garbage: start empty (and overwrite it on save)
+        if (
+            not isinstance(data, dict)
+            or data.get("format") != _FORMAT
+            or data.get("version") != version
+        ):
+            return
+        stats, packages = data.get("stats"), data.get("packages")
+        if isinstance(stats, dict):
+            for rel, entry in stats.items():
+                with contextlib.suppress(TypeError, ValueError):
+                    *key, digest = entry
+                    if len(key) == 5:
+                        self.stats[rel] = (tuple(_int(v) for v in key), _str(digest))  # type: ignore[assignment]
+        if isinstance(packages, dict):
+            self.packages = {
+                k: v for k, v in packages.items() if isinstance(k, str) and isinstance(v, list)
+            }
 
     @classmethod
-    def for_root(cls, root: Path, version: str | None = None) -> ResultCache:
+    def for_root(
+        cls, root: Path, version: str | None = None, *, verify: bool = False
+    ) -> ResultCache:
         name = hashlib.blake2b(str(root).encode(), digest_size=12).hexdigest()
-        return cls(cache_dir() / f"results-{name}.pickle", root, version or engine_fingerprint())
+        return cls(
+            cache_dir() / f"results-{name}.json",
+            root,
+            version or engine_fingerprint(),
+            verify=verify,
+        )
 
     def _hash(self, rel: str, read: bool) -> str | None:
         path = os.path.join(self._root_text, rel)
@@ -87,7 +276,7 @@ class ResultCache:
         if stat is None:
             return None
         known = self.stats.get(rel)
-        if known is not None and known[0] == stat:
+        if not self.verify and known is not None and known[0] == stat and _trustworthy(stat):
             return known[1]
         if not read:
             return None
@@ -96,9 +285,16 @@ class ResultCache:
                 digest = content_hash(fh.read())
         except OSError:
             return None
-        self.stats[rel] = (stat, digest)
-        self._dirty = True
+        self._remember(rel, stat, digest)
         return digest
+
+    def _remember(self, rel: str, stat: StatKey, digest: str) -> None:
+        if _trustworthy(stat):
+            self.stats[rel] = (stat, digest)
+            self._dirty = True
+        elif rel in self.stats:
+            del self.stats[rel]
+            self._dirty = True
 
     def _key(self, job: PackageJob, hashes: list[str]) -> str:
         h = hashlib.blake2b(digest_size=20)
@@ -108,6 +304,26 @@ class ResultCache:
         for rel, digest in zip(job.files, hashes, strict=True):
             h.update(f"\0{rel}\0{digest}".encode())
         return h.hexdigest()
+
+    def _results(self, key: str, job: PackageJob, hashes: list[str]) -> list[FileResult] | None:
+        """The cached results of a package, validated: each must be one of the job's files,
+        analysed from the content the key names; anything else drops the entry."""
+        entry = self.packages.get(key)
+        if entry is None:
+            return None
+        expected = dict(zip(job.files, hashes, strict=True))
+        try:
+            results = [result_from_json(item) for item in entry]
+            for r in results:
+                if r.content_hash and expected.get(r.path) != r.content_hash:
+                    raise ValueError("a result of other content")
+                if r.path not in expected:
+                    raise ValueError("a result of another file")
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError):
+            del self.packages[key]
+            self._dirty = True
+            return None
+        return results
 
     def lookup(
         self, jobs: list[PackageJob]
@@ -119,7 +335,7 @@ class ResultCache:
                 yield job, None
                 continue
             key = self._key(job, hashes)  # type: ignore[arg-type]
-            cached = self.packages.get(key)
+            cached = self._results(key, job, hashes)  # type: ignore[arg-type]
             if cached is not None:
                 self._used.add(key)
             yield job, cached
@@ -132,28 +348,37 @@ class ResultCache:
             stat = _stat_key(os.path.join(self._root_text, rel))
             if result is None or not result.content_hash or stat is None:
                 return  # a file vanished or could not be read: do not cache this package
-            self.stats[rel] = (stat, result.content_hash)
             hashes.append(result.content_hash)
+            known = self.stats.get(rel)
+            if known is None or known[0] != stat:
+                # (The analysed bytes may not be what is on disk now: only a stat read
+                # with a hash of the same bytes goes in the table, so re-hash next time.)
+                self.stats.pop(rel, None)
         key = self._key(job, hashes)
-        self.packages[key] = results
+        self.packages[key] = [result_json(r) for r in results]
         self._used.add(key)
         self._dirty = True
 
     def save(self) -> None:
         if not self._dirty and len(self._used) == len(self.packages):
             return
-        packages = {k: v for k, v in self.packages.items() if k in self._used}
         data = {
             "format": _FORMAT,
             "version": self.version,
-            "stats": self.stats,
-            "packages": packages,
+            "stats": {rel: [*key, digest] for rel, (key, digest) in self.stats.items()},
+            "packages": {k: v for k, v in self.packages.items() if k in self._used},
         }
+        tmp: str | None = None
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".results-", suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, separators=(",", ":"))
             os.replace(tmp, self.file)
-        except OSError:
+            tmp = None
+        except (OSError, ValueError):
             pass  # a cache that cannot be written only costs speed
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)

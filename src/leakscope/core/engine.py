@@ -93,8 +93,13 @@ def iter_scan(
     use_cache: bool = True,
     workers: int | None = None,
     result: ScanResult | None = None,
+    verify_cache: bool = False,
 ) -> Iterator[Progress]:
-    """Scan and yield results package by package as they finish (for the UI's live tree)."""
+    """Scan and yield results package by package as they finish (for the UI's live tree).
+
+    `verify_cache` hashes every file before a cached result is used, trusting no stat: what
+    a scan that fixes will be planned from is then exactly the content on disk.
+    """
     root = root.resolve()
     result = result if result is not None else ScanResult(root)
     found = discover(root, paths, config.exclude)
@@ -117,7 +122,7 @@ def iter_scan(
             return len(job.files), batch
         return sum(1 for f in job.files if f in wanted), [r for r in batch if r.path in wanted]
 
-    cache = ResultCache.for_root(root) if use_cache else None
+    cache = ResultCache.for_root(root, verify=verify_cache) if use_cache else None
     done = 0
     pending: list[PackageJob] = []
     for job, cached in cache.lookup(jobs) if cache is not None else ((j, None) for j in jobs):
@@ -156,10 +161,18 @@ def scan(
     use_cache: bool = True,
     workers: int | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    verify_cache: bool = False,
 ) -> ScanResult:
     result = ScanResult(root.resolve())
     for progress in iter_scan(
-        root, config, paths=paths, rules=rules, use_cache=use_cache, workers=workers, result=result
+        root,
+        config,
+        paths=paths,
+        rules=rules,
+        use_cache=use_cache,
+        workers=workers,
+        result=result,
+        verify_cache=verify_cache,
     ):
         if on_progress is not None:
             on_progress(progress)
