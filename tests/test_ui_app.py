@@ -27,6 +27,7 @@ from ui_app_helpers import (
 
 from leakscope.core.config import load_config
 from leakscope.core.engine import scan
+from leakscope.core.model import Severity
 from leakscope.core.rules import RULES_BY_NAME
 from leakscope.ui.screens.dialogs import ConfirmScreen, PromptScreen
 from leakscope.ui.screens.diff import DiffScreen
@@ -42,8 +43,10 @@ STORE = "store/store.go"  # header = buf[:16]: subslice-retention, unsafe fix (b
 CATALOG = "catalog/catalog.go"  # line 48: `c.items["naïve:"+key] = description[10:20]`
 
 
-def expected_findings(root: Path) -> list:
-    return scan(root, load_config(root, list(RULES_BY_NAME)), use_cache=False).findings
+def expected_findings(root: Path, *, minor: bool = False) -> list:
+    """The findings the tree shows: minor (info) ones only when asked for."""
+    found = scan(root, load_config(root, list(RULES_BY_NAME)), use_cache=False).findings
+    return [f for f in found if minor or f.severity is not Severity.INFO]
 
 
 @pytest.fixture
@@ -78,6 +81,37 @@ async def test_opens_and_lists_every_finding(project: Path) -> None:
         source = app.main.query_one(SourceView)
         assert source.path == expected[0].path
         assert source.cursor_location[0] == expected[0].line - 1
+
+
+async def test_minor_findings_are_hidden_counted_and_shown_with_m(project: Path) -> None:
+    everything = expected_findings(project, minor=True)
+    shown = expected_findings(project)
+    minor = [f for f in everything if f.severity is Severity.INFO]
+    assert minor and shown, "the fixture project must have minor and default findings"
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert [f.fingerprint for f in tree_findings(app)] == [f.fingerprint for f in shown]
+        status = app.main.status
+        assert status.info.minor_hidden == len(minor)
+        assert f"{len(minor)} minor hidden" in status.render_info().plain
+        await pilot.press("m")
+        await settle(pilot)
+        assert [f.fingerprint for f in tree_findings(app)] == [f.fingerprint for f in everything]
+        assert status.info.minor_hidden == 0 and status.info.total == len(everything)
+        await pilot.press("m")
+        await settle(pilot)
+        assert len(tree_findings(app)) == len(shown)
+        # Asking for them in the filter shows them too.
+        await pilot.press("slash", *"severity:info", "enter")
+        await settle(pilot)
+        assert [f.fingerprint for f in tree_findings(app)] == [f.fingerprint for f in minor]
+        # The explanation says why a minor finding is minor.
+        app.main.tree.select_finding(minor[0])
+        await settle(pilot)
+        explanation = " ".join(str(app.main.query_one("#explanation-text").render()).split())
+        assert "Impact: bounded (minor)" in explanation
+        assert " ".join(minor[0].impact_reason.split()) in explanation
 
 
 async def test_labels_are_text_not_markup(project: Path) -> None:
@@ -211,6 +245,8 @@ async def test_cursor_and_opened_groups_survive_rebuilds(project: Path) -> None:
     app = app_for(project)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await pilot.press("m")  # the test file's finding is minor (test code)
+        await settle(pilot)
         t = tree(app)
         # Close the test file's group, put the cursor on a finding of another group.
         test_group = next(n for n in t.root.children if n.data.key == "file:worker/files_test.go")
@@ -260,6 +296,9 @@ async def test_filter(project: Path) -> None:
         await pilot.press("ctrl+u")  # clear the input
         await pilot.pause()
         await pilot.press(*"path:*_test.go")
+        await pilot.pause()
+        assert main.shown == [] and main.minor_hidden == 1  # test code is minor: hidden
+        await pilot.press(*" severity:info")
         await pilot.pause()
         assert main.shown and all(f.path.endswith("_test.go") for f in main.shown)
         assert app.main.status.info.shown == len(main.shown)
@@ -418,6 +457,7 @@ async def test_undo_is_a_stack(project: Path) -> None:
     originals = {p: (project / p).read_bytes() for p in (FILES, test_file)}
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await pilot.press("m")  # the test file's finding is minor (test code)
         await select(pilot, find(app, "defer-in-loop", FILES, SAFE_LINE))
         await pilot.press("f")
         await settle(pilot)

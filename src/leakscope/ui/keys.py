@@ -38,6 +38,15 @@ KEYS: tuple[Key, ...] = (
     Key("clear_filter", "escape", "clear_filter", "Clear the filter", "main", False, "esc"),
     Key("grouping", "v", "cycle_grouping", "Group by file/rule/severity", "main", False, "v"),
     Key(
+        "minor",
+        "m",
+        "toggle_minor",
+        "Show or hide minor findings (info: bounded, not worth fixing)",
+        "main",
+        False,
+        "m",
+    ),
+    Key(
         "diff",
         "d",
         "diff",

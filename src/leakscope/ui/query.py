@@ -120,6 +120,11 @@ class Query:
     def empty(self) -> bool:
         return not self.terms
 
+    @property
+    def asks_for_minor(self) -> bool:
+        """`severity:info` (not negated): minor findings are wanted even when hidden."""
+        return any(t.kind == "severity" and t.value == "info" and not t.negate for t in self.terms)
+
     def matches(self, finding: Finding, haystack: str | None = None) -> bool:
         if haystack is None:
             haystack = search_text(finding)

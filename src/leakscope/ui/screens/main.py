@@ -28,7 +28,7 @@ from leakscope.core.config import CONFIG_FILE_NAMES
 from leakscope.core.engine import Progress
 from leakscope.core.fixes import FixError, FixPlan, crlf_edits
 from leakscope.core.gomod import format_go_version
-from leakscope.core.model import Applicability, Finding, TextEdit
+from leakscope.core.model import Applicability, Finding, Severity, TextEdit
 from leakscope.core.suppress import DIRECTIVE_RULE
 from leakscope.ui import keys
 from leakscope.ui.diffing import diff_texts
@@ -219,6 +219,9 @@ class MainScreen(Screen[None]):
         self.query_filter: Query = parse_query("")
         self.all_findings: list[Finding] = []
         self.shown: list[Finding] = []
+        # Minor (info) findings are true but bounded: hidden unless `m` or `severity:info`.
+        self.show_minor = False
+        self.minor_hidden = 0
         self._index = SearchIndex([])
         self._totals: dict[str, dict[str, int]] = {}
         self.selected: Finding | None = None
@@ -384,16 +387,31 @@ class MainScreen(Screen[None]):
         self._totals = {}
         self.apply_filter(keep_expansion=live)
 
+    @property
+    def minor_visible(self) -> bool:
+        return self.show_minor or self.query_filter.asks_for_minor
+
+    def _universe(self) -> list[Finding]:
+        """The findings the view counts: all, or all but the minor ones while they are hidden."""
+        if self.minor_visible:
+            return self.all_findings
+        return [f for f in self.all_findings if f.severity is not Severity.INFO]
+
     def apply_filter(self, *, keep_expansion: bool = False) -> None:
         query = self.query_filter
-        self.shown = query.filter(self._index)
+        shown = query.filter(self._index)
+        self.minor_hidden = 0
+        if not self.minor_visible:
+            visible = [f for f in shown if f.severity is not Severity.INFO]
+            self.minor_hidden = len(shown) - len(visible)
+            shown = visible
+        self.shown = shown
         totals = None
         if not query.empty:
-            totals = self._totals.get(self.grouping)
+            key = f"{self.grouping}:{self.minor_visible}"
+            totals = self._totals.get(key)
             if totals is None:
-                totals = self._totals[self.grouping] = group_totals(
-                    self.all_findings, self.grouping
-                )
+                totals = self._totals[key] = group_totals(self._universe(), self.grouping)
         groups = make_groups(self.shown, self.grouping, totals)
         tree = self.tree
         tree.grouping = self.grouping
@@ -406,8 +424,12 @@ class MainScreen(Screen[None]):
         self._show_empty_or_tree()
 
     def _update_status(self) -> None:
+        total = len(self.all_findings)
+        if not self.minor_visible:
+            total -= sum(1 for f in self.all_findings if f.severity is Severity.INFO)
         self.status.set(
-            total=len(self.all_findings),
+            total=total,
+            minor_hidden=self.minor_hidden,
             shown=len(self.shown),
             fixable=sum(f.fix is not None for f in self.shown),
             files=self.session.file_count(),
@@ -453,9 +475,18 @@ class MainScreen(Screen[None]):
             )
             for problem in self.query_filter.problems:
                 text.append(f"\n{problem}", style=Style(color=self.palette.warning))
+            if self.minor_hidden:
+                text.append(f"\n{self.minor_hidden} minor hidden ones match: m shows them", muted)
             return text
         if self.scanning:
             return Text.assemble(("Scanning…\n\n", "bold"), (str(root), muted))
+        if self.minor_hidden:
+            n = self.minor_hidden
+            return Text.assemble(
+                ("Nothing worth fixing ✓\n\n", Style(bold=True, color=self.palette.success)),
+                (f"{n} minor finding{'s' if n != 1 else ''} hidden: true, but bounded ", muted),
+                ("(a few iterations, a small value, test code)\n\nm shows them", muted),
+            )
         if self.all_findings:
             return None
         files = self.session.file_count()
@@ -609,6 +640,14 @@ class MainScreen(Screen[None]):
         if self.filter_input.value:
             self.filter_input.value = ""  # Input.Changed re-applies the (empty) filter
         self.tree.focus()
+
+    def action_toggle_minor(self) -> None:
+        self.show_minor = not self.show_minor
+        self.apply_filter(keep_expansion=True)
+        if self.show_minor:
+            self.notify("Showing minor findings (info: bounded, not worth fixing).", timeout=3)
+        else:
+            self.notify("Minor findings hidden; m shows them.", timeout=3)
 
     def action_cycle_grouping(self) -> None:
         index = GROUPINGS.index(self.grouping)

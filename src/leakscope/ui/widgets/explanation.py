@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from leakscope.core.model import Applicability, Finding, Rule
+from leakscope.core.model import Applicability, Finding, Impact, Rule
 from leakscope.core.rules import get_rule
 from leakscope.core.suppress import DIRECTIVE_RULE
 from leakscope.core.verify import go_command
@@ -115,6 +115,16 @@ def explain_finding(
     out.append("\n\n")
     out.append(finding.message, style="bold")
     out.append("\n")
+    if finding.impact_reason or finding.impact is Impact.BOUNDED:
+        grows = finding.impact is Impact.GROWS
+        out.append("\nImpact: ", style=Style(color=palette.muted))
+        out.append(
+            "grows" if grows else "bounded (minor)",
+            style=Style(color=palette.warning if grows else palette.muted, bold=grows),
+        )
+        if finding.impact_reason:
+            out.append(f": {finding.impact_reason}", style=Style(color=palette.muted))
+        out.append("\n")
     for related in finding.related:
         out.append(f"\n↳ line {related.span.start.line}: ", style=Style(color=palette.muted))
         out.append(related.message)

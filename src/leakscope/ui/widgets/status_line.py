@@ -27,6 +27,7 @@ class StatusInfo:
     watch_detail: str = ""  # e.g. "+1 −2" after an update, "3 changes waiting" while paused
     grouping: str = "file"
     filtered: bool = False
+    minor_hidden: int = 0  # info findings left out of the tree (`m` shows them)
     undo: int = 0
     activity: str = ""  # a slow action in progress, e.g. "checking the fix compiles…"
 
@@ -69,6 +70,8 @@ class StatusLine(Static):
         parts.append((" findings" if info.total != 1 else " finding", muted))
         if info.filtered:
             parts += [sep, (f"{info.shown}", Style(bold=True)), (" shown", muted)]
+        if info.minor_hidden:
+            parts += [sep, (f"{info.minor_hidden} minor hidden", muted), (" · m shows", muted)]
         parts += [sep, (f"{info.fixable}", Style(bold=True, color=palette.success))]
         parts.append((" fixable", muted))
         if not info.scanning:
