@@ -10,7 +10,7 @@ from conftest import FIXTURES
 
 from leakscope.core.config import Config
 from leakscope.core.engine import scan
-from leakscope.core.model import Applicability, Confidence, Finding, Severity
+from leakscope.core.model import Applicability, Confidence, Finding, Impact, Severity
 from leakscope.core.rules import RULES_BY_NAME
 from leakscope.core.rules.time_after_in_loop import reset_lines
 
@@ -102,3 +102,29 @@ def test_finalizer_confidence_levels() -> None:
     low = by_line[58]  # next only
     assert (low.confidence, low.severity) == (Confidence.LOW, Severity.INFO)
     assert all(f.fix is None and f.no_fix_reason for f in got.values())
+
+
+def test_time_after_impact_follows_loop_and_timer_length() -> None:
+    got = findings(RULES / "time-after-in-loop" / "impact", "time-after-in-loop")
+    assert got[("impact.go", 15)].impact is Impact.BOUNDED  # three iterations
+    assert "250ms" in got[("impact.go", 27)].impact_reason
+    grows = got[("impact.go", 39)]
+    assert (grows.impact, grows.severity) == (Impact.GROWS, Severity.WARNING)
+    assert grows.impact_reason == "the loop ranges over `jobs`, each timer lasts 2s"
+
+
+def test_time_after_cases_that_win_once_are_silent() -> None:
+    got = findings(RULES / "time-after-in-loop" / "wins-once", "time-after-in-loop")
+    names = {line for _, line in got}
+    source = (RULES / "time-after-in-loop" / "wins-once" / "once.go").read_text().splitlines()
+    assert all("want" in source[line - 1] for line in names)
+    assert len(got) == 3  # notOnce, manyValues, shortSleep
+
+
+def test_ticker_and_finalizer_impact_reasons() -> None:
+    got = findings(RULES / "ticker-not-stopped" / "impact", "ticker-not-stopped")
+    assert got[("main.go", 16)].impact_reason == "a ticker created once: it runs once, in main"
+    assert got[("main.go", 49)].impact_reason == "a ticker per call of handle"
+    cycles = findings(RULES / "finalizer-cycle" / "impact", "finalizer-cycle")
+    assert "package variable" in cycles[("impact.go", 24)].impact_reason
+    assert cycles[("impact.go", 47)].impact is Impact.GROWS

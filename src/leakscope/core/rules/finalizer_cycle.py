@@ -23,6 +23,16 @@ finding's confidence says how likely a cycle is:
 - low: the only way back is one field of the type itself (`next *Node`): a singly linked list
   or a tree is a cycle only when it is circular. Low-confidence findings have info severity.
 
+## Impact
+Every object caught this way is never freed, with all it references, so what matters is how
+many there are. The finding grows (a warning, unless its confidence is low) when the finalizer
+is set on an object made on every call of the function, or every iteration of a loop there: a
+constructor, a per-connection setup (the impact reason says "one finalized object per call of
+newElem"). It is minor (`info`) when there is one such object for the whole program: the
+finalized value is a package variable (kept alive for the program's life anyway), or the call
+runs once per program (in `init`, `main.main`, or a `sync.Once`'s `Do` literal, outside
+loops). Findings in `_test.go` files are minor too.
+
 ## Why is this bad?
 The garbage collector runs finalizers in dependency order: an object's finalizer runs only when
 nothing else that is unreachable still points to it. In a cycle every object is pointed to by
@@ -85,14 +95,17 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterator
+from typing import Any
 
 from tree_sitter import Node
 
 from leakscope.core import flow
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.index import TypeInfo, _type_info, normalise_type
-from leakscope.core.model import Confidence, FixAvailability, Rule, Severity
-from leakscope.core.syntax import captures, enclosing_function, text, unparen
+from leakscope.core.model import Confidence, FixAvailability, Impact, Rule, Severity
+from leakscope.core.rules._lifetime import runs_once
+from leakscope.core.rules._loops import loops_around, loops_impact
+from leakscope.core.syntax import captures, enclosing_function, function_name, text, unparen
 
 _LOCAL_DECLS = """
 (var_spec) @decl
@@ -154,12 +167,64 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
             f"its finalizer never runs ({why})",
             confidence=confidence,
             severity=Severity.INFO if confidence is Confidence.LOW else None,
+            **_impact(ctx, values[0], func, types),
             no_fix_reason=(
                 "no automatic fix: break the cycle (clear the links before dropping the "
                 "objects), put the finalizer on a small object outside the cycle that holds "
                 "only the resource, or use runtime.AddCleanup (go >= 1.24)"
             ),
         )
+
+
+def _impact(ctx: FileContext, value: Node, func: Node | None, types: _Types) -> dict[str, Any]:
+    """Each object given a finalizer and caught in a cycle is never freed: that grows with the
+    number of such objects, one per call of the function (or per iteration of a loop there).
+    A package variable, or an object made once per program (main, init, sync.Once), is one
+    object for the program's life: minor."""
+    target = unparen(value)
+    if target.type == "unary_expression" and text(target.child_by_field_name("operator")) == "&":
+        target = unparen(target.child_by_field_name("operand") or target)
+    if target.type == "identifier" and _package_var(ctx, target, func, types):
+        return {
+            "impact": Impact.BOUNDED,
+            "impact_reason": f"{text(target)} is a package variable: one object, kept for the "
+            "program's life anyway",
+        }
+    if func is None:
+        return {}
+    loops = loops_around(value, func)
+    once = None if loops else runs_once(func, _package_name(ctx))
+    if once is not None:
+        return {"impact": Impact.BOUNDED, "impact_reason": f"set once: {once}"}
+    if ctx.is_test:
+        return {}
+    name = function_name(func) or "the function"
+    if loops:
+        _, reason = loops_impact(loops, ctx.root)
+        return {
+            "impact": Impact.GROWS,
+            "impact_reason": (
+                f"one finalized object per iteration ({reason}), on every call of {name}"
+            ),
+        }
+    return {"impact": Impact.GROWS, "impact_reason": f"one finalized object per call of {name}"}
+
+
+def _package_var(ctx: FileContext, ident: Node, func: Node | None, types: _Types) -> bool:
+    name = text(ident)
+    if name not in ctx.package.vars:
+        return False
+    scope = func
+    while scope is not None:
+        if types._declared_in(scope, name, ident, 0) is not None:
+            return False  # a local of the same name
+        scope = enclosing_function(scope)
+    return True
+
+
+def _package_name(ctx: FileContext) -> str:
+    summary = ctx.package.summaries.get(ctx.path)
+    return summary.package if summary is not None else ""
 
 
 def _base_name(type_text: str) -> str | None:

@@ -24,6 +24,16 @@ all with medium confidence (the finding's related locations show the returns tha
 `Stop`). A `t.Stop()` inside an `if` before a return counts as stopping it: the rule leans
 towards silence.
 
+## Impact
+An unstopped ticker costs a little memory and a wake-up every period for the rest of the
+process, so what matters is how many get created. The finding is a warning when a ticker is
+created on every call of the function (a request handler, a poll helper) or on every iteration
+of a loop: the impact reason says which ("a ticker per call of poll"). It is minor (`info`)
+when the ticker is created once per program: directly in `main.main` or `init`, in a
+`sync.Once`'s `Do` literal, or in a function literal those start outside loops (a loop there
+counts when it runs a known small number of times). Findings in `_test.go` files are minor
+too.
+
 ## Why is this bad?
 Before Go 1.23 the runtime keeps every started ticker in its timer heap until `Stop` is
 called, so an unstopped ticker is never garbage collected: its memory, its channel and the
@@ -95,6 +105,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from tree_sitter import Node
 
@@ -105,13 +116,17 @@ from leakscope.core.model import (
     Confidence,
     Fix,
     FixAvailability,
+    Impact,
     Rule,
     Severity,
     TextEdit,
 )
+from leakscope.core.rules._lifetime import runs_once
+from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.syntax import (
     captures,
     enclosing_function,
+    function_name,
     line_indent,
     text,
     unparen,
@@ -400,6 +415,7 @@ def _check_new_ticker(ctx: FileContext, call: Node, func: Node) -> Iterator[Diag
             "time.NewTicker's ticker is created and dropped: nothing can stop it, and before "
             "Go 1.23 it is never garbage collected",
             no_fix_reason="no automatic fix: remove the call, or keep the ticker and stop it",
+            **_impact(ctx, call, func),
         )
         return
     if binding.kind not in ("declare", "assign") or binding.name is None:
@@ -411,6 +427,7 @@ def _check_new_ticker(ctx: FileContext, call: Node, func: Node) -> Iterator[Diag
             "time.NewTicker's ticker is assigned to _: nothing can stop it, and before Go 1.23 "
             "it is never garbage collected",
             no_fix_reason="no automatic fix: keep the ticker in a variable and stop it",
+            **_impact(ctx, call, func),
         )
         return
     if binding.kind == "assign" and not declared_in(func, name):
@@ -454,6 +471,7 @@ def _check_new_ticker(ctx: FileContext, call: Node, func: Node) -> Iterator[Diag
         no_fix_reason=reason,
         related=related,
         severity=Severity.INFO if ctx.is_test else None,
+        **_impact(ctx, call, func, bool(loops)),
     )
 
 
@@ -510,6 +528,7 @@ def _check_tick(ctx: FileContext, expr: Node, call: Node, func: Node) -> Iterato
                 "no automatic fix: create one ticker before the loop with time.NewTicker, "
                 "defer its Stop, and receive from its C"
             ),
+            **_impact(ctx, expr, func, True),
         )
         return
     if binding.kind == "discarded":
@@ -518,6 +537,7 @@ def _check_tick(ctx: FileContext, expr: Node, call: Node, func: Node) -> Iterato
             f"{what} creates a ticker that is dropped at once and never garbage collected "
             "before Go 1.23",
             no_fix_reason="no automatic fix: remove the call",
+            **_impact(ctx, expr, func),
         )
         return
     if _package_name(ctx) == "main":
@@ -555,7 +575,31 @@ def _check_tick(ctx: FileContext, expr: Node, call: Node, func: Node) -> Iterato
         fix=fix,
         no_fix_reason=reason,
         related=related,
+        **_impact(ctx, expr, func, bool(loops)),
     )
+
+
+def _impact(
+    ctx: FileContext, node: Node, func: Node, per_iteration: bool = False
+) -> dict[str, Any]:
+    """The impact of a ticker created at `node` and never stopped: one per call of the
+    function (or per iteration of the loops around it) grows; one created once per program
+    (in main or init, a sync.Once, or a bounded loop there) is minor."""
+    loops = loops_around(node, func) if per_iteration else []
+    loop_impact, loop_reason = loops_impact(loops, ctx.root) if loops else (Impact.BOUNDED, "")
+    once = runs_once(func, _package_name(ctx)) if loop_impact is Impact.BOUNDED else None
+    if once is not None:
+        reason = f"{loop_reason}, and {once}" if loop_reason else once
+        return {"impact": Impact.BOUNDED, "impact_reason": f"a ticker created once: {reason}"}
+    if ctx.is_test:
+        return {}
+    name = function_name(func) or "the function"
+    if loops:
+        return {
+            "impact": Impact.GROWS,
+            "impact_reason": f"a ticker per iteration ({loop_reason}) of every call of {name}",
+        }
+    return {"impact": Impact.GROWS, "impact_reason": f"a ticker per call of {name}"}
 
 
 def channel_uses(func: Node, name: Node) -> list[Node] | None:
