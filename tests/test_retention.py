@@ -334,3 +334,34 @@ def test_rule_docs_have_every_heading(rule: str) -> None:
     positions = [doc.index(h) for h in headings]
     assert positions == sorted(positions)
     assert "confidence" in doc.lower()
+
+
+OTHER_BRANCH = """package p
+
+import "os"
+
+type Node struct{ content []byte }
+
+func (n *Node) load(path string, cut int) {
+	data, _ := os.ReadFile(path)
+	if cut > 0 {
+		n.content = data[:cut]
+	} else {
+		n.content = data
+	}
+}
+
+func (n *Node) keep(path string, cut int) {
+	data, _ := os.ReadFile(path)
+	n.content = data
+	if cut > 0 {
+		n.content = data[:cut]
+	}
+}
+"""
+
+
+def test_the_parent_kept_by_the_holder_counts_only_on_the_same_path_and_in_another_place() -> None:
+    first, second = analyse(OTHER_BRANCH, SLICE)  # another branch; the same field, overwritten
+    assert first.start_byte == OTHER_BRANCH.index("data[:cut]")
+    assert second.start_byte == OTHER_BRANCH.rindex("data[:cut]")

@@ -164,6 +164,7 @@ class Piece:
     bindings: int = 0
     nested: bool = False  # cut again after `origin` (a field of a line of a file)
     element: bool = False  # a range variable over the parts of a split, as it is
+    split: Node | None = None  # the last splitting call that cut it (`strings.Fields(line)`)
 
 
 @dataclass
@@ -174,6 +175,7 @@ class Leak:
     how: str  # "stored in", "appended to", "used as a key of", "sent on", ...
     target: Target
     nested: bool = False
+    split: Node | None = None  # the last splitting call that cut a nested piece
 
 
 @dataclass
@@ -184,6 +186,7 @@ class _Climb:
     contained: bool = False
     appended: bool = False
     nested: bool = False
+    split: Node | None = None
 
 
 def analyse(ctx: FileContext) -> list[Leak]:
@@ -830,6 +833,7 @@ class _Analysis:
                 state.node = state.value = call
                 state.levels = split
                 state.nested = True
+                state.split = call
                 return True
             if method in _CACHE_METHODS:
                 self._cache_store(piece, state, func)
@@ -954,6 +958,7 @@ class _Analysis:
                 piece.bindings + 1,
                 piece.nested or state.nested,
                 element and levels == 0,
+                state.split or piece.split,
             )
             self._climb(sub, use)
 
@@ -1338,6 +1343,7 @@ class _Analysis:
             stored_in = self._stored_whole(use)
             if (
                 stored_in is not None
+                and _flat(text(stored_in)) != _flat(holder_text)  # not overwritten by the piece
                 and self._holder(text(stored_in), stored_in) == holder
                 and _on_one_path(stored_in, value)
             ):
@@ -1439,7 +1445,8 @@ class _Analysis:
             target.related,
             collects=target.collects or state.appended,
         )
-        self.leaks[key] = Leak(piece, value, levels, how, stored, nested)
+        split = state.split or piece.split
+        self.leaks[key] = Leak(piece, value, levels, how, stored, nested, split)
 
 
 _NO_BINDING = Binding("", "", None)
@@ -1504,26 +1511,34 @@ def _drop_partitions(leaks: Iterable[Leak]) -> list[Leak]:
 
     - several pieces of one source stored by one statement (`m[line[:i]] = line[i+1:]`,
       `c.a, c.b = before, after`);
-    - several parts of one split stored by one function (`p.Name = f[0]; p.Type = f[1]`);
+    - several parts of one split stored by one function (`p.Name = f[0]; p.Type = f[1]`),
+      or, for the fields of a line of a larger value, in one place
+      (`m["role"] = f[0]; m["type"] = f[1]`);
     - a prefix and the rest of one value stored by one function
       (`c.key = line[:i]; c.value = line[i+1:]`).
     """
     leaks = list(leaks)
     dropped: set[int] = set()
     by_statement: dict[tuple[int, str], list[int]] = {}
-    by_split: dict[tuple[int, int], list[int]] = {}
+    by_split: dict[tuple[int, int, str], list[int]] = {}
     by_operand: dict[tuple[int, str], list[int]] = {}
     for i, leak in enumerate(leaks):
         statement = _statement_of(leak.value)
         source = _flat(text(leak.piece.source.node))
         by_statement.setdefault((statement.start_byte, source), []).append(i)
-        if leak.nested or leak.levels > 0:
+        if leak.levels > 0:
             continue
         func = enclosing_function(leak.value)
         func_at = func.start_byte if func is not None else -1
+        if leak.nested:
+            # Parts of one split of one line (of a file), stored in one place.
+            if leak.split is not None:
+                key = (func_at, leak.split.start_byte, leak.target.text)
+                by_split.setdefault(key, []).append(i)
+            continue
         origin = leak.piece.origin
         if origin.type == "call_expression":
-            by_split.setdefault((func_at, origin.start_byte), []).append(i)
+            by_split.setdefault((func_at, origin.start_byte, ""), []).append(i)
         elif origin.type == "slice_expression":
             operand = origin.child_by_field_name("operand")
             by_operand.setdefault((func_at, _flat(text(operand))), []).append(i)
