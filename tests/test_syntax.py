@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from tree_sitter import Node
 
 from leakscope.core import analysis
+from leakscope.core.config import Config
 from leakscope.core.context import Diagnostic, FileContext
+from leakscope.core.engine import FileStatus, scan
 from leakscope.core.index import PackageIndex
 from leakscope.core.model import FixAvailability, Rule, Severity
-from leakscope.core.syntax import captures, parse, selector_calls, tokens, top_level_ranges
+from leakscope.core.syntax import (
+    captures,
+    error_count,
+    mask_generic_methods,
+    masked_type_parameters,
+    parse,
+    selector_calls,
+    tokens,
+    top_level_ranges,
+)
 
 SOURCE = b"""package p
 
@@ -125,3 +137,53 @@ def test_top_level_ranges_and_tokens_within_them() -> None:
         n.start_byte for n in tokens(root, SOURCE, b"After") if n.start_byte > func.start_byte
     ]
     assert len(selector_calls(root, SOURCE, (b"After",), ((0, func.start_byte),))) == 0
+
+
+GENERIC_METHODS = """package p
+
+type Store[T any] struct{ n int }
+
+// func (s *Store[T]) Commented[X any]() in a comment is left alone.
+func (s *Store[T]) Load[D any, K comparable](m map[K]D) D {
+	var zero D
+	return zero
+}
+
+func (s *Store[T]) Multi[
+	V interface{ ~int | ~string },
+](v V) {}
+
+func After() string { return "ünïcode" }
+""".encode()
+
+
+def test_generic_methods_parse_with_exact_offsets() -> None:
+    """Go 1.27 generic methods: no error, every later declaration seen, offsets unchanged."""
+    masked = mask_generic_methods(GENERIC_METHODS)
+    assert len(masked) == len(GENERIC_METHODS)
+    assert masked.count(b"\n") == GENERIC_METHODS.count(b"\n")
+    assert b"Commented[X any]" in masked  # comments are not declarations
+    tree = parse(GENERIC_METHODS)
+    assert error_count(tree) == 0
+    decls = [n for n in tree.root_node.named_children if n.type.endswith("declaration")]
+    assert [n.type for n in decls] == [
+        "type_declaration",
+        "method_declaration",
+        "method_declaration",
+        "function_declaration",
+    ]
+    load, multi, after = decls[1], decls[2], decls[3]
+    assert GENERIC_METHODS[after.start_byte : after.end_byte].startswith(b"func After()")
+    assert masked_type_parameters(load, GENERIC_METHODS) == ["D", "K"]
+    assert masked_type_parameters(multi, GENERIC_METHODS) == ["V"]
+    assert masked_type_parameters(after, GENERIC_METHODS) == []
+    # Incremental parsing keeps working on masked sources.
+    edited = GENERIC_METHODS.replace(b"var zero D", b"var none D")
+    assert error_count(parse(edited, tree)) == 0
+
+
+def test_a_file_with_generic_methods_is_not_partially_parsed(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module m\n\ngo 1.27\n")
+    (tmp_path / "p.go").write_bytes(GENERIC_METHODS)
+    result = scan(tmp_path, Config(), use_cache=False)
+    assert [r.status for r in result.files] == [FileStatus.OK]

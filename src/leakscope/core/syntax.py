@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cache
@@ -21,9 +22,87 @@ def _parser() -> Parser:
 
 
 def parse(source: bytes, old_tree: Tree | None = None) -> Tree:
+    """Parse Go source (see `mask_generic_methods` for the one piece of syntax the grammar
+    lacks). Node offsets are offsets into `source`."""
+    masked = mask_generic_methods(source)
     if old_tree is None:
-        return _parser().parse(source)
-    return _parser().parse(source, old_tree)
+        return _parser().parse(masked)
+    return _parser().parse(masked, old_tree)
+
+
+# Go 1.27 lets a method declare its own type parameters: `func (s *Store[T]) Load[D any](…)`.
+# tree-sitter-go 0.25 (the newest grammar) has no rule for that, and the error swallows the
+# method and the declarations after it. The header of a method declaration is the only place
+# where `NAME[` can follow a receiver, so the bracketed list is replaced by spaces of the same
+# byte length (newlines kept) before parsing: every offset, line and column stays exact, the
+# body is analysed like any method's, and the list's names are read back from the original
+# bytes by `masked_type_parameters`. The other syntax of Go 1.22-1.27 parses as it is: range
+# over integers and functions (1.22, 1.23), generic type aliases (1.24), and the
+# library-only additions since.
+_GENERIC_METHOD = re.compile(
+    rb"^func[ \t]*\([^()\n]*\)[ \t]*[A-Za-z_\x80-\xff][\w\x80-\xff]*[ \t]*\[", re.M
+)
+_MAX_TYPE_PARAMS = 4096  # bytes: a type parameter list is never longer
+
+
+def mask_generic_methods(source: bytes) -> bytes:
+    """`source` with each generic method's type parameter list blanked (same length)."""
+    out: bytearray | None = None
+    for match in _GENERIC_METHOD.finditer(source):
+        start = match.end() - 1
+        end = _closing_bracket(source, start)
+        if end is None:
+            continue
+        if out is None:
+            out = bytearray(source)
+        for i in range(start, end + 1):
+            if out[i] not in (0x0A, 0x0D):
+                out[i] = 0x20
+    return source if out is None else bytes(out)
+
+
+def _closing_bracket(source: bytes, start: int) -> int | None:
+    depth = 0
+    for i in range(start, min(len(source), start + _MAX_TYPE_PARAMS)):
+        c = source[i]
+        if c == 0x5B:  # [
+            depth += 1
+        elif c == 0x5D:  # ]
+            depth -= 1
+            if depth == 0:
+                return i
+        elif c in (0x7B, 0x28) and depth == 0:  # { ( before the list closed
+            return None
+    return None
+
+
+def masked_type_parameters(method: Node, source: bytes) -> list[str]:
+    """The type parameter names a generic method declares (blanked before parsing), read
+    from the original bytes between its name and its parameters: `Load[D any, K comparable]`
+    gives ["D", "K"]."""
+    name = method.child_by_field_name("name")
+    params = method.child_by_field_name("parameters")
+    if method.type != "method_declaration" or name is None or params is None:
+        return []
+    between = source[name.end_byte : params.start_byte].strip()
+    if not (between.startswith(b"[") and between.endswith(b"]")):
+        return []
+    names: list[str] = []
+    depth = 0
+    group = bytearray()
+    for c in between[1:-1] + b",":
+        if c in b"[({":
+            depth += 1
+        elif c in b"])}":
+            depth -= 1
+        if c == 0x2C and depth == 0:  # a comma between declarations: `K, V any` or `K any`
+            words = bytes(group).split()
+            if words:
+                names.append(words[0].decode("utf-8", "replace"))
+            group = bytearray()
+        else:
+            group.append(c)
+    return names
 
 
 @cache

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 from leakscope.core.index import VarInfo, normalise_type
-from leakscope.core.syntax import FUNCTION_NODES, text, unparen
+from leakscope.core.syntax import FUNCTION_NODES, masked_type_parameters, text, unparen
 
 if TYPE_CHECKING:
     from leakscope.core.context import FileContext
@@ -801,7 +801,7 @@ class TypeResolver:
         key = (func.start_byte, func.end_byte)
         names = self._signatures.get(key)
         if names is None:
-            names = self._signatures[key] = _signature_bindings(func)
+            names = self._signatures[key] = _signature_bindings(func, self.source)
         return names.get(name)
 
     # -- types --------------------------------------------------------------------------
@@ -1092,8 +1092,9 @@ def _declarations(statements: Node) -> dict[str, list[Node]]:
     return out
 
 
-def _signature_bindings(func: Node) -> dict[str, Binding]:
-    """Name -> binding for a function's parameters, receiver, results and type parameters."""
+def _signature_bindings(func: Node, source: bytes) -> dict[str, Binding]:
+    """Name -> binding for a function's parameters, receiver, results and type parameters
+    (a generic method's own, blanked before parsing, are bound at the method's name)."""
     out: dict[str, Binding] = {}
     fields = (("result", RESULT), ("receiver", RECEIVER), ("parameters", PARAM))
     for field_name, kind in fields:
@@ -1115,6 +1116,11 @@ def _signature_bindings(func: Node) -> dict[str, Binding]:
             for ident in decl.children_by_field_name("name"):
                 name = text(ident)
                 out.setdefault(name, Binding(name, TYPE_PARAM, None, ident, None, 0, False, decl))
+    method_name = func.child_by_field_name("name")
+    if method_name is not None:
+        for name in masked_type_parameters(func, source):
+            binding = Binding(name, TYPE_PARAM, None, method_name, None, 0, False, func)
+            out.setdefault(name, binding)
     return out
 
 
