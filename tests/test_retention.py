@@ -155,9 +155,9 @@ def test_impact_says_what_the_source_is() -> None:
         "one slot keeps one line read by sc.Text(): the line, not the stream",
     )
     slices = reasons("subslice-retention", "impact")
-    assert slices[23][1:] == (Impact.BOUNDED, "buf is a 256-byte scratch buffer (small)")
-    assert slices[39][1:] == (Impact.GROWS, "buf is a 64 KiB read buffer")
-    assert slices[49][1:] == (Impact.GROWS, "buf is a 512-byte read buffer")
+    assert slices[24][1:] == (Impact.BOUNDED, "buf is a 256-byte scratch buffer (small)")
+    assert slices[40][1:] == (Impact.GROWS, "buf is a 64 KiB read buffer")
+    assert slices[50][1:] == (Impact.GROWS, "buf is a 512-byte read buffer")
 
 
 def test_a_parameter_filled_by_a_caller_is_judged_like_what_it_is_passed() -> None:

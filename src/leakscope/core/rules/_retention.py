@@ -621,6 +621,19 @@ class _Analysis:
         if len(what) > 60:
             what = f"{_flat(text(call.child_by_field_name('function')))}(...)"
         note = (call.start_byte, call.end_byte, f"{text(call)} reads the data")
+        path = _first_arg(call)
+        if kind == sources.READ and path is not None and sources.status_file(text(path)):
+            kind = sources.STATUS_FILE
+        elif kind == sources.ASSEMBLED:
+            func = call.child_by_field_name("function")
+            buffer = func.child_by_field_name("operand") if func is not None else None
+            body = enclosing_function(call)
+            if (
+                buffer is not None
+                and body is not None
+                and sources.read_into(body.text or b"", _flat(text(buffer)))
+            ):
+                kind = sources.READ
         return Source(call, Confidence.HIGH, note, kind, what=what)
 
     def _read_call(self, call: Node) -> str | None:
@@ -646,7 +659,7 @@ class _Analysis:
         if name in sources.SCANNER_METHODS and qualified == ("bufio", "Scanner"):
             return sources.LINE
         if name in sources.BUFFER_METHODS and qualified == ("bytes", "Buffer"):
-            return sources.READ
+            return sources.ASSEMBLED
         return None
 
     def _is_piece_call(self, call: Node) -> bool:

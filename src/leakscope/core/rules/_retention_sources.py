@@ -11,7 +11,9 @@ into an impact:
   `io.ReadFull(r, buf)`), or a parameter that a caller in the file fills with one of those;
 - bounded: nothing shows the source is big: a parameter (the caller decides its size; on
   real code most cut-and-kept parameters are names, flags, tags, routes, DSNs), a small
-  scratch buffer, a conversion of a byte slice of unknown origin. Names that say the value is
+  scratch buffer, a conversion of a byte slice of unknown origin, a kernel status file
+  (`/proc/...`), what the code itself wrote into a `bytes.Buffer`, one line of a stream kept
+  in a single slot. Names that say the value is
   small by nature (`name`, `host`, `dsn`, `tag`, ...) make the reason say so.
 
 Recall work (issue 12: sources reached through helpers, read buffers sized by input, scanner
@@ -34,6 +36,8 @@ READ = "read"  # data read whole: io.ReadAll, os.ReadFile, bytes.Buffer contents
 LINE = "line"  # data read from a stream piece by piece: bufio.Reader, bufio.Scanner
 BUFFER = "buffer"  # a buffer made here with make and a constant size
 CONVERSION = "conversion"  # string(b) / []byte(s) of a value of unknown origin
+ASSEMBLED = "assembled"  # the contents of a bytes.Buffer written piece by piece here
+STATUS_FILE = "status-file"  # a kernel status file read whole: /proc/..., /sys/...
 
 # A buffer at least this large holds a meaningful amount of memory per retained piece.
 BIG_BUFFER = 4096
@@ -109,6 +113,13 @@ def judge(source: Source, name: str, collects: bool) -> Size:
         if source.size is None or source.size >= BIG_BUFFER:
             return Size(Impact.GROWS, f"{name} is {amount} buffer")
         return Size(Impact.BOUNDED, f"{name} is {amount} scratch buffer (small)")
+    if kind == STATUS_FILE:
+        return Size(Impact.BOUNDED, f"the source is {what}, a small kernel status file")
+    if kind == ASSEMBLED:
+        return Size(
+            Impact.BOUNDED,
+            f"the source is {what}, what this code wrote into a buffer: nothing shows it is large",
+        )
     if kind == CONVERSION:
         return Size(
             Impact.BOUNDED,
@@ -135,6 +146,22 @@ def _bytes(size: int | None) -> str:
     amount = f"{size // 1024} KiB" if size >= 1024 and size % 1024 == 0 else f"{size}-byte"
     article = "an" if amount.startswith(("8", "11 ", "18 ", "11-", "18-")) else "a"
     return f"{article} {amount}"
+
+
+def status_file(path: str) -> bool:
+    """A literal path of a kernel status file (`"/proc/mounts"`, `"/sys/fs/..."`): a few
+    kilobytes at most."""
+    return re.fullmatch(r'"/(?:proc|sys)/[^"]*"|`/(?:proc|sys)/[^`]*`', path) is not None
+
+
+def read_into(body: bytes, buffer: str) -> bool:
+    """Whether the function text `body` fills the bytes.Buffer `buffer` from a reader:
+    `buf.ReadFrom(r)`, `io.Copy(&buf, r)`."""
+    name = re.escape(buffer.lstrip("&")).encode()
+    return (
+        re.search(rb"(?<![\w.])" + name + rb"\.ReadFrom\(", body) is not None
+        or re.search(rb"\bio\.Copy(?:N|Buffer)?\(\s*&?" + name + rb"\s*,", body) is not None
+    )
 
 
 def fills(body: bytes, name: str) -> bool:
