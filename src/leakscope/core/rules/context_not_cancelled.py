@@ -13,19 +13,6 @@ it in a closure or returning it moves its ownership elsewhere: those are never r
 is `main.main` outside loops (returning from it ends the process), and the path analysis gives
 up silently on `switch`, `select`, loops and `goto` that involve the cancel variable.
 
-## Why is this bad?
-A derived context registers itself with a cancellable parent and, for
-`WithTimeout`/`WithDeadline`, holds a timer. Until the cancel function runs (or the deadline
-passes), the context, its timer, its `Done` channel and everything its values reference stay
-reachable from the parent: with a long-lived parent (a server's base context, a request
-context held by a stream) that is a leak per call, and goroutines waiting on `ctx.Done()` never
-wake up. `go vet`'s `lostcancel` check reports the same thing.
-
-`context.Background()` and `context.TODO()` are never cancelled, so a child of theirs (or of
-`WithValue`/`WithoutCancel` over them) registers with no parent: a dropped `WithCancel` child
-holds nothing at all, and a `WithTimeout`/`WithDeadline` child only its timer, until the
-deadline. The message says which.
-
 ## Impact
 - A child of `Background()`/`TODO()` (directly, through `WithValue`/`WithoutCancel`, or through
   a local variable given only such a value) is minor (`info`): for `WithCancel` nothing leaks
@@ -39,6 +26,19 @@ deadline. The message says which.
   per iteration of the loop it is made in, and is a warning. It is minor when it is created
   once per program (in `init`, or a `sync.Once`'s `Do` literal, outside loops).
 - Findings in `_test.go` files are minor: the test ends soon.
+
+## Why is this bad?
+A derived context registers itself with a cancellable parent and, for
+`WithTimeout`/`WithDeadline`, holds a timer. Until the cancel function runs (or the deadline
+passes), the context, its timer, its `Done` channel and everything its values reference stay
+reachable from the parent: with a long-lived parent (a server's base context, a request
+context held by a stream) that is a leak per call, and goroutines waiting on `ctx.Done()` never
+wake up. `go vet`'s `lostcancel` check reports the same thing.
+
+`context.Background()` and `context.TODO()` are never cancelled, so a child of theirs (or of
+`WithValue`/`WithoutCancel` over them) registers with no parent: a dropped `WithCancel` child
+holds nothing at all, and a `WithTimeout`/`WithDeadline` child only its timer, until the
+deadline. The message says which.
 
 ## Example
 ```go
