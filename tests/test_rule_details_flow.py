@@ -263,3 +263,28 @@ def test_substring_from_a_multi_valued_call_gets_no_fix() -> None:
     (finding,) = check_case("substring-retention", case)
     assert finding.fix is None
     assert finding.no_fix_reason is not None and "several results" in finding.no_fix_reason
+
+
+def test_resliced_pointers_impact_reasons() -> None:
+    """Each finding of the impact case grows or is bounded, and says why."""
+    case = RULES / "resliced-pointers" / "impact"
+    found = _by_function(check_case("resliced-pointers", case), case)
+    expected = {
+        "sent": (Severity.WARNING, "a queue in a long-lived value"),
+        "add": (Severity.INFO, "capped by a length check"),
+        "flush": (Severity.WARNING, "just passed to p.export"),
+        "unwind": (Severity.INFO, "appended to again"),
+        "keepOpen": (Severity.WARNING, "nothing in this file appends to c.spans"),
+        "skip": (Severity.INFO, "a value for one use"),
+        "truncate": (Severity.INFO, "belongs to Msg"),
+        "rotate": (Severity.INFO, "small values (*int64)"),
+        "nextWork": (Severity.WARNING, "a package variable"),
+        "send": (Severity.INFO, "a test double"),
+    }
+    assert set(found) == set(expected)
+    for name, (severity, reason) in expected.items():
+        assert found[name].severity is severity, name
+        assert reason in found[name].impact_reason, (name, found[name].impact_reason)
+    case = RULES / "resliced-pointers" / "fix-safety"
+    found = _by_function(check_case("resliced-pointers", case), case)
+    assert "set to jobs (in newQueue)" in found["next"].impact_reason

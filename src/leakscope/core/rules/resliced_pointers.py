@@ -26,9 +26,29 @@ Nothing is reported when the dropped elements are already cleared (`q.items[0] =
 dropped part such as `tail := x[i:]`, or field by field through `d := &x[i]`), when the
 enclosing loop clears each element once used (`io.MultiReader`'s `mr.readers[i] = nil`), when
 only nil heads are skipped (`if x[0] != nil { return }; x = x[1:]`), when a slab hands out its
-head by address (`e := &x[0]; x = x[1:]`), when a tail is dropped from a slice `make` filled
-from the front in the same function, and when the slice grows (`x[:len(x)+1]`, `x[:cap(x)]`)
-or is resized under a capacity check (`if cap(x) >= n { x = x[:n] }`, which may grow it).
+head by address (`e := &x[0]; x = x[1:]`, `it.cur = &it.items[0]`), when a tail is dropped
+from a slice `make` filled from the front in the same function, and when the slice grows
+(`x[:len(x)+1]`, `x[:cap(x)]`) or is resized under a capacity check (`if cap(x) >= n { x =
+x[:n] }`, which may grow it).
+
+Nor when the reslice is not a drop, or the dropped elements are still in use:
+
+- the file re-extends the slice within its capacity (`x = x[:len(x)+1]`, `x[:cap(x)]`): a
+  tail drop keeps the elements on purpose, to reuse them (or their inner arrays) later;
+- the slice is reset (`x[:0]`, `x[0:0]`) or loses its last element and is appended to right
+  after in the same function, or in a loop around the reslice: the appends rewrite the slots;
+- the slice is reset (`x[:0]`) in one method and appended to in another (a `Reset` of a
+  long-lived value that is filled again as it is used), unless the reset follows a flush
+  (see Impact);
+- a pop hands the element on: `v := x[len(x)-1]` (or `x[n-1]`, `x[i]` after `i := len(x)-1`)
+  returned, stored in a field, a named result or an element (a swap-delete's `x[i] =
+  x[len(x)-1]`), appended or sent. heap.Interface's `Pop` is the exception and stays
+  reported: container/heap's documentation clears the slot (`old[n-1] = nil`), and its
+  callers reach it through `heap.Pop`, so it is never treated as unused;
+- the dropped elements were moved to another collection first: the head appended elsewhere
+  (`dead = append(dead, x[0])`, or `v` after `if v == x[0]`), a head read into a variable that
+  is appended or stored (returning it does not count: a head slot is never rewritten), or a
+  loop over the dropped part that appends or stores each element.
 
 Confidence says how sure leakscope is that the dropped elements are garbage the array keeps:
 
@@ -37,9 +57,41 @@ Confidence says how sure leakscope is that the dropped elements are garbage the 
   `heap.Interface`'s `Pop`, a function named remove/delete/evict/prune/...), and Go 101's
   `return s[1:3:3]` of a slice the function made;
 - **low**: other tail drops (stack pops and resets such as `x = x[:0]`, whose slots the next
-  pushes overwrite), elements handed to another structure first (`for _, n := range x[m:]`,
-  `dead = append(dead, x[0])`), slices of function values (mostly static code), `*p` for a
-  plain `*[]T` parameter (usually a cursor over the caller's slice), and type parameters.
+  pushes overwrite), slices of function values (mostly static code), `*p` for a plain `*[]T`
+  parameter (usually a cursor over the caller's slice), and type parameters.
+
+## Impact
+What a dropped element costs depends on how long the array stays and whether anything
+rewrites the slot. The finding is a warning (it grows) when the slice belongs to a long-lived
+value that is popped or trimmed again and again:
+
+- a head drop (`x = x[k:]`) of a queue in a long-lived value: appends write at the end, so the
+  dropped head stays until the array is reallocated, and a busy queue keeps a whole array of
+  popped elements;
+- a tail drop right after the dropped elements were consumed (`export(x); x = x[:0]`,
+  `closeAll(x[n:]); x = x[:n]`, a range over them): a flushed batch stays whole until as many
+  new elements are appended, which may be never;
+- a tail drop of a slice nothing in the file appends to again (a filter, a delete, a
+  truncation): the removed elements stay as long as the array;
+- a package variable: it lives for the whole program.
+
+It is minor (`info`, bounded) when the dropped elements cannot pile up or are small, and the
+impact reason says which:
+
+- the slice is appended to again in the file (a stack, a reused buffer) and the drop is at the
+  tail: later appends rewrite the dropped slots, so at most the slice's peak length stays;
+- it is refilled right after in the same function;
+- a head drop capped by a length check (`if len(x) > max { x = x[1:] }`, `x = x[len(x)-max:]`):
+  a ring whose appends reallocate the array, so only a bounded number of dropped elements stay;
+- the slice belongs to a value for one use: a type named like an iterator (`...Iter`,
+  `...Iterator`) or a message (`...Msg`, `...Message`, `...Packet`) that is trimmed before it
+  is written and then discarded;
+- the slice is set somewhere in the file to an array made elsewhere (a parameter, another
+  value's slice): its maker may still hold the elements anyway;
+- the elements point to small values (`*int`, `*bool`, a pointer to a named number type);
+- a test double (a type or folder named mock, fake or stub), and `_test.go` files;
+- a returned view of a local slice that drops a constant few elements (`return s[1:]`,
+  Go 101's `return s[1:3:3]`): they stay only as long as the caller keeps the result.
 
 ## Why is this bad?
 Reslicing does not free anything: the backing array stays as it was, and the dropped elements
@@ -108,8 +160,9 @@ backing array, so that clearing would change what that code sees:
   slice type, anything but plain values);
 - the slice is set to something not made here (`&queue{jobs: jobs}` with a parameter, another
   slice): its array may still be used by whoever made it;
-- the file re-extends the slice within its capacity (`x[:len(x)+1]`, `x[:cap(x)]`), which
-  would find the cleared elements.
+- the file slices it up to a sum or to its capacity anywhere (`x[:i+1]`, or, for a head
+  drop, `x[:len(x)+1]` and `x[:cap(x)]`), which may re-extend it and find the cleared
+  elements.
 
 Otherwise the fix is **safe**: the slice is private to the package (an unexported field or
 variable, not reached through the receiver or parameters of an exported function), and no code
@@ -138,6 +191,7 @@ from leakscope.core.model import (
     Confidence,
     Fix,
     FixAvailability,
+    Impact,
     Rule,
     Severity,
     TextEdit,
@@ -169,6 +223,7 @@ _DEFINED = """
 """
 _ASSIGNS = "[(assignment_statement) (short_var_declaration)] @a"
 _CLEARS = "[(assignment_statement) (call_expression)] @node"
+_CHANGES = "[(assignment_statement) (inc_statement) (dec_statement)] @a"
 
 _PLAIN = re.compile(
     r"bool|string|byte|rune|uintptr|u?int(8|16|32|64)?|float(32|64)|complex(64|128)"
@@ -322,6 +377,12 @@ def _check_assign(
     if tail and not head and resolver.freshly_made(aliases, assign):
         return None  # filled from the front after make(): the dropped tail was never set
     zero_length = tail and end is not None and text(end).strip() == "0"
+    judged = _judge(
+        ctx, resolver, assign, target, aliases, start if head else None, end if tail else None, elem
+    )
+    if judged is None:
+        return None  # not a drop, or the dropped elements are still in use
+    impact, impact_reason = judged
     if head or (not zero_length and _removes(assign, func, end, aliases)):
         confidence = Confidence.HIGH
     else:
@@ -329,12 +390,11 @@ def _check_assign(
     if (
         elem.kind == "generic"
         or elem.type_text.startswith("func")
-        or _handed_over(assign, aliases)
         or resolver.cursor_parameter(target)
     ):
         # A type parameter may hold no pointers; function values are mostly static code;
-        # elements moved to another structure stay alive there anyway; `*p = (*p)[1:]` on a
-        # plain parameter is mostly a cursor over the caller's short-lived slice.
+        # `*p = (*p)[1:]` on a plain parameter is mostly a cursor over the caller's
+        # short-lived slice.
         confidence = Confidence.LOW
     where = "head and tail" if head and tail else ("head" if head else "tail")
     verb = "truncated to" if zero_length else "resliced past its"
@@ -342,7 +402,9 @@ def _check_assign(
         f"{text(target)} is {verb} {'length zero' if zero_length else where} without clearing "
         f"the dropped elements: {_held(elem)} stay reachable through the backing array"
     )
-    diag = Diagnostic.at(assign, message, confidence=confidence)
+    diag = Diagnostic.at(
+        assign, message, confidence=confidence, impact=impact, impact_reason=impact_reason
+    )
     diag.fix, diag.no_fix_reason = _fix(
         ctx,
         resolver,
@@ -390,7 +452,21 @@ def _check_return(
         f"it: {_held(elem)} stay reachable through the backing array the caller keeps"
     )
     confidence = Confidence.LOW if elem.kind == "generic" else Confidence.HIGH
-    diag = Diagnostic.at(slice_node, message, confidence=confidence)
+    impact: Impact | None = None
+    reason = ""
+    if _small(resolver, elem):
+        impact, reason = Impact.BOUNDED, f"the elements point to small values ({elem.type_text})"
+    elif _fixed_drop(start if head else None, end if tail else None, capacity, aliases):
+        impact, reason = (
+            Impact.BOUNDED,
+            (
+                f"{text(operand)} is a local slice and a fixed few of its elements are dropped: "
+                "they stay only as long as the caller keeps the result"
+            ),
+        )
+    diag = Diagnostic.at(
+        slice_node, message, confidence=confidence, impact=impact, impact_reason=reason
+    )
     diag.fix, diag.no_fix_reason = _fix(
         ctx,
         resolver,
@@ -403,6 +479,25 @@ def _check_return(
         aliases,
     )
     return diag
+
+
+def _fixed_drop(
+    start: Node | None, end: Node | None, capacity: Node | None, aliases: set[str]
+) -> bool:
+    """A returned view that drops a constant number of elements: `s[1:]`, `s[1:3:3]`,
+    `s[:len(s)-1]`."""
+    if start is not None and unparen(start).type != "int_literal":
+        return False
+    if end is None:
+        return True
+    if _len_minus(end, aliases):
+        right = unparen(end).child_by_field_name("right")
+        return right is not None and unparen(right).type == "int_literal"
+    return (
+        unparen(end).type == "int_literal"
+        and capacity is not None
+        and unparen(capacity).type == "int_literal"
+    )
 
 
 def _held(elem: _Elem) -> str:
@@ -542,10 +637,23 @@ def _skips_nils(assign: Node, aliases: set[str]) -> bool:
 
 
 def _handed_over(assign: Node, aliases: set[str]) -> bool:
-    """An earlier loop ranges over part of the slice (`for _, n := range x[mark:]`) or the
-    head is appended elsewhere (`dead = append(dead, x[0])`): the dropped elements were moved
-    to another structure, which keeps them alive anyway."""
+    """The dropped elements were moved to another structure first, which keeps them alive
+    anyway: the head is appended elsewhere (`dead = append(dead, x[0])`, or a value the
+    enclosing `if` found equal to it: `if b == x[0] { dead = append(dead, b) }`), or an
+    earlier loop over the dropped part (`for _, n := range x[mark:]`) appends or stores
+    each element."""
     heads = {f"{a}[0]" for a in aliases}
+    equal = set(heads)
+    for node in ancestors(assign):
+        if node.type in FUNCTION_NODES:
+            break
+        if node.type == "if_statement":
+            condition = "".join(text(node.child_by_field_name("condition")).split())
+            for head in heads:
+                for match in re.finditer(
+                    rf"(\w+)=={re.escape(head)}|{re.escape(head)}==(\w+)", condition
+                ):
+                    equal.add(match.group(1) or match.group(2))
     sibling = assign.prev_named_sibling
     while sibling is not None:
         for call in captures(_CLEARS, sibling).get("node", []):
@@ -554,18 +662,46 @@ def _handed_over(assign: Node, aliases: set[str]) -> bool:
             if text(call.child_by_field_name("function")) != "append":
                 continue
             args = call.child_by_field_name("arguments")
-            if args is not None and any(_norm(a) in heads for a in args.named_children[1:]):
+            if args is not None and any(_norm(a) in equal for a in args.named_children[1:]):
                 return True
         if sibling.type == "for_statement":
             clause = next((c for c in sibling.named_children if c.type == "range_clause"), None)
             right = clause.child_by_field_name("right") if clause is not None else None
+            left = clause.child_by_field_name("left") if clause is not None else None
+            values = left.named_children if left is not None else []
+            body = sibling.child_by_field_name("body")
             if (
                 right is not None
+                and body is not None
+                and len(values) == 2
                 and unparen(right).type == "slice_expression"
                 and _norm(_slice_base(right)) in aliases
+                and _stores(body, text(values[1]))
             ):
                 return True
         sibling = sibling.prev_named_sibling
+    return False
+
+
+def _stores(body: Node, name: str) -> bool:
+    """Whether `body` appends `name` to a slice or stores it in a field, element or map."""
+    for node in captures(_CLEARS, body).get("node", []):
+        if node.type == "call_expression":
+            args = node.child_by_field_name("arguments")
+            if (
+                text(node.child_by_field_name("function")) == "append"
+                and args is not None
+                and any(text(a) == name for a in args.named_children[1:])
+            ):
+                return True
+            continue
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            continue
+        for target, value in zip(left.named_children, right.named_children, strict=False):
+            if text(value) == name and target.type in ("selector_expression", "index_expression"):
+                return True
     return False
 
 
@@ -619,6 +755,514 @@ def _is_zero(value: Node) -> bool:
         body = value.child_by_field_name("body")
         return body is not None and body.named_child_count == 0
     return "".join(text(value).split()).startswith("*new(")
+
+
+# ---------------------------------------------------------------------------------------------
+# Impact, and the reslices that are not worth a finding
+
+_SCALAR = re.compile(r"bool|byte|rune|uintptr|u?int(8|16|32|64)?|float(32|64)|complex(64|128)")
+# Owners that live for one use: an iterator over data made elsewhere, a message being
+# built or trimmed before it is written.
+_PER_USE = re.compile(r"(?i)(iter|iterator|msg|message|packet)$")
+_TEST_DOUBLE = re.compile(r"(?i)(mock|fake|stub)")
+_CONSUMING_SKIP = frozenset({"len", "cap", "copy", "append", "clear", "print", "println"})
+
+
+def _judge(
+    ctx: FileContext,
+    resolver: _Resolver,
+    assign: Node,
+    target: Node,
+    aliases: set[str],
+    start: Node | None,
+    end: Node | None,
+    elem: _Elem,
+) -> tuple[Impact | None, str] | None:
+    """(impact, reason) of a reslice that drops elements (`start`: the head bound, `end`: the
+    tail bound, None when that side drops nothing), or None when it is not worth a finding:
+    the slice is re-extended or refilled over the dropped slots, or the dropped elements are
+    still in use (popped and handed on, moved to another collection, addressed)."""
+    func = resolver.func
+    label = text(target)
+    storage = _storage(resolver, target)
+    occurrences = _occurrences(ctx, resolver, storage)
+    tail_only = end is not None and start is None
+    zero_length = end is not None and text(end).strip() == "0"
+    single = end is not None and _pops_one(resolver, end, aliases)
+    heap_pop = _heap_pop(func)
+    # -- not drops
+    if end is not None and _reextended(occurrences, assign):
+        return None  # `x = x[:len(x)+1]` elsewhere: the dropped elements are kept for reuse
+    refilled = tail_only and _refilled_after(assign, func, aliases)
+    if refilled and (zero_length or single):
+        return None  # `x = x[:0]` or a pop, then `x = append(x, ...)`: the slots are rewritten
+    # -- dropped elements still in use
+    if (
+        single
+        and not heap_pop
+        and end is not None
+        and _popped_in_use(resolver, assign, end, aliases)
+    ):
+        return None  # a stack or free-list pop handing the element on
+    if start is not None and text(start).strip() == "1" and _head_kept(resolver, assign, aliases):
+        return None  # `e := x[0]; x = x[1:]; dead = append(dead, e)`, `p.cur = &x[0]`
+    if _handed_over(assign, aliases):
+        return None
+    appended = _appended(occurrences, assign)
+    flushed = _flushed(ctx, resolver, assign, target, aliases, start, end)
+    if zero_length and appended and flushed is None:
+        return None  # a reset for reuse: the slice is refilled as it is used again
+    # -- impact
+    if ctx.is_test:
+        return None, ""  # the engine judges test code bounded
+    small = _small(resolver, elem)
+    if small:
+        return Impact.BOUNDED, f"the elements point to small values ({elem.type_text})"
+    owner = storage.owner or ""
+    if _TEST_DOUBLE.search(owner) or any(
+        _TEST_DOUBLE.search(part) for part in ctx.path.split("/")[:-1]
+    ):
+        return Impact.BOUNDED, f"{label} belongs to a test double"
+    if start is not None and _capped(assign, aliases, start, resolver):
+        return Impact.BOUNDED, (
+            f"{label} is capped by a length check: append reallocates it, so only a bounded "
+            "number of dropped elements stay"
+        )
+    if owner and _PER_USE.search(owner):
+        return (
+            Impact.BOUNDED,
+            f"{label} belongs to {owner}, a value for one use (an iterator or a message)",
+        )
+    foreign = _set_from_elsewhere(ctx, resolver, occurrences, storage)
+    if foreign is not None:
+        return Impact.BOUNDED, (
+            f"{label} is set to {foreign}: the slice it came from may still hold the elements"
+        )
+    if refilled:
+        return Impact.BOUNDED, f"{label} is refilled right after: the appends rewrite the slots"
+    if start is None and appended and flushed is None:
+        return Impact.BOUNDED, (
+            f"{label} is appended to again (a stack or a reused buffer): later appends rewrite "
+            "the dropped slots, so at most its peak length stays"
+        )
+    if flushed is not None:
+        return Impact.GROWS, (
+            f"the dropped elements were just {flushed} and are done with, yet stay until as "
+            "many new ones are appended"
+        )
+    if storage.kind == "var":
+        return Impact.GROWS, f"{label} is a package variable, alive for the whole program"
+    if start is not None:
+        return Impact.GROWS, (
+            f"{label} is a queue in a long-lived value: appends never rewrite the dropped head, "
+            "which stays until the array is reallocated"
+        )
+    return Impact.GROWS, (
+        f"nothing in this file appends to {label} again: the dropped elements stay as long "
+        "as its array"
+    )
+
+
+def _heap_pop(func: Node) -> bool:
+    """heap.Interface's Pop (`Pop() any`): container/heap documents clearing the slot."""
+    name = func.child_by_field_name("name")
+    if name is None or text(name) != "Pop" or func.type != "method_declaration":
+        return False
+    return text(func.child_by_field_name("result")) in ("any", "interface{}")
+
+
+def _pops_one(resolver: _Resolver, end: Node, aliases: set[str]) -> bool:
+    """The tail bound drops one element: `len(x)-1`, `n-1` after `n := len(x)`, or `i` after
+    `i := len(x) - 1`."""
+    node = unparen(end)
+    if node.type == "call_expression" and text(node.child_by_field_name("function")) == "len":
+        args = node.child_by_field_name("arguments")
+        view = args.named_children[0] if args is not None and args.named_child_count == 1 else None
+        if view is not None and view.type == "identifier":  # `len(v)` after `v := x[1:]`
+            defs = resolver.defined(text(view))
+            value = _defining(defs[0]) if len(defs) == 1 else None
+            if value is not None and unparen(value).type == "slice_expression":
+                value = unparen(value)
+                low = value.child_by_field_name("start")
+                return (
+                    _norm(_slice_base(value)) in aliases
+                    and low is not None
+                    and text(low).strip() == "1"
+                    and value.child_by_field_name("end") is None
+                )
+    if node.type == "identifier":
+        ident = _visible_definition(resolver, node)
+        value = _defining(ident) if ident is not None else None
+        if ident is None or value is None or value.type in ("var_spec", "range_clause"):
+            return False
+        if _reassigned(ident):
+            return False
+        node = unparen(value)
+    return _single_index(resolver, "", node, aliases) is not None
+
+
+def _visible_definition(resolver: _Resolver, use: Node) -> Node | None:
+    """The only definition of the identifier `use` whose scope (its block, or its loop for a
+    loop clause) contains `use`, when it comes before `use`."""
+    found = []
+    for ident in resolver.defined(text(use)):
+        if ident.start_byte >= use.start_byte:
+            continue
+        scope = ident.parent
+        while scope is not None and scope.type not in ("block", LOOP_NODE, *FUNCTION_NODES):
+            scope = scope.parent
+        if scope is not None and within(use, scope):
+            found.append(ident)
+    return found[0] if len(found) == 1 else None
+
+
+def _reassigned(ident: Node) -> bool:
+    """A variable changed after its definition (`i--`, `i = j`, a loop counter)."""
+    holder = ident.parent.parent if ident.parent is not None else None
+    if holder is not None and holder.parent is not None and holder.parent.type == "for_clause":
+        return True
+    scope = enclosing_function(ident)
+    body = scope.child_by_field_name("body") if scope is not None else None
+    if body is None:
+        return True
+    name = text(ident)
+    for assign in captures(_CHANGES, body).get("a", []):
+        if _shadowed(assign, ident, name):
+            continue
+        if assign.type != "assignment_statement":
+            if _norm(assign.named_children[0]) == name:
+                return True
+            continue
+        left = assign.child_by_field_name("left")
+        if left is not None and any(_norm(t) == name for t in left.named_children):
+            return True
+    return False
+
+
+def _shadowed(node: Node, ident: Node, name: str) -> bool:
+    """`node` lies in a loop whose own clause declares another `name` (`for i := ...; i--`)."""
+    for outer in ancestors(node):
+        if within(ident, outer):
+            return False
+        if outer.type == LOOP_NODE:
+            clause = next((c for c in outer.named_children if c.type == "for_clause"), None)
+            init = clause.child_by_field_name("initializer") if clause is not None else None
+            left = init.child_by_field_name("left") if init is not None else None
+            if left is not None and any(text(n) == name for n in left.named_children):
+                return True
+    return False
+
+
+def _reextended(occurrences: list[tuple[Node, Node]], stmt: Node) -> bool:
+    """The file sets the slice to a longer view of itself (`x = x[:len(x)+1]`, `x[:cap(x)]`):
+    the elements it drops are kept on purpose, to be found again."""
+    for occ, _ in occurrences:
+        parent = occ.parent
+        if within(occ, stmt) or parent is None or parent.type != "slice_expression":
+            continue
+        bound = parent.child_by_field_name("end")
+        if parent.child_by_field_name("operand") != occ or bound is None:
+            continue
+        bound = unparen(bound)
+        if bound.type == "binary_expression":  # `len(x)+1`, not `i+1` (which may be a drop)
+            left = bound.child_by_field_name("left")
+            if text(bound.child_by_field_name("operator")) != "+" or left is None:
+                continue
+            if not _whole_length(left, {_norm(occ)}):
+                continue
+        elif not _grows(bound):
+            continue
+        if _assigned_to_itself(parent, occ):
+            return True
+    return False
+
+
+def _appended(occurrences: list[tuple[Node, Node]], stmt: Node) -> bool:
+    """The file appends to the slice somewhere (`x = append(x, v)`), or hands its address to a
+    function that may (`addReplace(&f.Replace, ...)`)."""
+    for occ, _ in occurrences:
+        args = occ.parent
+        if (
+            args is not None
+            and args.type == "unary_expression"
+            and text(args.child_by_field_name("operator")) == "&"
+            and args.parent is not None
+            and args.parent.type == "argument_list"
+            and not within(occ, stmt)
+        ):
+            return True
+        call = args.parent if args is not None else None
+        if within(occ, stmt) or args is None or call is None or args.type != "argument_list":
+            continue
+        if text(call.child_by_field_name("function")) != "append":
+            continue
+        if args.named_children and args.named_children[0] == occ and _assigned_to_itself(call, occ):
+            return True
+    return False
+
+
+def _assigned_to_itself(value: Node, occ: Node) -> bool:
+    """`value` (built from `occ`) is assigned back to the expression `occ` names."""
+    values = value.parent
+    holder = values.parent if values is not None else None
+    if values is None or holder is None or holder.type != "assignment_statement":
+        return False
+    left = holder.child_by_field_name("left")
+    if holder.child_by_field_name("right") != values or left is None:
+        return False
+    index = values.named_children.index(value)
+    return index < left.named_child_count and _norm(left.named_children[index]) == _norm(occ)
+
+
+def _refilled_after(assign: Node, func: Node, aliases: set[str]) -> bool:
+    """`x = append(x, ...)` follows the reslice in the same function (or is in a loop around
+    it): the appends rewrite the dropped slots."""
+    body = func.child_by_field_name("body")
+    loop = None
+    for node in ancestors(assign):
+        if node == func:
+            break
+        if node.type == LOOP_NODE:
+            loop = node
+    for node in captures(_ASSIGNS, body).get("a", []) if body is not None else []:
+        if node.type != "assignment_statement" or node == assign:
+            continue
+        if enclosing_function(node) != func:
+            continue
+        if node.start_byte < assign.end_byte and (loop is None or not within(node, loop)):
+            continue
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            continue
+        for target, value in zip(left.named_children, right.named_children, strict=False):
+            value = unparen(value)
+            if _norm(target) not in aliases or value.type != "call_expression":
+                continue
+            args = value.child_by_field_name("arguments")
+            if (
+                text(value.child_by_field_name("function")) == "append"
+                and args is not None
+                and args.named_children
+                and _norm(args.named_children[0]) in aliases
+            ):
+                return True
+    return False
+
+
+def _popped_in_use(resolver: _Resolver, assign: Node, end: Node, aliases: set[str]) -> bool:
+    """A pop whose element (`x[len(x)-1]`, read before the reslice) is handed on: returned,
+    stored in a field or a named result, appended, sent or put in a literal."""
+    body = resolver.func.child_by_field_name("body")
+    want = _norm(end)
+    for node in captures("(index_expression) @i", body).get("i", []) if body else []:
+        if node.start_byte >= assign.start_byte:
+            continue
+        operand = node.child_by_field_name("operand")
+        index = node.child_by_field_name("index")
+        if operand is None or index is None or _norm(operand) not in aliases:
+            continue
+        if _norm(index) == want and _value_kept(resolver, node, returns=True):
+            return True
+    return False
+
+
+def _head_kept(resolver: _Resolver, assign: Node, aliases: set[str]) -> bool:
+    """The head `x[0]` is read before the drop and kept elsewhere (appended, stored in a field
+    or an element, sent; returning it does not count: the slot is never rewritten), or its
+    address is taken (`p.cur = &x[0]`)."""
+    body = resolver.func.child_by_field_name("body")
+    for node in captures("(index_expression) @i", body).get("i", []) if body else []:
+        if node.start_byte >= assign.start_byte:
+            continue
+        operand = node.child_by_field_name("operand")
+        index = node.child_by_field_name("index")
+        if operand is None or index is None or _norm(operand) not in aliases:
+            continue
+        if text(index).strip() != "0":
+            continue
+        parent = node.parent
+        while parent is not None and parent.type == "parenthesized_expression":
+            parent = parent.parent
+        if (
+            parent is not None
+            and parent.type == "unary_expression"
+            and text(parent.child_by_field_name("operator")) == "&"
+        ):
+            return True
+        if _value_kept(resolver, node, returns=False):
+            return True
+    return False
+
+
+def _value_kept(resolver: _Resolver, value: Node, returns: bool, depth: int = 0) -> bool:
+    """Whether the value of `value` is kept beyond the statement: appended to a slice, stored
+    in a field, an element, a package variable or a named result, sent, put in a literal, or
+    (with `returns`) returned; followed once through a local variable."""
+    node = value
+    parent = node.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        node, parent = parent, parent.parent
+    if parent is None:
+        return False
+    kind = parent.type
+    if kind == "return_statement" or (
+        kind == "expression_list"
+        and parent.parent is not None
+        and parent.parent.type == "return_statement"
+    ):
+        return returns
+    if kind == "send_statement":
+        return parent.child_by_field_name("value") == node
+    if kind in ("literal_element", "keyed_element"):
+        return True
+    if kind == "argument_list":
+        call = parent.parent
+        function = call.child_by_field_name("function") if call is not None else None
+        return text(function) == "append" and parent.named_children[0] != node
+    holder = parent.parent
+    if kind != "expression_list" or holder is None:
+        return False
+    if holder.type not in ("assignment_statement", "short_var_declaration"):
+        return False
+    left = holder.child_by_field_name("left")
+    if holder.child_by_field_name("right") != parent or left is None:
+        return False
+    index = parent.named_children.index(node)
+    if index >= left.named_child_count:
+        return False
+    place = unparen(left.named_children[index])
+    if place.type != "identifier":
+        return True  # a field, an element, `*p`
+    name = text(place)
+    if name == "_":
+        return False
+    if name in resolver.named_results():
+        return returns
+    if not resolver.is_local(name):
+        return True  # a package variable
+    if depth > 1:
+        return False
+    body = resolver.func.child_by_field_name("body")
+    if body is None:
+        return False
+    span = ((place.end_byte, body.end_byte),)
+    for ident in tokens(resolver.ctx.root, resolver.ctx.source, name.encode(), span):
+        if ident.type == "identifier" and _value_kept(resolver, ident, returns, depth + 1):
+            return True
+    return False
+
+
+def _flushed(
+    ctx: FileContext,
+    resolver: _Resolver,
+    assign: Node,
+    target: Node,
+    aliases: set[str],
+    start: Node | None,
+    end: Node | None,
+) -> str | None:
+    """How the dropped elements were consumed just before a tail drop (`export(x); x =
+    x[:0]`, `closeAll(x[n:]); x = x[:n]`, `for _, p := range x { ... }; x = x[:0]`):
+    "passed to export", "ranged over"; None when they were not."""
+    if end is None or start is not None:
+        return None
+    zero = text(end).strip() == "0"
+    bound = _norm(end)
+    func = resolver.func
+    for occ in _same_expressions(ctx, func, target):
+        if occ.start_byte >= assign.start_byte or enclosing_function(occ) != func:
+            continue
+        node = occ
+        parent = node.parent
+        if parent is not None and parent.type == "slice_expression":
+            low = parent.child_by_field_name("start")
+            high = parent.child_by_field_name("end")
+            if parent.child_by_field_name("operand") != node or high is not None:
+                continue
+            if low is None or _norm(low) != bound:
+                continue
+            node, parent = parent, parent.parent  # `x[n:]`: the dropped part
+        elif not zero:
+            continue
+        if parent is None:
+            continue
+        if parent.type == "range_clause" and parent.child_by_field_name("right") == node:
+            return "ranged over"
+        if parent.type == "variadic_argument":
+            parent = parent.parent
+        if parent is not None and parent.type == "argument_list" and parent.parent is not None:
+            function = parent.parent.child_by_field_name("function")
+            name = text(function)
+            if name in _CONSUMING_SKIP or function is None:
+                continue
+            if function.type == "selector_expression":
+                operand = function.child_by_field_name("operand")
+                package = ctx.imports.get(text(operand)) if operand is not None else None
+                if package in _NON_RETAINING:
+                    continue
+            return f"passed to {name}"
+    return None
+
+
+def _capped(assign: Node, aliases: set[str], start: Node, resolver: _Resolver) -> bool:
+    """A head drop that keeps the slice at most some length: under `if len(x) > max` (or
+    `>=`, `==`, not against 0 or 1), or by a bound `len(x) - max`."""
+    bound = unparen(start)
+    if bound.type == "identifier":
+        defs = resolver.defined(text(bound))
+        value = _defining(defs[0]) if len(defs) == 1 else None
+        if value is not None and value.type not in ("var_spec", "range_clause"):
+            bound = unparen(value)
+    if _len_minus(bound, aliases):
+        return True
+    lengths = "|".join(re.escape(f"len({a})") for a in aliases)
+    limit = r"(?!(0|1)(\W|$))[\w.()]+"
+    pattern = re.compile(rf"(?:{lengths})(?:>|>=|==){limit}|{limit}(?:<|<=|==)(?:{lengths})")
+    for node in ancestors(assign):
+        if node.type in FUNCTION_NODES:
+            return False
+        if node.type == "if_statement":
+            condition = "".join(text(node.child_by_field_name("condition")).split())
+            if pattern.search(condition):
+                return True
+    return False
+
+
+def _small(resolver: _Resolver, elem: _Elem) -> bool:
+    """Pointers to numbers or booleans (`*int`, `*ID` for `type ID int64`): each dropped
+    element keeps a few bytes."""
+    if not elem.type_text.startswith("*"):
+        return False
+    pointee = resolver.underlying(elem.type_text[1:]) or ""
+    return _SCALAR.fullmatch(pointee) is not None
+
+
+def _set_from_elsewhere(
+    ctx: FileContext,
+    resolver: _Resolver,
+    occurrences: list[tuple[Node, Node]],
+    storage: _Storage,
+) -> str | None:
+    """The value the file sets the slice to when that is an array made elsewhere (a
+    parameter, another value's slice), as `items (in newIter)`; None when every value set
+    is made here."""
+    if storage.kind not in ("field", "var"):
+        return None
+    for occ, where in occurrences:
+        use = _use(ctx, occ, _norm(occ))
+        if use.kind != "target" or use.node is None:
+            continue
+        held = "" if occ.type == "literal_element" or _is_key(occ) else _norm(occ)
+        if _made(resolver.at_function(where, occ), use.node, held):
+            continue
+        value = unparen(use.node)
+        if value.type == "slice_expression" and held:
+            operand = value.child_by_field_name("operand")
+            if operand is not None and _norm(operand) == held:
+                continue  # a reslice of itself
+        return f"{text(use.node)} (in {function_name(where)})"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
