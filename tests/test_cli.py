@@ -412,7 +412,7 @@ def test_fix_reports_a_write_failure(
 ) -> None:
     from leakscope.core.fixes import FixError
 
-    def refuse(root: Path, change: object) -> None:
+    def refuse(root: Path, change: object, **kwargs: object) -> None:
         raise FixError("a.go: cannot write: Read-only file system")
 
     monkeypatch.setattr(cli, "write_change", refuse)

@@ -331,3 +331,173 @@ def test_a_failed_cache_save_leaves_no_temp_file(
     code, _, _ = run("check", cwd=root)
     assert code == 1
     assert _cache_files(tmp_path) == []
+
+
+# -- fix writes only the bytes it analysed, and respects the file -----------------------------
+
+
+def test_an_edit_between_the_scan_and_the_planning_is_never_corrupted(
+    run: Run, tmp_path: Path, fake: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leakscope import cli
+
+    root = make_project(tmp_path, {"a.go": LEAKY})
+    real_scan = cli.run_scan
+
+    def scan_then_edit(*args: object, **kwargs: object) -> object:
+        result = real_scan(*args, **kwargs)  # type: ignore[arg-type]
+        path = root / "a.go"
+        path.write_text("// a comment line added by the user\n" + path.read_text())
+        return result
+
+    monkeypatch.setattr(cli, "run_scan", scan_then_edit)
+    code, out, err = run("fix", "--unverified", cwd=root)
+    assert "Fixed" not in out
+    assert "a.go:8:2: fake-leak" in out and "the file changed since it was analysed" in out
+    assert (root / "a.go").read_text() == "// a comment line added by the user\n" + LEAKY
+    assert code == 1, err
+
+
+def test_a_save_landing_while_the_fix_is_written_is_kept(
+    run: Run, tmp_path: Path, fake: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leakscope.core import fixes
+
+    root = make_project(tmp_path, {"a.go": LEAKY})
+    saved = LEAKY + "// the editor's save\n"
+
+    def editor_saves() -> None:  # after the first check, before the rename
+        (root / "a.go").write_text(saved)
+
+    monkeypatch.setattr(fixes, "_before_replace", editor_saves)
+    code, out, err = run("fix", "--unverified", cwd=root)
+    assert code == 2, out
+    assert "a.go: the file changed while it was being written; kept" in err
+    assert (root / "a.go").read_text() == saved
+    assert [p.name for p in root.iterdir() if p.name.endswith(".leakscope")] == []
+
+
+def test_undo_never_loses_a_save_landing_during_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leakscope.core import fixes
+
+    root = make_project(tmp_path, {"a.go": LEAKY})
+    fixed = LEAKY.replace('Leak("a")', 'Clean("a")')
+    change = fixes.FileChange("a.go", LEAKY.encode(), fixed.encode())
+    fixes.write_change(root, change)
+    saved = fixed + "// the editor's save\n"
+    monkeypatch.setattr(fixes, "_before_replace", lambda: (root / "a.go").write_text(saved))
+    with pytest.raises(fixes.FixError, match="changed after the fix; not undone"):
+        fixes.undo_change(root, change)
+    assert (root / "a.go").read_text() == saved
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs POSIX processes")
+def test_two_fix_runs_on_one_tree_take_turns(tmp_path: Path) -> None:
+    from leakscope.core import fixes
+
+    root = make_project(tmp_path / "p", {"a.go": LEAKY})
+    with fixes.fix_lock(root):  # another fix of this tree is running (same cache folder)
+        proc = subprocess.Popen(
+            [_entry_point(), "fix", "--unverified", str(root)],
+            cwd=tmp_path,
+            env=dict(os.environ),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert proc.stderr is not None
+        line = proc.stderr.readline().decode()
+        assert "waiting for another leakscope fix" in line
+        assert proc.poll() is None
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode in (0, 1), err
+    assert b"Nothing to fix." in out  # (it ran once the lock was free)
+
+
+def test_a_read_only_file_is_written_only_with_force(run: Run, tmp_path: Path, fake: None) -> None:
+    root = make_project(tmp_path, {"a.go": LEAKY})
+    (root / "a.go").chmod(0o444)
+    code, out, err = run("fix", "--unverified", cwd=root)
+    assert code == 2
+    assert "a.go: the file is read-only; not written (--force writes it)" in err
+    assert (root / "a.go").read_text() == LEAKY
+    code, out, err = run("fix", "--unverified", "--force", cwd=root)
+    assert code == 0, out + err
+    assert 'Clean("a")' in (root / "a.go").read_text()
+    assert (root / "a.go").stat().st_mode & 0o777 == 0o444
+
+
+def test_a_hard_linked_file_is_never_silently_split(run: Run, tmp_path: Path, fake: None) -> None:
+    root = make_project(tmp_path / "p", {"a.go": LEAKY})
+    os.link(root / "a.go", tmp_path / "other-name.go")
+    code, _, err = run("fix", "--unverified", cwd=root)
+    assert code == 2
+    assert "a.go: the file has 2 hard links" in err
+    assert (root / "a.go").read_text() == LEAKY
+    assert os.path.samefile(root / "a.go", tmp_path / "other-name.go")
+
+
+@pytest.mark.skipif(not hasattr(os, "setxattr"), reason="no extended attributes here")
+def test_extended_attributes_are_kept(run: Run, tmp_path: Path, fake: None) -> None:
+    root = make_project(tmp_path, {"a.go": LEAKY})
+    try:
+        os.setxattr(root / "a.go", "user.leakscope-test", b"kept")
+    except OSError:
+        pytest.skip("this file system has no user extended attributes")
+    code, out, err = run("fix", "--unverified", cwd=root)
+    assert code == 0, out + err
+    assert os.getxattr(root / "a.go", "user.leakscope-test") == b"kept"
+
+
+def test_bytes_that_are_not_utf8_are_never_rewritten_by_a_fix(run: Run, tmp_path: Path) -> None:
+    source = (
+        b"package m\n\nvar keep []string\n\nfunc F(s string) {\n\tfor i := 0; i < 10; i++ {\n"
+        b'\t\tkeep = append(keep, s[:len("\xff\xfe")])\n\t}\n}\n'
+    )
+    root = make_project(tmp_path, {"a.go": source})
+    _, out, _ = run("check", "--format", "json", "--min-severity", "info", cwd=root)
+    (finding,) = json.loads(out)["findings"]
+    assert finding["fix"] is None and "not UTF-8" in finding["no_fix_reason"]
+    run("fix", "--unverified", "--unsafe", "--min-severity", "info", cwd=root)
+    assert (root / "a.go").read_bytes() == source
+
+
+# -- exit codes tell a crash from findings ---------------------------------------------------
+
+
+def test_a_crashing_rule_fails_the_run(
+    run: Run, tmp_path: Path, fake: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    import fake_rules
+
+    from leakscope.core import rules
+
+    def boom(ctx: object) -> object:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    broken = dataclasses.replace(fake_rules.FAKE_RULE, check=boom)
+    monkeypatch.setitem(rules.RULES_BY_NAME, fake_rules.FAKE, broken)
+    root = make_project(tmp_path, {"a.go": LEAKY})
+    for command in (("check",), ("fix", "--unverified")):
+        code, out, err = run(*command, "--no-cache", cwd=root)
+        assert code == 2, (command, out, err)
+        assert "leakscope bug" in out + err and "Traceback" not in err
+
+
+def test_an_internal_error_exits_2_without_a_traceback(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leakscope import cli
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("something impossible")
+
+    monkeypatch.setattr(cli, "scan", broken)
+    root = make_project(tmp_path, {"a.go": LEAKY})
+    code, _, err = run("check", cwd=root)
+    assert code == 2
+    assert "internal error: RuntimeError: something impossible" in err
+    assert "Traceback" not in err

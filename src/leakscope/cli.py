@@ -31,7 +31,13 @@ from leakscope import __version__
 from leakscope.core import rules as registry
 from leakscope.core.config import Config, ConfigError, load_config
 from leakscope.core.engine import Progress, ScanResult, enabled_rules, scan
-from leakscope.core.fixes import FileChange, FixError, plan_checked_fixes, write_change
+from leakscope.core.fixes import (
+    FileChange,
+    FixError,
+    fix_lock,
+    plan_checked_fixes,
+    write_change,
+)
 from leakscope.core.model import Applicability, Finding, Rule, Severity
 from leakscope.core.report import (
     FORMATS,
@@ -159,6 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--unverified",
         action="store_true",
         help="also apply fixes that could not be type-checked (no Go toolchain, cgo, ...)",
+    )
+    fix.add_argument(
+        "--force",
+        action="store_true",
+        help="also write read-only or hard-linked files, and files whose owner, group or "
+        "extended attributes cannot be kept",
     )
     _add_rule_filters(fix)
 
@@ -338,6 +350,11 @@ def _io_problems(result: ScanResult) -> int:
     return len([r for r in result.files if r.status == "unreadable"]) + len(result.problems)
 
 
+def _internal_errors(result: ScanResult) -> int:
+    """How many rule runs crashed (a leakscope bug): the run must fail visibly, not pass."""
+    return sum(len(r.internal_errors) for r in result.files)
+
+
 # -- check -----------------------------------------------------------------------------------
 
 
@@ -401,6 +418,10 @@ def run_check(
     problems = _io_problems(result)
     if problems:
         _error(f"{problems} file(s) or folder(s) could not be read; the report is incomplete")
+        return EXIT_ERROR
+    crashed = _internal_errors(result)
+    if crashed:
+        _error(f"{crashed} rule run(s) failed (a leakscope bug); the report is incomplete")
         return EXIT_ERROR
     if any(counts_for_exit(f) for f in findings) and not exit_zero:
         return EXIT_FINDINGS
@@ -515,6 +536,18 @@ def _rule_counts(findings: Sequence[Finding]) -> str:
 
 def cmd_fix(args: argparse.Namespace) -> int:
     target = load_target(args.paths)
+    if args.diff:
+        return run_fix(args, target)
+
+    def waiting() -> None:
+        _note(f"waiting for another leakscope fix of {target.root} to finish")
+
+    # One fix per tree at a time: two runs would each plan from bytes the other rewrites.
+    with fix_lock(target.root, waiting):
+        return run_fix(args, target)
+
+
+def run_fix(args: argparse.Namespace, target: Target) -> int:
     rules = rule_filter(
         target.config, _flatten(args.select), _flatten(args.ignore), args.min_severity
     )
@@ -543,7 +576,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
     if args.diff:
         status = fix_diff(report, changes, held, findings, args.unsafe)
     else:
-        status = fix_write(target, rules, use_cache, report, changes, held, args.unsafe)
+        status = fix_write(
+            target, rules, use_cache, report, changes, held, args.unsafe, force=args.force
+        )
     io_problems = _io_problems(result)
     if io_problems:
         for r in report.unreadable:
@@ -551,6 +586,13 @@ def cmd_fix(args: argparse.Namespace) -> int:
         for problem in report.problems:
             _note(problem)
         _error(f"{io_problems} file(s) or folder(s) could not be read; nothing was fixed there")
+        return EXIT_ERROR
+    crashed = _internal_errors(result)
+    if crashed:
+        for r in result.files:
+            for error in r.internal_errors:
+                _note(f"{report.display_path(r.path)}: leakscope bug: {error}")
+        _error(f"{crashed} rule run(s) failed (a leakscope bug); their findings are missing")
         return EXIT_ERROR
     return status
 
@@ -622,6 +664,8 @@ def fix_write(
     changes: Sequence[FileChange],
     held: Sequence[FileChange],
     unsafe: bool,
+    *,
+    force: bool = False,
 ) -> int:
     """Write the planned changes, say what changed, and count what remains."""
     out = sys.stdout
@@ -631,7 +675,7 @@ def fix_write(
         if not change.changed:
             continue
         try:
-            write_change(target.root, change)
+            write_change(target.root, change, force=force)
         except FixError as exc:
             _error(str(exc))
             failed = True
@@ -851,6 +895,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         _error(f"{where}{exc.strerror or exc}")
+        return EXIT_ERROR
+    except Exception as exc:  # a bug: exit 2 (an error), never 1 (which CI reads as findings)
+        if os.environ.get("LEAKSCOPE_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        _error(
+            f"internal error: {type(exc).__name__}: {exc} (a leakscope bug, please report it; "
+            "LEAKSCOPE_DEBUG=1 shows the traceback)"
+        )
         return EXIT_ERROR
 
 

@@ -9,12 +9,14 @@ it; `write_change` puts a planned change on disk.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import posixpath
 import shutil
 import stat
 import subprocess
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -202,12 +204,54 @@ def check_inside_root(root: Path, path: Path) -> Path:
     return real
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` through a temp file in the same folder; keep its mode."""
+def _copy_xattrs(source: Path, target: str) -> str | None:
+    """Copy extended attributes; why they could not be copied, or None."""
+    if not hasattr(os, "listxattr"):
+        return None
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        names = os.listxattr(source, follow_symlinks=False)
+    except OSError:
+        return None  # the file system has none
+    for name in names:
+        try:
+            os.setxattr(target, name, os.getxattr(source, name, follow_symlinks=False))
+        except OSError as exc:
+            return f"cannot keep its extended attribute {name} ({exc.strerror or exc})"
+    return None
+
+
+def write_atomic(
+    path: Path,
+    data: bytes,
+    *,
+    expected: str | None = None,
+    force: bool = False,
+    before_replace: Callable[[], None] | None = None,
+) -> None:
+    """Replace `path` with `data` through a temp file in the same folder.
+
+    A FixError's message is the reason alone (the caller names the file).
+
+    Keeps the mode, owner, group and extended attributes, or refuses (FixError) when they
+    cannot be kept; refuses a read-only file and a hard-linked one (a rename would split the
+    link), unless `force`. With `expected` (a content hash), the file is hashed again once the
+    temp file is complete, right before the rename, and nothing is written when it differs:
+    another writer's save is then never lost, except one landing in the few microseconds
+    between that last read and the rename (POSIX has no compare-and-rename).
+    """
+    try:
+        st: os.stat_result | None = path.stat()
     except FileNotFoundError:
-        mode = 0o644
+        st = None
+    mode = stat.S_IMODE(st.st_mode) if st is not None else 0o644
+    if st is not None and not force:
+        if not mode & 0o222:
+            raise FixError("the file is read-only; not written (--force writes it)")
+        if st.st_nlink > 1:
+            raise FixError(
+                f"the file has {st.st_nlink} hard links and replacing it would "
+                "split them; not written (--force writes it)"
+            )
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".leakscope")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -215,6 +259,27 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
+        if st is not None:
+            problem = None
+            tmp_st = os.stat(tmp)
+            if (tmp_st.st_uid, tmp_st.st_gid) != (st.st_uid, st.st_gid):
+                try:
+                    os.chown(tmp, st.st_uid, st.st_gid)
+                    os.chmod(tmp, mode)  # (chown may clear setuid/setgid bits)
+                except OSError:
+                    problem = "cannot keep its owner and group"
+            problem = problem or _copy_xattrs(path, tmp)
+            if problem and not force:
+                raise FixError(f"{problem}; not written (--force writes it)")
+        if before_replace is not None:
+            before_replace()
+        if expected is not None:
+            try:
+                current = _read_regular(path)
+            except FileNotFoundError as exc:
+                raise FixError("the file was deleted meanwhile; not written") from exc
+            if content_hash(current) != expected:
+                raise FixError("the file changed while it was being written; kept")
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -222,30 +287,92 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_change(root: Path, change: FileChange) -> None:
-    """Write a planned change, refusing when the file changed since it was analysed."""
+def _read_regular(path: Path) -> bytes:
+    """A file's bytes; refuses (FixError) anything but a regular file, without blocking."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise FixError("not a regular file; not written")
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            return fh.read()
+    finally:
+        os.close(fd)
+
+
+# Called right before the final hash check and rename of each write (tests use it to play
+# an editor saving at the worst moment).
+_before_replace: Callable[[], None] | None = None
+
+
+def write_change(root: Path, change: FileChange, *, force: bool = False) -> None:
+    """Write a planned change, refusing when the file changed since it was analysed.
+
+    The file is compared with the change's `before` (the bytes the fix was planned from) when
+    the write starts and once more right before the rename.
+    """
     path = check_inside_root(root, root / change.path)
     try:
-        current = path.read_bytes()
+        current = _read_regular(path)
     except FileNotFoundError as exc:
         raise FixError(f"{change.path}: the file was deleted since it was analysed") from exc
+    except FixError as exc:
+        raise FixError(f"{change.path}: {exc}") from exc
     except OSError as exc:
         raise FixError(f"{change.path}: cannot read: {exc.strerror}") from exc
-    if content_hash(current) != content_hash(change.before):
+    expected = content_hash(change.before)
+    if content_hash(current) != expected:
         raise FixError(f"{change.path}: the file changed since it was analysed; scan again")
     try:
-        write_atomic(path, change.after)
+        write_atomic(
+            path, change.after, expected=expected, force=force, before_replace=_before_replace
+        )
+    except FixError as exc:
+        raise FixError(f"{change.path}: {exc}") from exc
     except OSError as exc:
         raise FixError(f"{change.path}: cannot write: {exc.strerror}") from exc
 
 
-def undo_change(root: Path, change: FileChange) -> None:
+@contextlib.contextmanager
+def fix_lock(root: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the root's fix lock: two leakscope processes never plan and write one tree at once.
+
+    An advisory lock (flock) on a file in leakscope's cache folder, never in the repository;
+    released when the process ends, however it ends. Where flock is missing, a no-op.
+    """
+    try:
+        import fcntl
+    except ImportError:  # (not on POSIX)
+        yield
+        return
+    from leakscope.core.cache import cache_dir
+
+    name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=12).hexdigest()
+    try:
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder / f"fix-{name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        yield  # no cache folder: the hash checks before each write still protect the files
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # (releases the lock)
+
+
+def undo_change(root: Path, change: FileChange, *, force: bool = False) -> None:
     """Put the file back as it was, refusing when it changed after the fix was written."""
     reverse = FileChange(change.path, change.after, change.before)
     try:
-        write_change(root, reverse)
+        write_change(root, reverse, force=force)
     except FixError as exc:
-        if "changed since" in str(exc):
+        if "changed since" in str(exc) or "changed while" in str(exc):
             raise FixError(f"{change.path}: the file changed after the fix; not undone") from exc
         raise
 
@@ -289,7 +416,7 @@ def plan_fixes(
                     data = (root / path).read_bytes()
                 except OSError:
                     continue
-                if analysed_hash.get(path) and content_hash(data) != analysed_hash[path]:
+                if content_hash(data) != analysed_hash.get(path):
                     # The findings' offsets belong to the content that was analysed.
                     why = "the file changed since it was analysed; scan again"
                     changes[path] = FileChange(
