@@ -137,10 +137,21 @@ def analyse_package(job: PackageJob, overrides: dict[str, bytes] | None = None) 
                 )
             )
             continue
-        tree = parse(source)
-        parsed.append(
-            ParsedFile(rel, source, tree, summarize_file(rel, tree), error_count(tree), digest)
-        )
+        try:
+            tree = parse(source)
+            parsed.append(
+                ParsedFile(rel, source, tree, summarize_file(rel, tree), error_count(tree), digest)
+            )
+        except RecursionError:  # pathological nesting: this file only, and say so
+            results.append(
+                FileResult(
+                    rel,
+                    FileStatus.UNREADABLE,
+                    content_hash=digest,
+                    size=len(source),
+                    error="nested too deeply to analyse",
+                )
+            )
     rules = [registry.RULES_BY_NAME[name] for name in job.rules if name in registry.RULES_BY_NAME]
     # Files of one folder may hold two packages (`foo` and `foo_test`): index each on its own.
     by_package: dict[str, list[ParsedFile]] = {}
@@ -353,6 +364,19 @@ def summary_after(ctx: FileContext, new_tree: Tree, edits: tuple[TextEdit, ...])
     return replace(old, vars=moved(old.vars), consts=moved(old.consts))
 
 
+def _would_replace_bytes(source: bytes, fix: Fix) -> bool:
+    """Whether the fix's text carries U+FFFD standing for bytes that were not UTF-8 (rules
+    build new text from decoded source): writing it would change bytes outside the fix's
+    intent. Only looked at when a replacement character is there at all (rare)."""
+    if not any("\ufffd" in e.new_text for e in fix.edits):
+        return False
+    try:
+        source.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def verify_fix(
     ctx: FileContext,
     rule: Rule,
@@ -365,6 +389,8 @@ def verify_fix(
     The fix is applied in memory; the result must parse with no new ERROR or MISSING node,
     and the rule, run again, must find nothing at the fixed place.
     """
+    if _would_replace_bytes(ctx.source, fix):
+        return "the code it rewrites holds bytes that are not UTF-8, which the rewrite would change"
     try:
         new_source = apply_edits(ctx.source, fix.edits)
     except ValueError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,6 +205,23 @@ def _job_size(root: str, job: PackageJob) -> int:
     return size
 
 
+def _die_with_parent(parent: int) -> None:
+    """Pool worker initializer: a worker never outlives the scan that started it.
+
+    On Linux the kernel kills the worker when its parent dies (even by kill -9); elsewhere
+    the pool's own shutdown is all there is.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
 def _analyse_batch(jobs: list[PackageJob]) -> list[tuple[PackageJob, list[FileResult]]]:
     return [(job, analyse_package(job)) for job in jobs]
 
@@ -223,7 +241,9 @@ def _run(
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     registry.RULES  # noqa: B018 (import the rules once, before the workers fork)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         # Biggest batches (in bytes) first so the pool does not end waiting on a straggler.
         batches = sorted(_batches(jobs, sizes), key=lambda batch: batch[0], reverse=True)
         running: set[Future[list[tuple[PackageJob, list[FileResult]]]]] = {
