@@ -15,6 +15,10 @@ would cost a fifth of the parse. From each candidate the analysis walks `.parent
 the statement that stores it, following local variables through their later uses (found with a
 regexp over the function's text) at most three steps deep. The result is computed once per
 file and shared by the two rules.
+
+The analysis is split by concern: `_retention_syntax` (what produces a piece, small syntax
+helpers), `_retention_sources` (what a piece was cut from, and whether that is big),
+`_retention_places` (where a store outlives the call) and `_retention_fixes` (the copy).
 """
 
 from __future__ import annotations
@@ -26,132 +30,46 @@ from dataclasses import dataclass, field, replace
 from tree_sitter import Node
 
 from leakscope.core.context import Diagnostic, FileContext
-from leakscope.core.imports import ImportConflict
-from leakscope.core.index import signature_of
-from leakscope.core.model import Applicability, Confidence, Fix, TextEdit
 from leakscope.core.rules import _retention_sources as sources
-from leakscope.core.rules._retention_sources import Source
+from leakscope.core.rules._retention_fixes import make_fix
+from leakscope.core.rules._retention_places import Places, Target
+from leakscope.core.rules._retention_sources import Origins, Source
+from leakscope.core.rules._retention_syntax import (
+    _CACHE_METHODS,
+    _CALL_RX,
+    _MAX_BINDINGS,
+    _NO_BINDING,
+    _PIECE_PACKAGES,
+    _PIECE_RESULTS,
+    _REGEXP,
+    _REGEXP_BY_NAME,
+    _SLICE_RX,
+    _SPLITTERS,
+    SLICE,
+    STRING,
+    _args,
+    _call_of_argument,
+    _callee_name,
+    _first_arg,
+    _flat,
+    _is_reset,
+    _is_whole,
+    _list_items,
+    _unique,
+    normalise,
+    weaker,
+)
 from leakscope.core.syntax import FUNCTION_NODES, enclosing_function, text, unparen
 from leakscope.core.types import (
     IMPORT,
     LOCAL,
-    PACKAGE_CONST,
     PACKAGE_VAR,
-    PARAM,
     RANGE,
-    RECEIVER,
-    TYPE,
     Binding,
     TypeResolver,
     is_map,
-    is_pointer,
     is_slice,
 )
-
-STRING = "string"
-SLICE = "slice"
-
-_SLICE_RX = re.compile(rb"\[[^\]\[\n]*(?:\[[^\]\[\n]*\][^\]\[\n]*)*:")
-_PRODUCERS = (
-    "Split|SplitN|SplitAfter|SplitAfterN|Fields|FieldsFunc|Cut|SplitSeq|SplitAfterSeq|"
-    "FieldsSeq|FieldsFuncSeq|Lines|FindString|FindStringSubmatch|FindAllString|"
-    "FindAllStringSubmatch|Find|FindSubmatch|FindAll|FindAllSubmatch"
-)
-_CALL_RX = re.compile(rb"\.(?:" + _PRODUCERS.encode() + rb")\(")
-
-# strings/bytes functions whose result is made of pieces of their first argument:
-# name -> levels (0: the result is a piece; 1: its elements are; "iter": it yields pieces).
-_SPLITTERS: dict[str, int | str] = {
-    "Split": 1,
-    "SplitN": 1,
-    "SplitAfter": 1,
-    "SplitAfterN": 1,
-    "Fields": 1,
-    "FieldsFunc": 1,
-    "Cut": 0,
-    "SplitSeq": "iter",
-    "SplitAfterSeq": "iter",
-    "FieldsSeq": "iter",
-    "FieldsFuncSeq": "iter",
-    "Lines": "iter",
-}
-# regexp methods: name -> (family, levels).
-_REGEXP: dict[str, tuple[str, int]] = {
-    "FindString": (STRING, 0),
-    "FindStringSubmatch": (STRING, 1),
-    "FindAllString": (STRING, 1),
-    "FindAllStringSubmatch": (STRING, 2),
-    "Find": (SLICE, 0),
-    "FindSubmatch": (SLICE, 1),
-    "FindAll": (SLICE, 1),
-    "FindAllSubmatch": (SLICE, 2),
-}
-# Names specific enough to be regexp methods even when the receiver's type is unknown.
-_REGEXP_BY_NAME = frozenset({"FindStringSubmatch", "FindAllStringSubmatch", "FindAllSubmatch"})
-# Calls whose result aliases (part of) their first argument without copying. A trimmed whole
-# value keeps almost all of its memory in use, so these only matter when their argument is
-# already a piece (a line of a split file, a slice of a parameter).
-_TRANSPARENT: dict[str, frozenset[str]] = {
-    "strings": frozenset(
-        {
-            "TrimSpace",
-            "Trim",
-            "TrimLeft",
-            "TrimRight",
-            "TrimPrefix",
-            "TrimSuffix",
-            "TrimFunc",
-            "TrimLeftFunc",
-            "TrimRightFunc",
-            "CutPrefix",
-            "CutSuffix",
-        }
-    ),
-    "path": frozenset({"Base", "Dir", "Ext", "Clean", "Split"}),
-    "path/filepath": frozenset({"Base", "Dir", "Ext", "Clean", "Split"}),
-}
-_TRANSPARENT["bytes"] = _TRANSPARENT["strings"]
-# Which results of a multi-result piece-producing call are pieces.
-_PIECE_RESULTS: dict[str, tuple[int, ...]] = {
-    "Cut": (0, 1),
-    "CutPrefix": (0,),
-    "CutSuffix": (0,),
-    "Split": (0, 1),  # path.Split, filepath.Split
-}
-_PIECE_PACKAGES = {"strings": STRING, "bytes": SLICE}
-
-_CACHE_METHODS = frozenset({"Add", "Set", "Store", "Put", "LoadOrStore", "Swap"})
-_MAX_BINDINGS = 3
-_SMALL_BUFFER = 256
-
-_CONFIDENCE_RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
-
-
-def weaker(a: Confidence, b: Confidence) -> Confidence:
-    return a if _CONFIDENCE_RANK[a] <= _CONFIDENCE_RANK[b] else b
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where a piece is stored so that it outlives the call."""
-
-    text: str  # `s0`, `c.names`, `c.index`, `ch`
-    where: str  # `package variable s0`, `field c.name (c is a pointer receiver)`
-    confidence: Confidence
-    related: tuple[tuple[int, int, str], ...] = ()
-    places: tuple[str, ...] = ()  # texts naming the place: `lines[i]`, `lines`
-    # Collects one piece per store (a map key, an element at a varying index, a cache, a
-    # channel), rather than holding one in a single slot (a field, a variable).
-    collects: bool = False
-
-
-@dataclass(frozen=True)
-class Shared:
-    """Why a place is long-lived (a package variable, reached through a pointer, ...)."""
-
-    reason: str  # "" for package variables, else "c is a pointer receiver"
-    confidence: Confidence
-    related: tuple[tuple[int, int, str], ...] = ()
 
 
 @dataclass
@@ -204,7 +122,7 @@ def diagnostics(ctx: FileContext, family: str) -> list[Diagnostic]:
     return [_diagnostic(ctx, leak) for leak in analyse(ctx) if leak.piece.family == family]
 
 
-class _Analysis:
+class _Analysis(Origins, Places):
     def __init__(self, ctx: FileContext, resolver: TypeResolver) -> None:
         self.ctx = ctx
         self.types = resolver
@@ -303,74 +221,6 @@ class _Analysis:
             and self._constant(end.child_by_field_name("right"))
         )
 
-    def _constant(self, node: Node | None, depth: int = 0) -> bool:
-        """A constant expression: literals, named constants, len of a constant string."""
-        if node is None or depth > 4:
-            return False
-        node = unparen(node)
-        kind = node.type
-        if kind in ("int_literal", "rune_literal"):
-            return True
-        if kind == "identifier":
-            binding = self.types.lookup(node)
-            if binding is None:
-                return False
-            if binding.kind == PACKAGE_CONST:
-                return True
-            statement = binding.statement
-            return statement is not None and statement.type in ("const_declaration", "const_spec")
-        if kind == "binary_expression":
-            return self._constant(node.child_by_field_name("left"), depth + 1) and self._constant(
-                node.child_by_field_name("right"), depth + 1
-            )
-        if kind == "call_expression" and _callee_name(node) == "len":
-            args = _args(node)
-            if len(args) != 1:
-                return False
-            arg = unparen(args[0])
-            return arg.type in (
-                "interpreted_string_literal",
-                "raw_string_literal",
-            ) or self._constant(arg, depth + 1)
-        return False
-
-    def _int_value(self, node: Node | None, depth: int = 0) -> int | None:
-        """The value of an integer constant expression (`65536`, `4 << 10`, `bufSize`), or
-        None when it cannot be computed here."""
-        if node is None or depth > 4:
-            return None
-        node = unparen(node)
-        if node.type == "int_literal":
-            try:
-                return int(text(node).replace("_", ""), 0)
-            except ValueError:
-                return None
-        if node.type == "identifier":
-            binding = self.types.lookup(node)
-            spec = binding.node.parent if binding is not None and binding.node else None
-            if spec is None or spec.type != "const_spec":
-                return None
-            names = spec.children_by_field_name("name")
-            values = _list_items(spec.child_by_field_name("value"))
-            for ident, value in zip(names, values, strict=False):
-                if ident == binding.node:
-                    return self._int_value(value, depth + 1)
-            return None
-        if node.type == "binary_expression":
-            left = self._int_value(node.child_by_field_name("left"), depth + 1)
-            right = self._int_value(node.child_by_field_name("right"), depth + 1)
-            if left is None or right is None:
-                return None
-            operator = text(node.child_by_field_name("operator"))
-            if operator == "<<" and right < 64:
-                return left << right
-            ops = {"+": left + right, "-": left - right, "*": left * right}
-            if operator in ops:
-                return ops[operator]
-            if operator == "/" and right:
-                return left // right
-        return None
-
     def _producer(
         self, call: Node, selector: Node, name: str
     ) -> tuple[str, int | str, Node] | None:
@@ -397,314 +247,6 @@ class _Analysis:
             return None
         family, levels = _REGEXP[name]
         return family, levels, args[0]
-
-    # -- sources ---------------------------------------------------------------------------
-
-    def origin(self, expr: Node | None, depth: int = 0) -> Source | None:
-        """The plausibly large value `expr` is (part of), or None (small, unknown, global)."""
-        if expr is None or depth > 6:
-            return None
-        expr = unparen(expr)
-        key = (expr.start_byte, expr.end_byte)
-        if key in self._origins:
-            return self._origins[key]
-        self._origins[key] = None  # cycles end here
-        found = self._origin(expr, depth)
-        self._origins[key] = found
-        return found
-
-    def _origin(self, expr: Node, depth: int) -> Source | None:
-        kind = expr.type
-        if kind == "identifier":
-            binding = self.types.lookup(expr)
-            return self._binding_origin(expr, binding, depth) if binding is not None else None
-        if kind in ("slice_expression", "index_expression"):
-            return self.origin(expr.child_by_field_name("operand"), depth + 1)
-        if kind == "type_conversion_expression":  # []byte(s): a copy as large as s
-            return self._converted(expr, expr.child_by_field_name("operand"), depth)
-        if kind == "call_expression":
-            return self._call_origin(expr, depth)
-        return None
-
-    def _binding_origin(self, use: Node, binding: Binding, depth: int) -> Source | None:
-        name = binding.name
-        if binding.kind in (PARAM, RECEIVER):
-            if binding.node is None:
-                return None
-            role = "the receiver" if binding.kind == RECEIVER else "a parameter"
-            decl = binding.node
-            if self._small_by_contract(binding):
-                return None
-            # The caller decides the size. On real code most parameters that get cut and
-            # kept are small (names, flags, tags, routes): worth a look, not an alarm.
-            return Source(
-                use,
-                Confidence.LOW,
-                (decl.start_byte, decl.end_byte, f"{name} is {role}: the caller decides its size"),
-                sources.PARAM,
-                binding,
-            )
-        if binding.kind == RANGE and binding.value is not None:
-            # A range variable over large data (the lines of a file) is large.
-            if binding.index == 0 and not self._ranges_keys(binding):
-                return None
-            inner = self.origin(binding.value, depth + 1)
-            if inner is None:
-                return None
-            return replace(inner, node=use)
-        if binding.kind == LOCAL and binding.value is not None:
-            value = unparen(binding.value)
-            if binding.multi:
-                return self._multi_origin(use, value, binding.index, depth)
-            if value.type == "call_expression" and _callee_name(value) == "make":
-                return self._made_buffer(use, value, binding)
-            inner = self.origin(value, depth + 1)
-            if inner is None:
-                return None
-            # Name the local in messages when it holds the whole large value.
-            if inner.node.type == "call_expression" or inner.node.type.endswith(
-                "conversion_expression"
-            ):
-                return replace(inner, node=use)
-            return inner
-        return None
-
-    def _from_callers(self, source: Source) -> Source | None:
-        """A parameter that a caller in this file fills with read data or a buffer: the
-        leak is real for that call, so the source is as large as what the caller passes."""
-        binding = source.param
-        if binding is None or binding.kind != PARAM or binding.node is None:
-            return None
-        func = binding.statement.parent.parent if binding.statement is not None else None
-        if func is None or func.type not in ("function_declaration", "method_declaration"):
-            return None
-        if binding.statement is None or binding.statement.type != "parameter_declaration":
-            return None
-        names = [
-            text(ident)
-            for decl in (func.child_by_field_name("parameters") or func).named_children
-            if decl.type == "parameter_declaration"
-            for ident in decl.children_by_field_name("name")
-        ]
-        if binding.name not in names:
-            return None
-        position = names.index(binding.name)
-        callee = (func.child_by_field_name("name").text or b"") if func else b""
-        prefix = rb"\." if func.type == "method_declaration" else rb"(?<![\w.])"
-        calls = re.compile(prefix + re.escape(callee) + rb"\(")
-        for match in calls.finditer(self.ctx.source):
-            at = match.end() - 1 - len(callee)
-            name_node = self.root.descendant_for_byte_range(at, at + len(callee))
-            call = name_node.parent if name_node is not None else None
-            if call is not None and call.type == "selector_expression":
-                call = call.parent
-            if call is None or call.type != "call_expression":
-                continue
-            args = _args(call)
-            if position >= len(args) or enclosing_function(call) == func:
-                continue
-            found = self.origin(args[position], 3)
-            if found is None or found.kind in (sources.PARAM, sources.CONVERSION):
-                continue
-            note = (
-                call.start_byte,
-                call.end_byte,
-                f"{text(call.child_by_field_name('function'))} is called here with "
-                f"{_flat(text(args[position]))}, which holds "
-                + ("a scratch buffer" if found.kind == sources.BUFFER else "read data"),
-            )
-            # As large as what the caller passes: judged like it.
-            return replace(
-                found,
-                node=source.node,
-                confidence=weaker(found.confidence, Confidence.MEDIUM),
-                related=note,
-            )
-        return None
-
-    def _small_by_contract(self, binding: Binding) -> bool:
-        """A parameter known to be small: the argument of a flag.Value's `Set(string) error`
-        is one command-line argument."""
-        func = enclosing_function(binding.node) if binding.node is not None else None
-        if func is None or func.type != "method_declaration":
-            return False
-        if text(func.child_by_field_name("name")) != "Set":
-            return False
-        sig = signature_of(func)
-        return sig.result_types == ("error",) and [t for _, t in sig.params] == ["string"]
-
-    def _ranges_keys(self, binding: Binding) -> bool:
-        """Whether the first range variable is an element (maps' keys, iterators, channels)."""
-        value = unparen(binding.value) if binding.value is not None else None
-        if value is not None and value.type == "call_expression" and self._is_iterator(value):
-            return True
-        under = self.types.underlying(self.types.type_of(binding.value))
-        return under is not None and (is_map(under) or under.startswith(("chan ", "<-chan ")))
-
-    def _multi_origin(self, use: Node, call: Node, index: int, depth: int) -> Source | None:
-        if call.type != "call_expression":
-            return None
-        read = self._read_source(call)
-        if read is not None:
-            return replace(read, node=use) if index == 0 else None
-        name = _callee_name(call)
-        if name in _PIECE_RESULTS and index in _PIECE_RESULTS[name] and self._is_piece_call(call):
-            return self.origin(_first_arg(call), depth + 1)
-        return None
-
-    def _made_buffer(self, use: Node, make: Node, binding: Binding) -> Source | None:
-        args = _args(make)
-        if len(args) < 2 or not is_slice(self.types.underlying(normalise(text(args[0])))):
-            return None
-        size_node = args[1] if len(args) == 2 else args[2]
-        # A scratch buffer has a constant size; one sized from variables is usually made to
-        # measure (make([]T, n, capacity) semantics, a record of known length).
-        if not self._constant(size_node):
-            return None
-        count = self._int_value(size_node)
-        if count is not None and count < _SMALL_BUFFER:
-            return None
-        element = _element_size(self.types.underlying(normalise(text(args[0]))))
-        size = count * element if count is not None else None
-        decl = binding.node
-        related = (
-            (decl.start_byte, decl.end_byte, f"{binding.name} is a buffer made here")
-            if decl is not None
-            else None
-        )
-        func = enclosing_function(make)
-        filled = func is not None and sources.fills(func.text or b"", binding.name)
-        return Source(use, Confidence.MEDIUM, related, sources.BUFFER, size=size, filled=filled)
-
-    def _call_origin(self, call: Node, depth: int) -> Source | None:
-        read = self._read_source(call)
-        if read is not None:
-            return read
-        func = call.child_by_field_name("function")
-        if func is not None and func.type == "identifier" and text(func) == "string":
-            args = _args(call)
-            binding = self.types.lookup(func)
-            if len(args) == 1 and (binding is None or binding.kind == TYPE):
-                return self._converted(call, args[0], depth)
-            return None
-        if self._is_piece_call(call):
-            return self.origin(_first_arg(call), depth + 1)
-        return None
-
-    def _converted(self, conversion: Node, operand: Node | None, depth: int) -> Source | None:
-        """`string(buf)` and `[]byte(s)` copy their operand: as large as it is."""
-        if operand is None:
-            return None
-        inner = self.origin(operand, depth + 1)
-        if inner is not None:
-            return replace(inner, node=conversion)
-        under = self.types.underlying(self.types.type_of(operand))
-        if is_slice(under) and conversion.type == "call_expression":
-            return Source(
-                conversion,
-                Confidence.MEDIUM,
-                (
-                    conversion.start_byte,
-                    conversion.end_byte,
-                    f"{text(conversion)} copies all of {text(operand)} into a new string",
-                ),
-                sources.CONVERSION,
-            )
-        return None
-
-    def _read_source(self, call: Node) -> Source | None:
-        """The data `call` reads, as a source (io.ReadAll, os.ReadFile, bufio, ...)."""
-        kind = self._read_call(call)
-        if kind is None:
-            return None
-        what = _flat(text(call))
-        if len(what) > 60:
-            what = f"{_flat(text(call.child_by_field_name('function')))}(...)"
-        note = (call.start_byte, call.end_byte, f"{text(call)} reads the data")
-        path = _first_arg(call)
-        if kind == sources.READ and path is not None and sources.status_file(text(path)):
-            kind = sources.STATUS_FILE
-        elif kind == sources.ASSEMBLED:
-            func = call.child_by_field_name("function")
-            buffer = func.child_by_field_name("operand") if func is not None else None
-            body = enclosing_function(call)
-            if (
-                buffer is not None
-                and body is not None
-                and sources.read_into(body.text or b"", _flat(text(buffer)))
-            ):
-                kind = sources.READ
-        return Source(call, Confidence.HIGH, note, kind, what=what)
-
-    def _read_call(self, call: Node) -> str | None:
-        """The source kind (READ or LINE) when `call` reads data (io.ReadAll, os.ReadFile,
-        bufio, ...)."""
-        func = call.child_by_field_name("function")
-        if func is None or func.type != "selector_expression":
-            return None
-        operand = func.child_by_field_name("operand")
-        name = text(func.child_by_field_name("field"))
-        if operand is None:
-            return None
-        binding = self.types.lookup(operand) if operand.type == "identifier" else None
-        if binding is not None and binding.kind == IMPORT:
-            return sources.READ if (binding.import_path, name) in sources.READ_FUNCS else None
-        if name in sources.READ_METHODS:
-            wanted = sources.READ_METHODS[name]
-            qualified = self.types.qualified(self.types.type_of(operand))
-            if wanted is None or qualified is None or qualified == wanted:
-                return sources.READ if name in sources.WHOLE_READ_METHODS else sources.LINE
-            return None
-        qualified = self.types.qualified(self.types.type_of(operand))
-        if name in sources.SCANNER_METHODS and qualified == ("bufio", "Scanner"):
-            return sources.LINE
-        if name in sources.BUFFER_METHODS and qualified == ("bytes", "Buffer"):
-            return sources.ASSEMBLED
-        return None
-
-    def _is_piece_call(self, call: Node) -> bool:
-        """A call whose result shares memory with its first argument."""
-        func = call.child_by_field_name("function")
-        if func is None or func.type != "selector_expression":
-            return False
-        operand = func.child_by_field_name("operand")
-        name = text(func.child_by_field_name("field"))
-        if operand is None:
-            return False
-        if operand.type == "identifier":
-            binding = self.types.lookup(operand)
-            if binding is not None and binding.kind == IMPORT:
-                path = binding.import_path or ""
-                if path in _PIECE_PACKAGES and name in _SPLITTERS:
-                    return True
-                return name in _TRANSPARENT.get(path, ())
-        if name in _REGEXP:
-            qualified = self.types.qualified(self.types.type_of(operand))
-            return qualified == ("regexp", "Regexp") or (
-                qualified is None and name in _REGEXP_BY_NAME
-            )
-        return False
-
-    def _is_iterator(self, call: Node) -> bool:
-        """strings.SplitSeq and friends: ranging over them yields pieces."""
-        return self._is_piece_call(call) and _SPLITTERS.get(_callee_name(call)) == "iter"
-
-    def _transparent(self, call: Node, family: str) -> bool:
-        func = call.child_by_field_name("function")
-        if func is None or func.type != "selector_expression":
-            return False
-        operand = func.child_by_field_name("operand")
-        if operand is None or operand.type != "identifier":
-            return False
-        binding = self.types.lookup(operand)
-        if binding is None or binding.kind != IMPORT:
-            return False
-        path = binding.import_path or ""
-        if family == SLICE and path != "bytes":
-            return False
-        if family == STRING and path == "bytes":
-            return False
-        return text(func.child_by_field_name("field")) in _TRANSPARENT.get(path, ())
 
     # -- from a piece up to where it is stored ---------------------------------------------
 
@@ -1017,249 +559,6 @@ class _Analysis:
         if state.levels >= 1 and len(names) >= 2:
             self._follow(piece, state, names[1], state.levels - 1, clause, element=True)
 
-    # -- targets -----------------------------------------------------------------------------
-
-    def _store(self, piece: Piece, state: _Climb, lhs: Node, levels: int) -> None:
-        target = self.assign_target(lhs)
-        if target is None:
-            return
-        how = "appended to" if state.appended else "stored in"
-        if state.contained and not state.appended:
-            how = "stored, inside a composite literal, in"
-        self._report(piece, state, levels, how, target)
-
-    def _key_store(self, piece: Piece, state: _Climb, index_expr: Node) -> None:
-        """`m[piece] = v`: the piece becomes a key of map m."""
-        parent = index_expr.parent
-        if parent is None:
-            return
-        if parent.type == "expression_list":
-            owner = parent.parent
-            if owner is None or owner.type != "assignment_statement":
-                return
-            if owner.child_by_field_name("left") != parent:
-                return
-        elif parent.type not in ("inc_statement", "dec_statement"):  # `m[piece]++` inserts too
-            return
-        container = index_expr.child_by_field_name("operand")
-        if container is None or not is_map(self.types.underlying(self.types.type_of(container))):
-            return
-        shared = self.shared(container)
-        if shared is None:
-            return
-        where = _where("map", text(container), shared)
-        places = (_flat(text(container)),)
-        target = Target(
-            text(container), where, shared.confidence, shared.related, places, collects=True
-        )
-        self._report(piece, state, state.levels, "used as a key of", target)
-
-    def _send(self, piece: Piece, state: _Climb, send: Node) -> None:
-        channel = send.child_by_field_name("channel")
-        if channel is None:
-            return
-        target = Target(text(channel), f"channel {text(channel)}", Confidence.MEDIUM, collects=True)
-        self._report(piece, state, state.levels, "sent on", target)
-
-    def _cache_store(self, piece: Piece, state: _Climb, func: Node) -> None:
-        holder = func.child_by_field_name("operand")
-        if holder is None or holder.type not in ("identifier", "selector_expression"):
-            return
-        qualified = self.types.qualified(self.types.type_of(holder))
-        if qualified is not None and qualified[0] == "sync" and qualified[1] != "Map":
-            return  # sync.Pool.Put recycles, atomic values hold one value
-        shared = self.place(holder)
-        if shared is None:
-            return
-        method = text(func.child_by_field_name("field"))
-        where = _where("", f"{text(holder)} with {method}", shared)
-        places = (_flat(text(holder)),)
-        target = Target(
-            text(holder), where, shared.confidence, shared.related, places, collects=True
-        )
-        self._report(piece, state, state.levels, "stored in", target)
-
-    def assign_target(self, lhs: Node) -> Target | None:
-        """The long-lived place an assignment to `lhs` stores into, or None."""
-        lhs = unparen(lhs)
-        kind = lhs.type
-        places: tuple[str, ...] = (_flat(text(lhs)),)
-        if kind == "identifier":
-            binding = self.types.lookup(lhs)
-            if binding is None or binding.kind != PACKAGE_VAR:
-                return None
-            return Target(
-                text(lhs),
-                f"package variable {text(lhs)}",
-                Confidence.HIGH,
-                _declared_here(binding, "is declared here"),
-                places,
-            )
-        if kind == "selector_expression":
-            shared = self.place(lhs)
-            if shared is None:
-                return None
-            where = _where("field", text(lhs), shared)
-            return Target(text(lhs), where, shared.confidence, shared.related, places)
-        if kind == "index_expression":
-            container = lhs.child_by_field_name("operand")
-            if container is None:
-                return None
-            under = self.types.underlying(self.types.type_of(container))
-            if not (is_map(under) or is_slice(under)):
-                return None
-            shared = self.shared(container)
-            if shared is None:
-                return None
-            places = (*places, _flat(text(container)))
-            noun = "map" if is_map(under) else "slice"
-            index = lhs.child_by_field_name("index")
-            return Target(
-                text(container),
-                _where(noun, text(container), shared),
-                shared.confidence,
-                shared.related,
-                places,
-                # `m["role"] = v`, `s[0] = v`: one slot.
-                collects=index is None or not (_is_literal(index) or self._constant(index)),
-            )
-        if kind == "unary_expression" and text(lhs).startswith("*"):
-            pointer = lhs.child_by_field_name("operand")
-            shared = self.shared(pointer) if pointer is not None else None
-            if shared is None:
-                return None
-            where = _where("", text(lhs), shared)
-            return Target(text(lhs), where, shared.confidence, shared.related, places)
-        return None
-
-    def place(self, selector: Node) -> Shared | None:
-        """Whether the variable `a.f` (or a package-level `pkg.V`) outlives the call."""
-        selector = unparen(selector)
-        if selector.type == "identifier":
-            binding = self.types.lookup(selector)
-            if binding is not None and binding.kind == PACKAGE_VAR:
-                return Shared(
-                    f"{text(selector)} is a package variable",
-                    Confidence.HIGH,
-                    _declared_here(binding, "is declared here"),
-                )
-            return None
-        if selector.type != "selector_expression":
-            return None
-        operand = selector.child_by_field_name("operand")
-        if operand is None:
-            return None
-        if operand.type == "identifier":
-            binding = self.types.lookup(operand)
-            if binding is not None and binding.kind == IMPORT:
-                return Shared(f"a package-level variable of {binding.import_path}", Confidence.HIGH)
-        return self.shared(operand)
-
-    def shared(self, expr: Node, depth: int = 0) -> Shared | None:
-        """Whether the storage `expr` designates outlives the call: the variable itself for a
-        struct value, what it points to for a pointer, map or slice."""
-        if depth > 5:
-            return None
-        expr = unparen(expr)
-        kind = expr.type
-        type_text = self.types.type_of(expr)
-        under = self.types.underlying(type_text)
-        ref = is_pointer(type_text) or is_map(under) or is_slice(under)
-        name = text(expr)
-        if kind == "identifier":
-            binding = self.types.lookup(expr)
-            if binding is None:
-                return None
-            if binding.kind == PACKAGE_VAR:
-                return Shared(
-                    f"{name} is a package variable",
-                    Confidence.HIGH,
-                    _declared_here(binding, "is declared here"),
-                )
-            if binding.kind in (PARAM, RECEIVER):
-                role = "receiver" if binding.kind == RECEIVER else "parameter"
-                note = _declared_here(binding, f"is a {role}")
-                if is_pointer(type_text):
-                    return Shared(f"{name} is a pointer {role}", Confidence.HIGH, note)
-                if ref:
-                    noun = "map" if is_map(under) else "slice"
-                    # How long the caller keeps it is unknown: often only for the call.
-                    return Shared(
-                        f"{name} is a {noun} {role} owned by the caller", Confidence.LOW, note
-                    )
-                if type_text is None or self._is_type_param(binding):
-                    return Shared(
-                        f"{name} may be a pointer {role} (its type is unknown)",
-                        Confidence.LOW,
-                        note,
-                    )
-                return None
-            if binding.kind in (LOCAL, RANGE) or binding.is_local:
-                return self._local_shared(expr, binding, type_text, ref, depth)
-            return None
-        if kind == "selector_expression":
-            operand = expr.child_by_field_name("operand")
-            if operand is None:
-                return None
-            if operand.type == "identifier":
-                binding = self.types.lookup(operand)
-                if binding is not None and binding.kind == IMPORT:
-                    return Shared(f"{name} is a package-level variable", Confidence.HIGH)
-            inner = self.shared(operand, depth + 1)
-            if inner is None:
-                return None
-            if type_text is None and not ref:
-                return Shared(inner.reason, weaker(inner.confidence, Confidence.LOW), inner.related)
-            return inner
-        if kind == "index_expression":
-            operand = expr.child_by_field_name("operand")
-            return self.shared(operand, depth + 1) if operand is not None else None
-        if kind == "unary_expression" and name.startswith("*"):
-            operand = expr.child_by_field_name("operand")
-            return self.shared(operand, depth + 1) if operand is not None else None
-        if kind == "call_expression" and is_pointer(type_text):
-            return Shared(f"{name} may return shared data (or a new object)", Confidence.LOW)
-        return None
-
-    def _local_shared(
-        self, expr: Node, binding: Binding, type_text: str | None, ref: bool, depth: int
-    ) -> Shared | None:
-        name = text(expr)
-        value = binding.value
-        if binding.kind == RANGE:
-            if value is None or not (ref or is_pointer(type_text)):
-                return None
-            inner = self.shared(value, depth + 1)
-            if inner is None:
-                return None
-            return Shared(f"{name} points into {text(value)}", inner.confidence, inner.related)
-        if value is None or binding.multi:
-            if binding.multi and value is not None and _is_fresh(unparen(value)):
-                return None
-            if binding.multi and is_pointer(type_text):
-                return Shared(f"{name} may point to shared data", Confidence.LOW)
-            return None
-        value = unparen(value)
-        if _is_fresh(value):
-            return None
-        if not ref:
-            if type_text is None and value.type == "call_expression":
-                return Shared(
-                    f"{name} may point to shared data (its type is unknown)", Confidence.LOW
-                )
-            return None
-        if value.type in ("identifier", "selector_expression", "index_expression"):
-            inner = self.shared(value, depth + 1)
-            if inner is None:
-                return None
-            return Shared(f"{name} aliases {text(value)}", inner.confidence, inner.related)
-        if value.type == "call_expression" and is_pointer(type_text):
-            return Shared(
-                f"{name} may point to shared data (or to a new object from {text(value)})",
-                Confidence.LOW,
-            )
-        return None
-
     def _excluded(self, piece: Piece, places: tuple[str, ...]) -> bool:
         """Pieces that waste nothing: put back where they came from (`x = x[1:]`,
         `lines[i] = line[n:]` while ranging over lines, `m[k] = list[:n]` after
@@ -1398,32 +697,6 @@ class _Analysis:
             return None
         return lefts[rights.index(node)]
 
-    def _holder(self, place: str, at: Node) -> tuple[int, int] | None:
-        """The object a place belongs to, by where it is declared: `e` for `e.meta.label`,
-        `c` for `c.byKey`; every package variable belongs to the program, (-1, -1)."""
-        match = re.match(r"\*?\s*([A-Za-z_]\w*)", place)
-        if match is None:
-            return None
-        binding = self.types.visible(match.group(1), at)
-        if binding is None:
-            return None
-        if binding.kind in (PACKAGE_VAR, IMPORT):
-            return (-1, -1)
-        if "." not in place and "[" not in place:
-            return None
-        return binding.declared_at
-
-    def _is_type_param(self, binding: Binding) -> bool:
-        if binding.type is None or binding.node is None:
-            return False
-        func = enclosing_function(binding.node)
-        while func is not None:
-            if func.type in FUNCTION_NODES and func.type != "func_literal":
-                params = func.child_by_field_name("type_parameters")
-                return params is not None and binding.type in text(params)
-            func = enclosing_function(func)
-        return False
-
     # -- reporting -------------------------------------------------------------------------
 
     def _report(
@@ -1460,40 +733,6 @@ class _Analysis:
         )
         split = state.split or piece.split
         self.leaks[key] = Leak(piece, value, levels, how, stored, nested, split)
-
-
-_NO_BINDING = Binding("", "", None)
-
-
-_ELEMENT_SIZES = {
-    "byte": 1,
-    "uint8": 1,
-    "int8": 1,
-    "bool": 1,
-    "int16": 2,
-    "uint16": 2,
-    "int32": 4,
-    "uint32": 4,
-    "rune": 4,
-    "float32": 4,
-    "string": 16,
-}
-
-
-def _element_size(slice_type: str | None) -> int:
-    """Bytes per element of a slice type (a word when it is not a small basic type)."""
-    if slice_type is None or not slice_type.startswith("[]"):
-        return 1
-    return _ELEMENT_SIZES.get(slice_type[2:], 8)
-
-
-def _is_literal(node: Node) -> bool:
-    return unparen(node).type in (
-        "interpreted_string_literal",
-        "raw_string_literal",
-        "int_literal",
-        "rune_literal",
-    )
 
 
 def _on_one_path(a: Node, b: Node) -> bool:
@@ -1582,90 +821,6 @@ def _covering(slices: list[Node]) -> bool:
     )
 
 
-def normalise(type_text: str) -> str:
-    from leakscope.core.index import normalise_type
-
-    return normalise_type(type_text)
-
-
-def _args(call: Node) -> list[Node]:
-    args = call.child_by_field_name("arguments")
-    if args is None:
-        return []
-    return [a for a in args.named_children if a.type != "comment"]
-
-
-def _first_arg(call: Node) -> Node | None:
-    args = _args(call)
-    return args[0] if args else None
-
-
-def _callee_name(call: Node) -> str:
-    func = call.child_by_field_name("function") if call.type == "call_expression" else None
-    if func is None:
-        return ""
-    if func.type == "selector_expression":
-        return text(func.child_by_field_name("field"))
-    return text(func)
-
-
-def _call_of_argument(node: Node) -> Node | None:
-    args = node.parent
-    if args is None or args.type != "argument_list":
-        return None
-    call = args.parent
-    return call if call is not None and call.type == "call_expression" else None
-
-
-def _list_items(node: Node | None) -> list[Node]:
-    if node is None:
-        return []
-    if node.type == "expression_list":
-        return [c for c in node.named_children if c.type != "comment"]
-    return [node]
-
-
-def _is_reset(slice_expr: Node) -> bool:
-    """`x[:0]`, `x[0:0]`, `x[:0:0]` (emptied for reuse), `x[:cap(x)]` (grown back)."""
-    end = slice_expr.child_by_field_name("end")
-    end_text = text(end) if end is not None else ""
-    return end_text == "0" or end_text.startswith("cap(")
-
-
-def _is_whole(slice_expr: Node) -> bool:
-    """The whole of x: `x[:]`, `x[0:]`, `x[:len(x)]`, `x[:len(x):len(x)]`."""
-    end = slice_expr.child_by_field_name("end")
-    end_text = text(end) if end is not None else ""
-    start = slice_expr.child_by_field_name("start")
-    if start is not None and text(start) != "0":
-        return False
-    operand = slice_expr.child_by_field_name("operand")
-    return end is None or end_text == f"len({text(operand)})"
-
-
-def _is_fresh(value: Node) -> bool:
-    """A value made in this function: `&T{}`, `T{}`, `new(T)`, `make(...)`, `nil`."""
-    kind = value.type
-    if kind in ("composite_literal", "nil"):
-        return True
-    if kind == "unary_expression" and text(value).startswith("&"):
-        operand = value.child_by_field_name("operand")
-        return operand is not None and operand.type == "composite_literal"
-    if kind == "call_expression":
-        return _callee_name(value) in ("new", "make") or _is_constructor(value)
-    return False
-
-
-_CONSTRUCTOR = re.compile(r"(?:[Nn]ew|[Mm]ake|[Cc]reate|[Aa]lloc)(?:[A-Z_0-9]|$)")
-
-
-def _is_constructor(call: Node) -> bool:
-    """`NewNode(Code)`, `pkg.NewReader(r)`, `p.newToken()`: by Go's naming convention, a call
-    that returns a new object. A view stored in it lives as long as the caller keeps that
-    object, which is the caller's business, as for `&T{}`."""
-    return _CONSTRUCTOR.match(_callee_name(call)) is not None
-
-
 _PASS_THROUGH = frozenset(
     {
         "parenthesized_expression",
@@ -1744,18 +899,6 @@ def _is_assigned(use: Node) -> bool:
     return owner.child_by_field_name("left") == parent
 
 
-def _declared_here(binding: Binding, what: str) -> tuple[tuple[int, int, str], ...]:
-    at = binding.declared_at
-    if at is None:
-        return ()
-    return ((at[0], at[1], f"{binding.name} {what}"),)
-
-
-def _where(noun: str, place: str, shared: Shared) -> str:
-    head = f"{noun} {place}".strip()
-    return f"{head} ({shared.reason})" if shared.reason else head
-
-
 def _describe(piece: Piece, state: _Climb, levels: int) -> str:
     noun = "substring" if piece.family == STRING else "subslice"
     source = text(piece.source.node)
@@ -1764,7 +907,7 @@ def _describe(piece: Piece, state: _Climb, levels: int) -> str:
     return f"{noun}s of {source}"
 
 
-# -- diagnostics and fixes ----------------------------------------------------------------
+# -- diagnostics ----------------------------------------------------------------
 
 
 def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
@@ -1805,136 +948,3 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
         return diag
     diag.fix, diag.no_fix_reason = make_fix(ctx, leak.value, piece.family)
     return diag
-
-
-def _multi_valued(value: Node) -> bool:
-    """`a, b, ok = strings.Cut(...)`: one call on the right, several names on the left. Such a
-    call cannot be wrapped in a copy (Clone takes one value)."""
-    parent = value.parent
-    if parent is None or parent.type != "expression_list" or parent.named_child_count != 1:
-        return False
-    stmt = parent.parent
-    if stmt is None:
-        return False
-    if stmt.type in ("assignment_statement", "short_var_declaration"):
-        left = stmt.child_by_field_name("left")
-        return left is not None and left.named_child_count > 1
-    if stmt.type == "var_spec":
-        return len(stmt.children_by_field_name("name")) > 1
-    return False
-
-
-def _flat(source_text: str) -> str:
-    return " ".join(source_text.split())
-
-
-def _unique(items: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    seen: set[tuple[int, int]] = set()
-    out = []
-    for item in items:
-        if (item[0], item[1]) not in seen:
-            seen.add((item[0], item[1]))
-            out.append(item)
-    return out
-
-
-def make_fix(ctx: FileContext, value: Node, family: str) -> tuple[Fix | None, str | None]:
-    """A fix that stores a copy of `value` instead, or (None, why not)."""
-    type_text = ctx.types.type_of(value)
-    under = ctx.types.underlying(type_text)
-    expr = text(value)
-    if _multi_valued(value):
-        return None, (
-            f"no automatic fix: {expr} gives several results at once; copy the one you keep "
-            "after the assignment"
-        )
-    if family == STRING:
-        if type_text != "string":
-            return None, (
-                f"no automatic fix: {expr} has type {type_text or 'unknown'}, "
-                "copy it with strings.Clone and convert back"
-            )
-        if ctx.go_version >= (1, 18):
-            try:
-                qualifier, edits = ctx.ensure_import("strings")
-            except ImportConflict:
-                qualifier, edits = None, []
-            if qualifier is not None and not _shadowed(ctx, qualifier, value):
-                call = f"{qualifier}.Clone" if qualifier else "Clone"
-                return _wrap(
-                    value, f"{call}(", ")", edits, f"Copy with {call}", Applicability.SAFE
-                ), None
-        return _wrap(
-            value, "string([]byte(", "))", [], "Copy with string([]byte(...))", Applicability.SAFE
-        ), None
-    if type_text is None or under is None or not under.startswith("[]"):
-        return None, f"no automatic fix: the type of {expr} is unknown"
-    if under == "[]byte" and ctx.go_version >= (1, 20):
-        fix = _import_wrap(ctx, value, "bytes", "Clone")
-        if fix is not None:
-            return fix, None
-    if ctx.go_version >= (1, 21):
-        fix = _import_wrap(ctx, value, "slices", "Clone")
-        if fix is not None:
-            return fix, None
-    if not _type_usable(ctx, type_text):
-        return None, f"no automatic fix: the type {type_text} is not written the same way here"
-    return (
-        _wrap(
-            value,
-            f"append({_nil_of(type_text)}, ",
-            "...)",
-            [],
-            f"Copy with append({_nil_of(type_text)}, ...)",
-            Applicability.UNSAFE,
-        ),
-        None,
-    )
-
-
-def _import_wrap(ctx: FileContext, value: Node, package: str, func: str) -> Fix | None:
-    try:
-        qualifier, edits = ctx.ensure_import(package)
-    except ImportConflict:
-        return None
-    if _shadowed(ctx, qualifier, value):
-        return None
-    call = f"{qualifier}.{func}" if qualifier else func
-    return _wrap(value, f"{call}(", ")", edits, f"Copy with {call}", Applicability.UNSAFE)
-
-
-def _shadowed(ctx: FileContext, qualifier: str, at: Node) -> bool:
-    """Whether a local variable hides the package name `qualifier` where the fix goes."""
-    if not qualifier:
-        return False
-    binding = ctx.types.visible(qualifier, at)
-    return binding is not None and binding.kind != IMPORT
-
-
-def _wrap(
-    value: Node,
-    before: str,
-    after: str,
-    edits: list[TextEdit],
-    title: str,
-    applicability: Applicability,
-) -> Fix:
-    new_text = before + text(value) + after
-    return Fix(
-        title,
-        (*edits, TextEdit(value.start_byte, value.end_byte, new_text)),
-        applicability,
-    )
-
-
-def _nil_of(type_text: str) -> str:
-    if type_text.startswith(("*", "<-", "func")):
-        return f"({type_text})(nil)"
-    return f"{type_text}(nil)"
-
-
-_QUALIFIER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\.")
-
-
-def _type_usable(ctx: FileContext, type_text: str) -> bool:
-    return all(q in ctx.imports for q in _QUALIFIER.findall(type_text))

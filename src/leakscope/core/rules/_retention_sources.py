@@ -23,12 +23,46 @@ views) extends `Source` kinds and `judge`, not the rules.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tree_sitter import Node
 
+from leakscope.core.context import FileContext
+from leakscope.core.index import signature_of
 from leakscope.core.model import Confidence, Impact
-from leakscope.core.types import Binding
+from leakscope.core.rules._retention_syntax import (
+    _PIECE_PACKAGES,
+    _PIECE_RESULTS,
+    _REGEXP,
+    _REGEXP_BY_NAME,
+    _SMALL_BUFFER,
+    _SPLITTERS,
+    _TRANSPARENT,
+    SLICE,
+    STRING,
+    _args,
+    _callee_name,
+    _element_size,
+    _first_arg,
+    _flat,
+    _list_items,
+    normalise,
+    weaker,
+)
+from leakscope.core.syntax import enclosing_function, text, unparen
+from leakscope.core.types import (
+    IMPORT,
+    LOCAL,
+    PACKAGE_CONST,
+    RANGE,
+    RECEIVER,
+    TYPE,
+    Binding,
+    TypeResolver,
+    is_map,
+    is_slice,
+)
+from leakscope.core.types import PARAM as BINDING_PARAM
 
 # Source kinds.
 PARAM = "param"  # a parameter or receiver: the caller decides its size
@@ -247,3 +281,387 @@ def _type_name(type_text: str | None) -> str:
         return ""
     name = type_text.rsplit(".", 1)[-1].lstrip("*")
     return "" if name in ("string", "byte", "rune", "any") else name
+
+
+class Origins:
+    """The part of the analysis that finds what a value was cut from (a mixin of
+    `_retention._Analysis`)."""
+
+    ctx: FileContext
+    types: TypeResolver
+    root: Node
+    _origins: dict[tuple[int, int], Source | None]
+
+    def _constant(self, node: Node | None, depth: int = 0) -> bool:
+        """A constant expression: literals, named constants, len of a constant string."""
+        if node is None or depth > 4:
+            return False
+        node = unparen(node)
+        kind = node.type
+        if kind in ("int_literal", "rune_literal"):
+            return True
+        if kind == "identifier":
+            binding = self.types.lookup(node)
+            if binding is None:
+                return False
+            if binding.kind == PACKAGE_CONST:
+                return True
+            statement = binding.statement
+            return statement is not None and statement.type in ("const_declaration", "const_spec")
+        if kind == "binary_expression":
+            return self._constant(node.child_by_field_name("left"), depth + 1) and self._constant(
+                node.child_by_field_name("right"), depth + 1
+            )
+        if kind == "call_expression" and _callee_name(node) == "len":
+            args = _args(node)
+            if len(args) != 1:
+                return False
+            arg = unparen(args[0])
+            return arg.type in (
+                "interpreted_string_literal",
+                "raw_string_literal",
+            ) or self._constant(arg, depth + 1)
+        return False
+
+    def _int_value(self, node: Node | None, depth: int = 0) -> int | None:
+        """The value of an integer constant expression (`65536`, `4 << 10`, `bufSize`), or
+        None when it cannot be computed here."""
+        if node is None or depth > 4:
+            return None
+        node = unparen(node)
+        if node.type == "int_literal":
+            try:
+                return int(text(node).replace("_", ""), 0)
+            except ValueError:
+                return None
+        if node.type == "identifier":
+            binding = self.types.lookup(node)
+            spec = binding.node.parent if binding is not None and binding.node else None
+            if spec is None or spec.type != "const_spec":
+                return None
+            names = spec.children_by_field_name("name")
+            values = _list_items(spec.child_by_field_name("value"))
+            for ident, value in zip(names, values, strict=False):
+                if ident == binding.node:
+                    return self._int_value(value, depth + 1)
+            return None
+        if node.type == "binary_expression":
+            left = self._int_value(node.child_by_field_name("left"), depth + 1)
+            right = self._int_value(node.child_by_field_name("right"), depth + 1)
+            if left is None or right is None:
+                return None
+            operator = text(node.child_by_field_name("operator"))
+            if operator == "<<" and right < 64:
+                return left << right
+            ops = {"+": left + right, "-": left - right, "*": left * right}
+            if operator in ops:
+                return ops[operator]
+            if operator == "/" and right:
+                return left // right
+        return None
+
+    def origin(self, expr: Node | None, depth: int = 0) -> Source | None:
+        """The plausibly large value `expr` is (part of), or None (small, unknown, global)."""
+        if expr is None or depth > 6:
+            return None
+        expr = unparen(expr)
+        key = (expr.start_byte, expr.end_byte)
+        if key in self._origins:
+            return self._origins[key]
+        self._origins[key] = None  # cycles end here
+        found = self._origin(expr, depth)
+        self._origins[key] = found
+        return found
+
+    def _origin(self, expr: Node, depth: int) -> Source | None:
+        kind = expr.type
+        if kind == "identifier":
+            binding = self.types.lookup(expr)
+            return self._binding_origin(expr, binding, depth) if binding is not None else None
+        if kind in ("slice_expression", "index_expression"):
+            return self.origin(expr.child_by_field_name("operand"), depth + 1)
+        if kind == "type_conversion_expression":  # []byte(s): a copy as large as s
+            return self._converted(expr, expr.child_by_field_name("operand"), depth)
+        if kind == "call_expression":
+            return self._call_origin(expr, depth)
+        return None
+
+    def _binding_origin(self, use: Node, binding: Binding, depth: int) -> Source | None:
+        name = binding.name
+        if binding.kind in (BINDING_PARAM, RECEIVER):
+            if binding.node is None:
+                return None
+            role = "the receiver" if binding.kind == RECEIVER else "a parameter"
+            decl = binding.node
+            if self._small_by_contract(binding):
+                return None
+            # The caller decides the size. On real code most parameters that get cut and
+            # kept are small (names, flags, tags, routes): worth a look, not an alarm.
+            return Source(
+                use,
+                Confidence.LOW,
+                (decl.start_byte, decl.end_byte, f"{name} is {role}: the caller decides its size"),
+                PARAM,
+                binding,
+            )
+        if binding.kind == RANGE and binding.value is not None:
+            # A range variable over large data (the lines of a file) is large.
+            if binding.index == 0 and not self._ranges_keys(binding):
+                return None
+            inner = self.origin(binding.value, depth + 1)
+            if inner is None:
+                return None
+            return replace(inner, node=use)
+        if binding.kind == LOCAL and binding.value is not None:
+            value = unparen(binding.value)
+            if binding.multi:
+                return self._multi_origin(use, value, binding.index, depth)
+            if value.type == "call_expression" and _callee_name(value) == "make":
+                return self._made_buffer(use, value, binding)
+            inner = self.origin(value, depth + 1)
+            if inner is None:
+                return None
+            # Name the local in messages when it holds the whole large value.
+            if inner.node.type == "call_expression" or inner.node.type.endswith(
+                "conversion_expression"
+            ):
+                return replace(inner, node=use)
+            return inner
+        return None
+
+    def _from_callers(self, source: Source) -> Source | None:
+        """A parameter that a caller in this file fills with read data or a buffer: the
+        leak is real for that call, so the source is as large as what the caller passes."""
+        binding = source.param
+        if binding is None or binding.kind != BINDING_PARAM or binding.node is None:
+            return None
+        func = binding.statement.parent.parent if binding.statement is not None else None
+        if func is None or func.type not in ("function_declaration", "method_declaration"):
+            return None
+        if binding.statement is None or binding.statement.type != "parameter_declaration":
+            return None
+        names = [
+            text(ident)
+            for decl in (func.child_by_field_name("parameters") or func).named_children
+            if decl.type == "parameter_declaration"
+            for ident in decl.children_by_field_name("name")
+        ]
+        if binding.name not in names:
+            return None
+        position = names.index(binding.name)
+        callee = (func.child_by_field_name("name").text or b"") if func else b""
+        prefix = rb"\." if func.type == "method_declaration" else rb"(?<![\w.])"
+        calls = re.compile(prefix + re.escape(callee) + rb"\(")
+        for match in calls.finditer(self.ctx.source):
+            at = match.end() - 1 - len(callee)
+            name_node = self.root.descendant_for_byte_range(at, at + len(callee))
+            call = name_node.parent if name_node is not None else None
+            if call is not None and call.type == "selector_expression":
+                call = call.parent
+            if call is None or call.type != "call_expression":
+                continue
+            args = _args(call)
+            if position >= len(args) or enclosing_function(call) == func:
+                continue
+            found = self.origin(args[position], 3)
+            if found is None or found.kind in (PARAM, CONVERSION):
+                continue
+            note = (
+                call.start_byte,
+                call.end_byte,
+                f"{text(call.child_by_field_name('function'))} is called here with "
+                f"{_flat(text(args[position]))}, which holds "
+                + ("a scratch buffer" if found.kind == BUFFER else "read data"),
+            )
+            # As large as what the caller passes: judged like it.
+            return replace(
+                found,
+                node=source.node,
+                confidence=weaker(found.confidence, Confidence.MEDIUM),
+                related=note,
+            )
+        return None
+
+    def _small_by_contract(self, binding: Binding) -> bool:
+        """A parameter known to be small: the argument of a flag.Value's `Set(string) error`
+        is one command-line argument."""
+        func = enclosing_function(binding.node) if binding.node is not None else None
+        if func is None or func.type != "method_declaration":
+            return False
+        if text(func.child_by_field_name("name")) != "Set":
+            return False
+        sig = signature_of(func)
+        return sig.result_types == ("error",) and [t for _, t in sig.params] == ["string"]
+
+    def _ranges_keys(self, binding: Binding) -> bool:
+        """Whether the first range variable is an element (maps' keys, iterators, channels)."""
+        value = unparen(binding.value) if binding.value is not None else None
+        if value is not None and value.type == "call_expression" and self._is_iterator(value):
+            return True
+        under = self.types.underlying(self.types.type_of(binding.value))
+        return under is not None and (is_map(under) or under.startswith(("chan ", "<-chan ")))
+
+    def _multi_origin(self, use: Node, call: Node, index: int, depth: int) -> Source | None:
+        if call.type != "call_expression":
+            return None
+        read = self._read_source(call)
+        if read is not None:
+            return replace(read, node=use) if index == 0 else None
+        name = _callee_name(call)
+        if name in _PIECE_RESULTS and index in _PIECE_RESULTS[name] and self._is_piece_call(call):
+            return self.origin(_first_arg(call), depth + 1)
+        return None
+
+    def _made_buffer(self, use: Node, make: Node, binding: Binding) -> Source | None:
+        args = _args(make)
+        if len(args) < 2 or not is_slice(self.types.underlying(normalise(text(args[0])))):
+            return None
+        size_node = args[1] if len(args) == 2 else args[2]
+        # A scratch buffer has a constant size; one sized from variables is usually made to
+        # measure (make([]T, n, capacity) semantics, a record of known length).
+        if not self._constant(size_node):
+            return None
+        count = self._int_value(size_node)
+        if count is not None and count < _SMALL_BUFFER:
+            return None
+        element = _element_size(self.types.underlying(normalise(text(args[0]))))
+        size = count * element if count is not None else None
+        decl = binding.node
+        related = (
+            (decl.start_byte, decl.end_byte, f"{binding.name} is a buffer made here")
+            if decl is not None
+            else None
+        )
+        func = enclosing_function(make)
+        filled = func is not None and fills(func.text or b"", binding.name)
+        return Source(use, Confidence.MEDIUM, related, BUFFER, size=size, filled=filled)
+
+    def _call_origin(self, call: Node, depth: int) -> Source | None:
+        read = self._read_source(call)
+        if read is not None:
+            return read
+        func = call.child_by_field_name("function")
+        if func is not None and func.type == "identifier" and text(func) == "string":
+            args = _args(call)
+            binding = self.types.lookup(func)
+            if len(args) == 1 and (binding is None or binding.kind == TYPE):
+                return self._converted(call, args[0], depth)
+            return None
+        if self._is_piece_call(call):
+            return self.origin(_first_arg(call), depth + 1)
+        return None
+
+    def _converted(self, conversion: Node, operand: Node | None, depth: int) -> Source | None:
+        """`string(buf)` and `[]byte(s)` copy their operand: as large as it is."""
+        if operand is None:
+            return None
+        inner = self.origin(operand, depth + 1)
+        if inner is not None:
+            return replace(inner, node=conversion)
+        under = self.types.underlying(self.types.type_of(operand))
+        if is_slice(under) and conversion.type == "call_expression":
+            return Source(
+                conversion,
+                Confidence.MEDIUM,
+                (
+                    conversion.start_byte,
+                    conversion.end_byte,
+                    f"{text(conversion)} copies all of {text(operand)} into a new string",
+                ),
+                CONVERSION,
+            )
+        return None
+
+    def _read_source(self, call: Node) -> Source | None:
+        """The data `call` reads, as a source (io.ReadAll, os.ReadFile, bufio, ...)."""
+        kind = self._read_call(call)
+        if kind is None:
+            return None
+        what = _flat(text(call))
+        if len(what) > 60:
+            what = f"{_flat(text(call.child_by_field_name('function')))}(...)"
+        note = (call.start_byte, call.end_byte, f"{text(call)} reads the data")
+        path = _first_arg(call)
+        if kind == READ and path is not None and status_file(text(path)):
+            kind = STATUS_FILE
+        elif kind == ASSEMBLED:
+            func = call.child_by_field_name("function")
+            buffer = func.child_by_field_name("operand") if func is not None else None
+            body = enclosing_function(call)
+            if (
+                buffer is not None
+                and body is not None
+                and read_into(body.text or b"", _flat(text(buffer)))
+            ):
+                kind = READ
+        return Source(call, Confidence.HIGH, note, kind, what=what)
+
+    def _read_call(self, call: Node) -> str | None:
+        """The source kind (READ or LINE) when `call` reads data (io.ReadAll, os.ReadFile,
+        bufio, ...)."""
+        func = call.child_by_field_name("function")
+        if func is None or func.type != "selector_expression":
+            return None
+        operand = func.child_by_field_name("operand")
+        name = text(func.child_by_field_name("field"))
+        if operand is None:
+            return None
+        binding = self.types.lookup(operand) if operand.type == "identifier" else None
+        if binding is not None and binding.kind == IMPORT:
+            return READ if (binding.import_path, name) in READ_FUNCS else None
+        if name in READ_METHODS:
+            wanted = READ_METHODS[name]
+            qualified = self.types.qualified(self.types.type_of(operand))
+            if wanted is None or qualified is None or qualified == wanted:
+                return READ if name in WHOLE_READ_METHODS else LINE
+            return None
+        qualified = self.types.qualified(self.types.type_of(operand))
+        if name in SCANNER_METHODS and qualified == ("bufio", "Scanner"):
+            return LINE
+        if name in BUFFER_METHODS and qualified == ("bytes", "Buffer"):
+            return ASSEMBLED
+        return None
+
+    def _is_piece_call(self, call: Node) -> bool:
+        """A call whose result shares memory with its first argument."""
+        func = call.child_by_field_name("function")
+        if func is None or func.type != "selector_expression":
+            return False
+        operand = func.child_by_field_name("operand")
+        name = text(func.child_by_field_name("field"))
+        if operand is None:
+            return False
+        if operand.type == "identifier":
+            binding = self.types.lookup(operand)
+            if binding is not None and binding.kind == IMPORT:
+                path = binding.import_path or ""
+                if path in _PIECE_PACKAGES and name in _SPLITTERS:
+                    return True
+                return name in _TRANSPARENT.get(path, ())
+        if name in _REGEXP:
+            qualified = self.types.qualified(self.types.type_of(operand))
+            return qualified == ("regexp", "Regexp") or (
+                qualified is None and name in _REGEXP_BY_NAME
+            )
+        return False
+
+    def _is_iterator(self, call: Node) -> bool:
+        """strings.SplitSeq and friends: ranging over them yields pieces."""
+        return self._is_piece_call(call) and _SPLITTERS.get(_callee_name(call)) == "iter"
+
+    def _transparent(self, call: Node, family: str) -> bool:
+        func = call.child_by_field_name("function")
+        if func is None or func.type != "selector_expression":
+            return False
+        operand = func.child_by_field_name("operand")
+        if operand is None or operand.type != "identifier":
+            return False
+        binding = self.types.lookup(operand)
+        if binding is None or binding.kind != IMPORT:
+            return False
+        path = binding.import_path or ""
+        if family == SLICE and path != "bytes":
+            return False
+        if family == STRING and path == "bytes":
+            return False
+        return text(func.child_by_field_name("field")) in _TRANSPARENT.get(path, ())

@@ -1,0 +1,339 @@
+"""Where a retained piece is stored so that it outlives the call: the long-lived places of
+`substring-retention` and `subslice-retention` (package variables, fields reached through a
+pointer, maps and slices reached from those, channels, caches)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tree_sitter import Node
+
+from leakscope.core.model import Confidence
+from leakscope.core.rules._retention_syntax import (
+    _declared_here,
+    _flat,
+    _is_fresh,
+    _is_literal,
+    weaker,
+)
+from leakscope.core.syntax import FUNCTION_NODES, enclosing_function, text, unparen
+from leakscope.core.types import (
+    IMPORT,
+    LOCAL,
+    PACKAGE_VAR,
+    PARAM,
+    RANGE,
+    RECEIVER,
+    Binding,
+    TypeResolver,
+    is_map,
+    is_pointer,
+    is_slice,
+)
+
+if TYPE_CHECKING:
+    from leakscope.core.rules._retention import Piece, _Climb
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a piece is stored so that it outlives the call."""
+
+    text: str  # `s0`, `c.names`, `c.index`, `ch`
+    where: str  # `package variable s0`, `field c.name (c is a pointer receiver)`
+    confidence: Confidence
+    related: tuple[tuple[int, int, str], ...] = ()
+    places: tuple[str, ...] = ()  # texts naming the place: `lines[i]`, `lines`
+    # Collects one piece per store (a map key, an element at a varying index, a cache, a
+    # channel), rather than holding one in a single slot (a field, a variable).
+    collects: bool = False
+
+
+@dataclass(frozen=True)
+class Shared:
+    """Why a place is long-lived (a package variable, reached through a pointer, ...)."""
+
+    reason: str  # "" for package variables, else "c is a pointer receiver"
+    confidence: Confidence
+    related: tuple[tuple[int, int, str], ...] = ()
+
+
+class Places:
+    """The part of the analysis that decides whether a place outlives the call (a mixin of
+    `_retention._Analysis`)."""
+
+    types: TypeResolver
+
+    def _store(self, piece: Piece, state: _Climb, lhs: Node, levels: int) -> None:
+        target = self.assign_target(lhs)
+        if target is None:
+            return
+        how = "appended to" if state.appended else "stored in"
+        if state.contained and not state.appended:
+            how = "stored, inside a composite literal, in"
+        self._report(piece, state, levels, how, target)
+
+    def _key_store(self, piece: Piece, state: _Climb, index_expr: Node) -> None:
+        """`m[piece] = v`: the piece becomes a key of map m."""
+        parent = index_expr.parent
+        if parent is None:
+            return
+        if parent.type == "expression_list":
+            owner = parent.parent
+            if owner is None or owner.type != "assignment_statement":
+                return
+            if owner.child_by_field_name("left") != parent:
+                return
+        elif parent.type not in ("inc_statement", "dec_statement"):  # `m[piece]++` inserts too
+            return
+        container = index_expr.child_by_field_name("operand")
+        if container is None or not is_map(self.types.underlying(self.types.type_of(container))):
+            return
+        shared = self.shared(container)
+        if shared is None:
+            return
+        where = _where("map", text(container), shared)
+        places = (_flat(text(container)),)
+        target = Target(
+            text(container), where, shared.confidence, shared.related, places, collects=True
+        )
+        self._report(piece, state, state.levels, "used as a key of", target)
+
+    def _send(self, piece: Piece, state: _Climb, send: Node) -> None:
+        channel = send.child_by_field_name("channel")
+        if channel is None:
+            return
+        target = Target(text(channel), f"channel {text(channel)}", Confidence.MEDIUM, collects=True)
+        self._report(piece, state, state.levels, "sent on", target)
+
+    def _cache_store(self, piece: Piece, state: _Climb, func: Node) -> None:
+        holder = func.child_by_field_name("operand")
+        if holder is None or holder.type not in ("identifier", "selector_expression"):
+            return
+        qualified = self.types.qualified(self.types.type_of(holder))
+        if qualified is not None and qualified[0] == "sync" and qualified[1] != "Map":
+            return  # sync.Pool.Put recycles, atomic values hold one value
+        shared = self.place(holder)
+        if shared is None:
+            return
+        method = text(func.child_by_field_name("field"))
+        where = _where("", f"{text(holder)} with {method}", shared)
+        places = (_flat(text(holder)),)
+        target = Target(
+            text(holder), where, shared.confidence, shared.related, places, collects=True
+        )
+        self._report(piece, state, state.levels, "stored in", target)
+
+    def assign_target(self, lhs: Node) -> Target | None:
+        """The long-lived place an assignment to `lhs` stores into, or None."""
+        lhs = unparen(lhs)
+        kind = lhs.type
+        places: tuple[str, ...] = (_flat(text(lhs)),)
+        if kind == "identifier":
+            binding = self.types.lookup(lhs)
+            if binding is None or binding.kind != PACKAGE_VAR:
+                return None
+            return Target(
+                text(lhs),
+                f"package variable {text(lhs)}",
+                Confidence.HIGH,
+                _declared_here(binding, "is declared here"),
+                places,
+            )
+        if kind == "selector_expression":
+            shared = self.place(lhs)
+            if shared is None:
+                return None
+            where = _where("field", text(lhs), shared)
+            return Target(text(lhs), where, shared.confidence, shared.related, places)
+        if kind == "index_expression":
+            container = lhs.child_by_field_name("operand")
+            if container is None:
+                return None
+            under = self.types.underlying(self.types.type_of(container))
+            if not (is_map(under) or is_slice(under)):
+                return None
+            shared = self.shared(container)
+            if shared is None:
+                return None
+            places = (*places, _flat(text(container)))
+            noun = "map" if is_map(under) else "slice"
+            index = lhs.child_by_field_name("index")
+            return Target(
+                text(container),
+                _where(noun, text(container), shared),
+                shared.confidence,
+                shared.related,
+                places,
+                # `m["role"] = v`, `s[0] = v`: one slot.
+                collects=index is None or not (_is_literal(index) or self._constant(index)),
+            )
+        if kind == "unary_expression" and text(lhs).startswith("*"):
+            pointer = lhs.child_by_field_name("operand")
+            shared = self.shared(pointer) if pointer is not None else None
+            if shared is None:
+                return None
+            where = _where("", text(lhs), shared)
+            return Target(text(lhs), where, shared.confidence, shared.related, places)
+        return None
+
+    def place(self, selector: Node) -> Shared | None:
+        """Whether the variable `a.f` (or a package-level `pkg.V`) outlives the call."""
+        selector = unparen(selector)
+        if selector.type == "identifier":
+            binding = self.types.lookup(selector)
+            if binding is not None and binding.kind == PACKAGE_VAR:
+                return Shared(
+                    f"{text(selector)} is a package variable",
+                    Confidence.HIGH,
+                    _declared_here(binding, "is declared here"),
+                )
+            return None
+        if selector.type != "selector_expression":
+            return None
+        operand = selector.child_by_field_name("operand")
+        if operand is None:
+            return None
+        if operand.type == "identifier":
+            binding = self.types.lookup(operand)
+            if binding is not None and binding.kind == IMPORT:
+                return Shared(f"a package-level variable of {binding.import_path}", Confidence.HIGH)
+        return self.shared(operand)
+
+    def shared(self, expr: Node, depth: int = 0) -> Shared | None:
+        """Whether the storage `expr` designates outlives the call: the variable itself for a
+        struct value, what it points to for a pointer, map or slice."""
+        if depth > 5:
+            return None
+        expr = unparen(expr)
+        kind = expr.type
+        type_text = self.types.type_of(expr)
+        under = self.types.underlying(type_text)
+        ref = is_pointer(type_text) or is_map(under) or is_slice(under)
+        name = text(expr)
+        if kind == "identifier":
+            binding = self.types.lookup(expr)
+            if binding is None:
+                return None
+            if binding.kind == PACKAGE_VAR:
+                return Shared(
+                    f"{name} is a package variable",
+                    Confidence.HIGH,
+                    _declared_here(binding, "is declared here"),
+                )
+            if binding.kind in (PARAM, RECEIVER):
+                role = "receiver" if binding.kind == RECEIVER else "parameter"
+                note = _declared_here(binding, f"is a {role}")
+                if is_pointer(type_text):
+                    return Shared(f"{name} is a pointer {role}", Confidence.HIGH, note)
+                if ref:
+                    noun = "map" if is_map(under) else "slice"
+                    # How long the caller keeps it is unknown: often only for the call.
+                    return Shared(
+                        f"{name} is a {noun} {role} owned by the caller", Confidence.LOW, note
+                    )
+                if type_text is None or self._is_type_param(binding):
+                    return Shared(
+                        f"{name} may be a pointer {role} (its type is unknown)",
+                        Confidence.LOW,
+                        note,
+                    )
+                return None
+            if binding.kind in (LOCAL, RANGE) or binding.is_local:
+                return self._local_shared(expr, binding, type_text, ref, depth)
+            return None
+        if kind == "selector_expression":
+            operand = expr.child_by_field_name("operand")
+            if operand is None:
+                return None
+            if operand.type == "identifier":
+                binding = self.types.lookup(operand)
+                if binding is not None and binding.kind == IMPORT:
+                    return Shared(f"{name} is a package-level variable", Confidence.HIGH)
+            inner = self.shared(operand, depth + 1)
+            if inner is None:
+                return None
+            if type_text is None and not ref:
+                return Shared(inner.reason, weaker(inner.confidence, Confidence.LOW), inner.related)
+            return inner
+        if kind == "index_expression":
+            operand = expr.child_by_field_name("operand")
+            return self.shared(operand, depth + 1) if operand is not None else None
+        if kind == "unary_expression" and name.startswith("*"):
+            operand = expr.child_by_field_name("operand")
+            return self.shared(operand, depth + 1) if operand is not None else None
+        if kind == "call_expression" and is_pointer(type_text):
+            return Shared(f"{name} may return shared data (or a new object)", Confidence.LOW)
+        return None
+
+    def _local_shared(
+        self, expr: Node, binding: Binding, type_text: str | None, ref: bool, depth: int
+    ) -> Shared | None:
+        name = text(expr)
+        value = binding.value
+        if binding.kind == RANGE:
+            if value is None or not (ref or is_pointer(type_text)):
+                return None
+            inner = self.shared(value, depth + 1)
+            if inner is None:
+                return None
+            return Shared(f"{name} points into {text(value)}", inner.confidence, inner.related)
+        if value is None or binding.multi:
+            if binding.multi and value is not None and _is_fresh(unparen(value)):
+                return None
+            if binding.multi and is_pointer(type_text):
+                return Shared(f"{name} may point to shared data", Confidence.LOW)
+            return None
+        value = unparen(value)
+        if _is_fresh(value):
+            return None
+        if not ref:
+            if type_text is None and value.type == "call_expression":
+                return Shared(
+                    f"{name} may point to shared data (its type is unknown)", Confidence.LOW
+                )
+            return None
+        if value.type in ("identifier", "selector_expression", "index_expression"):
+            inner = self.shared(value, depth + 1)
+            if inner is None:
+                return None
+            return Shared(f"{name} aliases {text(value)}", inner.confidence, inner.related)
+        if value.type == "call_expression" and is_pointer(type_text):
+            return Shared(
+                f"{name} may point to shared data (or to a new object from {text(value)})",
+                Confidence.LOW,
+            )
+        return None
+
+    def _holder(self, place: str, at: Node) -> tuple[int, int] | None:
+        """The object a place belongs to, by where it is declared: `e` for `e.meta.label`,
+        `c` for `c.byKey`; every package variable belongs to the program, (-1, -1)."""
+        match = re.match(r"\*?\s*([A-Za-z_]\w*)", place)
+        if match is None:
+            return None
+        binding = self.types.visible(match.group(1), at)
+        if binding is None:
+            return None
+        if binding.kind in (PACKAGE_VAR, IMPORT):
+            return (-1, -1)
+        if "." not in place and "[" not in place:
+            return None
+        return binding.declared_at
+
+    def _is_type_param(self, binding: Binding) -> bool:
+        if binding.type is None or binding.node is None:
+            return False
+        func = enclosing_function(binding.node)
+        while func is not None:
+            if func.type in FUNCTION_NODES and func.type != "func_literal":
+                params = func.child_by_field_name("type_parameters")
+                return params is not None and binding.type in text(params)
+            func = enclosing_function(func)
+        return False
+
+
+def _where(noun: str, place: str, shared: Shared) -> str:
+    head = f"{noun} {place}".strip()
+    return f"{head} ({shared.reason})" if shared.reason else head

@@ -1,0 +1,233 @@
+"""The vocabulary shared by the retention modules: what produces a piece (splitting,
+trimming and regexp calls), and small syntax helpers."""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from leakscope.core.model import Confidence
+from leakscope.core.syntax import text, unparen
+from leakscope.core.types import Binding
+
+STRING = "string"
+SLICE = "slice"
+
+_SLICE_RX = re.compile(rb"\[[^\]\[\n]*(?:\[[^\]\[\n]*\][^\]\[\n]*)*:")
+_PRODUCERS = (
+    "Split|SplitN|SplitAfter|SplitAfterN|Fields|FieldsFunc|Cut|SplitSeq|SplitAfterSeq|"
+    "FieldsSeq|FieldsFuncSeq|Lines|FindString|FindStringSubmatch|FindAllString|"
+    "FindAllStringSubmatch|Find|FindSubmatch|FindAll|FindAllSubmatch"
+)
+_CALL_RX = re.compile(rb"\.(?:" + _PRODUCERS.encode() + rb")\(")
+
+# strings/bytes functions whose result is made of pieces of their first argument:
+# name -> levels (0: the result is a piece; 1: its elements are; "iter": it yields pieces).
+_SPLITTERS: dict[str, int | str] = {
+    "Split": 1,
+    "SplitN": 1,
+    "SplitAfter": 1,
+    "SplitAfterN": 1,
+    "Fields": 1,
+    "FieldsFunc": 1,
+    "Cut": 0,
+    "SplitSeq": "iter",
+    "SplitAfterSeq": "iter",
+    "FieldsSeq": "iter",
+    "FieldsFuncSeq": "iter",
+    "Lines": "iter",
+}
+# regexp methods: name -> (family, levels).
+_REGEXP: dict[str, tuple[str, int]] = {
+    "FindString": (STRING, 0),
+    "FindStringSubmatch": (STRING, 1),
+    "FindAllString": (STRING, 1),
+    "FindAllStringSubmatch": (STRING, 2),
+    "Find": (SLICE, 0),
+    "FindSubmatch": (SLICE, 1),
+    "FindAll": (SLICE, 1),
+    "FindAllSubmatch": (SLICE, 2),
+}
+# Names specific enough to be regexp methods even when the receiver's type is unknown.
+_REGEXP_BY_NAME = frozenset({"FindStringSubmatch", "FindAllStringSubmatch", "FindAllSubmatch"})
+# Calls whose result aliases (part of) their first argument without copying. A trimmed whole
+# value keeps almost all of its memory in use, so these only matter when their argument is
+# already a piece (a line of a split file, a slice of a parameter).
+_TRANSPARENT: dict[str, frozenset[str]] = {
+    "strings": frozenset(
+        {
+            "TrimSpace",
+            "Trim",
+            "TrimLeft",
+            "TrimRight",
+            "TrimPrefix",
+            "TrimSuffix",
+            "TrimFunc",
+            "TrimLeftFunc",
+            "TrimRightFunc",
+            "CutPrefix",
+            "CutSuffix",
+        }
+    ),
+    "path": frozenset({"Base", "Dir", "Ext", "Clean", "Split"}),
+    "path/filepath": frozenset({"Base", "Dir", "Ext", "Clean", "Split"}),
+}
+_TRANSPARENT["bytes"] = _TRANSPARENT["strings"]
+# Which results of a multi-result piece-producing call are pieces.
+_PIECE_RESULTS: dict[str, tuple[int, ...]] = {
+    "Cut": (0, 1),
+    "CutPrefix": (0,),
+    "CutSuffix": (0,),
+    "Split": (0, 1),  # path.Split, filepath.Split
+}
+_PIECE_PACKAGES = {"strings": STRING, "bytes": SLICE}
+
+_CACHE_METHODS = frozenset({"Add", "Set", "Store", "Put", "LoadOrStore", "Swap"})
+_MAX_BINDINGS = 3
+_SMALL_BUFFER = 256
+
+_CONFIDENCE_RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
+
+
+def weaker(a: Confidence, b: Confidence) -> Confidence:
+    return a if _CONFIDENCE_RANK[a] <= _CONFIDENCE_RANK[b] else b
+
+
+_NO_BINDING = Binding("", "", None)
+
+
+_ELEMENT_SIZES = {
+    "byte": 1,
+    "uint8": 1,
+    "int8": 1,
+    "bool": 1,
+    "int16": 2,
+    "uint16": 2,
+    "int32": 4,
+    "uint32": 4,
+    "rune": 4,
+    "float32": 4,
+    "string": 16,
+}
+
+
+def _element_size(slice_type: str | None) -> int:
+    """Bytes per element of a slice type (a word when it is not a small basic type)."""
+    if slice_type is None or not slice_type.startswith("[]"):
+        return 1
+    return _ELEMENT_SIZES.get(slice_type[2:], 8)
+
+
+def _is_literal(node: Node) -> bool:
+    return unparen(node).type in (
+        "interpreted_string_literal",
+        "raw_string_literal",
+        "int_literal",
+        "rune_literal",
+    )
+
+
+def normalise(type_text: str) -> str:
+    from leakscope.core.index import normalise_type
+
+    return normalise_type(type_text)
+
+
+def _args(call: Node) -> list[Node]:
+    args = call.child_by_field_name("arguments")
+    if args is None:
+        return []
+    return [a for a in args.named_children if a.type != "comment"]
+
+
+def _first_arg(call: Node) -> Node | None:
+    args = _args(call)
+    return args[0] if args else None
+
+
+def _callee_name(call: Node) -> str:
+    func = call.child_by_field_name("function") if call.type == "call_expression" else None
+    if func is None:
+        return ""
+    if func.type == "selector_expression":
+        return text(func.child_by_field_name("field"))
+    return text(func)
+
+
+def _call_of_argument(node: Node) -> Node | None:
+    args = node.parent
+    if args is None or args.type != "argument_list":
+        return None
+    call = args.parent
+    return call if call is not None and call.type == "call_expression" else None
+
+
+def _list_items(node: Node | None) -> list[Node]:
+    if node is None:
+        return []
+    if node.type == "expression_list":
+        return [c for c in node.named_children if c.type != "comment"]
+    return [node]
+
+
+def _flat(source_text: str) -> str:
+    return " ".join(source_text.split())
+
+
+def _is_reset(slice_expr: Node) -> bool:
+    """`x[:0]`, `x[0:0]`, `x[:0:0]` (emptied for reuse), `x[:cap(x)]` (grown back)."""
+    end = slice_expr.child_by_field_name("end")
+    end_text = text(end) if end is not None else ""
+    return end_text == "0" or end_text.startswith("cap(")
+
+
+def _is_whole(slice_expr: Node) -> bool:
+    """The whole of x: `x[:]`, `x[0:]`, `x[:len(x)]`, `x[:len(x):len(x)]`."""
+    end = slice_expr.child_by_field_name("end")
+    end_text = text(end) if end is not None else ""
+    start = slice_expr.child_by_field_name("start")
+    if start is not None and text(start) != "0":
+        return False
+    operand = slice_expr.child_by_field_name("operand")
+    return end is None or end_text == f"len({text(operand)})"
+
+
+def _is_fresh(value: Node) -> bool:
+    """A value made in this function: `&T{}`, `T{}`, `new(T)`, `make(...)`, `nil`."""
+    kind = value.type
+    if kind in ("composite_literal", "nil"):
+        return True
+    if kind == "unary_expression" and text(value).startswith("&"):
+        operand = value.child_by_field_name("operand")
+        return operand is not None and operand.type == "composite_literal"
+    if kind == "call_expression":
+        return _callee_name(value) in ("new", "make") or _is_constructor(value)
+    return False
+
+
+_CONSTRUCTOR = re.compile(r"(?:[Nn]ew|[Mm]ake|[Cc]reate|[Aa]lloc)(?:[A-Z_0-9]|$)")
+
+
+def _is_constructor(call: Node) -> bool:
+    """`NewNode(Code)`, `pkg.NewReader(r)`, `p.newToken()`: by Go's naming convention, a call
+    that returns a new object. A view stored in it lives as long as the caller keeps that
+    object, which is the caller's business, as for `&T{}`."""
+    return _CONSTRUCTOR.match(_callee_name(call)) is not None
+
+
+def _declared_here(binding: Binding, what: str) -> tuple[tuple[int, int, str], ...]:
+    at = binding.declared_at
+    if at is None:
+        return ()
+    return ((at[0], at[1], f"{binding.name} {what}"),)
+
+
+def _unique(items: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for item in items:
+        if (item[0], item[1]) not in seen:
+            seen.add((item[0], item[1]))
+            out.append(item)
+    return out
