@@ -15,8 +15,11 @@ is left behind:
   it (a matching ID, then `break` or `return`);
 - a later `select` of the same iteration receives the same channel and leaves the loop there
   (a stop channel checked again after the wait);
+- it sets the loop's flag so that the condition fails (`for !done { ... done = true }`, and
+  nothing in the loop sets it back);
 - its channel receives one value at most: a local channel with a single send outside any
-  loop (a goroutine's result) that is never closed;
+  loop (a goroutine's result, or a function of the same file started with `go f(ch)` that
+  sends on it once) that is never closed;
 - it closes a channel (a second win would close it again and panic);
 - it sleeps as long as the timer (`time.Sleep(d)` or `<-time.After(d)` with the same duration
   or a longer constant one): that timer has fired before the next iteration starts.
@@ -133,6 +136,7 @@ from leakscope.core.syntax import (
     line_indent,
     outermost_function,
     text,
+    unparen,
     within,
 )
 
@@ -276,8 +280,14 @@ def _wins_again(
         return None
     if _closes_channel(case, loops[-1]):
         return None
+    if _ends_condition(case, loops[0]):
+        return None
     channel = _received_channel(case)
-    if channel is not None and channel.type == "identifier" and _one_value(channel, loops, func):
+    if (
+        channel is not None
+        and channel.type == "identifier"
+        and _one_value(channel, loops, func, ctx.root)
+    ):
         return None
     if _own_continue(case, loops, func):
         return "stays"
@@ -342,6 +352,58 @@ def _sleeps_as_long(case: Node, call: Node, root: Node, aliases: set[str]) -> bo
         if sleep_ns is not None and timer_ns is not None and sleep_ns >= timer_ns:
             return True
     return False
+
+
+def _ends_condition(case: Node, loop: Node) -> bool:
+    """`for !done { ... case ...: done = true }`: the case sets the loop's flag so that the
+    condition fails before the next iteration (and nothing in the loop sets it back)."""
+    cond: Node | None = None
+    for i, child in enumerate(loop.named_children):
+        field = loop.field_name_for_named_child(i)
+        if child.type == "for_clause":
+            cond = child.child_by_field_name("condition")
+        elif child.type not in ("range_clause", "comment") and field != "body":
+            cond = child
+    if cond is None:
+        return False
+    cond = unparen(cond)
+    if cond.type == "identifier":
+        flag, ending = text(cond), "false"
+    elif (
+        cond.type == "unary_expression"
+        and text(cond.child_by_field_name("operator")) == "!"
+        and unparen(cond.child_by_field_name("operand") or cond).type == "identifier"
+    ):
+        flag, ending = text(unparen(cond.child_by_field_name("operand") or cond)), "true"
+    else:
+        return False
+    sets = False
+    for stmt in flow.case_body(case):
+        if _assigns(stmt, flag) == ending:
+            sets = True
+    if not sets:
+        return False
+    body = loop.child_by_field_name("body")
+    for assignment in captures("(assignment_statement) @a", body).get("a", []) if body else []:
+        value = _assigns(assignment, flag)
+        if value is not None and value != ending:
+            return False  # set back somewhere in the loop
+    return True
+
+
+def _assigns(stmt: Node, name: str) -> str | None:
+    """The text of the value `stmt` assigns to `name` (`name = v`), else None."""
+    if stmt.type != "assignment_statement" or text(stmt.child_by_field_name("operator")) != "=":
+        return None
+    left = stmt.child_by_field_name("left")
+    right = stmt.child_by_field_name("right")
+    if left is None or right is None:
+        return None
+    targets = [text(t) for t in left.named_children]
+    values = right.named_children
+    if name not in targets or len(values) != len(targets):
+        return None
+    return text(values[targets.index(name)])
 
 
 def _closes_channel(case: Node, outer_loop: Node) -> bool:
@@ -462,10 +524,11 @@ def _leaves(stmt: Node, loops: list[Node], func: Node) -> bool:
     return flow.is_terminating(stmt, func)
 
 
-def _one_value(channel: Node, loops: list[Node], func: Node) -> bool:
+def _one_value(channel: Node, loops: list[Node], func: Node, root: Node) -> bool:
     """A local channel that receives one value at most: made once before the loops, sent on
-    by a single statement outside any loop (a goroutine's result), never closed, and used in
-    no other way than receiving."""
+    by a single statement outside any loop (a goroutine's result, or a function of this file
+    started with `go f(ch)` that sends once), never closed, and used in no other way than
+    receiving."""
     name = text(channel)
     outer = outermost_function(func) or func
     body = outer.child_by_field_name("body")
@@ -504,8 +567,63 @@ def _one_value(channel: Node, loops: list[Node], func: Node) -> bool:
                     return False
                 made += 1
                 continue
+        if parent.type == "argument_list":
+            passed = _sends_of_started_function(parent, ident, outer, root)
+            if passed is None:
+                return False
+            sends += passed
+            continue
         return False  # closed, passed, stored or reassigned: cannot count its values
     return made == 1 and sends <= 1
+
+
+def _sends_of_started_function(args: Node, ident: Node, outer: Node, root: Node) -> int | None:
+    """`go f(..., ch, ...)` outside any loop, with `f` a function of this file that only
+    sends on that parameter, outside loops: how many sends (None: cannot tell)."""
+    call = args.parent
+    go = call.parent if call is not None else None
+    function = call.child_by_field_name("function") if call is not None else None
+    if (
+        go is None
+        or go.type != "go_statement"
+        or function is None
+        or function.type != "identifier"
+        or ancestor_between(go, outer, {"for_statement"}) is not None
+    ):
+        return None
+    index = [c for c in args.named_children if c.type != "comment"].index(ident)
+    declared = [
+        d
+        for d in root.named_children
+        if d.type == "function_declaration"
+        and text(d.child_by_field_name("name")) == text(function)
+    ]
+    if len(declared) != 1:
+        return None
+    params = declared[0].child_by_field_name("parameters")
+    names = []
+    for decl in params.named_children if params is not None else []:
+        if decl.type != "parameter_declaration":
+            return None  # variadic: positions do not line up
+        found = decl.children_by_field_name("name")
+        names.extend(text(n) for n in found) if found else names.append("")
+    if index >= len(names) or not names[index]:
+        return None
+    body = declared[0].child_by_field_name("body")
+    sends = 0
+    for use in captures("(identifier) @id", body).get("id", []) if body is not None else []:
+        if text(use) != names[index]:
+            continue
+        holder = use.parent
+        if (
+            holder is None
+            or holder.type != "send_statement"
+            or holder.child_by_field_name("channel") != use
+            or ancestor_between(holder, declared[0], {"for_statement", "func_literal"}) is not None
+        ):
+            return None
+        sends += 1
+    return sends
 
 
 def _unbounded(loop: Node) -> bool:
