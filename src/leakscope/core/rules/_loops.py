@@ -5,8 +5,10 @@ to judge a finding's impact. A loop is *bounded* when the code fixes its trip co
 
 - it ranges over a literal (`[]string{"a", "b"}`, `"abc"`, `range 3`), or over a local or
   package variable whose only value is such a literal (the table of a table-driven test);
-- it counts to a small constant (`for i := 0; i < 3; i++`, with `3` a literal or a constant
-  of this file), at most `SMALL_TRIPS` times.
+- it counts to a small constant (`for i := 0; i < 3; i++`, `for i := range 3`), at most
+  `SMALL_TRIPS` times. The bound may be a literal, a constant of the function or the file,
+  `len` of such a literal table, or a sum or product of those; a condition `i < n && i < 3`
+  is bounded by its smallest known bound.
 
 Every other loop *grows*: `for {}`, `for cond {}`, and ranges over a parameter, a channel, a
 call's result or a field run as many times as the input, the data read or the running time
@@ -54,7 +56,7 @@ def loop_impact(loop: Node, root: Node) -> tuple[Impact, str]:
     if clause.type == "for_clause":
         trips = _counted_trips(clause, loop, root)
         if trips is not None and trips <= SMALL_TRIPS:
-            return Impact.BOUNDED, f"the loop runs {trips} times"
+            return Impact.BOUNDED, _runs(trips)
         cond = clause.child_by_field_name("condition")
         if cond is None:
             return Impact.GROWS, "the loop runs until something breaks out of it"
@@ -65,11 +67,11 @@ def loop_impact(loop: Node, root: Node) -> tuple[Impact, str]:
     right = unparen(right)
     items = _literal_items(right, loop, root)
     if items is not None:
-        return Impact.BOUNDED, f"the loop ranges over a literal list of {items} items"
-    if right.type == "int_literal":
-        n = _int(text(right))
-        if n is not None and n <= SMALL_TRIPS:
-            return Impact.BOUNDED, f"the loop runs {n} times"
+        noun = "item" if items == 1 else "items"
+        return Impact.BOUNDED, f"the loop ranges over a literal list of {items} {noun}"
+    n = _value(right, loop, root)
+    if n is not None and n <= SMALL_TRIPS:
+        return Impact.BOUNDED, _runs(n)
     return Impact.GROWS, f"the loop ranges over `{_short(right)}`"
 
 
@@ -83,6 +85,10 @@ def loops_impact(loops: list[Node], root: Node) -> tuple[Impact, str]:
             return impact, reason
         bounded = bounded or (impact, reason)
     return bounded or (Impact.GROWS, "")
+
+
+def _runs(trips: int) -> str:
+    return "the loop runs once" if trips == 1 else f"the loop runs {trips} times"
 
 
 def _has_condition(loop: Node) -> bool:
@@ -105,11 +111,14 @@ def _int(s: str) -> int | None:
 
 
 def _counted_trips(clause: Node, loop: Node, root: Node) -> int | None:
-    """N for `for i := A; i < N; i++` (or `<=`, or counting down to a literal), else None."""
+    """N for `for i := A; i < N; i++` (or `<=`, or counting down to a literal), else None.
+
+    With a condition of several `&&` parts, the smallest bound any part sets on the counter.
+    """
     init = clause.child_by_field_name("initializer")
     cond = clause.child_by_field_name("condition")
     update = clause.child_by_field_name("update")
-    if init is None or cond is None or update is None or cond.type != "binary_expression":
+    if init is None or cond is None or update is None:
         return None
     var = init.child_by_field_name("left")
     start_list = init.child_by_field_name("right")
@@ -117,20 +126,35 @@ def _counted_trips(clause: Node, loop: Node, root: Node) -> int | None:
         return None
     name = text(var.named_children[0])
     start = _value(start_list.named_children[0], loop, root) if start_list.named_children else None
+    if start is None or _assigned_in(loop, name):
+        return None
+    bounds = [_trips(part, name, start, loop, root) for part in _conjuncts(cond)]
+    known = [n for n in bounds if n is not None]
+    return min(known) if known else None
+
+
+def _conjuncts(cond: Node) -> list[Node]:
+    cond = unparen(cond)
+    if cond.type == "binary_expression" and text(cond.child_by_field_name("operator")) == "&&":
+        left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+        return [*(_conjuncts(left) if left else []), *(_conjuncts(right) if right else [])]
+    return [cond]
+
+
+def _trips(cond: Node, name: str, start: int, loop: Node, root: Node) -> int | None:
+    """The trip count that `cond` (`i < N`) allows a counter starting at `start`."""
+    if cond.type != "binary_expression":
+        return None
     left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
     op = cond.child_by_field_name("operator")
-    if left is None or right is None or op is None or start is None:
-        return None
-    if text(left) != name:
+    if left is None or right is None or op is None or text(left) != name:
         return None
     end = _value(right, loop, root)
     if end is None:
         return None
     trips = {"<": end - start, "<=": end - start + 1, ">": start - end, ">=": start - end + 1}
     n = trips.get(text(op))
-    if n is None or n < 0 or _assigned_in(loop, name):
-        return None
-    return n
+    return None if n is None or n < 0 else n
 
 
 def _assigned_in(loop: Node, name: str) -> bool:
@@ -149,19 +173,36 @@ def _assigned_in(loop: Node, name: str) -> bool:
     return False
 
 
-def _value(node: Node, loop: Node, root: Node) -> int | None:
-    """An integer literal, or a constant of the function or the file with a literal value."""
+def _value(node: Node, loop: Node, root: Node, depth: int = 0) -> int | None:
+    """An integer literal, a constant of the function or the file with such a value, `len`
+    of a literal table, or a sum, difference or product of those."""
     node = unparen(node)
+    if depth > 4:
+        return None
     if node.type == "int_literal":
         return _int(text(node))
+    if node.type == "binary_expression":
+        op = text(node.child_by_field_name("operator"))
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if op not in ("+", "-", "*") or left is None or right is None:
+            return None
+        a, b = _value(left, loop, root, depth + 1), _value(right, loop, root, depth + 1)
+        if a is None or b is None:
+            return None
+        return a + b if op == "+" else a - b if op == "-" else a * b
+    if node.type == "call_expression":
+        func, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+        named = [a for a in args.named_children if a.type != "comment"] if args else []
+        if text(func) != "len" or len(named) != 1:
+            return None
+        return _literal_items(unparen(named[0]), loop, root)
     if node.type != "identifier":
         return None
     spec = _declaration(text(node), loop, root, ("const_spec",))
     value = spec.child_by_field_name("value") if spec is not None else None
     if value is None or value.named_child_count != 1:
         return None
-    literal = unparen(value.named_children[0])
-    return _int(text(literal)) if literal.type == "int_literal" else None
+    return _value(value.named_children[0], loop, root, depth + 1)
 
 
 def _literal_items(right: Node, loop: Node, root: Node) -> int | None:
@@ -197,8 +238,7 @@ def _declaration(name: str, loop: Node, root: Node, kinds: tuple[str, ...]) -> N
     """The nearest declaration of `name` of one of `kinds`: in the functions around `loop`
     before it, then at the top level of the file. Shadowing inside blocks is ignored; a
     name declared twice in the function gives None (it may hold either value)."""
-    func = next((a for a in ancestors(loop) if a.type in _FUNCTIONS), None)
-    scopes = [func] if func is not None else []
+    scopes = [a for a in ancestors(loop) if a.type in _FUNCTIONS]
     for scope in scopes:
         found = [s for s in _specs(scope, kinds) if s.start_byte < loop.start_byte]
         found = [s for s in found if name in _declared_names(s)]
