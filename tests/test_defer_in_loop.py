@@ -9,9 +9,10 @@ from conftest import FIXTURES
 
 from leakscope.core.config import Config
 from leakscope.core.engine import scan
-from leakscope.core.model import Applicability, Finding, Severity
-from leakscope.core.rules import RULES_BY_NAME
+from leakscope.core.model import Applicability, Finding, Impact, Severity
+from leakscope.core.rules import RULES_BY_NAME, defer_in_loop
 from leakscope.core.rules._wrap_loop import zero_value
+from leakscope.core.syntax import captures, parse
 
 CASES = FIXTURES / "rules" / "defer-in-loop"
 RULE = "defer-in-loop"
@@ -243,6 +244,7 @@ def test_the_rule_documents_itself() -> None:
     headings = [line for line in doc.splitlines() if line.startswith("## ")]
     assert headings == [
         "## What it does",
+        "## Impact",
         "## Why is this bad?",
         "## Example",
         "## Use instead",
@@ -319,3 +321,81 @@ def test_the_seed_example_is_fixed_as_the_seed_rewrites_it() -> None:
     fixed = golden[golden.index("func writeManyFiles") :]
     without_want = "\n".join(line.split(" // want")[0] for line in fixed.splitlines()) + "\n"
     assert without_want == SEED_REWRITE
+
+
+def test_impact_reasons_say_why() -> None:
+    root = CASES / "impact"
+    found = {f.line: f for f in findings(root)}
+
+    def at(function: str) -> Finding:
+        start = line_of(root, "impact.go", function)
+        return min((f for line, f in found.items() if line > start), key=lambda f: f.line)
+
+    bounded = {
+        "func fetchMirrors": "the loop ranges over a literal list of 2 items",
+        "func openRetry": "the loop runs 3 times",
+        "func restoreDirs": "`os.Chdir(cwd)` releases nothing: only the deferred calls pile up",
+    }
+    for function, reason in bounded.items():
+        finding = at(function)
+        assert (finding.impact, finding.impact_reason) == (Impact.BOUNDED, reason)
+        assert finding.severity is Severity.INFO
+    grows = {
+        "func fetchAll": "the loop ranges over `urls`",
+        "func openUntil": "the loop runs while `i < tries`",
+        "func copyDir": "the loop ranges over `entries`",
+        "func perMirror": "the loop ranges over `paths`",
+        "func worker": "the loop ranges over `jobs`",
+    }
+    for function, reason in grows.items():
+        finding = at(function)
+        assert (finding.impact, finding.impact_reason) == (Impact.GROWS, reason)
+        assert finding.severity is Severity.WARNING
+
+
+def test_test_code_in_an_unbounded_loop_is_minor(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/x\n\ngo 1.21\n")
+    (tmp_path / "x_test.go").write_text(
+        "package x\n\n"
+        'import (\n\t"os"\n\t"testing"\n)\n\n'
+        "func TestOpen(t *testing.T) {\n"
+        "\tfor _, p := range os.Args {\n"
+        "\t\tf, err := os.Open(p)\n"
+        "\t\tif err != nil {\n"
+        "\t\t\tcontinue\n"
+        "\t\t}\n"
+        "\t\tdefer f.Close()\n"
+        "\t}\n"
+        "}\n"
+    )
+    (finding,) = findings(tmp_path)
+    assert finding.severity is Severity.INFO
+    assert finding.impact is Impact.BOUNDED
+    assert finding.impact_reason.startswith("test code")
+
+
+@pytest.mark.parametrize(
+    ("deferred", "releases"),
+    [
+        ("f.Close()", True),
+        ("resp.Body.Close()", True),
+        ("mu.RUnlock()", True),
+        ("cancel()", True),
+        ("cancelFn()", True),
+        ("wg.Done()", True),
+        ("os.RemoveAll(dir)", True),
+        ("C.free(p)", True),
+        ("span.End()", True),
+        ("close(done)", True),
+        ("func() { <-sem }()", True),
+        ("func() { _ = f.Close() }()", True),
+        ("os.Chdir(cwd)", False),
+        ('os.Setenv("A", old)', False),
+        ("fmt.Println(i)", False),
+        ("func() { log.Print(i) }()", False),
+    ],
+)
+def test_which_deferred_calls_release_something(deferred: str, releases: bool) -> None:
+    tree = parse(f"package p\n\nfunc f() {{\n\tdefer {deferred}\n}}\n".encode())
+    defer = captures("(defer_statement) @d", tree.root_node)["d"][0]
+    assert defer_in_loop.releases(defer) is releases

@@ -8,23 +8,56 @@ It does not report:
   that literal returns every iteration, so its deferred calls run every iteration;
 - a `defer` after which the loop can never start another iteration: every way on from the
   `defer` ends in `return`, `panic`, `os.Exit`, `log.Fatal`, `t.Fatal` and the like, or in a
-  `break` out of a loop that no other loop repeats. A `continue`, `goto` or `break` of an
-  enclosing `switch` on the way counts as a possible next iteration;
+  `break` out of a loop that no other loop repeats, also through a flag (`found = true`, then
+  `if found { break }`). A `continue`, `goto` or `break` of an enclosing `switch` on the way
+  counts as a possible next iteration;
 - a `defer` in a lazy initialisation the loop runs at most once: `if x == nil { x = ...;
-  defer ... }` (also `if !x`), where `x` lives outside the loop body and nothing else in the
-  body sets it;
-- defers that hold nothing per iteration, or hold it on purpose: a call that only releases
-  values from before the loop (`for _, c := range closers { defer c.Close() }`, locking every
-  shard with `for _, s := range shards { s.mu.Lock(); defer s.mu.Unlock() }`; not when the
-  `range` reads a channel, which brings new values every iteration); a resource the body keeps
-  beyond its iteration (appended to an outer slice, stored in an outer variable, field or
-  map, sent on a channel, passed to a `go` statement), which the function uses after the loop;
-  a deferred function literal that only acts when the function fails (`defer func() { if err
-  != nil { ... } }()` with `err` not the iteration's own).
+  defer ... }` (also `x == ""`, `x == 0`, `len(x) == 0`, `!x`), where `x` lives outside the
+  loop body and nothing else in the body sets it;
+- a `defer` whose release the iteration also makes itself, on every way on to the next
+  iteration: `defer f.Close()` followed by `f.Close()`, `err = f.Close()` or `if err :=
+  f.Close(); err != nil { ... }` with no `continue` before it (`tx.Commit()` counts for
+  `defer tx.Rollback()`). The defer only covers the early returns, which end the function;
+- defers that hold nothing per iteration, or hold it on purpose until the function returns:
+  - a call that only releases values from before the loop (`for _, c := range closers {
+    defer c.Close() }`, locking every shard with `for _, s := range shards { s.mu.Lock();
+    defer s.mu.Unlock() }` or `s := shards[id]`, read-locking each parent on a walk up a
+    chain `cur = cur.parent`); not when the `range` reads a channel, which brings new values
+    every iteration, nor when the value is the same every iteration (locking one mutex
+    again blocks forever, and is reported);
+  - a resource the body keeps beyond its iteration (appended to an outer slice, stored in an
+    outer variable, field or map, sent on a channel, passed to a `go` statement), which the
+    function uses after the loop;
+  - every slot of a semaphore from before the loop: `sem <- x` with `defer func() { <-sem
+    }()`, or `sem.Acquire(...)` with `defer sem.Release(...)`;
+  - a deferred function literal that only acts when the function fails (`defer func() { if
+    err != nil { ... } }()` with `err` not the iteration's own), or that calls `recover()`
+    and releases nothing (it guards the function, e.g. setting a named error result).
+
+## Impact
+A finding **grows** (severity `warning`) when the loop runs as many times as the input or the
+running time allow (`for {}`, `for cond {}`, a count up to a variable, a range over a
+parameter, a field, a call's result such as a directory listing, data read, or a channel) and
+the deferred call releases something: its name says so (`Close`, `Unlock`, `RUnlock`,
+`Release`, `Stop`, `cancel`, `Done`, `Remove`, `RemoveAll`, `Rollback`, `free`, `End`,
+`cleanup`, `Delete`, `Wait`, ...), or a deferred function literal makes such a call or gives
+back a semaphore slot (`<-sem`). The impact reason says which loop, e.g. "the loop ranges over
+`paths`".
+
+It is **bounded** (severity `info`, hidden by default) when:
+- every loop around the defer runs a known small number of times: it ranges over a literal
+  table (in the function or the file, never assigned again) or counts to a small constant,
+  at most 64 times ("the loop ranges over a literal list of 3 items", "the loop runs 3
+  times"); or
+- the deferred call releases nothing (`defer os.Chdir(cwd)`, `defer log.Println(...)`): only
+  the deferred calls themselves wait for the return ("`os.Chdir(cwd)` releases nothing:
+  only the deferred calls pile up").
+
+Findings in `_test.go` files are `info` as well: bounded by their loop as above, and otherwise
+"test code": tests often open a few files in a loop on purpose, and the test process ends soon.
 
 Everything here is read from the syntax tree; no types are needed, so findings have
-confidence `high`. Findings in `_test.go` files are reported with severity `info`: tests often
-open a few files in a loop on purpose, and the test process ends soon anyway.
+confidence `high`.
 
 ## Why is this bad?
 A deferred call runs when the surrounding *function* returns, not at the end of the loop
@@ -198,12 +231,13 @@ values the function returns: the flag shape is used whenever an `error` return c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from tree_sitter import Node
 
 from leakscope.core.context import Diagnostic, FileContext
-from leakscope.core.model import Confidence, Fix, FixAvailability, Rule, Severity
+from leakscope.core.model import Confidence, Fix, FixAvailability, Impact, Rule, Severity
 from leakscope.core.rules._escape import declared_in, kept_outside
 from leakscope.core.rules._flow import (
     LOOP,
@@ -213,6 +247,7 @@ from leakscope.core.rules._flow import (
     stmts_of,
     terminates,
 )
+from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.rules._wrap_loop import wrap_loop_body
 from leakscope.core.syntax import (
     FUNCTION_NODES,
@@ -232,6 +267,91 @@ _RESOURCE = frozenset(
 )
 _LOCKS = frozenset({"Unlock", "RUnlock"})
 _CALL_LIMIT = 40
+# Words in a function's name that say it releases something (`Close`, `RUnlock`, `cancel`,
+# `wg.Done`, `os.RemoveAll`, `C.free`, `span.End`, `cleanup`, `deleteNode`, `LeaveGroup`).
+_RELEASE_WORDS = frozenset(
+    {
+        "close",
+        "closer",
+        "unlock",
+        "runlock",
+        "release",
+        "stop",
+        "cancel",
+        "done",
+        "remove",
+        "free",
+        "rollback",
+        "finish",
+        "shutdown",
+        "end",
+        "unbind",
+        "cleanup",
+        "clean",
+        "unref",
+        "decref",
+        "put",
+        "unmap",
+        "munmap",
+        "unsubscribe",
+        "leave",
+        "delete",
+        "destroy",
+        "dispose",
+        "terminate",
+        "kill",
+        "teardown",
+        "disconnect",
+        "detach",
+        "unmount",
+        "umount",
+        "unregister",
+        "deregister",
+        "unlink",
+        "wait",
+    }
+)
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+def _deferred_call(defer: Node) -> Node | None:
+    return next((c for c in defer.named_children if c.type == "call_expression"), None)
+
+
+def _release_name(name: str) -> bool:
+    """Whether a function or method name says it releases something."""
+    if name.lower() in _RELEASE_WORDS:
+        return True
+    return any(word.lower() in _RELEASE_WORDS for word in _WORDS.findall(name))
+
+
+def _release_call(call: Node) -> bool:
+    """A call whose function's name says it releases something (`f.Close()`, `cancel()`,
+    `close(ch)`, `os.RemoveAll(dir)`)."""
+    func = call.child_by_field_name("function")
+    if func is None:
+        return False
+    func = unparen(func)
+    if func.type == "selector_expression":
+        return _release_name(text(func.child_by_field_name("field")))
+    return func.type == "identifier" and _release_name(text(func))
+
+
+def releases(defer: Node) -> bool:
+    """Whether the deferred call releases something: its function's name says so, or, for a
+    deferred function literal, one of the calls it makes does, or it receives from a
+    channel (`defer func() { <-sem }()` gives back a semaphore slot)."""
+    call = _deferred_call(defer)
+    if call is None:
+        return False
+    func = call.child_by_field_name("function")
+    if func is None or func.type != "func_literal":
+        return _release_call(call)
+    body = func.child_by_field_name("body")
+    if body is None:
+        return False
+    pattern = '(call_expression) @call (unary_expression operator: "<-") @receive'
+    return any(kind == "receive" or _release_call(node) for kind, node in own_nodes(pattern, body))
 
 
 def _loop_and_function(defer: Node) -> tuple[Node | None, Node | None]:
@@ -281,16 +401,28 @@ def _escapes(stmt: Node, loop: Node, func: Node) -> bool:
     return False
 
 
-def iterates_after(defer: Node, loop: Node, func: Node, imports: dict[str, str]) -> bool:
-    """Whether the loop can start another iteration after `defer` ran.
+def iterates_after(
+    defer: Node,
+    loop: Node,
+    func: Node,
+    imports: dict[str, str],
+    released: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether the loop can start another iteration after `defer` ran, still holding what
+    the deferred call releases.
 
     Follows the statements after the `defer`, then after each statement around it, up to the
     loop body. A statement that ends the function (or the loops) stops the walk: no next
-    iteration. A jump that may go elsewhere, or reaching the end of the body, means there may be
+    iteration. So does `flag = true` followed by `if flag { break }` (or `return`), and,
+    when `released` names the calls that release what the deferred call does (`f.Close()`),
+    a statement that makes all of them: the iteration releases it itself before any next
+    one. A jump that may go elsewhere, or reaching the end of the body, means there may be
     one.
     """
     body = loop.child_by_field_name("body")
     node = defer
+    flags: set[str] = set()
+    done: set[str] = set()
     while True:
         holder = node.parent
         if holder is None or holder.type != "statement_list":
@@ -298,10 +430,17 @@ def iterates_after(defer: Node, loop: Node, func: Node, imports: dict[str, str])
         for sibling in holder.named_children:
             if sibling.start_byte <= node.start_byte or sibling.type == "comment":
                 continue
+            if released:
+                done |= _explicit_releases(sibling) & released
+                if done >= released:
+                    return False
             if _escapes(sibling, loop, func):
                 return True
             if terminates(sibling, broad=True, imports=imports) or _ends_loops(sibling, loop, func):
                 return False
+            if _flag_exit(sibling, flags, loop, func, imports):
+                return False
+            flags |= _flag_set(sibling)
         container = holder.parent
         if container is None or container == body:
             return True
@@ -314,11 +453,83 @@ def iterates_after(defer: Node, loop: Node, func: Node, imports: dict[str, str])
             return True
 
 
+def _flag_set(stmt: Node) -> set[str]:
+    """`found = true`: the flag it sets."""
+    if stmt.type != "assignment_statement" or text(stmt.child_by_field_name("operator")) != "=":
+        return set()
+    left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
+    if left is None or right is None or left.named_child_count != 1:
+        return set()
+    target, value = left.named_children[0], right.named_children
+    if target.type != "identifier" or len(value) != 1 or text(value[0]) != "true":
+        return set()
+    return {text(target)}
+
+
+def _flag_exit(
+    stmt: Node, flags: set[str], loop: Node, func: Node, imports: dict[str, str]
+) -> bool:
+    """`if found { break }` (or `return`) after `found = true`: the loop ends here."""
+    if not flags or stmt.type != "if_statement":
+        return False
+    cond = stmt.child_by_field_name("condition")
+    if stmt.child_by_field_name("initializer") is not None or cond is None:
+        return False
+    if text(unparen(cond)) not in flags:
+        return False
+    return any(
+        terminates(s, broad=True, imports=imports) or _ends_loops(s, loop, func)
+        for s in stmts_of(stmt.child_by_field_name("consequence"))
+    )
+
+
+def _explicit_releases(stmt: Node) -> set[str]:
+    """The call a statement always makes first, as a key (`f.Close()`): `f.Close()`,
+    `err = f.Close()`, `err := f.Close()`, `if err := f.Close(); err != nil { ... }`."""
+    if stmt.type == "if_statement":
+        init = stmt.child_by_field_name("initializer")
+        return _explicit_releases(init) if init is not None else set()
+    if stmt.type == "expression_statement":
+        values = stmt.named_children
+    elif stmt.type in ("assignment_statement", "short_var_declaration"):
+        right = stmt.child_by_field_name("right")
+        values = right.named_children if right is not None else []
+    else:
+        return set()
+    if len(values) != 1 or unparen(values[0]).type != "call_expression":
+        return set()
+    key = _key(unparen(values[0]))
+    if key.endswith(".Commit()"):
+        return {key, key[: -len("Commit()")] + "Rollback()"}
+    return {key}
+
+
+def _key(call: Node) -> str:
+    """A call as written, without spaces or comments: what an explicit release is matched by."""
+    return "".join(text(call).split())
+
+
+def _release_keys(defer: Node) -> frozenset[str]:
+    """The explicit calls that release what the deferred call releases: the call itself
+    (`f.Close()`, `cancel()`, `mu.Unlock()`; `tx.Commit()` also stands for `tx.Rollback()`);
+    for a deferred function literal, every release call it makes (all must be made). Empty
+    when the deferred call releases nothing."""
+    call = _deferred_call(defer)
+    if call is None:
+        return frozenset()
+    func = call.child_by_field_name("function")
+    if func is not None and func.type == "func_literal":
+        calls = [c for _, c in own_nodes("(call_expression) @c", func.child_by_field_name("body"))]
+        return frozenset(_key(c) for c in calls if _release_call(c))
+    return frozenset({_key(call)}) if _release_call(call) else frozenset()
+
+
 _ASSIGNMENTS = "(assignment_statement left: (expression_list) @left)"
 
 
 def _unset_tests(cond: Node) -> list[str]:
-    """The `x` of `x == nil` and `!x` conjuncts of a condition."""
+    """The `x` of `x == nil`, `x == ""`, `x == 0`, `x == false`, `len(x) == 0` and `!x`
+    conjuncts of a condition: tests that a lazily set variable is still unset."""
     out = []
     for part in conjuncts(cond):
         if part.type == "unary_expression" and text(part.child_by_field_name("operator")) == "!":
@@ -329,16 +540,35 @@ def _unset_tests(cond: Node) -> list[str]:
             part.type == "binary_expression" and text(part.child_by_field_name("operator")) == "=="
         ):
             left, right = part.child_by_field_name("left"), part.child_by_field_name("right")
-            if left is not None and right is not None and text(right) == "nil":
+            if left is None or right is None:
+                continue
+            if text(left) in _UNSET:
+                left, right = right, left
+            if text(right) not in _UNSET:
+                continue
+            left = unparen(left)
+            if left.type == "call_expression" and text(right) == "0":
+                func, args = (
+                    left.child_by_field_name("function"),
+                    left.child_by_field_name("arguments"),
+                )
+                named = [a for a in args.named_children if a.type != "comment"] if args else []
+                if text(func) == "len" and len(named) == 1:
+                    out.append(text(named[0]))
+            elif left.type in ("identifier", "selector_expression"):
                 out.append(text(left))
     return out
+
+
+_UNSET = frozenset({"nil", '""', "``", "0", "false"})
 
 
 def runs_once(defer: Node, loop: Node) -> bool:
     """Whether the defer sits in a lazy initialisation the loop runs at most once.
 
-    `if x == nil { x = ...; defer ... }` (or `if !done { done = true; ... }`) where `x` is not a
-    variable of the loop body and nothing else in the body sets it again.
+    `if x == nil { x = ...; defer ... }` (or `== ""`, `== 0`, `len(x) == 0`, `if !done { done =
+    true; ... }`) where `x` is not a variable of the loop body and nothing else in the body
+    sets it again.
     """
     body = loop.child_by_field_name("body")
     if body is None:
@@ -495,17 +725,27 @@ def intentional(defer: Node, loop: Node, func: Node, imports: dict[str, str]) ->
 
     - the deferred call only releases values from before the loop (`for _, c := range
       closers { defer c.Close() }`, `for _, s := range shards { s.mu.Lock(); defer
-      s.mu.Unlock() }`): nothing is acquired per iteration, everything is released at the end;
+      s.mu.Unlock() }`, `s := shards[id]`, a walk up a chain `cur = cur.parent`): nothing is
+      acquired per iteration, everything is released at the end;
     - what it releases is kept beyond the iteration (appended to an outer slice, stored,
       sent, handed to a goroutine): the loop collects resources the function uses later;
-    - a deferred function literal that only acts when the function fails (`if err != nil`).
+    - a deferred function literal that only acts when the function fails (`if err != nil`),
+      or that calls `recover()` and releases nothing: it guards the function, not the
+      iteration;
+    - the loop acquires a slot of a semaphore from before the loop (`sem <- x`,
+      `sem.Acquire(...)`) and defers giving it back (`<-sem`, `sem.Release(...)`): taking
+      every slot until the function returns is the point.
     """
     body = loop.child_by_field_name("body")
-    call = next((c for c in defer.named_children if c.type == "call_expression"), None)
+    call = _deferred_call(defer)
     if body is None or call is None:
         return False
     iteration = _iteration_names(body)
     if _on_failure_only(call, _iteration_names(body, assigned=False)):
+        return True
+    if _recovers(call) and not releases(defer):
+        return True
+    if _semaphore_slot(call, body, iteration):
         return True
     used = {
         text(n)
@@ -513,10 +753,175 @@ def intentional(defer: Node, loop: Node, func: Node, imports: dict[str, str]) ->
         if text(n) not in imports or declared_in(text(n), defer, body) is not None
     }
     mine = used & iteration
+    header = set() if _ranges_over_channel(loop, func) else _header_names(loop)
     if not mine:
-        return bool(used & _header_names(loop)) and not _ranges_over_channel(loop, func)
+        return bool(used & header)
+    if _made_before(mine, body, header, iteration):
+        return True
     local = {n for n in mine if declared_in(n, defer, body) is not None}
     return bool(local) and kept_outside(local, body, defer, imports)
+
+
+def _recovers(call: Node) -> bool:
+    """A deferred function literal that calls `recover()`."""
+    func = call.child_by_field_name("function")
+    if func is None or func.type != "func_literal":
+        return False
+    calls = own_nodes("(call_expression function: (identifier) @f)", func)
+    return any(text(f) == "recover" for _, f in calls)
+
+
+def _semaphore_slot(call: Node, body: Node, iteration: set[str]) -> bool:
+    """`sem <- x` ... `defer func() { <-sem }()`, or `sem.Acquire(...)` ... `defer
+    sem.Release(...)`, with `sem` from before the loop."""
+    func = call.child_by_field_name("function")
+    if func is None:
+        return False
+    given_back: set[str] = set()
+    if func.type == "func_literal":
+        stmts = stmts_of(func.child_by_field_name("body"))
+        for stmt in stmts:
+            inner = unparen(stmt.named_children[0]) if stmt.named_children else None
+            if stmt.type != "expression_statement" or inner is None:
+                return False
+            operator = text(inner.child_by_field_name("operator"))
+            if inner.type == "unary_expression" and operator == "<-":
+                given_back.add("chan " + text(inner.child_by_field_name("operand")))
+            elif inner.type == "call_expression" and _method(inner)[1] == "Release":
+                given_back.add(_method(inner)[0])
+            else:
+                return False
+    elif _method(call)[1] == "Release":
+        given_back.add(_method(call)[0])
+    if not given_back or any(_root_name(k.removeprefix("chan ")) in iteration for k in given_back):
+        return False
+    taken = {"chan " + text(n) for _, n in own_nodes("(send_statement channel: (_) @c)", body)}
+    for _, acquire in own_nodes("(call_expression) @c", body):
+        receiver, name = _method(acquire)
+        if name in ("Acquire", "TryAcquire"):
+            taken.add(receiver)
+    return given_back <= taken
+
+
+def _method(call: Node) -> tuple[str, str]:
+    """(`sem`, `Release`) for `sem.Release(1)`; ("", "") for other calls."""
+    func = call.child_by_field_name("function")
+    if func is None or func.type != "selector_expression":
+        return "", ""
+    return text(func.child_by_field_name("operand")), text(func.child_by_field_name("field"))
+
+
+def _root_name(path: str) -> str:
+    """`s` of `s.sem` or `s.pool[i]`."""
+    return re.split(r"[.\[(]", path.lstrip("*&("), maxsplit=1)[0]
+
+
+_BINDINGS = (
+    "(short_var_declaration) @bind (assignment_statement) @bind (var_spec) @bind"
+    " (range_clause) @other (receive_statement) @other (inc_statement) @other"
+    " (dec_statement) @other (type_switch_statement) @other"
+)
+
+
+def _made_before(names: set[str], body: Node, header: set[str], iteration: set[str]) -> bool:
+    """Whether the variables `names` of the loop body only ever hold values that exist
+    before the loop, a different one each iteration: a field, element or getter of a loop
+    variable (`s := shards[id]`, `n := nodes[i].parent`), or a step along a chain
+    (`cur = cur.parent`, `p = p.Parent()`). Nothing is opened per iteration then."""
+    values = _bindings(body)
+    memo: dict[str, tuple[bool, bool]] = {}
+
+    def holds(name: str, visiting: frozenset[str]) -> tuple[bool, bool]:
+        """(only values from before the loop, different each iteration) for a body variable."""
+        if name in memo:
+            return memo[name]
+        sites = values.get(name)
+        if not sites:
+            return False, False
+        ok, varies = True, False
+        for site in sites:
+            if site is None:
+                ok = False
+                break
+            found, step = path(site, name, visiting | {name})
+            ok, varies = ok and found, varies or step
+        memo[name] = (ok, varies)
+        return ok, varies
+
+    def path(node: Node, owner: str, visiting: frozenset[str]) -> tuple[bool, bool]:
+        node = unparen(node)
+        kind = node.type
+        if kind == "identifier":
+            name = text(node)
+            if name == owner or name in header or name in visiting:
+                return True, True
+            if name in iteration:
+                return holds(name, visiting)
+            return True, False
+        if kind == "selector_expression":
+            return path(node.child_by_field_name("operand"), owner, visiting)
+        if kind == "index_expression":
+            ok, varies = path(node.child_by_field_name("operand"), owner, visiting)
+            index = node.child_by_field_name("index")
+            idents = captures("(identifier) @i", index).get("i", []) if index else []
+            moving = header | iteration | {owner}
+            return ok, varies or any(text(i) in moving for i in idents)
+        if kind == "unary_expression" and text(node.child_by_field_name("operator")) in "*&":
+            return path(node.child_by_field_name("operand"), owner, visiting)
+        if kind == "call_expression":
+            func, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+            if func is None or func.type != "selector_expression" or args is None:
+                return False, False
+            if any(a.type != "comment" for a in args.named_children):
+                return False, False
+            # Only a step along a chain (`cur = cur.Parent()`): any other call may open
+            # something new (`sub := c.Subscribe()`).
+            operand = func.child_by_field_name("operand")
+            if operand is None or owner not in _names_in(operand):
+                return False, False
+            return path(operand, owner, visiting)
+        return False, False
+
+    results = [holds(n, frozenset()) for n in names]
+    return all(ok for ok, _ in results) and any(varies for _, varies in results)
+
+
+def _names_in(node: Node) -> set[str]:
+    return {text(n) for n in captures("(identifier) @i", node).get("i", [])}
+
+
+def _bindings(body: Node) -> dict[str, list[Node | None]]:
+    """What each variable of the loop body is set to there (None: a value that cannot be
+    read as one expression, such as one of a call's several results)."""
+    out: dict[str, list[Node | None]] = {}
+    for kind, node in own_nodes(_BINDINGS, body):
+        if kind == "other":
+            targets = node.child_by_field_name("left") or node.child_by_field_name("alias")
+            for n in captures("(identifier) @i", targets).get("i", []) if targets else []:
+                out.setdefault(text(n), []).append(None)
+            continue
+        if node.type == "var_spec":
+            left = node.children_by_field_name("name")
+            right = node.child_by_field_name("value")
+        else:
+            op = node.child_by_field_name("operator")
+            if node.type == "assignment_statement" and text(op) != "=":
+                left_list = node.child_by_field_name("left")
+                for n in left_list.named_children if left_list is not None else []:
+                    out.setdefault(text(n), []).append(None)
+                continue
+            left_list = node.child_by_field_name("left")
+            left = left_list.named_children if left_list is not None else []
+            right = node.child_by_field_name("right")
+        values = [v for v in right.named_children if v.type != "comment"] if right else []
+        for i, target in enumerate(left):
+            if target.type != "identifier":
+                continue
+            if right is None:
+                continue  # `var x T`: the zero value, nothing opened
+            value = values[i] if len(values) == len(left) else None
+            out.setdefault(text(target), []).append(value)
+    return out
 
 
 def _call_text(defer: Node) -> tuple[str, str]:
@@ -574,6 +979,24 @@ def message(defer: Node, loop: Node, func: Node) -> str:
     )
 
 
+def judge(defer: Node, func: Node, ctx: FileContext) -> tuple[Impact | None, str]:
+    """Does what the defer holds grow with the loop's trips, or is it bounded, and why.
+
+    Bounded when every loop around the defer (inside its function) runs a known small number
+    of times, or when the deferred call releases nothing. In test code an unbounded loop
+    is left to the engine's default (bounded: the test ends soon)."""
+    impact, reason = loops_impact(loops_around(defer, func), ctx.root)
+    if impact is Impact.BOUNDED:
+        return impact, reason
+    if not releases(defer):
+        call, _ = _call_text(defer)
+        what = "the deferred function literal" if call.startswith("a deferred") else f"`{call}`"
+        return Impact.BOUNDED, f"{what} releases nothing: only the deferred calls pile up"
+    if ctx.is_test:
+        return None, ""
+    return Impact.GROWS, reason
+
+
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
     imports = ctx.imports
     fixes: dict[int, tuple[Fix | None, str | None]] = {}
@@ -584,10 +1007,12 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
         loop, func = _loop_and_function(defer)
         if loop is None or func is None:
             continue
-        if not iterates_after(defer, loop, func, imports) or runs_once(defer, loop):
+        released = _release_keys(defer)
+        if not iterates_after(defer, loop, func, imports, released) or runs_once(defer, loop):
             continue
         if intentional(defer, loop, func, imports):
             continue
+        impact, impact_reason = judge(defer, func, ctx)
         if loop.id not in fixes:
             fixes[loop.id] = wrap_loop_body(ctx, loop, func)
         fix, reason = fixes[loop.id]
@@ -600,7 +1025,8 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
             fix=fix,
             no_fix_reason=reason,
             related=[(loop.start_byte, header_end, "the loop that repeats the defer")],
-            severity=Severity.INFO if ctx.is_test else None,
+            impact=impact,
+            impact_reason=impact_reason,
         )
 
 
