@@ -43,6 +43,7 @@ _STRINGS_LIKE = {
     "Fields": ("[]{s}",),
     "FieldsFunc": ("[]{s}",),
     "Cut": ("{s}", "{s}", "bool"),
+    "CutLast": ("{s}", "{s}", "bool"),  # Go 1.27
     "CutPrefix": ("{s}", "bool"),
     "CutSuffix": ("{s}", "bool"),
     "TrimSpace": ("{s}",),

@@ -390,6 +390,20 @@ class _Analysis(Origins, Places):
                 state.nested = True
                 state.split = call
                 return True
+            if (
+                position == 0
+                and state.levels == 0
+                and not state.contained
+                and self._iterates(call, piece.family)
+            ):
+                # `for f := range strings.FieldsSeq(line)`: the same, one piece at a time.
+                clause = call.parent
+                if clause is not None and clause.type == "range_clause":
+                    state.node = state.value = call
+                    state.nested = True
+                    state.split = call
+                    self._range(piece, state, clause, True)
+                return False
             if method in _CACHE_METHODS:
                 self._cache_store(piece, state, func)
             return False
@@ -416,6 +430,16 @@ class _Analysis(Origins, Places):
             return levels if isinstance(levels, int) else None
         regexp_family, levels = _REGEXP.get(name, ("", 0))
         return levels if regexp_family == family else None
+
+    def _iterates(self, call: Node, family: str) -> bool:
+        """Whether `call` is a splitting iterator over a value of `family` (`SplitSeq`,
+        `FieldsSeq`, `Lines`, ... of strings or bytes)."""
+        if not self._is_iterator(call):
+            return False
+        func = call.child_by_field_name("function")
+        operand = func.child_by_field_name("operand") if func is not None else None
+        binding = self.types.lookup(operand) if operand is not None else None
+        return binding is not None and _PIECE_PACKAGES.get(binding.import_path or "") == family
 
     def _conversion_keeps(self, piece: Piece, conversion: Node, type_node: Node | None) -> bool:
         """Whether converting a piece keeps sharing its memory: string(s) and named string or

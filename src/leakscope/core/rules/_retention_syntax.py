@@ -16,7 +16,7 @@ SLICE = "slice"
 
 _SLICE_RX = re.compile(rb"\[[^\]\[\n]*(?:\[[^\]\[\n]*\][^\]\[\n]*)*:")
 _PRODUCERS = (
-    "Split|SplitN|SplitAfter|SplitAfterN|Fields|FieldsFunc|Cut|SplitSeq|SplitAfterSeq|"
+    "Split|SplitN|SplitAfter|SplitAfterN|Fields|FieldsFunc|Cut|CutLast|SplitSeq|SplitAfterSeq|"
     "FieldsSeq|FieldsFuncSeq|Lines|FindString|FindStringSubmatch|FindAllString|"
     "FindAllStringSubmatch|Find|FindSubmatch|FindAll|FindAllSubmatch"
 )
@@ -32,6 +32,7 @@ _SPLITTERS: dict[str, int | str] = {
     "Fields": 1,
     "FieldsFunc": 1,
     "Cut": 0,
+    "CutLast": 0,  # Go 1.27
     "SplitSeq": "iter",
     "SplitAfterSeq": "iter",
     "FieldsSeq": "iter",
@@ -77,6 +78,7 @@ _TRANSPARENT["bytes"] = _TRANSPARENT["strings"]
 # Which results of a multi-result piece-producing call are pieces.
 _PIECE_RESULTS: dict[str, tuple[int, ...]] = {
     "Cut": (0, 1),
+    "CutLast": (0, 1),
     "CutPrefix": (0,),
     "CutSuffix": (0,),
     "Split": (0, 1),  # path.Split, filepath.Split
