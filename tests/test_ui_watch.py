@@ -122,7 +122,9 @@ async def test_a_new_leaky_file_appears_marked_new(project: Path) -> None:
 async def test_editing_a_leak_away_keeps_the_users_place(project: Path) -> None:
     async with running(project) as pilot:
         app = app_of(pilot)
-        # The user filters, closes a group and selects a finding elsewhere.
+        # The user shows minor findings (the test file's), filters, closes a group and
+        # selects a finding elsewhere.
+        await pilot.press("m")
         await pilot.press("slash", *"rule:defer", "enter")
         await until(pilot, lambda: app.main.shown and app.main.tree.has_focus, "the filter")
         keep = find(app, "defer-in-loop", "worker/files.go", 33)
