@@ -79,6 +79,14 @@ def test_grows(body: str, reason: str) -> None:
     assert loop_impact(loop, root) == (Impact.GROWS, reason)
 
 
+def test_a_literal_filled_later_is_not_a_fixed_table() -> None:
+    """`m := map[K]V{}` then `m[k] = v` in a loop over data: ranging over m is not bounded."""
+    body = "m := map[string]int{}\nfor _, x := range xs { m[string(rune(x))] = x }\nfor range m {}"
+    tree = parse(f"{HEADER}func f(xs []int) {{\n{body}\n}}\n".encode())
+    loops = sorted(captures("(for_statement) @l", tree.root_node)["l"], key=lambda n: n.start_byte)
+    assert loop_impact(loops[1], tree.root_node) == (Impact.GROWS, "the loop ranges over `m`")
+
+
 def test_nested_loops_grow_when_any_grows() -> None:
     tree = parse(
         (

@@ -273,14 +273,26 @@ def _declared_names(spec: Node) -> list[str]:
 
 
 def _reassigned(name: str, spec: Node, root: Node) -> bool:
-    """Whether `name` is assigned or appended to anywhere after its declaration in the file
-    (cheap and conservative: any assignment whose left side mentions it)."""
+    """Whether `name` is assigned, appended to or filled (`name[k] = v`) anywhere after its
+    declaration in the file (cheap and conservative: any assignment whose left side is the
+    name or an index into it)."""
     stack = [root]
     while stack:
         node = stack.pop()
         if node.type == "assignment_statement" and node.start_byte > spec.start_byte:
             left = node.child_by_field_name("left")
-            if left is not None and any(text(c) == name for c in left.named_children):
+            if left is not None and any(_is_or_indexes(c, name) for c in left.named_children):
                 return True
         stack.extend(node.named_children)
     return False
+
+
+def _is_or_indexes(target: Node, name: str) -> bool:
+    """`name`, or `name[k]` (`name[i][j]`...): an assignment there changes what ranging over
+    `name` visits."""
+    while target.type == "index_expression":
+        operand = target.child_by_field_name("operand")
+        if operand is None:
+            return False
+        target = operand
+    return text(target) == name
