@@ -501,3 +501,42 @@ def test_an_internal_error_exits_2_without_a_traceback(
     assert code == 2
     assert "internal error: RuntimeError: something impossible" in err
     assert "Traceback" not in err
+
+
+# -- the terminal app ------------------------------------------------------------------------
+
+
+def _screen_output(app: object) -> str:
+    """What the app would write to the terminal for a full repaint of the current screen."""
+    screen = app.screen  # type: ignore[attr-defined]
+    update = screen._compositor.render_update(full=True)
+    return update.render_segments(app.console)  # type: ignore[attr-defined]
+
+
+async def test_the_app_never_writes_raw_escapes_from_the_repository(tmp_path: Path) -> None:
+    from ui_app_helpers import Notes, app_for, settle
+
+    name = f"x{ESC_TITLE}.go"
+    hostile = QUOTING.replace("func F(", "func G(").replace("keep", "kept")
+    root = make_project(tmp_path / "p", {name: QUOTING, f"sub/y{ESC_CLEAR}.go": hostile})
+    (root / "sub" / f"y{ESC_CLEAR}.go").write_text(hostile.replace("package m", "package sub"))
+    app = app_for(root)
+    async with app.run_test(size=(140, 40)) as pilot:
+        notes = Notes(app)
+        await settle(pilot)
+        await pilot.press("m")  # (these findings are minor: show them)
+        await settle(pilot)
+        outputs = [_screen_output(app)]
+        for key in ("down", "down", "down", "enter", "down", "down", "down", "d"):
+            await pilot.press(key)
+            await settle(pilot)
+            outputs.append(_screen_output(app))
+        app.notify(f"cannot write {name}: {ESC_CLEAR}")
+        await pilot.pause()
+        outputs.append(_screen_output(app))
+    seen = "".join(outputs)
+    assert "pwned" in seen and "x\\x1b]0;pwned\\x07.go" in seen  # shown, escaped
+    assert "\u241b[2J" in seen  # the source view shows ESC as a control picture
+    assert ESC_TITLE not in seen and "\x1b]0;pwned" not in seen
+    assert ESC_CLEAR not in seen and "\x07" not in seen
+    assert notes.items  # (the notification went through the app's notify)

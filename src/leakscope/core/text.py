@@ -99,3 +99,25 @@ def display(text: str, *, keep_lines: bool = False) -> str:
     if pattern.search(text) is None:
         return text
     return pattern.sub(_visible, text)
+
+
+_UNSAFE_IN_SOURCE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+    "|\r(?!\n)"
+)
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode control pictures: \x1b is ␛
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+def display_source(text: str) -> str:
+    """Source text safe for a terminal, character for character: each control character
+    becomes one visible one (ESC shows as ␛), so columns and highlighted ranges stay put.
+    Tabs and line breaks are kept."""
+    if _UNSAFE_IN_SOURCE.search(text) is None:
+        return text
+    return _UNSAFE_IN_SOURCE.sub(_picture, text)

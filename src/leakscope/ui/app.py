@@ -22,11 +22,13 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import get_current_worker
 
 from leakscope.core.config import Config
+from leakscope.core.text import display
 from leakscope.ui import keys
 from leakscope.ui.session import Session
 from leakscope.ui.themes import (
@@ -162,6 +164,25 @@ class LeakscopeApp(App[int]):
             if isinstance(screen, MainScreen):
                 return screen
         raise LookupError("no main screen")
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification (screens' too) carries repository text: file names, messages,
+        errors. Control characters are shown escaped and nothing is read as markup."""
+        super().notify(
+            display(message),
+            title=display(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def on_mount(self) -> None:
         from leakscope.ui.screens.main import MainScreen

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from leakscope.core.text import display
 from leakscope.ui import keys
 from leakscope.ui.themes import LeakTheme
 from leakscope.ui.widgets.diff_view import DiffView
@@ -39,7 +40,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="with-diff" if self.diff else ""):
             yield Label(self.title_text, id="dialog-title")
-            yield Static(self.message, id="dialog-message", markup=False)
+            yield Static(display(self.message, keep_lines=True), id="dialog-message", markup=False)
             if self.diff is not None:
                 yield DiffView(id="dialog-diff")
             with Horizontal(id="dialog-buttons"):
@@ -85,7 +86,7 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="prompt"):
             yield Label(self.title_text, id="dialog-title")
-            yield Static(self.message, id="dialog-message", markup=False)
+            yield Static(display(self.message, keep_lines=True), id="dialog-message", markup=False)
             yield Input(placeholder=self.placeholder, id="dialog-input")
             yield Static("", id="dialog-error", markup=False)
             with Horizontal(id="dialog-buttons"):

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from leakscope.core.model import Applicability, Finding
+from leakscope.core.text import display
 from leakscope.ui import keys
 from leakscope.ui.themes import LeakTheme
 from leakscope.ui.widgets.diff_view import DiffView
@@ -56,7 +57,7 @@ class DiffScreen(Screen[str | None]):
         finding = self.finding
         palette = self.palette
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{finding.path}:{finding.line}", style="bold")
+        text.append(display(f"{finding.path}:{finding.line}"), style="bold")
         text.append("  ")
         text.append(finding.rule, style=Style(color=palette.info, bold=True))
         if finding.fix is not None:
@@ -69,9 +70,9 @@ class DiffScreen(Screen[str | None]):
                 mark = "✓ " if self.proven else "? "
                 colour = palette.success if self.proven else palette.warning
                 text.append(f" · {mark}{self.proof}", style=Style(color=colour))
-            text.append(f"  {finding.fix.title}")
+            text.append(f"  {display(finding.fix.title)}")
         if self.note:
-            text.append(f"  ({self.note})", style=Style(color=palette.muted))
+            text.append(f"  ({display(self.note)})", style=Style(color=palette.muted))
         return text
 
     def on_mount(self) -> None:

@@ -30,6 +30,7 @@ from leakscope.core.fixes import FixError, FixPlan, crlf_edits
 from leakscope.core.gomod import format_go_version
 from leakscope.core.model import Applicability, Finding, Severity, TextEdit
 from leakscope.core.suppress import DIRECTIVE_RULE
+from leakscope.core.text import display_source
 from leakscope.ui import keys
 from leakscope.ui.diffing import diff_texts
 from leakscope.ui.query import Query, SearchIndex, parse_query
@@ -85,7 +86,8 @@ def read_source(root: Path, path: str) -> SourceFile | None:
     except OSError:
         return None
     data = raw[len(BOM) :] if raw.startswith(BOM) else raw
-    return SourceFile(path, data.decode("utf-8", errors="replace"), raw)
+    # (Shown, never written back: control characters become visible, column for column.)
+    return SourceFile(path, display_source(data.decode("utf-8", errors="replace")), raw)
 
 
 PREVIEW_ROWS = 8
@@ -123,7 +125,8 @@ def fix_preview(finding: Finding, raw: bytes, known_hash: str | None) -> list[tu
     except ValueError:
         return []
     diff = diff_texts(
-        window.decode("utf-8", errors="replace"), after.decode("utf-8", errors="replace")
+        display_source(window.decode("utf-8", errors="replace")),
+        display_source(after.decode("utf-8", errors="replace")),
     )
     # The block of changes nearest the finding's line (rows placed by old line numbers: an
     # added row sits where it goes in the old file).
@@ -1048,7 +1051,7 @@ def _run_editor(command: list[str]) -> int | None:
 def _decode(data: bytes) -> str:
     if data.startswith(BOM):
         data = data[len(BOM) :]
-    return data.decode("utf-8", errors="replace")
+    return display_source(data.decode("utf-8", errors="replace"))
 
 
 def _no_fix_text(finding: Finding) -> str:

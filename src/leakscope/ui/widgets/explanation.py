@@ -12,6 +12,7 @@ from textual.widgets import Static
 from leakscope.core.model import Applicability, Finding, Impact, Rule
 from leakscope.core.rules import get_rule
 from leakscope.core.suppress import DIRECTIVE_RULE
+from leakscope.core.text import display, display_source
 from leakscope.core.verify import go_command
 from leakscope.ui.widgets.findings_tree import Group, Palette
 
@@ -108,12 +109,13 @@ def explain_finding(
     out.append(finding.severity.value, style=Style(color=palette.severity(finding.severity)))
     out.append(f" · {finding.confidence.value} confidence", style=Style(color=palette.muted))
     out.append(
-        f"\n{finding.path}:{finding.line}:{finding.column}", style=Style(color=palette.muted)
+        "\n" + display(f"{finding.path}:{finding.line}:{finding.column}"),
+        style=Style(color=palette.muted),
     )
     if go_version:
         out.append(f" · go {go_version}", style=Style(color=palette.muted))
     out.append("\n\n")
-    out.append(finding.message, style="bold")
+    out.append(display(finding.message), style="bold")
     out.append("\n")
     if finding.impact_reason or finding.impact is Impact.BOUNDED:
         grows = finding.impact is Impact.GROWS
@@ -123,11 +125,11 @@ def explain_finding(
             style=Style(color=palette.warning if grows else palette.muted, bold=grows),
         )
         if finding.impact_reason:
-            out.append(f": {finding.impact_reason}", style=Style(color=palette.muted))
+            out.append(f": {display(finding.impact_reason)}", style=Style(color=palette.muted))
         out.append("\n")
     for related in finding.related:
         out.append(f"\n↳ line {related.span.start.line}: ", style=Style(color=palette.muted))
-        out.append(related.message)
+        out.append(display(related.message))
     if finding.related:
         out.append("\n")
     out.append("\n")
@@ -140,7 +142,7 @@ def explain_finding(
             f"  {'safe' if safe else 'unsafe: asks first'}",
             style=Style(color=palette.success if safe else palette.warning, bold=True),
         )
-        out.append(f"  {finding.fix.title}\n")
+        out.append(f"  {display(finding.fix.title)}\n")
         if go_command() is None:
             out.append(
                 "unverified: no Go toolchain on PATH to check that it compiles; f asks first\n",
@@ -148,7 +150,7 @@ def explain_finding(
             )
         for mark, line in preview or ():
             color = {"-": palette.error, "+": palette.success}.get(mark, palette.muted)
-            out.append(f"{mark} {line}\n", style=Style(color=color))
+            out.append(f"{mark} {display_source(line)}\n", style=Style(color=color))
         out.append("f", style=keys_style)
         out.append(" apply · ", style=muted)
         out.append("d", style=keys_style)
@@ -159,7 +161,7 @@ def explain_finding(
         out.append("No automatic fix", style=Style(bold=True, underline=True))
         reason = finding.no_fix_reason or "this rule does not offer one for this code"
         reason = re.sub(r"^no automatic fix:\s*", "", reason, flags=re.IGNORECASE)
-        out.append(f"\n{reason[:1].upper()}{reason[1:]}\n")
+        out.append(f"\n{display(reason[:1].upper() + reason[1:])}\n")
         out.append("i", style=keys_style)
         out.append(" ignore with a reason · ", style=muted)
         out.append("e", style=keys_style)
@@ -187,7 +189,7 @@ def explain_finding(
 
 def explain_group(group: Group, palette: Palette) -> Text:
     out = Text()
-    out.append(group.title, style="bold")
+    out.append(display(group.title), style="bold")
     out.append(f"\n{len(group.findings)} finding(s)", style=Style(color=palette.muted))
     safe = len(group.safe_fixable)
     if safe:

@@ -23,6 +23,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from leakscope.core.model import Applicability, Finding, Severity
+from leakscope.core.text import display
 from leakscope.ui import keys
 
 GROUPINGS = ("file", "rule", "severity")
@@ -195,7 +196,7 @@ class FindingsTree(Tree[Group | Finding]):
 
     def group_label(self, group: Group) -> Text:
         palette = self.palette
-        label = Text(group.title, style="bold", no_wrap=True, end="")
+        label = Text(display(group.title), style="bold", no_wrap=True, end="")
         shown = len(group.findings)
         count = f"{shown}" if shown == group.total else f"{shown}/{group.total}"
         label.append(f"  {count}", style=Style(color=palette.info, bold=True))
@@ -237,12 +238,14 @@ class FindingsTree(Tree[Group | Finding]):
             label.append(f"{finding.line:>4} ", style=Style(color=palette.muted))
             label.append(finding.rule, style=Style(bold=True))
         else:
-            label.append(f"{finding.path}:{finding.line}", style=Style(color=palette.muted))
+            label.append(
+                display(f"{finding.path}:{finding.line}"), style=Style(color=palette.muted)
+            )
             if self.grouping == "severity":
                 label.append(" ")
                 label.append(finding.rule, style=Style(bold=True))
         label.append("  ")
-        label.append(_short(finding.message))
+        label.append(_short(display(finding.message)))
         return label
 
     # -- building -----------------------------------------------------------------------
