@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from tree_sitter import Node
 
 from leakscope.core.context import Diagnostic, FileContext
+from leakscope.core.model import Confidence, Severity
 from leakscope.core.rules import _retention_sources as sources
 from leakscope.core.rules._retention_fixes import make_fix
 from leakscope.core.rules._retention_places import Places, Target
@@ -45,6 +46,7 @@ from leakscope.core.rules._retention_syntax import (
     _REGEXP_BY_NAME,
     _SLICE_RX,
     _SPLITTERS,
+    _VIEW_RX,
     SLICE,
     STRING,
     _args,
@@ -59,7 +61,7 @@ from leakscope.core.rules._retention_syntax import (
     normalise,
     weaker,
 )
-from leakscope.core.syntax import FUNCTION_NODES, enclosing_function, text, unparen
+from leakscope.core.syntax import FUNCTION_NODES, enclosing_function, function_name, text, unparen
 from leakscope.core.types import (
     IMPORT,
     LOCAL,
@@ -167,6 +169,12 @@ class _Analysis(Origins, Places):
                 out.append((node, STRING, 0, operand))
             elif is_slice(under):
                 out.append((node, SLICE, 0, operand))
+        view_matches = (m for a, b in spans for m in _VIEW_RX.finditer(source, a, b))
+        for match in view_matches:
+            # `sc.Bytes()`, `r.ReadSlice('\n')`: a view of the reader's buffer, kept as it is.
+            call = self._selector_call(match.start() + 1, match.end() - 1)
+            if call is not None and _may_be_kept(call) and self._read_call(call) == sources.VIEW:
+                out.append((call, SLICE, 0, call))
         for match in call_matches:
             start = match.start() + 1
             ident = self.root.descendant_for_byte_range(start, match.end() - 1)
@@ -188,6 +196,17 @@ class _Analysis(Origins, Places):
         # In source order: an outer source (the file split into lines) comes before the
         # pieces cut from its pieces, so a stored value is reported against the outer one.
         return sorted(out, key=lambda candidate: candidate[0].start_byte)
+
+    def _selector_call(self, start: int, end: int) -> Node | None:
+        """The call `x.NAME(...)` whose NAME spans [start, end), or None."""
+        ident = self.root.descendant_for_byte_range(start, end)
+        if ident is None or ident.type != "field_identifier":
+            return None
+        selector = ident.parent
+        call = selector.parent if selector is not None else None
+        if call is None or call.type != "call_expression":
+            return None
+        return call if call.child_by_field_name("function") == selector else None
 
     def _slice_colon(self, start: int, end: int) -> Node | None:
         """The colon of a slice expression among the colons of `[...:` (the last one, unless
@@ -493,6 +512,8 @@ class _Analysis(Origins, Places):
             indices = _PIECE_RESULTS.get(_callee_name(call), ())
             if call.type == "call_expression" and self._is_piece_call(call):
                 return [(lefts[i], state.levels) for i in indices if i < len(lefts)]
+            if call.type == "call_expression" and self._read_call(call) == sources.VIEW:
+                return [(lefts[0], state.levels)]  # `line, err := r.ReadSlice('\n')`
         return []
 
     def _follow(
@@ -513,9 +534,11 @@ class _Analysis(Origins, Places):
         if binding.kind == PACKAGE_VAR:
             self._store(piece, state, ident, levels)
             return
-        if not binding.is_local or binding.node is None or state.contained:
-            # A local holding a struct or slice that contains the piece is not followed:
-            # storing such a container is usually the design (a parser's result).
+        if not binding.is_local or binding.node is None:
+            return
+        if state.contained:
+            # A local collection holding the piece: reported when it is stored later.
+            self.collected(piece, state, binding, levels, statement)
             return
         func = enclosing_function(statement)
         if func is None:
@@ -540,6 +563,54 @@ class _Analysis(Origins, Places):
                 state.split or piece.split,
             )
             self._climb(sub, use)
+
+    def collected(
+        self, piece: Piece, state: _Climb, binding: Binding, levels: int, statement: Node
+    ) -> None:
+        """The piece was put in a local collection (a map, a slice, a struct: `refs[k] = v`,
+        `out = append(out, v)`, `e.Name = v`): report it when the function later stores the
+        collection whole in a long-lived place (`r.refs = refs`), or, for a view that the
+        next read overwrites, returns it."""
+        if piece.bindings >= _MAX_BINDINGS or binding.node is None:
+            return
+        func = enclosing_function(statement)
+        if func is None:
+            return
+        name = binding.name
+        for use in self._uses(binding, statement.end_byte, func.end_byte):
+            if _is_assigned(use):
+                owner = use.parent.parent if use.parent is not None else None
+                right = owner.child_by_field_name("right") if owner is not None else None
+                if right is not None and re.search(
+                    rb"\bappend\(\s*" + re.escape(name.encode()) + rb"\b", right.text or b""
+                ):
+                    continue  # `out = append(out, more)`: still the same collection
+                break
+            how = f"collected in {name}, which is then stored in"
+            stored = self._stored_whole(use)
+            target = self.assign_target(stored) if stored is not None else None
+            at = _statement_of(use)
+            if target is not None and stored is not None:
+                note = f"{name} is stored in {_flat(text(stored))} here"
+            elif piece.source.kind == sources.VIEW and _returned(use):
+                returns = function_name(func) or "the function"
+                target = Target(name, f"{name}, which {returns} returns", Confidence.MEDIUM)
+                note = f"{name} is returned here"
+                how = "collected in"
+            else:
+                continue
+            step = (at.start_byte, at.end_byte, note)
+            sub = replace(piece, steps=[*piece.steps, step], bindings=piece.bindings + 1)
+            collects = Target(
+                target.text,
+                target.where,
+                target.confidence,
+                target.related,
+                target.places,
+                collects=True,
+            )
+            self._report(sub, state, levels, how, collects)
+            return
 
     def _uses(self, binding: Binding, start: int, end: int) -> list[Node]:
         """Identifiers naming `binding` after `start`, within its scope.
@@ -782,6 +853,14 @@ def _statement_of(node: Node) -> Node:
     return node
 
 
+def _returned(use: Node) -> bool:
+    """`return use`, as it is."""
+    parent = use.parent
+    if parent is not None and parent.type == "expression_list":
+        parent = parent.parent
+    return parent is not None and parent.type == "return_statement"
+
+
 def _drop_partitions(leaks: Iterable[Leak]) -> list[Leak]:
     """Pieces that together keep most of their source in use waste nothing:
 
@@ -799,6 +878,8 @@ def _drop_partitions(leaks: Iterable[Leak]) -> list[Leak]:
     by_split: dict[tuple[int, int, str], list[int]] = {}
     by_operand: dict[tuple[int, str], list[int]] = {}
     for i, leak in enumerate(leaks):
+        if leak.piece.source.kind == sources.VIEW:
+            continue  # a view the next read overwrites is wrong to keep, whatever else is kept
         statement = _statement_of(leak.value)
         source = _flat(text(leak.piece.source.node))
         by_statement.setdefault((statement.start_byte, source), []).append(i)
@@ -948,6 +1029,18 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
     else:
         detail = f"the elements of {what} are {noun}s of {source_text}, {leak.how} {target.where}"
     message = f"{keeper} keeps the whole backing array of {source_text} alive: {detail}"
+    view = piece.source.kind == sources.VIEW
+    if view:
+        call = piece.source.what or source_text
+        reader = call.rsplit(".", 1)[0] if "(" in call else call
+        if leak.levels == 0:
+            detail = f"{what} is {leak.how} {target.where}"
+        else:
+            detail = f"the elements of {what} are {leak.how} {target.where}"
+        message = (
+            f"{keeper} keeps a view that the next read overwrites: {detail}, and shares the "
+            f"buffer of {reader}, so its bytes change at the next read; store a copy"
+        )
     related: list[tuple[int, int, str]] = list(target.related)
     if piece.source.related is not None:
         related.append(piece.source.related)
@@ -963,8 +1056,12 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
     if not ctx.is_test:
         size = sources.judge(piece.source, source_text, target.collects)
         diag.impact, diag.impact_reason = size.impact, size.reason
+        if view:
+            diag.severity = Severity.ERROR  # a correctness bug, not only memory
     if leak.levels > 0:
         copier = "strings.Clone" if piece.family == STRING else "bytes.Clone or slices.Clone"
+        if view:
+            copier = "bytes.Clone (Go 1.20) or append([]byte(nil), v...)"
         diag.no_fix_reason = (
             f"no automatic fix: every element of {value_text} shares the memory of "
             f"{source_text}; copy the elements you keep with {copier}"

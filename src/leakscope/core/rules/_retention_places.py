@@ -69,6 +69,7 @@ class Places:
     def _store(self, piece: Piece, state: _Climb, lhs: Node, levels: int) -> None:
         target = self.assign_target(lhs)
         if target is None:
+            self._into_local(piece, state, lhs, levels)
             return
         how = "appended to" if state.appended else "stored in"
         if state.contained and not state.appended:
@@ -93,6 +94,7 @@ class Places:
             return
         shared = self.shared(container)
         if shared is None:
+            self._into_local(piece, state, index_expr, state.levels)
             return
         where = _where("map", text(container), shared)
         places = (_flat(text(container)),)
@@ -100,6 +102,28 @@ class Places:
             text(container), where, shared.confidence, shared.related, places, collects=True
         )
         self._report(piece, state, state.levels, "used as a key of", target)
+
+    def _into_local(self, piece: Piece, state: _Climb, lhs: Node, levels: int) -> None:
+        """`refs[k] = piece`, `e.Name = piece`, `seen[piece] = true` on a local collection:
+        followed to where the collection is stored (`collected`)."""
+        lhs = unparen(lhs)
+        if lhs.type not in ("index_expression", "selector_expression"):
+            return
+        container = unparen(lhs.child_by_field_name("operand") or lhs)
+        if container.type != "identifier":
+            return
+        binding = self.types.lookup(container)
+        if binding is None or not binding.is_local or binding.kind == RANGE:
+            return
+        statement = lhs.parent
+        while statement is not None and statement.type not in (
+            "assignment_statement",
+            "inc_statement",
+            "dec_statement",
+        ):
+            statement = statement.parent
+        if statement is not None:
+            self.collected(piece, state, binding, levels, statement)
 
     def _send(self, piece: Piece, state: _Climb, send: Node) -> None:
         channel = send.child_by_field_name("channel")

@@ -72,6 +72,9 @@ BUFFER = "buffer"  # a buffer made here with make and a constant size
 CONVERSION = "conversion"  # string(b) / []byte(s) of a value of unknown origin
 ASSEMBLED = "assembled"  # the contents of a bytes.Buffer written piece by piece here
 STATUS_FILE = "status-file"  # a kernel status file read whole: /proc/..., /sys/...
+# A view of a reader's buffer that the next read overwrites: bufio.Scanner.Bytes,
+# bufio.Reader.ReadSlice, ReadLine, Peek. Keeping one is a correctness bug as well.
+VIEW = "view"
 
 # A buffer at least this large holds a meaningful amount of memory per retained piece.
 BIG_BUFFER = 4096
@@ -97,6 +100,16 @@ READ_METHODS: dict[str, tuple[str, str] | None] = {
 }
 # Of those, the ones that read a whole stream or file (the rest read one line or token).
 WHOLE_READ_METHODS = frozenset({"ReadAll", "ReadFile"})
+# Methods returning a view of the reader's own buffer, valid until the next read: name ->
+# (receiver type, whether the name is specific enough when the receiver's type is unknown).
+VIEW_METHODS: dict[str, tuple[tuple[str, str], bool]] = {
+    "ReadSlice": (("bufio", "Reader"), True),
+    "ReadLine": (("bufio", "Reader"), False),
+    "Peek": (("bufio", "Reader"), False),
+    "Bytes": (("bufio", "Scanner"), False),
+}
+# What reads next and overwrites the view, by receiver type (for messages).
+NEXT_READ = {("bufio", "Scanner"): "Scan", ("bufio", "Reader"): "read"}
 SCANNER_METHODS = frozenset({"Text", "Bytes"})
 BUFFER_METHODS = frozenset({"Bytes", "String"})
 
@@ -131,6 +144,11 @@ def judge(source: Source, name: str, collects: bool) -> Size:
     one piece in a single slot."""
     kind = source.kind
     what = source.what or name
+    if kind == VIEW:
+        return Size(
+            Impact.GROWS,
+            f"{what} returns a view of the reader's buffer, which the next read overwrites",
+        )
     if kind == READ:
         return Size(Impact.GROWS, f"the source is the data read by {what}")
     if kind == LINE:
@@ -557,7 +575,9 @@ class Origins:
             return None
         inner = self.origin(operand, depth + 1)
         if inner is not None:
-            return replace(inner, node=conversion)
+            # A copy of a reader's view is stable: one line read from the stream.
+            kind = LINE if inner.kind == VIEW else inner.kind
+            return replace(inner, node=conversion, kind=kind)
         under = self.types.underlying(self.types.type_of(operand))
         if is_slice(under) and conversion.type == "call_expression":
             return Source(
@@ -581,6 +601,12 @@ class Origins:
         if len(what) > 60:
             what = f"{_flat(text(call.child_by_field_name('function')))}(...)"
         note = (call.start_byte, call.end_byte, f"{text(call)} reads the data")
+        if kind == VIEW:
+            note = (
+                call.start_byte,
+                call.end_byte,
+                f"{text(call)} returns a view of the reader's buffer, valid until the next read",
+            )
         path = _first_arg(call)
         if kind == READ and path is not None and status_file(text(path)):
             kind = STATUS_FILE
@@ -609,6 +635,11 @@ class Origins:
         binding = self.types.lookup(operand) if operand.type == "identifier" else None
         if binding is not None and binding.kind == IMPORT:
             return READ if (binding.import_path, name) in READ_FUNCS else None
+        if name in VIEW_METHODS:
+            wanted, by_name = VIEW_METHODS[name]
+            qualified = self.types.qualified(self.types.type_of(operand))
+            if qualified == wanted or (qualified is None and by_name):
+                return VIEW
         if name in READ_METHODS:
             wanted = READ_METHODS[name]
             qualified = self.types.qualified(self.types.type_of(operand))

@@ -21,6 +21,8 @@ _PRODUCERS = (
     "FindAllStringSubmatch|Find|FindSubmatch|FindAll|FindAllSubmatch"
 )
 _CALL_RX = re.compile(rb"\.(?:" + _PRODUCERS.encode() + rb")\(")
+# Calls returning a view of a reader's buffer (checked by type later): `sc.Bytes()`, `ReadSlice`.
+_VIEW_RX = re.compile(rb"\.(?:Bytes|ReadSlice|ReadLine|Peek)\(")
 
 # strings/bytes functions whose result is made of pieces of their first argument:
 # name -> levels (0: the result is a piece; 1: its elements are; "iter": it yields pieces).
