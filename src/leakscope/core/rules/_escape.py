@@ -51,8 +51,9 @@ class Exit(Enum):
     KEPT = "passed to"
 
 
-# The exits by which a loop keeps the resource itself on purpose (`intentional`).
-KEPT_ON_PURPOSE = frozenset({Exit.STORED, Exit.APPENDED, Exit.SENT, Exit.GO_ARG})
+# The exits by which a loop keeps the resource itself on purpose (`intentional`): handing it
+# to a goroutine counts whether it is passed (`go f(c)`) or captured (`go func() { ... c }()`).
+KEPT_ON_PURPOSE = frozenset({Exit.STORED, Exit.APPENDED, Exit.SENT, Exit.GO_ARG, Exit.GOROUTINE})
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ It does not report:
     every iteration, nor when the value is the same every iteration (locking one mutex
     again blocks forever, and is reported);
   - a resource the body keeps beyond its iteration (appended to an outer slice, stored in an
-    outer variable, field or map, sent on a channel, passed to a `go` statement), which the
-    function uses after the loop;
+    outer variable, field or map, sent on a channel, passed to or used by a goroutine the
+    iteration starts), which the function uses after the loop; a channel made per iteration
+    whose deferred `close` tells such a goroutine that the function returned is one;
   - every slot of a semaphore from before the loop: `sem <- x` with `defer func() { <-sem
     }()`, or `sem.Acquire(...)` with `defer sem.Release(...)`;
   - a deferred function literal that only acts when the function fails (`defer func() { if
@@ -728,7 +729,8 @@ def intentional(defer: Node, loop: Node, func: Node, imports: dict[str, str]) ->
       s.mu.Unlock() }`, `s := shards[id]`, a walk up a chain `cur = cur.parent`): nothing is
       acquired per iteration, everything is released at the end;
     - what it releases is kept beyond the iteration (appended to an outer slice, stored,
-      sent, handed to a goroutine): the loop collects resources the function uses later;
+      sent, handed to a goroutine by argument or capture): the loop collects resources the
+      function uses later;
     - a deferred function literal that only acts when the function fails (`if err != nil`),
       or that calls `recover()` and releases nothing: it guards the function, not the
       iteration;
