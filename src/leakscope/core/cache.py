@@ -133,7 +133,10 @@ def _finding_json(f: Finding) -> dict[str, Any]:
         "impact": f.impact.value,
         "impact_reason": f.impact_reason,
         "fingerprint": f.fingerprint,
-        "related": [[_span_json(r.span), r.message] for r in f.related],
+        "related": [
+            [_span_json(r.span), r.message, *([r.path] if r.path is not None else [])]
+            for r in f.related
+        ],
     }
     if f.fix is not None:
         out["fix"] = [
@@ -169,7 +172,10 @@ def _finding(data: Any) -> Finding:
         confidence=Confidence(data["confidence"]),
         fix=fix,
         no_fix_reason=None if reason is None else _str(reason),
-        related=tuple(Related(_span(span), _str(message)) for span, message in data["related"]),
+        related=tuple(
+            Related(_span(r[0]), _str(r[1]), _str(r[2]) if len(r) > 2 else None)
+            for r in data["related"]
+        ),
         impact=Impact(data["impact"]),
         impact_reason=_str(data["impact_reason"]),
         fingerprint=_str(data["fingerprint"]),

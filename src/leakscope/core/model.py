@@ -95,6 +95,9 @@ class Related:
 
     span: Span
     message: str
+    # The file it is in, relative to the scanned root, when not the finding's own (a caller
+    # in another file of the package); None: the finding's file.
+    path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -281,6 +281,7 @@ def finding_json(f: Finding, sources: Sources, unverified_reason: str = "") -> d
                 "end_line": r.span.end.line,
                 "end_column": r.span.end.column,
                 "message": r.message,
+                **({"path": r.path} if r.path is not None else {}),
             }
             for r in f.related
         ],
@@ -382,7 +383,7 @@ def sarif_result(
             {
                 "id": i,
                 "physicalLocation": {
-                    "artifactLocation": _artifact(f.path),
+                    "artifactLocation": _artifact(r.path or f.path),
                     "region": _region(r.span.start, r.span.end),
                 },
                 "message": {"text": r.message},

@@ -128,7 +128,8 @@ def explain_finding(
             out.append(f": {display(finding.impact_reason)}", style=Style(color=palette.muted))
         out.append("\n")
     for related in finding.related:
-        out.append(f"\n↳ line {related.span.start.line}: ", style=Style(color=palette.muted))
+        where = f"{display(related.path)}:" if related.path is not None else "line "
+        out.append(f"\n↳ {where}{related.span.start.line}: ", style=Style(color=palette.muted))
         out.append(display(related.message))
     if finding.related:
         out.append("\n")
