@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tree_sitter import Node, Tree
 
+from leakscope.core import package_files
 from leakscope.core import rules as registry
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.index import FileSummary, PackageIndex, VarInfo, summarize_file
@@ -165,6 +166,7 @@ def analyse_package(job: PackageJob, overrides: dict[str, bytes] | None = None) 
 
 
 def analyse_file(
+        package_files.attach(index, {pf.path: (pf.source, pf.tree) for pf in files})
     pf: ParsedFile,
     index: PackageIndex,
     go_version: tuple[int, int],
@@ -241,7 +243,10 @@ def to_finding(
         confidence=diag.confidence,
         fix=fix,
         no_fix_reason=no_fix_reason,
-        related=tuple(Related(lines.span(s, e), m) for s, e, m in diag.related),
+        related=tuple(
+            r if isinstance(r, Related) else Related(lines.span(r[0], r[1]), r[2])
+            for r in diag.related
+        ),
         fingerprint=diag.anchor
         if diag.anchor is not None
         else ctx.slice(diag.start_byte, diag.end_byte),

@@ -1,0 +1,29 @@
+"""The parsed files of the package being analysed, for rules that summarise functions across
+the files of a package (the retention rules follow a value into helpers and callers).
+
+`analyse_package` attaches the package's files to its `PackageIndex`; a rule asks for them
+with `files_of(ctx.package)`. An index that was not attached (a single file re-analysed by the
+app, a fix being checked) has none: such rules then look at the current file only. Kept out of
+`PackageIndex` itself, which holds picklable per-file summaries.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
+
+from tree_sitter import Tree
+
+if TYPE_CHECKING:
+    from leakscope.core.index import PackageIndex
+
+# path -> (source, tree), per index; gone with the index.
+_FILES: WeakKeyDictionary[PackageIndex, dict[str, tuple[bytes, Tree]]] = WeakKeyDictionary()
+
+
+def attach(index: PackageIndex, files: dict[str, tuple[bytes, Tree]]) -> None:
+    _FILES[index] = files
+
+
+def files_of(index: PackageIndex) -> dict[str, tuple[bytes, Tree]]:
+    return _FILES.get(index, {})
