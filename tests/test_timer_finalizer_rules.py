@@ -118,7 +118,7 @@ def test_time_after_cases_that_win_once_are_silent() -> None:
     names = {line for _, line in got}
     source = (RULES / "time-after-in-loop" / "wins-once" / "once.go").read_text().splitlines()
     assert all("want" in source[line - 1] for line in names)
-    assert len(got) == 4  # reset, notOnce, manyValues, shortSleep
+    assert len(got) == 5  # reset, notOnce, manyValues, shortSleep, pump
 
 
 def test_ticker_and_finalizer_impact_reasons() -> None:

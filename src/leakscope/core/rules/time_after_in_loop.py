@@ -15,6 +15,9 @@ is left behind:
   it (a matching ID, then `break` or `return`);
 - a later `select` of the same iteration receives the same channel and leaves the loop there
   (a stop channel checked again after the wait);
+- it is a signal (`case <-stop:`, the value dropped) that a `select` at the top of the loop,
+  reached first by every iteration, also receives and leaves on: once the signal has come,
+  the next iteration ends the loop;
 - it sets the loop's flag so that the condition fails (`for !done { ... done = true }`, and
   nothing in the loop sets it back);
 - its channel receives one value at most: a local channel with a single send outside any
@@ -135,6 +138,7 @@ from leakscope.core.syntax import (
     enclosing_function,
     line_indent,
     outermost_function,
+    statements,
     text,
     unparen,
     within,
@@ -293,7 +297,49 @@ def _wins_again(
         return "stays"
     if _rest_leaves_loop(select, loops, func, channel):
         return None
+    if _signal_left_at_the_top(case, select, loops, func):
+        return None
     return "stays"
+
+
+def _signal_left_at_the_top(case: Node, select: Node, loops: list[Node], func: Node) -> bool:
+    """`case <-stop:` (the value dropped: a signal, in practice a close) when a select that
+    every iteration reaches first, before this one, also receives `stop` and leaves the loop:
+    once the signal has come, the next iteration leaves, so this case leaves one timer at
+    most. `for { select { case <-notify: case <-stop: return }; ...; select { case
+    <-time.After(d): case <-stop: } }`."""
+    channel = _received_channel(case)
+    if channel is None or not _drops_value(case):
+        return False
+    body = loops[0].child_by_field_name("body")
+    stmts = statements(body) if body is not None else []
+    top = next((s for s in stmts if within(select, s)), None)
+    if top is None:
+        return False
+    wanted = "".join(text(channel).split())
+    for stmt in stmts:
+        if stmt == top:
+            return False
+        if captures("(continue_statement) @c", stmt).get("c"):
+            return False  # an earlier path may skip the select below
+        if stmt.type != "select_statement":
+            continue
+        for other in stmt.named_children:
+            again = _received_channel(other)
+            if (
+                again is not None
+                and _drops_value(other)
+                and "".join(text(again).split()) == wanted
+                and _leaves_loop(other, loops, func)
+            ):
+                return True
+    return False
+
+
+def _drops_value(case: Node) -> bool:
+    """`case <-ch:`, not `case v := <-ch:` / `case v = <-ch:`."""
+    comm = case.child_by_field_name("communication")
+    return comm is not None and comm.child_by_field_name("left") is None
 
 
 def _received_channel(case: Node) -> Node | None:
