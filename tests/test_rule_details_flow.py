@@ -274,7 +274,7 @@ def test_resliced_pointers_impact_reasons() -> None:
         "add": (Severity.INFO, "capped by a length check"),
         "flush": (Severity.WARNING, "just passed to p.export"),
         "unwind": (Severity.INFO, "appended to again"),
-        "keepOpen": (Severity.WARNING, "nothing in this file appends to c.spans"),
+        "keepOpen": (Severity.WARNING, "nothing in the package appends to c.spans"),
         "skip": (Severity.INFO, "a value for one use"),
         "truncate": (Severity.INFO, "belongs to Msg"),
         "rotate": (Severity.INFO, "small values (*int64)"),

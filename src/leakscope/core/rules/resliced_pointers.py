@@ -71,7 +71,7 @@ value that is popped or trimmed again and again:
 - a tail drop right after the dropped elements were consumed (`export(x); x = x[:0]`,
   `closeAll(x[n:]); x = x[:n]`, a range over them): a flushed batch stays whole until as many
   new elements are appended, which may be never;
-- a tail drop of a slice nothing in the file appends to again (a filter, a delete, a
+- a tail drop of a slice nothing in the package appends to again (a filter, a delete, a
   truncation): the removed elements stay as long as the array;
 - a package variable: it lives for the whole program.
 
@@ -196,6 +196,7 @@ from leakscope.core.model import (
     Severity,
     TextEdit,
 )
+from leakscope.core.package_files import files_of
 from leakscope.core.syntax import (
     FUNCTION_NODES,
     LOOP_NODE,
@@ -808,7 +809,7 @@ def _judge(
         return None  # `e := x[0]; x = x[1:]; dead = append(dead, e)`, `p.cur = &x[0]`
     if _handed_over(assign, aliases):
         return None
-    appended = _appended(occurrences, assign)
+    appended = _appended(occurrences, assign) or _appended_in_package(ctx, storage)
     flushed = _flushed(ctx, resolver, assign, target, aliases, start, end)
     if zero_length and appended and flushed is None:
         return None  # a reset for reuse: the slice is refilled as it is used again
@@ -858,7 +859,7 @@ def _judge(
             "which stays until the array is reallocated"
         )
     return Impact.GROWS, (
-        f"nothing in this file appends to {label} again: the dropped elements stay as long "
+        f"nothing in the package appends to {label} again: the dropped elements stay as long "
         "as its array"
     )
 
@@ -999,6 +1000,21 @@ def _appended(occurrences: list[tuple[Node, Node]], stmt: Node) -> bool:
         if args.named_children and args.named_children[0] == occ and _assigned_to_itself(call, occ):
             return True
     return False
+
+
+def _appended_in_package(ctx: FileContext, storage: _Storage) -> bool:
+    """Another file of the package appends to the same field (`x.elems = append(x.elems,
+    ...)`): a pooled encoder reset in one file and filled in another is reused, not dropped.
+    Only when the package's files are at hand (a whole-package scan)."""
+    if storage.kind != "field":
+        return False
+    name = re.escape(storage.name.encode())
+    pattern = re.compile(rb"\." + name + rb"\s*=\s*append\(\s*[\w.()*]*\." + name + rb"\b")
+    return any(
+        pattern.search(source)
+        for path, (source, _tree) in files_of(ctx.package).items()
+        if path != ctx.path
+    )
 
 
 def _assigned_to_itself(value: Node, occ: Node) -> bool:
