@@ -6,6 +6,10 @@ line); every finding must be wanted and every want must be found. A `NAME.go.gol
 file is that file after all its fixes (safe and unsafe) are applied; a file with fixes must have
 one. Set LEAKSCOPE_UPDATE_GOLDEN=1 to write goldens, then read them before committing.
 
+A case that the current Go cannot build (it needs settings a newer Go refuses, such as
+`godebug asynctimerchan=1` from Go 1.27 on) holds a `NO_BUILD` file saying why: its wants and
+goldens are still checked, but `check_fixed_case_builds` skips it with that reason.
+
 A quoted regexp may be preceded by `info`: that finding must be reported as info (negligible,
 hidden by default). Without it the finding must be a warning or an error, so a fixture that
 stops showing by default fails (`// want "leak" info "minor"` wants one of each).
@@ -104,7 +108,16 @@ def check_case(rule: str, case: Path) -> list[Finding]:
 
 
 def check_fixed_case_builds(case: Path, tmp: Path, go: str, env: dict[str, str]) -> None:
-    """The case with its goldens in place must build with `go build` and be gofmt-clean."""
+    """The case with its goldens in place must build with `go build` and be gofmt-clean.
+
+    Skipped, with the reason it gives, for a case holding a `NO_BUILD` file."""
+    marker = case / "NO_BUILD"
+    if marker.is_file():
+        import pytest
+
+        reason = marker.read_text(encoding="utf-8").strip()
+        assert reason, f"{marker} must say why the case does not build"
+        pytest.skip(f"{case.parent.name}/{case.name}: {reason}")
     target = tmp / case.name
     shutil.copytree(case, target)
     for golden in target.rglob("*.go.golden"):

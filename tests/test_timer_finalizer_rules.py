@@ -9,10 +9,15 @@ import pytest
 from conftest import FIXTURES
 
 from leakscope.core.config import Config
+from leakscope.core.context import FileContext
 from leakscope.core.engine import scan
+from leakscope.core.gomod import BuildSettings, read_go_mod
+from leakscope.core.index import PackageIndex, summarize_file
 from leakscope.core.model import Applicability, Confidence, Finding, Impact, Severity
 from leakscope.core.rules import RULES_BY_NAME
+from leakscope.core.rules._timers import TimerBuild, timer_build
 from leakscope.core.rules.time_after_in_loop import reset_lines
+from leakscope.core.syntax import parse
 
 RULES = FIXTURES / "rules"
 HEADINGS = (
@@ -38,13 +43,61 @@ def test_docs_have_every_heading(name: str) -> None:
     assert positions == sorted(positions)
 
 
-def test_timer_rules_stop_at_go_1_23() -> None:
+def _timers(
+    go: tuple[int, int], build: BuildSettings | None, directive: str = "", path: str = "a.go"
+) -> TimerBuild:
+    source = f"{directive}\npackage main\n".encode()
+    tree = parse(source)
+    index = PackageIndex([summarize_file(path, tree)])
+    ctx = FileContext(path, source, tree, go, index, path.endswith("_test.go"), build=build)
+    return timer_build(ctx)
+
+
+def test_timer_rules_stop_at_go_1_23_unless_asynctimerchan_or_go_1_27() -> None:
+    # The rules run at every go line; the go.mod's lines decide inside (issue 13).
+    plain = BuildSettings(go_line=(1, 22))
+    assert _timers((1, 22), plain) == TimerBuild(True, "go.mod says go 1.22", True)
+    assert not _timers((1, 23), BuildSettings(go_line=(1, 23))).leaks
+    assert not _timers((1, 24), BuildSettings(go_line=(1, 24))).leaks
+    # The toolchain line: Go 1.27 removed asynctimerchan, whatever the go line.
+    newer = _timers((1, 21), BuildSettings((1, 21), toolchain=(1, 27)))
+    assert not newer.leaks and "toolchain line says go1.27" in newer.reason
+    assert _timers((1, 21), BuildSettings((1, 21), toolchain=(1, 26))).leaks
+    # godebug asynctimerchan=1 in go.mod brings the leak back before 1.27 ...
+    old = BuildSettings((1, 23), godebug=(("asynctimerchan", "1"),))
+    got = _timers((1, 23), old)
+    assert got.leaks and "godebug line sets asynctimerchan=1" in got.reason
+    # ... but not with a 1.27 toolchain, and 0 or 2 keep the collectable timers.
+    assert not _timers((1, 23), BuildSettings((1, 23), (1, 27), old.godebug)).leaks
+    off = BuildSettings((1, 21), godebug=(("asynctimerchan", "0"),))
+    assert not _timers((1, 21), off).leaks
+    two = _timers((1, 23), BuildSettings((1, 23), godebug=(("asynctimerchan", "2"),)))
+    assert not two.leaks and two.async_channels
+    # A //go:debug directive overrides go.mod; one in a test file counts for tests only.
+    directive = "//go:debug asynctimerchan=1"
+    got = _timers((1, 24), BuildSettings((1, 24)), directive)
+    assert got.leaks and "//go:debug asynctimerchan=1 in a.go" in got.reason
+    assert not _timers((1, 21), old, "//go:debug asynctimerchan=0").leaks
+    assert _timers((1, 24), BuildSettings((1, 24)), directive, "a_test.go").leaks
+    # leakscope.toml's go overrides the go line only.
+    assert "leakscope.toml says go = 1.21" in _timers((1, 21), BuildSettings((1, 24))).reason
     for name in ("ticker-not-stopped", "time-after-in-loop"):
-        rule = RULES_BY_NAME[name]
-        assert rule.applies_to((1, 22))
-        assert not rule.applies_to((1, 23))
-        assert not rule.applies_to((1, 24))
+        assert RULES_BY_NAME[name].applies_to((1, 24))
     assert RULES_BY_NAME["finalizer-cycle"].applies_to((1, 24))
+
+
+def test_go_mod_toolchain_and_godebug_lines(tmp_path: Path) -> None:
+    go_mod = tmp_path / "go.mod"
+    go_mod.write_text(
+        "module x\n\ngo 1.23.4\n\ntoolchain go1.26.2\n\ngodebug asynctimerchan=1 // old\n"
+        "godebug (\n\tpanicnil=1\n\tasynctimerchan=0\n)\n"
+    )
+    build = read_go_mod(go_mod).build
+    assert build.go_line == (1, 23) and build.toolchain == (1, 26)
+    assert build.godebug == (("asynctimerchan", "1"), ("panicnil", "1"), ("asynctimerchan", "0"))
+    assert build.setting("asynctimerchan") == "0"  # the last one wins
+    go_mod.write_text("module x\n")
+    assert read_go_mod(go_mod).build == BuildSettings()
 
 
 def test_go_version_from_config_overrides_go_mod() -> None:
@@ -91,6 +144,8 @@ def test_reset_idiom_depends_on_go_version() -> None:
     old = reset_lines("t", "d", (1, 22))
     assert old[0] == "if !t.Stop() {" and old[-1] == "t.Reset(d)"
     assert "\tcase <-t.C:" in old and "\tdefault:" in old
+    # asynctimerchan=1 or 2 keeps the old buffered channels at any go line.
+    assert reset_lines("t", "d", (1, 24), stale_values=True) == old
 
 
 def test_finalizer_confidence_levels() -> None:

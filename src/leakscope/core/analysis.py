@@ -17,6 +17,7 @@ from tree_sitter import Node, Tree
 from leakscope.core import package_files
 from leakscope.core import rules as registry
 from leakscope.core.context import Diagnostic, FileContext
+from leakscope.core.gomod import BuildSettings, ModuleFinder
 from leakscope.core.index import FileSummary, PackageIndex, VarInfo, summarize_file
 from leakscope.core.model import (
     Confidence,
@@ -71,6 +72,8 @@ class PackageJob:
     files: tuple[str, ...]  # relative paths
     go_version: tuple[int, int]
     rules: tuple[str, ...]
+    # The go.mod's toolchain and godebug lines; None: read them from the folder's go.mod.
+    build: BuildSettings | None = None
 
 
 def __getattr__(name: str) -> object:
@@ -158,19 +161,23 @@ def analyse_package(job: PackageJob, overrides: dict[str, bytes] | None = None) 
     by_package: dict[str, list[ParsedFile]] = {}
     for pf in parsed:
         by_package.setdefault(pf.summary.package, []).append(pf)
+    build = job.build
+    if build is None and by_package:
+        build = ModuleFinder().module_for(root / job.directory).build
     for files in by_package.values():
         index = PackageIndex([pf.summary for pf in files])
+        package_files.attach(index, {pf.path: (pf.source, pf.tree) for pf in files})
         for pf in files:
-            results.append(analyse_file(pf, index, job.go_version, rules))
+            results.append(analyse_file(pf, index, job.go_version, rules, build=build))
     return results
 
 
 def analyse_file(
-        package_files.attach(index, {pf.path: (pf.source, pf.tree) for pf in files})
     pf: ParsedFile,
     index: PackageIndex,
     go_version: tuple[int, int],
     rules: list[Rule],
+    build: BuildSettings | None = None,
 ) -> FileResult:
     ctx = FileContext(
         path=pf.path,
@@ -179,6 +186,7 @@ def analyse_file(
         go_version=go_version,
         package=index,
         is_test=pf.path.endswith("_test.go"),
+        build=build,
     )
     lines = LineIndex(pf.source)
     findings: list[Finding] = []
@@ -417,6 +425,7 @@ def verify_fix(
         ctx.package.with_file(summary),
         ctx.is_test,
         focus=top_level_ranges(new_tree.root_node, places),
+        build=ctx.build,
     )
     # The file's other findings of this rule, moved by the edits but not made by them (a
     # defer-in-loop fix re-indents an inner loop's own finding), do not count.

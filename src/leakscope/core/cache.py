@@ -307,6 +307,8 @@ class ResultCache:
         h.update(
             f"{self.version}\0{job.directory}\0{job.go_version}\0{','.join(job.rules)}".encode()
         )
+        if job.build is not None:  # the go.mod's toolchain and godebug lines
+            h.update(f"\0{job.build.toolchain}\0{job.build.godebug}".encode())
         for rel, digest in zip(job.files, hashes, strict=True):
             h.update(f"\0{rel}\0{digest}".encode())
         return h.hexdigest()

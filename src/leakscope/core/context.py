@@ -19,6 +19,7 @@ from leakscope.core.syntax import (
 )
 
 if TYPE_CHECKING:
+    from leakscope.core.gomod import BuildSettings
     from leakscope.core.index import PackageIndex
     from leakscope.core.types import TypeResolver
 
@@ -64,6 +65,8 @@ class FileContext:
     # for the whole file. Checking a fix re-runs the rule on the fixed declarations only;
     # `tokens` and `selector_calls` honour it, so rules that find candidates with them do too.
     focus: Ranges | None = None
+    # The go.mod's toolchain and godebug lines (None: not known, as when no go.mod was read).
+    build: BuildSettings | None = None
     # Names not to give a new variable, per outermost function (keyed by its byte range): the
     # names it uses, the package's and the file's, and those `fresh_name` handed out already.
     _taken_names: dict[tuple[int, int], set[str]] = field(

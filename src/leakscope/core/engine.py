@@ -79,9 +79,12 @@ def plan_jobs(
         by_dir.setdefault(os.path.dirname(path), []).append(relative(root, path))
     jobs = []
     for directory, rels in sorted((Path(d), r) for d, r in by_dir.items()):
-        version = config.go_version or modules.module_for(directory).version
+        module = modules.module_for(directory)
+        version = config.go_version or module.version
         folder = "" if directory == root else relative(root, directory)
-        jobs.append(PackageJob(str(root), folder, tuple(sorted(rels)), version, rules))
+        jobs.append(
+            PackageJob(str(root), folder, tuple(sorted(rels)), version, rules, module.build)
+        )
     return jobs
 
 

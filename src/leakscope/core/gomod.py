@@ -1,4 +1,8 @@
-"""The Go version in force for a file: the `go` line of the nearest go.mod above it."""
+"""The Go version in force for a file: the `go` line of the nearest go.mod above it.
+
+Also its `toolchain` line and `godebug` settings, which decide some runtime behaviour that the
+`go` line alone does not (the timer rules read them: see `BuildSettings`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,13 @@ from pathlib import Path
 DEFAULT_GO_VERSION: tuple[int, int] = (1, 16)
 
 _GO_LINE = re.compile(rb"^go\s+(\d+)\.(\d+)(?:\.\d+|rc\d+|beta\d+)?\s*(?://.*)?$", re.MULTILINE)
+_TOOLCHAIN_LINE = re.compile(
+    rb"^toolchain\s+go(\d+)\.(\d+)(?:\.\d+|rc\d+|beta\d+)?(?:-\S+)?\s*(?://.*)?$", re.MULTILINE
+)
+# `godebug key=value` or a block `godebug (\n key=value\n ... )`.
+_GODEBUG_LINE = re.compile(rb"^godebug\s+([\w.-]+)\s*=\s*([^\s/]+)", re.MULTILINE)
+_GODEBUG_BLOCK = re.compile(rb"^godebug\s*\(([^)]*)\)", re.MULTILINE)
+_SETTING = re.compile(rb"^\s*([\w.-]+)\s*=\s*([^\s/]+)", re.MULTILINE)
 
 
 def parse_go_version(text: str) -> tuple[int, int] | None:
@@ -26,10 +37,57 @@ def format_go_version(version: tuple[int, int]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class BuildSettings:
+    """What a go.mod says about how the module is built, beyond its `go` line.
+
+    Read as if the module were the main module of the build (its go.mod's `toolchain` and
+    `godebug` lines apply only then): leakscope never knows the program a library ends up in.
+    """
+
+    go_line: tuple[int, int] | None = None  # its `go` line, None when there is none
+    toolchain: tuple[int, int] | None = None  # `toolchain go1.27.0`, None when absent
+    godebug: tuple[tuple[str, str], ...] = ()  # `godebug` settings in file order
+
+    def setting(self, key: str) -> str | None:
+        """The value go.mod's `godebug` lines give `key` (the last one wins), or None."""
+        found = None
+        for name, value in self.godebug:
+            if name == key:
+                found = value
+        return found
+
+
+@dataclass(frozen=True, slots=True)
 class GoModule:
     path: Path | None  # the go.mod file, None when there is none
     version: tuple[int, int]
     module_path: str = ""
+    toolchain: tuple[int, int] | None = None
+    godebug: tuple[tuple[str, str], ...] = ()
+    has_go_line: bool = False
+
+    @property
+    def build(self) -> BuildSettings:
+        return BuildSettings(
+            self.version if self.has_go_line else None,
+            self.toolchain,
+            self.godebug,
+        )
+
+
+def _godebug_settings(data: bytes) -> tuple[tuple[str, str], ...]:
+    found: list[tuple[int, str, str]] = []
+    for match in _GODEBUG_LINE.finditer(data):
+        found.append((match.start(), _decode(match.group(1)), _decode(match.group(2))))
+    for block in _GODEBUG_BLOCK.finditer(data):
+        for match in _SETTING.finditer(block.group(1)):
+            offset = block.start(1) + match.start()
+            found.append((offset, _decode(match.group(1)), _decode(match.group(2))))
+    return tuple((key, value) for _, key, value in sorted(found))
+
+
+def _decode(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
 
 
 def read_go_mod(go_mod: Path) -> GoModule:
@@ -41,7 +99,13 @@ def read_go_mod(go_mod: Path) -> GoModule:
     version = (int(match.group(1)), int(match.group(2))) if match else DEFAULT_GO_VERSION
     module = re.search(rb"^module\s+(\S+)", data, re.MULTILINE)
     module_path = module.group(1).decode("utf-8", "replace").strip('"') if module else ""
-    return GoModule(go_mod, version, module_path)
+    toolchain_match = _TOOLCHAIN_LINE.search(data)
+    toolchain = (
+        (int(toolchain_match.group(1)), int(toolchain_match.group(2))) if toolchain_match else None
+    )
+    return GoModule(
+        go_mod, version, module_path, toolchain, _godebug_settings(data), match is not None
+    )
 
 
 class ModuleFinder:

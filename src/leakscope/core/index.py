@@ -18,6 +18,7 @@ from tree_sitter import Node, Tree
 from leakscope.core.syntax import text
 
 _SPACE = re.compile(r"\s")
+_GO_DEBUG = re.compile(r"//go:debug\s+([\w.-]+)=(\S+)")
 
 
 def normalise_type(type_text: str) -> str:
@@ -155,6 +156,8 @@ class FileSummary:
     types: dict[str, TypeInfo] = field(default_factory=dict)
     funcs: dict[str, Signature] = field(default_factory=dict)
     methods: dict[tuple[str, str], Signature] = field(default_factory=dict)  # (type, name)
+    # `//go:debug key=value` directives above the package clause, in file order.
+    godebug: tuple[tuple[str, str], ...] = ()
 
 
 # A parameter list of plain `name type` or `type` items, one space apart, such as
@@ -278,6 +281,10 @@ def summarize_file(path: str, tree: Tree) -> FileSummary:
         kind = child.type
         if kind == "package_clause":
             summary.package = text(child.named_children[0]) if child.named_children else ""
+        elif kind == "comment" and not summary.package:
+            directive = _GO_DEBUG.match(text(child))
+            if directive is not None:
+                summary.godebug += ((directive.group(1), directive.group(2)),)
         elif kind == "import_declaration":
             for spec in _import_specs(child):
                 import_path = text(spec.child_by_field_name("path")).strip('"`')

@@ -236,7 +236,14 @@ class Project:
     def job(self, folder: str) -> PackageJob:
         """The analysis job for one folder as it is on disk now (for planning fixes)."""
         files = sorted(r for r in self.results if posixpath.dirname(r) == folder)
-        return PackageJob(str(self.root), folder, tuple(files), self._version(folder), self.rules)
+        return PackageJob(
+            str(self.root),
+            folder,
+            tuple(files),
+            self._version(folder),
+            self.rules,
+            self._modules.module_for(self.root / folder).build,
+        )
 
     def _version(self, folder: str) -> tuple[int, int]:
         if self.config.go_version is not None:
@@ -321,6 +328,7 @@ class Project:
             if not targets:
                 continue
             version = self._version(folder)
+            build = self._modules.module_for(self.root / folder).build
             for rel in targets:
                 pf = parsed.get(rel)
                 if pf is None:
@@ -341,7 +349,7 @@ class Project:
                         if posixpath.dirname(r) == folder and s.package == package
                     ]
                 )
-                self.results[rel] = analyse_file(pf, index, version, rules)
+                self.results[rel] = analyse_file(pf, index, version, rules, build=build)
                 analysed += 1
         return analysed
 

@@ -1,5 +1,6 @@
 """## What it does
-Finds tickers that are never stopped, in modules whose `go.mod` says a Go version below 1.23:
+Finds tickers that are never stopped, in builds where an unstopped ticker is never collected
+(a `go` line below 1.23, or `asynctimerchan=1`, with a toolchain before Go 1.27: see below):
 
 - a `time.NewTicker` kept in a local variable that is not stopped on every path out of the
   function that created it: no `defer t.Stop()`, and some `return` (or the end of the
@@ -40,7 +41,26 @@ called, so an unstopped ticker is never garbage collected: its memory, its chann
 work of firing it every period stay for the life of the process. A function that is called
 repeatedly leaks one ticker per call. From Go 1.23 (when the main module's `go.mod` says
 `go 1.23` or later) unreferenced tickers are collected even without `Stop`, so the rule does
-not run there.
+not report there.
+
+Which builds leak is read from the module's go.mod and the package's `//go:debug` lines, and
+the finding's message ends by naming the line that decided:
+- a toolchain of Go 1.27 or later never leaks (Go 1.27 removed `asynctimerchan`): the rule
+  is silent when go.mod's `toolchain` line (`toolchain go1.27.0`) or its `go` line says 1.27
+  or later, whatever else it says;
+- otherwise `asynctimerchan=1` brings the old timers back whatever the `go` line: the rule
+  runs when a `//go:debug asynctimerchan=1` line above the package clause of a file of the
+  package (in `package main`, or in a `_test.go` file for the test files) or a
+  `godebug asynctimerchan=1` line in go.mod says so; `asynctimerchan=0` (or `2`, which keeps
+  the collectable timers) silences it at any `go` line;
+- otherwise the `go` line decides: below `go 1.23`, or no go.mod, the rule runs.
+
+go.mod's `go`, `toolchain` and `godebug` lines only count for the main module of a build.
+leakscope assumes the module it scans is that main module (its tests and commands are). A
+library built into someone else's program gets that program's settings: one imported by a
+Go 1.27 program does not leak, one imported by a `go 1.21` program does, whatever the
+library's own go.mod says. `go = "1.21"` in leakscope.toml replaces the `go` line only: the
+`toolchain` and `godebug` lines are still read.
 
 ## Example
 ```go
@@ -123,6 +143,7 @@ from leakscope.core.model import (
 )
 from leakscope.core.rules._lifetime import runs_once
 from leakscope.core.rules._loops import loops_around, loops_impact
+from leakscope.core.rules._timers import decided, timer_build
 from leakscope.core.syntax import (
     captures,
     enclosing_function,
@@ -150,6 +171,15 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
     aliases = time_aliases(ctx)
     if not aliases:
         return
+    timers = timer_build(ctx)
+    if not timers.leaks:
+        return  # unstopped tickers are collected in this build (see _timers)
+    for diag in _check(ctx, aliases):
+        diag.message += decided(timers)
+        yield diag
+
+
+def _check(ctx: FileContext, aliases: set[str]) -> Iterator[Diagnostic]:
     for call in ctx.selector_calls(b"NewTicker", b"Tick"):
         function = call.child_by_field_name("function")
         if function is None or text(function.child_by_field_name("operand")) not in aliases:
@@ -675,6 +705,5 @@ RULE = Rule(
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
     check=check,
-    max_go=(1, 23),
     triggers=(b"Tick",),
 )

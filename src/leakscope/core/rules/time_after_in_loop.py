@@ -1,7 +1,9 @@
 """## What it does
-Finds `time.After(d)` used as a case of a `select` inside a loop, in modules whose `go.mod`
-says a Go version below 1.23, when the loop can go round again while that timer is still
-pending: another case (or a `default:`) wins and the loop continues.
+Finds `time.After(d)` used as a case of a `select` inside a loop, in builds where an
+unreferenced timer is not collected before it fires (a `go` line below 1.23, or
+`asynctimerchan=1`, with a toolchain before Go 1.27: see "Why is this bad?"), when the loop
+can go round again while that timer is still pending: another case (or a `default:`) wins
+and the loop continues.
 
 The import name of `"time"` is honoured. The rule stays silent when every other case leaves
 the loop (`return`, a `break` or `goto` out of the loop, `panic`, `os.Exit`, `t.Fatal`): then
@@ -50,7 +52,26 @@ Each `time.After` call starts a new timer. Before Go 1.23 a timer is not garbage
 until it fires, so a loop that receives a message every millisecond while waiting for a
 `time.After(time.Minute)` keeps sixty thousand live timers (and their channels) at any time.
 From Go 1.23 (when the main module's `go.mod` says `go 1.23` or later) an unreferenced timer is
-collected at once, so the rule does not run there.
+collected at once, so the rule does not report there.
+
+Which builds leak is read from the module's go.mod and the package's `//go:debug` lines, and
+the finding's message ends by naming the line that decided:
+- a toolchain of Go 1.27 or later never leaks (Go 1.27 removed `asynctimerchan`): the rule
+  is silent when go.mod's `toolchain` line (`toolchain go1.27.0`) or its `go` line says 1.27
+  or later, whatever else it says;
+- otherwise `asynctimerchan=1` brings the old timers back whatever the `go` line: the rule
+  runs when a `//go:debug asynctimerchan=1` line above the package clause of a file of the
+  package (in `package main`, or in a `_test.go` file for the test files) or a
+  `godebug asynctimerchan=1` line in go.mod says so; `asynctimerchan=0` (or `2`, which keeps
+  the collectable timers) silences it at any `go` line;
+- otherwise the `go` line decides: below `go 1.23`, or no go.mod, the rule runs.
+
+go.mod's `go`, `toolchain` and `godebug` lines only count for the main module of a build.
+leakscope assumes the module it scans is that main module (its tests and commands are). A
+library built into someone else's program gets that program's settings: one imported by a
+Go 1.27 program does not leak, one imported by a `go 1.21` program does, whatever the
+library's own go.mod says. `go = "1.21"` in leakscope.toml replaces the `go` line only: the
+`toolchain` and `godebug` lines are still read.
 
 ## Example
 ```go
@@ -88,7 +109,8 @@ for {
 The `Stop`-then-drain step is what `Reset` needs before Go 1.23: a timer that already fired
 may hold a stale value in its channel, and the non-blocking receive removes it without
 blocking when the value was already taken by the `select`. From Go 1.23 `timer.Reset(d)`
-alone is enough; the longer form stays correct there.
+alone is enough, unless `asynctimerchan=1` or `2` keeps the old buffered channels (the fix
+then writes the longer form); the longer form stays correct everywhere.
 
 ## Fix safety
 The fix is unsafe, always: it changes when the duration expression is evaluated (just before
@@ -131,6 +153,7 @@ from leakscope.core.model import (
 )
 from leakscope.core.rules._lifetime import SECOND, duration_ns, format_duration
 from leakscope.core.rules._loops import loops_around, loops_impact
+from leakscope.core.rules._timers import TimerBuild, decided, timer_build
 from leakscope.core.rules.ticker_not_stopped import time_aliases
 from leakscope.core.syntax import (
     ancestor_between,
@@ -165,6 +188,15 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
     aliases = time_aliases(ctx)
     if not aliases:
         return
+    timers = timer_build(ctx)
+    if not timers.leaks:
+        return  # unreferenced timers are collected in this build (see _timers)
+    for diag in _check(ctx, aliases, timers):
+        diag.message += decided(timers)
+        yield diag
+
+
+def _check(ctx: FileContext, aliases: set[str], timers: TimerBuild) -> Iterator[Diagnostic]:
     for call in ctx.selector_calls(b"After"):
         if not _received_in_case(call):
             continue
@@ -205,7 +237,7 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
                 "time.After in a loop's select: each iteration where another case wins leaves "
                 "a timer that, before Go 1.23, lives until it fires"
             )
-        fix, reason = _fix(ctx, call, select, loops, func)
+        fix, reason = _fix(ctx, call, select, loops, func, timers.async_channels)
         if ctx.is_test:
             confidence, severity = Confidence.LOW, Severity.INFO
         elif any(_unbounded(loop) for loop in loops):
@@ -748,7 +780,12 @@ def _block_last(block: Node) -> Node | None:
 
 
 def _fix(
-    ctx: FileContext, call: Node, select: Node, loops: list[Node], func: Node
+    ctx: FileContext,
+    call: Node,
+    select: Node,
+    loops: list[Node],
+    func: Node,
+    stale_values: bool,
 ) -> tuple[Fix | None, str | None]:
     args = call.child_by_field_name("arguments")
     duration_nodes = [c for c in args.named_children if c.type != "comment"] if args else []
@@ -771,7 +808,7 @@ def _fix(
         f"{name} := {qualifier}.NewTimer({first})\n{loop_indent}defer {name}.Stop()\n{loop_indent}"
     )
     select_indent = line_indent(ctx.source, select.start_byte)
-    reset = "\n".join(reset_lines(name, text(duration), ctx.go_version))
+    reset = "\n".join(reset_lines(name, text(duration), ctx.go_version, stale_values))
     reset = reset.replace("\n", "\n" + select_indent) + "\n" + select_indent
     edits = (
         TextEdit(outer.start_byte, outer.start_byte, create),
@@ -782,14 +819,19 @@ def _fix(
     return Fix(title, edits, Applicability.UNSAFE), None
 
 
-def reset_lines(name: str, duration: str, go_version: tuple[int, int]) -> list[str]:
+def reset_lines(
+    name: str, duration: str, go_version: tuple[int, int], stale_values: bool | None = None
+) -> list[str]:
     """Statements that re-arm timer `name` for `duration`, correct for the Go version.
 
     Before Go 1.23 a fired timer may hold a value in its channel that `Reset` does not
     remove; `Stop` plus a non-blocking receive clears it whether or not the value was taken.
-    From 1.23 Stop and Reset discard stale values themselves.
+    From 1.23 Stop and Reset discard stale values themselves, unless asynctimerchan brings
+    the old channels back (`stale_values`; None: decided by the Go version alone).
     """
-    if go_version >= (1, 23):
+    if stale_values is None:
+        stale_values = go_version < (1, 23)
+    if not stale_values:
         return [f"{name}.Reset({duration})"]
     return [
         f"if !{name}.Stop() {{",
@@ -858,6 +900,5 @@ RULE = Rule(
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
     check=check,
-    max_go=(1, 23),
     triggers=(b"After",),
 )
