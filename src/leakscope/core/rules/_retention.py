@@ -30,11 +30,17 @@ from dataclasses import dataclass, field, replace
 from tree_sitter import Node
 
 from leakscope.core.context import Diagnostic, FileContext
-from leakscope.core.model import Confidence, Severity
+from leakscope.core.model import Confidence, Related, Severity
 from leakscope.core.rules import _retention_sources as sources
 from leakscope.core.rules._retention_fixes import make_fix
 from leakscope.core.rules._retention_places import Places, Target
 from leakscope.core.rules._retention_sources import Origins, Source
+from leakscope.core.rules._retention_summaries import (
+    Package,
+    lifted_source,
+    package_for,
+    package_of,
+)
 from leakscope.core.rules._retention_syntax import (
     _CACHE_METHODS,
     _CALL_RX,
@@ -125,12 +131,22 @@ def diagnostics(ctx: FileContext, family: str) -> list[Diagnostic]:
 
 
 class _Analysis(Origins, Places):
-    def __init__(self, ctx: FileContext, resolver: TypeResolver) -> None:
+    def __init__(
+        self, ctx: FileContext, resolver: TypeResolver, package: Package | None = None
+    ) -> None:
         self.ctx = ctx
         self.types = resolver
         self.root = ctx.root
         self.leaks: dict[tuple[int, int], Leak] = {}
         self._origins: dict[tuple[int, int], Source | None] = {}
+        self._package = package
+
+    @property
+    def pkg(self) -> Package:
+        """The summaries of the package's functions (made on first use)."""
+        if self._package is None:
+            self._package = package_of(self)
+        return self._package
 
     def run(self) -> list[Leak]:
         for node, family, levels, operand in self._candidates():
@@ -175,6 +191,15 @@ class _Analysis(Origins, Places):
             call = self._selector_call(match.start() + 1, match.end() - 1)
             if call is not None and _may_be_kept(call) and self._read_call(call) == sources.VIEW:
                 out.append((call, SLICE, 0, call))
+        helpers = self.pkg.helpers() if self.pkg.files else {}
+        if helpers:
+            names = b"|".join(re.escape(n.encode()) for n in sorted(helpers))
+            helper_rx = re.compile(rb"(?<![\w])(?:" + names + rb")\(")
+            for a, b in spans:
+                for match in helper_rx.finditer(source, a, b):
+                    found = self._helper_call(match.start(), match.end() - 1)
+                    if found is not None:
+                        out.append(found)
         for match in call_matches:
             start = match.start() + 1
             ident = self.root.descendant_for_byte_range(start, match.end() - 1)
@@ -196,6 +221,27 @@ class _Analysis(Origins, Places):
         # In source order: an outer source (the file split into lines) comes before the
         # pieces cut from its pieces, so a stored value is reported against the outer one.
         return sorted(out, key=lambda candidate: candidate[0].start_byte)
+
+    def _helper_call(self, start: int, end: int) -> tuple[Node, str, int, Node] | None:
+        """A call of a package helper that returns a piece (of a parameter or of big data),
+        as a candidate: (call, family, levels, the value it is a piece of)."""
+        ident = self.root.descendant_for_byte_range(start, end)
+        if ident is None or ident.type not in ("identifier", "field_identifier"):
+            return None
+        call = ident.parent
+        if call is not None and call.type == "selector_expression":
+            call = call.parent
+        if call is None or call.type != "call_expression" or not _may_be_kept(call):
+            return None
+        returned = self.pkg.returned_at(self, call)
+        if returned is None or not returned.piece:
+            return None
+        if returned.param is None:
+            return call, returned.family, returned.levels, call
+        args = _args(call)
+        if returned.param >= len(args) or self.origin(args[returned.param]) is None:
+            return None
+        return call, returned.family, returned.levels, args[returned.param]
 
     def _selector_call(self, start: int, end: int) -> Node | None:
         """The call `x.NAME(...)` whose NAME spans [start, end), or None."""
@@ -393,7 +439,7 @@ class _Analysis(Origins, Places):
                         state.value = call
                     return True
                 return False
-            return False
+            return self._through_helper(piece, state, call, position)
         if func.type == "selector_expression":
             method = text(func.child_by_field_name("field"))
             if position == 0 and state.levels == 0 and self._transparent(call, piece.family):
@@ -423,6 +469,8 @@ class _Analysis(Origins, Places):
                     state.split = call
                     self._range(piece, state, clause, True)
                 return False
+            if self._through_helper(piece, state, call, position):
+                return True
             if method in _CACHE_METHODS:
                 self._cache_store(piece, state, func)
             return False
@@ -434,6 +482,21 @@ class _Analysis(Origins, Places):
                 state.value = call
             return True
         return False
+
+    def _through_helper(self, piece: Piece, state: _Climb, call: Node, position: int) -> bool:
+        """A helper of the package that returns a piece of the argument the piece is passed
+        as (`clean(line[:i])`, `fields(line)`): its result is a piece of the same source."""
+        if state.contained or state.levels != 0 or position < 0:
+            return False
+        returned = self.pkg.returned_at(self, call)
+        if returned is None or returned.param != position or returned.family != piece.family:
+            return False
+        state.node = state.value = call
+        if returned.levels:
+            state.levels = returned.levels
+            state.nested = True
+            state.split = call
+        return True
 
     def _split_levels(self, call: Node, name: str, family: str) -> int | None:
         """The levels of a splitting call's result, when it splits a value of `family`."""
@@ -815,9 +878,9 @@ class _Analysis(Origins, Places):
         if how != "sent on" and self._parent_kept(piece.source.node, target.text, value):
             return
         if piece.source.kind == sources.PARAM:
-            lifted = self._from_callers(piece.source)
+            lifted = self.pkg.lift(piece.source)
             if lifted is not None:
-                piece = replace(piece, source=lifted)
+                piece = replace(piece, source=lifted_source(piece.source, *lifted))
         confidence = weaker(piece.source.confidence, target.confidence)
         stored = Target(
             target.text,
@@ -1041,10 +1104,16 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
             f"{keeper} keeps a view that the next read overwrites: {detail}, and shares the "
             f"buffer of {reader}, so its bytes change at the next read; store a copy"
         )
-    related: list[tuple[int, int, str]] = list(target.related)
+    related: list[tuple[int, int, str] | Related] = list(target.related)
     if piece.source.related is not None:
         related.append(piece.source.related)
-    related.extend(piece.steps)
+    package = package_for(ctx)
+    for note in (*piece.source.chain, *piece.steps):
+        if len(note) == 4:
+            if package is not None:
+                related.append(package.related(note, ctx.path))  # type: ignore[arg-type]
+        else:
+            related.append(note)  # type: ignore[arg-type]
     diag = Diagnostic(
         leak.value.start_byte,
         leak.value.end_byte,

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
@@ -63,6 +64,9 @@ from leakscope.core.types import (
     is_slice,
 )
 from leakscope.core.types import PARAM as BINDING_PARAM
+
+if TYPE_CHECKING:
+    from leakscope.core.rules._retention_summaries import Package
 
 # Source kinds.
 PARAM = "param"  # a parameter or receiver: the caller decides its size
@@ -130,6 +134,9 @@ class Source:
     what: str = ""  # how the source came to be, for the impact reason: "os.ReadFile(path)"
     size: int | None = None  # a buffer's constant size in bytes, when it can be computed
     filled: bool = False  # a buffer that a read fills
+    # Related locations that show how the data got here, when it came through other
+    # functions of the package: (path, start, end, message), source first.
+    chain: tuple[tuple[str, int, int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -309,6 +316,7 @@ class Origins:
     types: TypeResolver
     root: Node
     _origins: dict[tuple[int, int], Source | None]
+    pkg: Package
 
     def _constant(self, node: Node | None, depth: int = 0) -> bool:
         """A constant expression: literals, named constants, len of a constant string."""
@@ -447,59 +455,6 @@ class Origins:
             return inner
         return None
 
-    def _from_callers(self, source: Source) -> Source | None:
-        """A parameter that a caller in this file fills with read data or a buffer: the
-        leak is real for that call, so the source is as large as what the caller passes."""
-        binding = source.param
-        if binding is None or binding.kind != BINDING_PARAM or binding.node is None:
-            return None
-        func = binding.statement.parent.parent if binding.statement is not None else None
-        if func is None or func.type not in ("function_declaration", "method_declaration"):
-            return None
-        if binding.statement is None or binding.statement.type != "parameter_declaration":
-            return None
-        names = [
-            text(ident)
-            for decl in (func.child_by_field_name("parameters") or func).named_children
-            if decl.type == "parameter_declaration"
-            for ident in decl.children_by_field_name("name")
-        ]
-        if binding.name not in names:
-            return None
-        position = names.index(binding.name)
-        callee = (func.child_by_field_name("name").text or b"") if func else b""
-        prefix = rb"\." if func.type == "method_declaration" else rb"(?<![\w.])"
-        calls = re.compile(prefix + re.escape(callee) + rb"\(")
-        for match in calls.finditer(self.ctx.source):
-            at = match.end() - 1 - len(callee)
-            name_node = self.root.descendant_for_byte_range(at, at + len(callee))
-            call = name_node.parent if name_node is not None else None
-            if call is not None and call.type == "selector_expression":
-                call = call.parent
-            if call is None or call.type != "call_expression":
-                continue
-            args = _args(call)
-            if position >= len(args) or enclosing_function(call) == func:
-                continue
-            found = self.origin(args[position], 3)
-            if found is None or found.kind in (PARAM, CONVERSION):
-                continue
-            note = (
-                call.start_byte,
-                call.end_byte,
-                f"{text(call.child_by_field_name('function'))} is called here with "
-                f"{_flat(text(args[position]))}, which holds "
-                + ("a scratch buffer" if found.kind == BUFFER else "read data"),
-            )
-            # As large as what the caller passes: judged like it.
-            return replace(
-                found,
-                node=source.node,
-                confidence=weaker(found.confidence, Confidence.MEDIUM),
-                related=note,
-            )
-        return None
-
     def _small_by_contract(self, binding: Binding) -> bool:
         """A parameter known to be small: the argument of a flag.Value's `Set(string) error`
         is one command-line argument."""
@@ -528,6 +483,9 @@ class Origins:
         name = _callee_name(call)
         if name in _PIECE_RESULTS and index in _PIECE_RESULTS[name] and self._is_piece_call(call):
             return self.origin(_first_arg(call), depth + 1)
+        if index == 0:  # `data, err := load(path)`
+            found = self._helper_origin(call, depth)
+            return replace(found, node=use) if found is not None else None
         return None
 
     def _made_buffer(self, use: Node, make: Node, binding: Binding) -> Source | None:
@@ -567,7 +525,31 @@ class Origins:
             return None
         if self._is_piece_call(call):
             return self.origin(_first_arg(call), depth + 1)
-        return None
+        return self._helper_origin(call, depth)
+
+    def _helper_origin(self, call: Node, depth: int) -> Source | None:
+        """What a helper of the package returns, when it is (part of) big data or of one of
+        its arguments (summaries across the package's files)."""
+        func = call.child_by_field_name("function")
+        if func is None or func.type not in ("identifier", "selector_expression"):
+            return None
+        returned = self.pkg.returned_at(self, call)
+        if returned is None:
+            return None
+        if returned.param is not None:
+            args = _args(call)
+            if returned.param >= len(args):
+                return None
+            return self.origin(args[returned.param], depth + 1)
+        if returned.source is None:
+            return None
+        return replace(
+            returned.source,
+            node=call,
+            related=None,
+            chain=returned.notes,
+            confidence=weaker(returned.source.confidence, Confidence.MEDIUM),
+        )
 
     def _converted(self, conversion: Node, operand: Node | None, depth: int) -> Source | None:
         """`string(buf)` and `[]byte(s)` copy their operand: as large as it is."""

@@ -4,6 +4,7 @@ trimming and regexp calls), and small syntax helpers."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from tree_sitter import Node
 
@@ -227,11 +228,13 @@ def _declared_here(binding: Binding, what: str) -> tuple[tuple[int, int, str], .
     return ((at[0], at[1], f"{binding.name} {what}"),)
 
 
-def _unique(items: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    seen: set[tuple[int, int]] = set()
+def _unique(items: list[Any]) -> list[Any]:
+    """Related places, each place once: (start, end, message) in the file, or `Related`."""
+    seen: set[object] = set()
     out = []
     for item in items:
-        if (item[0], item[1]) not in seen:
-            seen.add((item[0], item[1]))
+        key = (item[0], item[1]) if isinstance(item, tuple) else (item.path, item.span)
+        if key not in seen:
+            seen.add(key)
             out.append(item)
     return out

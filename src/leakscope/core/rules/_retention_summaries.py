@@ -1,0 +1,494 @@
+"""Per-package function summaries for the retention rules: the data followed across helpers.
+
+Two facts about a function, computed on demand and kept once per package (the `Package` of a
+`PackageIndex` is shared by every file of the package):
+
+- what it returns (`Returned`): a piece of one of its parameters (`return line[:i]`,
+  `return strings.TrimSpace(p)`, `return bytes.Fields(b)`), or big data, whole or a piece of it
+  (`return os.ReadFile(path)`, `return buf[:n]` of a 64 KiB read buffer, `return sc.Bytes()`);
+- what its callers pass it (`lift`): the package's calls of the function, found by name in
+  every file of the package, with methods resolved by the receiver's type (or by a method name
+  that only one type of the package declares). A parameter's source is what any caller
+  passes; when a caller passes its own parameter, its callers are asked in turn.
+
+`lift` is a breadth-first search over the graph whose nodes are (function, parameter) and
+whose edges are calls passing a parameter on: it visits each node once, so recursion and
+cycles end, and the first big source found is the nearest one (the least fixpoint of "some
+caller passes big data"). `returned` is memoised, with a function under evaluation counting as
+returning nothing (a recursive helper returns what its other branches return).
+
+Both answers carry the chain as related locations, which may lie in other files of the
+package (`Related.path`): source -> helper call -> store.
+
+The package's files come from `package_files` (attached by `analyse_package`); without them
+(a single file re-analysed by the app, a fix being checked) only the current file is looked at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
+
+from tree_sitter import Node, Tree
+
+from leakscope.core.context import FileContext
+from leakscope.core.index import PackageIndex, receiver_type_name
+from leakscope.core.model import Confidence, Impact, Related
+from leakscope.core.package_files import files_of
+from leakscope.core.rules import _retention_sources as sources
+from leakscope.core.rules._retention_sources import Source
+from leakscope.core.rules._retention_syntax import (
+    _REGEXP,
+    _SPLITTERS,
+    SLICE,
+    STRING,
+    _args,
+    _callee_name,
+    _flat,
+    _is_reset,
+    _is_whole,
+    weaker,
+)
+from leakscope.core.syntax import enclosing_function, text, unparen
+from leakscope.core.text import LineIndex
+from leakscope.core.types import FUNC, IMPORT, PARAM, is_slice
+
+if TYPE_CHECKING:
+    from leakscope.core.rules._retention import _Analysis
+
+Note = tuple[str, int, int, str]  # a related location: (path, start, end, message)
+Key = tuple[str, str]  # (receiver type name or "", function name)
+
+_MAX_RETURN_DEPTH = 4
+_RESULT_HINT = re.compile(rb"\[[^\]\n]*:|\.(?:Split|Fields|Cut|Trim|Find|Lines|Bytes|Read|Peek)")
+
+
+@dataclass(frozen=True)
+class Returned:
+    """What a function returns, when it matters for retention."""
+
+    family: str  # STRING or SLICE
+    levels: int  # 0: the result is a piece; 1: its elements are
+    piece: bool  # a piece (not the whole value) of the parameter or source
+    param: int | None = None  # the result is (a piece of) this parameter
+    source: Source | None = None  # else: (a piece of) this big source
+    notes: tuple[Note, ...] = ()
+
+
+_BUSY = Returned(STRING, 0, False)  # a function under evaluation
+
+
+class Package:
+    """The retention facts of one package's functions (see the module docstring)."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.index = ctx.package
+        self.go_version = ctx.go_version
+        self.files: dict[str, tuple[bytes, Tree]] = dict(files_of(ctx.package))
+        self._analyses: dict[str, _Analysis] = {}
+        self._lines: dict[str, LineIndex] = {}
+        self._decls: dict[Key, tuple[str, Node]] | None = None
+        self._calls: dict[Key, list[tuple[str, Node]]] = {}
+        self._returned: dict[Key, Returned | None] = {}
+        self._lifted: dict[tuple[Key, int], tuple[Source, tuple[Note, ...]] | None] = {}
+        self._helpers: dict[str, set[Key]] | None = None
+
+    # -- files -------------------------------------------------------------------------------
+
+    def bind(self, analysis: _Analysis) -> None:
+        """The current file's own analysis (its source may differ from the attached one when
+        a fix is being checked)."""
+        ctx = analysis.ctx
+        self._analyses[ctx.path] = analysis
+        if self.files.get(ctx.path, (b"",))[0] != ctx.source:
+            self.files[ctx.path] = (ctx.source, ctx.tree)
+            self._decls = None
+
+    def analysis(self, path: str) -> _Analysis | None:
+        found = self._analyses.get(path)
+        if found is not None:
+            return found
+        if path not in self.files:
+            return None
+        from leakscope.core.rules._retention import _Analysis
+
+        source, tree = self.files[path]
+        ctx = FileContext(
+            path, source, tree, self.go_version, self.index, is_test=path.endswith("_test.go")
+        )
+        found = _Analysis(ctx, ctx.types, self)
+        self._analyses[path] = found
+        return found
+
+    def note(self, path: str, start: int, end: int, message: str) -> Note:
+        return (path, start, end, message)
+
+    def related(self, note: Note, here: str) -> tuple[int, int, str] | Related:
+        """A note as a Diagnostic's related item: a plain tuple in the file `here`, a
+        `Related` naming its file elsewhere."""
+        path, start, end, message = note
+        if path == here or path not in self.files:
+            return (start, end, message)
+        lines = self._lines.get(path)
+        if lines is None:
+            lines = self._lines[path] = LineIndex(self.files[path][0])
+        return Related(lines.span(start, end), message, path)
+
+    # -- declarations and calls --------------------------------------------------------------
+
+    def decls(self) -> dict[Key, tuple[str, Node]]:
+        if self._decls is None:
+            self._decls = {}
+            for path, (_, tree) in sorted(self.files.items()):
+                for node in tree.root_node.named_children:
+                    key = key_of(node)
+                    if key is not None:
+                        self._decls.setdefault(key, (path, node))
+        return self._decls
+
+    def callee(self, analysis: _Analysis, call: Node) -> Key | None:
+        """The package function or method `call` calls, or None."""
+        func = call.child_by_field_name("function")
+        if func is None:
+            return None
+        decls = self.decls()
+        if func.type == "identifier":
+            key = ("", text(func))
+            if key not in decls:
+                return None
+            binding = analysis.types.lookup(func)
+            return key if binding is None or binding.kind == FUNC else None
+        if func.type != "selector_expression":
+            return None
+        operand = func.child_by_field_name("operand")
+        name = text(func.child_by_field_name("field"))
+        if operand is None:
+            return None
+        if operand.type == "identifier":
+            binding = analysis.types.lookup(operand)
+            if binding is not None and binding.kind == IMPORT:
+                return None
+        type_text = analysis.types.type_of(operand)
+        if type_text is not None:
+            key = (receiver_type_name(type_text), name)
+            return key if key in decls else None
+        owners = [k for k in decls if k[1] == name and k[0]]
+        return owners[0] if len(owners) == 1 else None
+
+    def calls_to(self, key: Key) -> list[tuple[str, Node]]:
+        """The calls of `key` in the package's files: (path, call)."""
+        found = self._calls.get(key)
+        if found is not None:
+            return found
+        found = []
+        recv, name = key
+        prefix = rb"\." if recv else rb"(?<![\w.])"
+        pattern = re.compile(prefix + re.escape(name.encode()) + rb"\(")
+        for path, (source, tree) in sorted(self.files.items()):
+            analysis = None
+            for match in pattern.finditer(source):
+                end = match.end() - 1
+                ident = tree.root_node.descendant_for_byte_range(end - len(name), end)
+                if ident is None or ident.type not in ("identifier", "field_identifier"):
+                    continue
+                call = ident.parent
+                if call is not None and call.type == "selector_expression":
+                    call = call.parent
+                if call is None or call.type != "call_expression":
+                    continue
+                analysis = analysis or self.analysis(path)
+                if analysis is not None and self.callee(analysis, call) == key:
+                    found.append((path, call))
+        self._calls[key] = found
+        return found
+
+    # -- what a function returns -------------------------------------------------------------
+
+    def returned(self, key: Key, depth: int = 0) -> Returned | None:
+        if key in self._returned:
+            found = self._returned[key]
+            return None if found is _BUSY else found
+        decl = self.decls().get(key)
+        if decl is None or depth > _MAX_RETURN_DEPTH:
+            return None
+        path, func = decl
+        body = func.child_by_field_name("body")
+        if body is None or _RESULT_HINT.search(body.text or b"") is None:
+            self._returned[key] = None
+            return None
+        self._returned[key] = _BUSY
+        found = self._evaluate(path, func, body)
+        self._returned[key] = found
+        return found
+
+    def _evaluate(self, path: str, func: Node, body: Node) -> Returned | None:
+        analysis = self.analysis(path)
+        if analysis is None:
+            return None
+        source = self.files[path][0]
+        params = param_names(func)
+        at = source.find(b"return", body.start_byte, body.end_byte)
+        while at >= 0:
+            node = body.descendant_for_byte_range(at, at + 6)
+            statement = node.parent if node is not None else None
+            at = source.find(b"return", at + 6, body.end_byte)
+            if statement is None or statement.type != "return_statement":
+                continue
+            if enclosing_function(statement) != func:
+                continue
+            values = statement.named_children
+            if not values:
+                continue
+            first = values[0]
+            if first.type == "expression_list":
+                items = [c for c in first.named_children if c.type != "comment"]
+                first = items[0] if items else first
+            found = self._returned_value(analysis, path, params, unparen(first))
+            if found is not None:
+                return found
+        return None
+
+    def _returned_value(
+        self, analysis: _Analysis, path: str, params: list[str], expr: Node
+    ) -> Returned | None:
+        under = analysis.types.underlying(analysis.types.type_of(expr))
+        if under == "string":
+            family = STRING
+        elif is_slice(under):
+            family = SLICE
+        else:
+            return None
+        levels, piece, operand = 0, False, expr
+        if expr.type == "slice_expression":
+            if _is_whole(expr) or _is_reset(expr) or analysis._wastes_little(expr):
+                return None
+            piece, operand = True, expr.child_by_field_name("operand")
+        elif expr.type == "call_expression" and analysis._is_piece_call(expr):
+            name = _callee_name(expr)
+            split = _SPLITTERS.get(name, _REGEXP.get(name, ("", 0))[1])
+            if not isinstance(split, int):
+                return None
+            args = _args(expr)
+            operand = args[0] if args else None
+            levels = split
+            piece = name in _SPLITTERS or name in _REGEXP
+        elif expr.type == "call_expression" and analysis._read_call(expr) == sources.VIEW:
+            piece = True
+        elif expr.type == "index_expression" and _indexes_split(analysis, expr):
+            piece = True  # `f[0]` of `f := strings.Fields(line)`
+        elif expr.type != "identifier" and expr.type != "call_expression":
+            return None
+        if operand is None:
+            return None
+        found = analysis.origin(operand)
+        if found is None or found.kind == sources.CONVERSION:
+            return None
+        func = _function_of(expr)
+        name = text(func.child_by_field_name("name")) if func is not None else "the helper"
+        if found.kind == sources.PARAM:
+            binding = found.param
+            if binding is None or binding.kind != PARAM or binding.name not in params:
+                return None
+            if not piece and levels == 0 and expr.type == "identifier":
+                return None  # returns its parameter as it is: nothing is cut
+            note = self.note(
+                path,
+                expr.start_byte,
+                expr.end_byte,
+                f"{name} returns {_flat(text(expr))}, a piece of its parameter {binding.name}",
+            )
+            return Returned(family, levels, True, param=params.index(binding.name), notes=(note,))
+        if found.kind == sources.STATUS_FILE:
+            return None
+        statement = expr.parent
+        while statement is not None and statement.type != "return_statement":
+            statement = statement.parent
+        at = statement or expr
+        note = self.note(path, at.start_byte, at.end_byte, f"{name} returns {_flat(text(expr))}")
+        notes = (*_source_notes(self, path, found), note)
+        return Returned(family, levels, piece, source=found, notes=notes)
+
+    def returned_at(self, analysis: _Analysis, call: Node) -> Returned | None:
+        key = self.callee(analysis, call)
+        return self.returned(key) if key is not None else None
+
+    def helpers(self) -> dict[str, set[Key]]:
+        """Names of the package's functions that return a piece (of a parameter or of big
+        data), for finding their calls: name -> keys."""
+        if self._helpers is None:
+            self._helpers = {}
+            for key in list(self.decls()):
+                found = self.returned(key)
+                if found is not None and found.piece:
+                    self._helpers.setdefault(key[1], set()).add(key)
+        return self._helpers
+
+    # -- what the callers pass ---------------------------------------------------------------
+
+    def lift(self, source: Source) -> tuple[Source, tuple[Note, ...]] | None:
+        """What the package's callers pass for the parameter `source` names: the nearest big
+        source (or, failing one, the first known one) with the chain of calls."""
+        binding = source.param
+        if binding is None or binding.kind != PARAM or binding.node is None:
+            return None
+        func = enclosing_function(binding.node)
+        key = key_of(func) if func is not None else None
+        if key is None or func is None:
+            return None
+        names = param_names(func)
+        if binding.name not in names:
+            return None
+        start = (key, names.index(binding.name))
+        if start in self._lifted:
+            return self._lifted[start]
+        queue: deque[tuple[Key, int, tuple[Note, ...]]] = deque([(*start, ())])
+        seen = {start}
+        fallback: tuple[Source, tuple[Note, ...]] | None = None
+        result = None
+        while queue and result is None:
+            callee, position, chain = queue.popleft()
+            for path, call in self.calls_to(callee):
+                analysis = self.analysis(path)
+                args = _args(call)
+                caller = _function_of(call)
+                if analysis is None or position >= len(args) or caller is None:
+                    continue
+                if key_of(caller) == callee:
+                    continue  # recursion: the same parameter
+                arg = args[position]
+                found = analysis.origin(arg, 3)
+                if found is None or found.kind == sources.CONVERSION:
+                    continue
+                called = _flat(text(call.child_by_field_name("function")))
+                if found.kind == sources.PARAM:
+                    outer = found.param
+                    outer_key = key_of(caller)
+                    names = param_names(caller)
+                    if outer is None or outer.kind != PARAM or outer_key is None:
+                        continue
+                    if outer.name not in names:
+                        continue
+                    node = (outer_key, names.index(outer.name))
+                    if node not in seen:
+                        seen.add(node)
+                        note = self.note(
+                            path,
+                            call.start_byte,
+                            call.end_byte,
+                            f"{called} is called here with {_flat(text(arg))}, "
+                            f"from {outer.name}, a parameter of {outer_key[1]}",
+                        )
+                        queue.append((*node, (note, *chain)))
+                    continue
+                holds = {
+                    sources.BUFFER: "a scratch buffer",
+                    sources.VIEW: "a view of a reader's buffer",
+                    sources.LINE: "a line read from a stream",
+                }.get(found.kind, "read data")
+                note = self.note(
+                    path,
+                    call.start_byte,
+                    call.end_byte,
+                    f"{called} is called here with {_flat(text(arg))}, which holds {holds}",
+                )
+                lifted = replace(found, related=None, chain=())
+                notes = (*_source_notes(self, path, found), note, *chain)
+                size = sources.judge(found, _flat(text(arg)), True)
+                if size.impact is Impact.GROWS:
+                    result = (lifted, notes)
+                    break
+                fallback = fallback or (lifted, notes)
+        answer = result or fallback
+        self._lifted[start] = answer
+        return answer
+
+
+_PACKAGES: WeakKeyDictionary[PackageIndex, Package] = WeakKeyDictionary()
+
+
+def package_of(analysis: _Analysis) -> Package:
+    """The package summaries shared by the files of `analysis`'s package."""
+    index = analysis.ctx.package
+    found = _PACKAGES.get(index)
+    if found is None:
+        found = _PACKAGES[index] = Package(analysis.ctx)
+    found.bind(analysis)
+    return found
+
+
+def package_for(ctx: FileContext) -> Package | None:
+    """The package summaries made for `ctx`'s package, if any were."""
+    return _PACKAGES.get(ctx.package)
+
+
+def lifted_source(source: Source, found: Source, notes: tuple[Note, ...]) -> Source:
+    """`source` (a parameter) judged as what a caller passes (`found`), named as before."""
+    return replace(
+        found,
+        node=source.node,
+        confidence=weaker(found.confidence, Confidence.MEDIUM),
+        related=None,
+        chain=notes,
+    )
+
+
+def _source_notes(package: Package, path: str, found: Source) -> tuple[Note, ...]:
+    out: list[Note] = []
+    if found.related is not None:
+        start, end, message = found.related
+        out.append(package.note(path, start, end, message))
+    out.extend(found.chain)
+    return tuple(out)
+
+
+def _indexes_split(analysis: _Analysis, expr: Node) -> bool:
+    """`parts[i]` where parts is (a local holding) the result of a splitting call."""
+    operand = expr.child_by_field_name("operand")
+    operand = unparen(operand) if operand is not None else None
+    if operand is not None and operand.type == "identifier":
+        binding = analysis.types.lookup(operand)
+        operand = unparen(binding.value) if binding is not None and binding.value else None
+    return (
+        operand is not None
+        and operand.type == "call_expression"
+        and analysis._is_piece_call(operand)
+        and isinstance(_SPLITTERS.get(_callee_name(operand), 1), int)
+    )
+
+
+def key_of(func: Node) -> Key | None:
+    if func.type == "function_declaration":
+        return ("", text(func.child_by_field_name("name")))
+    if func.type == "method_declaration":
+        receiver = func.child_by_field_name("receiver")
+        decl = (
+            receiver.named_children[0] if receiver is not None and receiver.named_children else None
+        )
+        type_node = decl.child_by_field_name("type") if decl is not None else None
+        if type_node is None:
+            return None
+        return (receiver_type_name(text(type_node)), text(func.child_by_field_name("name")))
+    return None
+
+
+def param_names(func: Node) -> list[str]:
+    params = func.child_by_field_name("parameters")
+    if params is None:
+        return []
+    return [
+        text(ident)
+        for decl in params.named_children
+        if decl.type in ("parameter_declaration", "variadic_parameter_declaration")
+        for ident in decl.children_by_field_name("name")
+    ]
+
+
+def _function_of(node: Node) -> Node | None:
+    """The top-level function or method declaring `node` (function literals included)."""
+    parent = node.parent
+    while parent is not None and parent.type not in ("function_declaration", "method_declaration"):
+        parent = parent.parent
+    return parent
