@@ -32,7 +32,9 @@ class Mark:
 
 
 def marks_for(finding: Finding) -> list[Mark]:
-    marks = [Mark(r.span.start, r.span.end, RELATED) for r in finding.related]
+    marks = [
+        Mark(r.span.start, r.span.end, RELATED) for r in finding.related if r.path is None
+    ]  # (a related place in another file is not in this view)
     marks.append(Mark(finding.span.start, finding.span.end, LEAK))
     return marks
 
