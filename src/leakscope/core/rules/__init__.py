@@ -21,6 +21,7 @@ _MODULES: tuple[str, ...] = (
     "ticker_not_stopped",
     "time_after_in_loop",
     "finalizer_cycle",
+    "cleanup_keeps_alive",
     "resliced_pointers",
     "hanging_goroutine",
     "context_not_cancelled",

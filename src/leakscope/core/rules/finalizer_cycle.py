@@ -58,9 +58,19 @@ func newNode(fd int) *Node {
 ```
 
 ## Use instead
-Put the finalizer on a small object outside the cycle that holds only the resource, or (Go 1.24
-and later) use `runtime.AddCleanup`, whose cleanups run even for objects in cycles because the
-cleanup function cannot resurrect the object:
+From Go 1.24, use `runtime.AddCleanup`: a cleanup runs even for an object in a cycle, because
+it gets a copy of what it needs (`arg`) instead of the object, so it cannot resurrect it. The
+cleanup function and its argument must not reach the object (see the `cleanup-keeps-alive`
+rule): pass the resource, not the node.
+```go
+func newNode(fd int) *Node {
+    n := &Node{fd: fd}
+    runtime.AddCleanup(n, func(fd int) { syscall.Close(fd) }, n.fd)
+    return n
+}
+```
+Before Go 1.24, put the finalizer on a small object outside the cycle that holds only the
+resource:
 ```go
 type handle struct{ fd int }
 
@@ -164,14 +174,16 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
             call,
             f"runtime.SetFinalizer on {type_text}, whose type can reach itself ({route} -> "
             f"{name}): an object with a finalizer in a reference cycle is never collected and "
-            f"its finalizer never runs ({why})",
+            f"its finalizer never runs ({why}); from Go 1.24, runtime.AddCleanup with the "
+            "resource as its argument runs even for objects in cycles",
             confidence=confidence,
             severity=Severity.INFO if confidence is Confidence.LOW else None,
             **_impact(ctx, values[0], func, types),
             no_fix_reason=(
                 "no automatic fix: break the cycle (clear the links before dropping the "
                 "objects), put the finalizer on a small object outside the cycle that holds "
-                "only the resource, or use runtime.AddCleanup (go >= 1.24)"
+                "only the resource, or (Go 1.24 and later) use runtime.AddCleanup(obj, "
+                "func(fd int) { ... }, obj.fd), whose function and argument must not reach obj"
             ),
         )
 

@@ -700,7 +700,8 @@ def _tick_fix(
 
 RULE = Rule(
     name="ticker-not-stopped",
-    summary="A ticker that is never stopped (before Go 1.23 it is never garbage collected)",
+    summary="A ticker that is never stopped (never garbage collected before Go 1.23, or with "
+    "asynctimerchan=1 before Go 1.27)",
     doc=__doc__ or "",
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,

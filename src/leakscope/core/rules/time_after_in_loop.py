@@ -895,7 +895,8 @@ def _descendants_small(node: Node, limit: int = 64) -> list[Node] | None:
 
 RULE = Rule(
     name="time-after-in-loop",
-    summary="time.After in a loop's select keeps a timer per iteration alive (before Go 1.23)",
+    summary="time.After in a loop's select keeps a timer per iteration alive (before Go 1.23, "
+    "or with asynctimerchan=1 before Go 1.27)",
     doc=__doc__ or "",
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
