@@ -205,6 +205,7 @@ from leakscope.core.syntax import (
     enclosing_function,
     function_name,
     line_indent,
+    masked_type_parameters,
     names_in,
     outermost_function,
     statements,
@@ -1311,7 +1312,7 @@ class _Resolver:
         self._shared = shared
         self._defs = shared.setdefault(func.id, _Definitions())
         self._active: set[int] = set()
-        self.type_params = _type_params(func)
+        self.type_params = _type_params(func, ctx.source)
 
     # -- local definitions ----------------------------------------------------------------
 
@@ -1843,14 +1844,17 @@ def _is_array(t: str) -> bool:
     return t.startswith("[") and not t.startswith("[]") and "]" in t
 
 
-def _type_params(func: Node) -> set[str]:
-    """Type parameter names in scope: the function's and its generic receiver's."""
+def _type_params(func: Node, source: bytes) -> set[str]:
+    """Type parameter names in scope: the function's, its generic receiver's, and a generic
+    method's own (Go 1.27 `func (s *S[T]) M[D any]()`, whose list is blanked before parsing
+    and read back from the source)."""
     names: set[str] = set()
     node: Node | None = func
     while node is not None:
         params = node.child_by_field_name("type_parameters")
         for decl in params.named_children if params is not None else []:
             names.update(text(n) for n in decl.children_by_field_name("name"))
+        names.update(masked_type_parameters(node, source))
         receiver = node.child_by_field_name("receiver")
         if receiver is not None:
             for decl in receiver.named_children:
