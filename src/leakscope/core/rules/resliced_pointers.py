@@ -133,6 +133,14 @@ otherwise a range over a view of the dropped part
 type or `int32` never meets an `int` index (in a function with a `goto`, that view is declared
 in a block of its own).
 
+From Go 1.22 (the module's `go` line), a copy-delete of one element, `copy(x[i:], x[i+1:])`
+right before `x = x[:len(x)-1]`, is rewritten as `x = slices.Delete(x, i, i+1)` (importing
+`slices` when needed): the same removal, and `slices.Delete` zeroes the slot it drops from
+the tail since Go 1.22, which is the write the clearing fix would add. It is offered under
+the same conditions, safe or unsafe for the same reasons, as the clearing fix. Removals of
+several elements (`copy(x[i:], x[j:])`) keep the clearing fix, as do modules before Go 1.22,
+where `slices.Delete` leaves the tail as it was.
+
 There is **no fix** when another variable still shares the dropped elements after the
 reslice, however it got them (`:=`, `var`, or a plain `=` such as `closing = x[n:]` or
 `a, b = x[:n], x[n:]`; the whole old slice or a view of it; a named result): clearing would
@@ -1936,12 +1944,67 @@ def _fix(
             "the file re-extends the slice within its capacity (`[:len+1]` or `[:cap]`), "
             "which would find the cleared elements"
         )
-    block = _clearing(ctx, resolver, stmt, operand, start, end, elem, aliases)
-    title = "clear the dropped elements before reslicing"
-    edits = (TextEdit(stmt.start_byte, stmt.start_byte, block),)
+    deleted = _slices_delete(ctx, stmt, held, operand, start, end)
+    if deleted is not None:
+        title, edits = deleted
+    else:
+        block = _clearing(ctx, resolver, stmt, operand, start, end, elem, aliases)
+        title = "clear the dropped elements before reslicing"
+        edits = (TextEdit(stmt.start_byte, stmt.start_byte, block),)
     if unsafe is None:
         return Fix(title, edits), None
     return Fix(f"{title} (unsafe: {unsafe})", edits, Applicability.UNSAFE), None
+
+
+def _slices_delete(
+    ctx: FileContext,
+    stmt: Node,
+    held: Node,
+    operand: Node,
+    start: Node | None,
+    end: Node | None,
+) -> tuple[str, tuple[TextEdit, ...]] | None:
+    """From Go 1.22, a copy-delete of one element, `copy(x[i:], x[i+1:])` right before
+    `x = x[:len(x)-1]`, becomes `x = slices.Delete(x, i, i+1)`: the same removal, and
+    slices.Delete zeroes the element it drops from the tail since Go 1.22 (the same write
+    the clearing fix makes, so the same safety holds). None when it does not apply."""
+    if ctx.go_version < (1, 22) or start is not None or end is None:
+        return None
+    x = text(held)
+    if _norm(operand) != _norm(held) or text(unparen(end)).replace(" ", "") != f"len({x})-1":
+        return None
+    before = stmt.prev_named_sibling
+    if before is None or before.type != "expression_statement" or not before.named_children:
+        return None
+    call = before.named_children[0]
+    args = call.child_by_field_name("arguments") if call.type == "call_expression" else None
+    if args is None or text(call.child_by_field_name("function")) != "copy":
+        return None
+    values = [a for a in args.named_children if a.type != "comment"]
+    if len(values) != 2 or any(unparen(v).type != "slice_expression" for v in values):
+        return None
+    into, src = (unparen(v) for v in values)
+    bounds = []
+    for part in (into, src):
+        base = part.child_by_field_name("operand")
+        if base is None or _norm(unparen(base)) != _norm(held):
+            return None
+        if part.child_by_field_name("end") or part.child_by_field_name("capacity"):
+            return None
+        bound = part.child_by_field_name("start")
+        if bound is None or not _simple(bound):
+            return None
+        bounds.append(text(bound).replace(" ", ""))
+    i = bounds[0]
+    if bounds[1] != f"{i}+1":
+        return None
+    qualifier, imports = ctx.ensure_import("slices")
+    call_text = f"{qualifier}.Delete" if qualifier else "Delete"
+    edits = (
+        *imports,
+        TextEdit(before.start_byte, stmt.end_byte, f"{x} = {call_text}({x}, {i}, {i}+1)"),
+    )
+    return "remove the element with slices.Delete, which clears the dropped slot", edits
 
 
 def _clearing(
