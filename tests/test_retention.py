@@ -365,3 +365,21 @@ def test_the_parent_kept_by_the_holder_counts_only_on_the_same_path_and_in_anoth
     first, second = analyse(OTHER_BRANCH, SLICE)  # another branch; the same field, overwritten
     assert first.start_byte == OTHER_BRANCH.index("data[:cut]")
     assert second.start_byte == OTHER_BRANCH.rindex("data[:cut]")
+
+
+def test_views_a_read_overwrites_are_errors_when_collected_and_minor_in_one_slot() -> None:
+    by_line = findings("subslice-retention", "views")
+    assert only(by_line, 23).severity is Severity.ERROR  # appended to a field
+    assert only(by_line, 52).severity is Severity.ERROR  # collected in a returned slice
+    assert only(by_line, 33).severity is Severity.INFO  # one slot: the current token
+    assert only(by_line, 23).fix is not None
+
+
+def test_a_chain_through_callers_in_other_files_names_their_file() -> None:
+    finding = only(findings("substring-retention", "across-files"), 17)
+    assert finding.path == "store.go" and finding.impact is Impact.GROWS
+    chain = [(r.path, r.span.start.line, r.message) for r in finding.related]
+    assert ("load.go", 9, "os.ReadFile(path) reads the data") in chain
+    assert ("load.go", 9, "readConfig returns os.ReadFile(path)") in chain
+    calls = [c for c in chain if "is called here" in c[2]]
+    assert [c[:2] for c in calls] == [("load.go", 17), ("load.go", 24)]  # source first

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from tree_sitter import Node
 
 from leakscope.core.context import Diagnostic, FileContext
-from leakscope.core.model import Confidence, Related, Severity
+from leakscope.core.model import Confidence, Impact, Related, Severity
 from leakscope.core.rules import _retention_sources as sources
 from leakscope.core.rules._retention_fixes import make_fix
 from leakscope.core.rules._retention_places import Places, Target
@@ -1125,7 +1125,7 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
     if not ctx.is_test:
         size = sources.judge(piece.source, source_text, target.collects)
         diag.impact, diag.impact_reason = size.impact, size.reason
-        if view:
+        if view and size.impact is Impact.GROWS:
             diag.severity = Severity.ERROR  # a correctness bug, not only memory
     if leak.levels > 0:
         copier = "strings.Clone" if piece.family == STRING else "bytes.Clone or slices.Clone"

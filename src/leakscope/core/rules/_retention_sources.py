@@ -16,8 +16,10 @@ into an impact:
   in a single slot. Names that say the value is
   small by nature (`name`, `host`, `dsn`, `tag`, ...) make the reason say so.
 
-Recall work (issue 12: sources reached through helpers, read buffers sized by input, scanner
-views) extends `Source` kinds and `judge`, not the rules.
+A view that the next read overwrites (`Scanner.Bytes`, `ReadSlice`, `ReadLine`, `Peek`) grows
+when it is collected (an error: the bytes change under the holder), and is bounded in a single
+slot (a zero-copy decoder's current token). A parameter lifted by the package's callers
+(`_retention_summaries`) is judged as what the caller passes.
 """
 
 from __future__ import annotations
@@ -152,6 +154,14 @@ def judge(source: Source, name: str, collects: bool) -> Size:
     kind = source.kind
     what = source.what or name
     if kind == VIEW:
+        if not collects:
+            # One slot holding the current token is the zero-copy design of decoders
+            # ("valid until the next call"); the reader keeps its buffer anyway.
+            return Size(
+                Impact.BOUNDED,
+                f"one slot holds the current view of {what}, as a zero-copy decoder does: "
+                "it is valid until the next read",
+            )
         return Size(
             Impact.GROWS,
             f"{what} returns a view of the reader's buffer, which the next read overwrites",

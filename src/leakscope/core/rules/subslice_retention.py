@@ -2,7 +2,8 @@
 Finds a subslice that is stored where it outlives the function while the slice it was cut from
 can be large. A subslice is a slice expression on a slice (`b[a:b]`, `items[len(items)-30:]`)
 or a result of a call that returns pieces of its argument without copying: `bytes.Split`,
-`SplitN`, `SplitAfter`, `Fields`, `FieldsFunc`, `Cut`, `SplitSeq`, `Lines`, and a
+`SplitN`, `SplitAfter`, `Fields`, `FieldsFunc`, `Cut`, `CutLast` (Go 1.27), the iterators
+`Lines`, `SplitSeq`, `SplitAfterSeq`, `FieldsSeq`, `FieldsFuncSeq` (Go 1.24, ranged over), and a
 `*regexp.Regexp`'s `Find`, `FindSubmatch`, `FindAll`, `FindAllSubmatch`. Values derived from a
 subslice without copying stay subslices: `bytes.TrimSpace(part)` and the other `Trim*`
 functions, an element of a split result, a conversion to a named slice type, a local variable
@@ -74,6 +75,36 @@ is a map or slice parameter (the caller may keep it only for the call), or when 
 cannot tell whether the holder is a pointer or a new object. A parameter that a call in the
 same file fills with read data or a scratch buffer counts as that data (`medium`). When the
 type of the sliced value is unknown (it may be a string or a slice), nothing is reported.
+
+## Views a read overwrites
+`bufio.Scanner.Bytes()`, and `bufio.Reader`'s `ReadSlice`, `ReadLine` and `Peek` return a view
+of the reader's own buffer, valid until the next read. Keeping one (or a piece of one) past
+that read is a correctness bug as well as retention: the kept bytes change under the holder.
+Such a view appended to a kept slice, collected in a local slice that is stored or returned,
+put in a map or cache, or sent on a channel is an **error**, with its own message; the fix
+stores a copy (`bytes.Clone` from Go 1.20, else `append([]byte(nil), v...)`). One field or
+variable holding the current view (`dec.key = line[a:b]`, the token of a zero-copy decoder,
+valid until the next call) is `info`: the reader keeps its buffer anyway. A copy
+(`string(sc.Bytes())`, `bytes.Clone`) is a stable line.
+
+## Across functions
+Within a package (every file of it), leakscope follows the data into helpers and callers:
+- a parameter's size is what the package's callers pass: a piece of a parameter kept here
+  grows when any caller, directly or through other functions passing it on, passes read data
+  or a big buffer (`Load` reads a file, calls `ingest(string(data))`, which calls
+  `c.remember(line)`); the finding lists that chain as related locations, source first, in
+  whatever file each step is. Methods are matched by the receiver's type (or by a method name
+  only one type declares);
+- a helper that returns a piece of its parameter (`return f[0]` of `strings.Fields(line)`,
+  `return line[:i]`, a `Trim*` of it) makes its call a piece of the argument
+  (`c.names = append(c.names, firstField(line))`); one that returns data it read
+  (`return os.ReadFile(path)`) or a piece of it makes its call that source;
+- pieces put in a local map, slice or struct that the function then stores whole
+  (`refs[k] = line[:i]` ... `r.refs = refs`) are reported where they are put in.
+
+Not followed: calls through interfaces, function values and other packages; a helper that
+stores its parameter as it is (only pieces it cuts are followed); a single file re-analysed
+by the app looks at that file only until the next full scan.
 
 ## Why is this bad?
 A subslice shares the backing array of the slice it was cut from. As long as the subslice is

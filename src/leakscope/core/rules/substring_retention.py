@@ -2,7 +2,10 @@
 Finds a substring that is stored where it outlives the function while the string it was cut
 from can be large. A substring is a slice expression on a string (`s[a:b]`) or a result of a
 call that returns pieces of its argument without copying: `strings.Split`, `SplitN`,
-`SplitAfter`, `Fields`, `FieldsFunc`, `Cut`, `SplitSeq`, `Lines`, and a `*regexp.Regexp`'s
+`SplitAfter`, `Fields`, `FieldsFunc`, `Cut`, `CutLast` (Go 1.27), the iterators `Lines`,
+`SplitSeq`, `SplitAfterSeq`, `FieldsSeq`, `FieldsFuncSeq` (Go 1.24: the range variable of
+`for part := range strings.SplitSeq(s, ",")` is a piece, also when `s` is itself one), and
+a `*regexp.Regexp`'s
 `FindString`, `FindStringSubmatch`, `FindAllString`, `FindAllStringSubmatch`. Values derived
 from a substring without copying stay substrings: `strings.TrimSpace(part)` and the other
 `Trim*` functions, `strings.CutPrefix`, `path.Base`/`Dir`/`Ext`, `filepath.Base`, an element
@@ -87,6 +90,25 @@ pointer returned by a call: shared data, or a new object the caller will return)
 parameter that a call in the same file fills with read data or a scratch buffer counts as
 that data (`medium`). When the type of the sliced value is unknown (it may be a string or a
 slice), nothing is reported.
+
+## Across functions
+Within a package (every file of it), leakscope follows the data into helpers and callers:
+- a parameter's size is what the package's callers pass: a piece of a parameter kept here
+  grows when any caller, directly or through other functions passing it on, passes read data
+  or a big buffer (`Load` reads a file, calls `ingest(string(data))`, which calls
+  `c.remember(line)`); the finding lists that chain as related locations, source first, in
+  whatever file each step is. Methods are matched by the receiver's type (or by a method name
+  only one type declares);
+- a helper that returns a piece of its parameter (`return f[0]` of `strings.Fields(line)`,
+  `return line[:i]`, a `Trim*` of it) makes its call a piece of the argument
+  (`c.names = append(c.names, firstField(line))`); one that returns data it read
+  (`return os.ReadFile(path)`) or a piece of it makes its call that source;
+- pieces put in a local map, slice or struct that the function then stores whole
+  (`refs[k] = line[:i]` ... `r.refs = refs`) are reported where they are put in.
+
+Not followed: calls through interfaces, function values and other packages; a helper that
+stores its parameter as it is (only pieces it cuts are followed); a single file re-analysed
+by the app looks at that file only until the next full scan.
 
 ## Why is this bad?
 A substring shares the bytes of the string it was cut from. As long as the substring is
