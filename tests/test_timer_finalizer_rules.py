@@ -179,7 +179,10 @@ def test_time_after_cases_that_win_once_are_silent() -> None:
 def test_ticker_and_finalizer_impact_reasons() -> None:
     got = findings(RULES / "ticker-not-stopped" / "impact", "ticker-not-stopped")
     assert got[("main.go", 16)].impact_reason == "a ticker created once: it runs once, in main"
-    assert got[("main.go", 49)].impact_reason == "a ticker per call of handle"
+    assert got[("main.go", 50)].impact_reason == "a ticker per call of handle"
+    assert got[("record.go", 7)].impact_reason == (
+        "a ticker created once: only main calls record, outside any loop"
+    )
     cycles = findings(RULES / "finalizer-cycle" / "impact", "finalizer-cycle")
     assert "package variable" in cycles[("impact.go", 24)].impact_reason
     assert cycles[("impact.go", 47)].impact is Impact.GROWS

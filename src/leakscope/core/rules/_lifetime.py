@@ -3,7 +3,8 @@
 - `duration_ns`: the value of a duration expression the code fixes (`10 * time.Millisecond`,
   a constant of the file, `time.Duration(3) * time.Second`), or None;
 - `runs_once`: whether code in a function runs once per program (`main`, `init`, a
-  `sync.Once.Do` literal, a function literal that those start), with the reason;
+  `sync.Once.Do` literal, a function literal that those start, a function of package main
+  that only those call), with the reason;
 - `test_failure`: whether a statement fails the running test (`t.Fatal`, `t.Errorf`,
   `require.Fail`, gocheck's `c.Fatal`), so what happens after it matters little.
 
@@ -12,9 +13,11 @@ Everything walks a few parents or one small expression; nothing recurses over a 
 
 from __future__ import annotations
 
-from tree_sitter import Node
+from collections.abc import Mapping
 
-from leakscope.core.syntax import ancestors, enclosing_function, text, unparen
+from tree_sitter import Node, Tree
+
+from leakscope.core.syntax import ancestors, enclosing_function, text, tokens, unparen
 
 _UNITS = {
     "Nanosecond": 1,
@@ -161,12 +164,20 @@ def function_name_of(func: Node) -> str:
     return text(name) if name is not None else ""
 
 
-def runs_once(func: Node | None, package: str) -> str | None:
+def runs_once(
+    func: Node | None,
+    package: str,
+    files: Mapping[str, tuple[bytes, Tree]] | None = None,
+    _depth: int = 0,
+) -> str | None:
     """Why code directly in `func` runs once per program, or None.
 
     `main.main` and `init` run once; so does a `sync.Once`'s `Do(func() {...})` literal, and
     a function literal that such a function calls or starts (`go func() {...}()`) outside
-    any loop.
+    any loop. In package main, a function that only such code calls, outside loops, runs
+    once too (`go recordMetrics(done)` in `main`): `files` are the package's files (path ->
+    source and tree), or None to look in `func`'s own file only. A library function may be
+    called by any importer, so it never counts.
     """
     hops = 0
     while func is not None and hops < 4:
@@ -177,6 +188,8 @@ def runs_once(func: Node | None, package: str) -> str | None:
                 return "it runs once, in init"
             if name == "main" and package == "main":
                 return "it runs once, in main"
+            if package == "main" and _depth < 2:
+                return _called_once(func, name, package, files, _depth)
             return None
         if func.type != "func_literal":
             return None
@@ -201,6 +214,41 @@ def runs_once(func: Node | None, package: str) -> str | None:
             return None
         func = outer
     return None
+
+
+def _called_once(
+    func: Node,
+    name: str,
+    package: str,
+    files: Mapping[str, tuple[bytes, Tree]] | None,
+    depth: int,
+) -> str | None:
+    """Why function `name` of package main runs once: every use of the name is a call (or a
+    `go` of one) outside loops, from code that runs once. None when it is used any other
+    way (a function value may be called any number of times) or not called at all."""
+    root = func
+    while root.parent is not None:
+        root = root.parent
+    roots = [tree.root_node for _source, tree in (files or {}).values()] or [root]
+    callers: list[str] = []
+    for file_root in roots:
+        source = file_root.text or b""
+        for ident in tokens(file_root, source, name.encode()):
+            parent = ident.parent
+            if parent is None or parent == func:
+                continue  # the declaration's own name
+            if parent.type != "call_expression" or parent.child_by_field_name("function") != ident:
+                return None
+            caller = enclosing_function(parent)
+            if caller is None or _in_loop(parent, caller):
+                return None
+            why = runs_once(caller, package, files, depth + 1)
+            if why is None:
+                return None
+            callers.append(function_name_of(caller) or "a function literal")
+    if not callers:
+        return None
+    return f"only {', '.join(sorted(set(callers)))} calls {name}, outside any loop"
 
 
 def _in_loop(node: Node, func: Node) -> bool:

@@ -24,7 +24,8 @@ finalizer never runs, so what matters is how many there are. The finding grows (
 when the object is made on every call of the function, or every iteration of a loop there (the
 impact reason says "one object per call of open"). It is minor (`info`) when there is one such
 object for the program: a package variable, or a call that runs once per program (in `init`,
-`main.main`, a `sync.Once`'s `Do` literal, outside loops). Findings in `_test.go` files are
+`main.main`, a `sync.Once`'s `Do` literal, or a function of package main that only those
+call, outside loops). Findings in `_test.go` files are
 minor too. `arg` being `p` itself is an error whatever the count: `AddCleanup` panics.
 
 ## Why is this bad?
@@ -79,6 +80,7 @@ from tree_sitter import Node
 from leakscope.core import flow
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import FixAvailability, Impact, Rule, Severity
+from leakscope.core.package_files import files_of
 from leakscope.core.rules._escape import declared_in
 from leakscope.core.rules._lifetime import runs_once
 from leakscope.core.rules._loops import loops_around, loops_impact
@@ -345,7 +347,11 @@ def _impact(ctx: FileContext, root: Node, pointer: Node, func: Node | None) -> d
         }
     loops = loops_around(pointer, func)
     summary = ctx.package.summaries.get(ctx.path)
-    once = None if loops else runs_once(func, summary.package if summary is not None else "")
+    once = (
+        None
+        if loops
+        else runs_once(func, summary.package if summary is not None else "", files_of(ctx.package))
+    )
     if once is not None:
         return {"impact": Impact.BOUNDED, "impact_reason": f"set once: {once}"}
     if ctx.is_test:

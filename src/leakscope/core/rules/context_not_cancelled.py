@@ -24,7 +24,8 @@ up silently on `switch`, `select`, loops and `goto` that involve the cancel vari
 - A child of any other parent (a parameter, a field) stays registered with it until the
   deadline or until the parent is cancelled: it grows, once per call of the function or once
   per iteration of the loop it is made in, and is a warning. It is minor when it is created
-  once per program (in `init`, or a `sync.Once`'s `Do` literal, outside loops).
+  once per program (in `init`, a `sync.Once`'s `Do` literal, or a function of package main
+  that only such code calls, outside loops).
 - Findings in `_test.go` files are minor: the test ends soon.
 
 ## Why is this bad?
@@ -120,6 +121,7 @@ from leakscope.core.model import (
     Severity,
     TextEdit,
 )
+from leakscope.core.package_files import files_of
 from leakscope.core.rules._lifetime import SECOND, duration_ns, format_duration, runs_once
 from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.syntax import (
@@ -338,7 +340,7 @@ def _judge(ctx: FileContext, site: _Site, in_loop: bool) -> _Judgement:
     else:
         what = "the context stays registered with its parent until the parent is cancelled"
         held = f"registered with {parent} until that is cancelled"
-    once = None if in_loop else runs_once(site.func, _package_name(ctx))
+    once = None if in_loop else runs_once(site.func, _package_name(ctx), files_of(ctx.package))
     if once is not None:
         return _Judgement(what, Impact.BOUNDED, f"the context is created once: {once}")
     if ctx.is_test:

@@ -30,8 +30,8 @@ is set on an object made on every call of the function, or every iteration of a 
 constructor, a per-connection setup (the impact reason says "one finalized object per call of
 newElem"). It is minor (`info`) when there is one such object for the whole program: the
 finalized value is a package variable (kept alive for the program's life anyway), or the call
-runs once per program (in `init`, `main.main`, or a `sync.Once`'s `Do` literal, outside
-loops). Findings in `_test.go` files are minor too.
+runs once per program (in `init`, `main.main`, a `sync.Once`'s `Do` literal, or a function
+of package main that only those call, outside loops). Findings in `_test.go` files are minor too.
 
 ## Why is this bad?
 The garbage collector runs finalizers in dependency order: an object's finalizer runs only when
@@ -113,6 +113,7 @@ from leakscope.core import flow
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.index import TypeInfo, _type_info, normalise_type
 from leakscope.core.model import Confidence, FixAvailability, Impact, Rule, Severity
+from leakscope.core.package_files import files_of
 from leakscope.core.rules._lifetime import runs_once
 from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.syntax import captures, enclosing_function, function_name, text, unparen
@@ -205,7 +206,7 @@ def _impact(ctx: FileContext, value: Node, func: Node | None, types: _Types) -> 
     if func is None:
         return {}
     loops = loops_around(value, func)
-    once = None if loops else runs_once(func, _package_name(ctx))
+    once = None if loops else runs_once(func, _package_name(ctx), files_of(ctx.package))
     if once is not None:
         return {"impact": Impact.BOUNDED, "impact_reason": f"set once: {once}"}
     if ctx.is_test:

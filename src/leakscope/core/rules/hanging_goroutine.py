@@ -32,8 +32,9 @@ on every call of the function, or on every iteration of a loop (the impact reaso
   abandoning case (or the statements before the early return) calls `t.Fatal`, `t.Fatalf`,
   `t.FailNow`, `t.Error`, `t.Errorf`, gocheck's `c.Fatal` or testify's `require.Fail`; a failed
   test run ends soon, and the failure is what needs fixing;
-- the goroutine is started once per program: in `init`, in `main.main`, or in a
-  `sync.Once`'s `Do` literal (outside any loop);
+- the goroutine is started once per program: in `init`, in `main.main`, in a
+  `sync.Once`'s `Do` literal, or in a function of package main that only those call
+  (outside any loop);
 - it is in a `_test.go` file: the goroutine lives at most as long as the test binary.
 
 ## Why is this bad?
@@ -119,6 +120,7 @@ from leakscope.core.model import (
     Severity,
     TextEdit,
 )
+from leakscope.core.package_files import files_of
 from leakscope.core.rules._lifetime import runs_once, test_failure
 from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.syntax import (
@@ -503,7 +505,7 @@ def _impact(
         return Impact.BOUNDED, f"the goroutine blocks only after the test has failed ({failed})"
     func = enclosing_function(go)
     in_loop = ancestor_between(go, channel.func, {"for_statement"}) is not None
-    once = None if in_loop else runs_once(func, _package_name(ctx))
+    once = None if in_loop else runs_once(func, _package_name(ctx), files_of(ctx.package))
     if once is not None:
         return Impact.BOUNDED, f"the goroutine is started once: {once}"
     if ctx.is_test:

@@ -31,9 +31,10 @@ process, so what matters is how many get created. The finding is a warning when 
 created on every call of the function (a request handler, a poll helper) or on every iteration
 of a loop: the impact reason says which ("a ticker per call of poll"). It is minor (`info`)
 when the ticker is created once per program: directly in `main.main` or `init`, in a
-`sync.Once`'s `Do` literal, or in a function literal those start outside loops (a loop there
-counts when it runs a known small number of times). Findings in `_test.go` files are minor
-too.
+`sync.Once`'s `Do` literal, in a function literal those start outside loops, or in a
+function of package main that only such code calls, outside loops (`go record(done)` in
+`main`); a loop there counts when it runs a known small number of times. Findings in
+`_test.go` files are minor too.
 
 ## Why is this bad?
 Before Go 1.23 the runtime keeps every started ticker in its timer heap until `Stop` is
@@ -141,6 +142,7 @@ from leakscope.core.model import (
     Severity,
     TextEdit,
 )
+from leakscope.core.package_files import files_of
 from leakscope.core.rules._lifetime import runs_once
 from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.rules._timers import decided, timer_build
@@ -617,7 +619,11 @@ def _impact(
     (in main or init, a sync.Once, or a bounded loop there) is minor."""
     loops = loops_around(node, func) if per_iteration else []
     loop_impact, loop_reason = loops_impact(loops, ctx.root) if loops else (Impact.BOUNDED, "")
-    once = runs_once(func, _package_name(ctx)) if loop_impact is Impact.BOUNDED else None
+    once = (
+        runs_once(func, _package_name(ctx), files_of(ctx.package))
+        if loop_impact is Impact.BOUNDED
+        else None
+    )
     if once is not None:
         reason = f"{loop_reason}, and {once}" if loop_reason else once
         return {"impact": Impact.BOUNDED, "impact_reason": f"a ticker created once: {reason}"}
