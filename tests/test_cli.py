@@ -229,10 +229,17 @@ def test_check_a_file_that_is_not_go(run: Run, tmp_path: Path) -> None:
 def test_check_statistics(run: Run, leaky: Path, fake: None) -> None:
     code, out, _ = run("check", "--statistics", cwd=leaky)
     assert code == 1
-    assert out.splitlines()[0].split() == ["3", FAKE, "2", "fixable"]
+    # "fixable" means a safe fix, as in the summary and the app; the other kind is named.
+    assert out.splitlines()[0].split() == ["3", FAKE, "1", "fixable,", "1", "unsafe", "fix"]
+    assert out.splitlines()[-1].startswith(
+        f"Found 3 findings ({FAKE}: 3); 1 fixable with `leakscope fix`; "
+        "1 unsafe fix with `leakscope fix --unsafe`;"
+    )
     assert "a.go:" not in out
     code, out, _ = run("check", "--statistics", "--format", "json", cwd=leaky)
-    assert json.loads(out)["statistics"] == [{"rule": FAKE, "count": 3, "fixable": 2}]
+    assert json.loads(out)["statistics"] == [
+        {"rule": FAKE, "count": 3, "fixable": 1, "unsafe_fixes": 1}
+    ]
     code, _, err = run("check", "--statistics", "--format", "sarif", cwd=leaky)
     assert code == 2 and "--statistics works with" in err
 
@@ -689,3 +696,121 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     assert f"pip install '.[test]' && {command}" in readme
     assert re.search(rf"^{re.escape(command)}\b", ci, re.M), "the README's command in .ci/run"
     assert "pip install . && leakscope demo" in readme
+
+
+# -- issue 15: the rough edges a new user hits ------------------------------------------------
+
+
+def test_usage_lines_name_the_subcommand(run: Run, tmp_path: Path) -> None:
+    for command in ("check", "fix", "rule", "demo"):
+        code, out, _ = run(command, "-h", cwd=tmp_path)
+        assert code == 0 and out.startswith(f"usage: leakscope {command} [-h]"), out
+        assert "{check,fix,rule,demo}" not in out.split("\n\n")[0]
+    code, _, err = run("check", "--frobnicate", cwd=tmp_path)
+    assert code == 2
+    assert err.startswith("usage: leakscope check [-h]"), err
+    assert "leakscope check: error: unrecognized arguments: --frobnicate" in err
+    code, _, err = run("fix", "--select", cwd=tmp_path)
+    assert code == 2 and "leakscope fix: error: argument --select" in err
+
+
+def test_help_lists_the_app_options(run: Run) -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    assert out.startswith("usage: leakscope [-h] [--version] [--theme NAME] [PATH]\n")
+    assert re.search(r"^\s+--theme NAME\s+colour theme", out, re.M)
+    assert re.search(r"^\s+PATH\s+folder to open", out, re.M)
+
+
+def test_paths_outside_the_working_folder_are_relative(
+    run: Run, tmp_path: Path, fake: None
+) -> None:
+    root = make_project(tmp_path / "proj", {"a.go": LEAKY, "sub/b.go": LEAKY, "c/c.go": LEAKY})
+    code, out, _ = run("check", "..", cwd=root / "sub")
+    assert code == 1
+    paths = {line.split(":")[0] for line in out.splitlines()[:-1]}
+    assert paths == {"../a.go", "b.go", "../c/c.go"}, out
+    code, out, _ = run("fix", "--diff", "..", cwd=root / "sub")
+    assert "/proj/" not in out
+
+
+def test_config_naming_unknown_key_ids_or_themes_is_an_error(
+    run: Run, leaky: Path, fake: None
+) -> None:
+    pytest.importorskip("leakscope.ui.keys")
+    (leaky / "leakscope.toml").write_text('[keys]\napply_fixx = "x"\n')
+    code, out, err = run("check", cwd=leaky)
+    assert code == 2 and out == ""
+    assert "[keys] has unknown binding id 'apply_fixx'" in err and "apply_fix," in err
+    (leaky / "leakscope.toml").write_text('theme = "nope"\n')
+    code, _, err = run("check", cwd=leaky)
+    assert code == 2 and "unknown theme 'nope' (themes: leakscope-dark, leakscope-light" in err
+    (leaky / "leakscope.toml").write_text('theme = "light"\n[keys]\napply_fix = "x"\n')
+    code, _, err = run("check", cwd=leaky)
+    assert code == 1, err
+
+
+def test_a_folder_without_go_files_is_an_error(run: Run, tmp_path: Path, fake: None) -> None:
+    empty = tmp_path / "empty"
+    (empty / "docs").mkdir(parents=True)
+    (empty / "vendor").mkdir()
+    (empty / "vendor" / "v.go").write_text("package v\n")
+    for command in ("check", "fix"):
+        code, out, err = run(command, cwd=empty)
+        assert code == 2, (command, out, err)
+        assert f"leakscope: error: no Go files in {empty.resolve()} (vendor/" in err
+    code, _, err = run("check", "docs", cwd=empty)
+    assert code == 2 and f"no Go files in {(empty / 'docs').resolve()} (" in err
+
+
+def test_empty_rule_lists_are_usage_errors(run: Run, leaky: Path, fake: None) -> None:
+    for option in ("--select", "--ignore"):
+        for value in ("", " , "):
+            code, out, err = run("check", option, value, cwd=leaky)
+            assert code == 2 and out == ""
+            assert f"argument {option}: expected rule names, got {value!r}" in err
+
+
+def test_fix_summary_agrees_in_number(run: Run, tmp_path: Path, fake: None) -> None:
+    root = make_project(tmp_path / "p", {"a.go": PRELUDE + 'func f() {\n\tHopeless("c")\n}\n'})
+    code, out, _ = run("fix", cwd=root)
+    assert code == 1
+    assert "1 finding remains: 1 with no automatic fix." in out
+    code, _, err = run("fix", "--diff", cwd=root)
+    assert "1 finding would remain: 1 with no automatic fix." in err
+
+
+def test_pre_commit_hook_checks_the_staged_files(run: Run, tmp_path: Path, fake: None) -> None:
+    """pre-commit runs the hook's entry from the repository root with the staged files of
+    any folders appended; files the config excludes are left out."""
+    text = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    hook = _yaml_hook(text)
+    assert hook["id"] == "leakscope" and hook["language"] == "python"
+    assert hook["types"] == "[go]" and hook.get("pass_filenames", "true") == "true"
+    entry = hook["entry"].split()
+    assert entry[:2] == ["leakscope", "check"]
+    root = make_project(
+        tmp_path / "repo",
+        {"a/x.go": LEAKY, "b/c/y.go": LEAKY, "gen/z.go": LEAKY, "clean.go": CLEAN},
+    )
+    (root / "leakscope.toml").write_text('exclude = ["gen/**"]\n')
+    files = ["a/x.go", "b/c/y.go", "gen/z.go", "clean.go"]
+    code, out, err = run(*entry[1:], *files, cwd=root)
+    assert code == 1, err
+    assert {line.split(":")[0] for line in out.splitlines()[:-1]} == {"a/x.go", "b/c/y.go"}
+    assert "3 files scanned" in out.splitlines()[-1]
+    code, out, err = run(*entry[1:], "clean.go", cwd=root)
+    assert code == 0, err
+    code, out, err = run(*entry[1:], "gen/z.go", cwd=root)  # only excluded files: no error
+    assert code == 0, err
+
+
+def _yaml_hook(text: str) -> dict[str, str]:
+    """The one hook of a .pre-commit-hooks.yaml, as flat `key: value` strings."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    assert lines[0].startswith("- id: ") and sum(line.startswith("- ") for line in lines) == 1
+    hook = {}
+    for line in lines:
+        key, _, value = line.removeprefix("- ").strip().partition(":")
+        hook[key.strip()] = value.strip().strip('"')
+    return hook

@@ -86,7 +86,7 @@ def test_text_lists_findings_and_a_summary_with_counts(tmp_path: Path, fake: Non
     assert lines[3] == "sub/b.go:5:12: fake-leak: Leak leaks its argument [*]"
     assert lines[-1] == (
         "Found 4 findings (fake-leak: 4); 2 fixable with `leakscope fix`; "
-        "1 more with `leakscope fix --unsafe`; 2 files scanned."
+        "1 unsafe fix with `leakscope fix --unsafe`; 2 files scanned."
     )
 
 
@@ -115,8 +115,13 @@ def test_text_paths_are_shown_from_the_working_folder(tmp_path: Path, fake: None
     assert out.startswith("proj/a.go:10:16: ")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    out = render_text(report_for(root, cwd=elsewhere))
-    assert out.startswith(f"{root.resolve().as_posix()}/a.go:10:16: ")
+    # Outside the working folder: relative with `..` (as go vet and ruff), never absolute
+    # next to relative ones (issue 15 item 5); GitHub annotations stay below the workspace.
+    report = report_for(root, cwd=elsewhere)
+    out = render_text(report)
+    assert out.startswith("../proj/a.go:10:16: ")
+    assert "../proj/sub/b.go:5:12: " in out
+    assert f"file={root.resolve().as_posix()}/a.go," in render(report, "github")
 
 
 def test_statistics_count_per_rule_most_frequent_first(tmp_path: Path, fake: None) -> None:

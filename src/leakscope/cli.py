@@ -47,6 +47,8 @@ from leakscope.core.report import (
     fixable_counts,
     go_versions,
     render,
+    statistics_rows,
+    unsafe_fixes_text,
 )
 from leakscope.core.suppress import DIRECTIVE_RULE
 from leakscope.core.text import display
@@ -70,7 +72,11 @@ class UsageError(Exception):
 
 
 def _rule_list(value: str) -> list[str]:
-    return [name.strip() for name in value.split(",") if name.strip()]
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    if not names:
+        # `--select ''` (an empty variable in a CI script) must not quietly mean every rule.
+        raise argparse.ArgumentTypeError(f"expected rule names, got {value!r}")
+    return names
 
 
 def _add_rule_filters(parser: argparse.ArgumentParser) -> None:
@@ -103,15 +109,27 @@ def _add_rule_filters(parser: argparse.ArgumentParser) -> None:
     )
 
 
+APP_HELP = """the terminal app (leakscope [--theme NAME] [PATH]):
+  PATH                  folder to open (default: the current folder)
+  --theme NAME          colour theme: leakscope-dark, leakscope-light or one of
+                        yours (overrides the config's theme)
+
+Run `leakscope COMMAND -h` for a command's options."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="leakscope",
-        usage="leakscope [-h] [--version] [PATH] | leakscope {check,fix,rule,demo} ...",
+        usage=(
+            "leakscope [-h] [--version] [--theme NAME] [PATH]\n"
+            "       leakscope {check,fix,rule,demo} ..."
+        ),
         description=(
             "Find and fix memory and resource leaks in Go code. With no subcommand, open the "
             "terminal app on PATH (default: the current folder)."
         ),
-        epilog="Run `leakscope COMMAND -h` for a command's options.",
+        epilog=APP_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"leakscope {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="{check,fix,rule,demo}")
@@ -123,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser(
         "check",
+        prog="leakscope check",
         help="report leaks (for CI)",
         description="Scan Go files and report findings.",
     )
@@ -153,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     fix = sub.add_parser(
         "fix",
+        prog="leakscope fix",
         help="apply automatic fixes",
         description="Apply the safe automatic fixes (and unsafe ones with --unsafe).",
     )
@@ -175,16 +195,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_rule_filters(fix)
 
     rule = sub.add_parser(
-        "rule", help="list the rules or show one rule's documentation", description=None
+        "rule",
+        prog="leakscope rule",
+        help="list the rules or show one rule's documentation",
+        description="List the rules, or print one rule's documentation.",
     )
     rule.add_argument("name", nargs="?", metavar="NAME", help="the rule to document")
 
     demo = sub.add_parser(
         "demo",
+        prog="leakscope demo",
         help="copy the bundled demo Go project to a temporary folder and open it",
         description="Copy the bundled demo Go project to a new temporary folder and open it.",
     )
     demo.add_argument("--theme", metavar="NAME", help="colour theme")
+    return parser
+
+
+def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices[name]  # type: ignore[no-any-return]
     return parser
 
 
@@ -300,7 +331,60 @@ def load_target(raw_paths: Sequence[str]) -> Target:
     cwd = Path.cwd().resolve()
     root, paths = resolve_target(raw_paths, cwd)
     config = load_config(root, rule_names())
+    check_app_settings(config)
     return Target(root, paths, config, cwd)
+
+
+def check_app_settings(config: Config) -> None:
+    """The config's `[keys]` ids and `theme` are the app's, but naming one that does not
+    exist is a config error for every command (as an unknown rule is), not only in the app.
+
+    The app's modules are imported only when the config has these keys (start-up time), and
+    not at all when the terminal app is not installed."""
+    where = config.path or "leakscope.toml"
+    if config.keys:
+        try:
+            from leakscope.ui import keys
+        except ImportError:
+            return
+        bad = keys.unknown_ids(config.keys)
+        if bad:
+            raise ConfigError(
+                f"{where}: [keys] has unknown binding id '{bad[0]}' (ids: "
+                f"{', '.join(k.id for k in keys.KEYS)}; the help screen, ?, shows each key's id)"
+            )
+    if config.theme:
+        try:
+            from leakscope.ui.themes import load_themes, resolve_name
+        except ImportError:
+            return
+        themes, _ = load_themes()
+        if resolve_name(config.theme, themes) is None:
+            raise ConfigError(
+                f"{where}: 'theme' names unknown theme '{config.theme}' "
+                f"(themes: {', '.join(sorted(themes))})"
+            )
+
+
+def check_found_go_files(target: Target, result: ScanResult) -> None:
+    """A scan of folders that found no Go file at all is an error: a CI job aimed at the
+    wrong folder must fail, not pass with "0 files scanned". Files named one by one (as
+    pre-commit passes them) may all be left out by the config's `exclude`."""
+    if result.files or result.problems or any(p.is_file() for p in target.paths):
+        return
+    where = ", ".join(display_from(target.cwd, p) for p in target.paths) or str(target.root)
+    raise UsageError(
+        f"no Go files in {where} (vendor/, testdata/, folders starting with . or _, "
+        ".gitignore'd files and the config's exclude are skipped)"
+    )
+
+
+def display_from(cwd: Path, path: Path) -> str:
+    """A path as the user typed it: relative to the current folder when below it."""
+    try:
+        return path.relative_to(cwd).as_posix() or "."
+    except ValueError:
+        return path.as_posix()
 
 
 # -- scanning --------------------------------------------------------------------------------
@@ -398,6 +482,7 @@ def run_check(
 ) -> int:
     rules = rule_filter(target.config, select, ignore, min_severity)
     result = run_scan(target, rules, use_cache)
+    check_found_go_files(target, result)
     findings = rules.findings(result.findings)
     from leakscope.core.verify import go_command
 
@@ -507,11 +592,9 @@ def watch_check(
 def statistics_json(findings: Sequence[Finding]) -> str:
     import json
 
-    counts = Counter(f.rule for f in findings)
-    fixable = Counter(f.rule for f in findings if f.fix is not None)
     rows = [
-        {"rule": rule, "count": n, "fixable": fixable[rule]}
-        for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        {"rule": rule, "count": n, "fixable": fixable, "unsafe_fixes": unsafe}
+        for rule, n, fixable, unsafe in statistics_rows(findings)
     ]
     return json.dumps({"version": __version__, "statistics": rows}, indent=2) + "\n"
 
@@ -555,6 +638,7 @@ def run_fix(args: argparse.Namespace, target: Target) -> int:
     # Fixes are planned from what this scan analysed: a cached result must be of the bytes on
     # disk now (by hash), not of a file whose mtime and size were put back after an edit.
     result = run_scan(target, rules, use_cache, verify_cache=True)
+    check_found_go_files(target, result)
     findings = rules.findings(result.findings)
     shown = [replace(r, findings=rules.findings(r.findings)) for r in result.files]
     applicability = Applicability.UNSAFE if args.unsafe else Applicability.SAFE
@@ -725,6 +809,8 @@ def _remaining_summary(remaining: Sequence[Finding], unsafe: bool, verb: str) ->
     if safe:
         parts.append(f"{safe} whose fix could not be applied")
     detail = f": {', '.join(parts)}" if parts else ""
+    if len(remaining) == 1 and verb == "remain":
+        verb = "remains"
     return f"{_count(len(remaining), 'finding')} {verb}{detail}. `leakscope check` lists them."
 
 
@@ -869,7 +955,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
-        args = parser.parse_args(_normalise_argv(args_list))
+        args, extras = parser.parse_known_args(_normalise_argv(args_list))
+        if extras:
+            # Reported by the subcommand's own parser: its usage line, not the top-level one.
+            _subparser(parser, args.command).error(f"unrecognized arguments: {' '.join(extras)}")
     except SystemExit as exc:  # argparse: usage errors (2), --help and --version (0)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:

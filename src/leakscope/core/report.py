@@ -77,7 +77,22 @@ class Report:
         return [r for r in self.files if r.status is FileStatus.GENERATED]
 
     def display_path(self, rel: str) -> str:
-        """The path as a user types it: relative to `cwd` when the file is below it."""
+        """The path as a user types it: relative to `cwd`, going up with `..` when the file
+        is not below it (as go vet and ruff print them), so one report has one style."""
+        if self.cwd is None:
+            return rel
+        absolute = self.root / rel
+        try:
+            return absolute.relative_to(self.cwd).as_posix()
+        except ValueError:
+            pass
+        try:
+            return Path(os.path.relpath(absolute, self.cwd)).as_posix()
+        except ValueError:  # another drive (Windows)
+            return absolute.as_posix()
+
+    def annotation_path(self, rel: str) -> str:
+        """The path for a GitHub annotation: below `cwd` (the workspace) or absolute."""
         if self.cwd is None:
             return rel
         absolute = self.root / rel
@@ -144,11 +159,30 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
+# One definition of "fixable" everywhere (the CLI summary, `--statistics`, the app's status
+# line, tree and `fixable` filter): a finding with a safe fix, which `leakscope fix` and the
+# app's F apply without asking. The other kind is named "unsafe fix": applied only with
+# `--unsafe`, or in the app after a question.
+
+
+def is_fixable(finding: Finding) -> bool:
+    """Whether the finding has a safe automatic fix."""
+    return finding.fix is not None and finding.fix.applicability is Applicability.SAFE
+
+
+def has_unsafe_fix(finding: Finding) -> bool:
+    """Whether the finding's only automatic fix is unsafe."""
+    return finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
+
+
 def fixable_counts(findings: Sequence[Finding]) -> tuple[int, int]:
-    """(safe, unsafe-only) fix counts."""
-    safe = sum(1 for f in findings if f.fix and f.fix.applicability is Applicability.SAFE)
-    unsafe = sum(1 for f in findings if f.fix and f.fix.applicability is Applicability.UNSAFE)
-    return safe, unsafe
+    """(fixable, with an unsafe fix) counts."""
+    return sum(map(is_fixable, findings)), sum(map(has_unsafe_fix, findings))
+
+
+def unsafe_fixes_text(n: int) -> str:
+    """`1 unsafe fix`, `2 unsafe fixes`: the name of the other kind, everywhere."""
+    return _plural(n, "unsafe fix", "unsafe fixes")
 
 
 def summary_line(report: Report) -> str:
@@ -162,7 +196,7 @@ def summary_line(report: Report) -> str:
         if safe:
             parts.append(f"{safe} fixable with `leakscope fix{flag}`")
         if unsafe:
-            parts.append(f"{unsafe} more with `leakscope fix --unsafe{flag}`")
+            parts.append(f"{unsafe_fixes_text(unsafe)} with `leakscope fix --unsafe{flag}`")
         if (safe or unsafe) and not report.toolchain:
             parts.append("no Go toolchain on PATH, so the fixes are unverified")
     else:
@@ -210,17 +244,31 @@ def file_status_lines(report: Report) -> list[str]:
     return out
 
 
+def statistics_rows(findings: Sequence[Finding]) -> list[tuple[str, int, int, int]]:
+    """(rule, count, fixable, with an unsafe fix) per rule, most frequent first."""
+    counts = Counter(f.rule for f in findings)
+    fixable = Counter(f.rule for f in findings if is_fixable(f))
+    unsafe = Counter(f.rule for f in findings if has_unsafe_fix(f))
+    return [
+        (rule, n, fixable[rule], unsafe[rule])
+        for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
 def statistics_lines(findings: Sequence[Finding]) -> list[str]:
     """One line per rule, most frequent first: count, rule, fixable count (like ruff)."""
-    counts = Counter(f.rule for f in findings)
-    fixable = Counter(f.rule for f in findings if f.fix is not None)
-    if not counts:
+    rows = statistics_rows(findings)
+    if not rows:
         return []
-    width = max(len(str(n)) for n in counts.values())
-    name_width = max(len(r) for r in counts)
+    width = max(len(str(n)) for _, n, _, _ in rows)
+    name_width = max(len(rule) for rule, _, _, _ in rows)
     out = []
-    for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        fix = f"{fixable[rule]} fixable" if fixable[rule] else "no fix"
+    for rule, n, fixable, unsafe in rows:
+        fixes = [
+            f"{fixable} fixable" if fixable else "",
+            unsafe_fixes_text(unsafe) if unsafe else "",
+        ]
+        fix = ", ".join(filter(None, fixes)) or "no fix"
         out.append(f"{n:>{width}}  {rule:<{name_width}}  {fix}")
     return out
 
@@ -494,7 +542,7 @@ def render_github(report: Report) -> str:
             github_command(
                 GITHUB_LEVELS[f.severity],
                 message,
-                file=report.display_path(f.path),
+                file=report.annotation_path(f.path),
                 line=f.span.start.line,
                 col=f.span.start.column,
                 endLine=f.span.end.line,
@@ -507,7 +555,7 @@ def render_github(report: Report) -> str:
             github_command(
                 "error",
                 f"leakscope could not read this file: {r.error}",
-                file=report.display_path(r.path),
+                file=report.annotation_path(r.path),
                 title="leakscope",
             )
         )
@@ -516,7 +564,7 @@ def render_github(report: Report) -> str:
             github_command(
                 "notice",
                 f"leakscope: {r.error}",
-                file=report.display_path(r.path),
+                file=report.annotation_path(r.path),
                 title="leakscope",
             )
         )
