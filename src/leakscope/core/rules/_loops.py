@@ -17,6 +17,8 @@ allow. The reason says which, in words a user can check against the code.
 
 from __future__ import annotations
 
+import contextlib
+
 from tree_sitter import Node
 
 from leakscope.core.model import Impact
@@ -246,12 +248,33 @@ def _declaration(name: str, loop: Node, root: Node, kinds: tuple[str, ...]) -> N
             return found[0]
         if found:
             return None
+    return _top_level(root, kinds).get(name)
+
+
+# The last few files' top-level declarations by name: a file with many package variables and
+# many loops would otherwise walk every declaration once per loop (quadratic).
+_TOP_LEVEL: dict[tuple[Node, tuple[str, ...]], dict[str, Node]] = {}
+_TOP_LEVEL_FILES = 4
+
+
+def _top_level(root: Node, kinds: tuple[str, ...]) -> dict[str, Node]:
+    """Name -> the first top-level spec of one of `kinds` declaring it, in file order."""
+    key = (root, kinds)
+    found = _TOP_LEVEL.get(key)
+    if found is not None:
+        return found
+    found = {}
     for child in root.named_children:
         if child.type in ("const_declaration", "var_declaration"):
             for spec in _specs(child, kinds):
-                if name in _declared_names(spec):
-                    return spec
-    return None
+                for declared in _declared_names(spec):
+                    found.setdefault(declared, spec)
+    if len(_TOP_LEVEL) >= _TOP_LEVEL_FILES:
+        # (The app's threads may trim at once: losing a race only drops a memo.)
+        with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+            _TOP_LEVEL.pop(next(iter(_TOP_LEVEL)))
+    _TOP_LEVEL[key] = found
+    return found
 
 
 def _specs(node: Node, kinds: tuple[str, ...]) -> list[Node]:
