@@ -172,13 +172,37 @@ def analyse_package(job: PackageJob, overrides: dict[str, bytes] | None = None) 
     return results
 
 
+@dataclass
+class PendingFixes:
+    """What checking a file's fixes later needs: its context and, per finding (by
+    `pending_key`), the rule, the diagnostic and the rule's other diagnostics there."""
+
+    ctx: FileContext
+    digest: str
+    checks: dict[tuple[str, int, int, str], tuple[Rule, Diagnostic, list[Diagnostic]]] = field(
+        default_factory=dict
+    )
+
+
+def pending_key(finding: Finding) -> tuple[str, int, int, str]:
+    return (finding.rule, finding.span.start_byte, finding.span.end_byte, finding.message)
+
+
 def analyse_file(
     pf: ParsedFile,
     index: PackageIndex,
     go_version: tuple[int, int],
     rules: list[Rule],
     build: BuildSettings | None = None,
+    *,
+    defer_checks: dict[str, PendingFixes] | None = None,
 ) -> FileResult:
+    """Run the rules on one parsed file.
+
+    Every fix is checked (`verify_fix`) unless `defer_checks` is given: then the findings'
+    fixes are marked `fix_pending` and what checking them needs is stored there under the
+    file's path (see `check_pending`), so a live re-analysis does not pay for it.
+    """
     ctx = FileContext(
         path=pf.path,
         source=pf.source,
@@ -191,6 +215,9 @@ def analyse_file(
     lines = LineIndex(pf.source)
     findings: list[Finding] = []
     internal_errors: list[str] = []
+    pending = None
+    if defer_checks is not None:
+        pending = PendingFixes(ctx, pf.digest or content_hash(pf.source))
     for rule in rules:
         if not rule.applies_to(go_version) or not rule.may_match(pf.source):
             continue
@@ -201,11 +228,18 @@ def analyse_file(
             continue
         for diag in diags:
             fix, reason = diag.fix, diag.no_fix_reason
+            if fix is not None and pending is not None:
+                finding = replace(to_finding(ctx, rule, diag, lines, fix, reason), fix_pending=True)
+                pending.checks[pending_key(finding)] = (rule, diag, diags)
+                findings.append(finding)
+                continue
             if fix is not None:
                 problem = verify_fix(ctx, rule, diag, fix, diags)
                 if problem is not None:
                     fix, reason = None, f"no automatic fix: {problem}"
             findings.append(to_finding(ctx, rule, diag, lines, fix, reason))
+    if pending is not None and defer_checks is not None and pending.checks:
+        defer_checks[pf.path] = pending
     findings = apply_directives(ctx, findings, lines, {rule.name for rule in rules})
     findings = with_fingerprints(findings, ctx)
     findings.sort(key=lambda f: f.sort_key)
@@ -220,6 +254,21 @@ def analyse_file(
         len(pf.source),
         internal_errors,
     )
+
+
+def check_pending(finding: Finding, pending: PendingFixes) -> Finding:
+    """The finding with its fix checked: kept, or dropped with the reason."""
+    if not finding.fix_pending:
+        return finding
+    found = pending.checks.get(pending_key(finding))
+    if found is None or finding.fix is None:
+        return replace(finding, fix_pending=False)
+    rule, diag, diags = found
+    problem = verify_fix(pending.ctx, rule, diag, finding.fix, diags)
+    if problem is None:
+        return replace(finding, fix_pending=False)
+    reason = f"no automatic fix: {problem}"
+    return replace(finding, fix=None, no_fix_reason=reason, fix_pending=False)
 
 
 def run_rule(rule: Rule, ctx: FileContext) -> list[Diagnostic]:

@@ -116,6 +116,9 @@ class Finding:
     impact_reason: str = ""
     # Survives line shifts: rule, path, the enclosing function and the flagged text.
     fingerprint: str = ""
+    # The fix has not been checked yet (re-parsed, the rule run again on it): the live path
+    # leaves that to preview, apply or an idle worker; the UI shows "checking…" meanwhile.
+    fix_pending: bool = False
 
     @property
     def line(self) -> int:

@@ -4,7 +4,14 @@
 of the same package when a changed file's package-level declarations changed (a new package
 variable can create a finding in a sibling file). Unchanged contents are recognised by hash, so
 leakscope's own writes, already analysed by whoever wrote them, are not analysed twice.
-Recently edited files keep their tree so the next edit re-parses incrementally.
+Recently edited packages keep their files' trees, so the next edit re-parses incrementally
+and the rules that look across the package's files see them all (the findings after an edit
+are those of a full scan).
+
+The live path never checks fixes: findings come back with `fix_pending` and their fixes are
+checked by `check_fixes` (on preview and apply, or by an idle worker), cached by content.
+A changed file is analysed first; the other files of its package, whose findings may depend on
+it, follow in `settle` (the watch loop calls it right after showing the first update).
 """
 
 from __future__ import annotations
@@ -19,12 +26,15 @@ from pathlib import Path
 
 from tree_sitter import Point, Tree
 
+from leakscope.core import package_files
 from leakscope.core.analysis import (
     FileResult,
     FileStatus,
     PackageJob,
     ParsedFile,
+    PendingFixes,
     analyse_file,
+    check_pending,
     content_hash,
     is_generated,
     mask_bom,
@@ -36,9 +46,12 @@ from leakscope.core.gomod import ModuleFinder
 from leakscope.core.index import FileSummary, PackageIndex, summarize_file
 from leakscope.core.model import Finding
 from leakscope.core.rules import RULES_BY_NAME
-from leakscope.core.syntax import error_count, parse
+from leakscope.core.syntax import error_count, nesting_problem, parse, source_problem
 
-KEEP_TREES = 16
+# The sources and trees of recently edited packages are kept (about 30x the source in memory):
+# the next edit re-parses incrementally, and the package's other files are at hand for the
+# rules that look across files, without reading and parsing them again.
+KEEP_SOURCE_BYTES = 3 * 1024 * 1024
 # From this many changed files on (a branch switch), re-scan their folders with the process
 # pool and the result cache instead of analysing file by file in this thread.
 BURST_FILES = 200
@@ -104,7 +117,12 @@ class Project:
         self.results: dict[str, FileResult] = {}
         self.summaries: dict[str, FileSummary] = {}
         self.versions: dict[str, tuple[int, int]] = {}  # folder -> go version
-        self._trees: OrderedDict[str, tuple[bytes, Tree]] = OrderedDict()
+        # rel -> (source, tree) of the files of recently edited packages, oldest first.
+        self._files: OrderedDict[str, tuple[bytes, Tree]] = OrderedDict()
+        # rel -> what checking its pending fixes needs (only for its current content).
+        self._pending: dict[str, PendingFixes] = {}
+        # Folders whose other files wait for `settle`.
+        self._unsettled: set[str] = set()
         self._modules = ModuleFinder()
         self._lock = threading.RLock()  # update -> _reload -> scan -> load re-enters
 
@@ -116,7 +134,9 @@ class Project:
             self.results = {r.path: r for r in result.files}
             self.versions = dict(result.go_versions)
             self.summaries.clear()
-            self._trees.clear()
+            self._files.clear()
+            self._pending.clear()
+            self._unsettled.clear()
 
     def scan(self) -> ScanResult:
         result = scan(self.root, self.config, use_cache=self.use_cache)
@@ -135,16 +155,109 @@ class Project:
 
     # -- incremental updates -------------------------------------------------------------
 
-    def update(self, paths: Iterable[Path | str]) -> Update:
-        """Re-analyse after the given paths changed (created, modified, deleted, renamed)."""
-        with self._lock:
-            return self._update([Path(p) for p in paths])
+    def update(self, paths: Iterable[Path | str], *, settle: bool = True) -> Update:
+        """Re-analyse after the given paths changed (created, modified, deleted, renamed).
 
-    def _update(self, paths: list[Path]) -> Update:
+        With `settle` False only the changed files are analysed (unless a package-level
+        declaration changed): the other files of their packages wait for `settle()`.
+        """
+        with self._lock:
+            update = self._update([Path(p) for p in paths], settle)
+        if settle and self._unsettled:
+            more = self.settle()
+            update.added = _merge(update.added, more.added, more.removed)
+            update.removed = _merge(update.removed, more.removed, more.added)
+            update.files = sorted({*update.files, *more.files})
+            update.analysed += more.analysed
+        return update
+
+    @property
+    def unsettled(self) -> bool:
+        return bool(self._unsettled)
+
+    def settle(self) -> Update:
+        """Re-analyse the other files of the packages an update touched (their findings may
+        depend on the changed files: a caller, an append to a field)."""
+        with self._lock:
+            folders, self._unsettled = sorted(self._unsettled), set()
+            before = self._fingerprints()
+            analysed, files = 0, []
+            for folder in folders:
+                members = [r for r in self.results if posixpath.dirname(r) == folder]
+                old = {r: self.results[r].findings for r in members}
+                done = self._analyse_folder(folder, members, set(), set(members), False)
+                analysed += len(done)
+                # Only the files whose findings changed are news.
+                files.extend(r for r in done if _shown(self.results[r].findings) != _shown(old[r]))
+            update = self._diff(before, files, analysed)
+            if not update.files:
+                update.analysed = 0
+            return update
+
+    def _fingerprints(self) -> dict[str, Finding]:
+        return {f.fingerprint: f for r in self.results.values() for f in r.findings}
+
+    def _diff(self, before: dict[str, Finding], files: Iterable[str], analysed: int) -> Update:
+        after = self._fingerprints()
+        return Update(
+            added=sorted(
+                (f for k, f in after.items() if k not in before), key=lambda f: f.sort_key
+            ),
+            removed=sorted(
+                (f for k, f in before.items() if k not in after), key=lambda f: f.sort_key
+            ),
+            files=sorted(set(files)),
+            analysed=analysed,
+        )
+
+    # -- fixes, checked lazily -----------------------------------------------------------
+
+    def pending_fixes(self) -> list[str]:
+        """Files whose findings carry fixes not checked yet (no lock: the UI asks it while
+        an update may be running)."""
+        return sorted(rel for rel in list(self._pending) if rel in self.results)
+
+    def check_fixes(self, paths: Iterable[str] | None = None, *, limit: int = 0) -> Update:
+        """Check the pending fixes of these files (all: None). `limit` > 0 checks at most that
+        many fixes (an idle worker goes in small steps). The files whose findings changed
+        are in the update's `files` (a fix found bad loses its fix mark)."""
+        with self._lock:
+            wanted = self._pending if paths is None else {p: None for p in paths}
+            work = [(rel, self._pending[rel]) for rel in wanted if rel in self._pending]
+        changed: list[str] = []
+        budget = limit
+        for rel, pending in work:
+            with self._lock:
+                result = self.results.get(rel)
+                if result is None or result.content_hash != pending.digest:
+                    self._pending.pop(rel, None)
+                    continue
+                findings = list(result.findings)
+            done = True
+            out = []
+            for finding in findings:
+                if finding.fix_pending and (limit <= 0 or budget > 0):
+                    budget -= 1
+                    finding = check_pending(finding, pending)  # (outside the lock)
+                elif finding.fix_pending:
+                    done = False
+                out.append(finding)
+            with self._lock:
+                if self.results.get(rel) is not result:
+                    continue  # re-analysed meanwhile: its own pending entry stands
+                self.results[rel] = dataclasses.replace(result, findings=out)
+                if done:
+                    self._pending.pop(rel, None)
+                changed.append(rel)
+            if limit > 0 and budget <= 0:
+                break
+        return Update(files=changed)
+
+    def _update(self, paths: list[Path], settle: bool) -> Update:
         names = {p.name for p in paths}
         if names & {*CONFIG_FILE_NAMES, ".gitignore"}:
             return self._reload()
-        before = {f.fingerprint: f for r in self.results.values() for f in r.findings}
+        before = self._fingerprints()
         changed: set[str] = set()
         removed_files: set[str] = set()
         go_mod_dirs = [p.parent for p in paths if p.name == "go.mod"]
@@ -172,24 +285,18 @@ class Project:
         changed.update(r for r in included if r.endswith(".go"))
         changed -= removed_files
         for rel in removed_files:
-            self.results.pop(rel, None)
-            self.summaries.pop(rel, None)
-            self._trees.pop(rel, None)
+            self._forget(rel)
         if len(changed) >= BURST_FILES:
             analysed = self._rescan_folders(changed)
         else:
-            analysed = self._reanalyse(changed, removed_files, force=bool(go_mod_dirs))
-        after = {f.fingerprint: f for r in self.results.values() for f in r.findings}
-        return Update(
-            added=sorted(
-                (f for k, f in after.items() if k not in before), key=lambda f: f.sort_key
-            ),
-            removed=sorted(
-                (f for k, f in before.items() if k not in after), key=lambda f: f.sort_key
-            ),
-            files=sorted(changed | removed_files),
-            analysed=analysed,
-        )
+            analysed = self._reanalyse(changed, removed_files, bool(go_mod_dirs), settle)
+        return self._diff(before, changed | removed_files, analysed)
+
+    def _forget(self, rel: str) -> None:
+        self.results.pop(rel, None)
+        self.summaries.pop(rel, None)
+        self._files.pop(rel, None)
+        self._pending.pop(rel, None)
 
     def _included(self, paths: list[Path]) -> set[str]:
         """Relative paths of the Go files among (or below) `paths` that a scan would cover."""
@@ -229,7 +336,8 @@ class Project:
         for rel, file_result in fresh.items():
             self.results[rel] = file_result
             self.summaries.pop(rel, None)
-            self._trees.pop(rel, None)
+            self._files.pop(rel, None)
+            self._pending.pop(rel, None)
         self.versions.update(result.go_versions)
         return len(fresh)
 
@@ -260,11 +368,16 @@ class Project:
         return raw, content_hash(raw)
 
     def _parse(self, rel: str, source: bytes) -> Tree:
-        kept = self._trees.pop(rel, None)
+        """The tree of `source`, re-parsed incrementally from the kept tree of the file."""
+        kept = self._files.pop(rel, None)
         if kept is None:
             tree = parse(source)
+        elif kept[0] == source:
+            tree = kept[1]
         else:
-            old_source, old_tree = kept
+            old_source, kept_tree = kept
+            # (A copy: a pending fix check may still read the old tree.)
+            old_tree = kept_tree.copy()
             start, old_end, new_end = _edit_between(old_source, source)
             old_tree.edit(
                 start_byte=start,
@@ -275,84 +388,188 @@ class Project:
                 new_end_point=_point(source, new_end),
             )
             tree = parse(source, old_tree)
-        self._trees[rel] = (source, tree)
-        while len(self._trees) > KEEP_TREES:
-            self._trees.popitem(last=False)
+        self._files[rel] = (source, tree)
         return tree
 
-    def _reanalyse(self, changed: set[str], removed: set[str], force: bool) -> int:
-        rules = [RULES_BY_NAME[n] for n in self.rules if n in RULES_BY_NAME]
+    def _trim_files(self, keep: set[str]) -> None:
+        """Drop the oldest kept trees beyond KEEP_SOURCE_BYTES (never those in `keep`)."""
+        size = sum(len(source) for source, _ in self._files.values())
+        for rel in list(self._files):
+            if size <= KEEP_SOURCE_BYTES:
+                break
+            if rel in keep:
+                continue
+            size -= len(self._files.pop(rel)[0])
+
+    def _reanalyse(self, changed: set[str], removed: set[str], force: bool, settle: bool) -> int:
         folders = {posixpath.dirname(r) for r in changed | removed}
         analysed = 0
         for folder in sorted(folders):
             members = sorted(
-                r for r in set(self.results) | changed if posixpath.dirname(r) == folder
+                r
+                for r in set(self.results) | changed
+                if posixpath.dirname(r) == folder and r not in removed
             )
-            members = [r for r in members if r not in removed]
-            parsed: dict[str, ParsedFile] = {}
             shape_changed = any(posixpath.dirname(r) == folder for r in removed)
-            for rel in members:
-                if rel not in changed and rel in self.summaries:
-                    continue
+            analysed += len(
+                self._analyse_folder(
+                    folder,
+                    members,
+                    changed,
+                    set(),
+                    force,
+                    shape_changed=shape_changed,
+                    settle=settle,
+                )
+            )
+        return analysed
+
+    def _analyse_folder(
+        self,
+        folder: str,
+        members: list[str],
+        changed: set[str],
+        also: set[str],
+        force: bool,
+        *,
+        shape_changed: bool = False,
+        settle: bool = True,
+    ) -> list[str]:
+        """Analyse the changed files of one folder (and `also`), with every file of their
+        package parsed and attached; returns the files analysed. A changed package-level
+        declaration, or `settle`, analyses the package's other files too; otherwise they
+        are left to `settle()`."""
+        files: dict[str, ParsedFile] = {}
+        targets: set[str] = set(also)
+        for rel in members:
+            mine = rel in changed
+            kept = self._files.get(rel)
+            known = self.results.get(rel)
+            if mine or kept is None:
                 read = self._read(rel)
                 if read is None:
-                    self.results.pop(rel, None)
-                    self.summaries.pop(rel, None)
+                    self._forget(rel)
                     continue
                 raw, digest = read
-                known = self.results.get(rel)
-                if (
-                    rel in changed
-                    and not force
-                    and known is not None
-                    and known.content_hash == digest
-                ) and rel in self.summaries:
-                    continue  # our own write, or a touch: already analysed
-                source = mask_bom(raw)
-                if is_generated(source):
-                    self.results[rel] = FileResult(rel, FileStatus.GENERATED, content_hash=digest)
-                    self.summaries.pop(rel, None)
-                    continue
-                tree = self._parse(rel, source) if rel in changed else parse(source)
-                summary = summarize_file(rel, tree)
+            else:
+                raw, digest = kept[0], known.content_hash if known is not None else ""
+            if (
+                mine
+                and not force
+                and known is not None
+                and known.content_hash == digest
+                and rel in self.summaries
+            ):
+                mine = False  # our own write, or a touch: already analysed
+            fresh = mine or kept is None
+            source = mask_bom(raw) if fresh else raw
+            if fresh and is_generated(source):
+                self.results[rel] = FileResult(rel, FileStatus.GENERATED, content_hash=digest)
+                self.summaries.pop(rel, None)
+                self._files.pop(rel, None)
+                continue
+            problem = source_problem(source) if fresh else None
+            tree = self._parse(rel, source) if problem is None else None
+            if tree is not None and fresh:
+                problem = nesting_problem(tree)
+            summary = self.summaries.get(rel)
+            if problem is None and (summary is None or mine):
+                try:
+                    summary = summarize_file(rel, tree)
+                except RecursionError:
+                    problem = "nested too deeply to analyse"
+            if problem is not None or tree is None or summary is None:
+                # Not Go, or nested too deeply: reported, not analysed (as a scan does).
+                self.results[rel] = FileResult(
+                    rel, FileStatus.UNREADABLE, content_hash=digest, size=len(raw), error=problem
+                )
+                self.summaries.pop(rel, None)
+                self._files.pop(rel, None)
+                continue
+            if summary is not self.summaries.get(rel):
                 old = self.summaries.get(rel)
-                if rel in changed and (
-                    old is None or _summary_shape(old) != _summary_shape(summary)
-                ):
+                if mine and (old is None or _summary_shape(old) != _summary_shape(summary)):
                     shape_changed = True
                 self.summaries[rel] = summary
-                parsed[rel] = ParsedFile(rel, source, tree, summary, error_count(tree), digest)
-            targets = [r for r in members if r in parsed and (r in changed or force)]
-            if shape_changed:
-                targets = [r for r in members if r in self.summaries]
-            if not targets:
-                continue
-            version = self._version(folder)
-            build = self._modules.module_for(self.root / folder).build
-            for rel in targets:
-                pf = parsed.get(rel)
-                if pf is None:
-                    read = self._read(rel)
-                    if read is None:
-                        continue
-                    raw, digest = read
-                    source = mask_bom(raw)
-                    tree = parse(source)
-                    pf = ParsedFile(
-                        rel, source, tree, self.summaries[rel], error_count(tree), digest
+            else:
+                self._files.move_to_end(rel)
+            if known is not None and not digest:
+                digest = known.content_hash
+            files[rel] = ParsedFile(rel, source, tree, summary, error_count(tree), digest)
+            if mine or (force and rel in changed):
+                targets.add(rel)
+        if shape_changed or (settle and targets):
+            targets = set(files)
+        elif targets and len(files) > len(targets):
+            self._unsettled.add(folder)
+        if not targets:
+            self._trim_files(set(files))
+            return []
+        rules = [RULES_BY_NAME[n] for n in self.rules if n in RULES_BY_NAME]
+        version = self._version(folder)
+        build = self._modules.module_for(self.root / folder).build
+        by_package: dict[str, list[ParsedFile]] = {}
+        for pf in files.values():
+            by_package.setdefault(pf.summary.package, []).append(pf)
+        done = []
+        for package in by_package.values():
+            index = PackageIndex([pf.summary for pf in package])
+            package_files.attach(index, {pf.path: (pf.source, pf.tree) for pf in package})
+            for pf in package:
+                if pf.path not in targets:
+                    continue
+                pending: dict[str, PendingFixes] = {}
+                result = analyse_file(pf, index, version, rules, build=build, defer_checks=pending)
+                self._take(result, pending.get(pf.path))
+                done.append(pf.path)
+        self._trim_files(set(files))
+        return done
+
+    def _take(self, result: FileResult, pending: PendingFixes | None) -> None:
+        """Store a live result; fixes checked before for the same content and the same
+        finding are not checked again."""
+        old = self.results.get(result.path)
+        if pending is not None and old is not None and old.content_hash == result.content_hash:
+            checked = {f.fingerprint: f for f in old.findings if not f.fix_pending}
+            findings = []
+            for finding in result.findings:
+                known = checked.get(finding.fingerprint)
+                if finding.fix_pending and known is not None and _same_fix(finding, known):
+                    finding = dataclasses.replace(
+                        finding,
+                        fix=known.fix,
+                        no_fix_reason=known.no_fix_reason,
+                        fix_pending=False,
                     )
-                package = pf.summary.package
-                index = PackageIndex(
-                    [
-                        s
-                        for r, s in self.summaries.items()
-                        if posixpath.dirname(r) == folder and s.package == package
-                    ]
-                )
-                self.results[rel] = analyse_file(pf, index, version, rules, build=build)
-                analysed += 1
-        return analysed
+                findings.append(finding)
+            result = dataclasses.replace(result, findings=findings)
+        self.results[result.path] = result
+        if pending is not None and any(f.fix_pending for f in result.findings):
+            self._pending[result.path] = pending
+        else:
+            self._pending.pop(result.path, None)
 
     def replace_result(self, result: FileResult) -> None:
         with self._lock:
             self.results[result.path] = dataclasses.replace(result)
+
+
+def _same_fix(new: Finding, checked: Finding) -> bool:
+    """Whether a checked finding's verdict holds for the new one: the same fix was kept,
+    or no fix was (the check refused it)."""
+    if checked.fix is not None:
+        return new.fix == checked.fix
+    return (checked.no_fix_reason or "").startswith("no automatic fix: ")
+
+
+def _merge(first: list[Finding], more: list[Finding], undone: list[Finding]) -> list[Finding]:
+    """`first` plus `more`, without what `undone` takes back (by fingerprint), sorted."""
+    gone = {f.fingerprint for f in undone}
+    out = {f.fingerprint: f for f in first if f.fingerprint not in gone}
+    out.update((f.fingerprint, f) for f in more)
+    return sorted(out.values(), key=lambda f: f.sort_key)
+
+
+def _shown(findings: list[Finding]) -> list[tuple[object, ...]]:
+    """What the app shows of findings (a fix pending or checked looks the same)."""
+    return [(f.fingerprint, f.span, f.message, f.severity, f.fix is not None) for f in findings]

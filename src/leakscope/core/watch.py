@@ -114,13 +114,24 @@ async def watch_project(
                 maybe = on_batch(len(paths))
                 if maybe is not None:
                     await maybe
-            update = await asyncio.to_thread(project.update, paths)
+            # The changed files first (what the user is looking at), then the other files
+            # of their packages, unless more changes are already waiting.
+            update = await asyncio.to_thread(project.update, paths, settle=False)
             event = WatchEvent(
                 update, len(paths), time.perf_counter() - started, time.time(), tuple(paths)
             )
             result = on_update(event)
             if result is not None:
                 await result
+            if project.unsettled and batches.empty():
+                started = time.perf_counter()
+                more = await asyncio.to_thread(project.settle)
+                if not more.empty:
+                    result = on_update(
+                        WatchEvent(more, 0, time.perf_counter() - started, time.time())
+                    )
+                    if result is not None:
+                        await result
     finally:
         producer.cancel()
         with contextlib.suppress(asyncio.CancelledError):

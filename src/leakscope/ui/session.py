@@ -156,6 +156,8 @@ class Session:
         """The changes that would apply these findings' fixes (nothing is written)."""
         paths = sorted({f.path for f in findings})
         self._check_fresh(paths)
+        # Fixes of a live re-analysis are checked now, before they are planned.
+        self.project.check_fixes(paths)
         results = [self.results[p] for p in paths if p in self.results]
         return plan_checked_fixes(
             self.root,

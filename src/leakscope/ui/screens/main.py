@@ -173,6 +173,10 @@ def editor_command(path: Path, line: int, column: int) -> list[str]:
     return [*parts, f"+{line}", str(path)]
 
 
+# Fixes checked per step of the idle worker (each takes a few milliseconds).
+FIX_CHECK_STEP = 4
+
+
 class MainScreen(Screen[None]):
     CSS_PATH = "main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("main")
@@ -202,6 +206,13 @@ class MainScreen(Screen[None]):
             self.message = message
             self.severity = severity
             self.focus = focus  # a path whose source view should reload
+
+    class FixesChecked(Message):
+        """The idle worker checked pending fixes of these files."""
+
+        def __init__(self, files: list[str]) -> None:
+            super().__init__()
+            self.files = files
 
     class Planned(Message):
         """Fixes planned and type-checked, to show ("view") or apply ("apply")."""
@@ -917,6 +928,7 @@ class MainScreen(Screen[None]):
     @on(ChangeDone)
     def _on_change_done(self, message: ChangeDone) -> None:
         self.refresh_findings()
+        self.call_after_refresh(self._check_fixes_when_idle)
         if message.severity == "silent" or not message.message:
             return
         timeout = 6 if message.severity == "error" else 4
@@ -999,7 +1011,35 @@ class MainScreen(Screen[None]):
             self.selected = self.tree.selected_finding
             self.selected_group = self.tree.selected_group
             self._show_selection()
+        self.call_after_refresh(self._check_fixes_when_idle)
         return " ".join(part for part in (f"+{new}" * bool(new), f"−{gone}" * bool(gone)) if part)
+
+    # -- fixes of live updates, checked at idle --------------------------------------------
+
+    def _check_fixes_when_idle(self) -> None:
+        """Check the fixes a live update left pending (their marks say "checking…"), in a
+        worker that goes a few fixes at a time, after the update is on screen."""
+        if self.session.project.pending_fixes():
+            self._check_fixes()
+
+    @work(thread=True, exclusive=True, group="fix-check", exit_on_error=False)
+    def _check_fixes(self) -> None:
+        worker = get_current_worker()
+        project = self.session.project
+        files: set[str] = set()
+        while not worker.is_cancelled and project.pending_fixes():
+            files.update(project.check_fixes(limit=FIX_CHECK_STEP).files)
+            time.sleep(0.002)  # (lets the event loop take the GIL between steps)
+        if files:
+            self.post_message(self.FixesChecked(sorted(files)))
+
+    @on(FixesChecked)
+    def _on_fixes_checked(self, message: FixesChecked) -> None:
+        self.refresh_findings(live=True)
+        if self.source.path in message.files:
+            self.selected = self.tree.selected_finding
+            self.selected_group = self.tree.selected_group
+            self._show_selection()
 
     def _schedule_new_expiry(self) -> None:
         if self._new_timer is not None:

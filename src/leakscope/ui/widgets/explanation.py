@@ -144,6 +144,8 @@ def explain_finding(
             style=Style(color=palette.success if safe else palette.warning, bold=True),
         )
         out.append(f"  {display(finding.fix.title)}\n")
+        if finding.fix_pending:
+            out.append("checking…\n", style=muted)
         if go_command() is None:
             out.append(
                 "unverified: no Go toolchain on PATH to check that it compiles; f asks first\n",

@@ -227,6 +227,8 @@ class FindingsTree(Tree[Group | Finding]):
         label.append(" ")
         if finding.fix is None:
             label.append("  ")
+        elif finding.fix_pending:  # "checking…": a live update's fix, not checked yet
+            label.append(f"{FIX_ICON} ", style=Style(color=palette.muted, dim=True))
         else:
             color = (
                 palette.success

@@ -1,0 +1,159 @@
+"""The live path (`Project.update` after an edit) gives the findings of a full scan.
+
+Rules look across the files of a package (a caller in another file, an append to a field in
+another file): re-analysing one changed file must see its package's other files, and the
+other files' findings must follow a change they depend on. Fixes of the live path are
+checked lazily (`check_fixes`), with the same verdicts as a scan's.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from leakscope.core.config import Config
+from leakscope.core.model import Finding
+from leakscope.core.project import Project
+
+FIXTURES = Path(__file__).parent / "fixtures" / "rules"
+
+
+def _copy(tmp_path: Path, rule: str, case: str) -> Path:
+    root = tmp_path / case
+    shutil.copytree(FIXTURES / rule / case, root, ignore=shutil.ignore_patterns("*.golden"))
+    return root
+
+
+def _shown(findings: list[Finding]) -> list[tuple[object, ...]]:
+    return [
+        (
+            f.path,
+            f.rule,
+            f.span,
+            f.message,
+            f.severity,
+            f.impact,
+            f.fix,
+            f.no_fix_reason,
+            f.related,
+            f.fingerprint,
+        )
+        for f in findings
+    ]
+
+
+def _full_scan(root: Path) -> list[Finding]:
+    return Project(root, Config(), use_cache=False).scan().findings
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+CASES = [
+    # The reset is reuse because pool_fill.go appends to the field: a comment in the reset's
+    # function must not make it a finding (the changed file's own findings need the other).
+    (
+        "resliced-pointers",
+        "not-drops",
+        "pool_reset.go",
+        "\te.elems = e.elems[:0]\n",
+        "\t// reset for the next user\n\te.elems = e.elems[:0]\n",
+    ),
+    # The other file's finding depends on the edit: without the append, the reset drops
+    # pointers that nothing writes again.
+    (
+        "resliced-pointers",
+        "not-drops",
+        "pool_fill.go",
+        "\te.elems = append(e.elems, v)\n",
+        "\t_ = v\n",
+    ),
+    # remember (store.go) is judged by what its caller in load.go passes: lines of a file.
+    (
+        "substring-retention",
+        "across-files",
+        "store.go",
+        '\tkey, _, _ := strings.Cut(line, "=")\n',
+        '\t// the key of a key=value line\n\tkey, _, _ := strings.Cut(line, "=")\n',
+    ),
+    # The caller changes what it passes: store.go's finding follows.
+    (
+        "substring-retention",
+        "across-files",
+        "load.go",
+        "\t\tc.remember(line)\n",
+        '\t\tc.remember("fixed")\n',
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "case", "name", "old", "new"), CASES)
+def test_an_edit_gives_the_findings_of_a_full_scan(
+    tmp_path: Path, rule: str, case: str, name: str, old: str, new: str
+) -> None:
+    root = _copy(tmp_path, rule, case)
+    project = Project(root, Config(), use_cache=False)
+    project.scan()
+    # A first edit summarises the package (a scan's results carry no summaries).
+    (root / name).write_text((root / name).read_text() + "\n// edited\n")
+    project.update([root / name])
+    _edit(root / name, old, new)
+
+    # The changed file alone first, as the watch loop does: its own findings are final.
+    update = project.update([root / name], settle=False)
+    assert update.analysed == 1
+    project.check_fixes()
+    expected = _full_scan(root)
+    mine = [f for f in project.findings if f.path == name]
+    assert _shown(mine) == _shown([f for f in expected if f.path == name])
+
+    # Then the package's other files, whose findings may depend on the changed one.
+    project.settle()
+    project.check_fixes()
+    assert not project.pending_fixes()
+    assert _shown(project.findings) == _shown(expected)
+
+
+def test_the_default_update_settles_at_once(tmp_path: Path) -> None:
+    root = _copy(tmp_path, "resliced-pointers", "not-drops")
+    project = Project(root, Config(), use_cache=False)
+    before = project.scan().findings
+    _edit(root / "pool_fill.go", "\te.elems = append(e.elems, v)\n", "\t_ = v\n")
+    update = project.update([root / "pool_fill.go"])
+    assert not project.unsettled
+    project.check_fixes()
+    expected = _full_scan(root)
+    assert _shown(project.findings) == _shown(expected)
+    assert {f.fingerprint for f in update.added} == {f.fingerprint for f in expected} - {
+        f.fingerprint for f in before
+    }
+
+
+def test_live_fixes_are_pending_until_checked(tmp_path: Path) -> None:
+    root = _copy(tmp_path, "substring-retention", "across-files")
+    project = Project(root, Config(), use_cache=False)
+    project.scan()
+    _edit(root / "store.go", "\tc.tags[name] = true", "\tc.tags[name] = true // tagged")
+    project.update([root / "store.go"])
+    pending = [f for f in project.findings if f.fix_pending]
+    assert pending and all(f.fix is not None for f in pending)
+    assert project.pending_fixes() == ["store.go"]
+    # Step by step, as the app's idle worker goes.
+    while project.pending_fixes():
+        project.check_fixes(limit=1)
+    assert not any(f.fix_pending for f in project.findings)
+    assert _shown(project.findings) == _shown(_full_scan(root))
+    # The same content again (an undo, an editor's revert): checked fixes are reused.
+    text = (root / "store.go").read_text()
+    (root / "store.go").write_text(text + "\n")
+    project.update([root / "store.go"])
+    (root / "store.go").write_text(text)
+    project.update([root / "store.go"])
+    assert not project.pending_fixes() or all(
+        f.path == "store.go" for f in project.findings if f.fix_pending
+    )
