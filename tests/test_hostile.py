@@ -540,3 +540,87 @@ async def test_the_app_never_writes_raw_escapes_from_the_repository(tmp_path: Pa
     assert ESC_TITLE not in seen and "\x1b]0;pwned" not in seen
     assert ESC_CLEAR not in seen and "\x07" not in seen
     assert notes.items  # (the notification went through the app's notify)
+
+
+# -- deep nesting and bytes that are not Go: time stays linear ------------------------------
+
+
+def _nested(kind: str, depth: int) -> str:
+    """A file whose syntax tree is about `depth` levels deep, of a shape the rules walk."""
+    head = 'package m\n\nimport "os"\n\nvar keep string\n\nfunc F(s string, names []string) {\n'
+    if kind == "parens":
+        body = "\tkeep = " + "(" * depth + "s[:10]" + ")" * depth + "\n"
+    elif kind == "concat":
+        body = "\tkeep = " + " + ".join(["s[:1]"] * depth) + "\n"
+    else:  # nested ifs in a loop around a defer (three tree levels per if)
+        ifs = depth // 3
+        body = (
+            "\tfor _, n := range names {\n"
+            + 'if s != "" {\n' * ifs
+            + "f, _ := os.Open(n)\ndefer f.Close()\n"
+            + "}\n" * ifs
+            + "}\n"
+        )
+    return head + body + "}\n"
+
+
+@pytest.mark.parametrize(
+    ("kind", "depth"), [("parens", 10_000), ("concat", 20_000), ("ifs", 15_000)]
+)
+def test_a_file_nested_beyond_the_limit_is_reported_not_analysed_for_minutes(
+    tmp_path: Path, kind: str, depth: int
+) -> None:
+    # These took 28 s, 108 s and a RecursionError before the nesting limit.
+    from leakscope.core.syntax import MAX_NESTING
+
+    root = make_project(tmp_path / "p", {"deep.go": _nested(kind, depth), "a.go": QUOTING})
+    proc = run_cli(tmp_path, "check", "--min-severity", "info", str(root), cwd=tmp_path, timeout=20)
+    out, err = proc.stdout.decode(), proc.stderr.decode()
+    assert proc.returncode == 2, out + err
+    assert f"deep.go: unreadable: nested more than {MAX_NESTING} levels deep" in out
+    assert "a.go:" in out  # the scan went on
+    assert "Traceback" not in err
+
+
+def test_a_file_nested_just_under_the_limit_is_analysed_quickly(tmp_path: Path) -> None:
+    from leakscope.core.syntax import MAX_NESTING, nesting_problem, parse
+
+    files = {
+        f"d{i}.go": _nested("concat", MAX_NESTING - 50).replace("F(", f"F{i}(") for i in range(5)
+    }
+    files["ifs.go"] = _nested("ifs", MAX_NESTING - 60).replace("F(", "G(")
+    assert all(nesting_problem(parse(t.encode())) is None for t in files.values())
+    root = make_project(tmp_path / "p", files)
+    proc = run_cli(tmp_path, "check", "--no-cache", str(root), cwd=tmp_path, timeout=20)
+    out = proc.stdout.decode()
+    assert proc.returncode == 1, out + proc.stderr.decode()
+    assert "unreadable" not in out and "ifs.go:" in out  # (the defer in the loop is found)
+
+
+def test_the_nesting_check_is_exact_at_the_limit() -> None:
+    from leakscope.core.syntax import nesting_problem, parse
+
+    def depth_of(n: int) -> int:  # the depth tree-sitter gives n nested parentheses
+        tree = parse(f"package m\n\nvar x = {'(' * n}1{')' * n}\n".encode())
+        for limit in range(200):
+            if nesting_problem(tree, limit) is None:
+                return limit
+        raise AssertionError
+
+    base = depth_of(0)
+    assert depth_of(50) == base + 50 and depth_of(120) == base + 120
+
+
+def test_a_file_of_random_bytes_is_reported_not_parsed_for_minutes(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(256) for _ in range(400_000)) + b"\0"
+    root = make_project(tmp_path / "p", {"noise.go": noise, "a.go": QUOTING})
+    for command in ("check", "fix"):
+        proc = run_cli(tmp_path, command, str(root), cwd=tmp_path, timeout=20)
+        out, err = proc.stdout.decode(), proc.stderr.decode()
+        assert proc.returncode == 2, out + err
+        assert "noise.go: unreadable: holds NUL bytes" in out + err, out + err
+        assert "Traceback" not in err
+

@@ -207,6 +207,51 @@ def text(node: Node | None) -> str:
     return "" if data is None else data.decode("utf-8", errors="replace")
 
 
+# A file nested deeper than this (in syntax tree levels) is not analysed. tree-sitter nodes
+# keep no parent pointer: `node.parent` searches down from the root, so walking up from a node
+# costs time quadratic in its depth, and rules walk up from many nodes. Below the limit that
+# cost is bounded by a constant; above it, 10,000 nested parentheses or a 20,000-term `a + a`
+# took minutes. Real Go stays far below: the standard library's deepest hand-written file has
+# 56 levels, its generated tables 950 (and a generated file is skipped anyway).
+MAX_NESTING = 1000
+
+
+def source_problem(source: bytes) -> str | None:
+    """Why `source` is not analysed before it is even parsed, or None.
+
+    A NUL byte: Go source cannot hold one (the compiler rejects it), and tree-sitter's error
+    recovery on such bytes (a random or binary file named .go) takes seconds per 100 KB.
+    """
+    if b"\0" in source:
+        return "holds NUL bytes, which Go source cannot contain: not analysed"
+    return None
+
+
+def nesting_problem(tree: Tree, limit: int = MAX_NESTING) -> str | None:
+    """Why a parsed file is too deeply nested to analyse (see MAX_NESTING), or None.
+
+    Linear at worst and usually nearly free: a subtree with fewer descendants than the levels
+    left under the limit cannot break it, so it is not entered.
+    """
+    cursor = tree.walk()
+    depth = 0
+    while True:
+        node = cursor.node
+        assert node is not None
+        if depth > limit:
+            return (
+                f"nested more than {limit} levels deep (a long chain of operators or deeply "
+                "nested blocks or parentheses): not analysed"
+            )
+        if depth + node.descendant_count > limit and cursor.goto_first_child():
+            depth += 1
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return None
+            depth -= 1
+
+
 def error_count(tree: Tree) -> int:
     """ERROR and MISSING nodes in the tree (0 for a file that parses cleanly)."""
     root = tree.root_node

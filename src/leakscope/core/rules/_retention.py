@@ -120,7 +120,11 @@ def analyse(ctx: FileContext) -> list[Leak]:
     resolver = ctx.types
     cached = resolver.cache.get("retention")
     if cached is None:
-        cached = _Analysis(ctx, resolver).run()
+        # The package summaries may have analysed this file already (a caller or helper of
+        # another file): the same tree, so the same analysis.
+        package = package_for(ctx)
+        ready = package.ready(ctx) if package is not None and ctx.focus is None else None
+        cached = (ready or _Analysis(ctx, resolver)).run()
         resolver.cache["retention"] = cached
     assert isinstance(cached, list)
     return cached
@@ -191,13 +195,13 @@ class _Analysis(Origins, Places):
             call = self._selector_call(match.start() + 1, match.end() - 1)
             if call is not None and _may_be_kept(call) and self._read_call(call) == sources.VIEW:
                 out.append((call, SLICE, 0, call))
-        helpers = self.pkg.helpers() if self.pkg.files else {}
+        helpers = self.pkg.helper_names()
         if helpers:
-            names = b"|".join(re.escape(n.encode()) for n in sorted(helpers))
-            helper_rx = re.compile(rb"(?<![\w])(?:" + names + rb")\(")
             for a, b in spans:
-                for match in helper_rx.finditer(source, a, b):
-                    found = self._helper_call(match.start(), match.end() - 1)
+                for match in _NAME_CALL_RX.finditer(source, a, b):
+                    if match.group(1) not in helpers:
+                        continue
+                    found = self._helper_call(match.start(1), match.end(1))
                     if found is not None:
                         out.append(found)
         for match in call_matches:
@@ -914,6 +918,11 @@ def _statement_of(node: Node) -> Node:
         node = parent
         parent = node.parent
     return node
+
+
+# A call whose value is assigned, sent or passed on (`= f(`, `<- x.f(`, `, f(`): where a
+# helper's result can be kept.
+_NAME_CALL_RX = re.compile(rb"(?:[=,]|<-)[ \t]*(?:[A-Za-z_]\w*\.)?([A-Za-z_]\w*)\(")
 
 
 def _returned(use: Node) -> bool:

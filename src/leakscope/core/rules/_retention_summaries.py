@@ -63,6 +63,7 @@ Note = tuple[str, int, int, str]  # a related location: (path, start, end, messa
 Key = tuple[str, str]  # (receiver type name or "", function name)
 
 _MAX_RETURN_DEPTH = 4
+_RESULT_TYPE = re.compile(rb"^\(?\s*(?:\w+\s+)?(?:string|\[\])")  # a string or slice first
 _RESULT_HINT = re.compile(rb"\[[^\]\n]*:|\.(?:Split|Fields|Cut|Trim|Find|Lines|Bytes|Read|Peek)")
 
 
@@ -90,11 +91,12 @@ class Package:
         self.files: dict[str, tuple[bytes, Tree]] = dict(files_of(ctx.package))
         self._analyses: dict[str, _Analysis] = {}
         self._lines: dict[str, LineIndex] = {}
-        self._decls: dict[Key, tuple[str, Node]] | None = None
+        self._declared: dict[Key, str] | None = None
+        self._nodes: dict[str, dict[Key, Node]] = {}
         self._calls: dict[Key, list[tuple[str, Node]]] = {}
         self._returned: dict[Key, Returned | None] = {}
         self._lifted: dict[tuple[Key, int], tuple[Source, tuple[Note, ...]] | None] = {}
-        self._helpers: dict[str, set[Key]] | None = None
+        self._helper_names: frozenset[bytes] | None = None
 
     # -- files -------------------------------------------------------------------------------
 
@@ -105,7 +107,16 @@ class Package:
         self._analyses[ctx.path] = analysis
         if self.files.get(ctx.path, (b"",))[0] != ctx.source:
             self.files[ctx.path] = (ctx.source, ctx.tree)
-            self._decls = None
+            self._declared = None
+            self._nodes.pop(ctx.path, None)
+
+    def ready(self, ctx: FileContext) -> _Analysis | None:
+        """An analysis of `ctx`'s file made for the summaries, on the same tree, to reuse."""
+        found = self._analyses.get(ctx.path)
+        if found is None or found.ctx.tree is not ctx.tree or found.leaks:
+            return None
+        found.ctx.is_test = ctx.is_test
+        return found
 
     def analysis(self, path: str) -> _Analysis | None:
         found = self._analyses.get(path)
@@ -139,22 +150,40 @@ class Package:
 
     # -- declarations and calls --------------------------------------------------------------
 
-    def decls(self) -> dict[Key, tuple[str, Node]]:
-        if self._decls is None:
-            self._decls = {}
-            for path, (_, tree) in sorted(self.files.items()):
-                for node in tree.root_node.named_children:
-                    key = key_of(node)
-                    if key is not None:
-                        self._decls.setdefault(key, (path, node))
-        return self._decls
+    def declared(self) -> dict[Key, str]:
+        """The package's functions and methods (from the index's summaries): key -> path."""
+        if self._declared is None:
+            self._declared = {}
+            for path, summary in sorted(self.index.summaries.items()):
+                if path not in self.files:
+                    continue
+                for name in summary.funcs:
+                    self._declared.setdefault(("", name), path)
+                for method in summary.methods:
+                    self._declared.setdefault(method, path)
+        return self._declared
+
+    def decl(self, key: Key) -> tuple[str, Node] | None:
+        """(path, declaration node) of a function of the package."""
+        path = self.declared().get(key)
+        if path is None:
+            return None
+        nodes = self._nodes.get(path)
+        if nodes is None:
+            nodes = self._nodes[path] = {}
+            for node in self.files[path][1].root_node.named_children:
+                found = key_of(node)
+                if found is not None:
+                    nodes.setdefault(found, node)
+        node = nodes.get(key)
+        return (path, node) if node is not None else None
 
     def callee(self, analysis: _Analysis, call: Node) -> Key | None:
         """The package function or method `call` calls, or None."""
         func = call.child_by_field_name("function")
         if func is None:
             return None
-        decls = self.decls()
+        decls = self.declared()
         if func.type == "identifier":
             key = ("", text(func))
             if key not in decls:
@@ -211,12 +240,18 @@ class Package:
         if key in self._returned:
             found = self._returned[key]
             return None if found is _BUSY else found
-        decl = self.decls().get(key)
+        decl = self.decl(key)
         if decl is None or depth > _MAX_RETURN_DEPTH:
             return None
         path, func = decl
         body = func.child_by_field_name("body")
-        if body is None or _RESULT_HINT.search(body.text or b"") is None:
+        result = func.child_by_field_name("result")
+        if (
+            body is None
+            or result is None
+            or _RESULT_TYPE.search(result.text or b"") is None
+            or _RESULT_HINT.search(body.text or b"") is None
+        ):
             self._returned[key] = None
             return None
         self._returned[key] = _BUSY
@@ -315,16 +350,20 @@ class Package:
         key = self.callee(analysis, call)
         return self.returned(key) if key is not None else None
 
-    def helpers(self) -> dict[str, set[Key]]:
-        """Names of the package's functions that return a piece (of a parameter or of big
-        data), for finding their calls: name -> keys."""
-        if self._helpers is None:
-            self._helpers = {}
-            for key in list(self.decls()):
-                found = self.returned(key)
-                if found is not None and found.piece:
-                    self._helpers.setdefault(key[1], set()).add(key)
-        return self._helpers
+    def helper_names(self) -> frozenset[bytes]:
+        """Names of the package's functions and methods that return a string or a slice
+        (candidates for returning a piece; `returned` decides, for the calls found)."""
+        if self._helper_names is None:
+            names: set[bytes] = set()
+            for _, tree in self.files.values():
+                for node in tree.root_node.named_children:
+                    if node.type not in ("function_declaration", "method_declaration"):
+                        continue
+                    result = node.child_by_field_name("result")
+                    if result is not None and _RESULT_TYPE.search(result.text or b""):
+                        names.add(node.child_by_field_name("name").text or b"")
+            self._helper_names = frozenset(names)
+        return self._helper_names
 
     # -- what the callers pass ---------------------------------------------------------------
 
