@@ -20,8 +20,8 @@ returning nothing (a recursive helper returns what its other branches return).
 Both answers carry the chain as related locations, which may lie in other files of the
 package (`Related.path`): source -> helper call -> store.
 
-The package's files come from `package_files` (attached by `analyse_package`); without them
-(a single file re-analysed by the app, a fix being checked) only the current file is looked at.
+The package's files come from `package_files` (attached by `analyse_package` and the app's
+live path); without them (a fix being checked) only the current file is looked at.
 """
 
 from __future__ import annotations

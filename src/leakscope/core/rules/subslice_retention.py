@@ -103,8 +103,8 @@ Within a package (every file of it), leakscope follows the data into helpers and
   (`refs[k] = line[:i]` ... `r.refs = refs`) are reported where they are put in.
 
 Not followed: calls through interfaces, function values and other packages; a helper that
-stores its parameter as it is (only pieces it cuts are followed); a single file re-analysed
-by the app looks at that file only until the next full scan.
+stores its parameter as it is (only pieces it cuts are followed). While a fix is checked,
+only the fixed file is looked at.
 
 ## Why is this bad?
 A subslice shares the backing array of the slice it was cut from. As long as the subslice is
