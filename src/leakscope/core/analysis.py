@@ -34,7 +34,9 @@ from leakscope.core.syntax import (
     enclosing_function,
     error_count,
     function_name,
+    nesting_problem,
     parse,
+    source_problem,
     top_level_nodes,
     top_level_ranges,
 )
@@ -141,19 +143,22 @@ def analyse_package(job: PackageJob, overrides: dict[str, bytes] | None = None) 
                 )
             )
             continue
+        # A file that is not Go (NUL bytes) or nested deeper than MAX_NESTING is reported,
+        # not analysed: on such input the analysis would take minutes.
+        problem = source_problem(source)
         try:
-            tree = parse(source)
-            parsed.append(
-                ParsedFile(rel, source, tree, summarize_file(rel, tree), error_count(tree), digest)
-            )
+            if problem is None:
+                tree = parse(source)
+                problem = nesting_problem(tree)
+            if problem is None:
+                summary = summarize_file(rel, tree)
+                parsed.append(ParsedFile(rel, source, tree, summary, error_count(tree), digest))
         except RecursionError:  # pathological nesting: this file only, and say so
+            problem = "nested too deeply to analyse"
+        if problem is not None:
             results.append(
                 FileResult(
-                    rel,
-                    FileStatus.UNREADABLE,
-                    content_hash=digest,
-                    size=len(source),
-                    error="nested too deeply to analyse",
+                    rel, FileStatus.UNREADABLE, content_hash=digest, size=len(source), error=problem
                 )
             )
     rules = [registry.RULES_BY_NAME[name] for name in job.rules if name in registry.RULES_BY_NAME]
