@@ -132,7 +132,7 @@ def test_unreadable_file(
     assert "secret.go: unreadable: Permission denied" in out
     assert out.splitlines()[-1].endswith("; 1 file unreadable.")
     assert err == (
-        "leakscope: error: 1 file(s) or folder(s) could not be read; the report is incomplete\n"
+        "leakscope: error: 1 file or folder could not be read; the report is incomplete\n"
     )
     code, out, _ = run("check", "--format", "json", cwd=root)
     assert {"path": "secret.go", "status": "unreadable", "message": "Permission denied"} in (

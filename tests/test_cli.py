@@ -814,3 +814,37 @@ def _yaml_hook(text: str) -> dict[str, str]:
         key, _, value = line.removeprefix("- ").strip().partition(":")
         hook[key.strip()] = value.strip().strip('"')
     return hook
+
+
+TICKER = """package m
+
+import "time"
+
+func Poll(work chan int) {
+	ticker := time.NewTicker(time.Second)
+	for range work {
+		<-ticker.C
+	}
+}
+"""
+
+
+def test_wording_of_messages_fix_titles_and_counts(run: Run, tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", {"poll.go": TICKER})
+    code, out, _ = run("check", "--min-severity", "info", cwd=root)
+    assert "poll.go:6:12: ticker-not-stopped: ticker is never stopped:" in out, out
+    assert "ticker is never stopped" in out and "ticker ticker" not in out
+    # Every rule's fix titles are sentences: capitalised, like the rest of the output.
+    code, out, _ = run(
+        "check",
+        "--format",
+        "json",
+        "--min-severity",
+        "info",
+        "--exit-zero",
+        "--no-cache",
+        str(REPO / "tests" / "fixtures" / "rules"),
+    )
+    titles = {f["rule"] + ": " + f["fix"]["title"] for f in json.loads(out)["findings"] if f["fix"]}
+    assert len({t.split(":")[0] for t in titles}) >= 6, titles
+    assert [t for t in titles if not t.split(": ", 1)[1][0].isupper()] == []

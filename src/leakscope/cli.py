@@ -48,7 +48,6 @@ from leakscope.core.report import (
     go_versions,
     render,
     statistics_rows,
-    unsafe_fixes_text,
 )
 from leakscope.core.suppress import DIRECTIVE_RULE
 from leakscope.core.text import display
@@ -502,11 +501,11 @@ def run_check(
     sys.stdout.flush()
     problems = _io_problems(result)
     if problems:
-        _error(f"{problems} file(s) or folder(s) could not be read; the report is incomplete")
+        _error(f"{_files_or_folders(problems)} could not be read; the report is incomplete")
         return EXIT_ERROR
     crashed = _internal_errors(result)
     if crashed:
-        _error(f"{crashed} rule run(s) failed (a leakscope bug); the report is incomplete")
+        _error(f"{_count(crashed, 'rule run')} failed (a leakscope bug); the report is incomplete")
         return EXIT_ERROR
     if any(counts_for_exit(f) for f in findings) and not exit_zero:
         return EXIT_FINDINGS
@@ -669,14 +668,16 @@ def run_fix(args: argparse.Namespace, target: Target) -> int:
             _note(f"{report.display_path(r.path)}: unreadable: {r.error or 'cannot read'}")
         for problem in report.problems:
             _note(problem)
-        _error(f"{io_problems} file(s) or folder(s) could not be read; nothing was fixed there")
+        _error(f"{_files_or_folders(io_problems)} could not be read; nothing was fixed there")
         return EXIT_ERROR
     crashed = _internal_errors(result)
     if crashed:
         for r in result.files:
             for error in r.internal_errors:
                 _note(f"{report.display_path(r.path)}: leakscope bug: {error}")
-        _error(f"{crashed} rule run(s) failed (a leakscope bug); their findings are missing")
+        _error(
+            f"{_count(crashed, 'rule run')} failed (a leakscope bug); their findings are missing"
+        )
         return EXIT_ERROR
     return status
 
@@ -794,6 +795,10 @@ def fix_write(
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _files_or_folders(n: int) -> str:
+    return f"{n} file or folder" if n == 1 else f"{n} files or folders"
 
 
 def _remaining_summary(remaining: Sequence[Finding], unsafe: bool, verb: str) -> str:

@@ -249,7 +249,7 @@ def analyse_file(
     findings = with_fingerprints(findings, ctx)
     findings.sort(key=lambda f: f.sort_key)
     status = FileStatus.PARTIAL if pf.errors else FileStatus.OK
-    error = f"{pf.errors} syntax error(s); analysed what parsed" if pf.errors else ""
+    error = f"{_syntax_errors(pf.errors)}; analysed what parsed" if pf.errors else ""
     return FileResult(
         pf.path,
         status,
@@ -573,3 +573,7 @@ def with_fingerprints(findings: list[Finding], ctx: FileContext) -> list[Finding
         digest = hashlib.blake2b(f"{base}\0{n}".encode(), digest_size=8).hexdigest()
         out.append(replace(finding, fingerprint=digest))
     return out
+
+
+def _syntax_errors(n: int) -> str:
+    return "1 syntax error" if n == 1 else f"{n} syntax errors"

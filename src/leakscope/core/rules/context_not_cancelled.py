@@ -810,7 +810,7 @@ def _defer_fix(
     arg = "nil" if site.fn == "WithCancelCause" else ""
     edits.append(TextEdit(line_end, line_end, f"\n{indent}defer {name}({arg})"))
     edits.extend(_redundant_defers(ctx, site, name, arg))
-    title = f"defer {name}({arg}) right after {site.qualifier}{site.fn}"
+    title = f"Add defer {name}({arg}) right after {site.qualifier}{site.fn}"
     return Fix(title, tuple(edits), applicability), None
 
 

@@ -436,7 +436,7 @@ def _diagnose(
         )
         return diag
     safe = all(_last_action(send, lit) for send in sends)
-    title = f"give {channel.name} a buffer of 1"
+    title = f"Give {channel.name} a buffer of 1"
     if safe and _has_defer(lit):
         # Deferred calls run after the send: with a buffer they run before the value is taken
         # (a deferred close, Unlock or Done now happens before the receiver sees the value).

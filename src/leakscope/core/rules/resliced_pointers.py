@@ -1949,7 +1949,7 @@ def _fix(
         title, edits = deleted
     else:
         block = _clearing(ctx, resolver, stmt, operand, start, end, elem, aliases)
-        title = "clear the dropped elements before reslicing"
+        title = "Clear the dropped elements before reslicing"
         edits = (TextEdit(stmt.start_byte, stmt.start_byte, block),)
     if unsafe is None:
         return Fix(title, edits), None
@@ -2004,7 +2004,7 @@ def _slices_delete(
         *imports,
         TextEdit(before.start_byte, stmt.end_byte, f"{x} = {call_text}({x}, {i}, {i}+1)"),
     )
-    return "remove the element with slices.Delete, which clears the dropped slot", edits
+    return "Remove the element with slices.Delete, which clears the dropped slot", edits
 
 
 def _clearing(

@@ -483,13 +483,13 @@ def _check_new_ticker(ctx: FileContext, call: Node, func: Node) -> Iterator[Diag
     ]
     if not stops:
         message = (
-            f"ticker {name} is never stopped: before Go 1.23 a ticker is not garbage collected "
+            f"{_ticker(name)} is never stopped: before Go 1.23 a ticker is not garbage collected "
             "until Stop is called"
         )
         confidence = Confidence.HIGH
     else:
         message = (
-            f"ticker {name} is not stopped on every path out of the function: before Go 1.23 "
+            f"{_ticker(name)} is not stopped on every path out of the function: before Go 1.23 "
             "a ticker is not garbage collected until Stop is called"
         )
         confidence = Confidence.MEDIUM
@@ -714,3 +714,8 @@ RULE = Rule(
     check=check,
     triggers=(b"Tick",),
 )
+
+
+def _ticker(name: str) -> str:
+    """`ticker t`, but `ticker` alone for a variable called ticker (not "ticker ticker")."""
+    return name if "ticker" in name.lower() else f"ticker {name}"
