@@ -27,6 +27,7 @@ from pathlib import Path
 from tree_sitter import Point, Tree
 
 from leakscope.core import package_files
+from leakscope.core import rules as registry
 from leakscope.core.analysis import (
     FileResult,
     FileStatus,
@@ -45,7 +46,6 @@ from leakscope.core.engine import ScanResult, enabled_rules, scan
 from leakscope.core.gomod import ModuleFinder
 from leakscope.core.index import FileSummary, PackageIndex, summarize_file
 from leakscope.core.model import Finding
-from leakscope.core.rules import RULES_BY_NAME
 from leakscope.core.syntax import error_count, nesting_problem, parse, source_problem
 
 # The sources and trees of recently edited packages are kept (about 30x the source in memory):
@@ -112,7 +112,9 @@ class Project:
 
     def __init__(self, root: Path, config: Config | None = None, *, use_cache: bool = True) -> None:
         self.root = root.resolve()
-        self.config = config if config is not None else load_config(self.root, list(RULES_BY_NAME))
+        self.config = (
+            config if config is not None else load_config(self.root, list(registry.names()))
+        )
         self.use_cache = use_cache
         self.results: dict[str, FileResult] = {}
         self.summaries: dict[str, FileSummary] = {}
@@ -309,7 +311,7 @@ class Project:
     def _reload(self) -> Update:
         before = {f.fingerprint: f for r in self.results.values() for f in r.findings}
         try:
-            self.config = load_config(self.root, list(RULES_BY_NAME))
+            self.config = load_config(self.root, list(registry.names()))
         except ConfigError as exc:
             return Update(error=str(exc))
         self._modules.forget()
@@ -505,7 +507,9 @@ class Project:
         if not targets:
             self._trim_files(set(files))
             return []
-        rules = [RULES_BY_NAME[n] for n in self.rules if n in RULES_BY_NAME]
+        # (The rules are imported on first use: start-up does not need them.)
+        by_name = registry.RULES_BY_NAME
+        rules = [by_name[n] for n in self.rules if n in by_name]
         version = self._version(folder)
         build = self._modules.module_for(self.root / folder).build
         by_package: dict[str, list[ParsedFile]] = {}
