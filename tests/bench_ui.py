@@ -9,6 +9,10 @@
    the time from new results to the painted tree. Target <= 150 ms.
 3. A filter keystroke with those 20,000 findings: from the key to the painted tree.
    Target <= 50 ms.
+4. A bare Textual app (an Input, a Tree and a Footer) timed like 1, in the same run: the
+   ratio of leakscope's first paint to it (issue 14: <= 1.3x).
+5. Keys while the app scans a large tree (`--scan-corpus`, default the Go standard library,
+   no cache): from each key press to the end of the next screen paint. Target <= 50 ms.
 """
 
 from __future__ import annotations
@@ -42,9 +46,26 @@ def _cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
-def first_paint(runs: int) -> tuple[list[float], list[float], list[float]]:
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Footer, Input, Tree
+
+class Bare(App):
+    def compose(self):
+        yield Input(placeholder="/ filter: words")
+        yield Tree("findings")
+        yield Footer()
+
+Bare().run()
+"""
+
+
+def first_paint(
+    runs: int, command: list[str] | None = None
+) -> tuple[list[float], list[float], list[float]]:
     """Seconds from spawn to the first frame and to the first findings, per run, and the
-    process's CPU seconds at the first frame (what a quiet machine would need)."""
+    process's CPU seconds at the first frame (what a quiet machine would need).
+    `command` (default `leakscope demo`) must show "filter:" in its first frame."""
     paints, findings, cpu = [], [], []
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="160", LINES="45")
     with tempfile.TemporaryDirectory() as tmp:
@@ -61,7 +82,7 @@ def first_paint(runs: int) -> tuple[list[float], list[float], list[float]]:
             fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 45, 160, 0, 0))
             start = time.perf_counter()
             proc = subprocess.Popen(
-                [sys.executable, "-m", "leakscope", "demo"],
+                command or [sys.executable, "-m", "leakscope", "demo"],
                 stdin=slave,
                 stdout=slave,
                 stderr=slave,
@@ -87,7 +108,9 @@ def first_paint(runs: int) -> tuple[list[float], list[float], list[float]]:
                     used = _cpu_seconds(proc.pid)
                     if used is not None:
                         cpu.append(used)
-                if painted is not None and FINDINGS.search(ANSI.sub(b"", seen)):
+                if painted is not None and (
+                    command is not None or FINDINGS.search(ANSI.sub(b"", seen))
+                ):
                     found = now - start
             proc.terminate()
             try:
@@ -238,6 +261,48 @@ async def tree_and_filter(count: int) -> dict[str, list[float]]:
     return times
 
 
+async def keys_during_scan(corpus: Path, presses: int = 40) -> tuple[list[float], int]:
+    """Key press -> end of the next paint while the app scans `corpus` (no cache); the
+    number of files scanned by the end."""
+    from leakscope.core.config import Config
+    from leakscope.ui.app import make_app
+
+    app = make_app(corpus, Config(), cursor_blink=False, use_cache=False, watch=False)
+    latencies: list[float] = []
+    async with app.run_test(size=(160, 45)) as pilot:
+        main = app.main
+        paints: list[float] = []
+        original = main._compositor_refresh
+
+        def refresh() -> None:
+            original()
+            paints.append(time.perf_counter())
+
+        main._compositor_refresh = refresh  # type: ignore[method-assign]
+        while not main.all_findings and main.scanning:
+            await pilot.pause(0.05)
+        main.tree.focus()
+        for i in range(presses):
+            if not main.scanning:
+                break
+            key = "down" if i % 4 != 3 else "up"
+            start = time.perf_counter()
+            await pilot.press(key)
+            while not any(t >= start for t in paints):
+                await asyncio.sleep(0.001)
+            latencies.append(next(t for t in paints if t >= start) - start)
+            await pilot.pause(0.1)
+        done = main.status.info.done_files
+    return latencies, done
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
 def ms(values: list[float]) -> str:
     if not values:
         return "n/a"
@@ -251,13 +316,41 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--findings", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--scan-corpus", default="/usr/share/go-1.19/src")
+    parser.add_argument(
+        "--only", choices=("paint", "tree", "scan-keys"), help="run one part of the benchmark"
+    )
     args = parser.parse_args()
     print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times suffer)")
-    paints, findings, cpu = first_paint(args.runs) if args.runs else ([], [], [])
-    print("first paint after process start (leakscope demo), target <= 300 ms")
-    print(f"  wall: {ms(paints)}")
-    print(f"  CPU:  {ms(cpu)}")
-    print(f"first findings on screen (status line counts them), wall: {ms(findings)}")
+    if args.only in (None, "paint"):
+        # Interleaved, so both see the same machine load.
+        paints, findings, cpu, bare, bare_cpu = [], [], [], [], []
+        bare_command = [sys.executable, "-c", BARE_APP]
+        for _ in range(args.runs):
+            p, f, c = first_paint(1)
+            paints += p
+            findings += f
+            cpu += c
+            p, _, c = first_paint(1, bare_command)
+            bare += p
+            bare_cpu += c
+        print("first paint after process start (leakscope demo), target <= 300 ms")
+        print(f"  wall: {ms(paints)}")
+        print(f"  CPU:  {ms(cpu)}")
+        print(f"first findings on screen (status line counts them), wall: {ms(findings)}")
+        print("bare Textual app (Input, Tree, Footer), same run")
+        print(f"  wall: {ms(bare)}")
+        print(f"  CPU:  {ms(bare_cpu)}")
+        if paints and bare:
+            ratio = statistics.median(paints) / statistics.median(bare)
+            cpu_ratio = statistics.median(cpu) / statistics.median(bare_cpu) if bare_cpu else 0
+            print(f"  leakscope / bare: wall {ratio:.2f}x, CPU {cpu_ratio:.2f}x (target <= 1.3x)")
+    if args.only in (None, "scan-keys"):
+        latencies, done = asyncio.run(keys_during_scan(Path(args.scan_corpus)))
+        print(f"keys while scanning {args.scan_corpus} ({done} files done), target <= 50 ms")
+        print(f"  wall: {ms(latencies)}; p95 {percentile(latencies, 0.95) * 1000:.0f} ms")
+    if args.only not in (None, "tree"):
+        return
     times = asyncio.run(tree_and_filter(args.findings))
     rows = (
         ("tree", f"tree with {args.findings} findings, new results to painted", 150),
