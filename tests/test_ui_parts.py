@@ -18,8 +18,12 @@ from leakscope.ui.screens.main import editor_command
 from leakscope.ui.session import Session
 from leakscope.ui.themes import (
     EXTRA_KEYS,
+    LeakTheme,
     ThemeError,
     bundled_theme_dirs,
+    colour_difference,
+    contrast_ratio,
+    fallback_theme,
     load_themes,
     parse_theme,
     remember_theme,
@@ -493,3 +497,59 @@ def test_one_edit_turns_the_old_text_into_the_new() -> None:
     assert _location("ab\ncd\n", 4) == (1, 1)
     assert _location("ab\ncd\n", 0) == (0, 0)
     assert _location("ab\ncd\n", 6) == (2, 0)
+
+
+# -- the leak is the most visible thing on screen, in every theme (issue 15 item 9) ----------
+
+# The leaky range must stand out from the background clearly, and clearly more than a related
+# place does; the code on it must stay readable.
+LEAK_MIN_DIFFERENCE = 25.0
+LEAK_OVER_RELATED = 1.4
+TEXT_MIN_CONTRAST = 4.5
+
+
+def _bundled_themes() -> list[LeakTheme]:
+    themes, problems = load_themes()
+    assert problems == []
+    bundled = [t for t in themes.values() if t.path is not None and t.path.parent.name == "themes"]
+    assert {t.name for t in bundled} >= {"leakscope-dark", "leakscope-light"}
+    return bundled
+
+
+def _textual_fallbacks() -> list[LeakTheme]:
+    from textual.theme import BUILTIN_THEMES
+
+    # (The ansi themes use the terminal's own colours: nothing to measure.)
+    return [fallback_theme(t) for t in BUILTIN_THEMES.values() if not t.name.startswith("ansi")]
+
+
+@pytest.mark.parametrize("which", ["bundled", "textual"])
+def test_the_leak_range_outshines_related_places(which: str) -> None:
+    themes = _bundled_themes() if which == "bundled" else _textual_fallbacks()
+    problems = []
+    for leak_theme in themes:
+        theme = leak_theme.theme
+        foreground = theme.foreground or ("#e0e0e0" if theme.dark else "#1e1e1e")
+        for background in filter(None, {theme.background, theme.surface}):
+            leak = colour_difference(leak_theme.leak_range, background)
+            related = colour_difference(leak_theme.related_range, background)
+            where = f"{leak_theme.name} on {background}"
+            if leak < LEAK_MIN_DIFFERENCE:
+                problems.append(f"{where}: the leak range barely shows (ΔE {leak:.1f})")
+            if leak < LEAK_OVER_RELATED * related:
+                problems.append(
+                    f"{where}: a related place (ΔE {related:.1f}) shows about as much as "
+                    f"the leak (ΔE {leak:.1f})"
+                )
+        # The bundled themes' text colours are ours to keep readable on the ranges.
+        for key in ("leak-range", "related-range") if which == "bundled" else ():
+            ratio = contrast_ratio(foreground, leak_theme.color(key))
+            if ratio < TEXT_MIN_CONTRAST:
+                problems.append(f"{leak_theme.name}: code on {key} is hard to read ({ratio:.1f})")
+    assert problems == []
+
+
+def test_colour_difference_sees_saturation() -> None:
+    # The old light theme: the pale yellow related line was the louder colour on white.
+    assert colour_difference("#fff0b3", "#ffffff") > colour_difference("#ffcdd2", "#ffffff")
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)

@@ -73,6 +73,48 @@ class LeakTheme:
         }[key]
 
 
+# -- how visible a colour is -----------------------------------------------------------------
+# The leaky range must be the most visible thing in the source view in every theme (issue 15:
+# a bright yellow related line outshone a pale pink leak). Visibility is measured as the
+# CIE76 colour difference (ΔE, in CIELAB) from the view's background, which counts hue and
+# saturation as the eye does; WCAG's contrast ratio alone sees only lightness and rated the
+# yellow line as the fainter one.
+
+
+def _linear(channel: float) -> float:
+    return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    parsed = Color.parse(colour)
+    r, g, b = (_linear(c / 255) for c in (parsed.r, parsed.g, parsed.b))
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def colour_difference(a: str, b: str) -> float:
+    """CIE76 ΔE between two colours: about 2.3 is just noticeable, 20 and more is obvious."""
+    return sum((p - q) ** 2 for p, q in zip(_lab(a), _lab(b), strict=True)) ** 0.5
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio (1 to 21), for text on a background."""
+
+    def luminance(colour: str) -> float:
+        c = Color.parse(colour)
+        r, g, b = (_linear(v / 255) for v in (c.r, c.g, c.b))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    low, high = sorted((luminance(a), luminance(b)))
+    return (high + 0.05) / (low + 0.05)
+
+
 def config_dir() -> Path:
     """The user's leakscope config folder (LEAKSCOPE_CONFIG_DIR overrides it)."""
     override = os.environ.get("LEAKSCOPE_CONFIG_DIR")
@@ -195,11 +237,25 @@ def fallback_theme(theme: Theme) -> LeakTheme:
         name=theme.name,
         theme=theme,
         syntax="vscode_dark" if theme.dark else "github_light",
-        leak_range=background.blend(error, 0.35).hex,
-        related_range=background.blend(warning, 0.2).hex,
+        leak_range=_blend_until(background, error, LEAK_DIFFERENCE),
+        related_range=_blend_until(background, warning, RELATED_DIFFERENCE),
         added_line=background.blend(success, 0.2).hex,
         removed_line=background.blend(error, 0.2).hex,
     )
+
+
+# How far (ΔE) a derived theme puts the leak and related places from the background.
+LEAK_DIFFERENCE = 34.0
+RELATED_DIFFERENCE = 14.0
+
+
+def _blend_until(background: Color, colour: Color, difference: float) -> str:
+    """`background` blended toward `colour` just far enough to differ from it by ΔE."""
+    for step in range(5, 101, 5):
+        blended = background.blend(colour, step / 100)
+        if colour_difference(blended.hex, background.hex) >= difference:
+            return blended.hex
+    return colour.hex
 
 
 def remembered_theme() -> str | None:
