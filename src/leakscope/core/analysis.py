@@ -143,13 +143,19 @@ def analyse_package(job: PackageJob, overrides: dict[str, bytes] | None = None) 
                 )
             )
             continue
-        # A file that is not Go (NUL bytes) or nested deeper than MAX_NESTING is reported,
-        # not analysed: on such input the analysis would take minutes.
+        # A file that is not Go (NUL bytes: a syntax error to the compiler) or nested deeper
+        # than MAX_NESTING is reported, not analysed: on such input analysis takes minutes.
         problem = source_problem(source)
+        if problem is not None:
+            results.append(
+                FileResult(
+                    rel, FileStatus.PARTIAL, content_hash=digest, size=len(source), error=problem
+                )
+            )
+            continue
         try:
-            if problem is None:
-                tree = parse(source)
-                problem = nesting_problem(tree)
+            tree = parse(source)
+            problem = nesting_problem(tree)
             if problem is None:
                 summary = summarize_file(rel, tree)
                 parsed.append(ParsedFile(rel, source, tree, summary, error_count(tree), digest))

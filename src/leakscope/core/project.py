@@ -482,8 +482,9 @@ class Project:
                     problem = "nested too deeply to analyse"
             if problem is not None or tree is None or summary is None:
                 # Not Go, or nested too deeply: reported, not analysed (as a scan does).
+                status = FileStatus.PARTIAL if tree is None else FileStatus.UNREADABLE
                 self.results[rel] = FileResult(
-                    rel, FileStatus.UNREADABLE, content_hash=digest, size=len(raw), error=problem
+                    rel, status, content_hash=digest, size=len(raw), error=problem
                 )
                 self.summaries.pop(rel, None)
                 self._files.pop(rel, None)

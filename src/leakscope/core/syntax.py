@@ -217,7 +217,8 @@ MAX_NESTING = 1000
 
 
 def source_problem(source: bytes) -> str | None:
-    """Why `source` is not analysed before it is even parsed, or None.
+    """Why `source` is not analysed before it is even parsed, or None (the file then counts
+    as partially parsed: to the compiler it is a syntax error).
 
     A NUL byte: Go source cannot hold one (the compiler rejects it), and tree-sitter's error
     recovery on such bytes (a random or binary file named .go) takes seconds per 100 KB.
