@@ -13,12 +13,16 @@ apply_fix = "x"
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from leakscope.core.gomod import parse_go_version
+from leakscope.core.gomod import MAX_VERSION_DIGITS, parse_go_version
+from leakscope.core.text import display
 
 CONFIG_FILE_NAMES = ("leakscope.toml", ".leakscope.toml")
+# A real config is a few hundred bytes; a bigger one (or /dev/zero behind a link) is not read.
+MAX_CONFIG_BYTES = 1024 * 1024
 _KNOWN_KEYS = {"select", "ignore", "exclude", "go", "keys", "theme"}
 
 
@@ -42,11 +46,19 @@ class Config:
 
 
 def find_config(root: Path) -> Path | None:
+    """The config file at `root`, or None; anything but a folder of that name counts (a FIFO
+    or a link leaving the root is then refused with a message by `load_config`)."""
     for name in CONFIG_FILE_NAMES:
         candidate = root / name
-        if candidate.is_file():
+        if os.path.lexists(candidate) and not os.path.isdir(candidate):
             return candidate
     return None
+
+
+def _short(value: object) -> str:
+    """`value` for a message: repr, cut short (a 5,000-digit version is not echoed whole)."""
+    text = repr(value)
+    return display(text if len(text) <= 60 else text[:57] + "...")
 
 
 def _string_list(path: Path, key: str, value: object) -> tuple[str, ...]:
@@ -64,12 +76,21 @@ def load_config(root: Path, known_rules: list[str] | None = None) -> Config:
         return Config()
     import tomllib  # (start-up time: only a project with a config file needs it)
 
+    from leakscope.core.discovery import RepoFileError, read_repo_file
+
+    # Regular files only, non-blocking, size-capped, never through a link leaving the root.
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+        raw = read_repo_file(path, root, MAX_CONFIG_BYTES)
+    except RepoFileError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: cannot read: not UTF-8 text (byte {exc.start})") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+        raise ConfigError(f"{path}: invalid TOML: {display(str(exc))}") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: arrays or tables nested too deeply") from exc
     unknown = sorted(set(data) - _KNOWN_KEYS)
     if unknown:
         raise ConfigError(
@@ -89,7 +110,8 @@ def load_config(root: Path, known_rules: list[str] | None = None) -> Config:
         if go_version is None:
             # A bare 1.20 is the float 1.2 in TOML: insist on a quoted string.
             raise ConfigError(
-                f"{path}: 'go' must be a quoted Go version such as \"1.21\", got {raw!r}"
+                f"{path}: 'go' must be a quoted Go version such as \"1.21\" (at most "
+                f"{MAX_VERSION_DIGITS} digits a number), got {_short(raw)}"
             )
     keys = data.get("keys", {})
     if not isinstance(keys, dict) or not all(

@@ -109,7 +109,7 @@ def iter_scan(
     found = discover(root, paths, config.exclude)
     result.problems.extend(found.problems)
     rules = rules if rules is not None else enabled_rules(config)
-    modules = ModuleFinder()
+    modules = ModuleFinder(root)
     files = found.files
     # Scanning some files only: their packages' other files are still analysed (rules need the
     # whole package's index, as the compiler does) but not reported.
@@ -118,6 +118,7 @@ def iter_scan(
         wanted = {relative(root, f) for f in found.files}
         files = with_package_siblings(root, found.files, config.exclude)
     jobs = plan_jobs(root, files, config, rules, modules)
+    result.problems.extend(modules.problems)  # (go.mod files that could not be used)
     result.jobs.update((job.directory, job) for job in jobs)
     total = len(wanted) if wanted is not None else sum(len(j.files) for j in jobs)
 

@@ -6,6 +6,7 @@ Also its `toolchain` line and `godebug` settings, which decide some runtime beha
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,14 @@ from pathlib import Path
 # keeps the version-gated timer rules live and fixes conservative.
 DEFAULT_GO_VERSION: tuple[int, int] = (1, 16)
 
+# Version numbers have at most this many digits (Python refuses int() of 4,300 digits, and
+# no Go version will reach a million).
+MAX_VERSION_DIGITS = 6
+# go.mod files are small (the biggest in the Go ecosystem are a few hundred KB of requires).
+MAX_GO_MOD_BYTES = 1024 * 1024
+
 _GO_LINE = re.compile(rb"^go\s+(\d+)\.(\d+)(?:\.\d+|rc\d+|beta\d+)?\s*(?://.*)?$", re.MULTILINE)
+_ANY_GO_LINE = re.compile(rb"^go[ \t]+(\S*)", re.MULTILINE)
 _TOOLCHAIN_LINE = re.compile(
     rb"^toolchain\s+go(\d+)\.(\d+)(?:\.\d+|rc\d+|beta\d+)?(?:-\S+)?\s*(?://.*)?$", re.MULTILINE
 )
@@ -26,8 +34,10 @@ _SETTING = re.compile(rb"^\s*([\w.-]+)\s*=\s*([^\s/]+)", re.MULTILINE)
 
 def parse_go_version(text: str) -> tuple[int, int] | None:
     """`1.21`, `1.21.3` or `go1.21` to (1, 21); None when it is not a Go version."""
+    if len(text) > 64:  # (a Go version is a few characters; never run a regex over megabytes)
+        return None
     match = re.fullmatch(r"\s*(?:go)?(\d+)\.(\d+)(?:\.\d+|rc\d+|beta\d+)?\s*", text)
-    if match is None:
+    if match is None or max(len(match.group(1)), len(match.group(2))) > MAX_VERSION_DIGITS:
         return None
     return int(match.group(1)), int(match.group(2))
 
@@ -65,6 +75,7 @@ class GoModule:
     toolchain: tuple[int, int] | None = None
     godebug: tuple[tuple[str, str], ...] = ()
     has_go_line: bool = False
+    problem: str = ""  # why go.mod could not be used as it is (read as if absent), for the user
 
     @property
     def build(self) -> BuildSettings:
@@ -90,28 +101,73 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def read_go_mod(go_mod: Path) -> GoModule:
+def _version(match: re.Match[bytes] | None) -> tuple[int, int] | None:
+    if match is None or max(len(match.group(1)), len(match.group(2))) > MAX_VERSION_DIGITS:
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
+def read_go_mod(go_mod: Path, root: Path | None = None) -> GoModule:
+    """What `go_mod` says; a file that cannot be used is read as absent, with `problem` set.
+
+    Read through `discovery.read_repo_file`: a regular file of at most MAX_GO_MOD_BYTES,
+    opened non-blocking (a FIFO cannot hang), never through a link leaving `root` (by
+    default the go.mod's own folder: a go.mod above the scanned folder is still read).
+    """
+    from leakscope.core.discovery import RepoFileError, read_repo_file
+    from leakscope.core.text import display
+
+    shown = _shown(go_mod, root)
     try:
-        data = go_mod.read_bytes()
-    except OSError:
-        return GoModule(None, DEFAULT_GO_VERSION)
+        data = read_repo_file(go_mod, root or go_mod.parent, MAX_GO_MOD_BYTES)
+    except RepoFileError as exc:
+        return GoModule(None, DEFAULT_GO_VERSION, problem=f"{shown}: {exc}")
     match = _GO_LINE.search(data)
-    version = (int(match.group(1)), int(match.group(2))) if match else DEFAULT_GO_VERSION
+    version = _version(match)
+    if version is None:
+        line = _ANY_GO_LINE.search(data)
+        if line is not None:
+            raw = display(line.group(1)[:40].decode("utf-8", "replace"))
+            more = "…" if len(line.group(1)) > 40 else ""
+            return GoModule(
+                None,
+                DEFAULT_GO_VERSION,
+                problem=(
+                    f"{shown}: the go line's version '{raw}{more}' is not a Go version "
+                    f"(such as 1.22, at most {MAX_VERSION_DIGITS} digits a number): "
+                    f"go {format_go_version(DEFAULT_GO_VERSION)} assumed"
+                ),
+            )
+        version = DEFAULT_GO_VERSION
     module = re.search(rb"^module\s+(\S+)", data, re.MULTILINE)
     module_path = module.group(1).decode("utf-8", "replace").strip('"') if module else ""
     toolchain_match = _TOOLCHAIN_LINE.search(data)
-    toolchain = (
-        (int(toolchain_match.group(1)), int(toolchain_match.group(2))) if toolchain_match else None
-    )
+    toolchain = _version(toolchain_match)
     return GoModule(
         go_mod, version, module_path, toolchain, _godebug_settings(data), match is not None
     )
 
 
-class ModuleFinder:
-    """Finds (and remembers) the go.mod above each folder, never looking above `root`'s parents."""
+def _shown(go_mod: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return go_mod.relative_to(root).as_posix()
+        except ValueError:
+            pass
+    return str(go_mod)
 
-    def __init__(self) -> None:
+
+class ModuleFinder:
+    """Finds (and remembers) the go.mod above each folder.
+
+    With the scan's `root`, a go.mod inside it is never read through a link leaving it, and
+    `problems` lists each go.mod that could not be used (a FIFO, a device, too big, a link
+    leaving the root, an invalid go line), once.
+    """
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root
+        self.problems: list[str] = []
         self._by_dir: dict[Path, GoModule] = {}
 
     def module_for(self, directory: Path) -> GoModule:
@@ -124,8 +180,12 @@ class ModuleFinder:
                 break
             chain.append(current)
             candidate = current / "go.mod"
-            if candidate.is_file():
-                found = read_go_mod(candidate)
+            # (lexists: a FIFO or a dangling link in go.mod's place is reported, not skipped)
+            if os.path.lexists(candidate) and not os.path.isdir(candidate):
+                inside = self.root is not None and current.is_relative_to(self.root)
+                found = read_go_mod(candidate, self.root if inside else None)
+                if found.problem:
+                    self.problems.append(found.problem)
                 break
             if current.parent == current:
                 found = GoModule(None, DEFAULT_GO_VERSION)
