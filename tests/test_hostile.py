@@ -751,3 +751,113 @@ async def test_the_app_reports_a_config_turned_fifo_and_keeps_the_findings(
             in (notes.errors()[-1])
         )
         assert sorted(f.fingerprint for f in app.main.all_findings) == before
+
+
+# -- the app's writes: the fix lock, protected files, all-or-nothing undo ----------------------
+
+UI_FILES = "worker/files.go"
+UI_SAFE_LINE = 17  # ProcessAll: defer f.Close() in a loop, safe fix
+
+
+async def test_the_app_asks_before_writing_a_read_only_file(tmp_path: Path) -> None:
+    from ui_app_helpers import Notes, app_for, copy_project, find, select, settle
+
+    from leakscope.ui.screens.dialogs import ConfirmScreen
+
+    project = copy_project(tmp_path)
+    path = project / UI_FILES
+    original = path.read_bytes()
+    path.chmod(0o444)
+    app = app_for(project)
+    async with app.run_test(size=(160, 45)) as pilot:
+        notes = Notes(app)
+        await settle(pilot)
+        await select(pilot, find(app, "defer-in-loop", UI_FILES, UI_SAFE_LINE))
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "worker/files.go: the file is read-only" in app.screen.message
+        await pilot.press("n")
+        await settle(pilot)
+        assert path.read_bytes() == original and "Not applied" in notes.last
+        await select(pilot, find(app, "defer-in-loop", UI_FILES, UI_SAFE_LINE))
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert path.read_bytes() != original, notes.text()
+        assert (path.stat().st_mode & 0o777) == 0o444  # written, still read-only
+        await pilot.press("u")  # undone the same way, without asking again
+        await settle(pilot)
+        assert path.read_bytes() == original, notes.text()
+    path.chmod(0o644)
+
+
+async def test_the_app_takes_the_fix_lock(tmp_path: Path) -> None:
+    from ui_app_helpers import Notes, app_for, copy_project, find, select, settle
+
+    from leakscope.core import fixes
+
+    project = copy_project(tmp_path)
+    original = (project / UI_FILES).read_bytes()
+    app = app_for(project)
+    async with app.run_test(size=(160, 45)) as pilot:
+        notes = Notes(app)
+        await settle(pilot)
+        with fixes.fix_lock(project):  # `leakscope fix` runs on this tree
+            await select(pilot, find(app, "defer-in-loop", UI_FILES, UI_SAFE_LINE))
+            await pilot.press("f")
+            await settle(pilot)
+            assert "another leakscope fix of this folder is running" in notes.errors()[-1]
+            assert (project / UI_FILES).read_bytes() == original
+        await pilot.press("f")  # (free again)
+        await settle(pilot)
+        assert (project / UI_FILES).read_bytes() != original, notes.text()
+        with fixes.fix_lock(project):
+            await pilot.press("u")
+            await settle(pilot)
+            assert "another leakscope fix" in notes.errors()[-1]
+            assert (project / UI_FILES).read_bytes() != original
+        await pilot.press("u")
+        await settle(pilot)
+        assert (project / UI_FILES).read_bytes() == original
+
+
+async def test_undo_of_a_group_is_all_or_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui_app_helpers import Notes, app_for, settle
+
+    from leakscope.core import fixes
+
+    root = make_project(tmp_path / "p", {"a.go": LEAKY, "b.go": LEAKY.replace("f()", "g()")})
+    befores = {p: (root / p).read_bytes() for p in ("a.go", "b.go")}
+    afters = {p: b.replace(b"Leak(", b"Clean(") for p, b in befores.items()}
+    app = app_for(root)
+    async with app.run_test(size=(120, 30)) as pilot:
+        notes = Notes(app)
+        await settle(pilot)
+        session = app.main.session
+        changes = [fixes.FileChange(p, befores[p], afters[p]) for p in ("a.go", "b.go")]
+        session.apply("two files", changes)
+        calls = []
+
+        def disk_full_on_the_second_file() -> None:
+            calls.append(1)
+            if len(calls) == 2:
+                raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(fixes, "_before_replace", disk_full_on_the_second_file)
+        await pilot.press("u")
+        await settle(pilot)
+        assert "nothing was undone" in notes.errors()[-1], notes.text()
+        assert "No space left on device" in notes.errors()[-1]
+        assert {p: (root / p).read_bytes() for p in afters} == afters  # b.go put back
+        assert [e.title for e in session.undo_stack] == ["two files"]  # kept
+        monkeypatch.setattr(fixes, "_before_replace", None)
+        await pilot.press("u")
+        await settle(pilot)
+        assert {p: (root / p).read_bytes() for p in befores} == befores
+        assert session.undo_stack == [] and notes.last.startswith("Undone")
+        assert [p.name for p in root.iterdir() if p.name.endswith(".leakscope")] == []

@@ -44,6 +44,24 @@ class FixError(Exception):
     """A fix that cannot be written; the message says why in the user's terms."""
 
 
+class NeedsForce(FixError):
+    """A write refused for the file's sake (read-only, hard-linked, owner or extended
+    attributes that cannot be kept): `fix --force`, or a yes in the app, writes it anyway."""
+
+
+def write_refusal(root: Path, path: str) -> str | None:
+    """Why writing `path` (relative to `root`) needs force, known before writing, or None."""
+    try:
+        st = (root / path).stat()
+    except OSError:
+        return None  # (the write itself says what is wrong)
+    if not stat.S_IMODE(st.st_mode) & 0o222:
+        return "the file is read-only"
+    if st.st_nlink > 1:
+        return f"the file has {st.st_nlink} hard links and replacing it would split them"
+    return None
+
+
 @dataclass
 class FileChange:
     """One file's planned or applied change, enough to show a diff and to undo it."""
@@ -246,9 +264,9 @@ def write_atomic(
     mode = stat.S_IMODE(st.st_mode) if st is not None else 0o644
     if st is not None and not force:
         if not mode & 0o222:
-            raise FixError("the file is read-only; not written (--force writes it)")
+            raise NeedsForce("the file is read-only; not written (--force writes it)")
         if st.st_nlink > 1:
-            raise FixError(
+            raise NeedsForce(
                 f"the file has {st.st_nlink} hard links and replacing it would "
                 "split them; not written (--force writes it)"
             )
@@ -270,7 +288,7 @@ def write_atomic(
                     problem = "cannot keep its owner and group"
             problem = problem or _copy_xattrs(path, tmp)
             if problem and not force:
-                raise FixError(f"{problem}; not written (--force writes it)")
+                raise NeedsForce(f"{problem}; not written (--force writes it)")
         if before_replace is not None:
             before_replace()
         if expected is not None:
@@ -327,17 +345,20 @@ def write_change(root: Path, change: FileChange, *, force: bool = False) -> None
             path, change.after, expected=expected, force=force, before_replace=_before_replace
         )
     except FixError as exc:
-        raise FixError(f"{change.path}: {exc}") from exc
+        raise type(exc)(f"{change.path}: {exc}") from exc
     except OSError as exc:
         raise FixError(f"{change.path}: cannot write: {exc.strerror}") from exc
 
 
 @contextlib.contextmanager
-def fix_lock(root: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+def fix_lock(
+    root: Path, on_wait: Callable[[], None] | None = None, *, wait: bool = True
+) -> Iterator[None]:
     """Hold the root's fix lock: two leakscope processes never plan and write one tree at once.
 
     An advisory lock (flock) on a file in leakscope's cache folder, never in the repository;
-    released when the process ends, however it ends. Where flock is missing, a no-op.
+    released when the process ends, however it ends. Where flock is missing, a no-op. With
+    `wait=False` (the app, which must not freeze), a held lock is a FixError at once.
     """
     try:
         import fcntl
@@ -358,6 +379,10 @@ def fix_lock(root: Path, on_wait: Callable[[], None] | None = None) -> Iterator[
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            if not wait:
+                raise FixError(
+                    "another leakscope fix of this folder is running; try again once it ends"
+                ) from None
             if on_wait is not None:
                 on_wait()
             fcntl.flock(fd, fcntl.LOCK_EX)

@@ -19,9 +19,12 @@ from leakscope.core.fixes import (
     FileChange,
     FixError,
     FixPlan,
+    NeedsForce,
+    fix_lock,
     plan_checked_fixes,
     undo_change,
     write_change,
+    write_refusal,
 )
 from leakscope.core.gomod import ModuleFinder
 from leakscope.core.model import Applicability, Finding
@@ -38,6 +41,7 @@ class UndoEntry:
 
     title: str
     changes: list[FileChange] = field(default_factory=list)
+    force: bool = False  # written with the user's yes (a read-only file): undone the same way
 
 
 @dataclass
@@ -173,21 +177,31 @@ class Session:
         """The Go toolchain that proves fixes (found once), or None: fixes are unverified."""
         return find_toolchain()
 
-    def apply(self, title: str, changes: list[FileChange]) -> Applied:
-        """Write planned changes, remember them for undo, re-analyse the files."""
+    def apply(self, title: str, changes: list[FileChange], *, force: bool = False) -> Applied:
+        """Write planned changes, remember them for undo, re-analyse the files.
+
+        A read-only or hard-linked file is refused (NeedsForce, naming each, before anything
+        is written) unless `force`: the app asks first, as `fix` needs --force. Holds the
+        root's fix lock while writing (a running `leakscope fix` makes it a FixError)."""
+        changes = [c for c in changes if c.changed]
+        if not force:
+            refusals = [
+                f"{c.path}: {why}" for c in changes if (why := write_refusal(self.root, c.path))
+            ]
+            if refusals:
+                raise NeedsForce("; ".join(refusals))
         written: list[FileChange] = []
         error: FixError | None = None
-        for change in changes:
-            if not change.changed:
-                continue
-            try:
-                write_change(self.root, change)
-            except FixError as exc:
-                error = exc
-                break
-            written.append(change)
+        with fix_lock(self.root, wait=False):
+            for change in changes:
+                try:
+                    write_change(self.root, change, force=force)
+                except FixError as exc:
+                    error = exc
+                    break
+                written.append(change)
         if written:
-            self.undo_stack.append(UndoEntry(title, written))
+            self.undo_stack.append(UndoEntry(title, written, force))
             self.reanalyse([c.path for c in written])
         if error is not None:
             if written:
@@ -230,11 +244,42 @@ class Session:
                     f"cannot undo '{entry.title}': {change.path} changed after it "
                     "(dropped from the undo list)"
                 )
-        for change in reversed(entry.changes):
-            undo_change(self.root, change)
+        with fix_lock(self.root, wait=False):
+            self._undo_all(entry)
         self.undo_stack.pop()
         self.reanalyse([c.path for c in entry.changes])
         return entry
+
+    def _undo_all(self, entry: UndoEntry) -> None:
+        """Revert every file of `entry` or none: when one write fails, the files already
+        reverted get the entry's changes back and the entry stays on the stack."""
+        undone: list[FileChange] = []
+        for change in reversed(entry.changes):
+            try:
+                undo_change(self.root, change, force=entry.force)
+            except FixError as exc:
+                failed = exc
+                break
+            undone.append(change)
+        else:
+            return
+        lost = []
+        for change in undone:
+            try:
+                write_change(self.root, change, force=entry.force)
+            except FixError as exc:
+                lost.append(str(exc))
+        if undone:
+            self.reanalyse([c.path for c in undone])
+        if lost:
+            raise FixError(
+                f"cannot undo '{entry.title}': {failed}; and could not put back "
+                f"{'; '.join(lost)}: the change is half undone"
+            )
+        raise FixError(
+            f"cannot undo '{entry.title}': {failed}; nothing was undone "
+            "(it stays on the undo list: u tries again)"
+        )
 
     # -- ignore comments ---------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from textual.worker import get_current_worker
 from leakscope.core.analysis import BOM, apply_edits, content_hash, mask_bom
 from leakscope.core.config import CONFIG_FILE_NAMES
 from leakscope.core.engine import Progress
-from leakscope.core.fixes import FixError, FixPlan, crlf_edits
+from leakscope.core.fixes import FixError, FixPlan, NeedsForce, crlf_edits
 from leakscope.core.gomod import format_go_version
 from leakscope.core.model import Applicability, Finding, Severity, TextEdit
 from leakscope.core.suppress import DIRECTIVE_RULE
@@ -841,10 +841,13 @@ class MainScreen(Screen[None]):
         )
 
     @work(thread=True, exclusive=True, group="change", exit_on_error=False)
-    def _apply(self, plan: FixPlan) -> None:
+    def _apply(self, plan: FixPlan, force: bool = False) -> None:
         self.busy = True
         try:
-            applied = self.session.apply(plan.title, plan.writable)
+            applied = self.session.apply(plan.title, plan.writable, force=force)
+        except NeedsForce as exc:  # a read-only or hard-linked file: `fix` needs --force
+            self.app.call_from_thread(self._ask_force, plan, str(exc))
+            return
         except FixError as exc:
             self.post_message(self.ChangeDone(f"Not applied: {exc}", "error"))
             return
@@ -854,6 +857,25 @@ class MainScreen(Screen[None]):
         finally:
             self.busy = False
         self.post_message(self.ChangeDone(_applied_text(applied), "information"))
+
+    def _ask_force(self, plan: FixPlan, why: str) -> None:
+        """Ask before writing a file that asked not to be: read-only, or hard-linked."""
+        from leakscope.ui.screens.dialogs import ConfirmScreen
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and not self._check_busy():
+                self._apply(plan, force=True)
+            else:
+                self.notify("Not applied.", timeout=2)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Write a protected file?",
+                f"{why}. Writing replaces it anyway (its mode is kept; a hard link "
+                "is split).",
+            ),
+            confirmed,
+        )
 
     def action_undo(self) -> None:
         if self._check_busy():
