@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -861,3 +862,22 @@ async def test_undo_of_a_group_is_all_or_nothing(
         assert {p: (root / p).read_bytes() for p in befores} == befores
         assert session.undo_stack == [] and notes.last.startswith("Undone")
         assert [p.name for p in root.iterdir() if p.name.endswith(".leakscope")] == []
+
+
+def test_a_temp_file_left_by_a_killed_fix_is_removed_by_the_next_write(
+    run: Run, tmp_path: Path, fake: None
+) -> None:
+    root = make_project(tmp_path, {"a.go": LEAKY, "sub/b.go": LEAKY})
+    stale = root / ".a.go.k3x_9abc.leakscope"  # as a kill -9 between mkstemp and rename leaves
+    fresh = root / ".a.go.zz0_1xyz.leakscope"  # another leakscope writing right now
+    other = root / ".a.go.k3x_9abc.leakscope.bak"  # not ours
+    for path in (stale, fresh, other):
+        path.write_text("package m\n")
+    old = time.time() - 120
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    code, _, err = run("fix", "--unverified", cwd=root)
+    assert code in (0, 1), err
+    assert "removed .a.go.k3x_9abc.leakscope: a temporary file left by an interrupted" in err
+    assert not stale.exists() and fresh.exists() and other.exists()
+    assert "Clean(" in (root / "a.go").read_text()

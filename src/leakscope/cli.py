@@ -760,11 +760,16 @@ def fix_write(
         if not change.changed:
             continue
         try:
-            write_change(target.root, change, force=force)
+            stale = write_change(target.root, change, force=force)
         except FixError as exc:
             _error(str(exc))
             failed = True
             continue
+        for temp in stale:  # (left by a leakscope that was killed while writing)
+            shown = report.display_path(
+                Path(os.path.relpath(temp, target.root.resolve())).as_posix()
+            )
+            _note(f"removed {shown}: a temporary file left by an interrupted leakscope")
         written += 1
         where = report.display_path(change.path)
         n = len(change.applied)

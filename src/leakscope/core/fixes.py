@@ -12,10 +12,12 @@ import contextlib
 import hashlib
 import os
 import posixpath
+import re
 import shutil
 import stat
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,6 +240,36 @@ def _copy_xattrs(source: Path, target: str) -> str | None:
     return None
 
 
+# The temp file write_atomic writes beside the file: `.NAME.go.XXXXXXXX.leakscope`
+# (mkstemp's 8 random characters). A leakscope killed (kill -9, power loss) between creating
+# and renaming it leaves one behind; the next write in that folder removes those older than
+# STALE_TEMP_SECONDS (a live write renames its temp within milliseconds).
+_TEMP_NAME = re.compile(r"\..+\.go\.[a-z0-9_]{8}\.leakscope")
+STALE_TEMP_SECONDS = 60.0
+
+
+def clean_stale_temps(folder: Path, *, now: float | None = None) -> list[Path]:
+    """Remove leakscope's own temp files in `folder` older than STALE_TEMP_SECONDS (regular
+    files of exactly its name pattern, never a link); returns those removed."""
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.name.endswith(".leakscope") or not _TEMP_NAME.fullmatch(entry.name):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_TEMP_SECONDS:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
 def write_atomic(
     path: Path,
     data: bytes,
@@ -245,8 +277,9 @@ def write_atomic(
     expected: str | None = None,
     force: bool = False,
     before_replace: Callable[[], None] | None = None,
-) -> None:
-    """Replace `path` with `data` through a temp file in the same folder.
+) -> list[Path]:
+    """Replace `path` with `data` through a temp file in the same folder; returns the stale
+    temp files of an interrupted leakscope it removed from that folder first.
 
     A FixError's message is the reason alone (the caller names the file).
 
@@ -270,6 +303,7 @@ def write_atomic(
                 f"the file has {st.st_nlink} hard links and replacing it would "
                 "split them; not written (--force writes it)"
             )
+    stale = clean_stale_temps(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".leakscope")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -303,6 +337,7 @@ def write_atomic(
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return stale
 
 
 def _read_regular(path: Path) -> bytes:
@@ -322,11 +357,12 @@ def _read_regular(path: Path) -> bytes:
 _before_replace: Callable[[], None] | None = None
 
 
-def write_change(root: Path, change: FileChange, *, force: bool = False) -> None:
+def write_change(root: Path, change: FileChange, *, force: bool = False) -> list[Path]:
     """Write a planned change, refusing when the file changed since it was analysed.
 
     The file is compared with the change's `before` (the bytes the fix was planned from) when
-    the write starts and once more right before the rename.
+    the write starts and once more right before the rename. Returns the stale temp files of
+    an interrupted leakscope removed from its folder (see `clean_stale_temps`), for a note.
     """
     path = check_inside_root(root, root / change.path)
     try:
@@ -341,7 +377,7 @@ def write_change(root: Path, change: FileChange, *, force: bool = False) -> None
     if content_hash(current) != expected:
         raise FixError(f"{change.path}: the file changed since it was analysed; scan again")
     try:
-        write_atomic(
+        return write_atomic(
             path, change.after, expected=expected, force=force, before_replace=_before_replace
         )
     except FixError as exc:
