@@ -15,6 +15,17 @@ const twice = retries * 2
 const many = 1000
 
 var table = []string{"a", "b", "c"}
+
+const (
+	kindA = iota
+	numKinds
+)
+
+const (
+	first = iota + 1
+	second
+	third
+)
 var grown = []string{"a"}
 
 func init() { grown = append(grown, "b") }
@@ -51,6 +62,8 @@ def _loop(body: str, params: str = "n int, xs []int, ch chan int"):
         ("for i := range 4 {}", "the loop runs 4 times"),
         ("for i := range retries {}", "the loop runs 3 times"),
         ("for i := 0; i < 1; i++ {}", "the loop runs once"),
+        ("for k := 0; k < numKinds; k++ {}", "the loop runs once"),
+        ("for k := 0; k < third; k++ {}", "the loop runs 3 times"),
         ('for _, s := range []string{"a"} {}', "the loop ranges over a literal list of 1 item"),
     ],
 )

@@ -77,6 +77,24 @@ def loop_impact(loop: Node, root: Node) -> tuple[Impact, str]:
     return Impact.GROWS, f"the loop ranges over `{_short(right)}`"
 
 
+def known_trips(loop: Node, root: Node) -> int | None:
+    """How many times `loop` runs when the code fixes it (a counted loop to a constant, a
+    range over a literal or a constant), else None."""
+    clause = next(
+        (c for c in loop.named_children if c.type in ("range_clause", "for_clause")), None
+    )
+    if clause is None:
+        return None
+    if clause.type == "for_clause":
+        return _counted_trips(clause, loop, root)
+    right = clause.child_by_field_name("right")
+    if right is None:
+        return None
+    right = unparen(right)
+    items = _literal_items(right, loop, root)
+    return items if items is not None else _value(right, loop, root)
+
+
 def loops_impact(loops: list[Node], root: Node) -> tuple[Impact, str]:
     """The impact of code run once per iteration of every loop in `loops` (nested loops):
     it grows when any of them does."""
@@ -201,10 +219,49 @@ def _value(node: Node, loop: Node, root: Node, depth: int = 0) -> int | None:
     if node.type != "identifier":
         return None
     spec = _declaration(text(node), loop, root, ("const_spec",))
-    value = spec.child_by_field_name("value") if spec is not None else None
-    if value is None or value.named_child_count != 1:
+    if spec is None:
+        return None
+    value = spec.child_by_field_name("value")
+    if value is None:
+        return _iota_value(spec, loop, root, depth)
+    if value.named_child_count != 1:
         return None
     return _value(value.named_children[0], loop, root, depth + 1)
+
+
+def _iota_value(spec: Node, loop: Node, root: Node, depth: int) -> int | None:
+    """A constant with no value in a `const (...)` block repeats the last value given, with
+    `iota` counting the specs: `const ( TTInmem = iota; numTestTransports )` makes the
+    second 1. Only plain `iota`, `iota + N` and `iota - N` (or N + iota) are worked out."""
+    block = spec.parent
+    if block is None or block.type != "const_declaration":
+        return None
+    specs = [c for c in block.named_children if c.type == "const_spec"]
+    index = next((i for i, c in enumerate(specs) if c == spec), None)
+    if index is None:
+        return None
+    for earlier in reversed(specs[:index]):
+        value = earlier.child_by_field_name("value")
+        if value is None:
+            continue
+        if value.named_child_count != 1:
+            return None
+        expr = unparen(value.named_children[0])
+        if text(expr) == "iota":
+            return index
+        if expr.type == "binary_expression":
+            op = text(expr.child_by_field_name("operator"))
+            left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
+            if left is None or right is None or op not in ("+", "-"):
+                return None
+            if text(left) == "iota":
+                n = _value(right, loop, root, depth + 1)
+                return None if n is None else index + n if op == "+" else index - n
+            if text(right) == "iota" and op == "+":
+                n = _value(left, loop, root, depth + 1)
+                return None if n is None else n + index
+        return None
+    return None
 
 
 def _literal_items(right: Node, loop: Node, root: Node) -> int | None:

@@ -11,6 +11,9 @@ It does not report:
   `break` out of a loop that no other loop repeats, also through a flag (`found = true`, then
   `if found { break }`). A `continue`, `goto` or `break` of an enclosing `switch` on the way
   counts as a possible next iteration;
+- a `defer` in loops that run at most once by the code's own constants (`for i := 0; i <
+  numKinds; i++` where `const ( kindA = iota; numKinds )` makes `numKinds` 1): there is one
+  deferred call, as if there were no loop;
 - a `defer` in a lazy initialisation the loop runs at most once: `if x == nil { x = ...;
   defer ... }` (also `x == ""`, `x == 0`, `len(x) == 0`, `!x`), where `x` lives outside the
   loop body and nothing else in the body sets it;
@@ -248,7 +251,7 @@ from leakscope.core.rules._flow import (
     stmts_of,
     terminates,
 )
-from leakscope.core.rules._loops import loops_around, loops_impact
+from leakscope.core.rules._loops import known_trips, loops_around, loops_impact
 from leakscope.core.rules._wrap_loop import wrap_loop_body
 from leakscope.core.syntax import (
     FUNCTION_NODES,
@@ -999,6 +1002,16 @@ def judge(defer: Node, func: Node, ctx: FileContext) -> tuple[Impact | None, str
     return Impact.GROWS, reason
 
 
+def _runs_at_most_once(defer: Node, func: Node, ctx: FileContext) -> bool:
+    """Every loop around the defer runs at most once, by the code's own constants (`for i :=
+    0; i < numKinds; i++` with `numKinds` 1): one deferred call, nothing piles up."""
+    for loop in loops_around(defer, func):
+        trips = known_trips(loop, ctx.root)
+        if trips is None or trips > 1:
+            return False
+    return True
+
+
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
     imports = ctx.imports
     fixes: dict[int, tuple[Fix | None, str | None]] = {}
@@ -1013,6 +1026,8 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
         if not iterates_after(defer, loop, func, imports, released) or runs_once(defer, loop):
             continue
         if intentional(defer, loop, func, imports):
+            continue
+        if _runs_at_most_once(defer, func, ctx):
             continue
         impact, impact_reason = judge(defer, func, ctx)
         if loop.id not in fixes:
