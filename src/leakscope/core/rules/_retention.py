@@ -24,7 +24,7 @@ helpers), `_retention_sources` (what a piece was cut from, and whether that is b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from tree_sitter import Node
@@ -170,6 +170,7 @@ class _Analysis(Origins, Places):
         # When a fix is re-checked, only the declarations it touched need looking at.
         spans = self.ctx.focus if self.ctx.focus is not None else ((0, len(source)),)
         slice_matches = (m for a, b in spans for m in _SLICE_RX.finditer(source, a, b))
+        storers = self.pkg.storer_names
         call_matches = (m for a, b in spans for m in _CALL_RX.finditer(source, a, b))
         for match in slice_matches:
             token = self._slice_colon(match.start(), match.end())
@@ -179,11 +180,16 @@ class _Analysis(Origins, Places):
             if node is None or node.type != "slice_expression" or node.start_byte in seen:
                 continue
             seen.add(node.start_byte)
-            if not _may_be_kept(node) or _is_reset(node) or _is_whole(node):
+            if not _may_be_kept(node, storers) or _is_reset(node) or _is_whole(node):
                 continue
             operand = node.child_by_field_name("operand")
-            if operand is None or self.origin(operand) is None or self._wastes_little(node):
+            if operand is None or self._wastes_little(node):
                 continue
+            if self.origin(operand) is None:
+                truncated = self._truncation(node, operand)
+                if truncated is None:
+                    continue
+                self._origins[(operand.start_byte, operand.end_byte)] = truncated
             under = self.types.underlying(self.types.type_of(operand))
             if under == "string":
                 out.append((node, STRING, 0, operand))
@@ -193,7 +199,11 @@ class _Analysis(Origins, Places):
         for match in view_matches:
             # `sc.Bytes()`, `r.ReadSlice('\n')`: a view of the reader's buffer, kept as it is.
             call = self._selector_call(match.start() + 1, match.end() - 1)
-            if call is not None and _may_be_kept(call) and self._read_call(call) == sources.VIEW:
+            if (
+                call is not None
+                and _may_be_kept(call, storers)
+                and self._read_call(call) == sources.VIEW
+            ):
                 out.append((call, SLICE, 0, call))
         helpers = self.pkg.helper_names()
         if helpers:
@@ -225,6 +235,68 @@ class _Analysis(Origins, Places):
         # In source order: an outer source (the file split into lines) comes before the
         # pieces cut from its pieces, so a stored value is reported against the outer one.
         return sorted(out, key=lambda candidate: candidate[0].start_byte)
+
+    def _truncation(self, piece: Node, operand: Node) -> Source | None:
+        """`if len(x.f) > n { x.f = x.f[:n] }`: a long-lived string or slice of plain values
+        cut in place under a length guard, meant to free memory. The guard shows it can be
+        longer than what is kept; the cut keeps all of its backing array. (Slices of pointers
+        are resliced-pointers' business.)"""
+        start = piece.child_by_field_name("start")
+        end = piece.child_by_field_name("end")
+        prefix = (start is None or text(start) == "0") and end is not None
+        if not (prefix or (start is not None and end is None)):
+            return None
+        if piece.child_by_field_name("capacity") is not None:
+            return None
+        values = piece.parent
+        owner = values.parent if values is not None else None
+        if (
+            values is None
+            or owner is None
+            or values.type != "expression_list"
+            or owner.type != "assignment_statement"
+            or owner.child_by_field_name("right") != values
+            or values.named_child_count != 1
+            or text(owner.child_by_field_name("operator")) != "="
+        ):
+            return None
+        lefts = _list_items(owner.child_by_field_name("left"))
+        name = _flat(text(operand))
+        if len(lefts) != 1 or _flat(text(lefts[0])) != name:
+            return None
+        under = self.types.underlying(self.types.type_of(operand))
+        if under != "string" and not (
+            is_slice(under) and under is not None and under[2:] in _PLAIN_ELEMENTS
+        ):
+            return None
+        if self.assign_target(lefts[0]) is None:
+            return None
+        guard = self._length_guard(owner, name)
+        if guard is None:
+            return None
+        cond = _flat(text(guard))
+        return Source(
+            operand,
+            Confidence.MEDIUM,
+            (guard.start_byte, guard.end_byte, f"{cond}: {name} can be longer than what is kept"),
+            sources.TRUNCATED,
+            what=cond,
+        )
+
+    def _length_guard(self, statement: Node, name: str) -> Node | None:
+        """The condition of an `if` around `statement` (in the same function) that compares
+        `len(name)` with a bound: `len(x.f) > n`, `n < len(x.f)`."""
+        wanted = re.compile(
+            r"len\(\s*" + re.escape(name) + r"\s*\)\s*>|<=?\s*len\(\s*" + re.escape(name) + r"\s*\)"
+        )
+        node = statement.parent
+        while node is not None and node.type not in FUNCTION_NODES:
+            if node.type == "if_statement":
+                cond = node.child_by_field_name("condition")
+                if cond is not None and wanted.search(_flat(text(cond))):
+                    return cond
+            node = node.parent
+        return None
 
     def _helper_call(self, start: int, end: int) -> tuple[Node, str, int, Node] | None:
         """A call of a package helper that returns a piece (of a parameter or of big data),
@@ -443,7 +515,10 @@ class _Analysis(Origins, Places):
                         state.value = call
                     return True
                 return False
-            return self._through_helper(piece, state, call, position)
+            if self._through_helper(piece, state, call, position):
+                return True
+            self._into_helper(piece, state, call, position)
+            return False
         if func.type == "selector_expression":
             method = text(func.child_by_field_name("field"))
             if position == 0 and state.levels == 0 and self._transparent(call, piece.family):
@@ -477,6 +552,8 @@ class _Analysis(Origins, Places):
                 return True
             if method in _CACHE_METHODS:
                 self._cache_store(piece, state, func)
+            else:
+                self._into_helper(piece, state, call, position)
             return False
         if func.type in ("slice_type", "parenthesized_expression") and self._conversion_keeps(
             piece, call, func
@@ -501,6 +578,20 @@ class _Analysis(Origins, Places):
             state.nested = True
             state.split = call
         return True
+
+    def _into_helper(self, piece: Piece, state: _Climb, call: Node, position: int) -> None:
+        """A function of the package that stores the argument the piece is passed as, as it
+        is, where it outlives the call (`c.keep(buf[:n])` with `c.data = p` in keep): the
+        piece is reported at the call, with the store (in any file) as a related location."""
+        if state.contained or position < 0:
+            return
+        stored = self.pkg.stored_at(self, call, position)
+        if stored is None:
+            return
+        called = _flat(text(call.child_by_field_name("function")))
+        sub = replace(piece, steps=[*piece.steps, *stored.notes])
+        target = Target(stored.text, stored.where, stored.confidence, collects=stored.collects)
+        self._report(sub, state, state.levels, f"passed to {called}, which keeps it in", target)
 
     def _split_levels(self, call: Node, name: str, family: str) -> int | None:
         """The levels of a splitting call's result, when it splits a value of `family`."""
@@ -726,6 +817,8 @@ class _Analysis(Origins, Places):
         `lines[i] = line[n:]` while ranging over lines, `m[k] = list[:n]` after
         `list := m[k]`), or one of the consecutive parts a loop cuts a value into, which are
         all kept (`parts = append(parts, s[:i]); s = s[i+1:]`, `scopes[k] = vars[i0:i]`)."""
+        if piece.source.kind == sources.TRUNCATED:
+            return False  # put back where it came from, on purpose: that is the finding
         origin = piece.origin
         if origin.type == "slice_expression":
             operand = origin.child_by_field_name("operand")
@@ -775,7 +868,11 @@ class _Analysis(Origins, Places):
         start = piece.child_by_field_name("start")
         if loop is not None and loop.type == "for_statement":
             consumed = re.compile(rb"(?<![\w.])" + name + rb"\s*=\s*" + name + rb"\[")
-            if consumed.search(loop.text or b""):
+            # Consecutive parts start at the front of what is left (`s[:i]`, or past a
+            # separator of a constant size); a part that skips a header or a key of run-time
+            # size (`chunk[4+kl : 4+kl+vl]` while decoding) leaves the skipped bytes pinned.
+            front = start is None or self._constant(start)
+            if front and consumed.search(loop.text or b""):
                 return True
             end = piece.child_by_field_name("end")
             if start is not None and start.type == "identifier" and end is not None:
@@ -1013,25 +1110,50 @@ _PASS_THROUGH = frozenset(
         "type_conversion_expression",
     }
 )
+# Element types of slices whose dropped tail holds no pointers (strings count as plain, as in
+# resliced-pointers): a truncation of those is retention.
+_PLAIN_ELEMENTS = frozenset(
+    {
+        "byte",
+        "uint8",
+        "int8",
+        "bool",
+        "int16",
+        "uint16",
+        "int32",
+        "uint32",
+        "rune",
+        "float32",
+        "int",
+        "uint",
+        "int64",
+        "uint64",
+        "float64",
+        "string",
+    }
+)
 _KEEPERS = frozenset({"assignment_statement", "short_var_declaration", "var_spec"})
 
 
-def _may_be_kept(node: Node) -> bool:
+def _may_be_kept(node: Node, storers: Callable[[], frozenset[str]] | None = None) -> bool:
     """A cheap syntactic pre-check: can this expression's value reach a statement that stores
-    it (an assignment, a declaration, a send, a range, a cache-like call)? Calls other than
-    these pass the value on only as arguments of append, conversions and trimming functions,
-    which `_climb` checks properly later."""
+    it (an assignment, a declaration, a send, a range, a cache-like call, a call of a package
+    function named by `storers()` that may store a parameter)? Calls other than these pass
+    the value on only as arguments of append, conversions and trimming functions, which
+    `_climb` checks properly later."""
     parent = node.parent
     while parent is not None:
         kind = parent.type
         if kind == "argument_list":
             call = parent.parent
             func = call.child_by_field_name("function") if call is not None else None
-            if (
-                func is not None
-                and func.type == "selector_expression"
-                and text(func.child_by_field_name("field")) in _CACHE_METHODS
-            ):
+            if func is not None and func.type == "selector_expression":
+                name = text(func.child_by_field_name("field"))
+            else:
+                name = text(func) if func is not None and func.type == "identifier" else ""
+            if name in _CACHE_METHODS and func is not None and func.type != "identifier":
+                return True
+            if storers is not None and name and name in storers():
                 return True
         elif kind == "expression_list":
             owner = parent.parent
@@ -1112,6 +1234,11 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
         message = (
             f"{keeper} keeps a view that the next read overwrites: {detail}, and shares the "
             f"buffer of {reader}, so its bytes change at the next read; store a copy"
+        )
+    if piece.source.kind == sources.TRUNCATED:
+        message = (
+            f"{target.text} still keeps its whole backing array: {value_text} truncates it "
+            f"in place under the guard {piece.source.what}, which frees nothing; store a copy"
         )
     related: list[tuple[int, int, str] | Related] = list(target.related)
     if piece.source.related is not None:

@@ -81,6 +81,9 @@ STATUS_FILE = "status-file"  # a kernel status file read whole: /proc/..., /sys/
 # A view of a reader's buffer that the next read overwrites: bufio.Scanner.Bytes,
 # bufio.Reader.ReadSlice, ReadLine, Peek. Keeping one is a correctness bug as well.
 VIEW = "view"
+# A long-lived string or slice cut in place under a length guard (`if len(x.f) > n { x.f =
+# x.f[:n] }`): meant to free memory, it keeps the whole original.
+TRUNCATED = "truncated"
 
 # A buffer at least this large holds a meaningful amount of memory per retained piece.
 BIG_BUFFER = 4096
@@ -121,7 +124,10 @@ BUFFER_METHODS = frozenset({"Bytes", "String"})
 
 # Calls that fill their buffer argument with read data: `r.Read(buf)`, `io.ReadFull(r, buf)`,
 # `conn.ReadFromUDP(buf)`, `unix.Recvfrom(fd, buf, 0)`.
-_FILLS = r"(?:Read\w*|Recv\w*)\((?:[^()]*,\s*)?{name}\s*(?:\[[^\]]*\])?\s*[,)]"
+_FILLS = r"(Read\w*|Recv\w*)\((?:[^()]*,\s*)?{name}\s*(?:\[[^\]]*\])?\s*[,)]"
+# Of those, the calls that fill the whole buffer or fail (so a buffer sized at run time and
+# filled by them is made to the size of what is read).
+_FILLS_WHOLE = frozenset({"ReadFull", "ReadAt"})
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,9 @@ class Source:
     what: str = ""  # how the source came to be, for the impact reason: "os.ReadFile(path)"
     size: int | None = None  # a buffer's constant size in bytes, when it can be computed
     filled: bool = False  # a buffer that a read fills
+    # A buffer sized at run time and filled whole by io.ReadFull or ReadAt: made to the size
+    # of the record read (`what` holds its size expression).
+    exact: bool = False
     # Related locations that show how the data got here, when it came through other
     # functions of the package: (path, start, end, message), source first.
     chain: tuple[tuple[str, int, int, str], ...] = ()
@@ -166,6 +175,12 @@ def judge(source: Source, name: str, collects: bool) -> Size:
             Impact.GROWS,
             f"{what} returns a view of the reader's buffer, which the next read overwrites",
         )
+    if kind == TRUNCATED:
+        return Size(
+            Impact.GROWS,
+            f"the guard {what} shows {name} can be longer than what is kept; the cut keeps "
+            "all of it",
+        )
     if kind == READ:
         return Size(Impact.GROWS, f"the source is the data read by {what}")
     if kind == LINE:
@@ -174,6 +189,25 @@ def judge(source: Source, name: str, collects: bool) -> Size:
             return Size(Impact.GROWS, f"each kept piece keeps a whole line read by {what}")
         return Size(
             Impact.BOUNDED, f"one slot keeps one line read by {what}: the line, not the stream"
+        )
+    if kind == BUFFER and source.what:
+        # Sized at run time (`make([]byte, size)`) and filled by a read.
+        if source.exact:
+            if collects:
+                return Size(
+                    Impact.GROWS,
+                    f"each kept piece keeps all of {name}, a record read whole "
+                    f"(make([]byte, {source.what}))",
+                )
+            return Size(
+                Impact.BOUNDED,
+                f"{name} is made to the size of the record it reads "
+                f"(make([]byte, {source.what})): one slot keeps the rest of one record",
+            )
+        return Size(
+            Impact.GROWS,
+            f"{name} is a read buffer sized at run time (make([]byte, {source.what})): a short "
+            "read leaves the rest unused but kept",
         )
     if kind == BUFFER:
         amount = _bytes(source.size)
@@ -235,8 +269,14 @@ def read_into(body: bytes, buffer: str) -> bool:
 
 def fills(body: bytes, name: str) -> bool:
     """Whether the function text `body` reads data into the buffer `name`."""
+    return bool(fillers(body, name))
+
+
+def fillers(body: bytes, name: str) -> set[str]:
+    """The names of the calls that read data into the buffer `name` in the function text
+    `body` (`Read`, `ReadFull`, `RecvFrom`, ...)."""
     pattern = _FILLS.replace("{name}", re.escape(name))
-    return re.search(pattern.encode(), body) is not None
+    return {m.group(1).decode() for m in re.finditer(pattern.encode(), body)}
 
 
 # Words (in a name or type) that say a value is small by nature -> how to say it.
@@ -504,9 +544,10 @@ class Origins:
             return None
         size_node = args[1] if len(args) == 2 else args[2]
         # A scratch buffer has a constant size; one sized from variables is usually made to
-        # measure (make([]T, n, capacity) semantics, a record of known length).
+        # measure (make([]T, n, capacity) semantics, a record of known length), unless a
+        # read fills it.
         if not self._constant(size_node):
-            return None
+            return self._sized_buffer(use, make, binding, size_node)
         count = self._int_value(size_node)
         if count is not None and count < _SMALL_BUFFER:
             return None
@@ -521,6 +562,39 @@ class Origins:
         func = enclosing_function(make)
         filled = func is not None and fills(func.text or b"", binding.name)
         return Source(use, Confidence.MEDIUM, related, BUFFER, size=size, filled=filled)
+
+    def _sized_buffer(
+        self, use: Node, make: Node, binding: Binding, size_node: Node
+    ) -> Source | None:
+        """A buffer sized at run time (`make([]byte, n)`) that a read fills: a read buffer,
+        or, filled whole by io.ReadFull or ReadAt, one made to the size of the record."""
+        under = self.types.underlying(normalise(text(_args(make)[0])))
+        func = enclosing_function(make)
+        if under not in ("[]byte", "[]uint8") or func is None:
+            return None
+        calls = fillers(func.text or b"", binding.name)
+        if not calls:
+            return None
+        decl = binding.node
+        size = _flat(text(size_node))
+        related = (
+            (
+                decl.start_byte,
+                decl.end_byte,
+                f"{binding.name} is a buffer of {size} bytes made here",
+            )
+            if decl is not None
+            else None
+        )
+        return Source(
+            use,
+            Confidence.MEDIUM,
+            related,
+            BUFFER,
+            what=size,
+            filled=True,
+            exact=calls <= _FILLS_WHOLE,
+        )
 
     def _call_origin(self, call: Node, depth: int) -> Source | None:
         read = self._read_source(call)

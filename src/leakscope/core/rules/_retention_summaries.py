@@ -27,6 +27,7 @@ live path); without them (a fix being checked) only the current file is looked a
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -41,6 +42,7 @@ from leakscope.core.package_files import files_of
 from leakscope.core.rules import _retention_sources as sources
 from leakscope.core.rules._retention_sources import Source
 from leakscope.core.rules._retention_syntax import (
+    _CACHE_METHODS,
     _REGEXP,
     _SPLITTERS,
     SLICE,
@@ -82,6 +84,29 @@ class Returned:
 _BUSY = Returned(STRING, 0, False)  # a function under evaluation
 
 
+@dataclass(frozen=True)
+class Stored:
+    """Where a function stores one of its parameters, as it is, so that it outlives the call
+    (`c.data = p`, `c.items = append(c.items, p)`, `ch <- p`, `c.cache.Add(k, p)`)."""
+
+    text: str  # the place, as written in the function: `c.data`
+    where: str  # `field c.data (c is a pointer receiver)`
+    confidence: Confidence
+    collects: bool
+    notes: tuple[Note, ...] = ()  # the chain: the store (and helpers passed through)
+
+
+# Where a function may store a name as it is (a cheap over-approximation; `stored` decides):
+# `= name`, `= append(x, name)`, `<- name`, `.Add(k, name)`.
+_STORE_RX = re.compile(
+    rb"(?:[^=!<>:]=|<-)[ \t]*(?:append\([^()\n]*,[ \t]*)?([A-Za-z_]\w*)[ \t]*(?=\n|;|\}|\)|$)"
+    rb"|\.(?:"
+    + "|".join(sorted(_CACHE_METHODS)).encode()
+    + rb")\([^()\n]*,[ \t]*([A-Za-z_]\w*)[ \t]*\)"
+)
+_MAX_STORE_DEPTH = 2
+
+
 class Package:
     """The retention facts of one package's functions (see the module docstring)."""
 
@@ -97,6 +122,8 @@ class Package:
         self._returned: dict[Key, Returned | None] = {}
         self._lifted: dict[tuple[Key, int], tuple[Source, tuple[Note, ...]] | None] = {}
         self._helper_names: frozenset[bytes] | None = None
+        self._storer_names: frozenset[str] | None = None
+        self._stored: dict[Key, dict[int, Stored] | None] = {}
 
     # -- files -------------------------------------------------------------------------------
 
@@ -364,6 +391,150 @@ class Package:
                         names.add(node.child_by_field_name("name").text or b"")
             self._helper_names = frozenset(names)
         return self._helper_names
+
+    # -- what a function stores -------------------------------------------------------------
+
+    def storer_names(self) -> frozenset[str]:
+        """Names of the package's functions and methods that may store a parameter as it is
+        (a pre-check by text for `_may_be_kept`; `stored` decides)."""
+        if self._storer_names is None:
+            names: set[str] = set()
+            for source, tree in self.files.values():
+                decls = [
+                    n
+                    for n in tree.root_node.named_children
+                    if n.type in ("function_declaration", "method_declaration")
+                ]
+                starts = [d.start_byte for d in decls]
+                params: dict[int, list[str]] = {}
+                for match in _STORE_RX.finditer(source):
+                    i = bisect_right(starts, match.start()) - 1
+                    if i < 0 or decls[i].end_byte < match.end():
+                        continue
+                    name = text(decls[i].child_by_field_name("name"))
+                    if name in names:
+                        continue
+                    if i not in params:
+                        params[i] = param_names(decls[i])
+                    ident = (match.group(1) or match.group(2) or b"").decode()
+                    if ident in params[i]:
+                        names.add(name)
+            self._storer_names = frozenset(names)
+        return self._storer_names
+
+    def stored_at(
+        self, analysis: _Analysis, call: Node, position: int, depth: int = 0
+    ) -> Stored | None:
+        """Where the package function `call` calls stores its argument at `position`."""
+        if position < 0 or _callee_name(call) not in self.storer_names():
+            return None
+        key = self.callee(analysis, call)
+        return self.stored(key, depth).get(position) if key is not None else None
+
+    def stored(self, key: Key, depth: int = 0) -> dict[int, Stored]:
+        """The parameters (by position) the function `key` stores as they are in a place that
+        outlives the call, with where. A parameter the function reassigns is not followed."""
+        if key in self._stored:
+            return self._stored[key] or {}
+        self._stored[key] = None  # recursion ends here
+        decl = self.decl(key)
+        out: dict[int, Stored] = {}
+        if decl is not None and depth <= _MAX_STORE_DEPTH and key[1] in self.storer_names():
+            path, func = decl
+            analysis = self.analysis(path)
+            body = func.child_by_field_name("body")
+            if analysis is not None and body is not None:
+                for i, name in enumerate(param_names(func)):
+                    found = self._param_stored(analysis, path, func, body, name, depth)
+                    if found is not None:
+                        out[i] = found
+        self._stored[key] = out
+        return out
+
+    def _param_stored(
+        self, analysis: _Analysis, path: str, func: Node, body: Node, name: str, depth: int
+    ) -> Stored | None:
+        if name == "_":
+            return None
+        code = body.text or b""
+        word = re.escape(name.encode())
+        if re.search(rb"(?<![\w.])" + word + rb"\s*(?:,\s*[\w.]+\s*)*(?:[-+*/|&]?=[^=]|:=)", code):
+            return None  # reassigned or shadowed: followed no further
+        fname = text(func.child_by_field_name("name"))
+        for match in re.finditer(rb"(?<![\w.])" + word + rb"(?!\w)", code):
+            at = body.start_byte + match.start()
+            use = body.descendant_for_byte_range(at, at + len(name))
+            if use is None or use.type != "identifier" or use.start_byte != at:
+                continue
+            binding = analysis.types.lookup(use)
+            if binding is None or binding.kind != PARAM or binding.name != name:
+                continue
+            found = self._use_stored(analysis, path, fname, name, use, depth)
+            if found is not None:
+                return found
+        return None
+
+    def _use_stored(
+        self, analysis: _Analysis, path: str, fname: str, name: str, use: Node, depth: int
+    ) -> Stored | None:
+        """Where the use `use` of a parameter is stored as it is, if it is."""
+        parent = use.parent
+        if parent is not None and parent.type == "send_statement":
+            channel = parent.child_by_field_name("channel")
+            if parent.child_by_field_name("value") != use or channel is None:
+                return None
+            note = self.note(
+                path, parent.start_byte, parent.end_byte, f"{fname} sends {name} on {text(channel)}"
+            )
+            where = f"channel {text(channel)}"
+            return Stored(text(channel), where, Confidence.MEDIUM, True, (note,))
+        if parent is not None and parent.type == "argument_list":
+            call = parent.parent
+            func = call.child_by_field_name("function") if call is not None else None
+            if call is None or func is None:
+                return None
+            position = _args(call).index(use) if use in _args(call) else -1
+            if func.type == "selector_expression" and _callee_name(call) in _CACHE_METHODS:
+                holder = func.child_by_field_name("operand")
+                shared = analysis.place(holder) if holder is not None else None
+                if shared is not None and position > 0:
+                    qualified = analysis.types.qualified(analysis.types.type_of(holder))
+                    if qualified is None or qualified[0] != "sync" or qualified[1] == "Map":
+                        method = _callee_name(call)
+                        where = f"{text(holder)} with {method}"
+                        if shared.reason:
+                            where += f" ({shared.reason})"
+                        note = self.note(
+                            path, call.start_byte, call.end_byte, f"{fname} stores {name} here"
+                        )
+                        return Stored(text(holder), where, shared.confidence, True, (note,))
+            inner = (
+                self.stored_at(analysis, call, position, depth + 1)
+                if depth < _MAX_STORE_DEPTH
+                else None
+            )
+            if inner is None:
+                return None
+            note = self.note(
+                path,
+                call.start_byte,
+                call.end_byte,
+                f"{fname} passes {name} to {_flat(text(func))}",
+            )
+            return replace(inner, notes=(note, *inner.notes))
+        lhs = analysis._stored_whole(use)
+        target = analysis.assign_target(lhs) if lhs is not None else None
+        if target is None or lhs is None:
+            return None
+        statement = lhs.parent.parent if lhs.parent is not None else lhs
+        note = self.note(
+            path,
+            statement.start_byte,
+            statement.end_byte,
+            f"{fname} stores {name} in {_flat(text(lhs))}",
+        )
+        collects = target.collects or "append(" in text(statement)
+        return Stored(target.text, target.where, target.confidence, collects, (note,))
 
     # -- what the callers pass ---------------------------------------------------------------
 
