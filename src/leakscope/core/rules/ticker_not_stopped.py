@@ -124,9 +124,11 @@ evaluated on every iteration (hoisting it changes when it fires).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from tree_sitter import Node
 
@@ -138,6 +140,7 @@ from leakscope.core.model import (
     Fix,
     FixAvailability,
     Impact,
+    Related,
     Rule,
     Severity,
     TextEdit,
@@ -152,9 +155,12 @@ from leakscope.core.syntax import (
     function_name,
     line_indent,
     text,
+    tokens,
     unparen,
     within,
 )
+from leakscope.core.text import LineIndex
+from leakscope.core.types import FUNC
 
 _DECLS = """
 (var_spec name: (identifier) @name)
@@ -171,17 +177,18 @@ def time_aliases(ctx: FileContext) -> set[str]:
 
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
     aliases = time_aliases(ctx)
-    if not aliases:
+    helpers = ticker_helpers(ctx)
+    if not aliases and not helpers:
         return
     timers = timer_build(ctx)
     if not timers.leaks:
         return  # unstopped tickers are collected in this build (see _timers)
-    for diag in _check(ctx, aliases):
+    for diag in _check(ctx, aliases, helpers):
         diag.message += decided(timers)
         yield diag
 
 
-def _check(ctx: FileContext, aliases: set[str]) -> Iterator[Diagnostic]:
+def _check(ctx: FileContext, aliases: set[str], helpers: dict[str, Helper]) -> Iterator[Diagnostic]:
     for call in ctx.selector_calls(b"NewTicker", b"Tick"):
         function = call.child_by_field_name("function")
         if function is None or text(function.child_by_field_name("operand")) not in aliases:
@@ -193,6 +200,103 @@ def _check(ctx: FileContext, aliases: set[str]) -> Iterator[Diagnostic]:
             yield from _check_new_ticker(ctx, call, func)
         else:
             yield from _check_tick(ctx, call, call, func)
+    for call, helper in _helper_calls(ctx, helpers):
+        func = enclosing_function(call)
+        if func is None or flow.function_body(func) is None or func == helper.node:
+            continue
+        yield from _check_new_ticker(ctx, call, func, helper)
+
+
+# --- helpers returning a new ticker ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Helper:
+    """A function of the package that returns a new `*time.Ticker` (`newTicker(d)`)."""
+
+    name: str
+    path: str
+    node: Node  # the declaration
+    returns: Node  # the `return` that hands the new ticker out
+
+    def related(self, ctx: FileContext) -> tuple[int, int, str] | Related:
+        message = f"{self.name} returns a new ticker here: the caller must stop it"
+        start, end = self.returns.start_byte, self.returns.end_byte
+        if self.path == ctx.path:
+            return (start, end, message)
+        source = files_of(ctx.package).get(self.path, (b"",))[0]
+        return Related(LineIndex(source).span(start, end), message, self.path)
+
+
+_HELPERS: WeakKeyDictionary[Any, dict[str, Helper]] = WeakKeyDictionary()
+_RETURNS_TICKER = re.compile(rb"\breturn\s+(?:(\w+)\.NewTicker\(|(\w+)\s*(?:,|\n|;|}))")
+
+
+def ticker_helpers(ctx: FileContext) -> dict[str, Helper]:
+    """The package's functions (not methods) whose only result is a `*time.Ticker` that they
+    create (`return time.NewTicker(d)`, or `t := time.NewTicker(d)` ... `return t`), by
+    name. Found once per package, in its files (the current file alone when the package's
+    files are not attached)."""
+    found = _HELPERS.get(ctx.package)
+    if found is not None:
+        return found
+    files = dict(files_of(ctx.package)) or {ctx.path: (ctx.source, ctx.tree)}
+    found = {}
+    for path, (source, tree) in files.items():
+        if b"NewTicker(" not in source:
+            continue
+        aliases = {b"time"} | {m.group(1) for m in re.finditer(rb'(\w+)\s+"time"', source[:4096])}
+        for decl in tree.root_node.named_children:
+            if decl.type != "function_declaration":
+                continue
+            result = decl.child_by_field_name("result")
+            body = decl.child_by_field_name("body")
+            if result is None or body is None or _flat(text(result)) != "*time.Ticker":
+                continue
+            returns = _returns_new_ticker(body, aliases)
+            if returns is not None:
+                name = text(decl.child_by_field_name("name"))
+                found[name] = Helper(name, path, decl, returns)
+    if files_of(ctx.package):
+        _HELPERS[ctx.package] = found
+    return found
+
+
+def _returns_new_ticker(body: Node, aliases: set[bytes]) -> Node | None:
+    code = body.text or b""
+    made = {
+        m.group(1)
+        for m in re.finditer(rb"(\w+)\s*:?=\s*(\w+)\.NewTicker\(", code)
+        if m.group(2) in aliases
+    }
+    found = None
+    for match in _RETURNS_TICKER.finditer(code):
+        alias, name = match.group(1), match.group(2)
+        if (alias is not None and alias in aliases) or (name is not None and name in made):
+            node = body.descendant_for_byte_range(
+                body.start_byte + match.start(), body.start_byte + match.start() + 6
+            )
+            found = node.parent if node is not None else None
+        elif name != b"nil":
+            return None  # another return hands out something else: not only a new ticker
+    return found if found is not None and found.type == "return_statement" else None
+
+
+def _helper_calls(ctx: FileContext, helpers: dict[str, Helper]) -> Iterator[tuple[Node, Helper]]:
+    for name, helper in helpers.items():
+        for ident in tokens(ctx.root, ctx.source, name.encode()):
+            call = ident.parent
+            if (
+                ident.type != "identifier"
+                or call is None
+                or call.type != "call_expression"
+                or call.child_by_field_name("function") != ident
+            ):
+                continue
+            binding = ctx.types.lookup(ident)
+            if binding is not None and binding.kind != FUNC:
+                continue  # a local of the same name
+            yield call, helper
 
 
 # --- where a created value goes -------------------------------------------------------------
@@ -433,20 +537,25 @@ def _falls_through(stop: Node, func: Node) -> bool:
 # --- NewTicker ---------------------------------------------------------------------------------
 
 
-def _check_new_ticker(ctx: FileContext, call: Node, func: Node) -> Iterator[Diagnostic]:
+def _check_new_ticker(
+    ctx: FileContext, call: Node, func: Node, helper: Helper | None = None
+) -> Iterator[Diagnostic]:
     binding = binding_of(call)
+    maker = f"{helper.name}'s ticker" if helper is not None else "time.NewTicker's ticker"
+    via: list[tuple[int, int, str] | Related] = [helper.related(ctx)] if helper else []
     if binding.kind == "lost":
         outer = _up(call).parent
         assert outer is not None
-        if text(outer.child_by_field_name("field")) == "C":
+        if helper is None and text(outer.child_by_field_name("field")) == "C":
             yield from _check_tick(ctx, _up(outer), call, func)
         return
     if binding.kind == "discarded":
         yield Diagnostic.at(
             call,
-            "time.NewTicker's ticker is created and dropped: nothing can stop it, and before "
+            f"{maker} is created and dropped: nothing can stop it, and before "
             "Go 1.23 it is never garbage collected",
             no_fix_reason="no automatic fix: remove the call, or keep the ticker and stop it",
+            related=via,
             **_impact(ctx, call, func),
         )
         return
@@ -456,9 +565,10 @@ def _check_new_ticker(ctx: FileContext, call: Node, func: Node) -> Iterator[Diag
     if name == "_":
         yield Diagnostic.at(
             call,
-            "time.NewTicker's ticker is assigned to _: nothing can stop it, and before Go 1.23 "
+            f"{maker} is assigned to _: nothing can stop it, and before Go 1.23 "
             "it is never garbage collected",
             no_fix_reason="no automatic fix: keep the ticker in a variable and stop it",
+            related=via,
             **_impact(ctx, call, func),
         )
         return
@@ -476,10 +586,13 @@ def _check_new_ticker(ctx: FileContext, call: Node, func: Node) -> Iterator[Diag
     missed = [e for e in exits if not covered(e, call, stops, func)]
     if not missed:
         return
-    related = [
-        (e.node.start_byte, e.node.end_byte, f"leaves here without {name}.Stop()")
-        for e in missed
-        if e.what != "end" and e.node.type != "block"
+    related: list[tuple[int, int, str] | Related] = [
+        *via,
+        *(
+            (e.node.start_byte, e.node.end_byte, f"leaves here without {name}.Stop()")
+            for e in missed
+            if e.what != "end" and e.node.type != "block"
+        ),
     ]
     if not stops:
         message = (
@@ -572,8 +685,13 @@ def _check_tick(ctx: FileContext, expr: Node, call: Node, func: Node) -> Iterato
             **_impact(ctx, expr, func),
         )
         return
+    again: str | None = None
     if _package_name(ctx) == "main":
-        return  # a command: the ticker lives as long as the program anyway
+        # A command: the ticker lives as long as the program anyway, unless the function
+        # can run again (a `start` that `main` and a `restart` call).
+        again = runs_again(func, files_of(ctx.package) or {ctx.path: (ctx.source, ctx.tree)})
+        if again is None:
+            return
     endless: list[Node] = []
     name_node: Node | None = None
     if binding.kind == "range":
@@ -600,6 +718,9 @@ def _check_tick(ctx: FileContext, expr: Node, call: Node, func: Node) -> Iterato
         for e in exits
         if e.what == "return"
     ][:3]
+    impact = _impact(ctx, expr, func, bool(loops))
+    if again is not None:
+        impact = {"impact": Impact.GROWS, "impact_reason": f"a ticker per call: {again}"}
     yield Diagnostic.at(
         expr,
         f"{what}'s ticker can never be stopped, and this function returns: before Go 1.23 "
@@ -607,8 +728,39 @@ def _check_tick(ctx: FileContext, expr: Node, call: Node, func: Node) -> Iterato
         fix=fix,
         no_fix_reason=reason,
         related=related,
-        **_impact(ctx, expr, func, bool(loops)),
+        **impact,
     )
+
+
+def runs_again(func: Node, files: dict[str, tuple[bytes, Any]]) -> str | None:
+    """Why a function of package main can run more than once: the package calls it from two
+    places or more (`main` and a `restart`), or from a loop; None otherwise (called once,
+    or only used as a value)."""
+    name = function_name(func)
+    if not name or func.type == "func_literal" or name in ("main", "init"):
+        return None
+    callers: list[str] = []
+    for _path, (source, tree) in sorted(files.items()):
+        for ident in tokens(tree.root_node, source, name.encode()):
+            node = ident.parent
+            if node is not None and node.type == "selector_expression":
+                if node.child_by_field_name("field") != ident:
+                    continue
+                ident, node = node, node.parent
+            if node is None or node.type != "call_expression":
+                continue
+            if node.child_by_field_name("function") != ident:
+                continue
+            caller = enclosing_function(node)
+            if caller is None or caller == func:
+                continue
+            caller_name = function_name(caller) or "a function literal"
+            if flow.enclosing_loops(node, caller):
+                return f"{caller_name} calls {name} in a loop"
+            callers.append(caller_name)
+    if len(callers) < 2:
+        return None
+    return f"{' and '.join(sorted(set(callers))[:3])} call {name}, which starts a new one each time"
 
 
 def _impact(
@@ -714,6 +866,10 @@ RULE = Rule(
     check=check,
     triggers=(b"Tick",),
 )
+
+
+def _flat(source_text: str) -> str:
+    return " ".join(source_text.split())
 
 
 def _ticker(name: str) -> str:
