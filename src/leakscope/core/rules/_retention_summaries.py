@@ -52,11 +52,12 @@ from leakscope.core.rules._retention_syntax import (
     _flat,
     _is_reset,
     _is_whole,
+    _list_items,
     weaker,
 )
 from leakscope.core.syntax import enclosing_function, text, unparen
 from leakscope.core.text import LineIndex
-from leakscope.core.types import FUNC, IMPORT, PARAM, is_slice
+from leakscope.core.types import FUNC, IMPORT, PARAM, is_map, is_slice
 
 if TYPE_CHECKING:
     from leakscope.core.rules._retention import _Analysis
@@ -97,14 +98,17 @@ class Stored:
 
 
 # Where a function may store a name as it is (a cheap over-approximation; `stored` decides):
-# `= name`, `= append(x, name)`, `<- name`, `.Add(k, name)`.
+# `= name`, `= append(x, name)`, `<- name`, `.Add(k, name)`, `m[name] = v`.
 _STORE_RX = re.compile(
     rb"(?:[^=!<>:]=|<-)[ \t]*(?:append\([^()\n]*,[ \t]*)?([A-Za-z_]\w*)[ \t]*(?=\n|;|\}|\)|$)"
     rb"|\.(?:"
     + "|".join(sorted(_CACHE_METHODS)).encode()
     + rb")\([^()\n]*,[ \t]*([A-Za-z_]\w*)[ \t]*\)"
+    rb"|\[[ \t]*([A-Za-z_]\w*)[ \t]*\][ \t]*(?:=[^=]|\+\+)"
 )
 _MAX_STORE_DEPTH = 2
+# A name passed as an argument of a call (`c.enqueue(p)`, `keep(k, p)`): (callee, name).
+_PASS_RX = re.compile(rb"([A-Za-z_]\w*)\((?:[^()\n]*,[ \t]*)?([A-Za-z_]\w*)[ \t]*[,)]")
 
 
 class Package:
@@ -399,6 +403,7 @@ class Package:
         (a pre-check by text for `_may_be_kept`; `stored` decides)."""
         if self._storer_names is None:
             names: set[str] = set()
+            passes: list[tuple[str, str]] = []  # (function, function it passes a name to)
             for source, tree in self.files.values():
                 decls = [
                     n
@@ -407,18 +412,28 @@ class Package:
                 ]
                 starts = [d.start_byte for d in decls]
                 params: dict[int, list[str]] = {}
-                for match in _STORE_RX.finditer(source):
-                    i = bisect_right(starts, match.start()) - 1
-                    if i < 0 or decls[i].end_byte < match.end():
-                        continue
-                    name = text(decls[i].child_by_field_name("name"))
-                    if name in names:
-                        continue
-                    if i not in params:
-                        params[i] = param_names(decls[i])
-                    ident = (match.group(1) or match.group(2) or b"").decode()
-                    if ident in params[i]:
-                        names.add(name)
+                for rx in (_STORE_RX, _PASS_RX):
+                    for match in rx.finditer(source):
+                        i = bisect_right(starts, match.start()) - 1
+                        if i < 0 or decls[i].end_byte < match.end():
+                            continue
+                        name = text(decls[i].child_by_field_name("name"))
+                        if name in names:
+                            continue
+                        if i not in params:
+                            params[i] = param_names(decls[i])
+                        if rx is _PASS_RX:
+                            if match.group(2).decode() in params[i]:
+                                passes.append((name, match.group(1).decode()))
+                            continue
+                        ident = (match.group(1) or match.group(2) or match.group(3) or b"").decode()
+                        if ident in params[i]:
+                            names.add(name)
+            for _ in range(_MAX_STORE_DEPTH):
+                more = {caller for caller, callee in passes if callee in names} - names
+                if not more:
+                    break
+                names |= more
             self._storer_names = frozenset(names)
         return self._storer_names
 
@@ -488,7 +503,13 @@ class Package:
             )
             where = f"channel {text(channel)}"
             return Stored(text(channel), where, Confidence.MEDIUM, True, (note,))
-        if parent is not None and parent.type == "argument_list":
+        if (
+            parent is not None
+            and parent.type == "index_expression"
+            and parent.child_by_field_name("index") == use
+        ):
+            return self._key_stored(analysis, path, fname, name, parent)
+        if parent is not None and parent.type == "argument_list" and not _appends(parent):
             call = parent.parent
             func = call.child_by_field_name("function") if call is not None else None
             if call is None or func is None:
@@ -535,6 +556,36 @@ class Package:
         )
         collects = target.collects or "append(" in text(statement)
         return Stored(target.text, target.where, target.confidence, collects, (note,))
+
+    def _key_stored(
+        self, analysis: _Analysis, path: str, fname: str, name: str, index: Node
+    ) -> Stored | None:
+        """`m[name] = v` (or `m[name]++`) on a map that outlives the call."""
+        holder = index.parent
+        if holder is not None and holder.type == "expression_list":
+            holder = holder.parent
+            if holder is None or holder.type != "assignment_statement":
+                return None
+            if index not in _list_items(holder.child_by_field_name("left")):
+                return None
+        elif holder is None or holder.type not in ("inc_statement", "dec_statement"):
+            return None
+        container = index.child_by_field_name("operand")
+        if container is None or not is_map(
+            analysis.types.underlying(analysis.types.type_of(container))
+        ):
+            return None
+        shared = analysis.shared(container)
+        if shared is None:
+            return None
+        where = f"map {text(container)}" + (f" ({shared.reason})" if shared.reason else "")
+        note = self.note(
+            path,
+            holder.start_byte,
+            holder.end_byte,
+            f"{fname} uses {name} as a key of {text(container)}",
+        )
+        return Stored(text(container), where, shared.confidence, True, (note,))
 
     # -- what the callers pass ---------------------------------------------------------------
 
@@ -652,6 +703,13 @@ def _source_notes(package: Package, path: str, found: Source) -> tuple[Note, ...
         out.append(package.note(path, start, end, message))
     out.extend(found.chain)
     return tuple(out)
+
+
+def _appends(args: Node) -> bool:
+    """Whether the argument list is the builtin append's (`append(x.items, p)`)."""
+    call = args.parent
+    func = call.child_by_field_name("function") if call is not None else None
+    return func is not None and func.type == "identifier" and text(func) == "append"
 
 
 def _indexes_split(analysis: _Analysis, expr: Node) -> bool:

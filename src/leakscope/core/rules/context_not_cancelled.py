@@ -277,7 +277,64 @@ def _check_call(ctx: FileContext, call: Node, qualifier: str, fn: str) -> Diagno
     severity = Severity.INFO if ctx.is_test else None
     if text(cancel) == "_":
         return _discarded(ctx, site, in_loop, severity)
+    if in_loop and site.kind == "=":
+        overwritten = _overwritten(ctx, site, text(cancel), severity)
+        if overwritten is not None:
+            return overwritten
     return _not_called(ctx, site, text(cancel), in_loop, severity)
+
+
+def _overwritten(
+    ctx: FileContext, site: _Site, name: str, severity: Severity | None
+) -> Diagnostic | None:
+    """`ctx, cancel = context.WithTimeout(...)` in a loop, into a variable declared outside
+    it, with no other use of the variable in the loop: the next iteration overwrites the
+    cancel function before anyone called it (a `cancel()` after the loop calls the last one
+    only)."""
+    loop = ancestor_between(site.call, site.func, {"for_statement"})
+    body = loop.child_by_field_name("body") if loop is not None else None
+    if loop is None or body is None:
+        return None
+    binding = ctx.types.lookup(site.lhs[1])
+    if binding is None or not binding.is_local or binding.node is None:
+        return None
+    if loop.start_byte <= binding.node.start_byte < loop.end_byte:
+        return None  # declared in the loop: one variable per iteration, the flow decides
+    word = re.compile(rb"(?<![\w.])" + re.escape(name.encode()) + rb"(?!\w)")
+    code = body.text or b""
+    own = site.lhs[1].start_byte
+    for match in word.finditer(code):
+        at = body.start_byte + match.start()
+        node = body.descendant_for_byte_range(at, at + len(name))
+        if at != own and node is not None and node.type == "identifier":
+            return None  # called, checked, passed or stored in the loop: handled there
+    judged = _judge(ctx, site, True)
+    message = (
+        f"the cancel function {name} of {site.qualifier}{site.fn} is overwritten by the next "
+        f"iteration of the loop before it is called: {judged.what}"
+    )
+    diag = Diagnostic(
+        site.stmt.start_byte,
+        site.call.end_byte,
+        message,
+        severity=severity,
+        impact=judged.impact,
+        impact_reason=judged.reason,
+    )
+    decl = binding.node
+    diag.related.append((decl.start_byte, decl.end_byte, f"{name} is declared outside the loop"))
+    diag.related.append(
+        (
+            loop.start_byte,
+            body.start_byte,
+            f"each iteration assigns {name} again; only the last one can be called after the loop",
+        )
+    )
+    diag.no_fix_reason = (
+        f"no automatic fix: call {name}() at the end of each iteration, once the context is "
+        "no longer used"
+    )
+    return diag
 
 
 def _is_main(ctx: FileContext, func: Node) -> bool:
