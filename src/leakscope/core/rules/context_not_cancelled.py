@@ -8,6 +8,14 @@ a local variable shadowing that name is not the package) whose cancel function i
   `break` or `continue` (or the end of the block) is reached before the function is called,
   deferred, returned, stored or handed to another function.
 
+A cancel function assigned in a loop (`ctx, cancel = context.WithTimeout(...)`) to a variable
+declared outside it, with no other use of the variable in the loop body, is reported too: the
+next iteration overwrites it before anyone called it, and a `cancel()` after the loop cancels
+only the last context. Any other use in the loop (a call, a nil check, an `append` to a list
+of cancel functions, a closure) counts as handling it; a cancel field overwritten in a loop
+is not followed. There is no fix: call it at the end of each iteration, once the context is
+no longer used. Its impact is judged as for any context made in a loop (below).
+
 Storing the cancel function (in a field, a struct, a map), passing it to a function, capturing
 it in a closure or returning it moves its ownership elsewhere: those are never reported. Neither
 is `main.main` outside loops (returning from it ends the process), and the path analysis gives

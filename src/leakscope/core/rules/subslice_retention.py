@@ -17,7 +17,9 @@ package-level value (not `sync.Pool.Put`, which recycles the array on purpose).
 
 Its source is plausibly large when it is a parameter, data read with `io.ReadAll`,
 `os.ReadFile` or a `bufio.Reader`, a scratch buffer made in the function with `make` and a
-constant size of at least 256 (a buffer sized from variables is usually made to measure), a
+constant size of at least 256, a byte buffer sized at run time (`make([]byte, size)`) that a
+read fills (`Read`, `ReadFrom`, `ReadAt`, `io.ReadFull`, `io.ReadAtLeast`, `Recv*`; a buffer
+sized from variables that no read fills is made to measure and is not a source), a
 `[]byte(s)` conversion, or a local or range variable holding one.
 
 Not reported:
@@ -30,7 +32,9 @@ Not reported:
 - subslices that waste little or nothing, as for `substring-retention`: a constant-size
   header cut off (`data[4:]`), every part of a split kept together, a prefix and the rest
   stored together, consecutive chunks a loop cuts a slice into
-  (`parts = append(parts, d[:n]); d = d[n:]`), a value put back where it came from,
+  (`parts = append(parts, d[:n]); d = d[n:]`; not when each kept part skips a header or key
+  of run-time size, `m[string(d[4:4+kl])] = d[4+kl : 4+kl+vl]` while decoding a chunk: the
+  skipped bytes stay pinned), a value put back where it came from,
   every part of one line stored through one composite literal
   (`Record{Key: f[0], Value: f[1]}`);
 - a subslice whose source is stored as it is in the same holder by the same function, on
@@ -49,8 +53,12 @@ A finding is a warning only when the source is demonstrably big; otherwise it is
   made here that a read fills (`r.Read(buf)`, `io.ReadFull(r, buf)`, `conn.ReadFromUDP(buf)`:
   "buf is a 64 KiB read buffer", as when `buf[:n]` of a packet buffer is queued); a buffer
   made here with a constant size of at least 4 KiB (sizes from named constants and
-  expressions such as `64 << 10` are computed, times the element size); a line read from a
-  stream when the place collects one piece per line;
+  expressions such as `64 << 10` are computed, times the element size); a buffer sized at
+  run time that a partial read fills (`Read`, `ReadFrom`, `ReadAtLeast`: "a short read leaves
+  the rest unused but kept"); one filled whole by `io.ReadFull` or `ReadAt` (a record made to
+  measure) when the place collects one piece per store (the blocks of a multi-block read put
+  in a cache each pin the whole read); a line read from a stream when the place collects one
+  piece per line;
 - bounded: a parameter, unless a caller in the same file passes it read data or a buffer
   ("data is a parameter: the caller decides its size, and nothing here shows it is large").
   Views into a caller's slice are mostly deliberate (decoders, zero-copy parsers, frames valid
@@ -58,9 +66,11 @@ A finding is a warning only when the source is demonstrably big; otherwise it is
   keys, tags and small records. This is why the seed `s0 = s1[len(s1)-30:]` and the fixtures
   that cut parameters are `info`: nothing in the function shows that `s1` is large. Also
   bounded: a scratch buffer under 4 KiB that no read fills ("buf is a 256-byte scratch buffer
-  (small)"), a line of a stream kept in a single slot, a kernel status file read by a literal
-  path (`/proc/...`, `/sys/...`), and the bytes of a `bytes.Buffer` that this code wrote (one
-  filled with `ReadFrom` or `io.Copy` from a reader is read data).
+  (small)"), a piece of a record read whole by `io.ReadFull` into a buffer of its size, kept
+  in a single slot (it keeps the rest of one record), a line of a stream kept in a single
+  slot, a kernel status file read by a literal path (`/proc/...`, `/sys/...`), and the bytes
+  of a `bytes.Buffer` that this code wrote (one filled with `ReadFrom` or `io.Copy` from a
+  reader is read data).
 
 A buffer made with a constant size under 256 elements is not a source at all (a small
 record). A store that runs once (lazy initialisation, `sync.Once`) pins one source, like any
@@ -100,11 +110,27 @@ Within a package (every file of it), leakscope follows the data into helpers and
   (`c.names = append(c.names, firstField(line))`); one that returns data it read
   (`return os.ReadFile(path)`) or a piece of it makes its call that source;
 - pieces put in a local map, slice or struct that the function then stores whole
-  (`refs[k] = line[:i]` ... `r.refs = refs`) are reported where they are put in.
+  (`refs[k] = line[:i]` ... `r.refs = refs`) are reported where they are put in;
+- a function or method that keeps its parameter as it is (`c.data = p`,
+  `c.items = append(c.items, p)`, `m[p] = true`, `ch <- p`, a cache's `Add(k, p)`, or passing
+  it on to a function that does, two calls deep): a caller that passes it a subslice of big
+  data is reported at its call (`c.keep(buf[:n])`), with the store as a related location in
+  whatever file it is; the fix copies the argument. A parameter the function reassigns
+  (`p = bytes.Clone(p)`) is not followed.
 
-Not followed: calls through interfaces, function values and other packages; a helper that
-stores its parameter as it is (only pieces it cuts are followed). While a fix is checked,
-only the fixed file is looked at.
+Not followed: calls through interfaces, function values and other packages; a constructor
+that puts its parameter in the new object it returns (the caller decides how long it keeps
+it). While a fix is checked, only the fixed file is looked at.
+
+## In-place truncation
+`if len(x.f) > n { x.f = x.f[:n] }` (or `x.f = x.f[len(x.f)-n:]`) on a field or package
+variable: the length guard shows the author meant to shrink a value that can be long, but
+the cut keeps its whole backing array. Reported (a warning: the guard says it grows past the
+bound) for strings and slices of plain values (numbers, bytes, strings); slices of pointers
+are `resliced-pointers`' business. The fix stores a copy, by Go version as for every
+finding of this rule (`bytes.Clone`, `slices.Clone`, else `append([]T(nil), x.f[:n]...)`).
+Not reported: no length guard (the bound is not about memory), a reset for reuse
+(`x.f[:0]`), a local variable, a copy already made.
 
 ## Why is this bad?
 A subslice shares the backing array of the slice it was cut from. As long as the subslice is

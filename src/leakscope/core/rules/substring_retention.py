@@ -104,11 +104,26 @@ Within a package (every file of it), leakscope follows the data into helpers and
   (`c.names = append(c.names, firstField(line))`); one that returns data it read
   (`return os.ReadFile(path)`) or a piece of it makes its call that source;
 - pieces put in a local map, slice or struct that the function then stores whole
-  (`refs[k] = line[:i]` ... `r.refs = refs`) are reported where they are put in.
+  (`refs[k] = line[:i]` ... `r.refs = refs`) are reported where they are put in;
+- a function or method that keeps its parameter as it is (`c.data = p`,
+  `c.items = append(c.items, p)`, `m[p] = true`, `ch <- p`, a cache's `Add(k, p)`, or passing
+  it on to a function that does, two calls deep): a caller that passes it a substring of big
+  data is reported at its call (`c.keep(buf[:n])`), with the store as a related location in
+  whatever file it is; the fix copies the argument. A parameter the function reassigns
+  (`p = bytes.Clone(p)`) is not followed.
 
-Not followed: calls through interfaces, function values and other packages; a helper that
-stores its parameter as it is (only pieces it cuts are followed). While a fix is checked,
-only the fixed file is looked at.
+Not followed: calls through interfaces, function values and other packages; a constructor
+that puts its parameter in the new object it returns (the caller decides how long it keeps
+it). While a fix is checked, only the fixed file is looked at.
+
+## In-place truncation
+`if len(x.f) > n { x.f = x.f[:n] }` (or `x.f = x.f[len(x.f)-n:]`) on a field or package
+variable: the length guard shows the author meant to shrink a value that can be long, but
+the cut keeps its whole backing array. Reported (a warning: the guard says it grows past the
+bound) for strings and slices of plain values (numbers, bytes, strings); slices of pointers
+are `resliced-pointers`' business. The fix stores a copy: `strings.Clone`. Not reported: no length
+guard (the bound is not about memory), a reset for reuse (`x.f[:0]`), a local variable, a
+copy already made.
 
 ## Why is this bad?
 A substring shares the bytes of the string it was cut from. As long as the substring is

@@ -20,6 +20,18 @@ creating one per loop iteration is reported even in `main`. A ticker assigned to
 of an outer function, or to a named result (a bare `return` hands it to the caller), is not
 followed (no finding); one created in an `if` or `switch` header is reported without a fix.
 
+A ticker made by a helper of the package is followed as if the caller had called
+`time.NewTicker`: a function (not a method) whose result is `*time.Ticker` and whose returns
+hand out a new one (`return time.NewTicker(d)`, or `t := time.NewTicker(d)` ... `return t`),
+in any file of the package; the finding names the helper's `return` as a related location,
+and the fix is the same `defer t.Stop()`. Not followed: methods returning a ticker, helpers
+that may return a ticker they keep, and calls from a file that mentions neither `Tick` nor
+`ticker` (the rule does not run there).
+
+In `package main`, `time.Tick` is reported after all in a function that can run again: one
+the package calls from two places or more (`main` and a `restart`) or from a loop. Each call
+starts a ticker nobody can stop; the impact reason names the callers.
+
 A ticker never stopped is reported with high confidence; one stopped on some paths but not
 all with medium confidence (the finding's related locations show the returns that skip
 `Stop`). A `t.Stop()` inside an `if` before a return counts as stopping it: the rule leans
