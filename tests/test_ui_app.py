@@ -73,7 +73,10 @@ async def test_opens_and_lists_every_finding(project: Path) -> None:
             assert f"  {count}" in label
         status = app.main.status.info
         assert status.total == len(expected)
-        assert status.fixable == sum(1 for f in expected if f.fix is not None)
+        # "fixable" is a safe fix, as in the CLI's summary; unsafe ones are counted apart.
+        safe = [f for f in expected if f.fix is not None and f.fix.applicability.value == "safe"]
+        assert status.fixable == len(safe)
+        assert status.unsafe_fixes == sum(1 for f in expected if f.fix is not None) - len(safe)
         assert status.go_version == "1.22"
         assert not status.scanning
         # The cursor starts on the first finding and the views show it.

@@ -888,7 +888,9 @@ def load_app() -> RunApp | None:
     return getattr(module, "run_app", None)
 
 
-def open_project(root: Path, config: Config, theme: str | None, cwd: Path | None) -> int:
+def open_project(
+    root: Path, config: Config, theme: str | None, cwd: Path | None, *, demo: bool = False
+) -> int:
     try:
         run_app = load_app()
     except ImportError as exc:
@@ -896,6 +898,8 @@ def open_project(root: Path, config: Config, theme: str | None, cwd: Path | None
         return EXIT_ERROR
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if run_app is not None and interactive:
+        if demo:  # the app shows where the copy is
+            return run_app(root, config, theme, demo=True) or EXIT_OK  # type: ignore[call-arg]
         return run_app(root, config, theme) or EXIT_OK
     if run_app is not None:
         _note("not a terminal: printing the check report instead of opening the app")
@@ -934,7 +938,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     root = copy_demo()
     _note(f"Copied the demo Go project to {root}")
     config = load_config(root, rule_names())
-    status = open_project(root, config, args.theme, None)
+    status = open_project(root, config, args.theme, None, demo=True)
+    _note(f"The demo copy stays in {root}: delete it when you are done.")
     # Findings are the point of a demo: only real errors make it fail.
     return status if status not in (EXIT_OK, EXIT_FINDINGS) else EXIT_OK
 

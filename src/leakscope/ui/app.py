@@ -95,8 +95,10 @@ class LeakscopeApp(App[int]):
         start_scan: bool = True,
         watch_state: str = "off",
         watch: bool = True,
+        demo: bool = False,
     ) -> None:
         self.leak_themes, self.theme_problems = load_themes()
+        self.demo = demo  # root is a temporary copy of the demo project
         super().__init__()
         self.root = root.expanduser()
         self.config = config
@@ -122,9 +124,10 @@ class LeakscopeApp(App[int]):
         if bad_keys:
             self._config_problems.append(
                 f"[keys] in {config.path or 'leakscope.toml'}: unknown binding id "
-                f"'{bad_keys[0]}' (see ? for the ids)"
+                f"'{bad_keys[0]}' (? lists every key with its id)"
             )
         self.keymap = {k: v for k, v in config.keys.items() if k not in bad_keys}
+        self._config_problems.extend(keys.conflicts(self.keymap))
         self.set_keymap(self.keymap)
         not_a_folder = ""
         if not self.root.exists():
@@ -244,6 +247,18 @@ class LeakscopeApp(App[int]):
                 lambda grouping=grouping: self.main.set_grouping(grouping),
             )
         yield SystemCommand("Rescan", "Scan the whole project again", self._rescan)
+        # Files with findings shown, by path: `ctrl+p`, then part of a file name.
+        with contextlib.suppress(LookupError):
+            shown = self.main.shown
+            counts: dict[str, int] = {}
+            for finding in shown:
+                counts[finding.path] = counts.get(finding.path, 0) + 1
+            for path, n in sorted(counts.items()):
+                yield SystemCommand(
+                    f"File: {display(path)}",
+                    f"Go to its first finding ({n} finding{'s' if n != 1 else ''})",
+                    lambda path=path: self.main.go_to_file(path),
+                )
         from leakscope.core.rules import RULES
 
         for rule in RULES:
@@ -495,6 +510,7 @@ def make_app(
     cursor_blink: bool = True,
     start_scan: bool = True,
     watch: bool = True,
+    demo: bool = False,
 ) -> LeakscopeApp:
     """The app over `root`; raises UnknownThemeError for a theme name that does not exist.
 
@@ -507,13 +523,15 @@ def make_app(
         cursor_blink=cursor_blink,
         start_scan=start_scan,
         watch=watch,
+        demo=demo,
     )
 
 
-def run_app(root: Path, config: Config, theme: str | None = None) -> int:
-    """Run the terminal app; returns the process exit code."""
+def run_app(root: Path, config: Config, theme: str | None = None, *, demo: bool = False) -> int:
+    """Run the terminal app; returns the process exit code. `demo`: root is a copy of the
+    demo project, and the app says where it is."""
     try:
-        app = make_app(root, config, theme)
+        app = make_app(root, config, theme, demo=demo)
     except UnknownThemeError as exc:
         print(f"leakscope: {exc}", file=sys.stderr)
         return 2

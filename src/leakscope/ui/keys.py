@@ -144,6 +144,45 @@ def unknown_ids(keymap: dict[str, str]) -> list[str]:
     return sorted(set(keymap) - set(KEYS_BY_ID))
 
 
+# Sections whose keys work at the same time: a key bound twice in one of them reaches only one
+# of its bindings (the tree's and the source view's keys win over the main view's).
+ACTIVE_TOGETHER = (
+    frozenset({"app", "main", "tree", "source"}),
+    frozenset({"app", "filter"}),
+    frozenset({"app", "diff"}),
+    frozenset({"app", "dialog"}),
+)
+
+
+def _keys_of(key: Key, keymap: dict[str, str]) -> set[str]:
+    return {k.strip() for k in keymap.get(key.id, key.keys).split(",") if k.strip()}
+
+
+def conflicts(keymap: dict[str, str]) -> list[str]:
+    """What a remapping takes away: one message per binding left without its key because a
+    remapped binding now uses it (`apply_fix = "d"` hides `d`, the side-by-side view)."""
+    out: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for remapped in KEYS:
+        if remapped.id not in keymap:
+            continue
+        for key in KEYS:
+            if key is remapped or (key.id, remapped.id) in seen:
+                continue
+            if not any({key.section, remapped.section} <= s for s in ACTIVE_TOGETHER):
+                continue
+            shared = _keys_of(remapped, keymap) & _keys_of(key, keymap)
+            if not shared:
+                continue
+            seen.add((remapped.id, key.id))
+            taken = ", ".join(_pretty(k) for k in sorted(shared))
+            out.append(
+                f'[keys] {remapped.id} = "{keymap[remapped.id]}" takes {taken} from {key.id} '
+                f"({key.description}): give one of them another key"
+            )
+    return out
+
+
 def key_display(key: Key, keymap: dict[str, str]) -> str:
     """The keys as the help screen shows them, after the user's remapping."""
     if key.id in keymap:

@@ -3,7 +3,7 @@
 Plain words must all appear (case-insensitively) in the finding's rule, path or message.
 `rule:NAME` keeps findings whose rule contains NAME (or matches it as a glob), `path:GLOB`
 findings whose path (or file name) matches the glob (a plain word matches a part of the path),
-`severity:LEVEL` (or `sev:`) one severity, and `fixable` findings with an automatic fix.
+`severity:LEVEL` (or `sev:`) one severity, and `fixable` findings with a safe automatic fix.
 Prefixing a term with `-` negates it: `-path:*_test.go`, `-fixable`.
 """
 
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from leakscope.core.model import Finding, Severity
+from leakscope.core.report import is_fixable
 
 _GLOB_CHARS = frozenset("*?[")
 SEVERITY_NAMES = {s.value: s for s in Severity} | {"warn": Severity.WARNING, "err": Severity.ERROR}
@@ -69,7 +70,7 @@ class Term:
         if self.kind == "severity":
             return finding.severity.value == self.value
         if self.kind == "fixable":
-            return finding.fix is not None
+            return is_fixable(finding)
         return False
 
     def _test_rule(self, rule: str) -> bool:
@@ -106,7 +107,7 @@ class Term:
             value = self.value
             return [i for i in keep if (findings[i].severity.value == value) != negate]
         if self.kind == "fixable":
-            return [i for i in keep if (findings[i].fix is not None) != negate]
+            return [i for i in keep if is_fixable(findings[i]) != negate]
         return []
 
 

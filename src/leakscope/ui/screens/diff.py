@@ -82,6 +82,8 @@ class DiffScreen(Screen[str | None]):
         self._update_columns()
 
     def on_resize(self) -> None:
+        # At 80 columns the footer's keys fit only without their padding.
+        self.query_one(Footer).compact = self.size.width < 110
         self._update_columns()
 
     def _update_columns(self) -> None:

@@ -21,7 +21,7 @@ FILTER_HELP = (
     ("rule:NAME", "rule name contains NAME (or matches a glob)"),
     ("path:GLOB", "path or file name matches (path:store/*, path:*_test.go)"),
     ("severity:LEVEL", "error, warning or info (sev: for short)"),
-    ("fixable", "has an automatic fix"),
+    ("fixable", "has a safe automatic fix (what F applies)"),
     ("-TERM", "negates a term: -path:*_test.go"),
 )
 
@@ -30,15 +30,18 @@ def help_text(keymap: dict[str, str], palette: Palette) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(justify="right", no_wrap=True)
     table.add_column()
+    table.add_column(no_wrap=True)  # the id `[keys]` remaps it by
+    id_style = Style(color=palette.muted)
     key_style = Style(bold=True, color=palette.info)
     title_style = Style(bold=True, underline=True)
     for section, title in SECTION_TITLES.items():
-        table.add_row("", Text(title, style=title_style))
+        table.add_row("", Text(title, style=title_style), Text("id", style=id_style))
         for key in KEYS:
             if key.section == section:
                 table.add_row(
                     Text(key_display(key, keymap), style=key_style),
                     Text(key.description),
+                    Text(key.id, style=id_style),
                 )
         table.add_row("", "")
     table.add_row("", Text("Filter (/)", style=title_style))
@@ -61,7 +64,12 @@ def help_text(keymap: dict[str, str], palette: Palette) -> Table:
     )
     table.add_row("", "")
     table.add_row(
-        "", Text('Keys are remapped in [keys] of leakscope.toml: apply_fix = "x"', style="dim")
+        "",
+        Text(
+            "Keys are remapped by the id in the right column, in [keys] of leakscope.toml: "
+            'apply_fix = "x"',
+            style="dim",
+        ),
     )
     return table
 

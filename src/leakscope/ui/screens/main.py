@@ -7,6 +7,7 @@ import os
 import shlex
 import subprocess
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -29,8 +30,9 @@ from leakscope.core.engine import Progress
 from leakscope.core.fixes import FixError, FixPlan, NeedsForce, crlf_edits
 from leakscope.core.gomod import format_go_version
 from leakscope.core.model import Applicability, Finding, Severity, TextEdit
+from leakscope.core.report import has_unsafe_fix, is_fixable
 from leakscope.core.suppress import DIRECTIVE_RULE
-from leakscope.core.text import display_source
+from leakscope.core.text import display, display_source
 from leakscope.ui import keys
 from leakscope.ui.diffing import diff_texts
 from leakscope.ui.query import Query, SearchIndex, parse_query
@@ -58,6 +60,20 @@ SCAN_REFRESH_INTERVAL = 0.1
 GC_FREEZE_FINDINGS = 2000
 # How long findings the watcher found carry their "new" badge (seconds).
 NEW_SECONDS = 6.0
+# The ignore prompt's example reason, per rule: what makes such a finding acceptable.
+IGNORE_EXAMPLE = "reviewed: this runs a few times at start-up"
+IGNORE_EXAMPLES = {
+    "substring-retention": "the line is at most 64 bytes (checked by the caller)",
+    "subslice-retention": "buf is the 8-byte header, not the body",
+    "defer-in-loop": "the loop runs at most three times",
+    "ticker-not-stopped": "the ticker lives as long as the process",
+    "time-after-in-loop": "the loop runs once a minute; a timer per minute is fine",
+    "finalizer-cycle": "the cycle is broken by Close before the last reference goes",
+    "cleanup-keeps-alive": "the object is meant to live until the process exits",
+    "resliced-pointers": "the queue is dropped as a whole right after",
+    "hanging-goroutine": "the caller always reads the result (see Wait)",
+    "context-not-cancelled": "the context lives as long as the server",
+}
 FILTER_PLACEHOLDER = "/ filter: words  rule:NAME  path:GLOB  severity:LEVEL  fixable"
 
 
@@ -250,12 +266,19 @@ class MainScreen(Screen[None]):
         # same again (a live update) keeps the view's scroll instead of jumping to the mark.
         self._source_key: tuple[str, str] | None = None
         self._new_timer: Timer | None = None
+        self._rescanning = False  # `r` asked for this scan: say when it is done
 
     @property
     def leakscope(self) -> LeakscopeApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
+        if self.leakscope.demo:
+            yield Static(
+                display(f"demo copy (kept after you quit): {self.session.root}"),
+                id="banner",
+                markup=False,
+            )
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield FilterInput(placeholder=FILTER_PLACEHOLDER, id="filter", compact=True)
@@ -286,6 +309,10 @@ class MainScreen(Screen[None]):
     @property
     def filter_input(self) -> Input:
         return self.query_one("#filter", Input)
+
+    def on_resize(self) -> None:
+        # At 80 columns the footer's keys fit only without their padding ("q Quit" was cut).
+        self.query_one(Footer).compact = self.size.width < 110
 
     def on_mount(self) -> None:
         if not self.leakscope.cursor_blink:
@@ -386,6 +413,17 @@ class MainScreen(Screen[None]):
             gc.freeze()
         if message.error:
             self.notify(message.error, severity="error", timeout=8)
+        elif self._rescanning:
+            self._rescanning = False
+            self.leakscope.set_watch_state(
+                self.leakscope.watch_state, time.strftime("%H:%M:%S"), ""
+            )
+            n, files = len(self._universe()), self.session.file_count()
+            self.notify(
+                f"Rescanned: {n} finding{'s' if n != 1 else ''} in "
+                f"{files} file{'s' if files != 1 else ''}.",
+                timeout=3,
+            )
         for problem in self.session.problems[:3]:
             self.notify(problem, severity="warning", timeout=6)
 
@@ -445,7 +483,8 @@ class MainScreen(Screen[None]):
             total=total,
             minor_hidden=self.minor_hidden,
             shown=len(self.shown),
-            fixable=sum(f.fix is not None for f in self.shown),
+            fixable=sum(map(is_fixable, self.shown)),
+            unsafe_fixes=sum(map(has_unsafe_fix, self.shown)),
             files=self.session.file_count(),
             filtered=not self.query_filter.empty,
             grouping=self.grouping,
@@ -667,6 +706,15 @@ class MainScreen(Screen[None]):
         index = GROUPINGS.index(self.grouping)
         self.set_grouping(GROUPINGS[(index + 1) % len(GROUPINGS)])
 
+    def go_to_file(self, path: str) -> None:
+        """(The command palette) Select the first finding shown in `path`."""
+        first = next((f for f in self.shown if f.path == path), None)
+        if first is None:
+            self.notify(f"No finding shown in {path}.", severity="warning", timeout=3)
+            return
+        self.tree.focus()
+        self.tree.select_finding(first)
+
     def set_grouping(self, grouping: str) -> None:
         if grouping not in GROUPINGS:
             return
@@ -871,8 +919,7 @@ class MainScreen(Screen[None]):
         self.app.push_screen(
             ConfirmScreen(
                 "Write a protected file?",
-                f"{why}. Writing replaces it anyway (its mode is kept; a hard link "
-                "is split).",
+                f"{why}. Writing replaces it anyway (its mode is kept; a hard link is split).",
             ),
             confirmed,
         )
@@ -922,7 +969,7 @@ class MainScreen(Screen[None]):
                 f"Ignore {finding.rule} at {finding.path}:{finding.line}",
                 f"Adds //leakscope:ignore {finding.rule} REASON above the line. "
                 "Why is this finding acceptable?",
-                placeholder="e.g. the line is at most 64 bytes (checked by the caller)",
+                placeholder=f"e.g. {IGNORE_EXAMPLES.get(finding.rule, IGNORE_EXAMPLE)}",
             ),
             answered,
         )
@@ -982,6 +1029,7 @@ class MainScreen(Screen[None]):
             self.notify(self.not_a_folder, severity="error")
             return
         self.notify("Rescanning…", timeout=2)
+        self._rescanning = True
         self.start_scan(live=False)
 
     # -- live updates from the file watcher ----------------------------------------------
@@ -1021,9 +1069,10 @@ class MainScreen(Screen[None]):
             and all(path in results for path in update.files)
         ):
             return ""  # e.g. leakscope's own write, already shown: nothing to repaint
-        if update.added:
+        fresh = _really_new(update.added, update.removed)
+        if fresh:
             until = time.monotonic() + NEW_SECONDS
-            self.tree.mark_new((f.fingerprint for f in update.added), until)
+            self.tree.mark_new((f.fingerprint for f in fresh), until)
             self._schedule_new_expiry()
         self.refresh_findings(live=True)
         shown = self.source.path
@@ -1101,6 +1150,26 @@ class MainScreen(Screen[None]):
                 "information",
             )
         )
+
+
+def _really_new(added: Iterable[Finding], removed: Iterable[Finding]) -> list[Finding]:
+    """The added findings that are not a removed one moved to another file (a rename, a
+    file moved by `git mv`): the same rule, place and message elsewhere is not news."""
+
+    def same(f: Finding) -> tuple[object, ...]:
+        return (f.rule, f.line, f.column, f.message)
+
+    gone: dict[tuple[object, ...], int] = {}
+    for finding in removed:
+        gone[same(finding)] = gone.get(same(finding), 0) + 1
+    out = []
+    for finding in added:
+        key = same(finding)
+        if gone.get(key):
+            gone[key] -= 1
+        else:
+            out.append(finding)
+    return out
 
 
 def _run_editor(command: list[str]) -> int | None:

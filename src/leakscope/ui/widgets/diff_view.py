@@ -69,6 +69,7 @@ class DiffView(ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._muted = Style(dim=True)
         self._leak_theme: LeakTheme | None = None
+        self._current_change: int | None = None  # the change n/p moved to last
         self._focus_line: int | None = None
 
     # -- content ------------------------------------------------------------------------
@@ -89,6 +90,7 @@ class DiffView(ScrollView, can_focus=True):
         self._update_virtual_size()
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._focus_line = focus_line
+        self._current_change = None
         self.call_after_refresh(self._scroll_to_focus)
 
     def _expand(self, source: str, syntax: dict[str, Style]) -> list[Text]:
@@ -178,20 +180,42 @@ class DiffView(ScrollView, can_focus=True):
         self.scroll_to(y=max(0, row - height // 3), animate=False)
 
     def action_next_change(self) -> None:
-        top = round(self.scroll_y) + self.scrollable_content_region.height // 3
-        for start in self._change_rows():
-            if start > top:
-                self._scroll_row(start)
-                return
+        self._move_change(1)
 
     def action_previous_change(self) -> None:
-        top = round(self.scroll_y) + self.scrollable_content_region.height // 3
-        for start in reversed(self._change_rows()):
-            if start < top:
-                self._scroll_row(start)
-                return
+        self._move_change(-1)
+
+    def _move_change(self, step: int) -> None:
+        """n (step 1) or p (-1): scroll to the next or previous change and say which it is;
+        with nowhere to go, say so instead of doing nothing."""
+        rows = self._change_rows()
+        if not rows:
+            self.notify("This fix changes nothing here.", timeout=2)
+            return
+        if len(rows) == 1:
+            self._scroll_row(rows[0])
+            self.notify("This fix makes one change: it is the one shown.", timeout=2)
+            return
+        current = self._current_change
+        if current is None or current >= len(rows):
+            # From where the view is: the first change below (or above) its upper third.
+            top = round(self.scroll_y) + self.scrollable_content_region.height // 3
+            if step > 0:
+                index = next((i for i, start in enumerate(rows) if start > top), len(rows))
+            else:
+                index = max((i for i, start in enumerate(rows) if start < top), default=-1)
+        else:
+            index = current + step
+        if not 0 <= index < len(rows):
+            where = "after" if step > 0 else "before"
+            self.notify(f"No change {where} this one ({len(rows)} in all).", timeout=2)
+            return
+        self._current_change = index
+        self._scroll_row(rows[index])
+        self.notify(f"Change {index + 1} of {len(rows)}", timeout=1.5)
 
     def action_toggle_layout(self) -> None:
+        self._current_change = None
         self.layout_mode = "unified" if self.split else "split"
         self.scroll_to(x=0, animate=False)
 

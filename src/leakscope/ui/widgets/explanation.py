@@ -44,8 +44,13 @@ def markdown_text(source: str, palette: Palette) -> Text:
     code_style = Style(color=palette.extra.get("code", palette.info))
     in_code = False
     paragraph: list[str] = []
+    item: list[str] = []  # the list item being read: its first line and indented ones
 
     def flush() -> None:
+        if item:
+            out.append_text(_inline("• " + " ".join(item), code_style))
+            out.append("\n")
+            item.clear()
         if paragraph:
             if out:
                 out.append("\n")
@@ -67,9 +72,12 @@ def markdown_text(source: str, palette: Palette) -> Text:
             flush()
         elif stripped.startswith(("- ", "* ")):
             flush()
-            out.append_text(_inline("• " + stripped[2:], code_style))
-            out.append("\n")
+            item.append(stripped[2:])
+        elif item and line[:1].isspace():
+            item.append(stripped)  # a list item's next line: the same bullet
         else:
+            if item:
+                flush()
             paragraph.append(stripped)
     flush()
     out.rstrip()
@@ -193,7 +201,8 @@ def explain_finding(
 def explain_group(group: Group, palette: Palette) -> Text:
     out = Text()
     out.append(display(group.title), style="bold")
-    out.append(f"\n{len(group.findings)} finding(s)", style=Style(color=palette.muted))
+    n = len(group.findings)
+    out.append(f"\n{n} finding{'s' if n != 1 else ''}", style=Style(color=palette.muted))
     safe = len(group.safe_fixable)
     if safe:
         out.append(f" · {safe} with a safe fix: ", style=Style(color=palette.muted))

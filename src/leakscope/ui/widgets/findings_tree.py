@@ -23,6 +23,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from leakscope.core.model import Applicability, Finding, Severity
+from leakscope.core.report import is_fixable
 from leakscope.core.text import display
 from leakscope.ui import keys
 
@@ -47,7 +48,8 @@ class Group:
 
     @property
     def fixable(self) -> int:
-        return sum(1 for f in self.findings if f.fix is not None)
+        """Findings with a safe fix (one definition everywhere: core.report.is_fixable)."""
+        return sum(1 for f in self.findings if is_fixable(f))
 
     @property
     def safe_fixable(self) -> list[Finding]:

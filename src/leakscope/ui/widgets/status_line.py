@@ -8,6 +8,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
+from leakscope.core.report import unsafe_fixes_text
 from leakscope.ui.widgets.findings_tree import Palette
 
 
@@ -15,7 +16,8 @@ from leakscope.ui.widgets.findings_tree import Palette
 class StatusInfo:
     total: int = 0
     shown: int = 0
-    fixable: int = 0
+    fixable: int = 0  # shown findings with a safe fix (core.report.is_fixable)
+    unsafe_fixes: int = 0  # shown findings whose only fix is unsafe
     files: int = 0
     scanning: bool = False
     done_files: int = 0
@@ -74,6 +76,8 @@ class StatusLine(Static):
             parts += [sep, (f"{info.minor_hidden} minor hidden", muted), (" · m shows", muted)]
         parts += [sep, (f"{info.fixable}", Style(bold=True, color=palette.success))]
         parts.append((" fixable", muted))
+        if info.unsafe_fixes:
+            parts += [sep, (unsafe_fixes_text(info.unsafe_fixes), muted)]
         if not info.scanning:
             parts += [sep, (f"{info.files} files", muted)]
         if info.go_version:
