@@ -259,6 +259,38 @@ def test_fix_hashes_every_file_even_when_the_stat_matches(
     assert (root / "a.go").read_text() == edited.replace('Leak("a")', 'Clean("a")')
 
 
+def _read_cache_json(path: Path) -> dict:
+    header, _, payload = path.read_bytes().partition(b"\n")
+    assert header.startswith(b"leakscope-cache ")
+    return json.loads(payload)
+
+
+def _write_cache_json(path: Path, data: dict) -> None:
+    from leakscope.core import cache
+
+    payload = json.dumps(data).encode()
+    path.write_bytes(cache._HEADER + cache._checksum(payload) + b"\n" + payload)
+
+
+def test_well_typed_corruption_of_the_cache_fails_its_checksum(
+    run: Run, tmp_path: Path, fake: None
+) -> None:
+    # Found by tests/stress_hostile.py: a findings list emptied or a value swapped for one of
+    # the right type passed validation and hid findings until the cache was deleted.
+    root = make_project(tmp_path / "p", {"a.go": LEAKY})
+    code, expected, _ = run("check", "--format", "json", cwd=root)
+    (cache_file,) = _cache_files(tmp_path)
+    header, _, payload = cache_file.read_bytes().partition(b"\n")
+    data = json.loads(payload)
+    for results in data["packages"].values():
+        for result in results:
+            result["findings"] = []
+    cache_file.write_bytes(header + b"\n" + json.dumps(data).encode())
+    code, out, err = run("check", "--format", "json", cwd=root)
+    assert code == 1, err
+    assert json.loads(out)["findings"] == json.loads(expected)["findings"] != []
+
+
 @pytest.mark.parametrize(
     "garbage",
     [
@@ -278,12 +310,12 @@ def test_a_corrupt_cache_is_discarded_and_the_files_analysed_again(
     code, expected, _ = run("check", "--format", "json", cwd=root)
     (cache_file,) = _cache_files(tmp_path)
     if garbage == "POISON":  # valid JSON, wrong shapes and values everywhere
-        data = json.loads(cache_file.read_bytes())
+        data = _read_cache_json(cache_file)
         for results in data["packages"].values():
             for result in results:
                 result["findings"][0]["span"] = ["x", None]
                 result["status"] = 12
-        cache_file.write_text(json.dumps(data))
+        _write_cache_json(cache_file, data)  # (with its checksum: the validation must catch it)
     else:
         cache_file.write_bytes(garbage)  # type: ignore[arg-type]
     for _ in range(2):
@@ -304,7 +336,7 @@ def test_the_cache_is_data_and_loading_it_runs_nothing(
     root = make_project(tmp_path / "p", {"a.go": LEAKY})
     run("check", cwd=root)
     (cache_file,) = _cache_files(tmp_path)
-    assert json.loads(cache_file.read_bytes())["format"]  # JSON, not a pickle
+    assert _read_cache_json(cache_file)["format"]  # JSON, not a pickle
     cache_file.write_bytes(pickle.dumps({"format": 1, "stats": Boom()}))
     code, _, _ = run("check", cwd=root)
     assert code == 1

@@ -42,7 +42,17 @@ from leakscope.core.model import (
     TextEdit,
 )
 
-_FORMAT = 2
+_FORMAT = 3
+# The file is this header and the hash of the JSON that follows it: corruption that leaves
+# well-typed JSON (a findings list emptied, a number changed) cannot pass validation, but it
+# cannot pass the hash (blake2b: about 1 ms per MB).
+_HEADER = b"leakscope-cache "
+
+
+def _checksum(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, digest_size=16).hexdigest().encode()
+
+
 # A stat this close to now may be followed by a same-size edit in the same clock tick.
 _RACY_NS = 2_000_000_000
 StatKey = tuple[int, int, int, int, int]
@@ -242,8 +252,11 @@ class ResultCache:
         raw = _read_cache_file(file)
         if raw is None:
             return  # no cache yet, or not a file: start empty
+        header, _, payload = raw.partition(b"\n")
+        if header != _HEADER + _checksum(payload):
+            return  # corrupt (or another format): start empty (and overwrite it on save)
         try:
-            data = json.loads(raw)
+            data = json.loads(payload)
         except (ValueError, RecursionError):
             return  # garbage: start empty (and overwrite it on save)
         if (
@@ -380,8 +393,9 @@ class ResultCache:
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".results-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, separators=(",", ":"))
+            payload = json.dumps(data, separators=(",", ":")).encode()
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(_HEADER + _checksum(payload) + b"\n" + payload)
             os.replace(tmp, self.file)
             tmp = None
         except (OSError, ValueError):
