@@ -835,7 +835,7 @@ def test_wording_of_messages_fix_titles_and_counts(run: Run, tmp_path: Path) -> 
     assert "poll.go:6:12: ticker-not-stopped: ticker is never stopped:" in out, out
     assert "ticker is never stopped" in out and "ticker ticker" not in out
     # Every rule's fix titles are sentences: capitalised, like the rest of the output.
-    code, out, _ = run(
+    _, out, _ = run(
         "check",
         "--format",
         "json",
@@ -848,3 +848,16 @@ def test_wording_of_messages_fix_titles_and_counts(run: Run, tmp_path: Path) -> 
     titles = {f["rule"] + ": " + f["fix"]["title"] for f in json.loads(out)["findings"] if f["fix"]}
     assert len({t.split(":")[0] for t in titles}) >= 6, titles
     assert [t for t in titles if not t.split(": ", 1)[1][0].isupper()] == []
+
+
+def test_readme_quotes_the_new_messages_word_for_word() -> None:
+    keys = pytest.importorskip("leakscope.ui.keys")
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    conflict = keys.conflicts({"apply_fix": "d"})[0]
+    assert f"`{conflict}`" in readme
+    summary = "3 fixable with \\`leakscope fix\\`; 2 unsafe fixes with \\`leakscope fix --unsafe\\`"
+    assert summary in readme
+    assert "`leakscope: error: no Go files in PATH (…)`" in readme
+    assert "`The demo copy stays in PATH: delete it when you are done.`" in readme
+    assert "id: leakscope" in (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert "github/codeql-action/upload-sarif" in readme and "security-events: write" in readme
