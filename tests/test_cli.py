@@ -831,7 +831,7 @@ func Poll(work chan int) {
 
 def test_wording_of_messages_fix_titles_and_counts(run: Run, tmp_path: Path) -> None:
     root = make_project(tmp_path / "p", {"poll.go": TICKER})
-    code, out, _ = run("check", "--min-severity", "info", cwd=root)
+    _, out, _ = run("check", "--min-severity", "info", cwd=root)
     assert "poll.go:6:12: ticker-not-stopped: ticker is never stopped:" in out, out
     assert "ticker is never stopped" in out and "ticker ticker" not in out
     # Every rule's fix titles are sentences: capitalised, like the rest of the output.
