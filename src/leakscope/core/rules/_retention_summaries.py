@@ -27,7 +27,6 @@ live path); without them (a fix being checked) only the current file is looked a
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -97,18 +96,7 @@ class Stored:
     notes: tuple[Note, ...] = ()  # the chain: the store (and helpers passed through)
 
 
-# Where a function may store a name as it is (a cheap over-approximation; `stored` decides):
-# `= name`, `= append(x, name)`, `<- name`, `.Add(k, name)`, `m[name] = v`.
-_STORE_RX = re.compile(
-    rb"(?:[^=!<>:]=|<-)[ \t]*(?:append\([^()\n]*,[ \t]*)?([A-Za-z_]\w*)[ \t]*(?=\n|;|\}|\)|$)"
-    rb"|\.(?:"
-    + "|".join(sorted(_CACHE_METHODS)).encode()
-    + rb")\([^()\n]*,[ \t]*([A-Za-z_]\w*)[ \t]*\)"
-    rb"|\[[ \t]*([A-Za-z_]\w*)[ \t]*\][ \t]*(?:=[^=]|\+\+)"
-)
 _MAX_STORE_DEPTH = 2
-# A name passed as an argument of a call (`c.enqueue(p)`, `keep(k, p)`): (callee, name).
-_PASS_RX = re.compile(rb"([A-Za-z_]\w*)\((?:[^()\n]*,[ \t]*)?([A-Za-z_]\w*)[ \t]*[,)]")
 
 
 class Package:
@@ -399,42 +387,11 @@ class Package:
     # -- what a function stores -------------------------------------------------------------
 
     def storer_names(self) -> frozenset[str]:
-        """Names of the package's functions and methods that may store a parameter as it is
-        (a pre-check by text for `_may_be_kept`; `stored` decides)."""
+        """Names of the package's functions and methods (a cheap pre-check for
+        `_may_be_kept`: a piece passed to one of them may be stored by it; `stored` decides,
+        for the few pieces of big data passed to one)."""
         if self._storer_names is None:
-            names: set[str] = set()
-            passes: list[tuple[str, str]] = []  # (function, function it passes a name to)
-            for source, tree in self.files.values():
-                decls = [
-                    n
-                    for n in tree.root_node.named_children
-                    if n.type in ("function_declaration", "method_declaration")
-                ]
-                starts = [d.start_byte for d in decls]
-                params: dict[int, list[str]] = {}
-                for rx in (_STORE_RX, _PASS_RX):
-                    for match in rx.finditer(source):
-                        i = bisect_right(starts, match.start()) - 1
-                        if i < 0 or decls[i].end_byte < match.end():
-                            continue
-                        name = text(decls[i].child_by_field_name("name"))
-                        if name in names:
-                            continue
-                        if i not in params:
-                            params[i] = param_names(decls[i])
-                        if rx is _PASS_RX:
-                            if match.group(2).decode() in params[i]:
-                                passes.append((name, match.group(1).decode()))
-                            continue
-                        ident = (match.group(1) or match.group(2) or match.group(3) or b"").decode()
-                        if ident in params[i]:
-                            names.add(name)
-            for _ in range(_MAX_STORE_DEPTH):
-                more = {caller for caller, callee in passes if callee in names} - names
-                if not more:
-                    break
-                names |= more
-            self._storer_names = frozenset(names)
+            self._storer_names = frozenset(name for _, name in self.declared())
         return self._storer_names
 
     def stored_at(
@@ -454,7 +411,7 @@ class Package:
         self._stored[key] = None  # recursion ends here
         decl = self.decl(key)
         out: dict[int, Stored] = {}
-        if decl is not None and depth <= _MAX_STORE_DEPTH and key[1] in self.storer_names():
+        if decl is not None and depth <= _MAX_STORE_DEPTH:
             path, func = decl
             analysis = self.analysis(path)
             body = func.child_by_field_name("body")
