@@ -243,9 +243,13 @@ class _Analysis(Origins, Places):
         are resliced-pointers' business.)"""
         start = piece.child_by_field_name("start")
         end = piece.child_by_field_name("end")
+        name = _flat(text(operand))
         prefix = (start is None or text(start) == "0") and end is not None
-        if not (prefix or (start is not None and end is None)):
+        # `x[len(x)-n:]` keeps the last n; `x = x[n:]` alone is consuming a buffer.
+        suffix = end is None and start is not None and f"len({name})" in _flat(text(start))
+        if not (prefix or suffix):
             return None
+        bound = end if prefix else start
         if piece.child_by_field_name("capacity") is not None:
             return None
         values = piece.parent
@@ -261,7 +265,6 @@ class _Analysis(Origins, Places):
         ):
             return None
         lefts = _list_items(owner.child_by_field_name("left"))
-        name = _flat(text(operand))
         if len(lefts) != 1 or _flat(text(lefts[0])) != name:
             return None
         under = self.types.underlying(self.types.type_of(operand))
@@ -271,7 +274,7 @@ class _Analysis(Origins, Places):
             return None
         if self.assign_target(lefts[0]) is None:
             return None
-        guard = self._length_guard(owner, name)
+        guard = self._length_guard(owner, name, bound)
         if guard is None:
             return None
         cond = _flat(text(guard))
@@ -283,19 +286,47 @@ class _Analysis(Origins, Places):
             what=cond,
         )
 
-    def _length_guard(self, statement: Node, name: str) -> Node | None:
-        """The condition of an `if` around `statement` (in the same function) that compares
-        `len(name)` with a bound: `len(x.f) > n`, `n < len(x.f)`."""
+    def _length_guard(self, statement: Node, name: str, bound: Node | None) -> Node | None:
+        """The condition of an `if` whose body holds `statement` (in the same function) that
+        compares `len(name)` with a limit, the one the cut keeps: `len(x.f) > maxLen`,
+        `n < len(x.f)` with a constant `n` or one named as a limit (`max`, `limit`, `keep`,
+        `size`, ...). Other guards (`len(b) > 0`, `end < len(b)`) trim for other reasons."""
+        limit = self._limit(statement, bound)
+        if limit is None:
+            return None
         wanted = re.compile(
             r"len\(\s*" + re.escape(name) + r"\s*\)\s*>|<=?\s*len\(\s*" + re.escape(name) + r"\s*\)"
         )
-        node = statement.parent
+        node, inner = statement.parent, statement
         while node is not None and node.type not in FUNCTION_NODES:
-            if node.type == "if_statement":
+            if node.type == "if_statement" and node.child_by_field_name("consequence") == inner:
                 cond = node.child_by_field_name("condition")
-                if cond is not None and wanted.search(_flat(text(cond))):
+                flat = _flat(text(cond)) if cond is not None else ""
+                if cond is not None and wanted.search(flat) and limit in flat:
                     return cond
-            node = node.parent
+            node, inner = node.parent, node
+        return None
+
+    def _limit(self, statement: Node, bound: Node | None) -> str | None:
+        """The limit a truncation keeps (`maxLen` in `x[:maxLen]`, `n` in `x[len(x)-n:]`),
+        when it is a constant or named as a limit; else None."""
+        if bound is None:
+            return None
+        bound = unparen(bound)
+        if bound.type == "binary_expression" and text(bound.child_by_field_name("operator")) == "-":
+            bound = unparen(bound.child_by_field_name("right") or bound)
+        if self._constant(bound):
+            return _flat(text(bound))
+        if bound.type not in ("identifier", "selector_expression"):
+            return None
+        word = text(bound).rsplit(".", 1)[-1].lower()
+        if re.search(r"max|limit|keep|size|cap|bound|most", word):
+            return _flat(text(bound))
+        if bound.type == "identifier":
+            binding = self.types.lookup(bound)
+            value = binding.value if binding is not None else None
+            if value is not None and self._constant(value):
+                return _flat(text(bound))  # `n := 200`
         return None
 
     def _helper_call(self, start: int, end: int) -> tuple[Node, str, int, Node] | None:
@@ -588,6 +619,13 @@ class _Analysis(Origins, Places):
         stored = self.pkg.stored_at(self, call, position)
         if stored is None:
             return
+        func = call.child_by_field_name("function")
+        if stored.receiver:
+            operand = func.child_by_field_name("operand") if func is not None else None
+            if operand is None or func is None or func.type != "selector_expression":
+                return
+            if self.shared(operand) is None:
+                return  # a local value's method: the place lives as long as that value
         called = _flat(text(call.child_by_field_name("function")))
         sub = replace(piece, steps=[*piece.steps, *stored.notes])
         target = Target(stored.text, stored.where, stored.confidence, collects=stored.collects)

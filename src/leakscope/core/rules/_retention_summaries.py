@@ -94,6 +94,9 @@ class Stored:
     confidence: Confidence
     collects: bool
     notes: tuple[Note, ...] = ()  # the chain: the store (and helpers passed through)
+    # The place is reached through the method's receiver (`c.data`): it outlives the call
+    # only when the caller's receiver does (not a local `var rb buffer; rb.init(p)`).
+    receiver: bool = False
 
 
 _MAX_STORE_DEPTH = 2
@@ -475,7 +478,7 @@ class Package:
             if func.type == "selector_expression" and _callee_name(call) in _CACHE_METHODS:
                 holder = func.child_by_field_name("operand")
                 shared = analysis.place(holder) if holder is not None else None
-                if shared is not None and position > 0:
+                if shared is not None and shared.confidence is not Confidence.LOW and position > 0:
                     qualified = analysis.types.qualified(analysis.types.type_of(holder))
                     if qualified is None or qualified[0] != "sync" or qualified[1] == "Map":
                         method = _callee_name(call)
@@ -502,9 +505,16 @@ class Package:
             return replace(inner, notes=(note, *inner.notes))
         lhs = analysis._stored_whole(use)
         target = analysis.assign_target(lhs) if lhs is not None else None
-        if target is None or lhs is None:
-            return None
+        if target is None or lhs is None or target.confidence is Confidence.LOW:
+            return None  # a place that may be a new object or the caller's for the call
         statement = lhs.parent.parent if lhs.parent is not None else lhs
+        func = _function_of(statement)
+        place = re.escape(_flat(text(lhs)).encode())
+        if func is not None and re.search(
+            rb"(?<![\w.])" + place + rb"\s*=[^=]",
+            (func.text or b"")[statement.end_byte - func.start_byte :],
+        ):
+            return None  # set again before the function returns: held for the call only
         note = self.note(
             path,
             statement.start_byte,
@@ -512,7 +522,14 @@ class Package:
             f"{fname} stores {name} in {_flat(text(lhs))}",
         )
         collects = target.collects or "append(" in text(statement)
-        return Stored(target.text, target.where, target.confidence, collects, (note,))
+        root = lhs
+        while root.type in ("selector_expression", "index_expression"):
+            root = root.child_by_field_name("operand") or root
+        binding = analysis.types.lookup(root) if root.type == "identifier" else None
+        receiver = binding is not None and binding.kind == "receiver"
+        return Stored(
+            target.text, target.where, target.confidence, collects, (note,), receiver=receiver
+        )
 
     def _key_stored(
         self, analysis: _Analysis, path: str, fname: str, name: str, index: Node
@@ -533,7 +550,7 @@ class Package:
         ):
             return None
         shared = analysis.shared(container)
-        if shared is None:
+        if shared is None or shared.confidence is Confidence.LOW:
             return None
         where = f"map {text(container)}" + (f" ({shared.reason})" if shared.reason else "")
         note = self.note(
