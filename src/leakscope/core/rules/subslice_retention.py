@@ -115,8 +115,11 @@ Within a package (every file of it), leakscope follows the data into helpers and
   `c.items = append(c.items, p)`, `m[p] = true`, `ch <- p`, a cache's `Add(k, p)`, or passing
   it on to a function that does, two calls deep): a caller that passes it a subslice of big
   data is reported at its call (`c.keep(buf[:n])`), with the store as a related location in
-  whatever file it is; the fix copies the argument. A parameter the function reassigns
-  (`p = bytes.Clone(p)`) is not followed.
+  whatever file it is; the fix copies the argument. Not followed: a parameter the function
+  reassigns (`p = bytes.Clone(p)`), a place it sets again before it returns (held for the
+  call only), a place that may be a new object or the caller's for the call (low
+  confidence), and a store through the method's receiver when the caller's receiver is a
+  local value (`var rb buffer; rb.init(p)`).
 
 Not followed: calls through interfaces, function values and other packages; a constructor
 that puts its parameter in the new object it returns (the caller decides how long it keeps
@@ -124,13 +127,15 @@ it). While a fix is checked, only the fixed file is looked at.
 
 ## In-place truncation
 `if len(x.f) > n { x.f = x.f[:n] }` (or `x.f = x.f[len(x.f)-n:]`) on a field or package
-variable: the length guard shows the author meant to shrink a value that can be long, but
-the cut keeps its whole backing array. Reported (a warning: the guard says it grows past the
-bound) for strings and slices of plain values (numbers, bytes, strings); slices of pointers
-are `resliced-pointers`' business. The fix stores a copy, by Go version as for every
-finding of this rule (`bytes.Clone`, `slices.Clone`, else `append([]T(nil), x.f[:n]...)`).
-Not reported: no length guard (the bound is not about memory), a reset for reuse
-(`x.f[:0]`), a local variable, a copy already made.
+variable, where the `if` compares `len(x.f)` with the limit the cut keeps and that limit is
+a constant or named as one (`maxLen`, `limit`, `keepSize`): the length guard shows the
+author meant to shrink a value that can be long, but the cut keeps its whole backing array.
+Reported (a warning: the guard says it grows past the bound) for strings and slices of plain
+values (numbers, bytes, strings); slices of pointers are `resliced-pointers`' business. The
+fix stores a copy, by Go version as for every finding of this rule (`bytes.Clone`,
+`slices.Clone`, else `append([]T(nil), x.f[:n]...)`). Not reported: no such guard (`if end <
+len(b)`, `if len(b) > 0`: the bound is not about memory), consuming the head (`x.f =
+x.f[n:]`), a reset for reuse (`x.f[:0]`), a local variable, a copy already made.
 
 ## Why is this bad?
 A subslice shares the backing array of the slice it was cut from. As long as the subslice is
