@@ -280,6 +280,7 @@ def test_resliced_pointers_impact_reasons() -> None:
         "rotate": (Severity.INFO, "small values (*int64)"),
         "nextWork": (Severity.WARNING, "a package variable"),
         "send": (Severity.INFO, "a test double"),
+        "Decode": (Severity.INFO, "made anew when it runs dry"),
     }
     assert set(found) == set(expected)
     for name, (severity, reason) in expected.items():

@@ -81,6 +81,8 @@ impact reason says which:
 - the slice is appended to again in the file (a stack, a reused buffer) and the drop is at the
   tail: later appends rewrite the dropped slots, so at most the slice's peak length stays;
 - it is refilled right after in the same function;
+- a head drop of a queue the file makes anew when it runs dry (`if len(x) == 0 { x = make(...)
+  ... }`, a literal, `nil`): the popped heads stay only until the current batch is drained;
 - a head drop capped by a length check (`if len(x) > max { x = x[1:] }`, `x = x[len(x)-max:]`):
   a ring whose appends reallocate the array, so only a bounded number of dropped elements stay;
 - the slice belongs to a value for one use: a type named like an iterator (`...Iter`,
@@ -862,6 +864,11 @@ def _judge(
         )
     if storage.kind == "var":
         return Impact.GROWS, f"{label} is a package variable, alive for the whole program"
+    if start is not None and _made_anew(occurrences, assign):
+        return Impact.BOUNDED, (
+            f"{label} is made anew when it runs dry: the popped head stays only until the "
+            "current batch is drained"
+        )
     if start is not None:
         return Impact.GROWS, (
             f"{label} is a queue in a long-lived value: appends never rewrite the dropped head, "
@@ -983,6 +990,30 @@ def _reextended(occurrences: list[tuple[Node, Node]], stmt: Node) -> bool:
         elif not _grows(bound):
             continue
         if _assigned_to_itself(parent, occ):
+            return True
+    return False
+
+
+def _made_anew(occurrences: list[tuple[Node, Node]], stmt: Node) -> bool:
+    """The file sets the slice to a new array somewhere else (`d.fams = make(...)`, a
+    literal, `nil`): a queue refilled that way lets go of its old array, and of the heads
+    popped from it, each time it is remade."""
+    for occ, _ in occurrences:
+        assign = occ.parent.parent if occ.parent is not None else None
+        if within(occ, stmt) or assign is None or assign.type != "assignment_statement":
+            continue
+        left, right = assign.child_by_field_name("left"), assign.child_by_field_name("right")
+        if left is None or right is None or occ.parent != left:
+            continue
+        if len(left.named_children) != 1 or len(right.named_children) != 1:
+            continue
+        value = unparen(right.named_children[0])
+        if value.type in ("composite_literal", "nil"):
+            return True
+        if value.type != "call_expression":
+            continue
+        function = value.child_by_field_name("function")
+        if function is not None and text(function) == "make":
             return True
     return False
 
