@@ -83,10 +83,17 @@ class Session:
         self.problems = list(result.problems)
         self.scanned = True
 
-    def add_results(self, batch: list[FileResult]) -> None:
-        """Show a scan batch before the scan ends (called on the app's thread)."""
+    def add_results(self, batch: list[FileResult]) -> bool:
+        """Show a scan batch before the scan ends (called on the app's thread). Whether the
+        findings changed (most packages have none: the tree then needs no rebuild)."""
+        results = self.project.results
+        changed = False
         for file_result in batch:
+            old = results.get(file_result.path)
+            if file_result.findings or (old is not None and old.findings):
+                changed = True
             self.project.replace_result(file_result)
+        return changed
 
     @property
     def results(self) -> dict[str, FileResult]:
@@ -110,8 +117,23 @@ class Session:
         """The Go versions in force for the folders that hold Go files now (a folder deleted
         or switched away by a branch change keeps its entry in the project's versions)."""
         versions = self.project.versions
-        folders = {posixpath.dirname(p) for p in list(self.project.results)}
-        return {versions[f] for f in folders if f in versions}
+        distinct = set(versions.values())
+        found: set[tuple[int, int]] = set()
+        if not distinct:
+            return found
+        # Usually one version for the whole tree: stop as soon as every version is seen.
+        seen: set[str] = set()
+        for path in list(self.project.results):
+            folder = posixpath.dirname(path)
+            if folder in seen:
+                continue
+            seen.add(folder)
+            version = versions.get(folder)
+            if version is not None:
+                found.add(version)
+                if len(found) == len(distinct):
+                    break
+        return found
 
     def reanalyse(self, paths: Iterable[str | Path]) -> Update:
         """Re-analyse after these paths (relative to the root, or absolute) changed."""

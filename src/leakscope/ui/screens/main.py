@@ -378,8 +378,11 @@ class MainScreen(Screen[None]):
         progress = message.progress
         self.status.set(done_files=progress.done_files, total_files=progress.total_files)
         if message.live and not self.session.scanned:
-            self.session.add_results(progress.batch)
-            self._schedule_tree_refresh()
+            if self.session.add_results(progress.batch):
+                self._schedule_tree_refresh()
+            elif self._refresh_timer is None:
+                # No finding came or went: the tree stays; only the file count moves.
+                self.status.set(files=self.session.file_count())
 
     def _schedule_tree_refresh(self) -> None:
         now = time.monotonic()
@@ -403,6 +406,10 @@ class MainScreen(Screen[None]):
             self._refresh_timer.stop()
             self._refresh_timer = None
         self.refresh_findings()
+        if self.selected is not None:
+            # Shown during the scan, before the project knew the Go versions: the
+            # explanation names the version in force now (the source keeps its scroll).
+            self._show_selection()
         self.tree.stick_to_first = False
         self.leakscope.release_watch("scan")
         # Findings live as long as the scan's results: move them (and the app's objects)

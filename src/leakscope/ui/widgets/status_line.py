@@ -44,11 +44,16 @@ class StatusLine(Static):
         info = replace(self.info, **changes)  # type: ignore[arg-type]
         if info != self.info:
             self.info = info
-            self.update(self.render_info())
+            self._show()
 
     def set_palette(self, palette: Palette) -> None:
         self.palette = palette
-        self.update(self.render_info())
+        self._show()
+
+    def _show(self) -> None:
+        # One line whose size never changes: no layout of the screen (a layout repaints
+        # every widget, and the scan updates this line for every package).
+        self.update(self.render_info(), layout=False)
 
     def render_info(self) -> Text:
         info = self.info
