@@ -95,3 +95,60 @@ async def test_tree_fills_in_batches_and_keys_act_during_the_scan(
         assert fingerprint(app) == second.fingerprint
         assert populated[:2] == [2, 4]
 
+
+async def test_source_view_highlights_lazily_and_moves_marks_alone() -> None:
+    """A long file is highlighted by chunks of rows as they are shown; the result equals
+    TextArea's whole-file highlights, and other marks on the same text touch their rows only."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import TextArea
+
+    from leakscope.core.model import Position
+    from leakscope.ui.widgets.source_view import (
+        HIGHLIGHT_CHUNK,
+        LEAK,
+        MARK_NAMES,
+        Mark,
+        SourceView,
+    )
+
+    body = "".join(
+        f'// f{i} says hi\nfunc f{i}(s string) string {{\n\treturn s[:{i}] + "x"\n}}\n\n'
+        for i in range(200)
+    )
+    text = "package p\n\n/* a comment\nover lines */\n" + body
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield SourceView(id="source")
+            yield TextArea(text, language="go", id="plain")
+
+    def mark(line: int) -> Mark:
+        return Mark(Position(line, 9), Position(line, 14), LEAK)
+
+    async with Host().run_test(size=(100, 30)) as pilot:
+        source = pilot.app.query_one(SourceView)
+        source.show_text("p.go", text, [mark(700)])
+        source.reveal(source.marks[-1])
+        await pilot.pause()
+        chunks = -(-source.document.line_count // HIGHLIGHT_CHUNK)
+        assert 0 < len(source._chunks) < chunks
+        assert (8, 13, LEAK) in source._highlights[699]
+
+        # Another finding in the same file: only the marked rows change.
+        before = {row: list(h) for row, h in source._highlights.items() if row != 699}
+        source.show_text("p.go", text, [mark(702)])
+        assert not any(h[2] == LEAK for h in source._highlights[699])
+        assert (8, 13, LEAK) in source._highlights[701]
+        for row, highlights in before.items():
+            if row != 701:
+                assert source._highlights[row] == highlights
+
+        # Every row once shown: the same highlights as the whole-file map, marks on top.
+        for row in range(source.document.line_count):
+            source._ensure_highlighted(row)
+        plain = pilot.app.query_one("#plain", TextArea)
+        for row in range(source.document.line_count):
+            ours = [h for h in source._highlights.get(row, []) if h[2] not in MARK_NAMES]
+            assert sorted(ours, key=repr) == sorted(plain._highlights.get(row, []), key=repr)
+            if row == 701:
+                assert source._highlights[row][-1][2] == LEAK
