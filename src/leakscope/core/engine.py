@@ -23,6 +23,8 @@ from leakscope.core.gomod import ModuleFinder
 from leakscope.core.model import Finding
 
 PARALLEL_MIN_BYTES = 512 * 1024
+# How much lower the CPU priority of a background scan's workers is (see iter_scan).
+BACKGROUND_NICE = 10
 BATCH_BYTES = 1024 * 1024
 
 
@@ -98,11 +100,14 @@ def iter_scan(
     workers: int | None = None,
     result: ScanResult | None = None,
     verify_cache: bool = False,
+    background: bool = False,
 ) -> Iterator[Progress]:
     """Scan and yield results package by package as they finish (for the UI's live tree).
 
     `verify_cache` hashes every file before a cached result is used, trusting no stat: what
     a scan that fixes will be planned from is then exactly the content on disk.
+    `background` (the app): the pool's workers run at a lower CPU priority, so the process
+    showing the results gets a core at once when a key comes.
     """
     root = root.resolve()
     result = result if result is not None else ScanResult(root)
@@ -138,7 +143,7 @@ def iter_scan(
             yield Progress(done, total, batch)
         else:
             pending.append(job)
-    for job, files in _run(root, pending, workers):
+    for job, files in _run(root, pending, workers, nice=BACKGROUND_NICE if background else 0):
         if cache is not None:
             cache.store(job, files)
         count, batch = shown(job, files)
@@ -209,12 +214,16 @@ def _job_size(root: str, job: PackageJob) -> int:
     return size
 
 
-def _die_with_parent(parent: int) -> None:
-    """Pool worker initializer: a worker never outlives the scan that started it.
+def _die_with_parent(parent: int, nice: int = 0) -> None:
+    """Pool worker initializer: a worker never outlives the scan that started it, and runs
+    `nice` steps below the parent's CPU priority.
 
     On Linux the kernel kills the worker when its parent dies (even by kill -9); elsewhere
     the pool's own shutdown is all there is.
     """
+    if nice:
+        with contextlib.suppress(OSError, AttributeError):
+            os.nice(nice)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             import ctypes
@@ -231,7 +240,7 @@ def _analyse_batch(jobs: list[PackageJob]) -> list[tuple[PackageJob, list[FileRe
 
 
 def _run(
-    root: Path, jobs: list[PackageJob], workers: int | None
+    root: Path, jobs: list[PackageJob], workers: int | None, *, nice: int = 0
 ) -> Iterator[tuple[PackageJob, list[FileResult]]]:
     if not jobs:
         return
@@ -246,7 +255,7 @@ def _run(
 
     registry.RULES  # noqa: B018 (import the rules once, before the workers fork)
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
+        max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(), nice)
     ) as pool:
         # Biggest batches (in bytes) first so the pool does not end waiting on a straggler.
         batches = sorted(_batches(jobs, sizes), key=lambda batch: batch[0], reverse=True)

@@ -78,7 +78,9 @@ class Session:
         Runs in a worker thread; the app shows batches as they come with `add_results`.
         """
         result = ScanResult(self.root)
-        yield from iter_scan(self.root, self.config, use_cache=self.use_cache, result=result)
+        yield from iter_scan(
+            self.root, self.config, use_cache=self.use_cache, result=result, background=True
+        )
         self.project.load(result)
         self.problems = list(result.problems)
         self.scanned = True
