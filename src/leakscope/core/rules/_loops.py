@@ -299,7 +299,7 @@ def _declaration(name: str, loop: Node, root: Node, kinds: tuple[str, ...]) -> N
     name declared twice in the function gives None (it may hold either value)."""
     scopes = [a for a in ancestors(loop) if a.type in _FUNCTIONS]
     for scope in scopes:
-        found = [s for s in _specs(scope, kinds) if s.start_byte < loop.start_byte]
+        found = _specs(scope, kinds, before=loop.start_byte)
         found = [s for s in found if name in _declared_names(s)]
         if len(found) == 1:
             return found[0]
@@ -334,14 +334,21 @@ def _top_level(root: Node, kinds: tuple[str, ...]) -> dict[str, Node]:
     return found
 
 
-def _specs(node: Node, kinds: tuple[str, ...]) -> list[Node]:
+def _specs(node: Node, kinds: tuple[str, ...], before: int | None = None) -> list[Node]:
+    """The specs of `kinds` under `node` (not in nested function literals); with `before`,
+    only those starting before that byte (later subtrees are not walked: a loop's bound is
+    looked up in the part of its function above it, each time)."""
     out = []
     stack = [node]
     while stack:
         n = stack.pop()
         if n.type in kinds:
             out.append(n)
-        stack.extend(c for c in n.named_children if c.type != "func_literal" or n == node)
+        stack.extend(
+            c
+            for c in n.named_children
+            if (c.type != "func_literal" or n == node) and (before is None or c.start_byte < before)
+        )
     return out
 
 
