@@ -180,6 +180,7 @@ def analyse_package(job: PackageJob, overrides: dict[str, bytes] | None = None) 
         package_files.attach(index, {pf.path: (pf.source, pf.tree) for pf in files})
         for pf in files:
             results.append(analyse_file(pf, index, job.go_version, rules, build=build))
+        package_files.detach(index)  # a worker scans many packages: keep none of them
     return results
 
 

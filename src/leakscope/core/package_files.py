@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 
 # path -> (source, tree), per index; gone with the index.
 _FILES: WeakKeyDictionary[PackageIndex, dict[str, tuple[bytes, Tree]]] = WeakKeyDictionary()
+# What rules work out once per package (the retention summaries), per index. Such state
+# usually refers back to the index (its contexts do), which a weak key cannot survive: it is
+# dropped by `detach` when the package is done, not left to the garbage collector.
+_STATE: WeakKeyDictionary[PackageIndex, dict[str, object]] = WeakKeyDictionary()
 
 
 def attach(index: PackageIndex, files: dict[str, tuple[bytes, Tree]]) -> None:
@@ -27,3 +31,17 @@ def attach(index: PackageIndex, files: dict[str, tuple[bytes, Tree]]) -> None:
 
 def files_of(index: PackageIndex) -> dict[str, tuple[bytes, Tree]]:
     return _FILES.get(index, {})
+
+
+def state(index: PackageIndex) -> dict[str, object]:
+    """Scratch space for what rules compute once per package, kept until `detach`."""
+    found = _STATE.get(index)
+    if found is None:
+        found = _STATE[index] = {}
+    return found
+
+
+def detach(index: PackageIndex) -> None:
+    """The package is analysed: let go of its files and of the rules' state for it."""
+    _FILES.pop(index, None)
+    _STATE.pop(index, None)

@@ -30,12 +30,12 @@ import re
 from collections import deque
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
 from tree_sitter import Node, Tree
 
+from leakscope.core import package_files
 from leakscope.core.context import FileContext
-from leakscope.core.index import PackageIndex, receiver_type_name
+from leakscope.core.index import receiver_type_name
 from leakscope.core.model import Confidence, Impact, Related
 from leakscope.core.package_files import files_of
 from leakscope.core.rules import _retention_sources as sources
@@ -641,22 +641,26 @@ class Package:
         return answer
 
 
-_PACKAGES: WeakKeyDictionary[PackageIndex, Package] = WeakKeyDictionary()
+# Where the summaries live in `package_files.state(index)`: they refer back to the index
+# (through their contexts), so they are dropped with the package's files by `detach`.
+_STATE_KEY = "retention-summaries"
 
 
 def package_of(analysis: _Analysis) -> Package:
     """The package summaries shared by the files of `analysis`'s package."""
-    index = analysis.ctx.package
-    found = _PACKAGES.get(index)
-    if found is None:
-        found = _PACKAGES[index] = Package(analysis.ctx)
+    shared = package_files.state(analysis.ctx.package)
+    found = shared.get(_STATE_KEY)
+    if not isinstance(found, Package):
+        found = Package(analysis.ctx)
+        shared[_STATE_KEY] = found
     found.bind(analysis)
     return found
 
 
 def package_for(ctx: FileContext) -> Package | None:
     """The package summaries made for `ctx`'s package, if any were."""
-    return _PACKAGES.get(ctx.package)
+    found = package_files.state(ctx.package).get(_STATE_KEY)
+    return found if isinstance(found, Package) else None
 
 
 def lifted_source(source: Source, found: Source, notes: tuple[Note, ...]) -> Source:
