@@ -33,6 +33,10 @@ def wait_for(lines: queue.Queue[str], text: str, seen: list[str], timeout: float
     return True
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_watch_prints_new_and_gone_findings(tmp_path: Path) -> None:
     (tmp_path / "go.mod").write_text("module example.com/w\n\ngo 1.22\n")
     (tmp_path / "a.go").write_text(CLEAN.format(pkg="a", n=0))
@@ -43,6 +47,9 @@ def test_watch_prints_new_and_gone_findings(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
         text=True,
         env=env,
+        # A suite started as a background job of a script runs with SIGINT ignored, which
+        # a child inherits (Python then installs no handler): ctrl+c must reach this one.
+        preexec_fn=_default_sigint,
     )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=read_lines, args=(proc.stdout, lines), daemon=True).start()
