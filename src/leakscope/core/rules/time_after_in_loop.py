@@ -348,23 +348,33 @@ def _signal_left_at_the_top(case: Node, select: Node, loops: list[Node], func: N
     top = next((s for s in stmts if within(select, s)), None)
     if top is None:
         return False
-    wanted = "".join(text(channel).split())
     for stmt in stmts:
         if stmt == top:
             return False
         if captures("(continue_statement) @c", stmt).get("c"):
             return False  # an earlier path may skip the select below
-        if stmt.type != "select_statement":
-            continue
-        for other in stmt.named_children:
-            again = _received_channel(other)
-            if (
-                again is not None
-                and _drops_value(other)
-                and "".join(text(again).split()) == wanted
-                and _leaves_loop(other, loops, func)
-            ):
-                return True
+        if _leaves_on(stmt, channel, loops, func, signals_only=True):
+            return True
+    return False
+
+
+def _leaves_on(
+    stmt: Node, channel: Node, loops: list[Node], func: Node, *, signals_only: bool = False
+) -> bool:
+    """`stmt` is a select with a case that receives `channel` (only as a signal, `case
+    <-ch:`, with `signals_only`) and leaves the loop."""
+    if stmt.type != "select_statement":
+        return False
+    wanted = "".join(text(channel).split())
+    for case in stmt.named_children:
+        again = _received_channel(case)
+        if (
+            again is not None
+            and (not signals_only or _drops_value(case))
+            and "".join(text(again).split()) == wanted
+            and _leaves_loop(case, loops, func)
+        ):
+            return True
     return False
 
 
@@ -566,16 +576,8 @@ def _statement_verdict(
             return False
         if jump.type == "break_statement" and (target is None or not within(target, stmt)):
             return False  # leaves a switch around the select: not followed further
-    if channel is not None and stmt.type == "select_statement":
-        wanted = "".join(text(channel).split())
-        for case in stmt.named_children:
-            again = _received_channel(case)
-            if (
-                again is not None
-                and "".join(text(again).split()) == wanted
-                and _leaves_loop(case, loops, func)
-            ):
-                return True
+    if channel is not None and _leaves_on(stmt, channel, loops, func):
+        return True
     return None
 
 
