@@ -47,8 +47,10 @@ Nor when the reslice is not a drop, or the dropped elements are still in use:
   callers reach it through `heap.Pop`, so it is never treated as unused;
 - the dropped elements were moved to another collection first: the head appended elsewhere
   (`dead = append(dead, x[0])`, or `v` after `if v == x[0]`), a head read into a variable that
-  is appended or stored (returning it does not count: a head slot is never rewritten), or a
-  loop over the dropped part that appends or stores each element.
+  is appended or stored (returning it does not count: a head slot is never rewritten), a
+  loop over the dropped part that appends or stores each element, or the dropped tail stored
+  in a field of another value just before (`next.inodes = n.inodes[k:]; n.inodes =
+  n.inodes[:k]`, splitting a node in two; a local taking it, closed and gone, does not count).
 
 Confidence says how sure leakscope is that the dropped elements are garbage the array keeps:
 
@@ -648,6 +650,31 @@ def _skips_nils(assign: Node, aliases: set[str]) -> bool:
     return False
 
 
+def _tail_moved(assign: Node, aliases: set[str], end: Node) -> bool:
+    """Just before `x = x[:k]`, the same function stores `x[k:]` in a field of another value
+    (`next.inodes = n.inodes[splitIndex:]`, splitting a node in two): the dropped elements are
+    in use there, not dropped. A local that takes the tail (`closing = x[k:]`, closed and
+    gone) does not count: the array still pins them afterwards."""
+    bound = _norm(end)
+    tails = {f"{a}[{bound}:]" for a in aliases}
+    sibling = assign.prev_named_sibling
+    while sibling is not None:
+        if sibling.type == "assignment_statement":
+            right = sibling.child_by_field_name("right")
+            left = sibling.child_by_field_name("left")
+            pairs = zip(
+                left.named_children if left is not None else [],
+                right.named_children if right is not None else [],
+                strict=False,
+            )
+            for target, value in pairs:
+                kept = _norm(target)
+                if _norm(value) in tails and "." in kept and kept not in aliases:
+                    return True
+        sibling = sibling.prev_named_sibling
+    return False
+
+
 def _handed_over(assign: Node, aliases: set[str]) -> bool:
     """The dropped elements were moved to another structure first, which keeps them alive
     anyway: the head is appended elsewhere (`dead = append(dead, x[0])`, or a value the
@@ -820,6 +847,8 @@ def _judge(
         return None  # `e := x[0]; x = x[1:]; dead = append(dead, e)`, `p.cur = &x[0]`
     if _handed_over(assign, aliases):
         return None
+    if tail_only and end is not None and _tail_moved(assign, aliases, end):
+        return None  # `next.items = x[k:]; x = x[:k]`: a split, the tail lives on there
     appended = _appended(occurrences, assign) or _appended_in_package(ctx, storage)
     flushed = _flushed(ctx, resolver, assign, target, aliases, start, end)
     if zero_length and appended and flushed is None:
