@@ -231,7 +231,8 @@ def analyse_file(
     if defer_checks is not None:
         pending = PendingFixes(ctx, pf.digest or content_hash(pf.source))
     for rule in rules:
-        if not rule.applies_to(go_version) or not rule.may_match(pf.source):
+        package = (source for source, _ in package_files.files_of(index).values())
+        if not rule.applies_to(go_version) or not rule.may_match(pf.source, package):
             continue
         try:
             diags = run_rule(rule, ctx)

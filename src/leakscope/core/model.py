@@ -149,10 +149,16 @@ class Rule:
     # Bytes the file must contain for the rule to find anything (any one of them): files
     # without them are skipped before the rule runs. Empty: the rule runs on every file.
     triggers: tuple[bytes, ...] = ()
+    # Bytes that make the rule run on every file of a package when any file of it holds one:
+    # a helper in one file (`return time.NewTicker(d)`) gives a call elsewhere its meaning.
+    package_triggers: tuple[bytes, ...] = ()
 
-    def may_match(self, source: bytes) -> bool:
-        """False when the file cannot hold what the rule looks for (none of its triggers)."""
-        return not self.triggers or any(trigger in source for trigger in self.triggers)
+    def may_match(self, source: bytes, package: Iterable[bytes] = ()) -> bool:
+        """False when the file cannot hold what the rule looks for: none of its triggers,
+        and none of its package triggers in `package` (the sources of the file's package)."""
+        if not self.triggers or any(trigger in source for trigger in self.triggers):
+            return True
+        return any(t in other for other in package for t in self.package_triggers)
 
     def applies_to(self, go_version: tuple[int, int]) -> bool:
         if self.min_go is not None and go_version < self.min_go:
