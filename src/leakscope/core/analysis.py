@@ -10,6 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 
 from tree_sitter import Node, Tree
@@ -230,9 +231,9 @@ def analyse_file(
     pending = None
     if defer_checks is not None:
         pending = PendingFixes(ctx, pf.digest or content_hash(pf.source))
+    holds = partial(package_files.holds, index)
     for rule in rules:
-        package = (source for source, _ in package_files.files_of(index).values())
-        if not rule.applies_to(go_version) or not rule.may_match(pf.source, package):
+        if not rule.applies_to(go_version) or not rule.may_match(pf.source, holds):
             continue
         try:
             diags = run_rule(rule, ctx)

@@ -153,12 +153,17 @@ class Rule:
     # a helper in one file (`return time.NewTicker(d)`) gives a call elsewhere its meaning.
     package_triggers: tuple[bytes, ...] = ()
 
-    def may_match(self, source: bytes, package: Iterable[bytes] = ()) -> bool:
+    def may_match(
+        self, source: bytes, package_holds: Callable[[tuple[bytes, ...]], bool] | None = None
+    ) -> bool:
         """False when the file cannot hold what the rule looks for: none of its triggers,
-        and none of its package triggers in `package` (the sources of the file's package)."""
+        and, when `package_holds` tells whether the file's package holds some bytes, none of
+        its package triggers in the package."""
         if not self.triggers or any(trigger in source for trigger in self.triggers):
             return True
-        return any(t in other for other in package for t in self.package_triggers)
+        return bool(self.package_triggers) and package_holds is not None and (
+            package_holds(self.package_triggers)
+        )
 
     def applies_to(self, go_version: tuple[int, int]) -> bool:
         if self.min_go is not None and go_version < self.min_go:

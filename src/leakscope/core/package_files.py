@@ -41,6 +41,17 @@ def state(index: PackageIndex) -> dict[str, object]:
     return found
 
 
+def holds(index: PackageIndex, triggers: tuple[bytes, ...]) -> bool:
+    """Whether an attached file of the package holds one of `triggers` (worked out once per
+    package; see `Rule.package_triggers`)."""
+    found = state(index).setdefault("triggers", {})
+    assert isinstance(found, dict)
+    if triggers not in found:
+        files = files_of(index).values()
+        found[triggers] = any(t in source for source, _ in files for t in triggers)
+    return bool(found[triggers])
+
+
 def detach(index: PackageIndex) -> None:
     """The package is analysed: let go of its files and of the rules' state for it."""
     _FILES.pop(index, None)
