@@ -13,7 +13,9 @@ Everything walks a few parents or one small expression; nothing recurses over a 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
@@ -286,3 +288,360 @@ def test_failure(stmt: Node, imports: dict[str, str]) -> tuple[str, bool] | None
     if method in _FAIL_LATER:
         return f"{receiver}.{method}", False
     return None
+
+
+# --- a value kept in a field, replaced by a function that runs again ---------------------------
+#
+# `s.t = time.NewTicker(d)` or `s.ctx, s.cancel = context.WithCancel(parent)` in a method:
+# when the method runs again on the same object, the previous ticker (cancel function) is
+# lost without being stopped (called). These helpers say whether that can happen, for the
+# ticker and context rules: the rule says what *releases* the kept value (`.t.Stop()`,
+# `.cancel()`), and a call that runs the function again after such a release is no repeat.
+
+# Exported methods named so are meant to be called again on a live object.
+_AGAIN_WORDS = (
+    "restart",
+    "reset",
+    "reload",
+    "reconnect",
+    "reconfigure",
+    "reopen",
+    "renew",
+    "refresh",
+    "resume",
+    "reschedule",
+    "rearm",
+    "update",
+    "change",
+)
+
+
+@dataclass(frozen=True)
+class RunsAgain:
+    """Why a function can run more than once on the same object, and whether the number of
+    runs is open-ended (`grows`) or fixed by code that runs once (main calling it twice)."""
+
+    reason: str
+    grows: bool
+    # (path, start, end, message) of the calls that run it again, for related locations
+    calls: tuple[tuple[str, int, int, str], ...] = ()
+
+
+def restart_like(name: str) -> bool:
+    """An exported method name meant for calling again: `Restart`, `Reset`, `SetInterval`."""
+    if not name[:1].isupper():
+        return False
+    lower = name.lower()
+    if lower.startswith("set") and len(name) > 3 and name[3].isupper():
+        return True
+    return lower.startswith(_AGAIN_WORDS)
+
+
+def named_function(func: Node) -> tuple[Node, Node | None] | None:
+    """The function declaration or method whose run runs `func`: `func` itself, or the one a
+    function literal is called or started in (`go func() {...}()`), with the loop around that
+    call when there is one; None for a literal used as a value (a callback, a `Once.Do`)."""
+    loop: Node | None = None
+    hops = 0
+    while func.type == "func_literal" and hops < 4:
+        hops += 1
+        call = func.parent
+        if call is None or call.type != "call_expression":
+            return None
+        if call.child_by_field_name("function") != func:
+            return None
+        outer = enclosing_function(call)
+        if outer is None:
+            return None
+        if loop is None:
+            loop = _loop_in(call, outer)
+        func = outer
+    if func.type == "func_literal":
+        return None
+    return func, loop
+
+
+def _loop_in(node: Node, func: Node) -> Node | None:
+    for anc in ancestors(node):
+        if anc == func or anc.type in _FUNCTIONS:
+            return None
+        if anc.type == "for_statement":
+            return anc
+    return None
+
+
+def receiver_type(func: Node) -> str:
+    """The receiver's type name of a method (`Server` for `(s *Server)`), else ""."""
+    receiver = func.child_by_field_name("receiver")
+    if func.type != "method_declaration" or receiver is None:
+        return ""
+    for child in receiver.named_children:
+        type_node = child.child_by_field_name("type")
+        if type_node is not None:
+            return text(type_node).lstrip("*").split("[", 1)[0].strip()
+    return ""
+
+
+def receiver_name(func: Node) -> str:
+    receiver = func.child_by_field_name("receiver")
+    if func.type != "method_declaration" or receiver is None:
+        return ""
+    for child in receiver.named_children:
+        name = child.child_by_field_name("name")
+        if name is not None:
+            return text(name)
+    return ""
+
+
+def fresh_local(func: Node, name: str) -> bool:
+    """Whether `name` is a variable that `func` declares in its body (`s := &Server{}`,
+    `var s Server`): an object made by this call, not one that lives on between calls."""
+    body = func.child_by_field_name("body")
+    if body is None or not name:
+        return False
+    code = body.text or b""
+    word = re.escape(name.encode())
+    return (
+        re.search(rb"(?:^|[\s;{(])" + word + rb"(?:\s*,\s*\w+)*\s*:=", code) is not None
+        or re.search(rb"\bvar\s+" + word + rb"\b", code) is not None
+    )
+
+
+def runs_again(
+    func: Node,
+    package: str,
+    files: Mapping[str, tuple[bytes, Tree]],
+    released: Callable[[Node, Node, Node | None], bool],
+    _depth: int = 0,
+) -> RunsAgain | None:
+    """Why `func` (a function or method of the package) can run again on the same object
+    with nothing released in between, or None when that is not shown.
+
+    Shown when: it is an exported method named for calling again (`Reset`, `Restart`,
+    `SetInterval`: see `restart_like`); a caller calls it in a loop; two callers or more call
+    it; or its one caller runs again itself (two levels up). A call counts only when it can
+    run on a live object: not in a `_test.go` file (unless `func` is in one), not on an
+    object the caller has just made (`s := &S{}; s.start()`), and not after `released(caller,
+    call, None)` says the value was released before the call (for a call in a loop:
+    `released(caller, call, loop)`, anywhere in the loop's body). A method is matched by
+    name; when several receiver types of the package declare that name, only calls on the
+    caller's own receiver of the same type count. Function values (`time.AfterFunc(d,
+    s.reset)`) are not followed.
+    """
+    name = function_name_of(func)
+    if not name or name in ("main", "init"):
+        return None
+    method = func.type == "method_declaration"
+    if method and restart_like(name):
+        return RunsAgain(f"{name} is an exported method meant to be called again", True)
+    own_root = func
+    while own_root.parent is not None:
+        own_root = own_root.parent
+    own_path = next(
+        (p for p, (_s, tree) in files.items() if tree.root_node == own_root),
+        "",
+    )
+    in_test = own_path.endswith("_test.go")
+    recv = receiver_type(func)
+    ambiguous = method and _declared_types(name, files) > 1
+    unreleased: list[tuple[str, Node, Node]] = []  # (path, call, caller)
+    for path, (source, tree) in sorted(files.items()):
+        if path.endswith("_test.go") and not in_test:
+            continue
+        if name.encode() not in source:
+            continue
+        for ident in tokens(tree.root_node, source, name.encode()):
+            call, operand = _call_of(ident, method)
+            if call is None:
+                continue
+            caller = enclosing_function(call)
+            if caller is None or caller == func:
+                continue
+            outer = named_function(caller)
+            named = outer[0] if outer is not None else caller
+            root_name = _root_identifier(operand) if operand is not None else ""
+            if (
+                method
+                and ambiguous
+                and (receiver_type(named) != recv or root_name != receiver_name(named))
+            ):
+                continue
+            if (
+                method
+                and root_name
+                and root_name != receiver_name(named)
+                and (fresh_local(caller, root_name) or fresh_local(named, root_name))
+            ):
+                continue  # a new object: its first run
+            loop = _loop_in(call, caller)
+            if loop is None and outer is not None and outer[1] is not None:
+                loop = outer[1]
+            where = function_name_of(named) or "a function literal"
+            if loop is not None:
+                if released(caller, call, loop):
+                    continue
+                message = f"{where} calls {name} in a loop"
+                return RunsAgain(message, True, ((path, call.start_byte, call.end_byte, message),))
+            if released(caller, call, None):
+                continue
+            unreleased.append((path, call, named))
+    if not unreleased:
+        return None
+    callers = sorted({function_name_of(c) or "a function literal" for _p, _c, c in unreleased})
+    calls = tuple(
+        (path, call.start_byte, call.end_byte, f"{function_name_of(caller)} calls {name} here")
+        for path, call, caller in unreleased[:3]
+    )
+    if len(unreleased) >= 2:
+        grows = not all(runs_once(c, package, files) for _p, _c, c in unreleased)
+        if len(callers) > 1:
+            reason = f"{' and '.join(callers[:3])} call {name}"
+        else:
+            times = "twice" if len(unreleased) == 2 else f"{len(unreleased)} times"
+            reason = f"{callers[0]} calls {name} {times}"
+        return RunsAgain(reason, grows, calls)
+    _path, _call, caller = unreleased[0]
+    caller_name = function_name_of(caller)
+    if caller.type == "method_declaration" and restart_like(caller_name):
+        return RunsAgain(
+            f"{caller_name} calls {name}, and {caller_name} is an exported method meant to be "
+            "called again",
+            True,
+            calls,
+        )
+    if _depth < 1 and caller.type != "func_literal":
+        again = runs_again(caller, package, files, released, _depth + 1)
+        if again is not None:
+            return RunsAgain(
+                f"{caller_name} calls {name}, and {again.reason}", again.grows, calls + again.calls
+            )
+    return None
+
+
+def _declared_types(name: str, files: Mapping[str, tuple[bytes, Tree]]) -> int:
+    """How many receiver types of the package declare a method `name`."""
+    pattern = re.compile(
+        rb"^func\s*\(\s*\w*\s*\*?\s*(\w+)[^)]*\)\s*" + re.escape(name.encode()) + rb"\b", re.M
+    )
+    types = {m.group(1) for source, _tree in files.values() for m in pattern.finditer(source)}
+    return len(types)
+
+
+def _call_of(ident: Node, method: bool) -> tuple[Node | None, Node | None]:
+    """(the call, the operand of `x.name`) when `ident` names the function called."""
+    node = ident.parent
+    operand = None
+    if method:
+        if node is None or node.type != "selector_expression":
+            return None, None
+        if node.child_by_field_name("field") != ident:
+            return None, None
+        operand = node.child_by_field_name("operand")
+        ident, node = node, node.parent
+    elif ident.type != "identifier":
+        return None, None
+    if node is None or node.type != "call_expression":
+        return None, None
+    if node.child_by_field_name("function") != ident:
+        return None, None
+    return node, operand
+
+
+def _root_identifier(node: Node) -> str:
+    """`s` for `s`, `s.inner` or `s.inner.x`; "" for anything else."""
+    node = unparen(node)
+    while node.type == "selector_expression":
+        operand = node.child_by_field_name("operand")
+        if operand is None:
+            return ""
+        node = unparen(operand)
+    return text(node) if node.type == "identifier" else ""
+
+
+def releasing_functions(files: Mapping[str, tuple[bytes, Tree]], pattern: bytes) -> set[str]:
+    """The names of the package's functions and methods whose body matches `pattern` (a
+    regexp for the release: `\\.t\\.Stop\\(`), so that a call to them releases too."""
+    found: set[str] = set()
+    regexp = re.compile(pattern)
+    for source, tree in files.values():
+        matches = [m.start() for m in regexp.finditer(source)]
+        if not matches:
+            continue
+        for decl in tree.root_node.named_children:
+            if decl.type not in ("function_declaration", "method_declaration"):
+                continue
+            if any(decl.start_byte <= at < decl.end_byte for at in matches):
+                found.add(function_name_of(decl))
+    found.discard("")
+    return found
+
+
+def released_in(
+    region: Node, before: int | None, pattern: bytes, releasers: set[str], skip: str = ""
+) -> bool:
+    """Whether the code of `region` (up to byte `before` when given) releases: matches
+    `pattern`, or calls one of `releasers` (other than `skip`)."""
+    code = region.text or b""
+    if before is not None:
+        code = code[: max(0, before - region.start_byte)]
+    if re.search(pattern, code):
+        return True
+    names = [n for n in releasers if n != skip]
+    if not names:
+        return False
+    calls = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
+    return calls.search(code) is not None
+
+
+def field_types(files: Mapping[str, tuple[bytes, Tree]], field: str) -> set[str]:
+    """The types (as written, spaces removed) of the struct fields called `field` that the
+    package declares."""
+    out: set[str] = set()
+    word = field.encode()
+    for source, tree in files.values():
+        if word not in source:
+            continue
+        for ident in tokens(tree.root_node, source, word):
+            decl = ident.parent
+            if ident.type != "field_identifier" or decl is None:
+                continue
+            if decl.type != "field_declaration":
+                continue
+            type_node = decl.child_by_field_name("type")
+            if type_node is not None:
+                out.add("".join(text(type_node).split()))
+    return out
+
+
+def field_mentioned(func: Node, field: str, allowed: Callable[[Node], bool]) -> bool:
+    """Whether `func` (with its function literals) uses `X.field` anywhere `allowed` does not
+    accept (a nil check, a call, a Stop, a copy): the function then handles the old value."""
+    for node in _field_nodes(func, field.encode()):
+        selector = node.parent
+        if selector is None or selector.type != "selector_expression":
+            continue
+        if not allowed(selector):
+            return True
+    return False
+
+
+def _field_nodes(func: Node, word: bytes) -> list[Node]:
+    """The `field_identifier` nodes spelling `word` inside `func`."""
+    code = func.text or b""
+    out = []
+    pos = code.find(word)
+    size = len(word)
+    while pos != -1:
+        end = pos + size
+        before = code[pos - 1 : pos] if pos else b""
+        after = code[end : end + 1]
+        if before in (b".", b" ", b"\t", b"\n") and (not after or after not in _WORD):
+            start = func.start_byte + pos
+            node = func.descendant_for_byte_range(start, start + size)
+            if node is not None and node.type == "field_identifier":
+                out.append(node)
+        pos = code.find(word, end)
+    return out
+
+
+_WORD = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"

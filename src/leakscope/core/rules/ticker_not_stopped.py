@@ -12,21 +12,43 @@ Finds tickers that are never stopped, in builds where an unstopped ticker is nev
   `select`): a new ticker per iteration, none ever stopped.
 
 The import name of `"time"` is honoured (`import t "time"`). The rule is silent when the
-ticker moves elsewhere: returned, stored in a field, a package variable or a struct, passed
-to another function, or used by a function literal (a goroutine that owns it). `time.Tick` is
-accepted, as staticcheck's SA1015 accepts it, in `package main`, in `_test.go` files and in
-functions that never return (a `for range time.Tick(d)` with no `break` and no `return`);
-creating one per loop iteration is reported even in `main`. A ticker assigned to a variable
-of an outer function, or to a named result (a bare `return` hands it to the caller), is not
-followed (no finding); one created in an `if` or `switch` header is reported without a fix.
+ticker moves elsewhere: returned, stored in a field (but see below), a package variable or a
+struct, passed to another function, or used by a function literal (a goroutine that owns
+it). `time.Tick` is accepted, as staticcheck's SA1015 accepts it, in `package main`, in
+`_test.go` files and in functions that never return (a `for range time.Tick(d)` with no
+`break` and no `return`); creating one per loop iteration is reported even in `main`. A
+ticker assigned to a variable of an outer function, or to a named result (a bare `return`
+hands it to the caller), is not followed (no finding); one created in an `if` or `switch`
+header is reported without a fix.
 
 A ticker made by a helper of the package is followed as if the caller had called
 `time.NewTicker`: a function (not a method) whose result is `*time.Ticker` and whose returns
 hand out a new one (`return time.NewTicker(d)`, or `t := time.NewTicker(d)` ... `return t`),
 in any file of the package; the finding names the helper's `return` as a related location,
-and the fix is the same `defer t.Stop()`. Not followed: methods returning a ticker, helpers
-that may return a ticker they keep, and calls from a file that mentions neither `Tick` nor
-`ticker` (the rule does not run there).
+and the fix is the same `defer t.Stop()`. The call may be in any file of the package, even one
+that says neither `Tick` nor `ticker`: the rule runs on every file of a package one of whose
+files says `NewTicker`. Not followed: methods returning a ticker, helpers that may return a
+ticker they keep, helpers of helpers, and helpers of other packages.
+
+A ticker kept in a field (`s.t = time.NewTicker(d)`, `s.tick = time.Tick(d)`, or through a
+helper) is reported when the function storing it can run again on the same object while the
+field still holds the ticker before, which then nobody can stop:
+- the store is in a loop of that function (`for range jobs { p.t = time.NewTicker(d) }`);
+- the function is an exported method named for calling again (`Reset`, `Restart`, `Reload`,
+  `Reconnect`, `Refresh`, `Update...`, `Set...` such as `SetInterval`);
+- callers in the package (other than `_test.go` files) call it in a loop, or from two places
+  or more, or from one caller that runs again itself (`Restart` calls `start`), on a live
+  object: a call on an object the caller has just made (`s := &Server{}; s.start()`) is its
+  first run.
+It is silent when the storing function does anything else with the field (`if s.t != nil {
+s.t.Stop() }`, `if s.t == nil { ... }`, `old := s.t`, a `defer s.t.Stop()`): reading `s.t.C`
+is all it may do; when it, or the loop, or the caller before the call, stops the field
+(`s.t.Stop()`, or calls a function of the package that does, like a `Stop` method), when the
+field belongs to an object the function makes (a constructor: once per object), and when the
+store is in a function literal used as a value (a callback, a `sync.Once`'s `Do`). Methods
+are matched to their calls by name (and by the caller's own receiver when several types of
+the package have a method of that name); fields by name; method values
+(`time.AfterFunc(d, s.reset)`) are not followed.
 
 In `package main`, `time.Tick` is reported after all in a function that can run again: one
 the package calls from two places or more (`main` and a `restart`) or from a loop. Each call
@@ -47,6 +69,11 @@ when the ticker is created once per program: directly in `main.main` or `init`, 
 function of package main that only such code calls, outside loops (`go record(done)` in
 `main`); a loop there counts when it runs a known small number of times. Findings in
 `_test.go` files are minor too.
+
+A ticker replaced in a field leaks once per run of the storing function: a warning, whose
+reason says why it runs again ("Restart calls start, and Restart is an exported method meant
+to be called again"); minor when every run comes from code that runs once (`main` calling it
+twice: a fixed number of tickers) or from a loop with a known small number of trips.
 
 ## Why is this bad?
 Before Go 1.23 the runtime keeps every started ticker in its timer heap until `Stop` is
@@ -127,6 +154,15 @@ loop (a `defer` there would pile up until the function returns: call `t.Stop()` 
 each iteration instead), for a ticker that is created and dropped, or for a `time.Tick`
 evaluated on every iteration (hoisting it changes when it fires).
 
+For a `time.NewTicker` replaced in a field, the fix stops the old one first
+(`if s.t != nil { s.t.Stop() }` before the assignment), offered only when every field of
+that name in the package is declared `*time.Ticker`. It is safe when the package only ever
+reads the ticker as `<-s.t.C` (which reads the field anew each time); when some code may keep
+the old ticker or its channel (`for range s.t.C`, `c := s.t.C`, `run(s.t)`), that reader stops
+getting ticks once the old ticker is stopped, so the fix is unsafe. A `time.Tick` kept in a
+field has no fix: its ticker can never be stopped, and replacing it with a `*time.Ticker`
+changes the field's type and every reader.
+
 ## References
 - [time.NewTicker](https://pkg.go.dev/time#NewTicker) and
   [time.Tick](https://pkg.go.dev/time#Tick)
@@ -157,8 +193,19 @@ from leakscope.core.model import (
     Severity,
     TextEdit,
 )
-from leakscope.core.package_files import files_of
-from leakscope.core.rules._lifetime import runs_once
+from leakscope.core.package_files import files_of, state
+from leakscope.core.rules._lifetime import (
+    RunsAgain,
+    field_mentioned,
+    field_types,
+    fresh_local,
+    named_function,
+    receiver_name,
+    released_in,
+    releasing_functions,
+    runs_once,
+)
+from leakscope.core.rules._lifetime import runs_again as object_runs_again
 from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.rules._timers import decided, timer_build
 from leakscope.core.syntax import (
@@ -571,6 +618,11 @@ def _check_new_ticker(
             **_impact(ctx, call, func),
         )
         return
+    if binding.kind == "moved":
+        stored = field_target(call)
+        if stored is not None:
+            yield from _check_field(ctx, call, call, func, stored, helper)
+        return
     if binding.kind not in ("declare", "assign") or binding.name is None:
         return
     name = text(binding.name)
@@ -697,6 +749,11 @@ def _check_tick(ctx: FileContext, expr: Node, call: Node, func: Node) -> Iterato
             **_impact(ctx, expr, func),
         )
         return
+    if binding.kind == "moved":
+        stored = field_target(expr)
+        if stored is not None:
+            yield from _check_field(ctx, expr, call, func, stored, None)
+            return
     again: str | None = None
     if _package_name(ctx) == "main":
         # A command: the ticker lives as long as the program anyway, unless the function
@@ -773,6 +830,244 @@ def runs_again(func: Node, files: dict[str, tuple[bytes, Any]]) -> str | None:
     if len(callers) < 2:
         return None
     return f"{' and '.join(sorted(set(callers))[:3])} call {name}, which starts a new one each time"
+
+
+# --- a ticker kept in a field, replaced by a function that runs again ------------------------
+
+
+def field_target(expr: Node) -> tuple[Node, Node] | None:
+    """(the assignment, the `x.f` it stores into) when `expr` is assigned to a field:
+    `s.t = time.NewTicker(d)`, `s.a, s.t = a, time.Tick(d)`."""
+    expr = _up(expr)
+    values = expr.parent
+    holder = values.parent if values is not None else None
+    if values is None or values.type != "expression_list" or holder is None:
+        return None
+    if holder.type != "assignment_statement" or holder.child_by_field_name("right") != values:
+        return None
+    if text(holder.child_by_field_name("operator")) != "=":
+        return None
+    left = holder.child_by_field_name("left")
+    targets = left.named_children if left is not None else []
+    if len(targets) != len(values.named_children):
+        return None
+    index = next(i for i, c in enumerate(values.named_children) if c == expr)
+    target = unparen(targets[index])
+    if target.type != "selector_expression" or not _plain_path(target):
+        return None
+    return holder, target
+
+
+def _plain_path(node: Node) -> bool:
+    """`s.t`, `s.inner.t`: identifiers and fields only (evaluating it twice is harmless)."""
+    node = unparen(node)
+    while node.type == "selector_expression":
+        operand = node.child_by_field_name("operand")
+        if operand is None:
+            return False
+        node = unparen(operand)
+    return node.type == "identifier"
+
+
+def _stoppers(ctx: FileContext, files: dict[str, tuple[bytes, Any]], field: str) -> set[str]:
+    """The package's functions that stop `X.field` (`s.t.Stop()`), found once per package."""
+    cache = state(ctx.package).setdefault("ticker-not-stopped.stoppers", {})
+    assert isinstance(cache, dict)
+    if field not in cache:
+        cache[field] = releasing_functions(files, _stop_pattern(field))
+    found: set[str] = cache[field]
+    return found
+
+
+def _stop_pattern(field: str) -> bytes:
+    return rb"\." + re.escape(field.encode()) + rb"\s*\.\s*Stop\s*\("
+
+
+def _check_field(
+    ctx: FileContext,
+    expr: Node,
+    call: Node,
+    func: Node,
+    stored: tuple[Node, Node],
+    helper: Helper | None,
+) -> Iterator[Diagnostic]:
+    """A ticker stored in `x.f` by a function that can run again on the same object, with
+    nothing stopping the ticker `x.f` held before: each run leaks one."""
+    stmt, target = stored
+    field = text(target.child_by_field_name("field"))
+    owner = named_function(func)
+    if owner is None:
+        return  # a callback or a sync.Once literal: when it runs is not known
+    named, outer_loop = owner
+    root = _root(target)
+    receiver = receiver_name(named)
+    if root != receiver and (fresh_local(func, root) or fresh_local(named, root)):
+        return  # a new object's field: once per object (a constructor)
+
+    def allowed(selector: Node) -> bool:
+        parent = selector.parent
+        return selector == target or (
+            parent is not None
+            and parent.type == "selector_expression"
+            and text(parent.child_by_field_name("field")) == "C"
+        )
+
+    if field_mentioned(named, field, allowed):
+        return  # the old ticker is stopped, checked or kept first: handled here
+    files = dict(files_of(ctx.package)) or {ctx.path: (ctx.source, ctx.tree)}
+    stoppers = _stoppers(ctx, files, field)
+    name = function_name(named) or "the function"
+    own = text(named.child_by_field_name("name"))
+    if released_in(named, None, rb"(?!)", stoppers, skip=own):
+        return  # calls a function that stops it
+    loops = flow.enclosing_loops(stmt, func)
+    if not loops and outer_loop is not None:
+        loops = [outer_loop]
+    pattern = _stop_pattern(field)
+
+    def released(caller: Node, at: Node, loop: Node | None) -> bool:
+        if loop is not None:
+            return released_in(loop, None, pattern, stoppers)
+        body = caller.child_by_field_name("body")
+        return body is not None and released_in(body, at.start_byte, pattern, stoppers)
+
+    again: RunsAgain | None = None
+    if loops:
+        if released_in(loops[0], None, pattern, stoppers):
+            return
+        loop_impact, loop_reason = loops_impact(loops_around(stmt, func) or loops, ctx.root)
+        grows = loop_impact is Impact.GROWS
+        impact = Impact.GROWS if grows else Impact.BOUNDED
+        reason = f"a ticker per iteration ({loop_reason}) of every call of {name}"
+        if not grows:
+            reason = f"a fixed number of tickers ({loop_reason})"
+        when = "each iteration of the loop"
+    else:
+        again = object_runs_again(named, _package_name(ctx), files, released)
+        if again is None:
+            return
+        impact = Impact.GROWS if again.grows else Impact.BOUNDED
+        if again.grows:
+            reason = f"a ticker per call of {name}: {again.reason}"
+        else:
+            reason = f"a fixed number of tickers: {again.reason}"
+        when = f"each time {name} runs"
+    related: list[tuple[int, int, str] | Related] = [helper.related(ctx)] if helper else []
+    for path, start, end, message in again.calls if again is not None else ():
+        related.append(_related(ctx, files, path, start, end, message))
+    is_tick = expr != call or text(call.child_by_field_name("function")).endswith(".Tick")
+    if is_tick and helper is None:
+        what = "time.Tick" if expr == call else "time.NewTicker(...).C"
+        message = (
+            f"{what}'s ticker is kept in {text(target)} and replaced {when}: the one before "
+            "can never be stopped, and before Go 1.23 it is never garbage collected"
+        )
+        fix, reason_no_fix = (
+            None,
+            (
+                "no automatic fix: a time.Tick ticker cannot be stopped; keep a *time.Ticker from "
+                f"time.NewTicker in the field and Stop the old one before replacing it (this "
+                f"changes the type of {text(target)} and its readers)"
+            ),
+        )
+    else:
+        maker = f"{helper.name}'s" if helper is not None else "a new"
+        message = (
+            f"{text(target)} gets {maker} ticker {when}, and the ticker it held before is "
+            "never stopped: before Go 1.23 a ticker is not garbage collected until Stop is "
+            "called"
+        )
+        fix, reason_no_fix = _stop_old_fix(ctx, files, stmt, target, field)
+    yield Diagnostic(
+        stmt.start_byte,
+        stmt.end_byte,
+        message,
+        fix=fix,
+        no_fix_reason=reason_no_fix,
+        related=related,  # type: ignore[arg-type]
+        severity=Severity.INFO if ctx.is_test else None,
+        impact=None if ctx.is_test else impact,
+        impact_reason="" if ctx.is_test else reason,
+    )
+
+
+def _root(node: Node) -> str:
+    node = unparen(node)
+    while node.type == "selector_expression":
+        operand = node.child_by_field_name("operand")
+        if operand is None:
+            return ""
+        node = unparen(operand)
+    return text(node) if node.type == "identifier" else ""
+
+
+def _related(
+    ctx: FileContext,
+    files: dict[str, tuple[bytes, Any]],
+    path: str,
+    start: int,
+    end: int,
+    message: str,
+) -> tuple[int, int, str] | Related:
+    if path == ctx.path or not path:
+        return (start, end, message)
+    source = files.get(path, (b"",))[0]
+    return Related(LineIndex(source).span(start, end), message, path)
+
+
+def _stop_old_fix(
+    ctx: FileContext,
+    files: dict[str, tuple[bytes, Any]],
+    stmt: Node,
+    target: Node,
+    field: str,
+) -> tuple[Fix | None, str | None]:
+    """`if s.t != nil { s.t.Stop() }` before the assignment, when every field of that name
+    in the package is a `*time.Ticker`."""
+    aliases = time_aliases(ctx) | {"time"}
+    types = field_types(files, field)
+    if not types or any(t not in {f"*{a}.Ticker" for a in aliases} for t in types):
+        return None, (
+            f"no automatic fix: the type of {text(target)} is not known to be *time.Ticker; "
+            "stop the ticker it holds before replacing it"
+        )
+    if stmt.parent is None or stmt.parent.type != "statement_list":
+        return None, "no automatic fix: the ticker is stored in a statement header"
+    indent = line_indent(ctx.source, stmt.start_byte)
+    held = text(target)
+    guard = f"if {held} != nil {{\n{indent}\t{held}.Stop()\n{indent}}}\n{indent}"
+    edit = TextEdit(stmt.start_byte, stmt.start_byte, guard)
+    unsafe = _ticker_read_elsewhere(files, field)
+    applicability = Applicability.UNSAFE if unsafe else Applicability.SAFE
+    return Fix(
+        f"Stop the old ticker before replacing it: {held}.Stop()", (edit,), applicability
+    ), None
+
+
+_FIELD_USE_OK = re.compile(rb"\s*(?:\.\s*(?:Stop|Reset)\s*\(|!=\s*nil|==\s*nil|=[^=])")
+
+
+def _ticker_read_elsewhere(files: dict[str, tuple[bytes, Any]], field: str) -> bool:
+    """Whether some code may still hold the old ticker or its channel when it is stopped
+    (`for range s.t.C`, `c := s.t.C`, `run(s.t)`): only `<-s.t.C` reads the field anew each
+    time. Such a reader stops getting ticks from the old ticker: the fix is then unsafe."""
+    use = re.compile(rb"([\w.]*)\." + re.escape(field.encode()) + rb"\b")
+    for path, (source, _tree) in files.items():
+        if path.endswith("_test.go"):
+            continue
+        for match in use.finditer(source):
+            line_start = source.rfind(b"\n", 0, match.start()) + 1
+            if b"//" in source[line_start : match.start()]:
+                continue  # a comment (or a string holding //: then leaning to safe is rare)
+            rest = source[match.end() : match.end() + 40]
+            if _FIELD_USE_OK.match(rest):
+                continue
+            if re.match(rb"\s*\.\s*C\b", rest):
+                before = source[max(0, match.start() - 8) : match.start()].rstrip()
+                if before.endswith(b"<-"):
+                    continue
+            return True
+    return False
 
 
 def _impact(
@@ -880,6 +1175,9 @@ RULE = Rule(
     # names it so, as a rule; a helper of another name called from a file that says neither
     # is not followed.
     triggers=(b"Tick", b"ticker"),
+    # A helper of another file (`return time.NewTicker(d)`) gives a call here its meaning,
+    # whatever the helper and the variable are called.
+    package_triggers=(b"NewTicker",),
 )
 
 
