@@ -12,14 +12,42 @@ A cancel function assigned in a loop (`ctx, cancel = context.WithTimeout(...)`) 
 declared outside it, with no other use of the variable in the loop body, is reported too: the
 next iteration overwrites it before anyone called it, and a `cancel()` after the loop cancels
 only the last context. Any other use in the loop (a call, a nil check, an `append` to a list
-of cancel functions, a closure) counts as handling it; a cancel field overwritten in a loop
-is not followed. There is no fix: call it at the end of each iteration, once the context is
-no longer used. Its impact is judged as for any context made in a loop (below).
+of cancel functions, a closure) counts as handling it (a field: see below). There is no
+fix: call it at the end of each iteration, once the context is no longer used. Its impact is
+judged as for any context made in a loop (below).
 
 Storing the cancel function (in a field, a struct, a map), passing it to a function, capturing
-it in a closure or returning it moves its ownership elsewhere: those are never reported. Neither
-is `main.main` outside loops (returning from it ends the process), and the path analysis gives
-up silently on `switch`, `select`, loops and `goto` that involve the cancel variable.
+it in a closure or returning it moves its ownership elsewhere: those are not reported, but for
+one case. Neither is `main.main` outside loops (returning from it ends the process), and the
+path analysis gives up silently on `switch`, `select`, loops and `goto` that involve the
+cancel variable.
+
+The case: a cancel function kept in a field (`s.ctx, s.cancel = context.WithCancel(p)`, or
+`ctx, cancel := context.WithCancel(p)` whose only use is `s.cancel = cancel`) by a function
+that can run again on the same object while the field still holds the cancel function before,
+which then nobody can call:
+- the store is in a loop of that function;
+- the function is an exported method named for calling again (`Reset`, `Restart`, `Reload`,
+  `Reconnect`, `Refresh`, `Update...`, `Set...`);
+- callers in the package (not `_test.go` files) call it in a loop, from two places or more,
+  or from one caller that runs again itself, on a live object (not one the caller has just
+  made).
+It is silent when the storing function does anything else with the field (`if s.cancel !=
+nil { s.cancel() }`, `defer s.cancel()`, a nil check); when it, the loop, or the caller
+before the call calls the field (or a function of the package that does, like `Close`); when
+the field belongs to an object the function makes (a constructor); and in a function literal
+used as a value. Methods and fields are matched by name, as for tickers.
+
+What the lost cancel function leaves behind depends on the parent:
+- a parent that can be cancelled (a parameter, `s.base`): the previous child stays in the
+  parent's list of children (with its timer, for `WithTimeout`/`WithDeadline`, until the
+  deadline) until the parent is cancelled: one more per run;
+- `context.Background()`/`TODO()` (directly or through `WithValue`/`WithoutCancel`): the
+  child registers nowhere, so once replaced it is garbage (a `WithTimeout` child's timer
+  holds it until the deadline, then lets go): silent. Unless the function starts a goroutine
+  with the new context (`go s.run(ctx)`, or `go s.loop()` where `loop` reads the context
+  field): that goroutine waits on a `Done` that will never close (for `WithCancel`), or
+  only at the deadline (minor). The message names the goroutine.
 
 ## Impact
 - A child of `Background()`/`TODO()` (directly, through `WithValue`/`WithoutCancel`, or through
@@ -34,6 +62,9 @@ up silently on `switch`, `select`, loops and `goto` that involve the cancel vari
   per iteration of the loop it is made in, and is a warning. It is minor when it is created
   once per program (in `init`, a `sync.Once`'s `Do` literal, or a function of package main
   that only such code calls, outside loops).
+- A cancel function replaced in a field leaks once per run of the storing function (a
+  warning, whose reason says why it runs again), and is minor when every run comes from code
+  that runs once or from a loop with a known small number of trips.
 - Findings in `_test.go` files are minor: the test ends soon.
 
 ## Why is this bad?
@@ -104,6 +135,14 @@ loop (a deferred call would only run when the function returns: call `cancel()` 
 each iteration instead), for an `if`/`switch` header, or for a cancel variable that is passed,
 stored or captured somewhere.
 
+For a cancel function replaced in a field, the fix calls the old one first (`if s.cancel !=
+nil { s.cancel() }` before the assignment), offered only when every field of that name in the
+package is declared `context.CancelFunc` or `func()` (`CancelCauseFunc` or `func(error)`, then
+called with `nil`), and not when the new context derives from the field being replaced
+(`s.ctx, s.cancel = context.WithCancel(s.ctx)`: cancelling the old one would cancel the new).
+It is **unsafe**: it ends the work still running under the previous context, which is
+usually what a restart means, but leakscope cannot see that nothing still needs it.
+
 
 ## References
 - Go 101, "Memory Leaking Scenarios"
@@ -116,6 +155,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from tree_sitter import Node
 
@@ -125,12 +165,27 @@ from leakscope.core.model import (
     Fix,
     FixAvailability,
     Impact,
+    Related,
     Rule,
     Severity,
     TextEdit,
 )
-from leakscope.core.package_files import files_of
-from leakscope.core.rules._lifetime import SECOND, duration_ns, format_duration, runs_once
+from leakscope.core.package_files import files_of, state
+from leakscope.core.rules._lifetime import (
+    SECOND,
+    RunsAgain,
+    duration_ns,
+    field_mentioned,
+    field_types,
+    format_duration,
+    fresh_local,
+    named_function,
+    receiver_name,
+    released_in,
+    releasing_functions,
+    runs_again,
+    runs_once,
+)
 from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.syntax import (
     FUNCTION_NODES,
@@ -143,6 +198,7 @@ from leakscope.core.syntax import (
     text,
     unparen,
 )
+from leakscope.core.text import LineIndex
 
 _FUNCS = tuple(
     f"With{kind}{cause}".encode()
@@ -280,11 +336,18 @@ def _check_call(ctx: FileContext, call: Node, qualifier: str, fn: str) -> Diagno
     if not in_loop and _is_main(ctx, site.func):
         return None
     cancel = site.lhs[1]
-    if cancel.type != "identifier":
-        return None  # stored in a field, a map or through a pointer: ownership moved
     severity = Severity.INFO if ctx.is_test else None
+    if cancel.type == "selector_expression":
+        return _field_overwritten(ctx, site, site.stmt, unparen(cancel), severity)
+    if cancel.type != "identifier":
+        return None  # stored in a map or through a pointer: ownership moved
     if text(cancel) == "_":
         return _discarded(ctx, site, in_loop, severity)
+    store = _stored_only(site, text(cancel))
+    if store is not None:
+        overwritten = _field_overwritten(ctx, site, store[0], store[1], severity)
+        if overwritten is not None:
+            return overwritten
     if in_loop and site.kind == "=":
         overwritten = _overwritten(ctx, site, text(cancel), severity)
         if overwritten is not None:
@@ -343,6 +406,273 @@ def _overwritten(
         "no longer used"
     )
     return diag
+
+
+# ---------------------------------------------------------------------------------------------
+# `s.ctx, s.cancel = context.WithCancel(parent)` in a method that runs again
+
+
+def _stored_only(site: _Site, name: str) -> tuple[Node, Node] | None:
+    """(the assignment, its `x.f` target) when the cancel variable's only use after the call
+    is `x.f = name`: the field holds the only way to cancel the context."""
+    body = site.func.child_by_field_name("body")
+    if body is None or site.kind != ":=":
+        return None
+    store = rb"\.\w+(?:\s*,\s*[\w.]+)*\s*=[^=][^\n]*\b" + re.escape(name.encode()) + rb"\b"
+    if re.search(store, body.text or b"", re.M) is None:
+        return None  # no `x.f = name`: the usual case, decided without a query
+    uses = [
+        n
+        for n in captures(_IDENTS, body).get("id", [])
+        if text(n) == name and n.start_byte >= site.stmt.end_byte
+    ]
+    if len(uses) != 1:
+        return None
+    use = uses[0]
+    values = use.parent
+    holder = values.parent if values is not None else None
+    if values is None or values.type != "expression_list" or holder is None:
+        return None
+    if holder.type != "assignment_statement" or holder.child_by_field_name("right") != values:
+        return None
+    if enclosing_function(holder) != site.func:
+        return None
+    left = holder.child_by_field_name("left")
+    targets = left.named_children if left is not None else []
+    if len(targets) != len(values.named_children):
+        return None
+    target = unparen(targets[values.named_children.index(use)])
+    if target.type != "selector_expression":
+        return None
+    return holder, target
+
+
+def _call_pattern(field: str) -> bytes:
+    """A call of `X.field` (the cancel function kept there)."""
+    return rb"\." + re.escape(field.encode()) + rb"\s*\("
+
+
+def _cancellers(ctx: FileContext, files: dict[str, tuple[bytes, Any]], field: str) -> set[str]:
+    cache = state(ctx.package).setdefault("context-not-cancelled.cancellers", {})
+    assert isinstance(cache, dict)
+    if field not in cache:
+        cache[field] = releasing_functions(files, _call_pattern(field))
+    found: set[str] = cache[field]
+    return found
+
+
+def _field_overwritten(
+    ctx: FileContext, site: _Site, store: Node, target: Node, severity: Severity | None
+) -> Diagnostic | None:
+    """The cancel function kept in `x.f` by a function that can run again on the same object,
+    with nothing calling the one `x.f` held before: each run leaves a context behind."""
+    if not _plain_path(target):
+        return None
+    field = text(target.child_by_field_name("field"))
+    owner = named_function(site.func)
+    if owner is None:
+        return None  # a callback or a sync.Once literal
+    named, outer_loop = owner
+    root = _root_name(target)
+    if root != receiver_name(named) and (fresh_local(site.func, root) or fresh_local(named, root)):
+        return None  # a new object's field: set once per object (a constructor)
+    if field_mentioned(named, field, lambda selector: selector == target):
+        return None  # the old one is called, checked or kept first: handled here
+    files = dict(files_of(ctx.package)) or {ctx.path: (ctx.source, ctx.tree)}
+    cancellers = _cancellers(ctx, files, field)
+    own = text(named.child_by_field_name("name"))
+    if released_in(named, None, rb"(?!)", cancellers, skip=own):
+        return None  # calls a function that cancels it
+    pattern = _call_pattern(field)
+    name = function_name(named) or "the function"
+    loops = loops_around(store, site.func)
+    if not loops and outer_loop is not None:
+        loops = [outer_loop]
+    again: RunsAgain | None = None
+    if loops:
+        if released_in(loops[0], None, pattern, cancellers):
+            return None
+        loop_impact, loop_reason = loops_impact(loops, ctx.root)
+        grows = loop_impact is Impact.GROWS
+        when = "on each iteration of the loop"
+        count = f"one per iteration ({loop_reason})"
+    else:
+
+        def released(caller: Node, at: Node, loop: Node | None) -> bool:
+            if loop is not None:
+                return released_in(loop, None, pattern, cancellers)
+            body = caller.child_by_field_name("body")
+            return body is not None and released_in(body, at.start_byte, pattern, cancellers)
+
+        again = runs_again(named, _package_name(ctx), files, released)
+        if again is None:
+            return None
+        grows = again.grows
+        when = f"each time {name} runs"
+        count = f"one per call of {name}: {again.reason}"
+    worker = _goroutine_with(site, named, files)
+    root_parent = _rootless_parent(site)
+    timed = not site.fn.startswith("WithCancel")
+    args = _arguments(site.call)
+    parent = f"`{_short(args[0])}`" if args else "its parent"
+    if root_parent is not None:
+        if worker is None:
+            return None  # registered nowhere: the old context is garbage once dropped
+        what = (
+            f"the goroutine started with the previous context ({_clip(worker)}) is never "
+            "told to stop"
+        )
+        what += " until its deadline" if timed else ""
+        what += f" (its parent is {root_parent}, so nothing else is held)"
+        if timed:
+            grows = False
+            count = "a goroutine per run, each until its deadline"
+        else:
+            count = count.replace("one per", "a goroutine per", 1)
+    else:
+        what = f"the previous context stays registered with {parent} until that is cancelled"
+        if timed:
+            what = (
+                f"the previous context and its timer stay registered with {parent} until "
+                "the deadline"
+            )
+        if worker is not None:
+            what += f", and the goroutine started with it ({_clip(worker)}) is never told to stop"
+    message = (
+        f"{text(target)} is replaced {when} before the cancel function it held is called: {what}"
+    )
+    diag = Diagnostic(
+        site.stmt.start_byte,
+        site.call.end_byte,
+        message,
+        severity=severity,
+        impact=None if ctx.is_test else (Impact.GROWS if grows else Impact.BOUNDED),
+        impact_reason="" if ctx.is_test else (count if grows else f"a fixed number: {count}"),
+    )
+    if store != site.stmt:
+        diag.related.append(
+            (
+                store.start_byte,
+                store.end_byte,
+                f"the cancel function is kept in {text(target)} here",
+            )
+        )
+    for path, start, end, why in again.calls if again is not None else ():
+        if path == ctx.path or not path:
+            diag.related.append((start, end, why))
+        else:
+            source = files.get(path, (b"",))[0]
+            diag.related.append(Related(LineIndex(source).span(start, end), why, path))  # type: ignore[arg-type]
+    diag.fix, diag.no_fix_reason = _cancel_old_fix(ctx, site, store, target, field, files)
+    return diag
+
+
+def _cancel_old_fix(
+    ctx: FileContext,
+    site: _Site,
+    store: Node,
+    target: Node,
+    field: str,
+    files: dict[str, tuple[bytes, Any]],
+) -> tuple[Fix | None, str | None]:
+    """`if s.cancel != nil { s.cancel() }` before the assignment (unsafe: it ends the work
+    still running under the previous context)."""
+    cause = site.fn.endswith("Cause")
+    wanted = {f"{n}.CancelCauseFunc" if cause else f"{n}.CancelFunc" for n in _context_names(ctx)}
+    wanted |= {"func(error)"} if cause else {"func()"}
+    types = field_types(files, field)
+    if not types or not types <= wanted:
+        return None, (
+            f"no automatic fix: the type of {text(target)} is not known to be a cancel "
+            "function; call the one it holds before replacing it"
+        )
+    args = _arguments(site.call)
+    lhs = {"".join(text(n).split()) for n in site.lhs}
+    if args and "".join(text(args[0]).split()) in lhs:
+        return None, (
+            "no automatic fix: the new context derives from the previous one, which calling "
+            "the old cancel function would cancel too"
+        )
+    if store.parent is None or store.parent.type != "statement_list":
+        return None, "no automatic fix: the cancel function is stored in a statement header"
+    indent = line_indent(ctx.source, store.start_byte)
+    held = text(target)
+    arg = "nil" if cause else ""
+    guard = f"if {held} != nil {{\n{indent}\t{held}({arg})\n{indent}}}\n{indent}"
+    return (
+        Fix(
+            f"Cancel the previous context before replacing {held}",
+            (TextEdit(store.start_byte, store.start_byte, guard),),
+            Applicability.UNSAFE,
+        ),
+        None,
+    )
+
+
+def _clip(code: str, width: int = 40) -> str:
+    code = " ".join(code.split())
+    return code if len(code) <= width else code[: width - 1] + "…"
+
+
+def _context_names(ctx: FileContext) -> set[str]:
+    return {n for n, p in ctx.imports.items() if p == "context" and n not in (".", "_")} | {
+        "context"
+    }
+
+
+def _plain_path(node: Node) -> bool:
+    return bool(_root_name(node))
+
+
+def _root_name(node: Node) -> str:
+    """`s` for `s.cancel` or `s.inner.cancel` (identifiers and fields only), else ""."""
+    node = unparen(node)
+    while node.type == "selector_expression":
+        operand = node.child_by_field_name("operand")
+        if operand is None:
+            return ""
+        node = unparen(operand)
+    return text(node) if node.type == "identifier" else ""
+
+
+def _goroutine_with(site: _Site, named: Node, files: dict[str, tuple[bytes, Any]]) -> str | None:
+    """The `go` statement (its text) after the call that is handed the new context: it
+    names the context variable (`go run(ctx)`, `go s.loop(s.ctx)`), or starts a method of
+    the package that reads the context field (`go s.loop()` where loop uses `s.ctx`)."""
+    ctx_node = unparen(site.lhs[0])
+    if text(ctx_node) == "_":
+        return None
+    name = text(ctx_node)
+    field = (
+        text(ctx_node.child_by_field_name("field"))
+        if ctx_node.type == "selector_expression"
+        else None
+    )
+    body = named.child_by_field_name("body")
+    if body is None:
+        return None
+    for stmt in captures("(go_statement) @go", body).get("go", []):
+        if stmt.start_byte < site.stmt.end_byte:
+            continue
+        code = text(stmt)
+        if re.search(r"(?<![\w.])" + re.escape(name) + r"(?!\w)", code):
+            return code
+        if field is None:
+            continue
+        called = re.match(r"go\s+\w+\.(\w+)\s*\(", code)
+        if called is None:
+            continue
+        method = re.compile(
+            rb"^func\s*\([^)]*\)\s*" + re.escape(called.group(1).encode()) + rb"\s*\(", re.M
+        )
+        for source, _tree in files.values():
+            found = method.search(source)
+            if found is None:
+                continue
+            end = source.find(b"\n}", found.end())
+            if re.search(rb"\." + re.escape(field.encode()) + rb"\b", source[found.end() : end]):
+                return code
+    return None
 
 
 def _is_main(ctx: FileContext, func: Node) -> bool:
