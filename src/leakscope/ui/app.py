@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import ClassVar
 
 from textual import on, work
@@ -54,7 +55,9 @@ class UnknownThemeError(ValueError):
 
 class LeakscopeApp(App[int]):
     TITLE = "leakscope"
-    CSS_PATH = "app.tcss"
+    # The main screen is the default screen: its .tcss is read with the app's (Textual reads
+    # a screen's own CSS_PATH only when it is pushed).
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/main.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("app")
     ENABLE_COMMAND_PALETTE = True
 
@@ -98,6 +101,8 @@ class LeakscopeApp(App[int]):
         demo: bool = False,
     ) -> None:
         self.leak_themes, self.theme_problems = load_themes()
+        # run_app pauses the garbage collector until the first frame is on the screen.
+        self.gc_paused = False
         self.demo = demo  # root is a temporary copy of the demo project
         super().__init__()
         self.root = root.expanduser()
@@ -187,14 +192,24 @@ class LeakscopeApp(App[int]):
             markup=False,
         )
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
         from leakscope.ui.screens.main import MainScreen
 
-        # Pushed (not the default screen) so Textual loads the screen's own .tcss.
-        self.push_screen(MainScreen(self.session, not_a_folder=self.not_a_folder))
+        return MainScreen(self.session, not_a_folder=self.not_a_folder)
+
+    def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)
         for problem in [*self.theme_problems, *self._config_problems]:
             self.notify(problem, severity="warning", timeout=8)
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        if self.gc_paused:
+            # What start-up made lives as long as the app: out of the collector's way, so
+            # no full collection walks it again (and none pauses a key for it).
+            self.gc_paused = False
+            gc.freeze()
+            gc.enable()
 
     # -- themes -------------------------------------------------------------------------
 
@@ -537,5 +552,16 @@ def run_app(root: Path, config: Config, theme: str | None = None, *, demo: bool 
         return 2
     if theme:
         remember_theme(app.theme)
-    app.run()
+    # No garbage collection until the first frame is painted (LeakscopeApp._after_first_frame):
+    # a full collection of start-up's objects would delay it by 15-30 ms.
+    paused = gc.isenabled()
+    if paused:
+        gc.freeze()
+        gc.disable()
+        app.gc_paused = True
+    try:
+        app.run()
+    finally:
+        if paused:
+            gc.enable()
     return app.return_code or 0
