@@ -24,33 +24,55 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-if TYPE_CHECKING:
-    from importlib.resources.abc import Traversable
-
 from leakscope import __version__
 from leakscope.core import rules as registry
 from leakscope.core.config import Config, ConfigError, load_config
-from leakscope.core.engine import Progress, ScanResult, enabled_rules, scan
-from leakscope.core.fixes import (
-    FileChange,
-    FixError,
-    fix_lock,
-    plan_checked_fixes,
-    write_change,
-)
 from leakscope.core.model import Applicability, Finding, Rule, Severity
-from leakscope.core.report import (
-    FORMATS,
-    Report,
-    all_rules,
-    finding_line,
-    fixable_counts,
-    go_versions,
-    render,
-    statistics_rows,
-)
 from leakscope.core.suppress import DIRECTIVE_RULE
 from leakscope.core.text import display
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    from leakscope.core.engine import Progress, ScanResult, enabled_rules, scan
+    from leakscope.core.fixes import (
+        FileChange,
+        FixError,
+        fix_lock,
+        plan_checked_fixes,
+        write_change,
+    )
+    from leakscope.core.report import (
+        Report,
+        all_rules,
+        finding_line,
+        fixable_counts,
+        go_versions,
+        render,
+        statistics_rows,
+    )
+
+# What `check`, `fix` and `rule` use of the engine, imported when one of them runs
+# (`load_engine`): the terminal app's first frame needs none of it (start-up time, issue 14).
+ENGINE_NAMES = {
+    "leakscope.core.engine": ("Progress", "ScanResult", "enabled_rules", "scan"),
+    "leakscope.core.fixes": (
+        "FileChange",
+        "FixError",
+        "fix_lock",
+        "plan_checked_fixes",
+        "write_change",
+    ),
+    "leakscope.core.report": (
+        "Report",
+        "all_rules",
+        "finding_line",
+        "fixable_counts",
+        "go_versions",
+        "render",
+        "statistics_rows",
+    ),
+}
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -65,6 +87,50 @@ RunApp = Callable[[Path, Config, "str | None"], "int | None"]
 
 class UsageError(Exception):
     """Bad arguments: reported on stderr, exit 2."""
+
+
+def load_engine() -> None:
+    """Import the engine's names into this module (see ENGINE_NAMES). A name already set
+    (a test's replacement) is kept."""
+    namespace = globals()
+    for module_name, names in ENGINE_NAMES.items():
+        module = importlib.import_module(module_name)
+        for name in names:
+            namespace.setdefault(name, getattr(module, name))
+
+
+def __getattr__(name: str) -> object:
+    """`cli.scan` and the other engine names from outside (tests replace some of them)."""
+    if any(name in names for names in ENGINE_NAMES.values()):
+        load_engine()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _Formats(Sequence[str]):
+    """`--format`'s choices, core.report.FORMATS, read when argparse needs them (a check's
+    format, the help) rather than when the parser is built."""
+
+    def _formats(self) -> Sequence[str]:
+        from leakscope.core.report import FORMATS
+
+        return FORMATS
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
+        return self._formats()[index]
+
+    def __len__(self) -> int:
+        return len(self._formats())
+
+
+class _NeverRaised(Exception):
+    pass
+
+
+def _fix_error() -> type[Exception]:
+    """core.fixes.FixError when core.fixes was imported (only then can one be raised)."""
+    fixes = sys.modules.get("leakscope.core.fixes")
+    return fixes.FixError if fixes is not None else _NeverRaised  # type: ignore[no-any-return]
 
 
 # -- arguments -------------------------------------------------------------------------------
@@ -152,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
         "current folder (default: .)",
     )
     check.add_argument(
-        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+        "--format", choices=_Formats(), default="text", help="output format (default: text)"
     )
     _add_rule_filters(check)
     check.add_argument(
@@ -903,6 +969,7 @@ def open_project(
         return run_app(root, config, theme) or EXIT_OK
     if run_app is not None:
         _note("not a terminal: printing the check report instead of opening the app")
+    load_engine()
     target = Target(root, [], config, cwd or root)
     return run_check(target, show_from_root=cwd is None)
 
@@ -957,6 +1024,8 @@ def _note(message: str) -> None:
     sys.stderr.flush()
 
 
+# The commands that run the engine in this process (the app runs it in its own workers).
+ENGINE_COMMANDS = ("check", "fix", "rule")
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "open": cmd_open,
     "check": cmd_check,
@@ -977,6 +1046,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: usage errors (2), --help and --version (0)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
+        if args.command in ENGINE_COMMANDS:
+            load_engine()
         return COMMANDS[args.command](args)
     except UsageError as exc:
         _error(str(exc))
@@ -984,7 +1055,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         _error(str(exc))
         return EXIT_ERROR
-    except FixError as exc:
+    except _fix_error() as exc:
         _error(str(exc))
         return EXIT_ERROR
     except KeyboardInterrupt:
