@@ -8,13 +8,17 @@ a local variable shadowing that name is not the package) whose cancel function i
   `break` or `continue` (or the end of the block) is reached before the function is called,
   deferred, returned, stored or handed to another function.
 
-A cancel function assigned in a loop (`ctx, cancel = context.WithTimeout(...)`) to a variable
-declared outside it, with no other use of the variable in the loop body, is reported too: the
-next iteration overwrites it before anyone called it, and a `cancel()` after the loop cancels
-only the last context. Any other use in the loop (a call, a nil check, an `append` to a list
-of cancel functions, a closure) counts as handling it (a field: see below). There is no
-fix: call it at the end of each iteration, once the context is no longer used. Its impact is
-judged as for any context made in a loop (below).
+A cancel function assigned in a loop (`ctx, cancel = context.WithTimeout(...)`) to a
+variable declared outside it is reported too when the next iteration can overwrite it before
+anyone called it (a `cancel()` after the loop cancels only the last context): the variable
+has no other use in the loop body, or its only other uses are `cancel()` statements after
+the assignment that some path to the next iteration skips (a `continue` reached with no call
+before it, named as a related location, or the end of the body with no call after the
+assignment). Any other use in the loop (a call before the assignment, a nil check, an
+`append` to a list of cancel functions, a deferred call, a closure) counts as handling it (a
+field: see below). There is no fix: call it at the end of each iteration and before each
+`continue`, once the context is no longer used. Its impact is judged as for any context made
+in a loop (below).
 
 Storing the cancel function (in a field, a struct, a map), passing it to a function, capturing
 it in a closure or returning it moves its ownership elsewhere: those are not reported, but for
@@ -159,6 +163,7 @@ from typing import Any
 
 from tree_sitter import Node
 
+from leakscope.core import flow
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import (
     Applicability,
@@ -372,13 +377,24 @@ def _overwritten(
     if loop.start_byte <= binding.node.start_byte < loop.end_byte:
         return None  # declared in the loop: one variable per iteration, the flow decides
     word = re.compile(rb"(?<![\w.])" + re.escape(name.encode()) + rb"(?!\w)")
-    code = body.text or b""
+    code = loop.text or b""
     own = site.lhs[1].start_byte
+    calls: list[Node] = []
     for match in word.finditer(code):
-        at = body.start_byte + match.start()
-        node = body.descendant_for_byte_range(at, at + len(name))
-        if at != own and node is not None and node.type == "identifier":
-            return None  # called, checked, passed or stored in the loop: handled there
+        at = loop.start_byte + match.start()
+        node = loop.descendant_for_byte_range(at, at + len(name))
+        if at == own or node is None or node.type != "identifier":
+            continue
+        if at < site.stmt.start_byte or not _is_call_statement(node, site.func):
+            return None  # checked, passed, stored, or called before: handled there
+        calls.append(node)
+    skipping: list[Node] = []
+    if calls:
+        # Called later in the iteration: reported only when a path to the next iteration
+        # (a `continue`, or the end of the body) skips every call.
+        skipping = _skips_to_next_iteration(site, loop, body, calls)
+        if not skipping:
+            return None
     judged = _judge(ctx, site, True)
     message = (
         f"the cancel function {name} of {site.qualifier}{site.fn} is overwritten by the next "
@@ -401,11 +417,53 @@ def _overwritten(
             f"each iteration assigns {name} again; only the last one can be called after the loop",
         )
     )
+    for node in skipping[:3]:
+        diag.related.append(
+            (
+                node.start_byte,
+                node.end_byte,
+                f"the next iteration starts from here without calling {name}",
+            )
+        )
     diag.no_fix_reason = (
         f"no automatic fix: call {name}() at the end of each iteration, once the context is "
         "no longer used"
     )
     return diag
+
+
+def _is_call_statement(ident: Node, func: Node) -> bool:
+    """`cancel()` as a statement of `func` itself (not deferred, not in a closure)."""
+    call = ident.parent
+    return (
+        call is not None
+        and call.type == "call_expression"
+        and call.child_by_field_name("function") == ident
+        and call.parent is not None
+        and call.parent.type == "expression_statement"
+        and enclosing_function(call) == func
+    )
+
+
+def _skips_to_next_iteration(site: _Site, loop: Node, body: Node, calls: list[Node]) -> list[Node]:
+    """The `continue` statements of `loop` reached after the assignment with no `cancel()`
+    before them, and the loop body's block when its end is reachable with no call after the
+    assignment (calls in an earlier `if` get the benefit of the doubt, as for tickers)."""
+    marks = [c.parent for c in calls if c.parent is not None]
+    out: list[Node] = []
+    for stmt in captures("(continue_statement) @c", body).get("c", []):
+        if enclosing_function(stmt) != site.func or stmt.start_byte < site.stmt.end_byte:
+            continue
+        if flow.branch_target(stmt, site.func) != loop:
+            continue
+        if not flow.runs_after(site.stmt, stmt):
+            continue
+        if not flow.preceded_by(stmt, site.stmt.end_byte, marks, site.func):
+            out.append(stmt)
+    after = [m for m in marks if m.start_byte >= site.stmt.end_byte]
+    if not after and not flow.block_terminates(body, site.func):
+        out.append(body)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
