@@ -51,8 +51,10 @@ the package have a method of that name); fields by name; method values
 (`time.AfterFunc(d, s.reset)`) are not followed.
 
 In `package main`, `time.Tick` is reported after all in a function that can run again: one
-the package calls from two places or more (`main` and a `restart`) or from a loop. Each call
-starts a ticker nobody can stop; the impact reason names the callers.
+the package calls from two places or more (`main` and a `restart`) or from a loop. A
+function literal counts as the function that calls or starts it (`go func() {...}()` in a
+`watch` that `main` and `restart` call), and runs again when that call is in a loop. Each
+call starts a ticker nobody can stop; the impact reason names the callers.
 
 A ticker never stopped is reported with high confidence; one stopped on some paths but not
 all with medium confidence (the finding's related locations show the returns that skip
@@ -758,7 +760,16 @@ def _check_tick(ctx: FileContext, expr: Node, call: Node, func: Node) -> Iterato
     if _package_name(ctx) == "main":
         # A command: the ticker lives as long as the program anyway, unless the function
         # can run again (a `start` that `main` and a `restart` call).
-        again = runs_again(func, files_of(ctx.package) or {ctx.path: (ctx.source, ctx.tree)})
+        # A function literal runs as often as the function that calls or starts it
+        # (`go func() {...}()` in a `start`), or once per iteration of a loop around that.
+        owner = named_function(func)
+        if owner is None:
+            return
+        outer, outer_loop = owner
+        if outer_loop is not None and outer != func:
+            again = f"{function_name(outer) or 'a function'} starts it in a loop"
+        else:
+            again = runs_again(outer, files_of(ctx.package) or {ctx.path: (ctx.source, ctx.tree)})
         if again is None:
             return
     endless: list[Node] = []
