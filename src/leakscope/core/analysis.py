@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import partial
@@ -25,13 +27,16 @@ from leakscope.core.model import (
     Finding,
     Fix,
     Impact,
+    Position,
     Related,
     Rule,
     Severity,
+    Span,
     TextEdit,
 )
 from leakscope.core.suppress import DIRECTIVE_RULE, Directive, find_directives
 from leakscope.core.syntax import (
+    Ranges,
     enclosing_function,
     error_count,
     function_name,
@@ -201,6 +206,34 @@ def pending_key(finding: Finding) -> tuple[str, int, int, str]:
     return (finding.rule, finding.span.start_byte, finding.span.end_byte, finding.message)
 
 
+Check = tuple[Rule, Diagnostic, list[Diagnostic]]
+
+
+@dataclass(frozen=True, slots=True)
+class RawFinding:
+    """A finding as the rules reported it (its `fingerprint` still the text the id is made
+    from), and the id it got ("" when a directive dropped it)."""
+
+    finding: Finding
+    digest: str
+    base: str = ""  # what the id is made from (see `fingerprint_pairs`)
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A former finding carried into a focused re-analysis, moved to the new source, with
+    what checking its fix needs when that is still pending."""
+
+    finding: Finding
+    check: Check | None = None
+    base: str = ""
+
+
+def _inside(ranges: Ranges, offset: int) -> bool:
+    i = bisect_right(ranges, (offset, 1 << 62)) - 1
+    return i >= 0 and ranges[i][0] <= offset < ranges[i][1]
+
+
 def analyse_file(
     pf: ParsedFile,
     index: PackageIndex,
@@ -209,12 +242,20 @@ def analyse_file(
     build: BuildSettings | None = None,
     *,
     defer_checks: dict[str, PendingFixes] | None = None,
+    focus: Ranges | None = None,
+    keep: Sequence[Kept] = (),
+    raw: list[RawFinding] | None = None,
 ) -> FileResult:
     """Run the rules on one parsed file.
 
     Every fix is checked (`verify_fix`) unless `defer_checks` is given: then the findings'
     fixes are marked `fix_pending` and what checking them needs is stored there under the
     file's path (see `check_pending`), so a live re-analysis does not pay for it.
+
+    With `focus` (see `plan_focus`) the rules' findings inside those byte ranges are taken,
+    and `keep` stands for the rest of the file (findings of a former analysis, moved to this
+    source). `raw` receives every finding before directives and fingerprints, with the
+    fingerprint it got (what the next focused re-analysis keeps).
     """
     ctx = FileContext(
         path=pf.path,
@@ -223,6 +264,7 @@ def analyse_file(
         go_version=go_version,
         package=index,
         is_test=pf.path.endswith("_test.go"),
+        focus=focus,
         build=build,
     )
     lines = LineIndex(pf.source)
@@ -231,6 +273,10 @@ def analyse_file(
     pending = None
     if defer_checks is not None:
         pending = PendingFixes(ctx, pf.digest or content_hash(pf.source))
+    for kept in keep:
+        findings.append(kept.finding)
+        if kept.check is not None and pending is not None:
+            pending.checks[pending_key(kept.finding)] = kept.check
     holds = partial(package_files.holds, index)
     for rule in rules:
         if not rule.applies_to(go_version) or not rule.may_match(pf.source, holds):
@@ -241,6 +287,8 @@ def analyse_file(
             internal_errors.append(f"rule {rule.name} failed: {type(exc).__name__}: {exc}")
             continue
         for diag in diags:
+            if focus is not None and not _inside(focus, diag.start_byte):
+                continue  # (`keep` has what lies elsewhere)
             fix, reason = diag.fix, diag.no_fix_reason
             if fix is not None and pending is not None:
                 finding = replace(to_finding(ctx, rule, diag, lines, fix, reason), fix_pending=True)
@@ -254,9 +302,13 @@ def analyse_file(
             findings.append(to_finding(ctx, rule, diag, lines, fix, reason))
     if pending is not None and defer_checks is not None and pending.checks:
         defer_checks[pf.path] = pending
-    findings = apply_directives(ctx, findings, lines, {rule.name for rule in rules})
-    findings = with_fingerprints(findings, ctx)
-    findings.sort(key=lambda f: f.sort_key)
+    shown = apply_directives(ctx, findings, lines, {rule.name for rule in rules})
+    bases = {id(kept.finding): kept.base for kept in keep}
+    pairs = fingerprint_pairs(shown, ctx, bases)
+    if raw is not None:
+        ids = {id(before): (after.fingerprint, base) for before, after, base in pairs}
+        raw.extend(RawFinding(f, *ids.get(id(f), ("", ""))) for f in findings)
+    findings = [after for _, after, _ in pairs]
     status = FileStatus.PARTIAL if pf.errors else FileStatus.OK
     error = f"{_syntax_errors(pf.errors)}; analysed what parsed" if pf.errors else ""
     return FileResult(
@@ -571,18 +623,369 @@ def with_fingerprints(findings: list[Finding], ctx: FileContext) -> list[Finding
     Built from rule, path, enclosing function and flagged text, plus an occurrence number for
     identical ones, never from line numbers.
     """
+    return [after for _, after, _ in fingerprint_pairs(findings, ctx)]
+
+
+def fingerprint_pairs(
+    findings: list[Finding], ctx: FileContext, bases: dict[int, str] | None = None
+) -> list[tuple[Finding, Finding, str]]:
+    """(finding, the finding with its id, what the id is made from) for each finding, sorted
+    (see `with_fingerprints`). `bases` has what is known of the last part already (by the
+    finding's id()): a finding moved by a focused re-analysis keeps it."""
     counts: dict[str, int] = {}
     out = []
     for finding in sorted(findings, key=lambda f: f.sort_key):
-        node = ctx.root.descendant_for_byte_range(finding.span.start_byte, finding.span.end_byte)
-        func = function_name(enclosing_function(node)) if node is not None else ""
-        base = f"{finding.rule}\0{finding.path}\0{func}\0{' '.join(finding.fingerprint.split())}"
+        base = bases.get(id(finding), "") if bases else ""
+        if not base:
+            base = _fingerprint_base(finding, ctx)
         n = counts.get(base, 0)
         counts[base] = n + 1
         digest = hashlib.blake2b(f"{base}\0{n}".encode(), digest_size=8).hexdigest()
-        out.append(replace(finding, fingerprint=digest))
+        out.append((finding, replace(finding, fingerprint=digest), base))
     return out
+
+
+def _fingerprint_base(finding: Finding, ctx: FileContext) -> str:
+    node = ctx.root.descendant_for_byte_range(finding.span.start_byte, finding.span.end_byte)
+    func = function_name(enclosing_function(node)) if node is not None else ""
+    return f"{finding.rule}\0{finding.path}\0{func}\0{' '.join(finding.fingerprint.split())}"
 
 
 def _syntax_errors(n: int) -> str:
     return "1 syntax error" if n == 1 else f"{n} syntax errors"
+
+
+# -- Focused re-analysis after an edit -------------------------------------------------------
+#
+# An edit inside one function's body leaves every declaration of the file as it was, only
+# moved: the rules need to look again at that function and at what may depend on it, and the
+# findings elsewhere stand, moved. What may depend on it is found by name: the functions that
+# share with it a name of the package's functions, methods, variables or struct fields
+# (callers and callees: helper summaries, `runs_once`; shared state: a field set here and
+# stopped there), over and over until nothing new joins. Package-level var, const and type
+# declarations are always looked at again (a finding there may be about any function's use).
+
+FUNCTION_DECLS = ("function_declaration", "method_declaration")
+_DECLS = ("var_declaration", "const_declaration", "type_declaration")
+_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+# Beyond this share of the file's bytes in focus, a full analysis costs about the same.
+FOCUS_MAX_SHARE = 0.5
+
+
+def common_prefix(a: bytes, b: bytes) -> int:
+    """The length of the longest common prefix (a binary search of memcmp's)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def edit_between(old: bytes, new: bytes) -> tuple[int, int, int]:
+    """The single edit turning old into new: (start, old_end, new_end) byte offsets."""
+    start = common_prefix(old, new)
+    limit = min(len(old), len(new)) - start
+    lo, hi = 0, limit  # the common suffix, not overlapping the prefix
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[len(old) - mid : len(old) - lo] == new[len(new) - mid : len(new) - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return start, len(old) - lo, len(new) - lo
+
+
+@dataclass
+class FocusPlan:
+    """What a focused re-analysis looks at (`focus`, in the new source) and keeps."""
+
+    focus: Ranges
+    keep: list[Kept]
+
+
+def _vocabulary(index: PackageIndex) -> tuple[frozenset[bytes], frozenset[bytes]]:
+    """(names that tie functions together, of which the package's function and method names)."""
+    funcs = {name.encode() for name in index.funcs}
+    funcs |= {name.encode() for _, name in index.methods}
+    names = set(funcs)
+    names |= {name.encode() for name in index.vars}
+    for info in index.types.values():
+        names |= {name.encode() for name, _ in info.fields if name}
+    return frozenset(names), frozenset(funcs)
+
+
+def plan_focus(
+    old_source: bytes,
+    old_tree: Tree,
+    new_source: bytes,
+    new_tree: Tree,
+    index: PackageIndex,
+    raw: Sequence[RawFinding],
+    shown: Sequence[Finding],
+    pending: PendingFixes | None,
+) -> FocusPlan | None:
+    """How to re-analyse `new_source` from its former analysis (`raw`, the findings `shown`
+    with their fix verdicts, the fix checks still `pending`), or None when only a full
+    analysis will do: the change is not inside one function's body (or a comment), the top
+    level changed, a tree has syntax errors, or what depends on it is most of the file."""
+    if old_tree.root_node.has_error or new_tree.root_node.has_error:
+        return None
+    start, old_end, new_end = edit_between(old_source, new_source)
+    delta = new_end - old_end
+    old_children = old_tree.root_node.children
+    new_children = new_tree.root_node.children
+    if len(old_children) != len(new_children):
+        return None
+    old_starts = [c.start_byte for c in old_children]
+    i = bisect_right(old_starts, start) - 1
+    if i < 0:
+        return None
+    touched = old_children[i]
+    if touched.type in FUNCTION_DECLS:
+        body = touched.child_by_field_name("body")
+        if body is None or not body.start_byte < start <= old_end < body.end_byte - 1:
+            return None
+    elif touched.type == "comment":
+        if not touched.start_byte + 2 <= start <= old_end <= touched.end_byte:
+            return None
+    else:
+        return None
+    # The same top level, moved: the edit changed no declaration's extent but the touched one.
+    new_ranges: list[tuple[int, int]] = []
+    for j, (o, n) in enumerate(zip(old_children, new_children, strict=True)):
+        shift = 0 if j < i else delta
+        if (
+            o.type != n.type
+            or n.start_byte != o.start_byte + (0 if j <= i else delta)
+            or n.end_byte != o.end_byte + shift
+        ):
+            return None
+        new_ranges.append((n.start_byte, n.end_byte))
+    if touched.type in FUNCTION_DECLS:
+        body = new_children[i].child_by_field_name("body")
+        if body is None or not body.start_byte < start <= new_end < body.end_byte - 1:
+            return None
+
+    names, funcs = _vocabulary(index)
+    types = [n.type for n in new_children]
+    new_starts = [r[0] for r in new_ranges]
+
+    def words(a: int, b: int, source: bytes, among: frozenset[bytes]) -> set[bytes]:
+        return {m.group() for m in _WORD.finditer(source, a, b)} & among
+
+    focused: set[int] = set()
+    todo: set[bytes] = set()
+    done: set[bytes] = set()
+    if touched.type in FUNCTION_DECLS:
+        focused.add(i)
+        todo = words(touched.start_byte, touched.end_byte, old_source, names)
+        todo |= words(*new_ranges[i], new_source, names)
+    linked_decls: set[int] = set()
+    budget = FOCUS_MAX_SHARE * len(new_source)
+    size = sum(new_ranges[j][1] - new_ranges[j][0] for j in focused)
+
+    def join(j: int) -> None:
+        nonlocal size
+        if types[j] in FUNCTION_DECLS and j not in focused:
+            focused.add(j)
+            size += new_ranges[j][1] - new_ranges[j][0]
+            todo.update(words(*new_ranges[j], new_source, names) - done)
+        elif types[j] in _DECLS and j not in linked_decls:
+            # `var t = newTicker()`: a use of t may depend on the helper's body.
+            linked_decls.add(j)
+            todo.update(words(*new_ranges[j], new_source, names) - done)
+
+    def spread() -> bool:
+        """Join every declaration that names a word to do, until none is left; False when
+        the focus grew beyond the budget."""
+        while todo:
+            word = todo.pop()
+            done.add(word)
+            pattern = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(word) + rb"(?![A-Za-z0-9_])")
+            for match in pattern.finditer(new_source):
+                j = bisect_right(new_starts, match.start()) - 1
+                if j < 0 or match.start() >= new_ranges[j][1]:
+                    continue
+                if types[j] in _DECLS and word not in funcs:
+                    continue  # (a declaration of a name that ties others already)
+                join(j)
+            if size > budget:
+                return False
+        return True
+
+    if not spread():
+        return None
+
+    mover = _Mover(old_source, new_source, start, old_end, new_end)
+
+    def old_range(j: int) -> tuple[int, int]:
+        return (old_children[j].start_byte, old_children[j].end_byte)
+
+    decls = {j for j, t in enumerate(types) if t in _DECLS}
+    memo: dict[int, tuple[list[Diagnostic], dict[int, Diagnostic]]] = {}
+    while True:
+        memo.clear()
+        old_focus = tuple(sorted(old_range(j) for j in focused | decls))
+        old_functions = tuple(sorted(old_range(j) for j in focused))
+        keep: list[Kept] = []
+        more: set[int] = set()
+        for item in raw:
+            finding = item.finding
+            if _inside(old_focus, finding.span.start_byte):
+                continue
+            shown_as = finding
+            if item.digest:
+                found = _by_digest(shown).get(item.digest)
+                if found is None:
+                    return None
+                shown_as = found
+            # A finding explained by, or fixed in, focused code depends on it.
+            places = [
+                (r.span.start_byte, r.span.end_byte) for r in finding.related if r.path is None
+            ]
+            if finding.fix is not None:
+                places += [(e.start_byte, e.end_byte) for e in finding.fix.edits]
+            # (Places in var, const and type declarations: their text did not change.)
+            if any(_overlaps(old_functions, p) for p in places):
+                j = bisect_right(old_starts, finding.span.start_byte) - 1
+                if j < 0 or types[j] not in FUNCTION_DECLS:
+                    return None
+                more.add(j)  # (its own declaration joins the focus)
+                continue
+            check = None
+            if shown_as.fix_pending:
+                found_check = pending.checks.get(pending_key(shown_as)) if pending else None
+                if found_check is None:
+                    return None
+                check = found_check if mover.still else _moved_check(found_check, mover, memo)
+            if (
+                shown_as.fix is not finding.fix
+                or shown_as.no_fix_reason != finding.no_fix_reason
+                or shown_as.fix_pending != finding.fix_pending
+            ):
+                finding = replace(
+                    finding,
+                    fix=shown_as.fix,
+                    no_fix_reason=shown_as.no_fix_reason,
+                    fix_pending=shown_as.fix_pending,
+                )
+            keep.append(Kept(mover.finding(finding), check, item.base))
+        if not more:
+            break
+        for j in more:
+            join(j)
+        if size > budget or not spread():
+            return None
+    focus = tuple(sorted(new_ranges[j] for j in focused | decls))
+    return FocusPlan(focus, keep)
+
+
+_BY_DIGEST: dict[int, tuple[Sequence[Finding], dict[str, Finding]]] = {}
+
+
+def _by_digest(shown: Sequence[Finding]) -> dict[str, Finding]:
+    cached = _BY_DIGEST.get(id(shown))
+    if cached is None or cached[0] is not shown:
+        _BY_DIGEST.clear()
+        cached = (shown, {f.fingerprint: f for f in shown})
+        _BY_DIGEST[id(shown)] = cached
+    return cached[1]
+
+
+def _overlaps(ranges: Ranges, place: tuple[int, int]) -> bool:
+    start, end = place
+    return any(a < max(end, start + 1) and start < b for a, b in ranges)
+
+
+class _Mover:
+    """Moves what lies outside an edit (start, old_end) -> (start, new_end) to the new source:
+    offsets after it by the change in length, lines by the change in line count."""
+
+    def __init__(self, old: bytes, new: bytes, start: int, old_end: int, new_end: int) -> None:
+        self.old_end = old_end
+        self.delta = new_end - old_end
+        self.rows = new.count(b"\n", start, new_end) - old.count(b"\n", start, old_end)
+        # From here on a position's line starts after the edit: its column stays.
+        nl = old.find(b"\n", old_end)
+        self.own_line = nl + 1 if nl != -1 else len(old) + 1
+        self.lines = LineIndex(new)
+        self.still = self.delta == 0 and self.rows == 0
+        self._spans: dict[Span, Span] = {}
+
+    def offset(self, offset: int) -> int:
+        return offset + self.delta if offset >= self.old_end else offset
+
+    def span(self, span: Span) -> Span:
+        if span.end_byte < self.old_end or (self.still and span.start_byte >= self.own_line):
+            return span
+        done = self._spans.get(span)
+        if done is None:
+            if span.start_byte >= self.own_line:
+                rows = self.rows
+                done = Span(
+                    span.start_byte + self.delta,
+                    span.end_byte + self.delta,
+                    Position(span.start.line + rows, span.start.column),
+                    Position(span.end.line + rows, span.end.column),
+                )
+            else:
+                done = self.lines.span(self.offset(span.start_byte), self.offset(span.end_byte))
+            self._spans[span] = done
+        return done
+
+    def fix(self, fix: Fix | None) -> Fix | None:
+        if fix is None or self.still or all(e.end_byte < self.old_end for e in fix.edits):
+            return fix
+        offset = self.offset
+        edits = tuple(
+            TextEdit(offset(e.start_byte), offset(e.end_byte), e.new_text) for e in fix.edits
+        )
+        return replace(fix, edits=edits)
+
+    def finding(self, finding: Finding) -> Finding:
+        span = self.span(finding.span)
+        related = tuple(
+            r
+            if r.path is not None or self.span(r.span) is r.span
+            else replace(r, span=self.span(r.span))
+            for r in finding.related
+        )
+        fix = self.fix(finding.fix)
+        if span is finding.span and fix is finding.fix and related == finding.related:
+            return finding
+        return replace(finding, span=span, related=related, fix=fix)
+
+    def diagnostic(self, diag: Diagnostic) -> Diagnostic:
+        offset = self.offset
+        related = [
+            (offset(r[0]), offset(r[1]), r[2]) if isinstance(r, tuple) else r for r in diag.related
+        ]
+        return replace(
+            diag,
+            start_byte=offset(diag.start_byte),
+            end_byte=offset(diag.end_byte),
+            fix=self.fix(diag.fix),
+            related=related,
+        )
+
+
+def _moved_check(
+    check: Check,
+    mover: _Mover,
+    memo: dict[int, tuple[list[Diagnostic], dict[int, Diagnostic]]],
+) -> Check:
+    """The check moved to the new source. A rule's diagnostics of the file (one list shared by
+    all its findings) are moved once: `memo` holds them by the list's id. (Those inside the
+    focus are left out: the focused run finds them again where they are now.)"""
+    rule, diag, diags = check
+    done = memo.get(id(diags))
+    if done is None:
+        by_id = {id(d): mover.diagnostic(d) for d in diags}
+        done = (list(by_id.values()), by_id)
+        memo[id(diags)] = done
+    others, by_id = done
+    new_diag = by_id.get(id(diag)) or mover.diagnostic(diag)
+    return rule, new_diag, others

@@ -31,14 +31,18 @@ from leakscope.core import rules as registry
 from leakscope.core.analysis import (
     FileResult,
     FileStatus,
+    FocusPlan,
     PackageJob,
     ParsedFile,
     PendingFixes,
+    RawFinding,
     analyse_file,
     check_pending,
     content_hash,
+    edit_between,
     is_generated,
     mask_bom,
+    plan_focus,
 )
 from leakscope.core.config import CONFIG_FILE_NAMES, Config, ConfigError, load_config
 from leakscope.core.discovery import discover, relative
@@ -89,19 +93,6 @@ def _summary_shape(summary: FileSummary) -> object:
     )
 
 
-def _edit_between(old: bytes, new: bytes) -> tuple[int, int, int]:
-    """The single edit turning old into new: (start, old_end, new_end) byte offsets."""
-    limit = min(len(old), len(new))
-    start = 0
-    while start < limit and old[start] == new[start]:
-        start += 1
-    old_end, new_end = len(old), len(new)
-    while old_end > start and new_end > start and old[old_end - 1] == new[new_end - 1]:
-        old_end -= 1
-        new_end -= 1
-    return start, old_end, new_end
-
-
 def _point(source: bytes, offset: int) -> Point:
     row = source.count(b"\n", 0, offset)
     return Point(row, offset - (source.rfind(b"\n", 0, offset) + 1))
@@ -123,10 +114,14 @@ class Project:
         self._files: OrderedDict[str, tuple[bytes, Tree]] = OrderedDict()
         # rel -> what checking its pending fixes needs (only for its current content).
         self._pending: dict[str, PendingFixes] = {}
+        # rel -> the source of its last live analysis, the rules run and their raw findings
+        # (what the next edit's focused re-analysis keeps of the file).
+        self._raw: dict[str, tuple[bytes, tuple[str, ...], list[RawFinding]]] = {}
         # Folders whose other files wait for `settle`.
         self._unsettled: set[str] = set()
         self._modules = ModuleFinder()
         self._lock = threading.RLock()  # update -> _reload -> scan -> load re-enters
+        self.focused = 0  # how many live re-analyses were focused (for tests and benchmarks)
 
     # -- whole-project scans -------------------------------------------------------------
 
@@ -138,6 +133,7 @@ class Project:
             self.summaries.clear()
             self._files.clear()
             self._pending.clear()
+            self._raw.clear()
             self._unsettled.clear()
 
     def scan(self) -> ScanResult:
@@ -299,6 +295,7 @@ class Project:
         self.summaries.pop(rel, None)
         self._files.pop(rel, None)
         self._pending.pop(rel, None)
+        self._raw.pop(rel, None)
 
     def _included(self, paths: list[Path]) -> set[str]:
         """Relative paths of the Go files among (or below) `paths` that a scan would cover."""
@@ -340,6 +337,7 @@ class Project:
             self.summaries.pop(rel, None)
             self._files.pop(rel, None)
             self._pending.pop(rel, None)
+            self._raw.pop(rel, None)
         self.versions.update(result.go_versions)
         return len(fresh)
 
@@ -380,7 +378,7 @@ class Project:
             old_source, kept_tree = kept
             # (A copy: a pending fix check may still read the old tree.)
             old_tree = kept_tree.copy()
-            start, old_end, new_end = _edit_between(old_source, source)
+            start, old_end, new_end = edit_between(old_source, source)
             old_tree.edit(
                 start_byte=start,
                 old_end_byte=old_end,
@@ -402,6 +400,7 @@ class Project:
             if rel in keep:
                 continue
             size -= len(self._files.pop(rel)[0])
+            self._raw.pop(rel, None)
 
     def _reanalyse(self, changed: set[str], removed: set[str], force: bool, settle: bool) -> int:
         folders = {posixpath.dirname(r) for r in changed | removed}
@@ -443,6 +442,8 @@ class Project:
         are left to `settle()`."""
         files: dict[str, ParsedFile] = {}
         targets: set[str] = set(also)
+        # The former source and tree of each changed file (for a focused re-analysis).
+        previous: dict[str, tuple[bytes, Tree]] = {}
         for rel in members:
             mine = rel in changed
             kept = self._files.get(rel)
@@ -465,6 +466,8 @@ class Project:
                 mine = False  # our own write, or a touch: already analysed
             fresh = mine or kept is None
             source = mask_bom(raw) if fresh else raw
+            if mine and kept is not None:
+                previous[rel] = kept
             if fresh and is_generated(source):
                 self.results[rel] = FileResult(rel, FileStatus.GENERATED, content_hash=digest)
                 self.summaries.pop(rel, None)
@@ -524,11 +527,48 @@ class Project:
                 if pf.path not in targets:
                     continue
                 pending: dict[str, PendingFixes] = {}
-                result = analyse_file(pf, index, version, rules, build=build, defer_checks=pending)
+                plan = None
+                if not shape_changed and pf.path in previous:
+                    plan = self._plan(pf, previous[pf.path], index)
+                raw: list[RawFinding] = []
+                result = analyse_file(
+                    pf,
+                    index,
+                    version,
+                    rules,
+                    build=build,
+                    defer_checks=pending,
+                    focus=plan.focus if plan is not None else None,
+                    keep=plan.keep if plan is not None else (),
+                    raw=raw,
+                )
                 self._take(result, pending.get(pf.path))
+                self._raw[pf.path] = (pf.source, self.rules, raw)
+                self.focused += plan is not None
                 done.append(pf.path)
         self._trim_files(set(files))
         return done
+
+    def _plan(
+        self, pf: ParsedFile, previous: tuple[bytes, Tree], index: PackageIndex
+    ) -> FocusPlan | None:
+        """How to re-analyse a changed file from its last live analysis (see `plan_focus`),
+        or None when it needs a full one."""
+        entry = self._raw.get(pf.path)
+        known = self.results.get(pf.path)
+        if entry is None or known is None or previous[0] == pf.source:
+            return None
+        source, rules, raw = entry
+        if source != previous[0] or rules != self.rules:
+            return None
+        if known.status is not FileStatus.OK or known.internal_errors:
+            return None
+        pending = self._pending.get(pf.path)
+        if pending is not None and pending.digest != known.content_hash:
+            pending = None
+        return plan_focus(
+            previous[0], previous[1], pf.source, pf.tree, index, raw, known.findings, pending
+        )
 
     def _take(self, result: FileResult, pending: PendingFixes | None) -> None:
         """Store a live result; fixes checked before for the same content and the same
