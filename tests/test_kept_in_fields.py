@@ -73,10 +73,14 @@ def test_cancel_field_impact_related_calls_and_unsafe_fix() -> None:
         ("watcher.go", 31),
         ("watcher.go", 52),
         ("watcher.go", 65),
+        ("watcher.go", 78),
     }
     for finding in got.values():
-        assert finding.impact is Impact.GROWS
         assert finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
+    assert all(got[("watcher.go", n)].impact is Impact.GROWS for n in (21, 31, 52, 65))
+    lease = got[("watcher.go", 78)]
+    assert lease.impact is Impact.BOUNDED and lease.severity is Severity.INFO
+    assert lease.impact_reason == "only a timer per run, alive for at most 1h"
     arm = got[("watcher.go", 31)]
     assert arm.impact_reason.startswith("one per call of Session.arm: Open and retry call arm")
     assert [r.span.start.line for r in arm.related] == [32, 37, 41]

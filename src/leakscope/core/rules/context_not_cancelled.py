@@ -40,18 +40,22 @@ It is silent when the storing function does anything else with the field (`if s.
 nil { s.cancel() }`, `defer s.cancel()`, a nil check); when it, the loop, or the caller
 before the call calls the field (or a function of the package that does, like `Close`); when
 the field belongs to an object the function makes (a constructor); and in a function literal
-used as a value. Methods and fields are matched by name, as for tickers.
+used as a value. Methods and fields are matched by name, as for tickers, and a call of the
+old cancel function in another method that runs first at run time (not in the caller) is
+not seen.
 
 What the lost cancel function leaves behind depends on the parent:
 - a parent that can be cancelled (a parameter, `s.base`): the previous child stays in the
   parent's list of children (with its timer, for `WithTimeout`/`WithDeadline`, until the
   deadline) until the parent is cancelled: one more per run;
 - `context.Background()`/`TODO()` (directly or through `WithValue`/`WithoutCancel`): the
-  child registers nowhere, so once replaced it is garbage (a `WithTimeout` child's timer
-  holds it until the deadline, then lets go): silent. Unless the function starts a goroutine
-  with the new context (`go s.run(ctx)`, or `go s.loop()` where `loop` reads the context
-  field): that goroutine waits on a `Done` that will never close (for `WithCancel`), or
-  only at the deadline (minor). The message names the goroutine.
+  child registers nowhere. A `WithCancel` child is garbage once replaced: silent. A
+  `WithTimeout`/`WithDeadline` child is held by its timer until the deadline, then let go:
+  minor (`info`), the reason gives the timeout when the code fixes it. Unless the function
+  starts a goroutine with the new context (`go s.run(ctx)`, or `go s.loop()` where `loop`
+  reads the context field): that goroutine waits on a `Done` that never closes (for
+  `WithCancel`: a warning), or closes only at the deadline (minor). The message names the
+  goroutine.
 
 ## Impact
 - A child of `Background()`/`TODO()` (directly, through `WithValue`/`WithoutCancel`, or through
@@ -574,19 +578,30 @@ def _field_overwritten(
     args = _arguments(site.call)
     parent = f"`{_short(args[0])}`" if args else "its parent"
     if root_parent is not None:
-        if worker is None:
+        ns = _timeout_ns(ctx, site) if timed else None
+        until = f"for at most {format_duration(ns)}" if ns is not None else "until its deadline"
+        if worker is None and not timed:
             return None  # registered nowhere: the old context is garbage once dropped
-        what = (
-            f"the goroutine started with the previous context ({_clip(worker)}) is never "
-            "told to stop"
-        )
-        what += " until its deadline" if timed else ""
-        what += f" (its parent is {root_parent}, so nothing else is held)"
-        if timed:
+        if worker is None:
+            # Registered nowhere either, but its timer holds it until the deadline.
+            what = (
+                f"its parent is {root_parent}, so the previous context is registered nowhere "
+                f"and only its timer stays alive, {until}"
+            )
             grows = False
-            count = "a goroutine per run, each until its deadline"
+            count = f"only a timer per run, alive {until}"
         else:
-            count = count.replace("one per", "a goroutine per", 1)
+            what = (
+                f"the goroutine started with the previous context ({_clip(worker)}) is never "
+                "told to stop"
+            )
+            what += f" {until}" if timed else ""
+            what += f" (its parent is {root_parent}, so nothing else is held)"
+            if timed:
+                grows = False
+                count = f"a goroutine per run, each alive {until}"
+            else:
+                count = count.replace("one per", "a goroutine per", 1)
     else:
         what = f"the previous context stays registered with {parent} until that is cancelled"
         if timed:
@@ -605,7 +620,7 @@ def _field_overwritten(
         message,
         severity=severity,
         impact=None if ctx.is_test else (Impact.GROWS if grows else Impact.BOUNDED),
-        impact_reason="" if ctx.is_test else (count if grows else f"a fixed number: {count}"),
+        impact_reason="" if ctx.is_test else (count if grows else _bounded(count)),
     )
     if store != site.stmt:
         diag.related.append(
@@ -623,6 +638,14 @@ def _field_overwritten(
             diag.related.append(Related(LineIndex(source).span(start, end), why, path))  # type: ignore[arg-type]
     diag.fix, diag.no_fix_reason = _cancel_old_fix(ctx, site, store, target, field, files)
     return diag
+
+
+def _bounded(count: str) -> str:
+    return (
+        count
+        if count.startswith(("only a timer", "a goroutine per run"))
+        else (f"a fixed number: {count}")
+    )
 
 
 def _cancel_old_fix(

@@ -48,7 +48,9 @@ field belongs to an object the function makes (a constructor: once per object), 
 store is in a function literal used as a value (a callback, a `sync.Once`'s `Do`). Methods
 are matched to their calls by name (and by the caller's own receiver when several types of
 the package have a method of that name); fields by name; method values
-(`time.AfterFunc(d, s.reset)`) are not followed.
+(`time.AfterFunc(d, s.reset)`) are not followed. A stop must come before the repeated call in
+the same caller: one in another method that the program happens to call first (`Pause`
+stops, `Resume` starts again) is not seen, and the finding then is wrong.
 
 In `package main`, `time.Tick` is reported after all in a function that can run again: one
 the package calls from two places or more (`main` and a `restart`) or from a loop. A
