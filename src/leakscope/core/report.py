@@ -16,15 +16,20 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from leakscope import __version__
 from leakscope.core import rules as registry
-from leakscope.core.analysis import FileResult, FileStatus, content_hash, mask_bom
-from leakscope.core.fixes import crlf_edits
 from leakscope.core.model import Applicability, Finding, Fix, Position, Rule, Severity
 from leakscope.core.suppress import DIRECTIVE_RULE
 from leakscope.core.text import LineIndex, display
+
+if TYPE_CHECKING:
+    from leakscope.core.analysis import FileResult
+
+# core.analysis and core.fixes are imported where they are used: the terminal app's first
+# frame needs is_fixable and friends from here, not the engine (start-up time, issue 14).
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -66,14 +71,20 @@ class Report:
 
     @property
     def partial(self) -> list[FileResult]:
+        from leakscope.core.analysis import FileStatus
+
         return [r for r in self.files if r.status is FileStatus.PARTIAL]
 
     @property
     def unreadable(self) -> list[FileResult]:
+        from leakscope.core.analysis import FileStatus
+
         return [r for r in self.files if r.status is FileStatus.UNREADABLE]
 
     @property
     def generated(self) -> list[FileResult]:
+        from leakscope.core.analysis import FileStatus
+
         return [r for r in self.files if r.status is FileStatus.GENERATED]
 
     def display_path(self, rel: str) -> str:
@@ -126,6 +137,8 @@ class Sources:
         return self._cache[rel]
 
     def _load(self, rel: str) -> tuple[bytes, LineIndex] | None:
+        from leakscope.core.analysis import content_hash, mask_bom
+
         try:
             raw = (self.root / rel).read_bytes()
         except OSError:
@@ -144,6 +157,8 @@ class Sources:
         if loaded is None:
             return None
         source, lines = loaded
+        from leakscope.core.fixes import crlf_edits
+
         fix = crlf_edits(source, finding.fix)
         ranges = [
             EditRange(lines.position(e.start_byte), lines.position(e.end_byte), e.new_text)
@@ -186,6 +201,8 @@ def unsafe_fixes_text(n: int) -> str:
 
 
 def summary_line(report: Report) -> str:
+    from leakscope.core.analysis import FileStatus
+
     findings = report.findings
     if findings:
         per_rule = Counter(f.rule for f in findings)
@@ -469,6 +486,8 @@ def sarif_result(
 
 
 def render_sarif(report: Report) -> str:
+    from leakscope.core.analysis import FileStatus
+
     rules = all_rules()
     rule_index = {r.name: i for i, r in enumerate(rules)}
     sources = Sources(report.root, report.files)

@@ -11,26 +11,30 @@ import posixpath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from leakscope.core.analysis import FileResult, PackageJob, content_hash
 from leakscope.core.config import Config
-from leakscope.core.engine import Progress, ScanResult, iter_scan
-from leakscope.core.fixes import (
-    FileChange,
-    FixError,
-    FixPlan,
-    NeedsForce,
-    fix_lock,
-    plan_checked_fixes,
-    undo_change,
-    write_change,
-    write_refusal,
-)
 from leakscope.core.gomod import ModuleFinder
 from leakscope.core.model import Applicability, Finding
-from leakscope.core.project import Project, Update
-from leakscope.core.syntax import error_count, parse
-from leakscope.core.verify import Toolchain, find_toolchain
+from leakscope.core.project import Project
+
+if TYPE_CHECKING:
+    from leakscope.core.analysis import FileResult, PackageJob
+    from leakscope.core.engine import Progress
+    from leakscope.core.fixes import FileChange
+    from leakscope.core.project import Update
+    from leakscope.core.verify import Toolchain
+
+# The engine's scan, fix planning and writing, and the parser are imported where they are
+# used: the app's first frame needs none of them (start-up time, issue 14).
+
+
+def iter_scan(*args: object, **kwargs: object) -> Iterator[Progress]:
+    """core.engine.iter_scan (tests replace this name to pace or fake a scan)."""
+    from leakscope.core.engine import iter_scan as engine_iter_scan
+
+    return engine_iter_scan(*args, **kwargs)  # type: ignore[arg-type]
+
 
 IGNORE_PREFIX = "//leakscope:ignore"
 
@@ -77,6 +81,8 @@ class Session:
 
         Runs in a worker thread; the app shows batches as they come with `add_results`.
         """
+        from leakscope.core.engine import ScanResult
+
         result = ScanResult(self.root)
         yield from iter_scan(
             self.root, self.config, use_cache=self.use_cache, result=result, background=True
@@ -146,6 +152,8 @@ class Session:
 
     def _jobs(self, paths: Iterable[str]) -> dict[str, PackageJob]:
         """Package jobs for the folders of `paths`, from what the project knows now."""
+        from leakscope.core.analysis import PackageJob
+
         folders = {posixpath.dirname(p) for p in paths}
         jobs = {}
         rules = self.project.rules
@@ -161,6 +169,9 @@ class Session:
 
     def _check_fresh(self, paths: Iterable[str]) -> None:
         """Refuse (and re-analyse) when a file changed on disk since its findings were made."""
+        from leakscope.core.analysis import content_hash
+        from leakscope.core.fixes import FixError
+
         stale = []
         for path in sorted(set(paths)):
             known = self.results.get(path)
@@ -187,6 +198,8 @@ class Session:
         # Fixes of a live re-analysis are checked now, before they are planned.
         self.project.check_fixes(paths)
         results = [self.results[p] for p in paths if p in self.results]
+        from leakscope.core.fixes import plan_checked_fixes
+
         return plan_checked_fixes(
             self.root,
             results,
@@ -199,6 +212,8 @@ class Session:
     @functools.cached_property
     def toolchain(self) -> Toolchain | None:
         """The Go toolchain that proves fixes (found once), or None: fixes are unverified."""
+        from leakscope.core.verify import find_toolchain
+
         return find_toolchain()
 
     def apply(self, title: str, changes: list[FileChange], *, force: bool = False) -> Applied:
@@ -207,6 +222,14 @@ class Session:
         A read-only or hard-linked file is refused (NeedsForce, naming each, before anything
         is written) unless `force`: the app asks first, as `fix` needs --force. Holds the
         root's fix lock while writing (a running `leakscope fix` makes it a FixError)."""
+        from leakscope.core.fixes import (
+            FixError,
+            NeedsForce,
+            fix_lock,
+            write_change,
+            write_refusal,
+        )
+
         changes = [c for c in changes if c.changed]
         if not force:
             refusals = [
@@ -244,6 +267,8 @@ class Session:
     ) -> Applied:
         """Plan, prove and write; refuses what does not compile, and unverified changes
         unless `unverified` (the app asks the user first)."""
+        from leakscope.core.fixes import FixError, FixPlan
+
         plan = FixPlan(findings, self.plan(findings, applicability), title)
         if not plan.writable:
             why = plan.skipped[0][1] if plan.skipped else "the fix no longer applies"
@@ -254,6 +279,9 @@ class Session:
 
     def undo(self) -> UndoEntry:
         """Revert the last applied action; refuse when a file changed after it."""
+        from leakscope.core.analysis import content_hash
+        from leakscope.core.fixes import FixError, fix_lock
+
         if not self.undo_stack:
             raise FixError("nothing to undo")
         entry = self.undo_stack[-1]
@@ -277,6 +305,8 @@ class Session:
     def _undo_all(self, entry: UndoEntry) -> None:
         """Revert every file of `entry` or none: when one write fails, the files already
         reverted get the entry's changes back and the entry stays on the stack."""
+        from leakscope.core.fixes import FixError, undo_change, write_change
+
         undone: list[FileChange] = []
         for change in reversed(entry.changes):
             try:
@@ -309,6 +339,9 @@ class Session:
 
     def plan_ignore(self, finding: Finding, reason: str) -> FileChange:
         """A change inserting `//leakscope:ignore RULE reason` on the line above the finding."""
+        from leakscope.core.fixes import FileChange, FixError
+        from leakscope.core.syntax import error_count, parse
+
         reason = " ".join(reason.split())
         if not reason:
             raise FixError("an ignore comment needs a reason")

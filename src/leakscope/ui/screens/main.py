@@ -24,17 +24,13 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from leakscope.core.analysis import BOM, apply_edits, content_hash, mask_bom
 from leakscope.core.config import CONFIG_FILE_NAMES
-from leakscope.core.engine import Progress
-from leakscope.core.fixes import FixError, FixPlan, NeedsForce, crlf_edits
 from leakscope.core.gomod import format_go_version
 from leakscope.core.model import Applicability, Finding, Severity, TextEdit
 from leakscope.core.report import has_unsafe_fix, is_fixable
 from leakscope.core.suppress import DIRECTIVE_RULE
 from leakscope.core.text import display, display_source
 from leakscope.ui import keys
-from leakscope.ui.diffing import diff_texts
 from leakscope.ui.query import Query, SearchIndex, parse_query
 from leakscope.ui.session import Applied, Session
 from leakscope.ui.widgets.explanation import ExplanationPane, explain_finding, explain_group
@@ -51,6 +47,8 @@ from leakscope.ui.widgets.source_view import LEAK, Mark, SourceView, marks_for
 from leakscope.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from leakscope.core.engine import Progress
+    from leakscope.core.fixes import FixPlan
     from leakscope.core.watch import WatchEvent
     from leakscope.ui.app import LeakscopeApp
 
@@ -96,7 +94,13 @@ class FilterInput(Input):
         self.post_message(self.Cleared())
 
 
+# core.analysis, core.fixes and ui.diffing are imported where they are used: the first frame
+# needs none of them (start-up time, issue 14).
+
+
 def read_source(root: Path, path: str) -> SourceFile | None:
+    from leakscope.core.analysis import BOM
+
     try:
         raw = (root / path).read_bytes()
     except OSError:
@@ -114,6 +118,10 @@ PREVIEW_REACH = 8000
 def fix_preview(finding: Finding, raw: bytes, known_hash: str | None) -> list[tuple[str, str]]:
     """The lines the fix changes near the finding, as ("-" | "+", text) rows, from the
     fix's own edits (before gofmt); empty when the file changed since it was analysed."""
+    from leakscope.core.analysis import apply_edits, content_hash, mask_bom
+    from leakscope.core.fixes import crlf_edits
+    from leakscope.ui.diffing import diff_texts
+
     if finding.fix is None or known_hash is None or content_hash(raw) != known_hash:
         return []
     source = mask_bom(raw)
@@ -778,6 +786,8 @@ class MainScreen(Screen[None]):
         asked: bool = False,
     ) -> None:
         """Plan and type-check the fixes (off the UI thread), then show, ask or apply."""
+        from leakscope.core.fixes import FixError, FixPlan
+
         self.busy = True
         self.app.call_from_thread(self.status.set, activity="checking the fix compiles…")
         try:
@@ -897,6 +907,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="change", exit_on_error=False)
     def _apply(self, plan: FixPlan, force: bool = False) -> None:
+        from leakscope.core.fixes import FixError, NeedsForce
+
         self.busy = True
         try:
             applied = self.session.apply(plan.title, plan.writable, force=force)
@@ -941,6 +953,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="change", exit_on_error=False)
     def _undo(self) -> None:
+        from leakscope.core.fixes import FixError
+
         self.busy = True
         try:
             entry = self.session.undo()
@@ -983,6 +997,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="change", exit_on_error=False)
     def _ignore(self, finding: Finding, reason: str) -> None:
+        from leakscope.core.fixes import FixError
+
         self.busy = True
         try:
             self.session.ignore(finding, reason)
@@ -1187,6 +1203,8 @@ def _run_editor(command: list[str]) -> int | None:
 
 
 def _decode(data: bytes) -> str:
+    from leakscope.core.analysis import BOM
+
     if data.startswith(BOM):
         data = data[len(BOM) :]
     return display_source(data.decode("utf-8", errors="replace"))

@@ -13,7 +13,6 @@ from leakscope.core.model import Applicability, Finding, Impact, Rule
 from leakscope.core.rules import get_rule
 from leakscope.core.suppress import DIRECTIVE_RULE
 from leakscope.core.text import display, display_source
-from leakscope.core.verify import go_command
 from leakscope.ui.widgets.findings_tree import Group, Palette
 
 _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
@@ -154,6 +153,8 @@ def explain_finding(
         out.append(f"  {display(finding.fix.title)}\n")
         if finding.fix_pending:
             out.append("checking…\n", style=muted)
+        from leakscope.core.verify import go_command
+
         if go_command() is None:
             out.append(
                 "unverified: no Go toolchain on PATH to check that it compiles; f asks first\n",
