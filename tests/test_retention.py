@@ -383,3 +383,29 @@ def test_a_chain_through_callers_in_other_files_names_their_file() -> None:
     assert ("load.go", 9, "readConfig returns os.ReadFile(path)") in chain
     calls = [c for c in chain if "is called here" in c[2]]
     assert [c[:2] for c in calls] == [("load.go", 17), ("load.go", 24)]  # source first
+
+
+def test_a_helper_returning_another_helpers_piece_lists_every_return() -> None:
+    finding = only(findings("substring-retention", "helper-chains"), 14)
+    assert finding.impact is Impact.GROWS
+    chain = [(r.path, r.span.start.line, r.message) for r in finding.related]
+    at = [c[:2] for c in chain]
+    # source first, then the helper's return, then the return of the helper it calls
+    assert at.index((None, 9)) < at.index(("helpers.go", 36)) < at.index(("helpers.go", 31))
+    assert ("helpers.go", 31, "head returns s[:i], a piece of its parameter s") in chain
+
+
+def test_mutually_recursive_helpers_end_and_return_pieces() -> None:
+    finding = only(findings("substring-retention", "helper-chains"), 15)
+    assert finding.impact is Impact.GROWS
+    assert any(r.path == "helpers.go" and r.span.start.line == 31 for r in finding.related)
+
+
+def test_a_constructor_keeping_its_parameter_is_a_step_of_the_chain() -> None:
+    by_line = findings("subslice-retention", "constructors")
+    finding = only(by_line, 15)  # e := wrap("w", buf[:n]); c.last = e
+    assert finding.impact is Impact.GROWS and finding.fix is not None
+    chain = [(r.path, r.span.start.line, r.message) for r in finding.related]
+    at = [c[:2] for c in chain]
+    assert at.index(("entry.go", 48)) < at.index(("entry.go", 31)) < at.index((None, 16))
+    assert ("entry.go", 31, "newEntry puts b in the new object it returns") in chain

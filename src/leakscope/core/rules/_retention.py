@@ -9,9 +9,11 @@ pointer, a parameter's map or slice, a channel, a cache's `Add`/`Set`/`Store`/`P
 *source* is plausibly large (a parameter, data read with `io.ReadAll`/`os.ReadFile`/`bufio`,
 `string(buf)`, a buffer made here, a range variable over such data).
 
-Speed: candidates are found with two byte regexps over the source (slice expressions and calls
-of splitting functions) and mapped to nodes with `descendant_for_byte_range`; a tree query
-would cost a fifth of the parse. From each candidate the analysis walks `.parent` upwards to
+Speed: candidates are found with byte regexps over the source (slice expressions, calls of
+splitting functions, reader views) and by name for the package's piece-returning helpers
+(`Package.piece_helpers`, a few names found once per package), and mapped to nodes with
+`descendant_for_byte_range`; a tree query would cost a fifth of the parse, and a regexp over
+every call of the file a tenth. From each candidate the analysis walks `.parent` upwards to
 the statement that stores it, following local variables through their later uses (found with a
 regexp over the function's text) at most three steps deep. The result is computed once per
 file and shared by the two rules.
@@ -113,6 +115,9 @@ class _Climb:
     appended: bool = False
     nested: bool = False
     split: Node | None = None
+    # Steps through helpers of the package (their returns, a constructor's new object).
+    notes: list[tuple[str, int, int, str]] = field(default_factory=list)
+    wrapped: str = ""  # the constructor whose new object holds the piece
 
 
 def analyse(ctx: FileContext) -> list[Leak]:
@@ -144,6 +149,7 @@ class _Analysis(Origins, Places):
         self.leaks: dict[tuple[int, int], Leak] = {}
         self._origins: dict[tuple[int, int], Source | None] = {}
         self._package = package
+        self._helper_notes: dict[int, tuple[tuple[str, int, int, str], ...]] = {}
 
     @property
     def pkg(self) -> Package:
@@ -158,6 +164,8 @@ class _Analysis(Origins, Places):
             if source is None:
                 continue
             piece = Piece(family, node, source, 0 if levels == "iter" else int(levels))
+            # A helper's call: its returns, down to the cut, are steps of the chain.
+            piece.steps.extend(self._helper_notes.get(node.start_byte, ()))
             self._climb(piece, node, levels == "iter")
         return sorted(_drop_partitions(self.leaks.values()), key=lambda x: x.value.start_byte)
 
@@ -205,15 +213,20 @@ class _Analysis(Origins, Places):
                 and self._read_call(call) == sources.VIEW
             ):
                 out.append((call, SLICE, 0, call))
-        helpers = self.pkg.helper_names()
-        if helpers:
+        # Calls of the package's piece-returning helpers (a few names per package, found once
+        # for the package): looked for by name.
+        for name in self.pkg.piece_helpers():
+            word = name.encode()
             for a, b in spans:
-                for match in _NAME_CALL_RX.finditer(source, a, b):
-                    if match.group(1) not in helpers:
-                        continue
-                    found = self._helper_call(match.start(1), match.end(1))
-                    if found is not None:
-                        out.append(found)
+                at = source.find(word, a, b)
+                while at >= 0:
+                    end = at + len(word)
+                    before = source[at - 1 : at]
+                    if source[end : end + 1] == b"(" and not (before.isalnum() or before == b"_"):
+                        found = self._helper_call(at, end)
+                        if found is not None:
+                            out.append(found)
+                    at = source.find(word, end, b)
         for match in call_matches:
             start = match.start() + 1
             ident = self.root.descendant_for_byte_range(start, match.end() - 1)
@@ -343,6 +356,7 @@ class _Analysis(Origins, Places):
         returned = self.pkg.returned_at(self, call)
         if returned is None or not returned.piece:
             return None
+        self._helper_notes[call.start_byte] = returned.notes
         if returned.param is None:
             return call, returned.family, returned.levels, call
         args = _args(call)
@@ -548,6 +562,8 @@ class _Analysis(Origins, Places):
                 return False
             if self._through_helper(piece, state, call, position):
                 return True
+            if self._through_constructor(piece, state, call, position):
+                return True
             self._into_helper(piece, state, call, position)
             return False
         if func.type == "selector_expression":
@@ -581,6 +597,8 @@ class _Analysis(Origins, Places):
                 return False
             if self._through_helper(piece, state, call, position):
                 return True
+            if self._through_constructor(piece, state, call, position):
+                return True
             if method in _CACHE_METHODS:
                 self._cache_store(piece, state, func)
             else:
@@ -604,10 +622,34 @@ class _Analysis(Origins, Places):
         if returned is None or returned.param != position or returned.family != piece.family:
             return False
         state.node = state.value = call
+        state.notes.extend(returned.notes)
+        # Cut again: one helper's piece of each line is not one of the parts of a split.
+        state.nested = True
+        state.split = call
         if returned.levels:
             state.levels = returned.levels
-            state.nested = True
-            state.split = call
+        return True
+
+    def _through_constructor(self, piece: Piece, state: _Climb, call: Node, position: int) -> bool:
+        """A function of the package that puts the argument the piece is passed as inside the
+        new object it returns (`newEntry(k, buf[:n])` with `return &entry{data: b}`): the
+        object holds the piece, and is followed to where it is kept. Not when the object
+        holds the piece's source as well (`NewPackage(path, path[i+1:])`): that is kept
+        anyway."""
+        if position < 0:
+            return False
+        contained = self.pkg.contained_at(self, call, position)
+        if contained is None:
+            return False
+        source = _flat(text(piece.source.node))
+        for i, arg in enumerate(_args(call)):
+            kept = i != position and _flat(text(arg)) == source
+            if kept and self.pkg.contained_at(self, call, i) is not None:
+                return False
+        state.node = call
+        state.contained = True
+        state.notes.extend(contained.notes)
+        state.wrapped = state.wrapped or _flat(text(call.child_by_field_name("function")))
         return True
 
     def _into_helper(self, piece: Piece, state: _Climb, call: Node, position: int) -> None:
@@ -627,7 +669,7 @@ class _Analysis(Origins, Places):
             if self.shared(operand) is None:
                 return  # a local value's method: the place lives as long as that value
         called = _flat(text(call.child_by_field_name("function")))
-        sub = replace(piece, steps=[*piece.steps, *stored.notes])
+        sub = replace(piece, steps=[*piece.steps, *state.notes, *stored.notes])
         target = Target(stored.text, stored.where, stored.confidence, collects=stored.collects)
         self._report(sub, state, state.levels, f"passed to {called}, which keeps it in", target)
 
@@ -752,7 +794,7 @@ class _Analysis(Origins, Places):
                 piece.origin,
                 piece.source,
                 levels,
-                [*piece.steps, step],
+                [*piece.steps, *state.notes, step],
                 piece.bindings + 1,
                 piece.nested or state.nested,
                 element and levels == 0,
@@ -796,7 +838,8 @@ class _Analysis(Origins, Places):
             else:
                 continue
             step = (at.start_byte, at.end_byte, note)
-            sub = replace(piece, steps=[*piece.steps, step], bindings=piece.bindings + 1)
+            steps = [*piece.steps, *state.notes, step]
+            sub = replace(piece, steps=steps, bindings=piece.bindings + 1)
             collects = Target(
                 target.text,
                 target.where,
@@ -1029,6 +1072,11 @@ class _Analysis(Origins, Places):
             collects=target.collects or state.appended,
         )
         split = state.split or piece.split
+        notes = [note for note in state.notes if note not in piece.steps]
+        if notes:
+            piece = replace(piece, steps=[*piece.steps, *notes])
+        if state.wrapped:
+            how = f"passed to {state.wrapped}, whose new object is {how}"
         self.leaks[key] = Leak(piece, value, levels, how, stored, nested, split)
 
 
@@ -1053,11 +1101,6 @@ def _statement_of(node: Node) -> Node:
         node = parent
         parent = node.parent
     return node
-
-
-# A call whose value is assigned, sent or passed on (`= f(`, `<- x.f(`, `, f(`): where a
-# helper's result can be kept.
-_NAME_CALL_RX = re.compile(rb"(?:[=,]|<-)[ \t]*(?:[A-Za-z_]\w*\.)?([A-Za-z_]\w*)\(")
 
 
 def _returned(use: Node) -> bool:

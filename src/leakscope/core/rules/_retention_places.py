@@ -72,7 +72,7 @@ class Places:
             self._into_local(piece, state, lhs, levels)
             return
         how = "appended to" if state.appended else "stored in"
-        if state.contained and not state.appended:
+        if state.contained and not state.appended and not state.wrapped:
             how = "stored, inside a composite literal, in"
         self._report(piece, state, levels, how, target)
 

@@ -1,11 +1,19 @@
 """Per-package function summaries for the retention rules: the data followed across helpers.
 
-Two facts about a function, computed on demand and kept once per package (the `Package` of a
+Facts about a function, computed on demand and kept once per package (the `Package` of a
 `PackageIndex` is shared by every file of the package):
 
 - what it returns (`Returned`): a piece of one of its parameters (`return line[:i]`,
-  `return strings.TrimSpace(p)`, `return bytes.Fields(b)`), or big data, whole or a piece of it
-  (`return os.ReadFile(path)`, `return buf[:n]` of a 64 KiB read buffer, `return sc.Bytes()`);
+  `return strings.TrimSpace(p)`, `return bytes.Fields(b)`, `return head(p)` of another such
+  helper), or big data, whole or a piece of it (`return os.ReadFile(path)`, `return buf[:n]`
+  of a 64 KiB read buffer, `return sc.Bytes()`); a conversion (`return string(b[:i])`) is a
+  copy. The functions that return a string or a slice are found once per package by their
+  headers' text (`followed`) and summarised then, so that a file's analysis looks for calls
+  of the few piece-returning names only (by name, with `bytes.find`), and `returned_at`
+  rejects any other call by its name before resolving the callee;
+- which parameters it stores where they outlive the call (`Stored`), and which it puts in
+  the new object it returns (`Contained`: `return &entry{data: b}`, `e.data = b; return e`),
+  both computed only for a piece actually passed to the function;
 - what its callers pass it (`lift`): the package's calls of the function, found by name in
   every file of the package, with methods resolved by the receiver's type (or by a method name
   that only one type of the package declares). A parameter's source is what any caller
@@ -15,7 +23,10 @@ Two facts about a function, computed on demand and kept once per package (the `P
 whose edges are calls passing a parameter on: it visits each node once, so recursion and
 cycles end, and the first big source found is the nearest one (the least fixpoint of "some
 caller passes big data"). `returned` is memoised, with a function under evaluation counting as
-returning nothing (a recursive helper returns what its other branches return).
+returning nothing (a recursive helper returns what its other branches return); an answer that
+depended on an enclosing evaluation is not memoised, and the outermost function of a cycle
+is evaluated once more with its first answer known. The stack of evaluations is bounded
+(`_MAX_RETURN_DEPTH`), so the fixpoint ends on any recursion.
 
 Both answers carry the chain as related locations, which may lie in other files of the
 package (`Related.path`): source -> helper call -> store.
@@ -56,7 +67,7 @@ from leakscope.core.rules._retention_syntax import (
 )
 from leakscope.core.syntax import enclosing_function, text, unparen
 from leakscope.core.text import LineIndex
-from leakscope.core.types import FUNC, IMPORT, PARAM, is_map, is_slice
+from leakscope.core.types import FUNC, IMPORT, PARAM, TYPE, is_map, is_slice
 
 if TYPE_CHECKING:
     from leakscope.core.rules._retention import _Analysis
@@ -64,9 +75,12 @@ if TYPE_CHECKING:
 Note = tuple[str, int, int, str]  # a related location: (path, start, end, message)
 Key = tuple[str, str]  # (receiver type name or "", function name)
 
-_MAX_RETURN_DEPTH = 4
+_MAX_RETURN_DEPTH = 6  # helpers being summarised at once (a chain's depth)
 _RESULT_TYPE = re.compile(rb"^\(?\s*(?:\w+\s+)?(?:string|\[\])")  # a string or slice first
-_RESULT_HINT = re.compile(rb"\[[^\]\n]*:|\.(?:Split|Fields|Cut|Trim|Find|Lines|Bytes|Read|Peek)")
+_HINT_TEXT = rb"(?:\[[^\]\n]*:|\.(?:Split|Fields|Cut|Trim|Find|Lines|Bytes|Read|Peek))"
+_RESULT_HINT = re.compile(_HINT_TEXT)
+# `return f(`, `return x.f(`: the names of the functions whose results are returned.
+_RETURN_CALL = re.compile(rb"\breturn[ \t]+(?:&?[A-Za-z_]\w*\.)*([A-Za-z_]\w*)\(")
 
 
 @dataclass(frozen=True)
@@ -102,6 +116,18 @@ class Stored:
 _MAX_STORE_DEPTH = 2
 
 
+@dataclass(frozen=True)
+class Contained:
+    """A parameter that a function puts, as it is or cut, inside the new object it returns
+    (`return &entry{key: k, data: b}`, `e := &entry{}; e.data = b; return e`, `T{b}`)."""
+
+    notes: tuple[Note, ...]  # where it is put in (and constructors passed through)
+
+
+# The first result of a constructor: a (pointer to a) type of the package.
+_OBJECT_RESULT = re.compile(rb"^\(?\s*(?:\w+\s+)?\*?([A-Za-z_]\w*)\b(?!\.)")
+
+
 class Package:
     """The retention facts of one package's functions (see the module docstring)."""
 
@@ -116,7 +142,12 @@ class Package:
         self._calls: dict[Key, list[tuple[str, Node]]] = {}
         self._returned: dict[Key, Returned | None] = {}
         self._lifted: dict[tuple[Key, int], tuple[Source, tuple[Note, ...]] | None] = {}
-        self._helper_names: frozenset[bytes] | None = None
+        # Names of the functions whose results retention follows (see `_scan`).
+        self._followed: tuple[frozenset[str], frozenset[str]] | None = None
+        self._typed: dict[Key, tuple[str, Node]] = {}  # functions returning a string or slice
+        self._stack: list[Key] = []  # functions whose `returned` is being evaluated
+        self._low = 0  # the lowest of those an evaluation depended on
+        self._contains: dict[Key, dict[int, Contained] | None] = {}
         self._storer_names: frozenset[str] | None = None
         self._stored: dict[Key, dict[int, Stored] | None] = {}
 
@@ -130,6 +161,8 @@ class Package:
         if self.files.get(ctx.path, (b"",))[0] != ctx.source:
             self.files[ctx.path] = (ctx.source, ctx.tree)
             self._declared = None
+            self._followed = None
+            self._typed = {}
             self._nodes.pop(ctx.path, None)
 
     def ready(self, ctx: FileContext) -> _Analysis | None:
@@ -185,19 +218,54 @@ class Package:
                     self._declared.setdefault(method, path)
         return self._declared
 
-    def decl(self, key: Key) -> tuple[str, Node] | None:
-        """(path, declaration node) of a function of the package."""
-        path = self.declared().get(key)
-        if path is None:
-            return None
+    def followed(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The names of the package's functions whose results retention follows, found in
+        one pass over its declarations (made once per package): those that return (a piece
+        of) a parameter or big data (`returned`), and of those the ones returning a piece.
+        Calls of other names are not looked at closer."""
+        if self._followed is None:
+            returning: set[str] = set()
+            pieces: set[str] = set()
+            typed = []
+            for path in sorted(self.files):
+                source, tree = self.files[path]
+                for node in _typed_declarations(source, tree):
+                    result = node.child_by_field_name("result")
+                    if result is None or _RESULT_TYPE.search(result.text or b"") is None:
+                        continue
+                    key = key_of(node)
+                    if key is not None and self.declared().get(key) == path:
+                        self._typed.setdefault(key, (path, node))
+                        typed.append(key)
+            for key in typed:
+                found = self.returned(key)
+                if found is not None:
+                    returning.add(key[1])
+                    if found.piece:
+                        pieces.add(key[1])
+            self._followed = (frozenset(returning), frozenset(pieces))
+        return self._followed
+
+    def _decls_of(self, path: str) -> dict[Key, Node]:
         nodes = self._nodes.get(path)
         if nodes is None:
             nodes = self._nodes[path] = {}
             for node in self.files[path][1].root_node.named_children:
-                found = key_of(node)
-                if found is not None:
-                    nodes.setdefault(found, node)
-        node = nodes.get(key)
+                if node.type in ("function_declaration", "method_declaration"):
+                    found = key_of(node)
+                    if found is not None:
+                        nodes.setdefault(found, node)
+        return nodes
+
+    def decl(self, key: Key) -> tuple[str, Node] | None:
+        """(path, declaration node) of a function of the package."""
+        found = self._typed.get(key)
+        if found is not None:
+            return found
+        path = self.declared().get(key)
+        if path is None:
+            return None
+        node = self._decls_of(path).get(key)
         return (path, node) if node is not None else None
 
     def callee(self, analysis: _Analysis, call: Node) -> Key | None:
@@ -258,12 +326,21 @@ class Package:
 
     # -- what a function returns -------------------------------------------------------------
 
-    def returned(self, key: Key, depth: int = 0) -> Returned | None:
+    def returned(self, key: Key) -> Returned | None:
+        """What the function `key` returns (memoised). Recursion ends at a function under
+        evaluation, which counts as returning nothing there (its other returns decide); a
+        result that depended on an enclosing evaluation is not kept until that one is done,
+        and the outermost function of a cycle is evaluated a second time with its first
+        answer known, so that `B` returning `A(p)` while `A` returns `B(p[1:])` or `p[:i]`
+        agrees with `A`."""
         if key in self._returned:
             found = self._returned[key]
-            return None if found is _BUSY else found
+            if found is _BUSY:
+                self._low = min(self._low, self._stack.index(key))
+                return None
+            return found
         decl = self.decl(key)
-        if decl is None or depth > _MAX_RETURN_DEPTH:
+        if decl is None:
             return None
         path, func = decl
         body = func.child_by_field_name("body")
@@ -272,14 +349,48 @@ class Package:
             body is None
             or result is None
             or _RESULT_TYPE.search(result.text or b"") is None
-            or _RESULT_HINT.search(body.text or b"") is None
+            or not self._may_return(path, body)
         ):
             self._returned[key] = None
             return None
+        if len(self._stack) >= _MAX_RETURN_DEPTH:
+            return None  # too deep: not kept, asked again from nearer
+        at = len(self._stack)
+        outer_low, self._low = self._low, at + 1
+        self._stack.append(key)
         self._returned[key] = _BUSY
-        found = self._evaluate(path, func, body)
-        self._returned[key] = found
+        try:
+            found = self._evaluate(path, func, body)
+            if self._low == at:
+                # A call in the cycle asked for this function while it was busy: once more,
+                # with this answer known.
+                self._returned[key] = found
+                self._low = at + 1
+                again = self._evaluate(path, func, body)
+                if (
+                    again is None
+                    or found is None
+                    or replace(again, notes=()) != replace(found, notes=())
+                ):
+                    found = again  # (the same answer keeps the shorter chain)
+        finally:
+            self._stack.pop()
+        if self._low < at:
+            del self._returned[key]  # depends on an enclosing evaluation: asked again later
+        else:
+            self._returned[key] = found
+        self._low = min(outer_low, self._low)
         return found
+
+    def _may_return(self, path: str, body: Node) -> bool:
+        """A cheap look at a body: it cuts or reads something, or returns a call of a
+        package function (which may return a piece)."""
+        source = self.files[path][0]
+        start, end = body.start_byte, body.end_byte
+        if _RESULT_HINT.search(source, start, end) is not None:
+            return True
+        names = self.storer_names()
+        return any(n.decode() in names for n in _RETURN_CALL.findall(source, start, end))
 
     def _evaluate(self, path: str, func: Node, body: Node) -> Returned | None:
         analysis = self.analysis(path)
@@ -318,6 +429,11 @@ class Package:
             family = SLICE
         else:
             return None
+        converted = _conversion_operand(analysis, expr)
+        if converted is not None:
+            inner = analysis.types.underlying(analysis.types.type_of(converted))
+            if inner is None or (inner == "string") != (family == STRING):
+                return None  # `return string(b[:i])`, `[]byte(s)`: a copy
         levels, piece, operand = 0, False, expr
         if expr.type == "slice_expression":
             if _is_whole(expr) or _is_reset(expr) or analysis._wastes_little(expr):
@@ -336,6 +452,16 @@ class Package:
             piece = True
         elif expr.type == "index_expression" and _indexes_split(analysis, expr):
             piece = True  # `f[0]` of `f := strings.Fields(line)`
+        elif expr.type == "call_expression":
+            inner = self.returned_at(analysis, expr)
+            if inner is not None and inner.param is not None:
+                # `return first(p)` of a helper returning a piece of its parameter: a piece
+                # of p too, with the helper's own steps after this one.
+                passed = self._passed_on(analysis, path, params, expr, inner)
+                if passed is not None:
+                    return passed
+            if inner is not None:
+                family, levels, piece = inner.family, inner.levels, inner.piece
         elif expr.type != "identifier" and expr.type != "call_expression":
             return None
         if operand is None:
@@ -368,24 +494,211 @@ class Package:
         notes = (*_source_notes(self, path, found), note)
         return Returned(family, levels, piece, source=found, notes=notes)
 
+    def _passed_on(
+        self, analysis: _Analysis, path: str, params: list[str], call: Node, inner: Returned
+    ) -> Returned | None:
+        """`return A(p)` (or `return A(p[i:])`) where A returns a piece of its parameter
+        `inner.param`: this function returns a piece of its own parameter p."""
+        args = _args(call)
+        if inner.param is None or inner.param >= len(args):
+            return None
+        found = analysis.origin(args[inner.param])
+        binding = found.param if found is not None and found.kind == sources.PARAM else None
+        if binding is None or binding.kind != PARAM or binding.name not in params:
+            return None
+        func = _function_of(call)
+        name = text(func.child_by_field_name("name")) if func is not None else "the helper"
+        note = self.note(
+            path,
+            call.start_byte,
+            call.end_byte,
+            f"{name} returns {_flat(text(call))}, a piece of its parameter {binding.name}",
+        )
+        return Returned(
+            inner.family,
+            inner.levels,
+            True,
+            param=params.index(binding.name),
+            notes=(note, *inner.notes),
+        )
+
     def returned_at(self, analysis: _Analysis, call: Node) -> Returned | None:
+        # By name first: most calls are of functions that return nothing of interest, and
+        # resolving the callee (a scope lookup, a type) costs more than their summaries.
+        if self._followed is not None and _callee_name(call) not in self._followed[0]:
+            return None
         key = self.callee(analysis, call)
         return self.returned(key) if key is not None else None
 
-    def helper_names(self) -> frozenset[bytes]:
-        """Names of the package's functions and methods that return a string or a slice
-        (candidates for returning a piece; `returned` decides, for the calls found)."""
-        if self._helper_names is None:
-            names: set[bytes] = set()
-            for _, tree in self.files.values():
-                for node in tree.root_node.named_children:
-                    if node.type not in ("function_declaration", "method_declaration"):
-                        continue
-                    result = node.child_by_field_name("result")
-                    if result is not None and _RESULT_TYPE.search(result.text or b""):
-                        names.add(node.child_by_field_name("name").text or b"")
-            self._helper_names = frozenset(names)
-        return self._helper_names
+    def piece_helpers(self) -> frozenset[str]:
+        """The names of the package's functions and methods that return a piece (of a
+        parameter or of big data): their calls are candidates."""
+        return self.followed()[1]
+
+    # -- what a function returns inside a new object ------------------------------------------
+
+    def contained_at(self, analysis: _Analysis, call: Node, position: int) -> Contained | None:
+        """Whether the package function `call` calls puts its argument at `position` inside
+        the new object it returns."""
+        if position < 0 or _callee_name(call) not in self.storer_names():
+            return None
+        key = self.callee(analysis, call)
+        return self.contains(key).get(position) if key is not None else None
+
+    def contains(self, key: Key) -> dict[int, Contained]:
+        """The parameters (by position) the function `key` puts, as they are or cut, inside
+        the new object it returns: a composite literal returned (`&entry{data: b}`, `T{b}`),
+        a new object assigned a field before it is returned (`e := &entry{}; e.data = b`),
+        or the result of another such constructor (`return newEntry(k, b)`). A parameter
+        the function reassigns is not followed."""
+        if key in self._contains:
+            return self._contains[key] or {}
+        self._contains[key] = None  # recursion ends here
+        out: dict[int, Contained] = {}
+        decl = self.decl(key)
+        result = decl[1].child_by_field_name("result") if decl is not None else None
+        named = _OBJECT_RESULT.match(result.text or b"") if result is not None else None
+        info = self.index.types.get(named.group(1).decode()) if named is not None else None
+        body = decl[1].child_by_field_name("body") if decl is not None else None
+        if decl is not None and info is not None and info.underlying == "struct" and body:
+            path, func = decl
+            analysis = self.analysis(path)
+            params = param_names(func)
+            kept = [p for p in params if p != "_" and not _reassigned(body, p)]
+            for expr in self._returned_values(path, func, body) if analysis else ():
+                assert analysis is not None
+                self._inside(analysis, path, func, kept, params, expr, out, 0)
+        self._contains[key] = out
+        return out
+
+    def _returned_values(self, path: str, func: Node, body: Node) -> list[Node]:
+        """The first value of each `return` of `func` (not of its function literals)."""
+        source = self.files[path][0]
+        out = []
+        at = source.find(b"return", body.start_byte, body.end_byte)
+        while at >= 0:
+            node = body.descendant_for_byte_range(at, at + 6)
+            statement = node.parent if node is not None else None
+            at = source.find(b"return", at + 6, body.end_byte)
+            if statement is None or statement.type != "return_statement":
+                continue
+            if enclosing_function(statement) != func or not statement.named_children:
+                continue
+            first = statement.named_children[0]
+            if first.type == "expression_list":
+                items = [c for c in first.named_children if c.type != "comment"]
+                first = items[0] if items else first
+            out.append(unparen(first))
+        return out
+
+    def _inside(
+        self,
+        analysis: _Analysis,
+        path: str,
+        func: Node,
+        kept: list[str],
+        params: list[str],
+        expr: Node,
+        out: dict[int, Contained],
+        depth: int,
+    ) -> None:
+        """Record in `out` the parameters that the new object `expr` holds."""
+        if depth > 3:
+            return
+        fname = text(func.child_by_field_name("name"))
+        expr = unparen(expr)
+        if expr.type == "unary_expression" and text(expr).startswith("&"):
+            expr = unparen(expr.child_by_field_name("operand") or expr)
+        if expr.type == "composite_literal":
+            body = expr.child_by_field_name("body")
+            for value in _literal_values(body):
+                if value.type in ("composite_literal", "unary_expression", "call_expression"):
+                    self._inside(analysis, path, func, kept, params, value, out, depth + 1)
+                    continue
+                name = _param_or_piece(analysis, value, kept)
+                if name is not None and params.index(name) not in out:
+                    note = self.note(
+                        path,
+                        value.start_byte,
+                        value.end_byte,
+                        f"{fname} puts {_flat(text(value))} in the new object it returns",
+                    )
+                    out[params.index(name)] = Contained((note,))
+            return
+        if expr.type == "call_expression":
+            if _callee_name(expr) not in self.storer_names():
+                return
+            callee = self.callee(analysis, expr)
+            inner = self.contains(callee) if callee is not None else {}
+            args = _args(expr)
+            for position, contained in inner.items():
+                if position >= len(args):
+                    continue
+                name = _param_or_piece(analysis, args[position], kept)
+                if name is not None and params.index(name) not in out:
+                    note = self.note(
+                        path,
+                        expr.start_byte,
+                        expr.end_byte,
+                        f"{fname} returns {_flat(text(expr))}, which holds {name}",
+                    )
+                    out[params.index(name)] = Contained((note, *contained.notes))
+            return
+        if expr.type != "identifier":
+            return
+        binding = analysis.types.lookup(expr)
+        if binding is None or not binding.is_local or binding.value is None or binding.multi:
+            return
+        value = unparen(binding.value)
+        fresh = value.type in ("composite_literal", "unary_expression") or (
+            value.type == "call_expression" and _callee_name(value) == "new"
+        )
+        if not fresh:
+            return
+        self._inside(analysis, path, func, kept, params, value, out, depth + 1)
+        # `e.data = b` (or `e.items = append(e.items, b)`) before it is returned.
+        source = self.files[path][0]
+        body = func.child_by_field_name("body")
+        if body is None:
+            return
+        word = re.escape(binding.name.encode())
+        pattern = re.compile(rb"(?<![\w.])" + word + rb"\.[\w.]+\s*=[^=]")
+        for match in pattern.finditer(source, body.start_byte, body.end_byte):
+            node = body.descendant_for_byte_range(match.start(), match.start() + len(word))
+            statement = node
+            while statement is not None and statement.type != "assignment_statement":
+                if statement.type in ("block", "function_declaration", "method_declaration"):
+                    statement = None
+                    break
+                statement = statement.parent
+            if statement is None:
+                continue
+            lefts = _list_items(statement.child_by_field_name("left"))
+            rights = _list_items(statement.child_by_field_name("right"))
+            if len(lefts) != len(rights):
+                continue
+            for lhs, rhs in zip(lefts, rights, strict=True):
+                root = lhs
+                while root.type == "selector_expression":
+                    root = root.child_by_field_name("operand") or root
+                if root.type != "identifier" or text(root) != binding.name:
+                    continue
+                rhs = unparen(rhs)
+                if rhs.type == "call_expression" and _callee_name(rhs) == "append":
+                    items = _args(rhs)[1:]
+                else:
+                    items = [rhs]
+                for item in items:
+                    name = _param_or_piece(analysis, item, kept)
+                    if name is not None and params.index(name) not in out:
+                        note = self.note(
+                            path,
+                            statement.start_byte,
+                            statement.end_byte,
+                            f"{fname} stores {_flat(text(item))} in {_flat(text(lhs))}, "
+                            "a field of the new object it returns",
+                        )
+                        out[params.index(name)] = Contained((note,))
 
     # -- what a function stores -------------------------------------------------------------
 
@@ -738,3 +1051,81 @@ def _function_of(node: Node) -> Node | None:
     while parent is not None and parent.type not in ("function_declaration", "method_declaration"):
         parent = parent.parent
     return parent
+
+
+# The end of a function header whose first result is a string or a slice: `) string {`,
+# `) ([]byte, error) {`, `) (name string, err error) {`.
+_TYPED_HEADER = re.compile(rb"\)[ \t]*\(?[ \t]*(?:[A-Za-z_]\w*[ \t]+)?(?:string|\[\])[^\n{]*\{")
+_DECLARATIONS = ("function_declaration", "method_declaration")
+
+
+def _typed_declarations(source: bytes, tree: Tree) -> list[Node]:
+    """The top-level functions and methods that may return a string or a slice first, found
+    by their headers' text (without visiting every declaration of the file)."""
+    out = []
+    root = tree.root_node
+    for match in _TYPED_HEADER.finditer(source):
+        node = root.descendant_for_byte_range(match.start(), match.start() + 1)
+        while node is not None and node.type not in _DECLARATIONS:
+            if node.type in ("block", "source_file"):
+                node = None
+                break
+            node = node.parent
+        if node is not None and (not out or out[-1] != node):
+            out.append(node)
+    return out
+
+
+def _conversion_operand(analysis: _Analysis, expr: Node) -> Node | None:
+    """The operand of a conversion (`string(b)`, `[]byte(s)`, `Name(s)`), else None."""
+    if expr.type == "type_conversion_expression":
+        return expr.child_by_field_name("operand")
+    if expr.type != "call_expression":
+        return None
+    func = expr.child_by_field_name("function")
+    args = _args(expr)
+    if func is None or len(args) != 1:
+        return None
+    if func.type in ("slice_type", "parenthesized_expression"):
+        return args[0]
+    if func.type == "identifier":
+        binding = analysis.types.lookup(func)
+        if (binding is None and text(func) == "string") or (
+            binding is not None and binding.kind == TYPE
+        ):
+            return args[0]
+    return None
+
+
+def _reassigned(body: Node, name: str) -> bool:
+    """Whether a body assigns or redeclares `name` (`p = bytes.Clone(p)`, `p, err := ...`)."""
+    word = re.escape(name.encode())
+    return (
+        re.search(
+            rb"(?<![\w.])" + word + rb"\s*(?:,\s*[\w.]+\s*)*(?:[-+*/|&]?=[^=]|:=)",
+            body.text or b"",
+        )
+        is not None
+    )
+
+
+def _literal_values(body: Node | None) -> list[Node]:
+    """The value expressions of a composite literal's body, keyed or positional."""
+    out = []
+    for element in body.named_children if body is not None else []:
+        if element.type == "keyed_element":
+            element = element.child_by_field_name("value") or element
+        if element.type == "literal_element" and element.named_children:
+            out.append(unparen(element.named_children[0]))
+    return out
+
+
+def _param_or_piece(analysis: _Analysis, value: Node, kept: list[str]) -> str | None:
+    """The parameter (of `kept`) that `value` is, as it is or cut (`b`, `b[4:]`)."""
+    value = unparen(value)
+    if value.type == "slice_expression":
+        value = unparen(value.child_by_field_name("operand") or value)
+    if value.type != "identifier" or text(value) not in kept:
+        return None
+    binding = analysis.types.lookup(value)
+    return binding.name if binding is not None and binding.kind == PARAM else None
