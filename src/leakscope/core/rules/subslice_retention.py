@@ -108,7 +108,13 @@ Within a package (every file of it), leakscope follows the data into helpers and
 - a helper that returns a piece of its parameter (`return f[0]` of `strings.Fields(line)`,
   `return line[:i]`, a `Trim*` of it) makes its call a piece of the argument
   (`c.names = append(c.names, firstField(line))`); one that returns data it read
-  (`return os.ReadFile(path)`) or a piece of it makes its call that source;
+  (`return os.ReadFile(path)`) or a piece of it makes its call that source. A helper that
+  returns another helper's piece of its parameter (`return head(strings.TrimSpace(line))`)
+  returns a piece too, in any file and through any number of helpers (up to 6 deep); the
+  finding lists each helper's return, outermost first, down to the cut. Helpers that call
+  each other are summarised once each (a call back into a helper being summarised counts as
+  returning nothing there; the outermost of the cycle is summarised again with its answer
+  known). A helper that converts what it cuts (`return string(b[:i])`) returns a copy;
 - pieces put in a local map, slice or struct that the function then stores whole
   (`refs[k] = line[:i]` ... `r.refs = refs`) are reported where they are put in;
 - a function or method that keeps its parameter as it is (`c.data = p`,
@@ -121,9 +127,21 @@ Within a package (every file of it), leakscope follows the data into helpers and
   confidence), and a store through the method's receiver when the caller's receiver is a
   local value (`var rb buffer; rb.init(p)`).
 
-Not followed: calls through interfaces, function values and other packages; a constructor
-that puts its parameter in the new object it returns (the caller decides how long it keeps
-it). While a fix is checked, only the fixed file is looked at.
+- a constructor of the package that puts its parameter, as it is or cut, in the new object
+  it returns (`return &entry{key: k, data: b}`, `T{b}`, `e := &entry{}; e.data = b; return
+  e`, or `return newEntry(k, b)` of another such constructor): a caller that passes it a piece
+  of big data and keeps the object (in a field, a map, a cache, appended to a kept slice, sent
+  on a channel, or held in a local that is then stored) is reported at the piece it passes
+  ("passed to newEntry, whose new object is stored in ..."), with the constructor's step as a
+  related location; the fix copies the piece at the call (`bytes.Clone(buf[:n])`).
+  Not when the object also holds the piece's source as it is
+  (`NewPackage(path, path[i+1:])`): the object keeps that anyway. A constructor that copies
+  (`data: bytes.Clone(b)`) or keeps something else (`len(b)`) is not followed.
+
+Not followed: calls through interfaces, function values and other packages; a constructor's
+object that the caller returns or passes to another function (how long it is kept is decided
+further up); a parameter a constructor reassigns. While a fix is checked, only the fixed file
+is looked at.
 
 ## In-place truncation
 `if len(x.f) > n { x.f = x.f[:n] }` (or `x.f = x.f[len(x.f)-n:]`) on a field or package
