@@ -239,13 +239,13 @@ def time_aliases(ctx: FileContext) -> set[str]:
 
 
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
+    timers = timer_build(ctx)
+    if not timers.leaks:
+        return  # unstopped tickers are collected in this build (see _timers)
     aliases = time_aliases(ctx)
     helpers = ticker_helpers(ctx)
     if not aliases and not helpers:
         return
-    timers = timer_build(ctx)
-    if not timers.leaks:
-        return  # unstopped tickers are collected in this build (see _timers)
     for diag in _check(ctx, aliases, helpers):
         diag.message += decided(timers)
         yield diag
