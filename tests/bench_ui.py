@@ -13,6 +13,9 @@
    ratio of leakscope's first paint to it (issue 14: <= 1.3x).
 5. Keys while the app scans a large tree (`--scan-corpus`, default the Go standard library,
    no cache): from each key press to the end of the next screen paint. Target <= 50 ms.
+6. `--only imports`: what the app imports before its first frame that the bare app does not,
+   by `python -X importtime` (each module's own time, the median of `--runs` runs): where the
+   rest of the first paint's time goes besides Textual's own start.
 """
 
 from __future__ import annotations
@@ -133,6 +136,46 @@ def first_paint(
             if found is not None:
                 findings.append(found)
     return paints, findings, cpu
+
+
+# What the app imports before its first frame (the CLI, the app and its main screen), and
+# what the bare app imports.
+APP_IMPORTS = "import leakscope.cli, leakscope.ui.app, leakscope.ui.screens.main"
+BARE_IMPORTS = "from textual.app import App; from textual.widgets import Footer, Input, Tree"
+IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)")
+
+
+def import_times(code: str) -> dict[str, int]:
+    """Each module's own import time (microseconds) when `code` runs in a fresh process."""
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(PYCACHE))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    times = {}
+    for line in proc.stderr.splitlines():
+        match = IMPORT_LINE.match(line)
+        if match:
+            times[match[4]] = int(match[1])
+    return times
+
+
+def extra_imports(runs: int) -> list[tuple[str, float]]:
+    """(module, median ms) of what the app imports before its first frame and the bare app
+    does not, most expensive first."""
+    bare = set(import_times(BARE_IMPORTS))
+    samples: dict[str, list[int]] = {}
+    import_times(APP_IMPORTS)  # compiled modules cached
+    for _ in range(runs):
+        for name, micros in import_times(APP_IMPORTS).items():
+            if name not in bare:
+                samples.setdefault(name, []).append(micros)
+    rows = [(name, statistics.median(v) / 1000) for name, v in samples.items()]
+    return sorted(rows, key=lambda row: -row[1])
 
 
 def synthetic_results(count: int, per_file: int = 10):
@@ -328,7 +371,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--scan-corpus", default="/usr/share/go-1.19/src")
     parser.add_argument(
-        "--only", choices=("paint", "tree", "scan-keys"), help="run one part of the benchmark"
+        "--only",
+        choices=("paint", "tree", "scan-keys", "imports"),
+        help="run one part of the benchmark",
     )
     parser.add_argument(
         "--no-bytecode",
@@ -337,6 +382,16 @@ def main() -> None:
     )
     args = parser.parse_args()
     print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times suffer)")
+    if args.only == "imports":
+        rows = extra_imports(args.runs)
+        total = sum(ms for _, ms in rows)
+        print(
+            f"imported before the first frame, not by the bare app: {len(rows)} modules, "
+            f"{total:.1f} ms of their own import time (medians of {args.runs} runs); the top:"
+        )
+        for name, ms in rows[:20]:
+            print(f"  {ms:5.1f} ms  {name}")
+        return
     if args.only in (None, "paint"):
         # Interleaved, so both see the same machine load.
         paints, findings, cpu, bare, bare_cpu = [], [], [], [], []
