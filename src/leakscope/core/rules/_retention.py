@@ -364,6 +364,14 @@ class _Analysis(Origins, Places):
             return None
         return call, returned.family, returned.levels, args[returned.param]
 
+    def _regexp_imported(self) -> bool:
+        """Whether a file of the package imports regexp (else its values' types are not
+        known as `*regexp.Regexp`)."""
+        summaries = self.ctx.package.summaries.values()
+        return any("regexp" in summary.imports.values() for summary in summaries) or (
+            "regexp" in self.ctx.package.file_imports(self.ctx.path).values()
+        )
+
     def _selector_call(self, start: int, end: int) -> Node | None:
         """The call `x.NAME(...)` whose NAME spans [start, end), or None."""
         ident = self.root.descendant_for_byte_range(start, end)
@@ -426,6 +434,8 @@ class _Analysis(Origins, Places):
                 return family, _SPLITTERS[name], args[0]
         if name not in _REGEXP:
             return None
+        if name not in _REGEXP_BY_NAME and not self._regexp_imported():
+            return None  # a `*regexp.Regexp` is only known by type in a package that has one
         qualified = self.types.qualified(self.types.type_of(operand))
         if qualified != ("regexp", "Regexp") and not (
             qualified is None and name in _REGEXP_BY_NAME

@@ -422,6 +422,8 @@ class Package:
     def _returned_value(
         self, analysis: _Analysis, path: str, params: list[str], expr: Node
     ) -> Returned | None:
+        if expr.type not in _RETURNED_SHAPES:
+            return None  # `return nil`, `return x.name`, `return "", err`: no type needed
         under = analysis.types.underlying(analysis.types.type_of(expr))
         if under == "string":
             family = STRING
@@ -1057,6 +1059,16 @@ def _function_of(node: Node) -> Node | None:
 # `) ([]byte, error) {`, `) (name string, err error) {`.
 _TYPED_HEADER = re.compile(rb"\)[ \t]*\(?[ \t]*(?:[A-Za-z_]\w*[ \t]+)?(?:string|\[\])[^\n{]*\{")
 _DECLARATIONS = ("function_declaration", "method_declaration")
+# The returned values `_returned_value` looks at; any other is not a piece.
+_RETURNED_SHAPES = frozenset(
+    {
+        "slice_expression",
+        "call_expression",
+        "index_expression",
+        "identifier",
+        "type_conversion_expression",
+    }
+)
 
 
 def _typed_declarations(source: bytes, tree: Tree) -> list[Node]:
