@@ -9,7 +9,6 @@ than pointing at the wrong place).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections import Counter
@@ -28,8 +27,8 @@ from leakscope.core.text import LineIndex, display
 if TYPE_CHECKING:
     from leakscope.core.analysis import FileResult
 
-# core.analysis and core.fixes are imported where they are used: the terminal app's first
-# frame needs is_fixable and friends from here, not the engine (start-up time, issue 14).
+# core.analysis, core.fixes and json are imported where they are used: the terminal app's
+# first frame needs is_fixable and friends from here, not the engine (start-up time, issue 14).
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -355,6 +354,8 @@ def finding_json(f: Finding, sources: Sources, unverified_reason: str = "") -> d
 
 
 def render_json(report: Report) -> str:
+    import json
+
     sources = Sources(report.root, report.files)
     data = {
         "version": __version__,
@@ -486,6 +487,8 @@ def sarif_result(
 
 
 def render_sarif(report: Report) -> str:
+    import json
+
     from leakscope.core.analysis import FileStatus
 
     rules = all_rules()
