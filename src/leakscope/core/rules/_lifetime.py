@@ -412,6 +412,7 @@ def runs_again(
     package: str,
     files: Mapping[str, tuple[bytes, Tree]],
     released: Callable[[Node, Node, Node | None], bool],
+    holder: int | None = None,
     _depth: int = 0,
 ) -> RunsAgain | None:
     """Why `func` (a function or method of the package) can run again on the same object
@@ -427,6 +428,11 @@ def runs_again(
     name; when several receiver types of the package declare that name, only calls on the
     caller's own receiver of the same type count. Function values (`time.AfterFunc(d,
     s.reset)`) are not followed.
+
+    `holder` is the index of the parameter that holds the object (`func (c *setPeriod)
+    handle(w *worker)` storing into `w.timer`), None when it is the receiver (or a package
+    variable): then the object of a call is that argument, and a call of a method that
+    several types declare (an interface's, dispatched `cmd.handle(w)`) counts in a loop.
     """
     name = function_name_of(func)
     if not name or name in ("main", "init"):
@@ -459,23 +465,27 @@ def runs_again(
                 continue
             outer = named_function(caller)
             named = outer[0] if outer is not None else caller
-            root_name = _root_identifier(operand) if operand is not None else ""
+            loop = _loop_in(call, caller)
+            if loop is None and outer is not None and outer[1] is not None:
+                loop = outer[1]
+            if holder is not None:
+                args = _arguments(call)
+                root_name = _root_identifier(args[holder]) if holder < len(args) else ""
+                if not root_name or (ambiguous and loop is None):
+                    continue  # an unknown object; a dispatched call runs again in loops only
+            else:
+                root_name = _root_identifier(operand) if operand is not None else ""
+                if ambiguous and (
+                    receiver_type(named) != recv or root_name != receiver_name(named)
+                ):
+                    continue
             if (
-                method
-                and ambiguous
-                and (receiver_type(named) != recv or root_name != receiver_name(named))
-            ):
-                continue
-            if (
-                method
+                (method or holder is not None)
                 and root_name
                 and root_name != receiver_name(named)
                 and (fresh_local(caller, root_name) or fresh_local(named, root_name))
             ):
                 continue  # a new object: its first run
-            loop = _loop_in(call, caller)
-            if loop is None and outer is not None and outer[1] is not None:
-                loop = outer[1]
             where = function_name_of(named) or "a function literal"
             if loop is not None:
                 if released(caller, call, loop):
@@ -510,7 +520,11 @@ def runs_again(
             calls,
         )
     if _depth < 1 and caller.type != "func_literal":
-        again = runs_again(caller, package, files, released, _depth + 1)
+        args = _arguments(_call) if holder is not None else []
+        obj = _root_identifier(args[holder]) if holder is not None and holder < len(args) else ""
+        if holder is None:
+            obj = _root_identifier(_call_of_operand(_call))
+        again = runs_again(caller, package, files, released, holder_index(caller, obj), _depth + 1)
         if again is not None:
             return RunsAgain(
                 f"{caller_name} calls {name}, and {again.reason}", again.grows, calls + again.calls
@@ -615,14 +629,32 @@ def field_types(files: Mapping[str, tuple[bytes, Tree]], field: str) -> set[str]
 
 def field_mentioned(func: Node, field: str, allowed: Callable[[Node], bool]) -> bool:
     """Whether `func` (with its function literals) uses `X.field` anywhere `allowed` does not
-    accept (a nil check, a call, a Stop, a copy): the function then handles the old value."""
+    accept (a nil check, a call, a Stop, a copy): the function then handles the old value.
+    Plain assignments to it (`s.t = time.NewTicker(other)` in another branch, `s.t = nil`)
+    handle nothing and are accepted."""
     for node in _field_nodes(func, field.encode()):
         selector = node.parent
         if selector is None or selector.type != "selector_expression":
             continue
-        if not allowed(selector):
+        if not allowed(selector) and not _assigned_to(selector):
             return True
     return False
+
+
+def _assigned_to(node: Node) -> bool:
+    """`node` is a target of a plain `=` assignment."""
+    while node.parent is not None and node.parent.type == "parenthesized_expression":
+        node = node.parent
+    left = node.parent
+    holder = left.parent if left is not None else None
+    return (
+        left is not None
+        and left.type == "expression_list"
+        and holder is not None
+        and holder.type == "assignment_statement"
+        and holder.child_by_field_name("left") == left
+        and text(holder.child_by_field_name("operator")) == "="
+    )
 
 
 def _field_nodes(func: Node, word: bytes) -> list[Node]:
@@ -645,3 +677,104 @@ def _field_nodes(func: Node, word: bytes) -> list[Node]:
 
 
 _WORD = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
+
+
+def _arguments(call: Node) -> list[Node]:
+    args = call.child_by_field_name("arguments")
+    return [c for c in args.named_children if c.type != "comment"] if args is not None else []
+
+
+def _call_of_operand(call: Node) -> Node:
+    """`s` of `s.start()` (the call itself when there is no operand)."""
+    function = call.child_by_field_name("function")
+    if function is not None and function.type == "selector_expression":
+        operand = function.child_by_field_name("operand")
+        if operand is not None:
+            return operand
+    return call
+
+
+def holder_index(func: Node, name: str) -> int | None:
+    """The index of `func`'s parameter called `name`, or None (its receiver, a package
+    variable, anything else): what `runs_again` takes as `holder`."""
+    params = func.child_by_field_name("parameters")
+    if params is None or not name or name == receiver_name(func):
+        return None
+    index = 0
+    for decl in params.named_children:
+        if decl.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        names = decl.children_by_field_name("name")
+        if not names:
+            index += 1
+            continue
+        for ident in names:
+            if text(ident) == name:
+                return index
+            index += 1
+    return None
+
+
+def released_in_loop(
+    loop: Node, at: Node, pattern: bytes, releasers: set[str], skip: str = ""
+) -> bool:
+    """Whether the body of `loop` releases on the way from `at` (a call or a store in it) to
+    its next run: a release (as in `released_in`) in sequence with `at`, before or after it,
+    not in another branch of an `if`, `switch` or `select` (a `case <-quit: s.t.Stop()`
+    beside the `case` that replaces the ticker releases nothing between two replacements).
+    A release in an `if` in sequence with `at` is given the benefit of the doubt."""
+    code = loop.text or b""
+    found = [m.start() for m in re.finditer(pattern, code)]
+    names = [n for n in releasers if n != skip]
+    if names:
+        calls = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
+        found += [m.start() for m in calls.finditer(code)]
+    for offset in found:
+        start = loop.start_byte + offset
+        node = loop.descendant_for_byte_range(start, start + 1)
+        if node is not None and _in_sequence(node, at, loop):
+            return True
+    return False
+
+
+_SWITCHES = frozenset({"select_statement", "expression_switch_statement", "type_switch_statement"})
+
+
+def _in_sequence(node: Node, other: Node, top: Node) -> bool:
+    """Whether `node` and `other` are not in two arms of one `select`, `switch` or `if`
+    (below `top`): then a pass that runs one can run the other. A release nested in an
+    `if` of its own gets the benefit of the doubt."""
+    lca = node
+    while lca is not None and not (
+        lca.start_byte <= other.start_byte and other.end_byte <= lca.end_byte
+    ):
+        lca = lca.parent
+    if lca is None or not (top.start_byte <= lca.start_byte and lca.end_byte <= top.end_byte):
+        return False
+    if lca.type in _SWITCHES:
+        return False  # two cases of one select or switch
+    if lca.type == "if_statement":
+        arms = [
+            c
+            for c in (
+                lca.child_by_field_name("consequence"),
+                lca.child_by_field_name("alternative"),
+            )
+            if c is not None
+        ]
+        holds_node = next((a for a in arms if a.start_byte <= node.start_byte < a.end_byte), None)
+        holds_other = next((a for a in arms if a.start_byte <= other.start_byte < a.end_byte), None)
+        return not (holds_node and holds_other and holds_node != holds_other)
+    return True
+
+
+def called_name(call: Node) -> str:
+    """`start` for `s.start()` or `start()`: the function a call calls, by name ("" for
+    anything else). A release found by calling a function of that very name is the call
+    itself (a method several types declare), not a release."""
+    function = call.child_by_field_name("function") if call.type == "call_expression" else None
+    if function is None:
+        return ""
+    if function.type == "selector_expression":
+        return text(function.child_by_field_name("field"))
+    return text(function) if function.type == "identifier" else ""

@@ -36,13 +36,16 @@ which then nobody can call:
 - callers in the package (not `_test.go` files) call it in a loop, from two places or more,
   or from one caller that runs again itself, on a live object (not one the caller has just
   made).
-It is silent when the storing function does anything else with the field (`if s.cancel !=
-nil { s.cancel() }`, `defer s.cancel()`, a nil check); when it, the loop, or the caller
-before the call calls the field (or a function of the package that does, like `Close`); when
-the field belongs to an object the function makes (a constructor); and in a function literal
-used as a value. Methods and fields are matched by name, as for tickers, and a call of the
-old cancel function in another method that runs first at run time (not in the caller) is
-not seen.
+It is silent when the storing function does anything else with the field than assigning it
+(`if s.cancel != nil { s.cancel() }`, `defer s.cancel()`, a nil check); when it, or the
+caller before the call, calls the field (or a function of the package that does, like
+`Close`); when the loop does so in sequence with the call or store (not in another `case`);
+when the field belongs to an object the function makes (a constructor); and in a function
+literal used as a value. Objects, methods and fields are matched as for tickers (see
+ticker-not-stopped: the receiver or the parameter the field belongs to; a method several
+types declare counts on the caller's own receiver, or in a loop for a parameter's field),
+and a call of the old cancel function in another method that runs first at run time (not in
+the caller) is not seen.
 
 What the lost cancel function leaves behind depends on the parent:
 - a parent that can be cancelled (a parameter, `s.base`): the previous child stays in the
@@ -183,14 +186,17 @@ from leakscope.core.package_files import files_of, state
 from leakscope.core.rules._lifetime import (
     SECOND,
     RunsAgain,
+    called_name,
     duration_ns,
     field_mentioned,
     field_types,
     format_duration,
     fresh_local,
+    holder_index,
     named_function,
     receiver_name,
     released_in,
+    released_in_loop,
     releasing_functions,
     runs_again,
     runs_once,
@@ -552,7 +558,7 @@ def _field_overwritten(
         loops = [outer_loop]
     again: RunsAgain | None = None
     if loops:
-        if released_in(loops[0], None, pattern, cancellers):
+        if released_in_loop(loops[0], store, pattern, cancellers):
             return None
         loop_impact, loop_reason = loops_impact(loops, ctx.root)
         grows = loop_impact is Impact.GROWS
@@ -562,11 +568,13 @@ def _field_overwritten(
 
         def released(caller: Node, at: Node, loop: Node | None) -> bool:
             if loop is not None:
-                return released_in(loop, None, pattern, cancellers)
+                return released_in_loop(loop, at, pattern, cancellers, called_name(at))
             body = caller.child_by_field_name("body")
-            return body is not None and released_in(body, at.start_byte, pattern, cancellers)
+            return body is not None and released_in(
+                body, at.start_byte, pattern, cancellers, called_name(at)
+            )
 
-        again = runs_again(named, _package_name(ctx), files, released)
+        again = runs_again(named, _package_name(ctx), files, released, holder_index(named, root))
         if again is None:
             return None
         grows = again.grows

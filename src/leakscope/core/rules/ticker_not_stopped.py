@@ -39,15 +39,19 @@ field still holds the ticker before, which then nobody can stop:
 - callers in the package (other than `_test.go` files) call it in a loop, or from two places
   or more, or from one caller that runs again itself (`Restart` calls `start`), on a live
   object: a call on an object the caller has just made (`s := &Server{}; s.start()`) is its
-  first run.
-It is silent when the storing function does anything else with the field (`if s.t != nil {
-s.t.Stop() }`, `if s.t == nil { ... }`, `old := s.t`, a `defer s.t.Stop()`): reading `s.t.C`
-is all it may do; when it, or the loop, or the caller before the call, stops the field
-(`s.t.Stop()`, or calls a function of the package that does, like a `Stop` method), when the
-field belongs to an object the function makes (a constructor: once per object), and when the
-store is in a function literal used as a value (a callback, a `sync.Once`'s `Do`). Methods
-are matched to their calls by name (and by the caller's own receiver when several types of
-the package have a method of that name); fields by name; method values
+  first run. The object is the receiver, or the parameter the field belongs to
+  (`func (c *setPeriod) run(w *worker)` storing `w.period`): then the call's argument.
+It is silent when the storing function does anything else with the field than reading
+`s.t.C` or assigning it (`if s.t != nil { s.t.Stop() }`, `if s.t == nil { ... }`,
+`old := s.t`, a `defer s.t.Stop()`); when it, or the caller before the call, stops the field
+(`s.t.Stop()`, or calls a function of the package that does, like a `Stop` method); when the
+loop does so in sequence with the call or store (a `case <-quit: s.t.Stop()` beside the case
+that replaces it does not count); when the field belongs to an object the function makes (a
+constructor: once per object); and when the store is in a function literal used as a value
+(a callback, a `sync.Once`'s `Do`). Methods are matched to their calls by name; when several
+types of the package declare that name, a call counts only on the caller's own receiver of
+the same type, or, for a field of a parameter, in a loop (an interface's method dispatched
+by a worker's loop: `cmd.run(w)`). Fields are matched by name; method values
 (`time.AfterFunc(d, s.reset)`) are not followed. A stop must come before the repeated call in
 the same caller: one in another method that the program happens to call first (`Pause`
 stops, `Resume` starts again) is not seen, and the finding then is wrong.
@@ -200,12 +204,15 @@ from leakscope.core.model import (
 from leakscope.core.package_files import files_of, state
 from leakscope.core.rules._lifetime import (
     RunsAgain,
+    called_name,
     field_mentioned,
     field_types,
     fresh_local,
+    holder_index,
     named_function,
     receiver_name,
     released_in,
+    released_in_loop,
     releasing_functions,
     runs_once,
 )
@@ -940,13 +947,15 @@ def _check_field(
 
     def released(caller: Node, at: Node, loop: Node | None) -> bool:
         if loop is not None:
-            return released_in(loop, None, pattern, stoppers)
+            return released_in_loop(loop, at, pattern, stoppers, called_name(at))
         body = caller.child_by_field_name("body")
-        return body is not None and released_in(body, at.start_byte, pattern, stoppers)
+        return body is not None and released_in(
+            body, at.start_byte, pattern, stoppers, called_name(at)
+        )
 
     again: RunsAgain | None = None
     if loops:
-        if released_in(loops[0], None, pattern, stoppers):
+        if released_in_loop(loops[0], stmt, pattern, stoppers):
             return
         loop_impact, loop_reason = loops_impact(loops_around(stmt, func) or loops, ctx.root)
         grows = loop_impact is Impact.GROWS
@@ -956,7 +965,9 @@ def _check_field(
             reason = f"a fixed number of tickers ({loop_reason})"
         when = "each iteration of the loop"
     else:
-        again = object_runs_again(named, _package_name(ctx), files, released)
+        again = object_runs_again(
+            named, _package_name(ctx), files, released, holder_index(named, root)
+        )
         if again is None:
             return
         impact = Impact.GROWS if again.grows else Impact.BOUNDED
