@@ -521,6 +521,8 @@ def _call_pattern(field: str) -> bytes:
 
 
 def _cancellers(ctx: FileContext, files: dict[str, tuple[bytes, Any]], field: str) -> set[str]:
+    if not files_of(ctx.package):
+        return releasing_functions(files, _call_pattern(field))  # a file alone: nothing to keep
     cache = state(ctx.package).setdefault("context-not-cancelled.cancellers", {})
     assert isinstance(cache, dict)
     if field not in cache:

@@ -891,6 +891,8 @@ def _plain_path(node: Node) -> bool:
 
 def _stoppers(ctx: FileContext, files: dict[str, tuple[bytes, Any]], field: str) -> set[str]:
     """The package's functions that stop `X.field` (`s.t.Stop()`), found once per package."""
+    if not files_of(ctx.package):
+        return releasing_functions(files, _stop_pattern(field))  # a file alone: nothing to keep
     cache = state(ctx.package).setdefault("ticker-not-stopped.stoppers", {})
     assert isinstance(cache, dict)
     if field not in cache:
