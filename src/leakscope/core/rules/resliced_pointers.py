@@ -212,6 +212,7 @@ from leakscope.core.package_files import files_of
 from leakscope.core.syntax import (
     FUNCTION_NODES,
     LOOP_NODE,
+    SLICE_OPENING,
     ancestors,
     captures,
     enclosing_function,
@@ -227,7 +228,6 @@ from leakscope.core.syntax import (
     within,
 )
 
-_COLON = re.compile(rb":(?!=)")  # (not `:=`)
 _IDENTS = "(identifier) @id"
 # The identifiers `_defining` can give a value for (the names `:=`, `var` and `range` define).
 _DEFINED = """
@@ -310,11 +310,16 @@ def _candidates(ctx: FileContext) -> tuple[list[Node], list[Node]]:
     source = ctx.source
     within = ctx.root.named_descendant_for_byte_range
     for start, stop in ctx.focus if ctx.focus is not None else ((0, len(source)),):
-        for match in _COLON.finditer(source, start, stop):
-            pos = match.start()
+        # `[...:` on one line (brackets nested once): where a slice expression's colon can
+        # be. Every colon of the file (map keys, cases, labels) would cost a tree lookup each.
+        for match in SLICE_OPENING.finditer(source, start, stop):
+            first, pos = match.start(), match.end() - 1
             # The smallest named node around a `:` of a slice expression is the expression.
             slice_node = within(pos, pos + 1)
-            if slice_node is None or slice_node.type != "slice_expression":
+            while slice_node is not None and slice_node.type != "slice_expression":
+                pos = source.rfind(b":", first, pos)
+                slice_node = within(pos, pos + 1) if pos >= 0 else None
+            if slice_node is None:
                 continue
             values = slice_node.parent
             holder = values.parent if values is not None else None
