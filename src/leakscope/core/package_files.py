@@ -34,10 +34,15 @@ def files_of(index: PackageIndex) -> dict[str, tuple[bytes, Tree]]:
 
 
 def state(index: PackageIndex) -> dict[str, object]:
-    """Scratch space for what rules compute once per package, kept until `detach`."""
+    """Scratch space for what rules compute once per package, kept until `detach`. An index
+    that was never attached (a fix being checked, a file re-analysed alone) gets a fresh one
+    each time: nobody would detach it, and what it holds refers back to the index, so the
+    weak key would keep the index, its trees and all, for the life of the process."""
     found = _STATE.get(index)
     if found is None:
-        found = _STATE[index] = {}
+        found = {}
+        if index in _FILES:
+            _STATE[index] = found
     return found
 
 
