@@ -27,8 +27,10 @@ hand out a new one (`return time.NewTicker(d)`, or `t := time.NewTicker(d)` ... 
 in any file of the package; the finding names the helper's `return` as a related location,
 and the fix is the same `defer t.Stop()`. The call may be in any file of the package, even one
 that says neither `Tick` nor `ticker`: the rule runs on every file of a package one of whose
-files says `NewTicker`. Not followed: methods returning a ticker, helpers that may return a
-ticker they keep, helpers of helpers, and helpers of other packages.
+files says `NewTicker`. A function that returns such a helper's ticker (`return newTicker(d)`,
+or through a variable) is a helper too, to a fixpoint over the package. Not followed: methods
+returning a ticker (a clock's `c.NewTicker(d)`), helpers that may return a ticker they keep
+(any `return` of something else), and helpers of other packages.
 
 A ticker kept in a field (`s.t = time.NewTicker(d)`, `s.tick = time.Tick(d)`, or through a
 helper) is reported when the function storing it can run again on the same object while the
@@ -184,7 +186,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from tree_sitter import Node
 
@@ -298,56 +299,78 @@ class Helper:
         return Related(LineIndex(source).span(start, end), message, self.path)
 
 
-_HELPERS: WeakKeyDictionary[Any, dict[str, Helper]] = WeakKeyDictionary()
-_RETURNS_TICKER = re.compile(rb"\breturn\s+(?:(\w+)\.NewTicker\(|(\w+)\s*(?:,|\n|;|}))")
+# `return <value>` up to the end of the line (a result spread over lines is not a plain one)
+_RETURNS = re.compile(rb"\breturn\b([^\n;}]*)")
 
 
 def ticker_helpers(ctx: FileContext) -> dict[str, Helper]:
     """The package's functions (not methods) whose only result is a `*time.Ticker` that they
-    create (`return time.NewTicker(d)`, or `t := time.NewTicker(d)` ... `return t`), by
-    name. Found once per package, in its files (the current file alone when the package's
-    files are not attached)."""
-    found = _HELPERS.get(ctx.package)
-    if found is not None:
+    create (`return time.NewTicker(d)`, or `t := time.NewTicker(d)` ... `return t`), or get
+    from another such function (`return newTicker(d)`, to a fixpoint), by name. Found once per
+    package, in its files (the current file alone when the package's files are not attached,
+    and then not kept)."""
+    attached = files_of(ctx.package)
+    cache = state(ctx.package) if attached else {}
+    found = cache.get("ticker-not-stopped.helpers")
+    if isinstance(found, dict):
         return found
-    files = dict(files_of(ctx.package)) or {ctx.path: (ctx.source, ctx.tree)}
-    found = {}
+    files = dict(attached) or {ctx.path: (ctx.source, ctx.tree)}
+    candidates: list[tuple[str, Node, Node, set[bytes]]] = []
     for path, (source, tree) in files.items():
-        if b"NewTicker(" not in source:
+        if b"Ticker" not in source:
             continue
         aliases = {b"time"} | {m.group(1) for m in re.finditer(rb'(\w+)\s+"time"', source[:4096])}
+        results = {f"*{a.decode()}.Ticker" for a in aliases}
         for decl in tree.root_node.named_children:
             if decl.type != "function_declaration":
                 continue
             result = decl.child_by_field_name("result")
             body = decl.child_by_field_name("body")
-            if result is None or body is None or _flat(text(result)) != "*time.Ticker":
+            if result is None or body is None or _flat(text(result)) not in results:
                 continue
-            returns = _returns_new_ticker(body, aliases)
+            candidates.append((path, decl, body, aliases))
+    found = {}
+    for _pass in range(4):  # helpers of helpers: each pass may find callers of the last
+        grew = False
+        for path, decl, body, aliases in candidates:
+            name = text(decl.child_by_field_name("name"))
+            if name in found:
+                continue
+            returns = _returns_new_ticker(body, aliases, set(found))
             if returns is not None:
-                name = text(decl.child_by_field_name("name"))
                 found[name] = Helper(name, path, decl, returns)
-    if files_of(ctx.package):
-        _HELPERS[ctx.package] = found
+                grew = True
+        if not grew:
+            break
+    cache["ticker-not-stopped.helpers"] = found
     return found
 
 
-def _returns_new_ticker(body: Node, aliases: set[bytes]) -> Node | None:
+def _returns_new_ticker(body: Node, aliases: set[bytes], helpers: set[str]) -> Node | None:
     code = body.text or b""
+    makers = b"|".join(re.escape(h.encode()) for h in sorted(helpers))
     made = {
         m.group(1)
         for m in re.finditer(rb"(\w+)\s*:?=\s*(\w+)\.NewTicker\(", code)
         if m.group(2) in aliases
     }
+    if makers:
+        made |= {m.group(1) for m in re.finditer(rb"(\w+)\s*:?=\s*(?:" + makers + rb")\(", code)}
     found = None
-    for match in _RETURNS_TICKER.finditer(code):
-        alias, name = match.group(1), match.group(2)
-        if (alias is not None and alias in aliases) or (name is not None and name in made):
+    for match in _RETURNS.finditer(code):
+        value = match.group(1).split(b"//", 1)[0].strip()
+        maker = re.match(rb"(\w+)\s*\.\s*NewTicker\s*\(", value)
+        call = re.match(rb"(\w+)\s*\(", value)
+        if (
+            (maker is not None and maker.group(1) in aliases)
+            or (call is not None and call.group(1).decode() in helpers)
+            or value in made
+        ):
             node = body.descendant_for_byte_range(
                 body.start_byte + match.start(), body.start_byte + match.start() + 6
             )
             found = node.parent if node is not None else None
-        elif name != b"nil":
+        elif value != b"nil":
             return None  # another return hands out something else: not only a new ticker
     return found if found is not None and found.type == "return_statement" else None
 
