@@ -203,3 +203,28 @@ def test_edits_outside_one_body_are_analysed_in_full() -> None:
     assert _plan(GO, two) is None
     # Inside a body, but it closes the function and opens another: the top level changed.
     assert _plan(GO, GO.replace("\thelper(data)\n", "}\n\nfunc x() {\n")) is None
+
+
+def test_a_prepared_file_is_focused_from_its_first_edit(tmp_path: Path) -> None:
+    root = tmp_path / "case"
+    shutil.copytree(
+        FIXTURES / "ticker-not-stopped" / "helpers", root, ignore=shutil.ignore_patterns("*.golden")
+    )
+    project = Project(root, Config(), use_cache=False)
+    scanned = project.scan().findings
+    assert project.prepare("tickers.go")
+    # Nothing changes: same findings, the scan's checked fixes kept; done once.
+    assert _shown(project.findings) == _shown(scanned)
+    assert not project.pending_fixes()
+    assert not project.unsettled
+    assert not project.prepare("tickers.go")
+    path = root / "tickers.go"
+    path.write_text(
+        path.read_text().replace("\tt := time.NewTicker(d + d/10)\n", "\tt := time.NewTicker(d)\n")
+    )
+    project.update([path])
+    assert project.focused == 1
+    project.check_fixes()
+    assert _shown(project.findings) == _shown(
+        Project(root, Config(), use_cache=False).scan().findings
+    )

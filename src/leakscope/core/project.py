@@ -122,6 +122,7 @@ class Project:
         self._modules = ModuleFinder()
         self._lock = threading.RLock()  # update -> _reload -> scan -> load re-enters
         self.focused = 0  # how many live re-analyses were focused (for tests and benchmarks)
+        self._updating = 0  # updates running or waiting for the lock
 
     # -- whole-project scans -------------------------------------------------------------
 
@@ -158,9 +159,14 @@ class Project:
 
         With `settle` False only the changed files are analysed (unless a package-level
         declaration changed): the other files of their packages wait for `settle()`.
+        A stepwise `check_fixes` running meanwhile stops at its next fix (updates first).
         """
-        with self._lock:
-            update = self._update([Path(p) for p in paths], settle)
+        self._updating += 1
+        try:
+            with self._lock:
+                update = self._update([Path(p) for p in paths], settle)
+        finally:
+            self._updating -= 1
         if settle and self._unsettled:
             more = self.settle()
             update.added = _merge(update.added, more.added, more.removed)
@@ -192,6 +198,27 @@ class Project:
                 update.analysed = 0
             return update
 
+    def prepare(self, rel: str) -> bool:
+        """Make the next edit of `rel` quick (the file the user looks at): parse its package
+        and analyse it once as the live path does, so that an edit inside a function is
+        re-analysed in focus. Nothing changes on screen (same content, same findings; the
+        checked fixes are kept). Does nothing when done already or when the file changed
+        since it was analysed (the watcher brings that). Returns whether it analysed."""
+        with self._lock:
+            known = self.results.get(rel)
+            if known is None or rel in self._raw or known.status is not FileStatus.OK:
+                return False
+            read = self._read(rel)
+            if read is None or read[1] != known.content_hash:
+                return False
+            folder = posixpath.dirname(rel)
+            members = sorted(r for r in self.results if posixpath.dirname(r) == folder)
+            unsettled = folder in self._unsettled
+            self._analyse_folder(folder, members, set(), {rel}, False, settle=False)
+            if not unsettled:
+                self._unsettled.discard(folder)  # (the other files did not change)
+            return True
+
     def _fingerprints(self) -> dict[str, Finding]:
         return {f.fingerprint: f for r in self.results.values() for f in r.findings}
 
@@ -217,8 +244,9 @@ class Project:
 
     def check_fixes(self, paths: Iterable[str] | None = None, *, limit: int = 0) -> Update:
         """Check the pending fixes of these files (all: None). `limit` > 0 checks at most that
-        many fixes (an idle worker goes in small steps). The files whose findings changed
-        are in the update's `files` (a fix found bad loses its fix mark)."""
+        many fixes (an idle worker goes in small steps), and stops at the next fix when an
+        `update` starts. The files whose findings changed are in the update's `files` (a fix
+        found bad loses its fix mark)."""
         with self._lock:
             wanted = self._pending if paths is None else {p: None for p in paths}
             work = [(rel, self._pending[rel]) for rel in wanted if rel in self._pending]
@@ -234,7 +262,9 @@ class Project:
             done = True
             out = []
             for finding in findings:
-                if finding.fix_pending and (limit <= 0 or budget > 0):
+                if finding.fix_pending and limit > 0 and self._updating:
+                    done = False  # (an update waits: leave the rest for the next step)
+                elif finding.fix_pending and (limit <= 0 or budget > 0):
                     budget -= 1
                     finding = check_pending(finding, pending)  # (outside the lock)
                 elif finding.fix_pending:
@@ -247,7 +277,7 @@ class Project:
                 if done:
                     self._pending.pop(rel, None)
                 changed.append(rel)
-            if limit > 0 and budget <= 0:
+            if limit > 0 and (budget <= 0 or self._updating):
                 break
         return Update(files=changed)
 
