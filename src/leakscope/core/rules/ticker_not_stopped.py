@@ -22,15 +22,17 @@ hands it to the caller), is not followed (no finding); one created in an `if` or
 header is reported without a fix.
 
 A ticker made by a helper of the package is followed as if the caller had called
-`time.NewTicker`: a function (not a method) whose result is `*time.Ticker` and whose returns
+`time.NewTicker`: a function or method whose result is `*time.Ticker` and whose returns
 hand out a new one (`return time.NewTicker(d)`, or `t := time.NewTicker(d)` ... `return t`),
 in any file of the package; the finding names the helper's `return` as a related location,
 and the fix is the same `defer t.Stop()`. The call may be in any file of the package, even one
 that says neither `Tick` nor `ticker`: the rule runs on every file of a package one of whose
 files says `NewTicker`. A function that returns such a helper's ticker (`return newTicker(d)`,
-or through a variable) is a helper too, to a fixpoint over the package. Not followed: methods
-returning a ticker (a clock's `c.NewTicker(d)`), helpers that may return a ticker they keep
-(any `return` of something else), and helpers of other packages.
+or through a variable) is a helper too, to a fixpoint over the package. A method is matched
+by name (`s.clock.NewTicker(d)` for a `func (realClock) NewTicker(d time.Duration)
+*time.Ticker`), so only when every method of that name in the package makes a new ticker.
+Not followed: helpers that may return a ticker they keep (any `return` of something else),
+and helpers and clocks of other packages (an imported clock interface's `NewTicker`).
 
 A ticker kept in a field (`s.t = time.NewTicker(d)`, `s.tick = time.Tick(d)`, or through a
 helper) is reported when the function storing it can run again on the same object while the
@@ -285,10 +287,11 @@ def _check(ctx: FileContext, aliases: set[str], helpers: dict[str, Helper]) -> I
 class Helper:
     """A function of the package that returns a new `*time.Ticker` (`newTicker(d)`)."""
 
-    name: str
+    name: str  # what the finding calls it: `newTicker`, `realClock.NewTicker`
     path: str
     node: Node  # the declaration
     returns: Node  # the `return` that hands the new ticker out
+    method: bool = False  # called as `x.NewTicker(d)`
 
     def related(self, ctx: FileContext) -> tuple[int, int, str] | Related:
         message = f"{self.name} returns a new ticker here: the caller must stop it"
@@ -304,7 +307,7 @@ _RETURNS = re.compile(rb"\breturn\b([^\n;}]*)")
 
 
 def ticker_helpers(ctx: FileContext) -> dict[str, Helper]:
-    """The package's functions (not methods) whose only result is a `*time.Ticker` that they
+    """The package's functions and methods whose only result is a `*time.Ticker` that they
     create (`return time.NewTicker(d)`, or `t := time.NewTicker(d)` ... `return t`), or get
     from another such function (`return newTicker(d)`, to a fixpoint), by name. Found once per
     package, in its files (the current file alone when the package's files are not attached,
@@ -322,33 +325,49 @@ def ticker_helpers(ctx: FileContext) -> dict[str, Helper]:
         aliases = {b"time"} | {m.group(1) for m in re.finditer(rb'(\w+)\s+"time"', source[:4096])}
         results = {f"*{a.decode()}.Ticker" for a in aliases}
         for decl in tree.root_node.named_children:
-            if decl.type != "function_declaration":
+            if decl.type not in ("function_declaration", "method_declaration"):
                 continue
             result = decl.child_by_field_name("result")
             body = decl.child_by_field_name("body")
             if result is None or body is None or _flat(text(result)) not in results:
                 continue
             candidates.append((path, decl, body, aliases))
-    found = {}
+    found: dict[str, Helper] = {}  # by name; methods by ".Name"
     for _pass in range(4):  # helpers of helpers: each pass may find callers of the last
         grew = False
         for path, decl, body, aliases in candidates:
-            name = text(decl.child_by_field_name("name"))
-            if name in found:
+            method = decl.type == "method_declaration"
+            key = ("." if method else "") + text(decl.child_by_field_name("name"))
+            if key in found:
                 continue
             returns = _returns_new_ticker(body, aliases, set(found))
             if returns is not None:
-                found[name] = Helper(name, path, decl, returns)
+                found[key] = Helper(function_name(decl), path, decl, returns, method)
                 grew = True
         if not grew:
             break
+    # A method name is followed only when every method of that name in the package makes a
+    # new ticker: `x.NewTicker(d)` may be any of them.
+    methods = {key[1:] for key in found if key.startswith(".")}
+    if methods:
+        nodes = [h.node for h in found.values() if h.method]
+        for _source, tree in files.values():
+            for decl in tree.root_node.named_children:
+                if decl.type != "method_declaration":
+                    continue
+                name = text(decl.child_by_field_name("name"))
+                if name in methods and decl not in nodes:
+                    found.pop("." + name, None)
     cache["ticker-not-stopped.helpers"] = found
     return found
 
 
 def _returns_new_ticker(body: Node, aliases: set[bytes], helpers: set[str]) -> Node | None:
     code = body.text or b""
-    makers = b"|".join(re.escape(h.encode()) for h in sorted(helpers))
+    makers = b"|".join(
+        (rb"[\w.]+\." + re.escape(h[1:].encode())) if h.startswith(".") else re.escape(h.encode())
+        for h in sorted(helpers)
+    )
     made = {
         m.group(1)
         for m in re.finditer(rb"(\w+)\s*:?=\s*(\w+)\.NewTicker\(", code)
@@ -361,9 +380,11 @@ def _returns_new_ticker(body: Node, aliases: set[bytes], helpers: set[str]) -> N
         value = match.group(1).split(b"//", 1)[0].strip()
         maker = re.match(rb"(\w+)\s*\.\s*NewTicker\s*\(", value)
         call = re.match(rb"(\w+)\s*\(", value)
+        method = re.match(rb"[\w.]+\.(\w+)\s*\(", value)
         if (
             (maker is not None and maker.group(1) in aliases)
             or (call is not None and call.group(1).decode() in helpers)
+            or (method is not None and "." + method.group(1).decode() in helpers)
             or value in made
         ):
             node = body.descendant_for_byte_range(
@@ -376,8 +397,11 @@ def _returns_new_ticker(body: Node, aliases: set[bytes], helpers: set[str]) -> N
 
 
 def _helper_calls(ctx: FileContext, helpers: dict[str, Helper]) -> Iterator[tuple[Node, Helper]]:
-    for name, helper in helpers.items():
-        for ident in tokens(ctx.root, ctx.source, name.encode()):
+    for key, helper in helpers.items():
+        if helper.method:
+            yield from _method_calls(ctx, key[1:], helper)
+            continue
+        for ident in tokens(ctx.root, ctx.source, key.encode()):
             call = ident.parent
             if (
                 ident.type != "identifier"
@@ -390,6 +414,25 @@ def _helper_calls(ctx: FileContext, helpers: dict[str, Helper]) -> Iterator[tupl
             if binding is not None and binding.kind != FUNC:
                 continue  # a local of the same name
             yield call, helper
+
+
+def _method_calls(ctx: FileContext, name: str, helper: Helper) -> Iterator[tuple[Node, Helper]]:
+    """Calls `x.name(...)` of a method helper, `x` not an imported package."""
+    for ident in tokens(ctx.root, ctx.source, name.encode()):
+        selector = ident.parent
+        if ident.type != "field_identifier" or selector is None:
+            continue
+        if selector.type != "selector_expression":
+            continue
+        call = selector.parent
+        if call is None or call.type != "call_expression":
+            continue
+        if call.child_by_field_name("function") != selector:
+            continue
+        operand = selector.child_by_field_name("operand")
+        if operand is None or (operand.type == "identifier" and text(operand) in ctx.imports):
+            continue  # time.NewTicker and other packages' functions
+        yield call, helper
 
 
 # --- where a created value goes -------------------------------------------------------------
