@@ -26,6 +26,8 @@ PARALLEL_MIN_BYTES = 512 * 1024
 # How much lower the CPU priority of a background scan's workers is (see iter_scan).
 BACKGROUND_NICE = 10
 BATCH_BYTES = 1024 * 1024
+# About how much source one pool worker analyses before it makes way for a fresh one.
+GENERATION_BYTES = 8 * 1024 * 1024
 
 
 def __getattr__(name: str) -> object:
@@ -254,15 +256,39 @@ def _run(
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     registry.RULES  # noqa: B018 (import the rules once, before the workers fork)
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(), nice)
-    ) as pool:
-        # Biggest batches (in bytes) first so the pool does not end waiting on a straggler.
-        batches = sorted(_batches(jobs, sizes), key=lambda batch: batch[0], reverse=True)
-        running: set[Future[list[tuple[PackageJob, list[FileResult]]]]] = {
-            pool.submit(_analyse_batch, batch) for _, batch in batches
-        }
-        while running:
-            finished, running = wait(running, return_when=FIRST_COMPLETED)
+    # Biggest batches (in bytes) first so the pool does not end waiting on a straggler.
+    batches = sorted(_batches(jobs, sizes), key=lambda batch: batch[0], reverse=True)
+    # A worker's memory only grows: what Python and tree-sitter free between packages stays
+    # in the process, fragmented (a std scan's workers grew past 150 MB). So the batches go
+    # to pools of fresh workers in turns of about GENERATION_BYTES per worker; the next
+    # pool starts once the current one has no batch left to start, so no core waits.
+    turns: list[list[list[PackageJob]]] = [[]]
+    size = 0
+    for batch_size, batch in batches:
+        if size >= GENERATION_BYTES * workers:
+            turns.append([])
+            size = 0
+        turns[-1].append(batch)
+        size += batch_size
+    pools: list[ProcessPoolExecutor] = []
+    running: dict[Future[list[tuple[PackageJob, list[FileResult]]]], int] = {}
+    try:
+        while turns or running:
+            waiting = sum(1 for turn in running.values() if turn == len(pools) - 1)
+            if turns and waiting <= workers:  # the current pool is about to run dry
+                pool = ProcessPoolExecutor(
+                    max_workers=workers,
+                    initializer=_die_with_parent,
+                    initargs=(os.getpid(), nice),
+                )
+                running.update((pool.submit(_analyse_batch, b), len(pools)) for b in turns.pop(0))
+                pool.shutdown(wait=False)  # its workers leave when its batches are done
+                pools.append(pool)
+                continue
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
+                del running[future]
                 yield from future.result()
+    finally:
+        for pool in pools:
+            pool.shutdown(wait=True, cancel_futures=True)
