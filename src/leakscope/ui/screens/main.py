@@ -199,6 +199,8 @@ def editor_command(path: Path, line: int, column: int) -> list[str]:
 
 # Fixes checked per step of the idle worker (each takes a few milliseconds).
 FIX_CHECK_STEP = 4
+# How long the source view shows a file before its package is parsed for quick live updates.
+PREPARE_DELAY = 0.2
 
 
 class MainScreen(Screen[None]):
@@ -274,6 +276,8 @@ class MainScreen(Screen[None]):
         # same again (a live update) keeps the view's scroll instead of jumping to the mark.
         self._source_key: tuple[str, str] | None = None
         self._new_timer: Timer | None = None
+        # A live update is on its way to the screen: the idle fix checks wait for it.
+        self._checks_held = False
         self._rescanning = False  # `r` asked for this scan: say when it is done
 
     @property
@@ -625,6 +629,16 @@ class MainScreen(Screen[None]):
         else:
             source.show_text(path, text, marks)
             source.reveal(focus)
+        self._prepare_file(path)
+
+    @work(thread=True, exclusive=True, group="prepare", exit_on_error=False)
+    def _prepare_file(self, path: str) -> None:
+        """(Idle) Analyse the file shown once as the live path does, so that the user's next
+        edit of it is re-analysed in focus (`Project.prepare`), without a wait then."""
+        worker = get_current_worker()
+        time.sleep(PREPARE_DELAY)  # (the selection rests there first)
+        if not worker.is_cancelled:
+            self.session.project.prepare(path)
 
     def _show_nothing_selected(self) -> None:
         self._source_key = None
@@ -1092,6 +1106,7 @@ class MainScreen(Screen[None]):
             and all(path in results for path in update.files)
         ):
             return ""  # e.g. leakscope's own write, already shown: nothing to repaint
+        self._checks_held = True  # (until the update is painted: _check_fixes_when_idle)
         fresh = _really_new(update.added, update.removed)
         if fresh:
             until = time.monotonic() + NEW_SECONDS
@@ -1113,6 +1128,7 @@ class MainScreen(Screen[None]):
     def _check_fixes_when_idle(self) -> None:
         """Check the fixes a live update left pending (their marks say "checking…"), in a
         worker that goes a few fixes at a time, after the update is on screen."""
+        self._checks_held = False
         if self.session.project.pending_fixes():
             self._check_fixes()
 
@@ -1122,6 +1138,9 @@ class MainScreen(Screen[None]):
         project = self.session.project
         files: set[str] = set()
         while not worker.is_cancelled and project.pending_fixes():
+            if self._checks_held:  # a live update is being shown: it goes first
+                time.sleep(0.01)
+                continue
             files.update(project.check_fixes(limit=FIX_CHECK_STEP).files)
             time.sleep(0.002)  # (lets the event loop take the GIL between steps)
         if files:

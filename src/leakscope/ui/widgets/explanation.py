@@ -225,10 +225,16 @@ class ExplanationPane(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.can_focus = False
+        self._shown: Text | str | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(id="explanation-text")
 
     def show(self, text: Text | str) -> None:
+        """Show `text` from its top. The same text again (a live update of the finding
+        shown) changes nothing: no new layout of the screen, and the scroll stays."""
+        if text == self._shown:
+            return
+        self._shown = text.copy() if isinstance(text, Text) else text
         self.query_one("#explanation-text", Static).update(text)
         self.scroll_home(animate=False)
