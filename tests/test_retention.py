@@ -409,3 +409,52 @@ def test_a_constructor_keeping_its_parameter_is_a_step_of_the_chain() -> None:
     at = [c[:2] for c in chain]
     assert at.index(("entry.go", 48)) < at.index(("entry.go", 31)) < at.index((None, 16))
     assert ("entry.go", 31, "newEntry puts b in the new object it returns") in chain
+
+
+CHAINS = """package p
+
+import (
+	"os"
+	"strings"
+)
+
+type C struct{ names []string }
+
+func loop(s string) string { return loop(s[1:]) }
+func a(s string) string {
+	if len(s) > 3 {
+		return b(s[1:])
+	}
+	return s[:2]
+}
+func b(s string) string  { return c(s) }
+func c(s string) string  { return a(s) }
+func h1(s string) string { return h2(s) }
+func h2(s string) string { return h3(s) }
+func h3(s string) string { return h4(s) }
+func h4(s string) string { return s[:3] }
+
+func (x *C) Load(p string) {
+	data, _ := os.ReadFile(p)
+	for _, line := range strings.Split(string(data), "\\n") {
+		x.names = append(x.names, loop(line))
+		x.names = append(x.names, b(line))
+		x.names = append(x.names, h1(line))
+	}
+}
+"""
+
+
+def test_helper_chains_end_on_cycles_and_list_each_return() -> None:
+    found = {CHAINS[d.start_byte : d.end_byte]: d for d in analyse(CHAINS, STRING)}
+    assert set(found) == {"b(line)", "h1(line)"}  # loop never returns a piece
+    steps = [r[2] for r in found["h1(line)"].related]
+    returns = [s for s in steps if " returns " in s]
+    assert returns == [
+        "h1 returns h2(s), a piece of its parameter s",
+        "h2 returns h3(s), a piece of its parameter s",
+        "h3 returns h4(s), a piece of its parameter s",
+        "h4 returns s[:3], a piece of its parameter s",
+    ]
+    cycle = [r[2] for r in found["b(line)"].related if " returns " in r[2]]
+    assert cycle[0].startswith("b returns c(s)") and cycle[-1].startswith("a returns s[:2]")

@@ -1339,6 +1339,9 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
         if len(note) == 4:
             if package is not None:
                 related.append(package.related(note, ctx.path))  # type: ignore[arg-type]
+            elif note[0] == ctx.path:
+                # (summaries not kept for an index never attached: a note in this file)
+                related.append(note[1:])  # type: ignore[arg-type]
         else:
             related.append(note)  # type: ignore[arg-type]
     diag = Diagnostic(

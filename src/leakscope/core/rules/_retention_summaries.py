@@ -147,6 +147,7 @@ class Package:
         self._typed: dict[Key, tuple[str, Node]] = {}  # functions returning a string or slice
         self._stack: list[Key] = []  # functions whose `returned` is being evaluated
         self._low = 0  # the lowest of those an evaluation depended on
+        self._truncated = False  # an evaluation stopped at _MAX_RETURN_DEPTH
         self._contains: dict[Key, dict[int, Contained] | None] = {}
         self._storer_names: frozenset[str] | None = None
         self._stored: dict[Key, dict[int, Stored] | None] = {}
@@ -354,9 +355,11 @@ class Package:
             self._returned[key] = None
             return None
         if len(self._stack) >= _MAX_RETURN_DEPTH:
-            return None  # too deep: not kept, asked again from nearer
+            self._truncated = True  # too deep: nothing above is kept, each is asked again
+            return None
         at = len(self._stack)
         outer_low, self._low = self._low, at + 1
+        outer_truncated, self._truncated = self._truncated, False
         self._stack.append(key)
         self._returned[key] = _BUSY
         try:
@@ -375,11 +378,12 @@ class Package:
                     found = again  # (the same answer keeps the shorter chain)
         finally:
             self._stack.pop()
-        if self._low < at:
+        if self._low < at or self._truncated:
             del self._returned[key]  # depends on an enclosing evaluation: asked again later
         else:
             self._returned[key] = found
         self._low = min(outer_low, self._low)
+        self._truncated = outer_truncated or self._truncated
         return found
 
     def _may_return(self, path: str, body: Node) -> bool:
