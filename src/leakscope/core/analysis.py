@@ -825,6 +825,7 @@ def plan_focus(
         return (old_children[j].start_byte, old_children[j].end_byte)
 
     decls = {j for j, t in enumerate(types) if t in _DECLS}
+    by_digest = {f.fingerprint: f for f in shown}
     memo: dict[int, tuple[list[Diagnostic], dict[int, Diagnostic]]] = {}
     while True:
         memo.clear()
@@ -838,7 +839,7 @@ def plan_focus(
                 continue
             shown_as = finding
             if item.digest:
-                found = _by_digest(shown).get(item.digest)
+                found = by_digest.get(item.digest)
                 if found is None:
                     return None
                 shown_as = found
@@ -881,18 +882,6 @@ def plan_focus(
             return None
     focus = tuple(sorted(new_ranges[j] for j in focused | decls))
     return FocusPlan(focus, keep)
-
-
-_BY_DIGEST: dict[int, tuple[Sequence[Finding], dict[str, Finding]]] = {}
-
-
-def _by_digest(shown: Sequence[Finding]) -> dict[str, Finding]:
-    cached = _BY_DIGEST.get(id(shown))
-    if cached is None or cached[0] is not shown:
-        _BY_DIGEST.clear()
-        cached = (shown, {f.fingerprint: f for f in shown})
-        _BY_DIGEST[id(shown)] = cached
-    return cached[1]
 
 
 def _overlaps(ranges: Ranges, place: tuple[int, int]) -> bool:
