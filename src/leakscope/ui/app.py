@@ -24,6 +24,7 @@ from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.message import Message
 from textual.notifications import SeverityLevel
+from textual.reactive import Initialize, Reactive
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import get_current_worker
@@ -60,6 +61,10 @@ class LeakscopeApp(App[int]):
     CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/main.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("app")
     ENABLE_COMMAND_PALETTE = True
+    # The app starts in its theme (`start_theme`, see _initial_theme): Textual's own start
+    # takes its colours, CSS variables and dark/light mode from it. Setting `theme` after
+    # would parse every stylesheet again before the first frame.
+    theme: Reactive[str] = Reactive(Initialize(lambda app: app.start_theme))
 
     class WatchBatch(Message):
         """A batch of `count` changed paths arrived and is being re-analysed."""
@@ -104,9 +109,11 @@ class LeakscopeApp(App[int]):
         # run_app pauses the garbage collector until the first frame is on the screen.
         self.gc_paused = False
         self.demo = demo  # root is a temporary copy of the demo project
+        self.config = config
+        self._config_problems: list[str] = []
+        self.start_theme = self._initial_theme(theme)
         super().__init__()
         self.root = root.expanduser()
-        self.config = config
         self.cursor_blink = cursor_blink
         self.start_scan = start_scan
         self.watch_state = watch_state
@@ -123,8 +130,6 @@ class LeakscopeApp(App[int]):
         self._watcher_running = False
         for leak_theme in self.leak_themes.values():
             self.register_theme(leak_theme.theme)
-        self._config_problems: list[str] = []
-        self.theme = self._initial_theme(theme)
         bad_keys = keys.unknown_ids(config.keys)
         if bad_keys:
             self._config_problems.append(
@@ -161,6 +166,11 @@ class LeakscopeApp(App[int]):
         if DEFAULT_THEME in self.leak_themes:
             return DEFAULT_THEME
         return next(iter(self.leak_themes), "textual-dark")
+
+    def get_theme(self, theme_name: str) -> Theme | None:
+        # (Textual looks the start theme up in its own __init__, before ours registers it.)
+        leak_theme = self.leak_themes.get(theme_name)
+        return leak_theme.theme if leak_theme is not None else super().get_theme(theme_name)
 
     # -- screens ------------------------------------------------------------------------
 
