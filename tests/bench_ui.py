@@ -384,13 +384,13 @@ def main() -> None:
     print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times suffer)")
     if args.only == "imports":
         rows = extra_imports(args.runs)
-        total = sum(ms for _, ms in rows)
+        total = sum(took for _, took in rows)
         print(
             f"imported before the first frame, not by the bare app: {len(rows)} modules, "
             f"{total:.1f} ms of their own import time (medians of {args.runs} runs); the top:"
         )
-        for name, ms in rows[:20]:
-            print(f"  {ms:5.1f} ms  {name}")
+        for name, took in rows[:20]:
+            print(f"  {took:5.1f} ms  {name}")
         return
     if args.only in (None, "paint"):
         # Interleaved, so both see the same machine load.
