@@ -12,7 +12,7 @@ Finds tickers that are never stopped, in builds where an unstopped ticker is nev
   `select`): a new ticker per iteration, none ever stopped.
 
 The import name of `"time"` is honoured (`import t "time"`). The rule is silent when the
-ticker moves elsewhere: returned, stored in a field (but see below), a package variable or a
+ticker moves elsewhere: returned, stored in a field or a package variable (but see below), or a
 struct, passed to another function, or used by a function literal (a goroutine that owns
 it). `time.Tick` is accepted, as staticcheck's SA1015 accepts it, in `package main`, in
 `_test.go` files and in functions that never return (a `for range time.Tick(d)` with no
@@ -35,8 +35,9 @@ Not followed: helpers that may return a ticker they keep (any `return` of someth
 and helpers and clocks of other packages (an imported clock interface's `NewTicker`).
 
 A ticker kept in a field (`s.t = time.NewTicker(d)`, `s.tick = time.Tick(d)`, or through a
-helper) is reported when the function storing it can run again on the same object while the
-field still holds the ticker before, which then nobody can stop:
+helper) or in a package variable (`heartbeat = time.NewTicker(d)` in a `connect` that `main`
+and `reconnect` call) is reported when the function storing it can run again on the same
+object while the field still holds the ticker before, which then nobody can stop:
 - the store is in a loop of that function (`for range jobs { p.t = time.NewTicker(d) }`);
 - the function is an exported method named for calling again (`Reset`, `Restart`, `Reload`,
   `Reconnect`, `Refresh`, `Update...`, `Set...` such as `SetInterval`);
@@ -168,7 +169,8 @@ evaluated on every iteration (hoisting it changes when it fires).
 
 For a `time.NewTicker` replaced in a field, the fix stops the old one first
 (`if s.t != nil { s.t.Stop() }` before the assignment), offered only when every field of
-that name in the package is declared `*time.Ticker`. It is safe when the package only ever
+that name in the package is declared `*time.Ticker` (for a package variable: when it is
+declared one). It is safe when the package only ever
 reads the ticker as `<-s.t.C` (which reads the field anew each time); when some code may keep
 the old ticker or its channel (`for range s.t.C`, `c := s.t.C`, `run(s.t)`), that reader stops
 getting ticks once the old ticker is stopped, so the fix is unsafe. A `time.Tick` kept in a
@@ -233,7 +235,7 @@ from leakscope.core.syntax import (
     within,
 )
 from leakscope.core.text import LineIndex
-from leakscope.core.types import FUNC
+from leakscope.core.types import FUNC, PACKAGE_VAR
 
 _DECLS = """
 (var_spec name: (identifier) @name)
@@ -714,6 +716,9 @@ def _check_new_ticker(
         )
         return
     if binding.kind == "assign" and not declared_in(func, name):
+        if package_variable(ctx, binding.name) and binding.statement is not None:
+            stored = (binding.statement, binding.name)
+            yield from _check_field(ctx, call, call, func, stored, helper)
         return  # a package variable or a variable of an outer function: stored, not owned
     if name in result_names(func):
         return  # a named result: a bare return hands it to the caller
@@ -831,6 +836,14 @@ def _check_tick(ctx: FileContext, expr: Node, call: Node, func: Node) -> Iterato
         if stored is not None:
             yield from _check_field(ctx, expr, call, func, stored, None)
             return
+    if (
+        binding.kind == "assign"
+        and binding.name is not None
+        and binding.statement is not None
+        and package_variable(ctx, binding.name)
+    ):
+        yield from _check_field(ctx, expr, call, func, (binding.statement, binding.name), None)
+        return
     again: str | None = None
     if _package_name(ctx) == "main":
         # A command: the ticker lives as long as the program anyway, unless the function
@@ -955,20 +968,29 @@ def _plain_path(node: Node) -> bool:
     return node.type == "identifier"
 
 
-def _stoppers(ctx: FileContext, files: dict[str, tuple[bytes, Any]], field: str) -> set[str]:
-    """The package's functions that stop `X.field` (`s.t.Stop()`), found once per package."""
+def _stoppers(ctx: FileContext, files: dict[str, tuple[bytes, Any]], pattern: bytes) -> set[str]:
+    """The package's functions that stop the kept ticker (match `pattern`: `s.t.Stop()`),
+    found once per package."""
     if not files_of(ctx.package):
-        return releasing_functions(files, _stop_pattern(field))  # a file alone: nothing to keep
+        return releasing_functions(files, pattern)  # a file alone: nothing to keep
     cache = state(ctx.package).setdefault("ticker-not-stopped.stoppers", {})
     assert isinstance(cache, dict)
-    if field not in cache:
-        cache[field] = releasing_functions(files, _stop_pattern(field))
-    found: set[str] = cache[field]
+    if pattern not in cache:
+        cache[pattern] = releasing_functions(files, pattern)
+    found: set[str] = cache[pattern]
     return found
 
 
-def _stop_pattern(field: str) -> bytes:
-    return rb"\." + re.escape(field.encode()) + rb"\s*\.\s*Stop\s*\("
+def _stop_pattern(field: str, variable: bool = False) -> bytes:
+    """`X.field.Stop(` (or `name.Stop(` for a package variable)."""
+    before = rb"(?<![\w.])" if variable else rb"\."
+    return before + re.escape(field.encode()) + rb"\s*\.\s*Stop\s*\("
+
+
+def package_variable(ctx: FileContext, ident: Node) -> bool:
+    """Whether the identifier names a variable declared at the package level."""
+    binding = ctx.types.lookup(ident)
+    return binding is not None and binding.kind == PACKAGE_VAR
 
 
 def _check_field(
@@ -982,14 +1004,15 @@ def _check_field(
     """A ticker stored in `x.f` by a function that can run again on the same object, with
     nothing stopping the ticker `x.f` held before: each run leaks one."""
     stmt, target = stored
-    field = text(target.child_by_field_name("field"))
+    variable = target.type == "identifier"  # a package variable
+    field = text(target) if variable else text(target.child_by_field_name("field"))
     owner = named_function(func)
     if owner is None:
         return  # a callback or a sync.Once literal: when it runs is not known
     named, outer_loop = owner
     root = _root(target)
     receiver = receiver_name(named)
-    if root != receiver and (fresh_local(func, root) or fresh_local(named, root)):
+    if not variable and root != receiver and (fresh_local(func, root) or fresh_local(named, root)):
         return  # a new object's field: once per object (a constructor)
 
     def allowed(selector: Node) -> bool:
@@ -1000,10 +1023,13 @@ def _check_field(
             and text(parent.child_by_field_name("field")) == "C"
         )
 
-    if field_mentioned(named, field, allowed):
+    if variable and _variable_used(named, target):
         return  # the old ticker is stopped, checked or kept first: handled here
+    if not variable and field_mentioned(named, field, allowed):
+        return
     files = dict(files_of(ctx.package)) or {ctx.path: (ctx.source, ctx.tree)}
-    stoppers = _stoppers(ctx, files, field)
+    pattern = _stop_pattern(field, variable)
+    stoppers = _stoppers(ctx, files, pattern)
     name = function_name(named) or "the function"
     own = text(named.child_by_field_name("name"))
     if released_in(named, None, rb"(?!)", stoppers, skip=own):
@@ -1011,7 +1037,6 @@ def _check_field(
     loops = flow.enclosing_loops(stmt, func)
     if not loops and outer_loop is not None:
         loops = [outer_loop]
-    pattern = _stop_pattern(field)
 
     def released(caller: Node, at: Node, loop: Node | None) -> bool:
         if loop is not None:
@@ -1033,9 +1058,8 @@ def _check_field(
             reason = f"a fixed number of tickers ({loop_reason})"
         when = "each iteration of the loop"
     else:
-        again = object_runs_again(
-            named, _package_name(ctx), files, released, holder_index(named, root)
-        )
+        holder = None if variable else holder_index(named, root)
+        again = object_runs_again(named, _package_name(ctx), files, released, holder)
         if again is None:
             return
         impact = Impact.GROWS if again.grows else Impact.BOUNDED
@@ -1069,7 +1093,7 @@ def _check_field(
             "never stopped: before Go 1.23 a ticker is not garbage collected until Stop is "
             "called"
         )
-        fix, reason_no_fix = _stop_old_fix(ctx, files, stmt, target, field)
+        fix, reason_no_fix = _stop_old_fix(ctx, files, stmt, target, field, variable)
     yield Diagnostic(
         stmt.start_byte,
         stmt.end_byte,
@@ -1093,6 +1117,41 @@ def _root(node: Node) -> str:
     return text(node) if node.type == "identifier" else ""
 
 
+def _variable_used(func: Node, target: Node) -> bool:
+    """Whether `func` uses the package variable `target` names other than by assigning it or
+    reading its `.C` (a nil check, a Stop, a copy)."""
+    name = text(target)
+    for ident in _identifiers(func, name):
+        if ident == target:
+            continue
+        parent = ident.parent
+        if (
+            parent is not None
+            and parent.type == "selector_expression"
+            and parent.child_by_field_name("operand") == ident
+            and text(parent.child_by_field_name("field")) == "C"
+        ):
+            continue
+        holder = parent.parent if parent is not None else None
+        if (
+            parent is not None
+            and parent.type == "expression_list"
+            and holder is not None
+            and holder.type == "assignment_statement"
+            and holder.child_by_field_name("left") == parent
+        ):
+            continue
+        return True
+    return False
+
+
+def _identifiers(func: Node, name: str) -> list[Node]:
+    body = flow.function_body(func)
+    if body is None:
+        return []
+    return [n for n in captures("(identifier) @id", body).get("id", []) if text(n) == name]
+
+
 def _related(
     ctx: FileContext,
     files: dict[str, tuple[bytes, Any]],
@@ -1113,11 +1172,16 @@ def _stop_old_fix(
     stmt: Node,
     target: Node,
     field: str,
+    variable: bool = False,
 ) -> tuple[Fix | None, str | None]:
     """`if s.t != nil { s.t.Stop() }` before the assignment, when every field of that name
-    in the package is a `*time.Ticker`."""
+    in the package is a `*time.Ticker` (or the package variable is declared one)."""
     aliases = time_aliases(ctx) | {"time"}
-    types = field_types(files, field)
+    if variable:
+        binding = ctx.types.lookup(target)
+        types = {"".join((binding.type or "?").split())} if binding is not None else set()
+    else:
+        types = field_types(files, field)
     if not types or any(t not in {f"*{a}.Ticker" for a in aliases} for t in types):
         return None, (
             f"no automatic fix: the type of {text(target)} is not known to be *time.Ticker; "
@@ -1129,30 +1193,37 @@ def _stop_old_fix(
     held = text(target)
     guard = f"if {held} != nil {{\n{indent}\t{held}.Stop()\n{indent}}}\n{indent}"
     edit = TextEdit(stmt.start_byte, stmt.start_byte, guard)
-    unsafe = _ticker_read_elsewhere(files, field)
+    unsafe = _ticker_read_elsewhere(files, field, variable)
     applicability = Applicability.UNSAFE if unsafe else Applicability.SAFE
     return Fix(
         f"Stop the old ticker before replacing it: {held}.Stop()", (edit,), applicability
     ), None
 
 
+_DECLARED = re.compile(rb"\s+\*\s*\w+\.Ticker\b")  # `t *time.Ticker`: its declaration
 _FIELD_USE_OK = re.compile(rb"\s*(?:\.\s*(?:Stop|Reset)\s*\(|!=\s*nil|==\s*nil|=[^=])")
 
 
-def _ticker_read_elsewhere(files: dict[str, tuple[bytes, Any]], field: str) -> bool:
+def _ticker_read_elsewhere(
+    files: dict[str, tuple[bytes, Any]], field: str, variable: bool = False
+) -> bool:
     """Whether some code may still hold the old ticker or its channel when it is stopped
     (`for range s.t.C`, `c := s.t.C`, `run(s.t)`): only `<-s.t.C` reads the field anew each
     time. Such a reader stops getting ticks from the old ticker: the fix is then unsafe."""
-    use = re.compile(rb"([\w.]*)\." + re.escape(field.encode()) + rb"\b")
+    if variable:
+        use = re.compile(rb"()(?<![\w.])" + re.escape(field.encode()) + rb"\b")
+    else:
+        use = re.compile(rb"([\w.]*)\." + re.escape(field.encode()) + rb"\b")
     for path, (source, _tree) in files.items():
         if path.endswith("_test.go"):
             continue
         for match in use.finditer(source):
             line_start = source.rfind(b"\n", 0, match.start()) + 1
-            if b"//" in source[line_start : match.start()]:
-                continue  # a comment (or a string holding //: then leaning to safe is rare)
+            prefix = source[line_start : match.start()]
+            if b"//" in prefix or prefix.count(b'"') % 2:
+                continue  # a comment or a string
             rest = source[match.end() : match.end() + 40]
-            if _FIELD_USE_OK.match(rest):
+            if _FIELD_USE_OK.match(rest) or _DECLARED.match(rest):
                 continue
             if re.match(rb"\s*\.\s*C\b", rest):
                 before = source[max(0, match.start() - 8) : match.start()].rstrip()
