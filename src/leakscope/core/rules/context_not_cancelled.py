@@ -27,25 +27,26 @@ path analysis gives up silently on `switch`, `select`, loops and `goto` that inv
 cancel variable.
 
 The case: a cancel function kept in a field (`s.ctx, s.cancel = context.WithCancel(p)`, or
-`ctx, cancel := context.WithCancel(p)` whose only use is `s.cancel = cancel`) by a function
-that can run again on the same object while the field still holds the cancel function before,
-which then nobody can call:
+`ctx, cancel := context.WithCancel(p)` whose only use is `s.cancel = cancel`) or in a
+package variable (`ctx, stopWorkers = context.WithCancel(p)`) by a function that can run
+again on the same object while the field still holds the cancel function before, which then
+nobody can call:
 - the store is in a loop of that function;
 - the function is an exported method named for calling again (`Reset`, `Restart`, `Reload`,
   `Reconnect`, `Refresh`, `Update...`, `Set...`);
 - callers in the package (not `_test.go` files) call it in a loop, from two places or more,
   or from one caller that runs again itself, on a live object (not one the caller has just
   made).
-It is silent when the storing function does anything else with the field than assigning it
-(`if s.cancel != nil { s.cancel() }`, `defer s.cancel()`, a nil check); when it, or the
-caller before the call, calls the field (or a function of the package that does, like
-`Close`); when the loop does so in sequence with the call or store (not in another `case`);
-when the field belongs to an object the function makes (a constructor); and in a function
-literal used as a value. Objects, methods and fields are matched as for tickers (see
-ticker-not-stopped: the receiver or the parameter the field belongs to; a method several
-types declare counts on the caller's own receiver, or in a loop for a parameter's field),
-and a call of the old cancel function in another method that runs first at run time (not in
-the caller) is not seen.
+It is silent when the storing function does anything else with the field (or variable) than
+assigning it (`if s.cancel != nil { s.cancel() }`, `defer s.cancel()`, a nil check); when
+it, or the caller before the call, calls the field (or a function of the package that does,
+like `Close`); when the loop does so in sequence with the call or store (not in another
+`case`); when the field belongs to an object the function makes (a constructor); and in a
+function literal used as a value. Objects, methods and fields are matched as for tickers
+(see ticker-not-stopped: the receiver or the parameter the field belongs to; a method
+several types declare counts on the caller's own receiver, or in a loop for a parameter's
+field), and a call of the old cancel function in another method that runs first at run time
+(not in the caller) is not seen.
 
 What the lost cancel function leaves behind depends on the parent:
 - a parent that can be cancelled (a parameter, `s.base`): the previous child stays in the
@@ -214,6 +215,7 @@ from leakscope.core.syntax import (
     unparen,
 )
 from leakscope.core.text import LineIndex
+from leakscope.core.types import PACKAGE_VAR
 
 _FUNCS = tuple(
     f"With{kind}{cause}".encode()
@@ -358,7 +360,9 @@ def _check_call(ctx: FileContext, call: Node, qualifier: str, fn: str) -> Diagno
         return None  # stored in a map or through a pointer: ownership moved
     if text(cancel) == "_":
         return _discarded(ctx, site, in_loop, severity)
-    store = _stored_only(site, text(cancel))
+    if site.kind == "=" and _package_variable(ctx, cancel):
+        return _field_overwritten(ctx, site, site.stmt, cancel, severity)
+    store = _stored_only(ctx, site, text(cancel))
     if store is not None:
         overwritten = _field_overwritten(ctx, site, store[0], store[1], severity)
         if overwritten is not None:
@@ -480,13 +484,13 @@ def _skips_to_next_iteration(site: _Site, loop: Node, body: Node, calls: list[No
 # `s.ctx, s.cancel = context.WithCancel(parent)` in a method that runs again
 
 
-def _stored_only(site: _Site, name: str) -> tuple[Node, Node] | None:
+def _stored_only(ctx: FileContext, site: _Site, name: str) -> tuple[Node, Node] | None:
     """(the assignment, its `x.f` target) when the cancel variable's only use after the call
     is `x.f = name`: the field holds the only way to cancel the context."""
     body = site.func.child_by_field_name("body")
     if body is None or site.kind != ":=":
         return None
-    store = rb"\.\w+(?:\s*,\s*[\w.]+)*\s*=[^=][^\n]*\b" + re.escape(name.encode()) + rb"\b"
+    store = rb"\w(?:\s*,\s*[\w.]+)*\s*=[^=][^\n]*\b" + re.escape(name.encode()) + rb"\b"
     if re.search(store, body.text or b"", re.M) is None:
         return None  # no `x.f = name`: the usual case, decided without a query
     uses = [
@@ -510,25 +514,56 @@ def _stored_only(site: _Site, name: str) -> tuple[Node, Node] | None:
     if len(targets) != len(values.named_children):
         return None
     target = unparen(targets[values.named_children.index(use)])
+    if target.type == "identifier" and _package_variable(ctx, target):
+        return holder, target
     if target.type != "selector_expression":
         return None
     return holder, target
 
 
-def _call_pattern(field: str) -> bytes:
-    """A call of `X.field` (the cancel function kept there)."""
-    return rb"\." + re.escape(field.encode()) + rb"\s*\("
+def _call_pattern(field: str, variable: bool = False) -> bytes:
+    """A call of `X.field` (the cancel function kept there), or of the package variable."""
+    before = rb"(?<![\w.])" if variable else rb"\."
+    return before + re.escape(field.encode()) + rb"\s*\("
 
 
-def _cancellers(ctx: FileContext, files: dict[str, tuple[bytes, Any]], field: str) -> set[str]:
+def _cancellers(ctx: FileContext, files: dict[str, tuple[bytes, Any]], pattern: bytes) -> set[str]:
     if not files_of(ctx.package):
-        return releasing_functions(files, _call_pattern(field))  # a file alone: nothing to keep
+        return releasing_functions(files, pattern)  # a file alone: nothing to keep
     cache = state(ctx.package).setdefault("context-not-cancelled.cancellers", {})
     assert isinstance(cache, dict)
-    if field not in cache:
-        cache[field] = releasing_functions(files, _call_pattern(field))
-    found: set[str] = cache[field]
+    if pattern not in cache:
+        cache[pattern] = releasing_functions(files, pattern)
+    found: set[str] = cache[pattern]
     return found
+
+
+def _package_variable(ctx: FileContext, ident: Node) -> bool:
+    binding = ctx.types.lookup(ident)
+    return binding is not None and binding.kind == PACKAGE_VAR
+
+
+def _variable_used(func: Node, target: Node) -> bool:
+    """Whether `func` uses the package variable `target` names other than by assigning it."""
+    body = func.child_by_field_name("body")
+    if body is None:
+        return False
+    name = text(target)
+    for ident in captures(_IDENTS, body).get("id", []):
+        if ident == target or text(ident) != name:
+            continue
+        left = ident.parent
+        holder = left.parent if left is not None else None
+        if (
+            left is not None
+            and left.type == "expression_list"
+            and holder is not None
+            and holder.type == "assignment_statement"
+            and holder.child_by_field_name("left") == left
+        ):
+            continue
+        return True
+    return False
 
 
 def _field_overwritten(
@@ -536,24 +571,31 @@ def _field_overwritten(
 ) -> Diagnostic | None:
     """The cancel function kept in `x.f` by a function that can run again on the same object,
     with nothing calling the one `x.f` held before: each run leaves a context behind."""
-    if not _plain_path(target):
+    variable = target.type == "identifier"  # a package variable
+    if not variable and not _plain_path(target):
         return None
-    field = text(target.child_by_field_name("field"))
+    field = text(target) if variable else text(target.child_by_field_name("field"))
     owner = named_function(site.func)
     if owner is None:
         return None  # a callback or a sync.Once literal
     named, outer_loop = owner
     root = _root_name(target)
-    if root != receiver_name(named) and (fresh_local(site.func, root) or fresh_local(named, root)):
+    if (
+        not variable
+        and root != receiver_name(named)
+        and (fresh_local(site.func, root) or fresh_local(named, root))
+    ):
         return None  # a new object's field: set once per object (a constructor)
-    if field_mentioned(named, field, lambda selector: selector == target):
+    if variable and _variable_used(named, target):
         return None  # the old one is called, checked or kept first: handled here
+    if not variable and field_mentioned(named, field, lambda selector: selector == target):
+        return None
     files = dict(files_of(ctx.package)) or {ctx.path: (ctx.source, ctx.tree)}
-    cancellers = _cancellers(ctx, files, field)
+    pattern = _call_pattern(field, variable)
+    cancellers = _cancellers(ctx, files, pattern)
     own = text(named.child_by_field_name("name"))
     if released_in(named, None, rb"(?!)", cancellers, skip=own):
         return None  # calls a function that cancels it
-    pattern = _call_pattern(field)
     name = function_name(named) or "the function"
     loops = loops_around(store, site.func)
     if not loops and outer_loop is not None:
@@ -576,7 +618,8 @@ def _field_overwritten(
                 body, at.start_byte, pattern, cancellers, called_name(at)
             )
 
-        again = runs_again(named, _package_name(ctx), files, released, holder_index(named, root))
+        holder = None if variable else holder_index(named, root)
+        again = runs_again(named, _package_name(ctx), files, released, holder)
         if again is None:
             return None
         grows = again.grows
@@ -671,7 +714,11 @@ def _cancel_old_fix(
     cause = site.fn.endswith("Cause")
     wanted = {f"{n}.CancelCauseFunc" if cause else f"{n}.CancelFunc" for n in _context_names(ctx)}
     wanted |= {"func(error)"} if cause else {"func()"}
-    types = field_types(files, field)
+    if target.type == "identifier":
+        binding = ctx.types.lookup(target)
+        types = {"".join((binding.type or "?").split())} if binding is not None else set()
+    else:
+        types = field_types(files, field)
     if not types or not types <= wanted:
         return None, (
             f"no automatic fix: the type of {text(target)} is not known to be a cancel "
