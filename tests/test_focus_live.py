@@ -205,7 +205,10 @@ def test_edits_outside_one_body_are_analysed_in_full() -> None:
     assert _plan(GO, GO.replace("\thelper(data)\n", "}\n\nfunc x() {\n")) is None
 
 
-def test_a_prepared_file_is_focused_from_its_first_edit(tmp_path: Path) -> None:
+def test_a_prepared_file_is_focused_from_its_first_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(analysis, "FOCUS_MAX_SHARE", 1.0)
     root = tmp_path / "case"
     shutil.copytree(
         FIXTURES / "ticker-not-stopped" / "helpers", root, ignore=shutil.ignore_patterns("*.golden")

@@ -201,6 +201,8 @@ def editor_command(path: Path, line: int, column: int) -> list[str]:
 FIX_CHECK_STEP = 4
 # How long the source view shows a file before its package is parsed for quick live updates.
 PREPARE_DELAY = 0.2
+# How long after a live update, with no other, its fixes start being checked.
+FIX_CHECK_IDLE = 0.25
 
 
 class MainScreen(Screen[None]):
@@ -278,6 +280,8 @@ class MainScreen(Screen[None]):
         self._new_timer: Timer | None = None
         # A live update is on its way to the screen: the idle fix checks wait for it.
         self._checks_held = False
+        self._fix_timer: Timer | None = None
+        self._prepare_wanted: str | None = None  # the file shown last (see _prepare_file)
         self._rescanning = False  # `r` asked for this scan: say when it is done
 
     @property
@@ -629,16 +633,20 @@ class MainScreen(Screen[None]):
         else:
             source.show_text(path, text, marks)
             source.reveal(focus)
-        self._prepare_file(path)
+        if path != self._prepare_wanted:
+            self._prepare_wanted = path
+            self._prepare_file(path)
 
-    @work(thread=True, exclusive=True, group="prepare", exit_on_error=False)
+    @work(thread=True, group="prepare", exit_on_error=False)
     def _prepare_file(self, path: str) -> None:
         """(Idle) Analyse the file shown once as the live path does, so that the user's next
         edit of it is re-analysed in focus (`Project.prepare`), without a wait then."""
-        worker = get_current_worker()
         time.sleep(PREPARE_DELAY)  # (the selection rests there first)
-        if not worker.is_cancelled:
-            self.session.project.prepare(path)
+        project = self.session.project
+        if path != self._prepare_wanted or project.prepare(path):
+            return
+        if path not in project.results and path == self._prepare_wanted:
+            self._prepare_wanted = None  # (not scanned yet: the next selection tries again)
 
     def _show_nothing_selected(self) -> None:
         self._source_key = None
@@ -1120,15 +1128,23 @@ class MainScreen(Screen[None]):
             self.selected = self.tree.selected_finding
             self.selected_group = self.tree.selected_group
             self._show_selection()
-        self.call_after_refresh(self._check_fixes_when_idle)
+        self.call_after_refresh(self._check_fixes_at_idle)
         return " ".join(part for part in (f"+{new}" * bool(new), f"−{gone}" * bool(gone)) if part)
 
     # -- fixes of live updates, checked at idle --------------------------------------------
+
+    def _check_fixes_at_idle(self) -> None:
+        """(A live update is on screen.) Check its pending fixes once no other update came
+        for FIX_CHECK_IDLE: edits in quick succession are shown first, each at once."""
+        if self._fix_timer is not None:
+            self._fix_timer.stop()
+        self._fix_timer = self.set_timer(FIX_CHECK_IDLE, self._check_fixes_when_idle)
 
     def _check_fixes_when_idle(self) -> None:
         """Check the fixes a live update left pending (their marks say "checking…"), in a
         worker that goes a few fixes at a time, after the update is on screen."""
         self._checks_held = False
+        self._fix_timer = None
         if self.session.project.pending_fixes():
             self._check_fixes()
 
