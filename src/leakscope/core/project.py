@@ -6,7 +6,10 @@ variable can create a finding in a sibling file). Unchanged contents are recogni
 leakscope's own writes, already analysed by whoever wrote them, are not analysed twice.
 Recently edited packages keep their files' trees, so the next edit re-parses incrementally
 and the rules that look across the package's files see them all (the findings after an edit
-are those of a full scan).
+are those of a full scan). An edit inside one function's body is re-analysed in focus: the
+rules look again at that function and at the functions tied to it by name, and the file's
+other findings are kept, moved (`analysis.plan_focus`; it needs the file's last live
+analysis, which `prepare` makes for the file the user looks at).
 
 The live path never checks fixes: findings come back with `fix_pending` and their fixes are
 checked by `check_fixes` (on preview and apply, or by an idle worker), cached by content.
