@@ -184,14 +184,13 @@ from leakscope.core.model import (
     TextEdit,
 )
 from leakscope.core.package_files import files_of, state
-from leakscope.core.rules._lifetime import (
-    SECOND,
+from leakscope.core.rules._lifetime import SECOND, duration_ns, format_duration, runs_once
+from leakscope.core.rules._loops import loops_around, loops_impact
+from leakscope.core.rules._replaced import (
     RunsAgain,
     called_name,
-    duration_ns,
     field_mentioned,
     field_types,
-    format_duration,
     fresh_local,
     holder_index,
     named_function,
@@ -200,9 +199,7 @@ from leakscope.core.rules._lifetime import (
     released_in_loop,
     releasing_functions,
     runs_again,
-    runs_once,
 )
-from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.syntax import (
     FUNCTION_NODES,
     ancestor_between,

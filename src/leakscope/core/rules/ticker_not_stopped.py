@@ -207,7 +207,9 @@ from leakscope.core.model import (
     TextEdit,
 )
 from leakscope.core.package_files import files_of, state
-from leakscope.core.rules._lifetime import (
+from leakscope.core.rules._lifetime import runs_once
+from leakscope.core.rules._loops import loops_around, loops_impact
+from leakscope.core.rules._replaced import (
     RunsAgain,
     called_name,
     field_mentioned,
@@ -219,10 +221,8 @@ from leakscope.core.rules._lifetime import (
     released_in,
     released_in_loop,
     releasing_functions,
-    runs_once,
 )
-from leakscope.core.rules._lifetime import runs_again as object_runs_again
-from leakscope.core.rules._loops import loops_around, loops_impact
+from leakscope.core.rules._replaced import runs_again as object_runs_again
 from leakscope.core.rules._timers import decided, timer_build
 from leakscope.core.syntax import (
     captures,
