@@ -17,10 +17,14 @@ Everything walks a few parents or one small expression; nothing recurses over a 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from tree_sitter import Node, Tree
 
 from leakscope.core.syntax import ancestors, enclosing_function, text, tokens, unparen
+
+if TYPE_CHECKING:
+    from leakscope.core.context import FileContext
 
 _UNITS = {
     "Nanosecond": 1,
@@ -165,6 +169,13 @@ def _spec_value(found: list[Node], name: str) -> Node | None:
 def function_name_of(func: Node) -> str:
     name = func.child_by_field_name("name")
     return text(name) if name is not None else ""
+
+
+def package_name(ctx: FileContext) -> str:
+    """The package clause's name of the file `ctx` analyses ("" when not known): what
+    `runs_once` takes as `package`."""
+    summary = ctx.package.summaries.get(ctx.path)
+    return summary.package if summary is not None else ""
 
 
 def runs_once(

@@ -1,10 +1,23 @@
 """A value kept in a field or a package variable, replaced by a function that can run again.
 
-`s.t = time.NewTicker(d)` or `s.ctx, s.cancel = context.WithCancel(parent)` in a method: when
-the method runs again on the same object, the previous ticker (cancel function) is lost
-without being stopped (called). These helpers say whether that can happen, for the ticker
-and context rules: the rule says what *releases* the kept value (`.t.Stop()`, `.cancel()`),
-and a call that runs the function again after such a release is no repeat.
+`s.t = time.NewTicker(d)` or `s.ctx, s.cancel = context.WithCancel(parent)` in a method (or
+`heartbeat = time.NewTicker(d)` in a function): when the function runs again on the same
+object, the ticker (cancel function) the field held before is lost without being stopped
+(called). `replaced` says whether that can happen, for the ticker and context rules; each
+rule says what *releases* the held value (a `Release`: `.t.Stop()`, `.cancel()`) and words
+its own finding, impact and fix.
+
+- `store_target`, `plain_path`, `package_variable`: what an `=` assignment stores a value
+  into: a field path (`s.inner.t`) or a package variable;
+- `replaced`: whether the function storing there can run again while the old value is
+  still held and unreleased. Its `Replaced` names the function, the loops or the callers
+  that run it again (`repeats`: whether their number grows, and why; `related`: the calls);
+- `runs_again`: the callers walk behind it (a loop, several callers, a caller that runs
+  again, on a live object, with nothing released before the call);
+- `held_types`, `release_old_first`: for the fix that releases the old value first.
+
+The walks read the package's files as text first (a name, a regexp) and parse nodes only
+where that matched.
 """
 
 from __future__ import annotations
@@ -15,15 +28,254 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
-from leakscope.core.rules._lifetime import function_name_of, runs_once
+from leakscope.core.context import FileContext
+from leakscope.core.model import Impact, Related, TextEdit
+from leakscope.core.package_files import files_of, state
+from leakscope.core.rules._lifetime import function_name_of, package_name, runs_once
+from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.syntax import (
     FUNCTION_NODES,
     ancestors,
+    captures,
     enclosing_function,
+    function_name,
+    line_indent,
     text,
     tokens,
     unparen,
 )
+from leakscope.core.text import LineIndex
+from leakscope.core.types import PACKAGE_VAR
+
+Files = Mapping[str, tuple[bytes, Tree]]
+Location = tuple[int, int, str] | Related
+
+
+@dataclass(frozen=True)
+class Release:
+    """What releases the value a field or package variable holds, for one rule."""
+
+    # The regexp that follows the held name in a release: rb"\s*\.\s*Stop\s*\(" (a ticker's
+    # Stop), rb"\s*\(" (calling a cancel function).
+    call: bytes
+    # Members whose read neither keeps nor checks the old value (a ticker's `.C`).
+    reads: frozenset[str] = frozenset()
+
+    def pattern(self, name: str, variable: bool) -> bytes:
+        """A release of `X.name` (or of the package variable `name`)."""
+        before = rb"(?<![\w.])" if variable else rb"\."
+        return before + re.escape(name.encode()) + self.call
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """A store that replaces, in each run of `named` but the first, a value nobody released."""
+
+    named: Node  # the function or method whose runs store the value
+    name: str  # what messages call it (`Server.start`, or "the function")
+    field: str  # the field's name (the package variable's)
+    files: dict[str, tuple[bytes, Tree]]  # the package's files (this file alone if unattached)
+    loops: list[Node]  # the loops around the store, innermost first (empty: see `again`)
+    again: RunsAgain | None  # why `named` runs again, when no loop around the store says so
+
+    def repeats(self, root: Node) -> tuple[bool, str]:
+        """(whether the number of lost values grows, why): the loop's trips (`the loop ranges
+        over data`; a known small number does not grow) or why `named` runs again (code that
+        runs once calling it twice does not grow). `root` is the file's root node."""
+        if self.loops:
+            impact, reason = loops_impact(self.loops, root)
+            return impact is Impact.GROWS, reason
+        assert self.again is not None
+        return self.again.grows, self.again.reason
+
+    def related(self, ctx: FileContext) -> list[Location]:
+        """The calls that run `named` again, as related locations of a finding in `ctx`."""
+        calls = self.again.calls if self.again is not None else ()
+        return [related_at(ctx, self.files, *call) for call in calls]
+
+
+def package_files(ctx: FileContext) -> dict[str, tuple[bytes, Tree]]:
+    """The package's files (path -> source and tree), or the current file alone when the
+    package's files are not attached."""
+    return dict(files_of(ctx.package)) or {ctx.path: (ctx.source, ctx.tree)}
+
+
+def package_variable(ctx: FileContext, ident: Node) -> bool:
+    """Whether the identifier names a variable declared at the package level."""
+    binding = ctx.types.lookup(ident)
+    return binding is not None and binding.kind == PACKAGE_VAR
+
+
+def related_at(
+    ctx: FileContext, files: Files, path: str, start: int, end: int, message: str
+) -> Location:
+    """A related location at bytes `start`-`end` of `path` (a file of the package)."""
+    if path == ctx.path or not path:
+        return (start, end, message)
+    source = files.get(path, (b"",))[0]
+    return Related(LineIndex(source).span(start, end), message, path)
+
+
+def store_target(value: Node) -> tuple[Node, Node] | None:
+    """(the assignment, its target, unparenthesised) when `value` is one of the values of a
+    plain `=` assignment with as many targets: `s.t = time.NewTicker(d)`, `s.a, s.cancel = a,
+    cancel`. The caller passes the outermost parenthesised expression it means."""
+    values = value.parent
+    holder = values.parent if values is not None else None
+    if values is None or values.type != "expression_list" or holder is None:
+        return None
+    if holder.type != "assignment_statement" or holder.child_by_field_name("right") != values:
+        return None
+    if text(holder.child_by_field_name("operator")) != "=":
+        return None
+    left = holder.child_by_field_name("left")
+    targets = left.named_children if left is not None else []
+    if len(targets) != len(values.named_children):
+        return None
+    index = next(i for i, c in enumerate(values.named_children) if c == value)
+    return holder, unparen(targets[index])
+
+
+def plain_path(node: Node) -> bool:
+    """`s.t`, `s.inner.t`, `heartbeat`: identifiers and fields only (evaluating it twice is
+    harmless)."""
+    return bool(root_identifier(node))
+
+
+def replaced(
+    ctx: FileContext, func: Node, store: Node, target: Node, release: Release
+) -> Replaced | None:
+    """Whether `store` (an assignment in `func`, the innermost function around it) replaces
+    what `target` (`x.f`, a plain path, or a package variable) held before, with nothing
+    releasing it: the store is in a loop, or the function can run again on the same object
+    (`runs_again`). None when that is not shown, or when the function handles the old value:
+
+    - `func` is a function literal used as a value (a callback, a `sync.Once`'s `Do`): when
+      it runs is not known. A literal called or started in place counts as its function;
+    - the field belongs to an object the function makes (a constructor: once per object);
+    - the function uses the field (variable) other than by assigning it or reading one of
+      `release.reads` (a nil check, a release, a copy), or calls a function of the package
+      that releases it;
+    - the loop releases it in sequence with the store, or the caller before a call that runs
+      the function again (in a loop: in sequence with the call).
+    """
+    variable = target.type == "identifier"  # a package variable
+    root = root_identifier(target)
+    if not root:
+        return None
+    field = text(target) if variable else text(target.child_by_field_name("field"))
+    owner = named_function(func)
+    if owner is None:
+        return None  # a callback or a sync.Once literal: when it runs is not known
+    named, outer_loop = owner
+    if (
+        not variable
+        and root != receiver_name(named)
+        and (fresh_local(func, root) or fresh_local(named, root))
+    ):
+        return None  # a new object's field: set once per object (a constructor)
+    if variable:
+        if variable_used(named, target, release.reads):
+            return None  # the old value is released, checked or kept first: handled here
+    elif field_mentioned(
+        named, field, lambda selector: selector == target or member_read(selector, release.reads)
+    ):
+        return None
+    files = package_files(ctx)
+    pattern = release.pattern(field, variable)
+    releasers = _releasers(ctx, files, pattern)
+    own = text(named.child_by_field_name("name"))
+    if released_in(named, None, rb"(?!)", releasers, skip=own):
+        return None  # calls a function that releases it
+    name = function_name(named) or "the function"
+    loops = loops_around(store, func)
+    if not loops and outer_loop is not None:
+        loops = [outer_loop]
+    if loops:
+        if released_in_loop(loops[0], store, pattern, releasers):
+            return None
+        return Replaced(named, name, field, files, loops, None)
+
+    def released(caller: Node, at: Node, loop: Node | None) -> bool:
+        if loop is not None:
+            return released_in_loop(loop, at, pattern, releasers, called_name(at))
+        body = caller.child_by_field_name("body")
+        return body is not None and released_in(
+            body, at.start_byte, pattern, releasers, called_name(at)
+        )
+
+    holder = None if variable else holder_index(named, root)
+    again = runs_again(named, package_name(ctx), files, released, holder)
+    if again is None:
+        return None
+    return Replaced(named, name, field, files, [], again)
+
+
+def _releasers(ctx: FileContext, files: Files, pattern: bytes) -> set[str]:
+    """The package's functions that release the held value (match `pattern`), found once per
+    package."""
+    if not files_of(ctx.package):
+        return releasing_functions(files, pattern)  # a file alone: nothing to keep
+    cache = state(ctx.package).setdefault("replaced.releasers", {})
+    assert isinstance(cache, dict)
+    if pattern not in cache:
+        cache[pattern] = releasing_functions(files, pattern)
+    found: set[str] = cache[pattern]
+    return found
+
+
+def member_read(node: Node, members: frozenset[str]) -> bool:
+    """`node.C` (or a call `node.C()`) for a member `C` in `members`: a ticker's `.C` in
+    `Release.reads`, a context's `ctx.Done()`."""
+    parent = node.parent
+    return (
+        parent is not None
+        and parent.type == "selector_expression"
+        and parent.child_by_field_name("operand") == node
+        and text(parent.child_by_field_name("field")) in members
+    )
+
+
+def variable_used(func: Node, target: Node, reads: frozenset[str] = frozenset()) -> bool:
+    """Whether `func` uses the package variable `target` names other than by assigning it
+    (`heartbeat = ...`, as `target` does) or reading one of `reads` (a ticker's `.C`): a nil
+    check, a release, a copy."""
+    body = func.child_by_field_name("body")
+    if body is None:
+        return False
+    name = text(target)
+    for ident in captures("(identifier) @id", body).get("id", []):
+        if ident == target or text(ident) != name:
+            continue
+        if member_read(ident, reads) or _assigned_to(ident):
+            continue
+        return True
+    return False
+
+
+def held_types(ctx: FileContext, files: Files, target: Node, field: str) -> set[str]:
+    """The declared types (spaces removed) of what `target` stores into: the package
+    variable's, or those of every struct field called `field` in the package."""
+    if target.type == "identifier":
+        binding = ctx.types.lookup(target)
+        return {"".join((binding.type or "?").split())} if binding is not None else set()
+    return field_types(files, field)
+
+
+def release_old_first(
+    ctx: FileContext, store: Node, held: str, release: str, what: str
+) -> tuple[TextEdit | None, str | None]:
+    """(the edit inserting `if s.t != nil { s.t.Stop() }` (`release`) before `store`, None)
+    or, when the store is a statement header (`if s.t = ...; ...`) where nothing can go
+    before it, (None, why there is no fix: `what` is stored there)."""
+    if store.parent is None or store.parent.type != "statement_list":
+        return None, f"no automatic fix: the {what} is stored in a statement header"
+    indent = line_indent(ctx.source, store.start_byte)
+    guard = f"if {held} != nil {{\n{indent}\t{release}\n{indent}}}\n{indent}"
+    return TextEdit(store.start_byte, store.start_byte, guard), None
+
+
+# --- does the function run again on the same object ---------------------------------------------
 
 # Exported methods named so are meant to be called again on a live object.
 _AGAIN_WORDS = (
@@ -99,25 +351,25 @@ def _loop_in(node: Node, func: Node) -> Node | None:
 
 def receiver_type(func: Node) -> str:
     """The receiver's type name of a method (`Server` for `(s *Server)`), else ""."""
-    receiver = func.child_by_field_name("receiver")
-    if func.type != "method_declaration" or receiver is None:
-        return ""
-    for child in receiver.named_children:
-        type_node = child.child_by_field_name("type")
-        if type_node is not None:
-            return text(type_node).lstrip("*").split("[", 1)[0].strip()
-    return ""
+    type_node = _receiver_part(func, "type")
+    return text(type_node).lstrip("*").split("[", 1)[0].strip() if type_node is not None else ""
 
 
 def receiver_name(func: Node) -> str:
+    """The receiver's name of a method (`s` for `(s *Server)`), else ""."""
+    name = _receiver_part(func, "name")
+    return text(name) if name is not None else ""
+
+
+def _receiver_part(func: Node, part: str) -> Node | None:
     receiver = func.child_by_field_name("receiver")
     if func.type != "method_declaration" or receiver is None:
-        return ""
+        return None
     for child in receiver.named_children:
-        name = child.child_by_field_name("name")
-        if name is not None:
-            return text(name)
-    return ""
+        found = child.child_by_field_name(part)
+        if found is not None:
+            return found
+    return None
 
 
 def fresh_local(func: Node, name: str) -> bool:
@@ -197,11 +449,11 @@ def runs_again(
                 loop = outer[1]
             if holder is not None:
                 args = _arguments(call)
-                root_name = _root_identifier(args[holder]) if holder < len(args) else ""
+                root_name = root_identifier(args[holder]) if holder < len(args) else ""
                 if not root_name or (ambiguous and loop is None):
                     continue  # an unknown object; a dispatched call runs again in loops only
             else:
-                root_name = _root_identifier(operand) if operand is not None else ""
+                root_name = root_identifier(operand) if operand is not None else ""
                 if ambiguous and (
                     receiver_type(named) != recv or root_name != receiver_name(named)
                 ):
@@ -248,9 +500,9 @@ def runs_again(
         )
     if _depth < 1 and caller.type != "func_literal":
         args = _arguments(_call) if holder is not None else []
-        obj = _root_identifier(args[holder]) if holder is not None and holder < len(args) else ""
+        obj = root_identifier(args[holder]) if holder is not None and holder < len(args) else ""
         if holder is None:
-            obj = _root_identifier(_call_of_operand(_call))
+            obj = root_identifier(_call_of_operand(_call))
         again = runs_again(caller, package, files, released, holder_index(caller, obj), _depth + 1)
         if again is not None:
             return RunsAgain(
@@ -288,7 +540,7 @@ def _call_of(ident: Node, method: bool) -> tuple[Node | None, Node | None]:
     return node, operand
 
 
-def _root_identifier(node: Node) -> str:
+def root_identifier(node: Node) -> str:
     """`s` for `s`, `s.inner` or `s.inner.x`; "" for anything else."""
     node = unparen(node)
     while node.type == "selector_expression":

@@ -178,27 +178,28 @@ from leakscope.core.model import (
     Fix,
     FixAvailability,
     Impact,
-    Related,
     Rule,
     Severity,
     TextEdit,
 )
-from leakscope.core.package_files import files_of, state
-from leakscope.core.rules._lifetime import SECOND, duration_ns, format_duration, runs_once
+from leakscope.core.package_files import files_of
+from leakscope.core.rules._lifetime import (
+    SECOND,
+    duration_ns,
+    format_duration,
+    package_name,
+    runs_once,
+)
 from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.rules._replaced import (
-    RunsAgain,
-    called_name,
-    field_mentioned,
-    field_types,
-    fresh_local,
-    holder_index,
-    named_function,
-    receiver_name,
-    released_in,
-    released_in_loop,
-    releasing_functions,
-    runs_again,
+    Release,
+    Replaced,
+    held_types,
+    member_read,
+    package_variable,
+    release_old_first,
+    replaced,
+    store_target,
 )
 from leakscope.core.syntax import (
     FUNCTION_NODES,
@@ -211,8 +212,6 @@ from leakscope.core.syntax import (
     text,
     unparen,
 )
-from leakscope.core.text import LineIndex
-from leakscope.core.types import PACKAGE_VAR
 
 _FUNCS = tuple(
     f"With{kind}{cause}".encode()
@@ -227,6 +226,7 @@ _TERMINATING_CALLS = frozenset(
     {"panic", "os.Exit", "log.Fatal", "log.Fatalf", "log.Fatalln", "log.Panic", "log.Panicf"}
 )
 _NOT_TAINTED = frozenset({"_", "err", "ok"})
+_CONTEXT_METHODS = frozenset({"Err", "Done", "Deadline", "Value"})
 _BREAK_TARGETS = frozenset(
     {"for_statement", "expression_switch_statement", "type_switch_statement", "select_statement"}
 )
@@ -357,7 +357,7 @@ def _check_call(ctx: FileContext, call: Node, qualifier: str, fn: str) -> Diagno
         return None  # stored in a map or through a pointer: ownership moved
     if text(cancel) == "_":
         return _discarded(ctx, site, in_loop, severity)
-    if site.kind == "=" and _package_variable(ctx, cancel):
+    if site.kind == "=" and package_variable(ctx, cancel):
         return _field_overwritten(ctx, site, site.stmt, cancel, severity)
     store = _stored_only(ctx, site, text(cancel))
     if store is not None:
@@ -497,70 +497,19 @@ def _stored_only(ctx: FileContext, site: _Site, name: str) -> tuple[Node, Node] 
     ]
     if len(uses) != 1:
         return None
-    use = uses[0]
-    values = use.parent
-    holder = values.parent if values is not None else None
-    if values is None or values.type != "expression_list" or holder is None:
+    stored = store_target(uses[0])
+    if stored is None or enclosing_function(stored[0]) != site.func:
         return None
-    if holder.type != "assignment_statement" or holder.child_by_field_name("right") != values:
-        return None
-    if enclosing_function(holder) != site.func:
-        return None
-    left = holder.child_by_field_name("left")
-    targets = left.named_children if left is not None else []
-    if len(targets) != len(values.named_children):
-        return None
-    target = unparen(targets[values.named_children.index(use)])
-    if target.type == "identifier" and _package_variable(ctx, target):
-        return holder, target
-    if target.type != "selector_expression":
-        return None
-    return holder, target
+    target = stored[1]
+    if target.type == "selector_expression" or (
+        target.type == "identifier" and package_variable(ctx, target)
+    ):
+        return stored
+    return None
 
 
-def _call_pattern(field: str, variable: bool = False) -> bytes:
-    """A call of `X.field` (the cancel function kept there), or of the package variable."""
-    before = rb"(?<![\w.])" if variable else rb"\."
-    return before + re.escape(field.encode()) + rb"\s*\("
-
-
-def _cancellers(ctx: FileContext, files: dict[str, tuple[bytes, Any]], pattern: bytes) -> set[str]:
-    if not files_of(ctx.package):
-        return releasing_functions(files, pattern)  # a file alone: nothing to keep
-    cache = state(ctx.package).setdefault("context-not-cancelled.cancellers", {})
-    assert isinstance(cache, dict)
-    if pattern not in cache:
-        cache[pattern] = releasing_functions(files, pattern)
-    found: set[str] = cache[pattern]
-    return found
-
-
-def _package_variable(ctx: FileContext, ident: Node) -> bool:
-    binding = ctx.types.lookup(ident)
-    return binding is not None and binding.kind == PACKAGE_VAR
-
-
-def _variable_used(func: Node, target: Node) -> bool:
-    """Whether `func` uses the package variable `target` names other than by assigning it."""
-    body = func.child_by_field_name("body")
-    if body is None:
-        return False
-    name = text(target)
-    for ident in captures(_IDENTS, body).get("id", []):
-        if ident == target or text(ident) != name:
-            continue
-        left = ident.parent
-        holder = left.parent if left is not None else None
-        if (
-            left is not None
-            and left.type == "expression_list"
-            and holder is not None
-            and holder.type == "assignment_statement"
-            and holder.child_by_field_name("left") == left
-        ):
-            continue
-        return True
-    return False
+# A cancel function is released by calling it.
+_CALL = Release(rb"\s*\(")
 
 
 def _field_overwritten(
@@ -568,61 +517,17 @@ def _field_overwritten(
 ) -> Diagnostic | None:
     """The cancel function kept in `x.f` by a function that can run again on the same object,
     with nothing calling the one `x.f` held before: each run leaves a context behind."""
-    variable = target.type == "identifier"  # a package variable
-    if not variable and not _plain_path(target):
+    found = replaced(ctx, site.func, store, target, _CALL)
+    if found is None:
         return None
-    field = text(target) if variable else text(target.child_by_field_name("field"))
-    owner = named_function(site.func)
-    if owner is None:
-        return None  # a callback or a sync.Once literal
-    named, outer_loop = owner
-    root = _root_name(target)
-    if (
-        not variable
-        and root != receiver_name(named)
-        and (fresh_local(site.func, root) or fresh_local(named, root))
-    ):
-        return None  # a new object's field: set once per object (a constructor)
-    if variable and _variable_used(named, target):
-        return None  # the old one is called, checked or kept first: handled here
-    if not variable and field_mentioned(named, field, lambda selector: selector == target):
-        return None
-    files = dict(files_of(ctx.package)) or {ctx.path: (ctx.source, ctx.tree)}
-    pattern = _call_pattern(field, variable)
-    cancellers = _cancellers(ctx, files, pattern)
-    own = text(named.child_by_field_name("name"))
-    if released_in(named, None, rb"(?!)", cancellers, skip=own):
-        return None  # calls a function that cancels it
-    name = function_name(named) or "the function"
-    loops = loops_around(store, site.func)
-    if not loops and outer_loop is not None:
-        loops = [outer_loop]
-    again: RunsAgain | None = None
-    if loops:
-        if released_in_loop(loops[0], store, pattern, cancellers):
-            return None
-        loop_impact, loop_reason = loops_impact(loops, ctx.root)
-        grows = loop_impact is Impact.GROWS
+    grows, why = found.repeats(ctx.root)
+    if found.loops:
         when = "on each iteration of the loop"
-        count = f"one per iteration ({loop_reason})"
+        count = f"one per iteration ({why})"
     else:
-
-        def released(caller: Node, at: Node, loop: Node | None) -> bool:
-            if loop is not None:
-                return released_in_loop(loop, at, pattern, cancellers, called_name(at))
-            body = caller.child_by_field_name("body")
-            return body is not None and released_in(
-                body, at.start_byte, pattern, cancellers, called_name(at)
-            )
-
-        holder = None if variable else holder_index(named, root)
-        again = runs_again(named, _package_name(ctx), files, released, holder)
-        if again is None:
-            return None
-        grows = again.grows
-        when = f"each time {name} runs"
-        count = f"one per call of {name}: {again.reason}"
-    worker = _goroutine_with(site, named, files)
+        when = f"each time {found.name} runs"
+        count = f"one per call of {found.name}: {why}"
+    worker = _goroutine_with(site, found.named, found.files)
     root_parent = _rootless_parent(site)
     timed = not site.fn.startswith("WithCancel")
     args = _arguments(site.call)
@@ -680,13 +585,8 @@ def _field_overwritten(
                 f"the cancel function is kept in {text(target)} here",
             )
         )
-    for path, start, end, why in again.calls if again is not None else ():
-        if path == ctx.path or not path:
-            diag.related.append((start, end, why))
-        else:
-            source = files.get(path, (b"",))[0]
-            diag.related.append(Related(LineIndex(source).span(start, end), why, path))  # type: ignore[arg-type]
-    diag.fix, diag.no_fix_reason = _cancel_old_fix(ctx, site, store, target, field, files)
+    diag.related.extend(found.related(ctx))  # type: ignore[arg-type]
+    diag.fix, diag.no_fix_reason = _cancel_old_fix(ctx, site, store, target, found)
     return diag
 
 
@@ -703,19 +603,14 @@ def _cancel_old_fix(
     site: _Site,
     store: Node,
     target: Node,
-    field: str,
-    files: dict[str, tuple[bytes, Any]],
+    found: Replaced,
 ) -> tuple[Fix | None, str | None]:
     """`if s.cancel != nil { s.cancel() }` before the assignment (unsafe: it ends the work
     still running under the previous context)."""
     cause = site.fn.endswith("Cause")
     wanted = {f"{n}.CancelCauseFunc" if cause else f"{n}.CancelFunc" for n in _context_names(ctx)}
     wanted |= {"func(error)"} if cause else {"func()"}
-    if target.type == "identifier":
-        binding = ctx.types.lookup(target)
-        types = {"".join((binding.type or "?").split())} if binding is not None else set()
-    else:
-        types = field_types(files, field)
+    types = held_types(ctx, found.files, target, found.field)
     if not types or not types <= wanted:
         return None, (
             f"no automatic fix: the type of {text(target)} is not known to be a cancel "
@@ -728,20 +623,14 @@ def _cancel_old_fix(
             "no automatic fix: the new context derives from the previous one, which calling "
             "the old cancel function would cancel too"
         )
-    if store.parent is None or store.parent.type != "statement_list":
-        return None, "no automatic fix: the cancel function is stored in a statement header"
-    indent = line_indent(ctx.source, store.start_byte)
     held = text(target)
-    arg = "nil" if cause else ""
-    guard = f"if {held} != nil {{\n{indent}\t{held}({arg})\n{indent}}}\n{indent}"
-    return (
-        Fix(
-            f"Cancel the previous context before replacing {held}",
-            (TextEdit(store.start_byte, store.start_byte, guard),),
-            Applicability.UNSAFE,
-        ),
-        None,
+    edit, why = release_old_first(
+        ctx, store, held, f"{held}({'nil' if cause else ''})", "cancel function"
     )
+    if edit is None:
+        return None, why
+    title = f"Cancel the previous context before replacing {held}"
+    return Fix(title, (edit,), Applicability.UNSAFE), None
 
 
 def _clip(code: str, width: int = 40) -> str:
@@ -753,21 +642,6 @@ def _context_names(ctx: FileContext) -> set[str]:
     return {n for n, p in ctx.imports.items() if p == "context" and n not in (".", "_")} | {
         "context"
     }
-
-
-def _plain_path(node: Node) -> bool:
-    return bool(_root_name(node))
-
-
-def _root_name(node: Node) -> str:
-    """`s` for `s.cancel` or `s.inner.cancel` (identifiers and fields only), else ""."""
-    node = unparen(node)
-    while node.type == "selector_expression":
-        operand = node.child_by_field_name("operand")
-        if operand is None:
-            return ""
-        node = unparen(operand)
-    return text(node) if node.type == "identifier" else ""
 
 
 def _goroutine_with(site: _Site, named: Node, files: dict[str, tuple[bytes, Any]]) -> str | None:
@@ -870,7 +744,7 @@ def _judge(ctx: FileContext, site: _Site, in_loop: bool) -> _Judgement:
     else:
         what = "the context stays registered with its parent until the parent is cancelled"
         held = f"registered with {parent} until that is cancelled"
-    once = None if in_loop else runs_once(site.func, _package_name(ctx), files_of(ctx.package))
+    once = None if in_loop else runs_once(site.func, package_name(ctx), files_of(ctx.package))
     if once is not None:
         return _Judgement(what, Impact.BOUNDED, f"the context is created once: {once}")
     if ctx.is_test:
@@ -885,11 +759,6 @@ def _judge(ctx: FileContext, site: _Site, in_loop: bool) -> _Judgement:
 def _short(node: Node, width: int = 30) -> str:
     s = " ".join(text(node).split())
     return s if len(s) <= width else s[: width - 1] + "…"
-
-
-def _package_name(ctx: FileContext) -> str:
-    summary = ctx.package.summaries.get(ctx.path)
-    return summary.package if summary is not None else ""
 
 
 def _arguments(call: Node) -> list[Node]:
@@ -1468,13 +1337,7 @@ def _plain_results(func: Node | None) -> bool:
 
 def _is_method_operand(ident: Node) -> bool:
     """`ctx.Err()`, `ctx.Done()`: a method of the context itself, not the context."""
-    parent = ident.parent
-    return (
-        parent is not None
-        and parent.type == "selector_expression"
-        and parent.child_by_field_name("operand") == ident
-        and text(parent.child_by_field_name("field")) in ("Err", "Done", "Deadline", "Value")
-    )
+    return member_read(ident, _CONTEXT_METHODS)
 
 
 def _assigned(node: Node, ident: Node) -> tuple[str | None, list[str]]:

@@ -207,22 +207,21 @@ from leakscope.core.model import (
     TextEdit,
 )
 from leakscope.core.package_files import files_of, state
-from leakscope.core.rules._lifetime import runs_once
+from leakscope.core.rules._lifetime import package_name, runs_once
 from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.rules._replaced import (
-    RunsAgain,
-    called_name,
-    field_mentioned,
-    field_types,
-    fresh_local,
-    holder_index,
+    Release,
+    Replaced,
+    held_types,
     named_function,
-    receiver_name,
-    released_in,
-    released_in_loop,
-    releasing_functions,
+    package_files,
+    package_variable,
+    plain_path,
+    related_at,
+    release_old_first,
+    replaced,
+    store_target,
 )
-from leakscope.core.rules._replaced import runs_again as object_runs_again
 from leakscope.core.rules._timers import decided, timer_build
 from leakscope.core.syntax import (
     captures,
@@ -234,8 +233,7 @@ from leakscope.core.syntax import (
     unparen,
     within,
 )
-from leakscope.core.text import LineIndex
-from leakscope.core.types import FUNC, PACKAGE_VAR
+from leakscope.core.types import FUNC
 
 _DECLS = """
 (var_spec name: (identifier) @name)
@@ -298,10 +296,7 @@ class Helper:
     def related(self, ctx: FileContext) -> tuple[int, int, str] | Related:
         message = f"{self.name} returns a new ticker here: the caller must stop it"
         start, end = self.returns.start_byte, self.returns.end_byte
-        if self.path == ctx.path:
-            return (start, end, message)
-        source = files_of(ctx.package).get(self.path, (b"",))[0]
-        return Related(LineIndex(source).span(start, end), message, self.path)
+        return related_at(ctx, files_of(ctx.package), self.path, start, end, message)
 
 
 # `return <value>` up to the end of the line (a result spread over lines is not a plain one)
@@ -797,11 +792,6 @@ def _defer_stop_fix(
 # --- time.Tick ---------------------------------------------------------------------------------
 
 
-def _package_name(ctx: FileContext) -> str:
-    summary = ctx.package.summaries.get(ctx.path)
-    return summary.package if summary is not None else ""
-
-
 def _check_tick(ctx: FileContext, expr: Node, call: Node, func: Node) -> Iterator[Diagnostic]:
     """`expr` is a channel of a ticker nobody can stop: `time.Tick(d)` or `NewTicker(d).C`."""
     if ctx.is_test:
@@ -845,7 +835,7 @@ def _check_tick(ctx: FileContext, expr: Node, call: Node, func: Node) -> Iterato
         yield from _check_field(ctx, expr, call, func, (binding.statement, binding.name), None)
         return
     again: str | None = None
-    if _package_name(ctx) == "main":
+    if package_name(ctx) == "main":
         # A command: the ticker lives as long as the program anyway, unless the function
         # can run again (a `start` that `main` and a `restart` call).
         # A function literal runs as often as the function that calls or starts it
@@ -857,7 +847,7 @@ def _check_tick(ctx: FileContext, expr: Node, call: Node, func: Node) -> Iterato
         if outer_loop is not None and outer != func:
             again = f"{function_name(outer) or 'a function'} starts it in a loop"
         else:
-            again = runs_again(outer, files_of(ctx.package) or {ctx.path: (ctx.source, ctx.tree)})
+            again = runs_again(outer, package_files(ctx))
         if again is None:
             return
     endless: list[Node] = []
@@ -937,60 +927,14 @@ def runs_again(func: Node, files: dict[str, tuple[bytes, Any]]) -> str | None:
 def field_target(expr: Node) -> tuple[Node, Node] | None:
     """(the assignment, the `x.f` it stores into) when `expr` is assigned to a field:
     `s.t = time.NewTicker(d)`, `s.a, s.t = a, time.Tick(d)`."""
-    expr = _up(expr)
-    values = expr.parent
-    holder = values.parent if values is not None else None
-    if values is None or values.type != "expression_list" or holder is None:
+    stored = store_target(_up(expr))
+    if stored is None or stored[1].type != "selector_expression" or not plain_path(stored[1]):
         return None
-    if holder.type != "assignment_statement" or holder.child_by_field_name("right") != values:
-        return None
-    if text(holder.child_by_field_name("operator")) != "=":
-        return None
-    left = holder.child_by_field_name("left")
-    targets = left.named_children if left is not None else []
-    if len(targets) != len(values.named_children):
-        return None
-    index = next(i for i, c in enumerate(values.named_children) if c == expr)
-    target = unparen(targets[index])
-    if target.type != "selector_expression" or not _plain_path(target):
-        return None
-    return holder, target
+    return stored
 
 
-def _plain_path(node: Node) -> bool:
-    """`s.t`, `s.inner.t`: identifiers and fields only (evaluating it twice is harmless)."""
-    node = unparen(node)
-    while node.type == "selector_expression":
-        operand = node.child_by_field_name("operand")
-        if operand is None:
-            return False
-        node = unparen(operand)
-    return node.type == "identifier"
-
-
-def _stoppers(ctx: FileContext, files: dict[str, tuple[bytes, Any]], pattern: bytes) -> set[str]:
-    """The package's functions that stop the kept ticker (match `pattern`: `s.t.Stop()`),
-    found once per package."""
-    if not files_of(ctx.package):
-        return releasing_functions(files, pattern)  # a file alone: nothing to keep
-    cache = state(ctx.package).setdefault("ticker-not-stopped.stoppers", {})
-    assert isinstance(cache, dict)
-    if pattern not in cache:
-        cache[pattern] = releasing_functions(files, pattern)
-    found: set[str] = cache[pattern]
-    return found
-
-
-def _stop_pattern(field: str, variable: bool = False) -> bytes:
-    """`X.field.Stop(` (or `name.Stop(` for a package variable)."""
-    before = rb"(?<![\w.])" if variable else rb"\."
-    return before + re.escape(field.encode()) + rb"\s*\.\s*Stop\s*\("
-
-
-def package_variable(ctx: FileContext, ident: Node) -> bool:
-    """Whether the identifier names a variable declared at the package level."""
-    binding = ctx.types.lookup(ident)
-    return binding is not None and binding.kind == PACKAGE_VAR
+# A ticker is stopped by its Stop; reading its `.C` (`<-s.t.C`) neither keeps nor stops it.
+_STOP = Release(rb"\s*\.\s*Stop\s*\(", frozenset({"C"}))
 
 
 def _check_field(
@@ -1001,76 +945,26 @@ def _check_field(
     stored: tuple[Node, Node],
     helper: Helper | None,
 ) -> Iterator[Diagnostic]:
-    """A ticker stored in `x.f` by a function that can run again on the same object, with
-    nothing stopping the ticker `x.f` held before: each run leaks one."""
+    """A ticker stored in `x.f` (or a package variable) by a function that can run again on
+    the same object, with nothing stopping the ticker `x.f` held before: each run leaks one."""
     stmt, target = stored
-    variable = target.type == "identifier"  # a package variable
-    field = text(target) if variable else text(target.child_by_field_name("field"))
-    owner = named_function(func)
-    if owner is None:
-        return  # a callback or a sync.Once literal: when it runs is not known
-    named, outer_loop = owner
-    root = _root(target)
-    receiver = receiver_name(named)
-    if not variable and root != receiver and (fresh_local(func, root) or fresh_local(named, root)):
-        return  # a new object's field: once per object (a constructor)
-
-    def allowed(selector: Node) -> bool:
-        parent = selector.parent
-        return selector == target or (
-            parent is not None
-            and parent.type == "selector_expression"
-            and text(parent.child_by_field_name("field")) == "C"
-        )
-
-    if variable and _variable_used(named, target):
-        return  # the old ticker is stopped, checked or kept first: handled here
-    if not variable and field_mentioned(named, field, allowed):
+    found = replaced(ctx, func, stmt, target, _STOP)
+    if found is None:
         return
-    files = dict(files_of(ctx.package)) or {ctx.path: (ctx.source, ctx.tree)}
-    pattern = _stop_pattern(field, variable)
-    stoppers = _stoppers(ctx, files, pattern)
-    name = function_name(named) or "the function"
-    own = text(named.child_by_field_name("name"))
-    if released_in(named, None, rb"(?!)", stoppers, skip=own):
-        return  # calls a function that stops it
-    loops = flow.enclosing_loops(stmt, func)
-    if not loops and outer_loop is not None:
-        loops = [outer_loop]
-
-    def released(caller: Node, at: Node, loop: Node | None) -> bool:
-        if loop is not None:
-            return released_in_loop(loop, at, pattern, stoppers, called_name(at))
-        body = caller.child_by_field_name("body")
-        return body is not None and released_in(
-            body, at.start_byte, pattern, stoppers, called_name(at)
-        )
-
-    again: RunsAgain | None = None
-    if loops:
-        if released_in_loop(loops[0], stmt, pattern, stoppers):
-            return
-        loop_impact, loop_reason = loops_impact(loops_around(stmt, func) or loops, ctx.root)
-        grows = loop_impact is Impact.GROWS
-        impact = Impact.GROWS if grows else Impact.BOUNDED
-        reason = f"a ticker per iteration ({loop_reason}) of every call of {name}"
+    grows, why = found.repeats(ctx.root)
+    impact = Impact.GROWS if grows else Impact.BOUNDED
+    if found.loops:
+        reason = f"a ticker per iteration ({why}) of every call of {found.name}"
         if not grows:
-            reason = f"a fixed number of tickers ({loop_reason})"
+            reason = f"a fixed number of tickers ({why})"
         when = "each iteration of the loop"
     else:
-        holder = None if variable else holder_index(named, root)
-        again = object_runs_again(named, _package_name(ctx), files, released, holder)
-        if again is None:
-            return
-        impact = Impact.GROWS if again.grows else Impact.BOUNDED
-        if again.grows:
-            reason = f"a ticker per call of {name}: {again.reason}"
-        else:
-            reason = f"a fixed number of tickers: {again.reason}"
-        when = f"each time {name} runs"
+        reason = f"a ticker per call of {found.name}: {why}"
+        if not grows:
+            reason = f"a fixed number of tickers: {why}"
+        when = f"each time {found.name} runs"
     related: list[tuple[int, int, str] | Related] = [helper.related(ctx)] if helper else []
-    for path, start, end, message in again.calls if again is not None else ():
-        related.append(_related(ctx, files, path, start, end, message))
+    related += found.related(ctx)
     is_tick = expr != call or text(call.child_by_field_name("function")).endswith(".Tick")
     if is_tick and helper is None:
         what = "time.Tick" if expr == call else "time.NewTicker(...).C"
@@ -1093,7 +987,7 @@ def _check_field(
             "never stopped: before Go 1.23 a ticker is not garbage collected until Stop is "
             "called"
         )
-        fix, reason_no_fix = _stop_old_fix(ctx, files, stmt, target, field, variable)
+        fix, reason_no_fix = _stop_old_fix(ctx, found, stmt, target)
     yield Diagnostic(
         stmt.start_byte,
         stmt.end_byte,
@@ -1107,93 +1001,23 @@ def _check_field(
     )
 
 
-def _root(node: Node) -> str:
-    node = unparen(node)
-    while node.type == "selector_expression":
-        operand = node.child_by_field_name("operand")
-        if operand is None:
-            return ""
-        node = unparen(operand)
-    return text(node) if node.type == "identifier" else ""
-
-
-def _variable_used(func: Node, target: Node) -> bool:
-    """Whether `func` uses the package variable `target` names other than by assigning it or
-    reading its `.C` (a nil check, a Stop, a copy)."""
-    name = text(target)
-    for ident in _identifiers(func, name):
-        if ident == target:
-            continue
-        parent = ident.parent
-        if (
-            parent is not None
-            and parent.type == "selector_expression"
-            and parent.child_by_field_name("operand") == ident
-            and text(parent.child_by_field_name("field")) == "C"
-        ):
-            continue
-        holder = parent.parent if parent is not None else None
-        if (
-            parent is not None
-            and parent.type == "expression_list"
-            and holder is not None
-            and holder.type == "assignment_statement"
-            and holder.child_by_field_name("left") == parent
-        ):
-            continue
-        return True
-    return False
-
-
-def _identifiers(func: Node, name: str) -> list[Node]:
-    body = flow.function_body(func)
-    if body is None:
-        return []
-    return [n for n in captures("(identifier) @id", body).get("id", []) if text(n) == name]
-
-
-def _related(
-    ctx: FileContext,
-    files: dict[str, tuple[bytes, Any]],
-    path: str,
-    start: int,
-    end: int,
-    message: str,
-) -> tuple[int, int, str] | Related:
-    if path == ctx.path or not path:
-        return (start, end, message)
-    source = files.get(path, (b"",))[0]
-    return Related(LineIndex(source).span(start, end), message, path)
-
-
 def _stop_old_fix(
-    ctx: FileContext,
-    files: dict[str, tuple[bytes, Any]],
-    stmt: Node,
-    target: Node,
-    field: str,
-    variable: bool = False,
+    ctx: FileContext, found: Replaced, stmt: Node, target: Node
 ) -> tuple[Fix | None, str | None]:
     """`if s.t != nil { s.t.Stop() }` before the assignment, when every field of that name
     in the package is a `*time.Ticker` (or the package variable is declared one)."""
     aliases = time_aliases(ctx) | {"time"}
-    if variable:
-        binding = ctx.types.lookup(target)
-        types = {"".join((binding.type or "?").split())} if binding is not None else set()
-    else:
-        types = field_types(files, field)
+    types = held_types(ctx, found.files, target, found.field)
     if not types or any(t not in {f"*{a}.Ticker" for a in aliases} for t in types):
         return None, (
             f"no automatic fix: the type of {text(target)} is not known to be *time.Ticker; "
             "stop the ticker it holds before replacing it"
         )
-    if stmt.parent is None or stmt.parent.type != "statement_list":
-        return None, "no automatic fix: the ticker is stored in a statement header"
-    indent = line_indent(ctx.source, stmt.start_byte)
     held = text(target)
-    guard = f"if {held} != nil {{\n{indent}\t{held}.Stop()\n{indent}}}\n{indent}"
-    edit = TextEdit(stmt.start_byte, stmt.start_byte, guard)
-    unsafe = _ticker_read_elsewhere(files, field, variable)
+    edit, why = release_old_first(ctx, stmt, held, f"{held}.Stop()", "ticker")
+    if edit is None:
+        return None, why
+    unsafe = _ticker_read_elsewhere(found.files, found.field, target.type == "identifier")
     applicability = Applicability.UNSAFE if unsafe else Applicability.SAFE
     return Fix(
         f"Stop the old ticker before replacing it: {held}.Stop()", (edit,), applicability
@@ -1242,7 +1066,7 @@ def _impact(
     loops = loops_around(node, func) if per_iteration else []
     loop_impact, loop_reason = loops_impact(loops, ctx.root) if loops else (Impact.BOUNDED, "")
     once = (
-        runs_once(func, _package_name(ctx), files_of(ctx.package))
+        runs_once(func, package_name(ctx), files_of(ctx.package))
         if loop_impact is Impact.BOUNDED
         else None
     )
