@@ -659,15 +659,16 @@ def _syntax_errors(n: int) -> str:
 #
 # An edit inside one function's body leaves every declaration of the file as it was, only
 # moved: the rules need to look again at that function and at what may depend on it, and the
-# findings elsewhere stand, moved. What may depend on it is found by name: the functions that
-# share with it a name of the package's functions, methods, variables or struct fields
-# (callers and callees: helper summaries, `runs_once`; shared state: a field set here and
-# stopped there), over and over until nothing new joins. Package-level var, const and type
-# declarations are always looked at again (a finding there may be about any function's use).
+# findings elsewhere stand, moved. What may depend on it is found by name. Shared state: the
+# functions naming a package variable or struct field that the edited function names (before
+# or after the edit): what the package does with a field is all its functions' doing, and only
+# the edited one changed. Calls: the functions naming one of the package's functions or
+# methods that a joined function names or is (callers and callees: helper summaries, helpers
+# of helpers, `runs_once`), over and over until nothing new joins. Package-level var, const
+# and type declarations are always looked at again (a finding there may be about any use).
 
 FUNCTION_DECLS = ("function_declaration", "method_declaration")
 _DECLS = ("var_declaration", "const_declaration", "type_declaration")
-_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 # Beyond this share of the file's bytes in focus, a full analysis costs about the same.
 FOCUS_MAX_SHARE = 0.5
 
@@ -706,15 +707,60 @@ class FocusPlan:
     keep: list[Kept]
 
 
-def _vocabulary(index: PackageIndex) -> tuple[frozenset[bytes], frozenset[bytes]]:
-    """(names that tie functions together, of which the package's function and method names)."""
-    funcs = {name.encode() for name in index.funcs}
-    funcs |= {name.encode() for _, name in index.methods}
-    names = set(funcs)
-    names |= {name.encode() for name in index.vars}
-    for info in index.types.values():
-        names |= {name.encode() for name, _ in info.fields if name}
-    return frozenset(names), frozenset(funcs)
+@dataclass(frozen=True)
+class _Names:
+    """The package's names that tie functions together, by how code names them."""
+
+    funcs: frozenset[bytes]  # functions, named alone
+    variables: frozenset[bytes]  # package variables, named alone
+    methods: frozenset[bytes]  # named after a dot
+    fields: frozenset[bytes]  # struct fields: after a dot, or as a key (`T{f: v}`)
+
+    @classmethod
+    def of(cls, index: PackageIndex) -> _Names:
+        fields = {name for info in index.types.values() for name, _ in info.fields if name}
+        return cls(
+            frozenset(n.encode() for n in index.funcs),
+            frozenset(n.encode() for n in index.vars if n != "_"),
+            frozenset(n.encode() for _, n in index.methods),
+            frozenset(n.encode() for n in fields),
+        )
+
+    def mentions(self, source: bytes, a: int, b: int, *, calls: bool = False) -> set[bytes]:
+        """The names code in [a, b) uses: `name` for a function or variable, `.name` for a
+        method or field. `calls`: functions and methods only."""
+        out: set[bytes] = set()
+        for match in _MENTION.finditer(source, a, b):
+            dot, word, colon = match.groups()
+            if dot:
+                if word in self.methods or (not calls and word in self.fields):
+                    out.add(b"." + word)
+                continue
+            if word in self.funcs or (not calls and word in self.variables):
+                out.add(word)
+            if colon and not calls and word in self.fields:
+                out.add(b"." + word)
+        return out
+
+    def pattern(self, name: bytes) -> re.Pattern[bytes]:
+        """Where code uses `name` (as `mentions` gives it)."""
+        if not name.startswith(b"."):
+            return re.compile(rb"(?<![A-Za-z0-9_.])" + re.escape(name) + rb"(?![A-Za-z0-9_])")
+        word = re.escape(name[1:])
+        keyed = (
+            rb"|(?<![A-Za-z0-9_.])" + word + rb"[ \t]*:(?!=)" if name[1:] in self.fields else b""
+        )
+        return re.compile(rb"\.[ \t]*" + word + rb"(?![A-Za-z0-9_])" + keyed)
+
+
+_MENTION = re.compile(rb"(\.[ \t]*)?([A-Za-z_][A-Za-z0-9_]*)([ \t]*:(?!=))?")
+
+
+def _own_name(decl: Node) -> bytes:
+    """How code names a function declaration: `name`, or `.name` for a method."""
+    name = decl.child_by_field_name("name")
+    text = name.text or b"" if name is not None else b""
+    return b"." + text if decl.type == "method_declaration" else text
 
 
 def plan_focus(
@@ -769,20 +815,23 @@ def plan_focus(
         if body is None or not body.start_byte < start <= new_end < body.end_byte - 1:
             return None
 
-    names, funcs = _vocabulary(index)
+    names = _Names.of(index)
     types = [n.type for n in new_children]
     new_starts = [r[0] for r in new_ranges]
-
-    def words(a: int, b: int, source: bytes, among: frozenset[bytes]) -> set[bytes]:
-        return {m.group() for m in _WORD.finditer(source, a, b)} & among
+    # Function declarations by how they are named: a call joins its callee.
+    declared: dict[bytes, list[int]] = {}
+    for j, child in enumerate(new_children):
+        if child.type in FUNCTION_DECLS:
+            declared.setdefault(_own_name(child), []).append(j)
 
     focused: set[int] = set()
     todo: set[bytes] = set()
     done: set[bytes] = set()
     if touched.type in FUNCTION_DECLS:
         focused.add(i)
-        todo = words(touched.start_byte, touched.end_byte, old_source, names)
-        todo |= words(*new_ranges[i], new_source, names)
+        todo = names.mentions(old_source, touched.start_byte, touched.end_byte)
+        todo |= names.mentions(new_source, *new_ranges[i])
+        todo.add(_own_name(touched))
     linked_decls: set[int] = set()
     budget = FOCUS_MAX_SHARE * len(new_source)
     size = sum(new_ranges[j][1] - new_ranges[j][0] for j in focused)
@@ -792,24 +841,30 @@ def plan_focus(
         if types[j] in FUNCTION_DECLS and j not in focused:
             focused.add(j)
             size += new_ranges[j][1] - new_ranges[j][0]
-            todo.update(words(*new_ranges[j], new_source, names) - done)
+            # (Its body did not change: only what it calls, or is called by, ties in more.)
+            todo.update(names.mentions(new_source, *new_ranges[j], calls=True) - done)
+            todo.add(_own_name(new_children[j]))
         elif types[j] in _DECLS and j not in linked_decls:
             # `var t = newTicker()`: a use of t may depend on the helper's body.
             linked_decls.add(j)
-            todo.update(words(*new_ranges[j], new_source, names) - done)
+            todo.update(names.mentions(new_source, *new_ranges[j]) - done)
 
     def spread() -> bool:
-        """Join every declaration that names a word to do, until none is left; False when
-        the focus grew beyond the budget."""
+        """Join every declaration that names a name to do, and the functions declared under
+        it, until none is left; False when the focus grew beyond the budget."""
         while todo:
-            word = todo.pop()
-            done.add(word)
-            pattern = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(word) + rb"(?![A-Za-z0-9_])")
-            for match in pattern.finditer(new_source):
+            name = todo.pop()
+            if name in done:
+                continue
+            done.add(name)
+            call = name in names.funcs or name[1:] in names.methods
+            for j in declared.get(name, ()):
+                join(j)
+            for match in names.pattern(name).finditer(new_source):
                 j = bisect_right(new_starts, match.start()) - 1
                 if j < 0 or match.start() >= new_ranges[j][1]:
                     continue
-                if types[j] in _DECLS and word not in funcs:
+                if types[j] in _DECLS and not call:
                     continue  # (a declaration of a name that ties others already)
                 join(j)
             if size > budget:
