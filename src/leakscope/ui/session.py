@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,13 +17,12 @@ from typing import TYPE_CHECKING
 from leakscope.core.config import Config
 from leakscope.core.gomod import ModuleFinder
 from leakscope.core.model import Applicability, Finding
-from leakscope.core.project import Project
 
 if TYPE_CHECKING:
     from leakscope.core.analysis import FileResult, PackageJob
     from leakscope.core.engine import Progress
     from leakscope.core.fixes import FileChange
-    from leakscope.core.project import Update
+    from leakscope.core.project import Project, Update
     from leakscope.core.verify import Toolchain
 
 # The engine's scan, fix planning and writing, and the parser are imported where they are
@@ -68,11 +68,24 @@ class Session:
         self.root = root.resolve()
         self.config = config
         self.use_cache = use_cache
-        self.project = Project(self.root, config, use_cache=use_cache)
+        self._project: Project | None = None
+        self._project_lock = threading.Lock()
         self.undo_stack: list[UndoEntry] = []
         self.scanned = False
         self.problems: list[str] = []
         self._modules = ModuleFinder()
+
+    @property
+    def project(self) -> Project:
+        """The live model of the findings, made on first use (the app's scan, after the first
+        frame): core.project imports the engine, which the first frame does not need."""
+        if self._project is None:
+            with self._project_lock:
+                if self._project is None:
+                    from leakscope.core.project import Project
+
+                    self._project = Project(self.root, self.config, use_cache=self.use_cache)
+        return self._project
 
     # -- scanning ----------------------------------------------------------------------
 
@@ -115,7 +128,8 @@ class Session:
         return [f for r in results for f in r.findings]
 
     def file_count(self) -> int:
-        return len(self.project.results)
+        project = self._project  # (none yet: no results yet)
+        return len(project.results) if project is not None else 0
 
     def go_version(self, path: str) -> tuple[int, int] | None:
         folder = posixpath.dirname(path)
