@@ -58,9 +58,11 @@ class SourceView(TextArea):
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("source")
 
     def __init__(self, *, id: str | None = None) -> None:
+        # No language until a file is shown: setting it loads the Go grammar and compiles its
+        # highlight query (5-10 ms), which the app's first frame does not need.
         super().__init__(
             "",
-            language="go",
+            language=None,
             read_only=True,
             show_line_numbers=True,
             soft_wrap=False,
@@ -81,6 +83,8 @@ class SourceView(TextArea):
         if path != self.path or text != self.text:
             self.path = path
             self.marks = marks
+            if self.language is None:
+                self.language = "go"
             self.load_text(text)  # rebuilds the highlight map, marks included
         else:
             self._set_marks(marks)
