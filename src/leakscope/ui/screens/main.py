@@ -345,6 +345,8 @@ class MainScreen(Screen[None]):
             self.scanning = True
             self.tree.stick_to_first = True
             self._show_empty_or_tree()
+            # The first frame says so too (start_scan sets the same, after it).
+            self.status.set(scanning=True, done_files=0, total_files=0)
             self.call_after_refresh(self.start_scan, live=True)
 
     # -- theme --------------------------------------------------------------------------
