@@ -116,7 +116,19 @@ def query(pattern: str) -> Query:
 
 
 def captures(pattern: str, node: Node) -> dict[str, list[Node]]:
-    return QueryCursor(query(pattern)).captures(node)
+    """The query's captures under `node`, per capture name, in source order (outer first).
+
+    py-tree-sitter does not promise an order (matches of different patterns interleave,
+    and the order changed from run to run), and rules report the first exit, the first
+    escape...: sorted here, findings do not depend on it."""
+    found = QueryCursor(query(pattern)).captures(node)
+    for nodes in found.values():
+        nodes.sort(key=_source_order)
+    return found
+
+
+def _source_order(node: Node) -> tuple[int, int]:
+    return node.start_byte, -node.end_byte
 
 
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
