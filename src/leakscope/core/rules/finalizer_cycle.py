@@ -114,7 +114,7 @@ from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.index import TypeInfo, _type_info, normalise_type
 from leakscope.core.model import Confidence, FixAvailability, Impact, Rule, Severity
 from leakscope.core.package_files import files_of
-from leakscope.core.rules._lifetime import runs_once
+from leakscope.core.rules._lifetime import package_name, runs_once
 from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.syntax import captures, enclosing_function, function_name, text, unparen
 
@@ -206,7 +206,7 @@ def _impact(ctx: FileContext, value: Node, func: Node | None, types: _Types) -> 
     if func is None:
         return {}
     loops = loops_around(value, func)
-    once = None if loops else runs_once(func, _package_name(ctx), files_of(ctx.package))
+    once = None if loops else runs_once(func, package_name(ctx), files_of(ctx.package))
     if once is not None:
         return {"impact": Impact.BOUNDED, "impact_reason": f"set once: {once}"}
     if ctx.is_test:
@@ -233,11 +233,6 @@ def _package_var(ctx: FileContext, ident: Node, func: Node | None, types: _Types
             return False  # a local of the same name
         scope = enclosing_function(scope)
     return True
-
-
-def _package_name(ctx: FileContext) -> str:
-    summary = ctx.package.summaries.get(ctx.path)
-    return summary.package if summary is not None else ""
 
 
 def _base_name(type_text: str) -> str | None:

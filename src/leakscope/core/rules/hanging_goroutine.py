@@ -121,7 +121,7 @@ from leakscope.core.model import (
     TextEdit,
 )
 from leakscope.core.package_files import files_of
-from leakscope.core.rules._lifetime import runs_once, test_failure
+from leakscope.core.rules._lifetime import package_name, runs_once, test_failure
 from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.syntax import (
     ancestor_between,
@@ -505,7 +505,7 @@ def _impact(
         return Impact.BOUNDED, f"the goroutine blocks only after the test has failed ({failed})"
     func = enclosing_function(go)
     in_loop = ancestor_between(go, channel.func, {"for_statement"}) is not None
-    once = None if in_loop else runs_once(func, _package_name(ctx), files_of(ctx.package))
+    once = None if in_loop else runs_once(func, package_name(ctx), files_of(ctx.package))
     if once is not None:
         return Impact.BOUNDED, f"the goroutine is started once: {once}"
     if ctx.is_test:
@@ -514,11 +514,6 @@ def _impact(
         _, reason = loops_impact(loops_around(go), ctx.root)
         return Impact.GROWS, f"a goroutine per iteration ({reason}), on every call"
     return Impact.GROWS, f"a goroutine per call of {function_name(func) or 'the function'}"
-
-
-def _package_name(ctx: FileContext) -> str:
-    summary = ctx.package.summaries.get(ctx.path)
-    return summary.package if summary is not None else ""
 
 
 def _failed_test_on(ctx: FileContext, hazard: _Hazard) -> str | None:
