@@ -458,3 +458,89 @@ def test_helper_chains_end_on_cycles_and_list_each_return() -> None:
     ]
     cycle = [r[2] for r in found["b(line)"].related if " returns " in r[2]]
     assert cycle[0].startswith("b returns c(s)") and cycle[-1].startswith("a returns s[:2]")
+
+
+KEEPERS = """package p
+
+import (
+	"os"
+	"strings"
+	"sync"
+
+	"example.com/kv"
+)
+
+type lru struct{ items map[string]string }
+
+func (c *lru) Add(k, v string) { c.items[k] = v }
+
+type S struct {
+	client *kv.Client
+	cache  *lru
+	seen   sync.Map
+	pool   sync.Pool
+}
+
+func (s *S) load(path string) {
+	data, _ := os.ReadFile(path)
+	text := string(data)
+	s.client.Set(text[:10], "v")
+	s.cache.Add("k", text[20:30])
+	s.seen.Store(text[40:50], true)
+	s.pool.Put(text[60:70])
+	_ = strings.TrimSpace(text)
+}
+"""
+
+
+def test_a_method_named_like_a_caches_keeps_only_on_a_known_keeper() -> None:
+    found = analyse(KEEPERS, STRING)
+    kept = sorted(d.message.split(" keeps ")[0] for d in found)
+    # Not s.client (another package's Set sends a request), not sync.Pool (it recycles).
+    assert kept == ["s.cache", "s.seen"]
+
+
+NORMALIZE = """package p
+
+import "strings"
+
+type S struct{ names []string }
+
+func build(parts []string) string { return "/" + strings.Join(parts, "/") }
+
+func normalize(key string) string {
+	key = build(strings.Split(key, "/"))
+	return strings.TrimPrefix(key, "/")
+}
+
+func clean(key string) string {
+	key = strings.TrimSpace(key)
+	return strings.TrimPrefix(key, "/")
+}
+
+func (s *S) add(line string) {
+	s.names = append(s.names, normalize(line))
+}
+
+func (s *S) addClean(line string) {
+	s.names = append(s.names, clean(line))
+}
+"""
+
+
+def test_a_parameter_reassigned_from_a_new_value_is_no_longer_the_callers_data() -> None:
+    (found,) = analyse(NORMALIZE, STRING)
+    assert "clean(line)" in found.message  # normalize(line) is a new string
+
+
+def test_an_object_made_per_call_is_evidence_for_its_methods() -> None:
+    by_line = findings("subslice-retention", "per-call")
+    parse = only(by_line, 57)
+    assert parse.severity is Severity.INFO and parse.impact is Impact.BOUNDED
+    assert "likely made per call" in (parse.impact_reason or "")
+    notes = [r.message for r in parse.related]
+    assert "p is made here, per call of Render, and dropped when it returns" in notes
+    assert 20 not in by_line  # converter: unexported all the way, dropped with its caller
+    assert only(by_line, 102).severity is Severity.WARNING  # fed in a loop it outlives
+    # Only a test passes read data: what a test passes says nothing of the program.
+    assert only(by_line, 125).impact is Impact.BOUNDED

@@ -5,7 +5,7 @@ result of a splitting call (`strings.Split`, `strings.Cut`, regexp `FindString*`
 twins), or a value derived from one without copying (`strings.TrimSpace(piece)`, `parts[1]`,
 a local variable holding a piece, a range variable over split results). A piece *leaks* when
 it is stored where it outlives the call (a package variable, a field or map reached through a
-pointer, a parameter's map or slice, a channel, a cache's `Add`/`Set`/`Store`/`Put`) and its
+pointer, a parameter's map or slice, a channel, a holder known to keep it: `Places.keeps`) and its
 *source* is plausibly large (a parameter, data read with `io.ReadAll`/`os.ReadFile`/`bufio`,
 `string(buf)`, a buffer made here, a range variable over such data).
 
@@ -39,13 +39,15 @@ from leakscope.core.rules._retention_places import Places, Target
 from leakscope.core.rules._retention_sources import Origins, Source
 from leakscope.core.rules._retention_summaries import (
     Package,
+    key_of,
     lifted_source,
     package_for,
     package_of,
+    param_names,
 )
 from leakscope.core.rules._retention_syntax import (
-    _CACHE_METHODS,
     _CALL_RX,
+    _KEEPER_METHODS,
     _MAX_BINDINGS,
     _NO_BINDING,
     _PIECE_PACKAGES,
@@ -74,10 +76,13 @@ from leakscope.core.types import (
     IMPORT,
     LOCAL,
     PACKAGE_VAR,
+    PARAM,
     RANGE,
+    RECEIVER,
     Binding,
     TypeResolver,
     is_map,
+    is_pointer,
     is_slice,
 )
 
@@ -104,6 +109,9 @@ class Leak:
     target: Target
     nested: bool = False
     split: Node | None = None  # the last splitting call that cut a nested piece
+    # The holder is likely made per call of a function of the package (`Package.per_call`),
+    # though other packages may pass one of their own: (reason, notes).
+    per_call: tuple[str, tuple[tuple[str, int, int, str], ...]] | None = None
 
 
 @dataclass
@@ -148,6 +156,7 @@ class _Analysis(Origins, Places):
         self.root = ctx.root
         self.leaks: dict[tuple[int, int], Leak] = {}
         self._origins: dict[tuple[int, int], Source | None] = {}
+        self._assignments: dict[tuple[int, str], list[tuple[Node, int]]] = {}
         self._package = package
         self._helper_notes: dict[int, tuple[tuple[str, int, int, str], ...]] = {}
 
@@ -609,9 +618,7 @@ class _Analysis(Origins, Places):
                 return True
             if self._through_constructor(piece, state, call, position):
                 return True
-            if method in _CACHE_METHODS:
-                self._cache_store(piece, state, func)
-            else:
+            if method not in _KEEPER_METHODS or not self._cache_store(piece, state, func, position):
                 self._into_helper(piece, state, call, position)
             return False
         if func.type in ("slice_type", "parenthesized_expression") and self._conversion_keeps(
@@ -672,16 +679,20 @@ class _Analysis(Origins, Places):
         if stored is None:
             return
         func = call.child_by_field_name("function")
+        # The place is named in the callee: here, the object is the call's receiver, if any.
+        holder = ""
         if stored.receiver:
             operand = func.child_by_field_name("operand") if func is not None else None
             if operand is None or func is None or func.type != "selector_expression":
                 return
             if self.shared(operand) is None:
                 return  # a local value's method: the place lives as long as that value
+            holder = f"{text(operand)}."
         called = _flat(text(call.child_by_field_name("function")))
         sub = replace(piece, steps=[*piece.steps, *state.notes, *stored.notes])
         target = Target(stored.text, stored.where, stored.confidence, collects=stored.collects)
-        self._report(sub, state, state.levels, f"passed to {called}, which keeps it in", target)
+        how = f"passed to {called}, which keeps it in"
+        self._report(sub, state, state.levels, how, target, holder)
 
     def _split_levels(self, call: Node, name: str, family: str) -> int | None:
         """The levels of a splitting call's result, when it splits a value of `family`."""
@@ -984,6 +995,55 @@ class _Analysis(Origins, Places):
         moved = re.compile(rb"(?<![\w.])" + re.escape(start.text or b"") + rb"\s*=[^=]")
         return ranged.search(body) is not None and moved.search(body) is not None
 
+    def _per_call(
+        self, holder: str, value: Node
+    ) -> tuple[bool, tuple[tuple[str, int, int, str], ...]] | None:
+        """When the place hangs off the method's pointer receiver or a pointer parameter
+        (`p.refs`, `nc.elems`), the package's evidence that this object is made per call
+        and dropped with it (`Package.per_call`): (whether other packages may pass one of
+        their own, notes), or None."""
+        match = re.match(r"\*?\s*\(?\s*([A-Za-z_]\w*)\s*\)?\s*[.\[]", holder)
+        if match is None:
+            return None
+        binding = self.types.visible(match.group(1), value)
+        if binding is None or binding.kind not in (RECEIVER, PARAM) or binding.node is None:
+            return None
+        if binding.kind == PARAM and not is_pointer(binding.type):
+            return None
+        func = binding.node.parent
+        while func is not None and func.type not in ("function_declaration", "method_declaration"):
+            if func.type == "func_literal":
+                return None
+            func = func.parent
+        key = key_of(func) if func is not None else None
+        if key is None or func is None:
+            return None
+        if binding.kind == RECEIVER:
+            position = -1
+        else:
+            names = param_names(func)
+            if binding.name not in names:
+                return None
+            position = names.index(binding.name)
+        return self.pkg.per_call(key, position)
+
+    def _own_cursor(
+        self, piece: Piece, state: _Climb, target: Target, holder: str, value: Node
+    ) -> bool:
+        """A view kept in one slot of the object that owns the reader (`dec.key =
+        line[a:b]` of `line := dec.s.Bytes()`): the object's current token, reset at each
+        read, over a buffer it keeps anyway (a zero-copy cursor, "valid until the next
+        call"). Not a view collected (appended, a map entry, a cache, a channel) or kept by
+        another object."""
+        source = piece.source
+        if source.kind != sources.VIEW or source.reader is None:
+            return False
+        if target.collects or state.appended or state.wrapped:
+            return False
+        match = re.match(r"\*?\s*([A-Za-z_]\w*)\s*\.", holder)
+        binding = self.types.visible(match.group(1), value) if match is not None else None
+        return binding is not None and binding.declared_at == source.reader
+
     def _parent_kept(self, source: Node, holder_text: str, value: Node) -> bool:
         """Whether the function also stores the source itself in the same holder
         (`e.tag = tag; e.suffix = tag[n:]`, `c.raw = data; c.head = data[:64]`): the parent
@@ -1056,8 +1116,12 @@ class _Analysis(Origins, Places):
         levels: int,
         how: str,
         target: Target,
+        holder: str | None = None,
     ) -> None:
+        """Record a leak. `holder`: the place as named here, when `target` names it in
+        another function (a helper's store: the call's receiver, or "" for none)."""
         value = state.value
+        holder = target.text if holder is None else holder
         key = (value.start_byte, value.end_byte)
         if key in self.leaks or self._excluded(piece, target.places):
             return
@@ -1069,6 +1133,11 @@ class _Analysis(Origins, Places):
             return
         if how != "sent on" and self._parent_kept(piece.source.node, target.text, value):
             return
+        if self._own_cursor(piece, state, target, holder, value):
+            return
+        per_call = self._per_call(holder, value)
+        if per_call is not None and not per_call[0]:
+            return  # the holder is made per call and dropped with it
         if piece.source.kind == sources.PARAM:
             lifted = self.pkg.lift(piece.source)
             if lifted is not None:
@@ -1087,7 +1156,15 @@ class _Analysis(Origins, Places):
             piece = replace(piece, steps=[*piece.steps, *notes])
         if state.wrapped:
             how = f"passed to {state.wrapped}, whose new object is {how}"
-        self.leaks[key] = Leak(piece, value, levels, how, stored, nested, split)
+        leak = Leak(piece, value, levels, how, stored, nested, split)
+        if per_call is not None:
+            named = holder.split(".", 1)[0].lstrip("*( ")
+            reason = (
+                f"{named} is likely made per call and dropped with it, as the package's own "
+                "calls do; only code of another package keeping its own could keep it long"
+            )
+            leak.per_call = (reason, per_call[1])
+        self.leaks[key] = leak
 
 
 def _on_one_path(a: Node, b: Node) -> bool:
@@ -1242,7 +1319,7 @@ def _may_be_kept(node: Node, storers: Callable[[], frozenset[str]] | None = None
                 name = text(func.child_by_field_name("field"))
             else:
                 name = text(func) if func is not None and func.type == "identifier" else ""
-            if name in _CACHE_METHODS and func is not None and func.type != "identifier":
+            if name in _KEEPER_METHODS and func is not None and func.type != "identifier":
                 return True
             if storers is not None and name and name in storers():
                 return True
@@ -1335,7 +1412,8 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
     if piece.source.related is not None:
         related.append(piece.source.related)
     package = package_for(ctx)
-    for note in (*piece.source.chain, *piece.steps):
+    per_call_notes = leak.per_call[1] if leak.per_call is not None else ()
+    for note in (*piece.source.chain, *piece.steps, *per_call_notes):
         if len(note) == 4:
             if package is not None:
                 related.append(package.related(note, ctx.path))  # type: ignore[arg-type]
@@ -1355,7 +1433,9 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
     if not ctx.is_test:
         size = sources.judge(piece.source, source_text, target.collects)
         diag.impact, diag.impact_reason = size.impact, size.reason
-        if view and size.impact is Impact.GROWS:
+        if leak.per_call is not None:
+            diag.impact, diag.impact_reason = Impact.BOUNDED, leak.per_call[0]
+        elif view and size.impact is Impact.GROWS:
             diag.severity = Severity.ERROR  # a correctness bug, not only memory
     if leak.levels > 0:
         copier = "strings.Clone" if piece.family == STRING else "bytes.Clone or slices.Clone"

@@ -10,8 +10,14 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
+from leakscope.core.index import receiver_type_name
 from leakscope.core.model import Confidence
 from leakscope.core.rules._retention_syntax import (
+    _CACHE_METHODS,
+    _CACHE_NAME,
+    _COPYING_CACHES,
+    _KEEPER_METHODS,
+    _KNOWN_KEEPERS,
     _declared_here,
     _flat,
     _is_fresh,
@@ -34,7 +40,9 @@ from leakscope.core.types import (
 )
 
 if TYPE_CHECKING:
+    from leakscope.core.context import FileContext
     from leakscope.core.rules._retention import Piece, _Climb
+    from leakscope.core.rules._retention_summaries import Package
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,8 @@ class Places:
     `_retention._Analysis`)."""
 
     types: TypeResolver
+    ctx: FileContext
+    pkg: Package
 
     def _store(self, piece: Piece, state: _Climb, lhs: Node, levels: int) -> None:
         target = self.assign_target(lhs)
@@ -132,23 +142,95 @@ class Places:
         target = Target(text(channel), f"channel {text(channel)}", Confidence.MEDIUM, collects=True)
         self._report(piece, state, state.levels, "sent on", target)
 
-    def _cache_store(self, piece: Piece, state: _Climb, func: Node) -> None:
+    def _cache_store(self, piece: Piece, state: _Climb, func: Node, position: int) -> bool:
+        """`c.cache.Add(k, piece)` on a holder known to keep what it is given (`keeps`)
+        that outlives the call. False when the holder is not known to keep it."""
         holder = func.child_by_field_name("operand")
         if holder is None or holder.type not in ("identifier", "selector_expression"):
-            return
-        qualified = self.types.qualified(self.types.type_of(holder))
-        if qualified is not None and qualified[0] == "sync" and qualified[1] != "Map":
-            return  # sync.Pool.Put recycles, atomic values hold one value
+            return False
+        collects = self.keeps(func, position)
+        if collects is None:
+            return False
         shared = self.place(holder)
         if shared is None:
-            return
+            return True
         method = text(func.child_by_field_name("field"))
         where = _where("", f"{text(holder)} with {method}", shared)
         places = (_flat(text(holder)),)
         target = Target(
-            text(holder), where, shared.confidence, shared.related, places, collects=True
+            text(holder), where, shared.confidence, shared.related, places, collects=collects
         )
         self._report(piece, state, state.levels, "stored in", target)
+        return True
+
+    def keeps(self, func: Node, position: int) -> bool | None:
+        """Whether the method call `func(...)` (`holder.M`) is known to keep its argument at
+        `position` (whether the holder then collects one per call), or None:
+
+        - a type of another package known to keep (`sync.Map.Store`, `list.List.PushBack`,
+          `http.Header.Set`, an `atomic.Value`'s single slot);
+        - a cache of another package, by its package's or type's name (`lru.Cache.Add`,
+          `cache.Cache.Set`), unless it copies what it is given (bigcache, freecache);
+        - a type of this package whose method, by its summary, stores that parameter
+          (`func (c *LRU) Add(k, v string) { c.items[k] = v }`); a method promoted from an
+          embedded field, when the type is named as a cache;
+        - a holder of unknown type named as a cache (`c.cache.Add`, `lru.Put`).
+
+        A method that only looks like a cache's on anything else (an RPC client's `Set`, a
+        request's `Add`) is not known to keep anything: the call sends or copies."""
+        holder = func.child_by_field_name("operand")
+        method = text(func.child_by_field_name("field"))
+        if holder is None:
+            return None
+        type_text = self.types.type_of(holder)
+        qualified = self.types.qualified(type_text)
+        if qualified is not None:
+            known = _KNOWN_KEEPERS.get(qualified)
+            if known is not None:
+                return known[1] if method in known[0] else None
+            path, name = qualified
+            if (
+                method in _CACHE_METHODS
+                and path not in _COPYING_CACHES
+                and _CACHE_NAME.search(f"{_package_name(path)} {name}")
+            ):
+                return True
+            return None
+        if method not in _KEEPER_METHODS:
+            return None
+        if type_text is not None:
+            name = receiver_type_name(type_text)
+            if name not in self.ctx.package.types:
+                return None  # a built-in or composite type: no methods that keep
+            key = (name, method)
+            if key in self.pkg.declared():
+                stored = self.pkg.stored(key).get(position)
+                return stored.collects if stored is not None else None
+            if method in _CACHE_METHODS and _CACHE_NAME.search(name):
+                return True  # promoted from an embedded cache
+            return None
+        if method not in _CACHE_METHODS:
+            return None
+        last = re.findall(r"\w+", text(holder))
+        if last and _CACHE_NAME.search(last[-1]):
+            return True
+        # `var c, _ = lru.New(128)`: made by a cache package's function.
+        binding = self.types.lookup(holder) if holder.type == "identifier" else None
+        made = ""
+        if binding is not None and binding.value is not None:
+            call = unparen(binding.value)
+            func = call.child_by_field_name("function") if call.type == "call_expression" else None
+            if func is not None and func.type == "generic_type":
+                func = func.child_by_field_name("type")
+            made = text(func) if func is not None else ""
+        elif binding is not None and binding.var is not None:
+            made = (binding.var.value or "").removeprefix("call:")
+        if "." in made:
+            qualifier = made.split(".", 1)[0]
+            path = self.ctx.package.file_imports(self.ctx.path).get(qualifier, qualifier)
+            if path not in _COPYING_CACHES and _CACHE_NAME.search(_package_name(path)):
+                return True
+        return None
 
     def assign_target(self, lhs: Node) -> Target | None:
         """The long-lived place an assignment to `lhs` stores into, or None."""
@@ -361,3 +443,12 @@ class Places:
 def _where(noun: str, place: str, shared: Shared) -> str:
     head = f"{noun} {place}".strip()
     return f"{head} ({shared.reason})" if shared.reason else head
+
+
+def _package_name(path: str) -> str:
+    """The last element of an import path that is not a major version (`golang-lru` of
+    `github.com/hashicorp/golang-lru/v2`)."""
+    parts = path.split("/")
+    while len(parts) > 1 and re.fullmatch(r"v\d+", parts[-1]):
+        parts.pop()
+    return parts[-1]

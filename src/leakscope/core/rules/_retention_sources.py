@@ -148,6 +148,9 @@ class Source:
     # Related locations that show how the data got here, when it came through other
     # functions of the package: (path, start, end, message), source first.
     chain: tuple[tuple[str, int, int, str], ...] = ()
+    # For a view: where the variable the reader hangs off is declared (`dec` of
+    # `dec.s.Bytes()`), to tell a holder on the same object (the reader's own cursor).
+    reader: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -366,6 +369,8 @@ class Origins:
     types: TypeResolver
     root: Node
     _origins: dict[tuple[int, int], Source | None]
+    # The assignments to a parameter in a function: (function start, name) -> statements.
+    _assignments: dict[tuple[int, str], list[tuple[Node, int]]]
     pkg: Package
 
     def _constant(self, node: Node | None, depth: int = 0) -> bool:
@@ -471,6 +476,11 @@ class Origins:
             decl = binding.node
             if self._small_by_contract(binding):
                 return None
+            if binding.kind == BINDING_PARAM:
+                reassigned = self._reassigned(use, binding)
+                if reassigned is not None:
+                    # `key = store.Normalize(key)` before this use: what it holds now.
+                    return self._reassigned_origin(use, reassigned, depth)
             # The caller decides the size. On real code most parameters that get cut and
             # kept are small (names, flags, tags, routes): worth a look, not an alarm.
             return Source(
@@ -504,6 +514,89 @@ class Origins:
                 return replace(inner, node=use)
             return inner
         return None
+
+    def _reassigned(self, use: Node, binding: Binding) -> tuple[Node, int] | None:
+        """The last assignment to the parameter `binding` before `use` that runs on every
+        path to it (its statement's block holds `use`): (statement, position among its
+        left-hand sides), or None when the use still holds what the caller passed."""
+        func = enclosing_function(use)
+        if func is None:
+            return None
+        key = (func.start_byte, binding.name)
+        assignments = self._assignments.get(key)
+        if assignments is None:
+            assignments = self._assignments[key] = self._assignments_of(func, binding)
+        found = None
+        for statement, index in assignments:
+            if statement.end_byte > use.start_byte:
+                break
+            block = statement.parent
+            if block is not None and block.start_byte <= use.start_byte < block.end_byte:
+                found = (statement, index)
+        return found
+
+    def _assignments_of(self, func: Node, binding: Binding) -> list[tuple[Node, int]]:
+        """The statements of `func` (not of its function literals) assigning the parameter
+        `binding` (`p = ...`, `p, err = ...`, `p += ...`, `p, err := ...` in its own scope,
+        `for _, p = range ...`), in source order, with p's position on the left."""
+        body = func.child_by_field_name("body")
+        if body is None:
+            return []
+        name = binding.name.encode()
+        pattern = re.compile(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)")
+        source = self.ctx.source
+        out = []
+        for match in pattern.finditer(source, body.start_byte, body.end_byte):
+            ident = self.root.descendant_for_byte_range(match.start(), match.end())
+            if ident is None or ident.type != "identifier" or ident.start_byte != match.start():
+                continue
+            lefts = ident.parent
+            owner = lefts.parent if lefts is not None else None
+            if lefts is None or owner is None or lefts.type != "expression_list":
+                continue
+            if owner.child_by_field_name("left") != lefts:
+                continue
+            if owner.type == "short_var_declaration":
+                if owner.parent != body:
+                    continue  # a new variable in an inner scope
+            elif owner.type == "assignment_statement":
+                found = self.types.lookup(ident)
+                if found is None or found.declared_at != binding.declared_at:
+                    continue
+            elif owner.type == "range_clause":
+                owner = owner.parent or owner
+            else:
+                continue
+            if enclosing_function(owner) != func:
+                continue
+            index = _list_items(lefts).index(ident) if ident in _list_items(lefts) else 0
+            out.append((owner, index))
+        return out
+
+    def _reassigned_origin(
+        self, use: Node, reassigned: tuple[Node, int], depth: int
+    ) -> Source | None:
+        """What a parameter holds after `statement` assigned it: a piece of what it held
+        (`p = p[1:]`, `s = strings.TrimSpace(s)`), big data read into it, or (a new value from
+        a call that is not known to return a piece of it: `key = store.Normalize(key)`, a
+        concatenation, a range variable) no longer the caller's data: None."""
+        statement, index = reassigned
+        if statement.type not in ("assignment_statement", "short_var_declaration"):
+            return None
+        operator = statement.child_by_field_name("operator")
+        if statement.type == "assignment_statement" and (operator is None or text(operator) != "="):
+            return None  # `p += x`: a new string
+        lefts = _list_items(statement.child_by_field_name("left"))
+        rights = _list_items(statement.child_by_field_name("right"))
+        if len(lefts) == len(rights):
+            found = self.origin(rights[index], depth + 1)
+        elif len(rights) == 1:
+            found = self._multi_origin(use, unparen(rights[0]), index, depth + 1)
+        else:
+            return None
+        if found is None or found.kind != PARAM:
+            return found
+        return replace(found, node=use)
 
     def _small_by_contract(self, binding: Binding) -> bool:
         """A parameter known to be small: the argument of a flag.Value's `Set(string) error`
@@ -633,6 +726,7 @@ class Origins:
             related=None,
             chain=returned.notes,
             confidence=weaker(returned.source.confidence, Confidence.MEDIUM),
+            reader=None,  # (a place in the helper, perhaps in another file)
         )
 
     def _converted(self, conversion: Node, operand: Node | None, depth: int) -> Source | None:
@@ -667,12 +761,22 @@ class Origins:
         if len(what) > 60:
             what = f"{_flat(text(call.child_by_field_name('function')))}(...)"
         note = (call.start_byte, call.end_byte, f"{text(call)} reads the data")
+        reader = None
         if kind == VIEW:
             note = (
                 call.start_byte,
                 call.end_byte,
                 f"{text(call)} returns a view of the reader's buffer, valid until the next read",
             )
+            root = call.child_by_field_name("function")
+            while root is not None and root.type in ("selector_expression", "call_expression"):
+                field = "function" if root.type == "call_expression" else "operand"
+                root = root.child_by_field_name(field)
+            root = unparen(root) if root is not None else None
+            binding = (
+                self.types.lookup(root) if root is not None and root.type == "identifier" else None
+            )
+            reader = binding.declared_at if binding is not None else None
         path = _first_arg(call)
         if kind == READ and path is not None and status_file(text(path)):
             kind = STATUS_FILE
@@ -686,7 +790,7 @@ class Origins:
                 and read_into(body.text or b"", _flat(text(buffer)))
             ):
                 kind = READ
-        return Source(call, Confidence.HIGH, note, kind, what=what)
+        return Source(call, Confidence.HIGH, note, kind, what=what, reader=reader)
 
     def _read_call(self, call: Node) -> str | None:
         """The source kind (READ or LINE) when `call` reads data (io.ReadAll, os.ReadFile,

@@ -14,10 +14,13 @@ Facts about a function, computed on demand and kept once per package (the `Packa
 - which parameters it stores where they outlive the call (`Stored`), and which it puts in
   the new object it returns (`Contained`: `return &entry{data: b}`, `e.data = b; return e`),
   both computed only for a piece actually passed to the function;
+- whether the object its receiver or a pointer parameter designates is made per call of a
+  function of the package and dropped when that returns (`per_call`);
 - what its callers pass it (`lift`): the package's calls of the function, found by name in
   every file of the package, with methods resolved by the receiver's type (or by a method name
   that only one type of the package declares). A parameter's source is what any caller
-  passes; when a caller passes its own parameter, its callers are asked in turn.
+  passes; when a caller passes its own parameter, its callers are asked in turn. Calls in
+  test files do not count for code outside them.
 
 `lift` is a breadth-first search over the graph whose nodes are (function, parameter) and
 whose edges are calls passing a parameter on: it visits each node once, so recursion and
@@ -52,7 +55,6 @@ from leakscope.core.package_files import files_of
 from leakscope.core.rules import _retention_sources as sources
 from leakscope.core.rules._retention_sources import Source
 from leakscope.core.rules._retention_syntax import (
-    _CACHE_METHODS,
     _REGEXP,
     _SPLITTERS,
     SLICE,
@@ -60,6 +62,7 @@ from leakscope.core.rules._retention_syntax import (
     _args,
     _callee_name,
     _flat,
+    _is_fresh,
     _is_reset,
     _is_whole,
     _list_items,
@@ -67,7 +70,18 @@ from leakscope.core.rules._retention_syntax import (
 )
 from leakscope.core.syntax import enclosing_function, text, unparen
 from leakscope.core.text import LineIndex
-from leakscope.core.types import FUNC, IMPORT, PARAM, TYPE, is_map, is_slice
+from leakscope.core.types import (
+    FUNC,
+    IMPORT,
+    LOCAL,
+    PARAM,
+    RECEIVER,
+    TYPE,
+    Binding,
+    is_map,
+    is_pointer,
+    is_slice,
+)
 
 if TYPE_CHECKING:
     from leakscope.core.rules._retention import _Analysis
@@ -124,6 +138,11 @@ class Contained:
     notes: tuple[Note, ...]  # where it is put in (and constructors passed through)
 
 
+# What a value can be wrapped in on its way into a container's call (`&entry{k, v}`).
+_WRAPPERS = frozenset(
+    {"literal_element", "keyed_element", "literal_value", "composite_literal", "unary_expression"}
+)
+
 # The first result of a constructor: a (pointer to a) type of the package.
 _OBJECT_RESULT = re.compile(rb"^\(?\s*(?:\w+\s+)?\*?([A-Za-z_]\w*)\b(?!\.)")
 
@@ -151,6 +170,7 @@ class Package:
         self._contains: dict[Key, dict[int, Contained] | None] = {}
         self._storer_names: frozenset[str] | None = None
         self._stored: dict[Key, dict[int, Stored] | None] = {}
+        self._per_call: dict[tuple[Key, int], tuple[bool, tuple[Note, ...]] | None] = {}
 
     # -- files -------------------------------------------------------------------------------
 
@@ -788,26 +808,31 @@ class Package:
             and parent.child_by_field_name("index") == use
         ):
             return self._key_stored(analysis, path, fname, name, parent)
+        wrapped = use
+        while wrapped.parent is not None and wrapped.parent.type in _WRAPPERS:
+            if wrapped.parent.type == "unary_expression" and not text(wrapped.parent).startswith(
+                "&"
+            ):
+                break
+            wrapped = wrapped.parent
+        if wrapped is not use and wrapped.parent is not None:
+            # `c.ll.PushFront(&entry{k, v})`: put in an object a known container keeps.
+            args = wrapped.parent
+            call = args.parent if args.type == "argument_list" else None
+            func = call.child_by_field_name("function") if call is not None else None
+            if call is not None and func is not None and func.type == "selector_expression":
+                position = _args(call).index(wrapped) if wrapped in _args(call) else -1
+                return self._kept_by(analysis, path, fname, name, call, func, position)
         if parent is not None and parent.type == "argument_list" and not _appends(parent):
             call = parent.parent
             func = call.child_by_field_name("function") if call is not None else None
             if call is None or func is None:
                 return None
             position = _args(call).index(use) if use in _args(call) else -1
-            if func.type == "selector_expression" and _callee_name(call) in _CACHE_METHODS:
-                holder = func.child_by_field_name("operand")
-                shared = analysis.place(holder) if holder is not None else None
-                if shared is not None and shared.confidence is not Confidence.LOW and position > 0:
-                    qualified = analysis.types.qualified(analysis.types.type_of(holder))
-                    if qualified is None or qualified[0] != "sync" or qualified[1] == "Map":
-                        method = _callee_name(call)
-                        where = f"{text(holder)} with {method}"
-                        if shared.reason:
-                            where += f" ({shared.reason})"
-                        note = self.note(
-                            path, call.start_byte, call.end_byte, f"{fname} stores {name} here"
-                        )
-                        return Stored(text(holder), where, shared.confidence, True, (note,))
+            if func.type == "selector_expression" and position > 0:
+                found = self._kept_by(analysis, path, fname, name, call, func, position)
+                if found is not None:
+                    return found
             inner = (
                 self.stored_at(analysis, call, position, depth + 1)
                 if depth < _MAX_STORE_DEPTH
@@ -841,14 +866,37 @@ class Package:
             f"{fname} stores {name} in {_flat(text(lhs))}",
         )
         collects = target.collects or "append(" in text(statement)
-        root = lhs
-        while root.type in ("selector_expression", "index_expression"):
-            root = root.child_by_field_name("operand") or root
-        binding = analysis.types.lookup(root) if root.type == "identifier" else None
-        receiver = binding is not None and binding.kind == "receiver"
+        receiver = _on_receiver(analysis, lhs)
         return Stored(
             target.text, target.where, target.confidence, collects, (note,), receiver=receiver
         )
+
+    def _kept_by(
+        self,
+        analysis: _Analysis,
+        path: str,
+        fname: str,
+        name: str,
+        call: Node,
+        func: Node,
+        position: int,
+    ) -> Stored | None:
+        """`c.cache.Add(k, name)`, `c.ll.PushFront(&entry{k, name})`: a holder of another
+        package known to keep what it is given (`Places.keeps`), that outlives the call. A
+        method of the package is followed by its own summary instead (`stored_at`)."""
+        holder = func.child_by_field_name("operand")
+        if holder is None or self.callee(analysis, call) is not None:
+            return None
+        collects = analysis.keeps(func, position)
+        shared = analysis.place(holder) if collects is not None else None
+        if collects is None or shared is None or shared.confidence is Confidence.LOW:
+            return None
+        where = f"{text(holder)} with {_callee_name(call)}"
+        if shared.reason:
+            where += f" ({shared.reason})"
+        note = self.note(path, call.start_byte, call.end_byte, f"{fname} stores {name} here")
+        receiver = _on_receiver(analysis, holder)
+        return Stored(text(holder), where, shared.confidence, collects, (note,), receiver)
 
     def _key_stored(
         self, analysis: _Analysis, path: str, fname: str, name: str, index: Node
@@ -878,7 +926,84 @@ class Package:
             holder.end_byte,
             f"{fname} uses {name} as a key of {text(container)}",
         )
-        return Stored(text(container), where, shared.confidence, True, (note,))
+        receiver = _on_receiver(analysis, container)
+        return Stored(text(container), where, shared.confidence, True, (note,), receiver)
+
+    # -- objects made per call ---------------------------------------------------------------
+
+    def per_call(self, key: Key, position: int) -> tuple[bool, tuple[Note, ...]] | None:
+        """Evidence that the object the method `key`'s receiver (`position` -1) or pointer
+        parameter `position` designates is made per call of a function of the package and
+        dropped when that returns: every call in the package's non-test code passes a fresh
+        object (`New().parse(in)`), a local made fresh in the caller that does not escape it
+        and is not fed in a loop (`p := New(); p.parse(in)`, `nc := conv{}; nc.init(b)`), or
+        the caller's own receiver or parameter with the same evidence (`p.block(data)` in
+        `Parse`; a call from within a cycle of such calls counts neither way, and a function
+        with no calls in the package, called through a function value or an interface,
+        counts as one other packages may call). Returns (whether an exported function on
+        the way lets other packages pass an object of their own, the notes), or None: no
+        evidence, or a call passes anything else."""
+        memo = (key, position)
+        if memo not in self._per_call:
+            found = self._per_call_of(key, position, set())
+            # Calls only from within a cycle (or none) are no evidence.
+            self._per_call[memo] = found if found is not None and found[1] else None
+        return self._per_call[memo]
+
+    def _per_call_of(
+        self, key: Key, position: int, seen: set[tuple[Key, int]]
+    ) -> tuple[bool, tuple[Note, ...]] | None:
+        if (key, position) in seen:
+            return (False, ())  # a cycle: the other calls decide
+        if len(seen) > 8:
+            return None
+        seen.add((key, position))
+        calls = [(p, c) for p, c in self.calls_to(key) if not p.endswith("_test.go")]
+        # (a test's objects say nothing of the program's)
+        outside = key[1][:1].isupper() or not calls
+        notes: list[Note] = []
+        for path, call in calls:
+            analysis = self.analysis(path)
+            caller = _function_of(call)
+            if analysis is None or caller is None:
+                return None
+            func = call.child_by_field_name("function")
+            if position < 0:
+                holder = func.child_by_field_name("operand") if func is not None else None
+            else:
+                args = _args(call)
+                holder = args[position] if position < len(args) else None
+            holder = unparen(holder) if holder is not None else None
+            if holder is not None and holder.type == "unary_expression":
+                holder = unparen(holder.child_by_field_name("operand") or holder)
+            if holder is None:
+                return None
+            if holder.type in ("call_expression", "composite_literal") and _is_fresh(holder):
+                continue  # `New().Parse(in)`: made for this call
+            if holder.type != "identifier":
+                return None
+            binding = analysis.types.lookup(holder)
+            if binding is None:
+                return None
+            if binding.kind in (RECEIVER, PARAM):
+                outer = key_of(caller)
+                if outer is None:
+                    return None
+                names = param_names(caller)
+                at = -1 if binding.kind == RECEIVER else names.index(binding.name)
+                if binding.kind == PARAM and binding.name not in names:
+                    return None
+                inner = self._per_call_of(outer, at, seen)
+                if inner is None:
+                    return None
+                outside = outside or inner[0]
+                notes.extend(n for n in inner[1] if n not in notes)
+                continue
+            made = _made_here(analysis, binding, call, caller)
+            if made is None:
+                return None
+            notes.append(self.note(path, *made))
+        return outside, tuple(notes)  # (no notes: no evidence either way)
 
     # -- what the callers pass ---------------------------------------------------------------
 
@@ -902,9 +1027,13 @@ class Package:
         seen = {start}
         fallback: tuple[Source, tuple[Note, ...]] | None = None
         result = None
+        # What a test passes says nothing of what the program passes.
+        tests = self.declared().get(key, "").endswith("_test.go")
         while queue and result is None:
             callee, position, chain = queue.popleft()
             for path, call in self.calls_to(callee):
+                if path.endswith("_test.go") and not tests:
+                    continue
                 analysis = self.analysis(path)
                 args = _args(call)
                 caller = _function_of(call)
@@ -990,6 +1119,7 @@ def lifted_source(source: Source, found: Source, notes: tuple[Note, ...]) -> Sou
         confidence=weaker(found.confidence, Confidence.MEDIUM),
         related=None,
         chain=notes,
+        reader=None,  # (a place in another function, perhaps another file)
     )
 
 
@@ -1000,6 +1130,111 @@ def _source_notes(package: Package, path: str, found: Source) -> tuple[Note, ...
         out.append(package.note(path, start, end, message))
     out.extend(found.chain)
     return tuple(out)
+
+
+def _on_receiver(analysis: _Analysis, place: Node) -> bool:
+    """Whether a place (`c.items`, `c.byKey[k]`) is reached through the method's receiver."""
+    root = place
+    while root.type in ("selector_expression", "index_expression", "parenthesized_expression"):
+        inner = root.child_by_field_name("operand") or (
+            root.named_children[0] if root.named_children else None
+        )
+        if inner is None:
+            break
+        root = inner
+    binding = analysis.types.lookup(root) if root.type == "identifier" else None
+    return binding is not None and binding.kind == RECEIVER
+
+
+def _made_here(
+    analysis: _Analysis, binding: Binding, call: Node, caller: Node
+) -> tuple[int, int, str] | None:
+    """(start, end, note) when the local `binding` that `call` is made on (or passed) holds
+    an object made fresh in `caller` (`p := New(...)`, `nc := conv{...}`, `var b buf`),
+    which does not escape it (each use reads or writes a field or calls a method: never
+    returned, stored, passed or sent whole, nor a field of it), and `call` is not in a loop
+    that the object outlives (one object fed many inputs)."""
+    if binding.kind != LOCAL or binding.multi or binding.statement is None:
+        return None
+    value = unparen(binding.value) if binding.value is not None else None
+    if value is None:
+        if binding.statement.type not in ("var_declaration", "var_spec"):
+            return None
+        if binding.type is None or is_pointer(binding.type):
+            return None
+    elif not _is_fresh(value) or value.type == "nil" or _callee_name(value) == "make":
+        return None
+    statement = binding.statement
+    loop = call.parent
+    while loop is not None and loop != caller:
+        if loop.type == "for_statement" and not (
+            loop.start_byte <= statement.start_byte < loop.end_byte
+        ):
+            return None
+        loop = loop.parent
+    body = caller.child_by_field_name("body")
+    if body is None or _escapes(analysis, binding, body):
+        return None
+    name = text(caller.child_by_field_name("name"))
+    return (
+        statement.start_byte,
+        statement.end_byte,
+        f"{binding.name} is made here, per call of {name}, and dropped when it returns",
+    )
+
+
+def _escapes(analysis: _Analysis, binding: Binding, body: Node) -> bool:
+    """Whether a use of the local `binding` in `body` lets its object (or a field of it)
+    outlive the function: the variable used whole (returned, assigned, passed, `&x`), a field
+    returned, assigned, put in a literal or sent, or any use in a goroutine."""
+    name = binding.name.encode()
+    source = analysis.ctx.source
+    start = binding.node.end_byte if binding.node is not None else body.start_byte
+    pattern = re.compile(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)")
+    for match in pattern.finditer(source, start, body.end_byte):
+        use = body.descendant_for_byte_range(match.start(), match.end())
+        if use is None or use.type != "identifier" or use.start_byte != match.start():
+            continue
+        found = analysis.types.lookup(use)
+        if found is None or found.declared_at != binding.declared_at:
+            continue
+        node = use.parent
+        while node is not None and node != body:
+            if node.type == "go_statement":
+                return True
+            node = node.parent
+        parent = use.parent
+        if parent is None or parent.type != "selector_expression":
+            if parent is not None and parent.type == "expression_list":
+                owner = parent.parent
+                if (
+                    owner is not None
+                    and owner.type == "assignment_statement"
+                    and owner.child_by_field_name("left") == parent
+                ):
+                    continue  # the variable set again
+            return True
+        selector = parent
+        while (
+            selector.parent is not None
+            and selector.parent.type == "selector_expression"
+            and selector.parent.child_by_field_name("operand") == selector
+        ):
+            selector = selector.parent
+        above = selector.parent
+        if above is None:
+            continue
+        if above.type == "call_expression" and above.child_by_field_name("function") == selector:
+            continue  # a method call
+        if above.type in ("literal_element", "keyed_element", "send_statement"):
+            return True
+        if above.type == "expression_list":
+            owner = above.parent
+            if owner is None or owner.type == "return_statement":
+                return True
+            if owner.child_by_field_name("left") != above:
+                return True  # a field read into another variable
+    return False
 
 
 def _appends(args: Node) -> bool:

@@ -89,6 +89,38 @@ _PIECE_RESULTS: dict[str, tuple[int, ...]] = {
 _PIECE_PACKAGES = {"strings": STRING, "bytes": SLICE}
 
 _CACHE_METHODS = frozenset({"Add", "Set", "Store", "Put", "LoadOrStore", "Swap"})
+# Types of other packages known to keep what their methods are given: (import path, type) ->
+# (the methods that keep their arguments, whether the holder collects one per call). A method
+# named like a cache's on anything else (a network client's `Set`, a request builder's `Add`)
+# keeps nothing that is known.
+_KNOWN_KEEPERS: dict[tuple[str, str], tuple[frozenset[str], bool]] = {
+    ("sync", "Map"): (frozenset({"Store", "LoadOrStore", "Swap", "CompareAndSwap"}), True),
+    ("sync/atomic", "Value"): (frozenset({"Store", "Swap", "CompareAndSwap"}), False),
+    ("container/list", "List"): (
+        frozenset({"PushBack", "PushFront", "InsertBefore", "InsertAfter"}),
+        True,
+    ),
+    ("net/http", "Header"): (frozenset({"Set", "Add"}), True),
+    ("net/textproto", "MIMEHeader"): (frozenset({"Set", "Add"}), True),
+    ("net/url", "Values"): (frozenset({"Set", "Add"}), True),
+}
+# Method names of those (a cheap syntactic pre-check: `_may_be_kept`).
+_KEEPER_METHODS = _CACHE_METHODS | frozenset(
+    name for methods, _ in _KNOWN_KEEPERS.values() for name in methods
+)
+# A cache by its name (`lru.Cache`, `*cache.Cache`, a field `c.cache`, `lru`): its
+# `Add`/`Set`/`Put`/... keeps the value.
+_CACHE_NAME = re.compile(r"(?i)cache|lru")
+# Caches that copy what they are given into their own memory (serialised entries).
+_COPYING_CACHES = frozenset(
+    {
+        "github.com/allegro/bigcache",
+        "github.com/allegro/bigcache/v2",
+        "github.com/allegro/bigcache/v3",
+        "github.com/coocood/freecache",
+        "github.com/VictoriaMetrics/fastcache",
+    }
+)
 _MAX_BINDINGS = 3
 _SMALL_BUFFER = 256
 

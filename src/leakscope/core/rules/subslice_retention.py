@@ -12,8 +12,8 @@ or range variable holding one.
 It is stored long-term in the same places as for `substring-retention`: a package-level
 variable, a field reached through a pointer, an element or key of a long-lived map or slice,
 `append` into one, a composite literal stored in one of those, a channel send, or a
-cache-like method (`Add`, `Set`, `Store`, `Put`, `LoadOrStore`, `Swap`) of a field or a
-package-level value (not `sync.Pool.Put`, which recycles the array on purpose).
+method of a field or package-level value that is known to keep it (see "What keeps an
+argument" below; not `sync.Pool.Put`, which recycles the array on purpose).
 
 Its source is plausibly large when it is a parameter, data read with `io.ReadAll`,
 `os.ReadFile` or a `bufio.Reader`, a scratch buffer made in the function with `make` and a
@@ -42,9 +42,46 @@ Not reported:
 - a subslice stored in a fresh object made in the function, by `&T{}`, `new(T)` or a
   constructor (`NewNode(Code)`, `p.newFrame()`), that is returned or passed on: the caller
   decides how long it keeps that object (a parser's node over its input).
+- a place on an object that the package makes per call of a function and drops when it
+  returns (`nc := converter{}; nc.init(buf)`, `p := New(); p.Parse(input)`): the method's
+  receiver or pointer parameter is, at every call in the package's non-test code, a fresh
+  object (`New().Parse(in)`), a local made fresh in the caller that never escapes it (each
+  use reads or writes a field or calls a method; it is not returned, stored, passed or sent
+  whole, nor is a field of it, nor used in a goroutine) and is not fed in a loop it
+  outlives, or the caller's own receiver or parameter with the same evidence. When an
+  exported function or method on the way lets other packages pass an object of their own
+  (a parser's exported `Parse`), the finding is kept but is `info` ("p is likely made per
+  call"). An object in a package variable, a field or a map, or fed every read of a loop
+  (`s := &session{}; for { n, _ := r.Read(buf); s.keep(buf[:n]) }`), keeps what it holds;
+- the result of a helper that reassigned its parameter, before it cut it, from a call not
+  known to return a piece of it (`key = store.Normalize(key); return strings.TrimPrefix(key,
+  "/")`): that is a new value, not the caller's data. A reassignment that cuts
+  (`s = strings.TrimSpace(s)`, `p = p[1:]`) keeps it a piece;
+- a subslice passed to a method that is not known to keep it (see "What keeps an argument");
+- a view a read overwrites kept in one field of the object that owns the reader
+  (`dec.key = line[a:b]` of `line := dec.s.Bytes()`; see "Views a read overwrites").
 
 A whole split result stored long-term is reported only when the split slice is itself a
 subslice of something larger.
+
+## What keeps an argument
+A method call keeps what it is given only when that is known:
+- `sync.Map`'s `Store`, `LoadOrStore`, `Swap`, `CompareAndSwap`; `container/list`'s
+  `PushBack`, `PushFront`, `InsertBefore`, `InsertAfter`; `Set` and `Add` of `http.Header`,
+  `textproto.MIMEHeader` and `url.Values`; an `atomic.Value`'s `Store` (one slot);
+- a cache of another package, by its package's or type's name (`lru.Cache.Add`,
+  `cache.Cache.Set`), except caches that copy what they are given (bigcache, freecache,
+  fastcache);
+- a method of a type of this package whose summary stores that argument
+  (`func (c *LRU) Add(k, v string) { c.items[k] = v }`, or `c.ll.PushFront(&entry{k, v})`),
+  whatever its name;
+- `Add`, `Set`, `Put`, `Store`, `LoadOrStore`, `Swap` on a holder whose type is unknown and
+  whose name says it is a cache (`c.cache.Add`, `lru.Put`).
+
+Not reported: the same names on anything else. A client of another package
+(`s.client.Set(ctx, key, value)` of an etcd or ZooKeeper client) sends a request and keeps
+nothing; a type of the package whose method copies or does not keep the argument keeps
+nothing of it.
 
 ## Impact
 A finding is a warning only when the source is demonstrably big; otherwise it is `info`
@@ -94,8 +131,13 @@ Such a view appended to a kept slice, collected in a local slice that is stored 
 put in a map or cache, or sent on a channel is an **error**, with its own message; the fix
 stores a copy (`bytes.Clone` from Go 1.20, else `append([]byte(nil), v...)`). One field or
 variable holding the current view (`dec.key = line[a:b]`, the token of a zero-copy decoder,
-valid until the next call) is `info`: the reader keeps its buffer anyway. A copy
-(`string(sc.Bytes())`, `bytes.Clone`) is a stable line.
+valid until the next call) is `info`: the reader keeps its buffer anyway. When that field
+hangs off the same variable as the reader (`dec.key` and `dec.s` of one decoder, or of its
+own `bufio.Reader`), it is not reported at all: it is the object's current token, reset at
+each read over a buffer the object owns anyway, a deliberate zero-copy cursor. A view
+appended to a kept collection, put in a map or cache, sent, returned in a local collection,
+or stored in another object is still reported. A copy (`string(sc.Bytes())`,
+`bytes.Clone`) is a stable line.
 
 ## Across functions
 Within a package (every file of it), leakscope follows the data into helpers and callers:
@@ -104,7 +146,8 @@ Within a package (every file of it), leakscope follows the data into helpers and
   or a big buffer (`Load` reads a file, calls `ingest(string(data))`, which calls
   `c.remember(line)`); the finding lists that chain as related locations, source first, in
   whatever file each step is. Methods are matched by the receiver's type (or by a method name
-  only one type declares);
+  only one type declares). Calls in `_test.go` files do not count for code outside them:
+  what a test passes says nothing of what the program passes;
 - a helper that returns a piece of its parameter (`return f[0]` of `strings.Fields(line)`,
   `return line[:i]`, a `Trim*` of it) makes its call a piece of the argument
   (`c.names = append(c.names, firstField(line))`); one that returns data it read
