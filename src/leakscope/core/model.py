@@ -161,9 +161,9 @@ class Rule:
         its package triggers in the package."""
         if not self.triggers or any(trigger in source for trigger in self.triggers):
             return True
-        return bool(self.package_triggers) and package_holds is not None and (
-            package_holds(self.package_triggers)
-        )
+        if not self.package_triggers or package_holds is None:
+            return False
+        return package_holds(self.package_triggers)
 
     def applies_to(self, go_version: tuple[int, int]) -> bool:
         if self.min_go is not None and go_version < self.min_go:
