@@ -295,6 +295,7 @@ class MainScreen(Screen[None]):
         # What the source view shows: ("finding", fingerprint) or ("group", key); showing the
         # same again (a live update) keeps the view's scroll instead of jumping to the mark.
         self._source_key: tuple[str, str] | None = None
+        self._show_scheduled = False  # a selection waits to be shown after the next paint
         self._new_timer: Timer | None = None
         # A live update is on its way to the screen: the idle fix checks wait for it.
         self._checks_held = False
@@ -620,9 +621,17 @@ class MainScreen(Screen[None]):
         )
         self.selected = message.finding
         self.selected_group = message.group
-        if not shown:  # (a live update showed these very objects already)
-            self._show_selection()
+        if not shown and not self._show_scheduled:  # (a live update showed these already)
+            # After the moved cursor is painted: loading and highlighting a big file takes
+            # 30-40 ms, which a key would otherwise wait for; keys pressed meanwhile show
+            # only where the cursor ends.
+            self._show_scheduled = True
+            self.call_after_refresh(self._show_latest_selection)
         self.status.set(go_version=self._go_version_text())
+
+    def _show_latest_selection(self) -> None:
+        self._show_scheduled = False
+        self._show_selection()
 
     @on(FindingsTree.Opened)
     def _on_opened(self, message: FindingsTree.Opened) -> None:
