@@ -67,8 +67,9 @@ def _freeze_survivors(phase: str, info: dict[str, int]) -> None:
 
 
 def _stop_freezing_survivors() -> None:
-    """The scan is over: stop freezing, and give back to the collector what was frozen, so
-    cycles that died since (widgets, render caches) are collected after all."""
+    """The scan is over: stop freezing, and give back to the collector what was frozen (at
+    the scan's start and since), so cycles that died meanwhile (widgets, render caches) are
+    collected after all."""
     if _freeze_survivors in gc.callbacks:
         gc.callbacks.remove(_freeze_survivors)
         gc.unfreeze()
@@ -393,6 +394,7 @@ class MainScreen(Screen[None]):
         self._show_empty_or_tree()
         if _freeze_survivors not in gc.callbacks:
             gc.callbacks.append(_freeze_survivors)
+            gc.freeze()  # (what lives now, the app itself, need not be walked either)
         self._scan(self._generation, live)
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
@@ -668,7 +670,10 @@ class MainScreen(Screen[None]):
         else:
             source.show_text(path, text, marks)
             source.reveal(focus)
-        if path != self._prepare_wanted:
+        # Not while a scan runs: preparing holds the project's lock for a whole package's
+        # analysis, and the scan's results wait for that lock on the app's thread (a key
+        # then waits too). The end of the scan shows the selection again, which prepares.
+        if path != self._prepare_wanted and not self.scanning:
             self._prepare_wanted = path
             self._prepare_file(path)
 
