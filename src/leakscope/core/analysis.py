@@ -617,21 +617,15 @@ def _directive_problem(d: Directive, ran: set[str] | None = None) -> str | None:
     return None
 
 
-def with_fingerprints(findings: list[Finding], ctx: FileContext) -> list[Finding]:
-    """Give each finding an id that survives edits elsewhere in the file.
-
-    Built from rule, path, enclosing function and flagged text, plus an occurrence number for
-    identical ones, never from line numbers.
-    """
-    return [after for _, after, _ in fingerprint_pairs(findings, ctx)]
-
-
 def fingerprint_pairs(
     findings: list[Finding], ctx: FileContext, bases: dict[int, str] | None = None
 ) -> list[tuple[Finding, Finding, str]]:
-    """(finding, the finding with its id, what the id is made from) for each finding, sorted
-    (see `with_fingerprints`). `bases` has what is known of the last part already (by the
-    finding's id()): a finding moved by a focused re-analysis keeps it."""
+    """(finding, the finding with its id, what the id is made from) for each finding, sorted.
+
+    The id survives edits elsewhere in the file: it is built from rule, path, enclosing
+    function and flagged text, plus an occurrence number for identical ones, never from line
+    numbers. `bases` has what is known of the last part already (by the finding's id()): a
+    finding moved by a focused re-analysis keeps it."""
     counts: dict[str, int] = {}
     out = []
     for finding in sorted(findings, key=lambda f: f.sort_key):

@@ -117,8 +117,6 @@ VIEW_METHODS: dict[str, tuple[tuple[str, str], bool]] = {
     "Peek": (("bufio", "Reader"), False),
     "Bytes": (("bufio", "Scanner"), False),
 }
-# What reads next and overwrites the view, by receiver type (for messages).
-NEXT_READ = {("bufio", "Scanner"): "Scan", ("bufio", "Reader"): "read"}
 SCANNER_METHODS = frozenset({"Text", "Bytes"})
 BUFFER_METHODS = frozenset({"Bytes", "String"})
 
