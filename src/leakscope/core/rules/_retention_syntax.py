@@ -88,6 +88,28 @@ _PIECE_RESULTS: dict[str, tuple[int, ...]] = {
 }
 _PIECE_PACKAGES = {"strings": STRING, "bytes": SLICE}
 
+# The user documentation of the keepers below, shared by the retention rules' docs
+# ({keepers}).
+KEEPERS_DOC = """
+## What keeps an argument
+A method call keeps what it is given only when that is known:
+- `sync.Map`'s `Store`, `LoadOrStore`, `Swap`, `CompareAndSwap`; `container/list`'s
+  `PushBack`, `PushFront`, `InsertBefore`, `InsertAfter`; `Set` and `Add` of `http.Header`,
+  `textproto.MIMEHeader` and `url.Values`; an `atomic.Value`'s `Store` (one slot);
+- a cache of another package, by its package's or type's name (`lru.Cache.Add`,
+  `cache.Cache.Set`), except caches that copy what they are given (bigcache, freecache,
+  fastcache);
+- a method of a type of this package whose summary stores that argument
+  (`func (c *LRU) Add(k, v string) { c.items[k] = v }`, or `c.ll.PushFront(&entry{k, v})`),
+  whatever its name;
+- `Add`, `Set`, `Put`, `Store`, `LoadOrStore`, `Swap` on a holder whose type is unknown and
+  whose name says it is a cache (`c.cache.Add`, `lru.Put`).
+
+Not reported: the same names on anything else. A client of another package
+(`s.client.Set(ctx, key, value)` of an etcd or ZooKeeper client) sends a request and keeps
+nothing; a type of the package whose method copies or does not keep the argument keeps
+nothing of it.
+"""
 _CACHE_METHODS = frozenset({"Add", "Set", "Store", "Put", "LoadOrStore", "Swap"})
 # Types of other packages known to keep what their methods are given: (import path, type) ->
 # (the methods that keep their arguments, whether the holder collects one per call). A method

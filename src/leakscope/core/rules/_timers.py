@@ -28,6 +28,28 @@ from dataclasses import dataclass
 from leakscope.core.context import FileContext
 from leakscope.core.gomod import BuildSettings, format_go_version
 
+# The user documentation of the decision below, shared by the timer rules' docs ({builds}).
+BUILDS_DOC = """
+Which builds leak is read from the module's go.mod and the package's `//go:debug` lines, and
+the finding's message ends by naming the line that decided:
+- a toolchain of Go 1.27 or later never leaks (Go 1.27 removed `asynctimerchan`): the rule
+  is silent when go.mod's `toolchain` line (`toolchain go1.27.0`) or its `go` line says 1.27
+  or later, whatever else it says;
+- otherwise `asynctimerchan=1` brings the old timers back whatever the `go` line: the rule
+  runs when a `//go:debug asynctimerchan=1` line above the package clause of a file of the
+  package (in `package main`, or in a `_test.go` file for the test files) or a
+  `godebug asynctimerchan=1` line in go.mod says so; `asynctimerchan=0` (or `2`, which keeps
+  the collectable timers) silences it at any `go` line;
+- otherwise the `go` line decides: below `go 1.23`, or no go.mod, the rule runs.
+
+go.mod's `go`, `toolchain` and `godebug` lines only count for the main module of a build.
+leakscope assumes the module it scans is that main module (its tests and commands are). A
+library built into someone else's program gets that program's settings: one imported by a
+Go 1.27 program does not leak, one imported by a `go 1.21` program does, whatever the
+library's own go.mod says. `go = "1.21"` in leakscope.toml replaces the `go` line only: the
+`toolchain` and `godebug` lines are still read.
+"""
+
 GC_TIMERS = (1, 23)  # unstopped timers are collected by default from this go line
 NO_ASYNC_TIMERS = (1, 27)  # toolchains from this one ignore asynctimerchan
 

@@ -69,24 +69,7 @@ Not reported:
 A whole split result stored long-term is reported only when the split value is itself a
 substring of something larger (the fields of one line of a file keep the whole file alive).
 
-## What keeps an argument
-A method call keeps what it is given only when that is known:
-- `sync.Map`'s `Store`, `LoadOrStore`, `Swap`, `CompareAndSwap`; `container/list`'s
-  `PushBack`, `PushFront`, `InsertBefore`, `InsertAfter`; `Set` and `Add` of `http.Header`,
-  `textproto.MIMEHeader` and `url.Values`; an `atomic.Value`'s `Store` (one slot);
-- a cache of another package, by its package's or type's name (`lru.Cache.Add`,
-  `cache.Cache.Set`), except caches that copy what they are given (bigcache, freecache,
-  fastcache);
-- a method of a type of this package whose summary stores that argument
-  (`func (c *LRU) Add(k, v string) { c.items[k] = v }`, or `c.ll.PushFront(&entry{k, v})`),
-  whatever its name;
-- `Add`, `Set`, `Put`, `Store`, `LoadOrStore`, `Swap` on a holder whose type is unknown and
-  whose name says it is a cache (`c.cache.Add`, `lru.Put`).
-
-Not reported: the same names on anything else. A client of another package
-(`s.client.Set(ctx, key, value)` of an etcd or ZooKeeper client) sends a request and keeps
-nothing; a type of the package whose method copies or does not keep the argument keeps
-nothing of it.
+{keepers}
 
 ## Impact
 A finding is a warning only when the source is demonstrably big; otherwise it is `info`
@@ -254,6 +237,7 @@ from collections.abc import Iterator
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import FixAvailability, Rule, Severity
 from leakscope.core.rules._retention import STRING, diagnostics
+from leakscope.core.rules._retention_syntax import KEEPERS_DOC
 
 
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
@@ -263,7 +247,7 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
 RULE = Rule(
     name="substring-retention",
     summary="A substring stored long-term keeps the whole string it was cut from alive",
-    doc=__doc__ or "",
+    doc=(__doc__ or "").replace("{keepers}", KEEPERS_DOC.strip()),
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
     check=check,

@@ -54,24 +54,7 @@ until it fires, so a loop that receives a message every millisecond while waitin
 From Go 1.23 (when the main module's `go.mod` says `go 1.23` or later) an unreferenced timer is
 collected at once, so the rule does not report there.
 
-Which builds leak is read from the module's go.mod and the package's `//go:debug` lines, and
-the finding's message ends by naming the line that decided:
-- a toolchain of Go 1.27 or later never leaks (Go 1.27 removed `asynctimerchan`): the rule
-  is silent when go.mod's `toolchain` line (`toolchain go1.27.0`) or its `go` line says 1.27
-  or later, whatever else it says;
-- otherwise `asynctimerchan=1` brings the old timers back whatever the `go` line: the rule
-  runs when a `//go:debug asynctimerchan=1` line above the package clause of a file of the
-  package (in `package main`, or in a `_test.go` file for the test files) or a
-  `godebug asynctimerchan=1` line in go.mod says so; `asynctimerchan=0` (or `2`, which keeps
-  the collectable timers) silences it at any `go` line;
-- otherwise the `go` line decides: below `go 1.23`, or no go.mod, the rule runs.
-
-go.mod's `go`, `toolchain` and `godebug` lines only count for the main module of a build.
-leakscope assumes the module it scans is that main module (its tests and commands are). A
-library built into someone else's program gets that program's settings: one imported by a
-Go 1.27 program does not leak, one imported by a `go 1.21` program does, whatever the
-library's own go.mod says. `go = "1.21"` in leakscope.toml replaces the `go` line only: the
-`toolchain` and `godebug` lines are still read.
+{builds}
 
 ## Example
 ```go
@@ -153,7 +136,7 @@ from leakscope.core.model import (
 )
 from leakscope.core.rules._lifetime import SECOND, duration_ns, format_duration
 from leakscope.core.rules._loops import loops_around, loops_impact
-from leakscope.core.rules._timers import TimerBuild, decided, timer_build
+from leakscope.core.rules._timers import BUILDS_DOC, TimerBuild, decided, timer_build
 from leakscope.core.rules.ticker_not_stopped import time_aliases
 from leakscope.core.syntax import (
     ancestor_between,
@@ -899,7 +882,7 @@ RULE = Rule(
     name="time-after-in-loop",
     summary="time.After in a loop's select keeps a timer per iteration alive (before Go 1.23, "
     "or with asynctimerchan=1 before Go 1.27)",
-    doc=__doc__ or "",
+    doc=(__doc__ or "").replace("{builds}", BUILDS_DOC.strip()),
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
     check=check,
