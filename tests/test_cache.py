@@ -72,3 +72,40 @@ def test_no_cache_always_analyses(project: Path, analysed: list[str]) -> None:
     analysed.clear()
     engine.scan(project, Config(), use_cache=False)
     assert sorted(analysed) == ["a", "b"]
+
+
+def test_a_cold_scan_leaves_the_hashes_so_the_next_reads_no_file(
+    project: Path, analysed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leakscope.core import cache
+
+    monkeypatch.setattr(cache, "_RACY_NS", 0)  # (trust stats at once, as an hour later)
+    engine.scan(project, Config())
+    hashed: list[int] = []
+    real_hash = cache.content_hash
+    monkeypatch.setattr(cache, "content_hash", lambda data: hashed.append(1) or real_hash(data))
+    analysed.clear()
+    engine.scan(project, Config())
+    assert analysed == [] and hashed == []
+
+
+def test_a_file_edited_while_it_is_analysed_is_analysed_again(
+    project: Path, analysed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leakscope.core import cache
+
+    monkeypatch.setattr(cache, "_RACY_NS", 0)
+    real = engine.analyse_package  # (the fixture's, counting)
+
+    def edit_after_reading(job: engine.PackageJob, overrides: dict[str, bytes] | None = None):
+        results = real(job, overrides)
+        if job.directory == "b":  # what was analysed is no longer what is on disk
+            (project / "b" / "b.go").write_text("package b\n\nvar Longer int\n")
+        return results
+
+    monkeypatch.setattr(engine, "analyse_package", edit_after_reading)
+    engine.scan(project, Config())
+    monkeypatch.setattr(engine, "analyse_package", real)  # (`analysed` counts again)
+    analysed.clear()
+    engine.scan(project, Config())
+    assert analysed == ["b"]

@@ -249,6 +249,9 @@ class ResultCache:
         self.packages: dict[str, list[dict[str, Any]]] = {}  # key -> results, still JSON
         self._used: set[str] = set()
         self._dirty = False
+        # Stats read (trustworthy) before a file was analysed, whose hash was not known:
+        # the same stat after the analysis means the analysed bytes are those on disk.
+        self._before: dict[str, StatKey] = {}
         raw = _read_cache_file(file)
         if raw is None:
             return  # no cache yet, or not a file: start empty
@@ -298,6 +301,8 @@ class ResultCache:
         if not self.verify and known is not None and known[0] == stat and _trustworthy(stat):
             return known[1]
         if not read:
+            if _trustworthy(stat):
+                self._before[rel] = stat
             return None
         try:
             with open(path, "rb") as fh:
@@ -371,7 +376,12 @@ class ResultCache:
                 return  # a file vanished or could not be read: do not cache this package
             hashes.append(result.content_hash)
             known = self.stats.get(rel)
-            if known is None or known[0] != stat:
+            if self._before.get(rel) == stat:
+                # Unchanged since before it was read (a stat that old changes with any
+                # edit): the analysed bytes are what is on disk, so the next run need not
+                # read the file to know its hash.
+                self._remember(rel, stat, result.content_hash)
+            elif known is None or known[0] != stat:
                 # (The analysed bytes may not be what is on disk now: only a stat read
                 # with a hash of the same bytes goes in the table, so re-hash next time.)
                 self.stats.pop(rel, None)
