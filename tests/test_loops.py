@@ -52,6 +52,8 @@ def _loop(body: str, params: str = "n int, xs []int, ch chan int"):
         ('for _, r := range "abc" {}', LIST3),
         ("for _, s := range table {}", LIST3),
         ("local := []int{1, 2}\nfor _, v := range local {}", LIST2),
+        # (Only the name itself assigned counts: not a field, a comment or a string.)
+        ("local := []int{1, 2}\ns.local = nil // local = nil\nfor _, v := range local {}", LIST2),
         ("for i := 0; i < 3; i++ {}", "the loop runs 3 times"),
         ("for i := 1; i <= 3; i++ {}", "the loop runs 3 times"),
         ("for i := 3; i > 0; i-- {}", "the loop runs 3 times"),
@@ -85,6 +87,8 @@ def test_bounded(body: str, reason: str) -> None:
         ("for v := range ch {}", "the loop ranges over `ch`"),
         ("for i := range n {}", "the loop ranges over `n`"),
         ("for _, s := range grown {}", "the loop ranges over `grown`"),
+        ("l := []int{1, 2}\nn, l[0] = 3, 4\nfor _, v := range l {}", "the loop ranges over `l`"),
+        ("l := []int{1, 2}\nfor _, v := range l { l = nil }", "the loop ranges over `l`"),
     ],
 )
 def test_grows(body: str, reason: str) -> None:
