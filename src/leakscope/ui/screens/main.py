@@ -43,7 +43,6 @@ from leakscope.ui.widgets.findings_tree import (
     group_totals,
     make_groups,
 )
-from leakscope.ui.widgets.source_view import LEAK, Mark, SourceView, marks_for
 from leakscope.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -51,6 +50,7 @@ if TYPE_CHECKING:
     from leakscope.core.fixes import FixPlan
     from leakscope.core.watch import WatchEvent
     from leakscope.ui.app import LeakscopeApp
+    from leakscope.ui.widgets.source_view import Mark, SourceView
 
 # During a scan, repaint the tree at most this often (seconds).
 SCAN_REFRESH_INTERVAL = 0.1
@@ -296,6 +296,7 @@ class MainScreen(Screen[None]):
         # What the source view shows: ("finding", fingerprint) or ("group", key); showing the
         # same again (a live update) keeps the view's scroll instead of jumping to the mark.
         self._source_key: tuple[str, str] | None = None
+        self._source_view: SourceView | None = None  # (see `source`)
         self._show_scheduled = False  # a selection waits to be shown after the next paint
         self._new_timer: Timer | None = None
         # A live update is on its way to the screen: the idle fix checks wait for it.
@@ -316,12 +317,15 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
         with Horizontal(id="body"):
-            with Vertical(id="left"):
+            # Empty until results come (`_show_empty_or_tree`): a class set after the mount
+            # would restyle the whole column before the first frame.
+            with Vertical(id="left", classes="-empty"):
                 yield FilterInput(placeholder=FILTER_PLACEHOLDER, id="filter", compact=True)
                 yield FindingsTree(id="tree")
                 yield Static(id="empty", markup=False)
             with Vertical(id="right"):
-                yield SourceView(id="source")
+                # The source view (a TextArea) is made after the first frame: see `source`.
+                yield Static(id="source-slot")
                 yield ExplanationPane(id="explanation")
         yield StatusLine(id="status")
         yield Footer()
@@ -332,7 +336,20 @@ class MainScreen(Screen[None]):
 
     @property
     def source(self) -> SourceView:
-        return self.query_one(SourceView)
+        """The source view, made on first use (right after the first frame): a TextArea's
+        import and mount were a twentieth of the first paint, and nothing is selected then;
+        an empty slot holds its place."""
+        if self._source_view is None:
+            from leakscope.ui.widgets.source_view import SourceView
+
+            view = SourceView(id="source")
+            view.cursor_blink = self.leakscope.cursor_blink
+            view.use_theme(self.leakscope.leak_theme)
+            slot = self.query_one("#source-slot")
+            self.query_one("#right").mount(view, before=slot)
+            slot.remove()
+            self._source_view = view
+        return self._source_view
 
     @property
     def explanation(self) -> ExplanationPane:
@@ -353,7 +370,6 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         if not self.leakscope.cursor_blink:
             self.filter_input.cursor_blink = False
-            self.source.cursor_blink = False
         self.apply_palette(self.leakscope.palette)
         self.tree.focus()
         self.status.set(watch=self.leakscope.watch_state)
@@ -367,6 +383,8 @@ class MainScreen(Screen[None]):
             self._show_empty_or_tree()
             # The first frame says so too (start_scan sets the same, after it).
             self.status.set(scanning=True, done_files=0, total_files=0)
+        self.call_after_refresh(lambda: self.source)  # (made after the first frame)
+        if not self.not_a_folder and self.leakscope.start_scan:
             self.call_after_refresh(self.start_scan, live=True)
 
     # -- theme --------------------------------------------------------------------------
@@ -375,8 +393,8 @@ class MainScreen(Screen[None]):
         self.palette = palette
         self.tree.set_palette(palette)
         self.status.set_palette(palette)
-        leak_theme = self.leakscope.leak_theme
-        self.source.use_theme(leak_theme)
+        if self._source_view is not None:
+            self._source_view.use_theme(self.leakscope.leak_theme)
         self._show_selection()
 
     # -- scanning -----------------------------------------------------------------------
@@ -690,7 +708,8 @@ class MainScreen(Screen[None]):
 
     def _show_nothing_selected(self) -> None:
         self._source_key = None
-        self.source.clear_source()
+        if self._source_view is not None:
+            self._source_view.clear_source()
         muted = Style(color=self.palette.muted)
         if self.not_a_folder:
             self.explanation.show(Text(""))
@@ -725,6 +744,8 @@ class MainScreen(Screen[None]):
                 style=Style(color=self.palette.warning),
             )
         else:
+            from leakscope.ui.widgets.source_view import marks_for
+
             marks = marks_for(finding)
             key = ("finding", finding.fingerprint)
             self._show_source(key, source.path, source.text, marks, marks[-1], reveal)
@@ -742,6 +763,8 @@ class MainScreen(Screen[None]):
             self._source_key = None
             self.source.clear_source()
             return
+        from leakscope.ui.widgets.source_view import LEAK, Mark
+
         marks = [
             Mark(f.span.start, f.span.end, LEAK) for f in group.findings if f.path == first.path
         ]
