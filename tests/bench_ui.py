@@ -332,9 +332,12 @@ async def keys_during_scan(corpus: Path, presses: int = 40) -> tuple[list[float]
             paints.append(time.perf_counter())
 
         main._compositor_refresh = refresh  # type: ignore[method-assign]
-        while not main.all_findings and main.scanning:
+        # Until the tree shows findings (its refresh during a scan is throttled): a key
+        # before that has nothing to move, and its "next paint" would be the tree's.
+        while not main.shown and main.scanning:
             await pilot.pause(0.05)
         main.tree.focus()
+        await pilot.pause(0.05)
         for i in range(presses):
             if not main.scanning:
                 break
