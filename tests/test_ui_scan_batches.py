@@ -152,3 +152,44 @@ async def test_source_view_highlights_lazily_and_moves_marks_alone() -> None:
             assert sorted(ours, key=repr) == sorted(plain._highlights.get(row, []), key=repr)
             if row == 701:
                 assert source._highlights[row][-1][2] == LEAK
+
+
+async def test_the_collection_that_ends_a_scan_waits_for_the_keys_to_rest(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full collection after a scan walks every result (70-140 ms on std): it comes once
+    no key came for QUIET_BEFORE_COLLECT, not on a keystroke."""
+    gate = threading.Event()
+    real_iter_scan = session_module.iter_scan
+
+    def held_iter_scan(*args, **kwargs):  # type: ignore[no-untyped-def]
+        yield from real_iter_scan(*args, **kwargs)
+        gate.wait(timeout=10)  # the scan ends when the test says so
+
+    monkeypatch.setattr(session_module, "iter_scan", held_iter_scan)
+    monkeypatch.setattr(main_module, "QUIET_BEFORE_COLLECT", 0.3)
+    collected: list[float] = []  # when the scan's frozen objects went back and were collected
+    real_stop = main_module._stop_freezing_survivors
+
+    def stop() -> None:
+        collected.append(time.monotonic())
+        real_stop()
+
+    monkeypatch.setattr(main_module, "_stop_freezing_survivors", stop)
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        main = app.main
+        main.tree.focus()
+        await until(pilot, lambda: bool(main.shown), "the findings")
+        await pilot.press("down")
+        gate.set()
+        await until(pilot, lambda: not main.scanning, "the scan to end")
+        end = time.monotonic()
+        while time.monotonic() - end < 0.6:  # keys keep coming: no collection yet
+            await pilot.press("down", "up")
+            await pilot.pause(0.05)
+        assert collected == []
+        assert main_module._freeze_survivors in main_module.gc.callbacks
+        await until(pilot, lambda: bool(collected), "the collection")
+        assert collected[0] - app.last_input >= 0.3
+        assert main_module._freeze_survivors not in main_module.gc.callbacks

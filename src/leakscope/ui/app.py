@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePath
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.message import Message
@@ -122,6 +122,7 @@ class LeakscopeApp(App[int]):
         self.watcher_paused = False
         self.watcher_log: deque[object] = deque(maxlen=WATCH_LOG)  # core.watch.WatchEvent
         self.last_update = ""
+        self.last_input = 0.0  # (monotonic) when the last key or click came
         self._watcher_lock = threading.Lock()
         self._holds: set[str] = set()  # why batches are kept for later: "paused", "scan"
         self._held: set[Path] = set()
@@ -212,6 +213,11 @@ class LeakscopeApp(App[int]):
         for problem in [*self.theme_problems, *self._config_problems]:
             self.notify(problem, severity="warning", timeout=8)
         self.call_after_refresh(self._after_first_frame)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown)):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
 
     def _after_first_frame(self) -> None:
         if self.gc_paused:
