@@ -191,8 +191,8 @@ def test_fix_is_unsafe_when_a_value_made_from_the_resource_outlives_the_iteratio
 @pytest.mark.parametrize(
     ("path", "function"),
     [
-        # URL, host and port are made from the server but used only in their iteration.
-        ("servers_test.go", "func TestAddressesUsedInTheIteration"),
+        # Host and port are made from the listener but used only in their iteration.
+        ("derived.go", "func dialEach"),
         # Passed to a function of the file that keeps nothing, printed, compared.
         ("derived.go", "func printWide"),
         # Returned: the function's return runs the deferred call with the fix or without.
@@ -208,6 +208,19 @@ def test_fix_stays_safe_when_values_made_from_the_resource_stay_in_the_iteration
     assert finding.fix is not None
     assert finding.fix.applicability is Applicability.SAFE
     assert "unsafe" not in finding.fix.title
+
+
+def test_fix_in_a_test_file_asks_first() -> None:
+    """Tests fill a backlog or keep servers up by deferring in a loop on purpose (yamux's
+    TestBacklogExceeded): even what would be safe elsewhere is unsafe there."""
+    finding = first_after(
+        CASES / "derived-values", "servers_test.go", "func TestAddressesUsedInTheIteration"
+    )
+    assert finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
+    assert finding.fix.title.endswith(
+        "(unsafe: in a test, holding what every iteration opens until the test ends may be "
+        "the point)"
+    )
 
 
 def test_fix_is_unsafe_when_the_iteration_only_holds_what_it_opens() -> None:

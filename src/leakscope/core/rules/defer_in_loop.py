@@ -212,6 +212,10 @@ return runs the deferred call before the caller sees the value, with the fix or 
 What a call writes through a pointer argument (`dec.Decode(&v)`, `f.Read(buf)`) is a copy of
 data and is not followed.
 
+Nor is it ever safe in a test file: a test that opens in a loop and defers the release often
+means to hold everything until it ends (a backlog filled to its limit, servers kept up for what
+follows), and the leak lasts no longer than the test.
+
 Every other fix is **unsafe** and needs `leakscope fix --unsafe`; its title ends with the
 reason, e.g. `(unsafe: net.JoinHostPort(host, port), made from srv, is appended to addrs,
 which outlives the iteration)`, `(unsafe: mu.Unlock() is not known to release something the
