@@ -342,6 +342,9 @@ class MainScreen(Screen[None]):
         """The source view, made on first use (right after the first frame): a TextArea's
         import and mount were a twentieth of the first paint, and nothing is selected then;
         an empty slot holds its place."""
+        return self._make_source_view() if self._source_view is None else self._source_view
+
+    def _make_source_view(self) -> SourceView:
         if self._source_view is None:
             from leakscope.ui.widgets.source_view import SourceView
 
@@ -378,6 +381,7 @@ class MainScreen(Screen[None]):
         self.status.set(watch=self.leakscope.watch_state)
         self._show_empty_or_tree()
         self._show_nothing_selected()
+        self.call_after_refresh(self._make_source_view)  # (see `source`)
         if not self.not_a_folder and self.leakscope.start_scan:
             # After the first frame: the scan thread would otherwise compete for the GIL
             # with the first paint.
@@ -386,8 +390,6 @@ class MainScreen(Screen[None]):
             self._show_empty_or_tree()
             # The first frame says so too (start_scan sets the same, after it).
             self.status.set(scanning=True, done_files=0, total_files=0)
-        self.call_after_refresh(lambda: self.source)  # (made after the first frame)
-        if not self.not_a_folder and self.leakscope.start_scan:
             self.call_after_refresh(self.start_scan, live=True)
 
     # -- theme --------------------------------------------------------------------------
