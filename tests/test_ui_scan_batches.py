@@ -154,6 +154,61 @@ async def test_source_view_highlights_lazily_and_moves_marks_alone() -> None:
                 assert source._highlights[row][-1][2] == LEAK
 
 
+async def test_source_view_wraps_once_and_matches_a_plain_text_area() -> None:
+    """The source view skips TextArea's second wrap of a new document (and the one on
+    resize): what it lays out is still what a plain TextArea lays out, after a load, a
+    resize and an edit in place."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import TextArea
+
+    from leakscope.ui.widgets.source_view import SourceView
+
+    text = "package p\n\nfunc f() {\n\tif x {\n\t\treturn\t// \tdone\n\t}\n}\n" * 40
+    edited = text.replace("\t\treturn", "\t\t\treturn x", 3)
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield SourceView(id="source")
+            yield TextArea(id="plain", read_only=True, soft_wrap=False, show_line_numbers=True)
+
+    def layout(area: TextArea) -> tuple[object, ...]:
+        wrapped = area.wrapped_document
+        return (area.virtual_size, wrapped._tab_width_cache, wrapped._offset_to_line_info)
+
+    async with Host().run_test(size=(100, 30)) as pilot:
+        source = pilot.app.query_one(SourceView)
+        plain = pilot.app.query_one("#plain", TextArea)
+        plain.indent_width = source.indent_width
+        wraps: list[int] = []
+        real_wrap = type(source.wrapped_document).wrap
+
+        def counting_wrap(self, width: int, tab_width: int | None = None) -> None:  # type: ignore[no-untyped-def]
+            wraps.append(width)
+            real_wrap(self, width, tab_width)
+
+        source.show_text("q.go", "package q\n", [])  # (the first one sets the language)
+        plain.language = "go"
+        type(source.wrapped_document).wrap = counting_wrap  # type: ignore[method-assign]
+        try:
+            source.show_text("p.go", text, [])
+            loads = len(wraps)
+            plain.load_text(text)
+            assert loads == 1 and len(wraps) == 3  # (the plain one: twice)
+        finally:
+            type(source.wrapped_document).wrap = real_wrap  # type: ignore[method-assign]
+        await pilot.pause()
+        assert layout(source) == layout(plain)
+        await pilot.resize_terminal(80, 24)
+        assert layout(source) == layout(plain)
+        source.show_text_in_place("p.go", edited, [])
+        plain.load_text(edited)
+        await pilot.pause()
+        assert layout(source) == layout(plain)
+        source.indent_width = plain.indent_width = 8  # (a new tab width does wrap again)
+        await pilot.pause()
+        assert layout(source) == layout(plain)
+
+
 async def test_the_collection_that_ends_a_scan_waits_for_the_keys_to_rest(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -73,6 +73,17 @@ class SourceView(TextArea):
         self.path: str | None = None
         self.marks: list[Mark] = []
 
+    def _rewrap_and_refresh_virtual_size(self) -> None:
+        # TextArea wraps a new document twice (building it, then here), and again on every
+        # resize; this view never soft-wraps, so the width stays 0 and a wrap at the same
+        # width and tab width changes nothing (edits re-wrap their own range). Skipping it
+        # is a third of loading a 3,000-line file, which a key arriving then would wait for.
+        wrapped = self.wrapped_document
+        if (wrapped._width, wrapped._tab_width) != (self.wrap_width, self.indent_width):
+            wrapped.wrap(self.wrap_width, tab_width=self.indent_width)
+        self._line_cache.clear()
+        self._refresh_size()
+
     def use_theme(self, leak_theme: LeakTheme) -> None:
         area_theme = text_area_theme(leak_theme)
         self.register_theme(area_theme)
