@@ -2,6 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from leakscope.core import engine
+from leakscope.core.config import Config
 from leakscope.core.discovery import discover
 
 
@@ -51,3 +55,26 @@ def test_paths_limit_the_scan(tmp_path: Path) -> None:
     for rel in ("a.go", "x/b.go", "y/c.go"):
         touch(tmp_path / rel)
     assert names(tmp_path, paths=[tmp_path / "x", tmp_path / "a.go"]) == ["a.go", "x/b.go"]
+
+
+def test_a_scan_of_some_paths_analyses_the_packages_of_files_named_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file named alone brings its folder's other files into the analysis (the package's
+    index), not into the report; a folder named is walked once, not again for siblings."""
+    (tmp_path / "go.mod").write_text("module x\n\ngo 1.22\n")
+    for rel in ("a/a.go", "a/b.go", "a/deep/c.go", "d/d.go", "d/e.go"):
+        touch(tmp_path / rel)
+    walks: list[list[str]] = []
+    real = engine.discover
+
+    def counting(root: Path, paths: object = (), exclude: object = ()):  # type: ignore[no-untyped-def]
+        walks.append(sorted(Path(p).name for p in paths))  # type: ignore[attr-defined]
+        return real(root, paths, exclude)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "discover", counting)
+    result = engine.scan(tmp_path, Config(), paths=[tmp_path / "a", tmp_path / "d" / "d.go"])
+    analysed = {f for job in result.jobs.values() for f in job.files}
+    assert analysed == {"a/a.go", "a/b.go", "a/deep/c.go", "d/d.go", "d/e.go"}
+    assert sorted(r.path for r in result.files) == ["a/a.go", "a/b.go", "a/deep/c.go", "d/d.go"]
+    assert walks == [["a", "d.go"], ["d"]]  # (the named folder is not walked again)

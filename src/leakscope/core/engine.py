@@ -113,6 +113,7 @@ def iter_scan(
     """
     root = root.resolve()
     result = result if result is not None else ScanResult(root)
+    paths = [Path(p) for p in paths]
     found = discover(root, paths, config.exclude)
     result.problems.extend(found.problems)
     rules = rules if rules is not None else enabled_rules(config)
@@ -123,7 +124,8 @@ def iter_scan(
     wanted: set[str] | None = None
     if paths:
         wanted = {relative(root, f) for f in found.files}
-        files = with_package_siblings(root, found.files, config.exclude)
+        walked = [p.resolve() for p in paths if p.is_dir()]
+        files = with_package_siblings(root, found.files, config.exclude, walked)
     jobs = plan_jobs(root, files, config, rules, modules)
     result.problems.extend(modules.problems)  # (go.mod files that could not be used)
     result.jobs.update((job.directory, job) for job in jobs)
@@ -157,9 +159,16 @@ def iter_scan(
     result.files.sort(key=lambda r: r.path)
 
 
-def with_package_siblings(root: Path, files: list[Path], exclude: Iterable[str]) -> list[Path]:
-    """`files` plus the other files of their folders that a full scan would cover, sorted."""
-    directories = {f.parent for f in files}
+def with_package_siblings(
+    root: Path, files: list[Path], exclude: Iterable[str], walked: Iterable[Path] = ()
+) -> list[Path]:
+    """`files` plus the other files of their folders that a full scan would cover, sorted.
+    A folder inside one of `walked` (folders discovered whole) has them all already: only
+    the folders of files named alone are walked again."""
+    inside = tuple(f"{w}{os.sep}" for w in walked)
+    directories = {d for d in {f.parent for f in files} if not f"{d}{os.sep}".startswith(inside)}
+    if not directories:
+        return sorted(files)
     siblings = discover(root, sorted(directories), exclude).files  # (a walk, no parsing)
     return sorted({*files, *(f for f in siblings if f.parent in directories)})
 
