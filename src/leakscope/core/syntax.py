@@ -368,6 +368,22 @@ def function_name(func: Node | None) -> str:
     return name
 
 
+def assigned_by(node: Node) -> Node | None:
+    """The assignment statement whose left side lists `node` (`node = ...`, `a, node := ...`
+    is a short_var_declaration, not this), or None."""
+    left = node.parent
+    statement = left.parent if left is not None else None
+    if (
+        left is not None
+        and left.type == "expression_list"
+        and statement is not None
+        and statement.type == "assignment_statement"
+        and statement.child_by_field_name("left") == left
+    ):
+        return statement
+    return None
+
+
 def unparen(node: Node) -> Node:
     while node.type == "parenthesized_expression" and node.named_child_count == 1:
         child = node.named_children[0]

@@ -31,6 +31,7 @@ from tree_sitter import Node
 from leakscope.core.syntax import (
     FUNCTION_NODES,
     ancestor_between,
+    assigned_by,
     captures,
     text,
     unparen,
@@ -260,7 +261,7 @@ class _Walk:
                 node, direct, context = parent, False, False
             elif kind in ("selector_expression", "index_expression", "slice_expression"):
                 if role != "operand":
-                    if kind == "index_expression" and _assigned_element(parent):
+                    if kind == "index_expression" and assigned_by(parent) is not None:
                         return self._assign([parent], parent, value, shown, direct, False)
                     return None
                 node, direct, context, shown = parent, False, False, parent
@@ -645,19 +646,6 @@ def _field_of(parent: Node, child: Node) -> str | None:
         if c == child:
             return parent.field_name_for_child(i)
     return None
-
-
-def _assigned_element(index: Node) -> bool:
-    """`m[k] = v`: an index expression that is the target of an assignment."""
-    holder = index.parent
-    stmt = holder.parent if holder is not None else None
-    return (
-        holder is not None
-        and holder.type == "expression_list"
-        and stmt is not None
-        and stmt.type == "assignment_statement"
-        and stmt.child_by_field_name("left") == holder
-    )
 
 
 def _targets(left: Node | None) -> list[Node]:

@@ -23,7 +23,7 @@ import re
 from tree_sitter import Node
 
 from leakscope.core.model import Impact
-from leakscope.core.syntax import ancestors, text, unparen
+from leakscope.core.syntax import ancestors, assigned_by, text, unparen
 
 # A counted loop up to this many trips is "a known small number of times".
 SMALL_TRIPS = 64
@@ -378,13 +378,7 @@ def _reassigned(name: str, spec: Node, root: Node) -> bool:
             and target.parent.child_by_field_name("operand") == target
         ):
             target = target.parent
-        targets = target.parent
-        statement = targets.parent if targets is not None else None
-        if (
-            statement is not None
-            and statement.type == "assignment_statement"
-            and statement.start_byte > spec.start_byte
-            and statement.child_by_field_name("left") == targets
-        ):
+        statement = assigned_by(target)
+        if statement is not None and statement.start_byte > spec.start_byte:
             return True
     return False

@@ -36,6 +36,7 @@ from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.syntax import (
     FUNCTION_NODES,
     ancestors,
+    assigned_by,
     captures,
     enclosing_function,
     function_name,
@@ -624,16 +625,8 @@ def _assigned_to(node: Node) -> bool:
     """`node` is a target of a plain `=` assignment."""
     while node.parent is not None and node.parent.type == "parenthesized_expression":
         node = node.parent
-    left = node.parent
-    holder = left.parent if left is not None else None
-    return (
-        left is not None
-        and left.type == "expression_list"
-        and holder is not None
-        and holder.type == "assignment_statement"
-        and holder.child_by_field_name("left") == left
-        and text(holder.child_by_field_name("operator")) == "="
-    )
+    holder = assigned_by(node)
+    return holder is not None and text(holder.child_by_field_name("operator")) == "="
 
 
 def _field_nodes(func: Node, word: bytes) -> list[Node]:

@@ -68,7 +68,7 @@ from leakscope.core.rules._retention_syntax import (
     _list_items,
     weaker,
 )
-from leakscope.core.syntax import enclosing_function, text, unparen
+from leakscope.core.syntax import assigned_by, enclosing_function, text, unparen
 from leakscope.core.text import LineIndex
 from leakscope.core.types import (
     FUNC,
@@ -1205,14 +1205,8 @@ def _escapes(analysis: _Analysis, binding: Binding, body: Node) -> bool:
             node = node.parent
         parent = use.parent
         if parent is None or parent.type != "selector_expression":
-            if parent is not None and parent.type == "expression_list":
-                owner = parent.parent
-                if (
-                    owner is not None
-                    and owner.type == "assignment_statement"
-                    and owner.child_by_field_name("left") == parent
-                ):
-                    continue  # the variable set again
+            if assigned_by(use) is not None:
+                continue  # the variable set again
             return True
         selector = parent
         while (
