@@ -19,7 +19,7 @@ from tree_sitter import Node, Tree
 
 from leakscope.core import package_files
 from leakscope.core import rules as registry
-from leakscope.core.context import Diagnostic, FileContext
+from leakscope.core.context import Diagnostic, FileContext, is_test_code
 from leakscope.core.gomod import BuildSettings, ModuleFinder
 from leakscope.core.index import FileSummary, PackageIndex, VarInfo, summarize_file
 from leakscope.core.model import (
@@ -263,7 +263,7 @@ def analyse_file(
         tree=pf.tree,
         go_version=go_version,
         package=index,
-        is_test=pf.path.endswith("_test.go"),
+        is_test=is_test_code(pf.path, pf.source),
         focus=focus,
         build=build,
     )

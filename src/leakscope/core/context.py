@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -49,6 +50,26 @@ class Diagnostic:
     @classmethod
     def at(cls, node: Node, message: str, **kwargs: object) -> Diagnostic:
         return cls(node.start_byte, node.end_byte, message, **kwargs)  # type: ignore[arg-type]
+
+
+# Test support code: a file that imports "testing" and takes a *testing.T (B, TB, F, M).
+_IMPORTS_TESTING = re.compile(rb'^\s*(?:import\s+)?"testing"[ \t]*(?://.*)?$', re.MULTILINE)
+_TEST_HANDLES = re.compile(rb"\btesting\.(?:TB?|B|F|M)\b")
+
+
+def is_test_code(path: str, source: bytes) -> bool:
+    """A `_test.go` file, or test support code (a helper package for tests, an integration
+    framework): a file that imports "testing" and takes its `*testing.T` (`B`, `TB`, `F`,
+    `M`). Production code does not link the test framework in, so such a file runs in test
+    binaries only, and what it leaks lasts no longer than the test run. A file calling only
+    `testing.Testing()` (which production code may do) is not one."""
+    if path.endswith("_test.go"):
+        return True
+    return (
+        b'"testing"' in source
+        and _IMPORTS_TESTING.search(source) is not None
+        and _TEST_HANDLES.search(source) is not None
+    )
 
 
 @dataclass

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node, Tree
 
 from leakscope.core import package_files
-from leakscope.core.context import FileContext
+from leakscope.core.context import FileContext, is_test_code
 from leakscope.core.index import receiver_type_name
 from leakscope.core.model import Confidence, Impact, Related
 from leakscope.core.package_files import files_of
@@ -204,7 +204,7 @@ class Package:
 
         source, tree = self.files[path]
         ctx = FileContext(
-            path, source, tree, self.go_version, self.index, is_test=path.endswith("_test.go")
+            path, source, tree, self.go_version, self.index, is_test=is_test_code(path, source)
         )
         found = _Analysis(ctx, ctx.types, self)
         self._analyses[path] = found

@@ -77,7 +77,8 @@ What the lost cancel function leaves behind depends on the parent:
 - A cancel function replaced in a field leaks once per run of the storing function (a
   warning, whose reason says why it runs again), and is minor when every run comes from code
   that runs once or from a loop with a known small number of trips.
-- Findings in `_test.go` files are minor: the test ends soon.
+- Findings in test code (`_test.go` files and test support files: see the README's
+  "Impact") are minor: the test ends soon.
 
 ## Why is this bad?
 A derived context registers itself with a cancellable parent and, for

@@ -57,8 +57,9 @@ It is **bounded** (severity `info`, hidden by default) when:
   the deferred calls themselves wait for the return ("`os.Chdir(cwd)` releases nothing:
   only the deferred calls pile up").
 
-Findings in `_test.go` files are `info` as well: bounded by their loop as above, and otherwise
-"test code": tests often open a few files in a loop on purpose, and the test process ends soon.
+Findings in test code (`_test.go` files and test support files) are `info` as well: bounded
+by their loop as above, and otherwise "test code": tests often open a few files in a loop on
+purpose, and the test process ends soon.
 
 Everything here is read from the syntax tree; no types are needed, so findings have
 confidence `high`.
@@ -212,7 +213,7 @@ return runs the deferred call before the caller sees the value, with the fix or 
 What a call writes through a pointer argument (`dec.Decode(&v)`, `f.Read(buf)`) is a copy of
 data and is not followed.
 
-Nor is it ever safe in a test file: a test that opens in a loop and defers the release often
+Nor is it ever safe in test code: a test that opens in a loop and defers the release often
 means to hold everything until it ends (a backlog filled to its limit, servers kept up for what
 follows), and the leak lasts no longer than the test.
 
