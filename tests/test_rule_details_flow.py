@@ -281,6 +281,8 @@ def test_resliced_pointers_impact_reasons() -> None:
         "nextWork": (Severity.WARNING, "a package variable"),
         "send": (Severity.INFO, "a test double"),
         "Decode": (Severity.INFO, "made anew when it runs dry"),
+        "next": (Severity.INFO, "w.stack[n-1] belongs to walkIterator, a value for one use"),
+        "take": (Severity.WARNING, "a queue in a long-lived value"),
     }
     assert set(found) == set(expected)
     for name, (severity, reason) in expected.items():

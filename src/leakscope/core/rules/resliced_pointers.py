@@ -2219,7 +2219,8 @@ class _Storage:
     norm: str
     kind: str  # "field", "var" (package), "deref" (`*p`), "local", "element" (`a[i]`)
     name: str  # the field, variable or pointer name
-    owner: str | None = None  # field: the struct type; deref: the pointed-to slice type
+    # field: the struct type; deref: the pointed-to slice type; element: its collection's
+    owner: str | None = None
     receiver: bool = False  # deref: p is the method's receiver
 
     @property
@@ -2264,7 +2265,11 @@ def _storage(resolver: _Resolver, held: Node) -> _Storage:
         owner = pointer[1:].split("[", 1)[0] if pointer.startswith("*") else None
         receiver = resolver.role(name) == "receiver"
         return _Storage(node, norm, "deref", name, owner, receiver)
-    return _Storage(node, norm, "element", norm)
+    container = node.child_by_field_name("operand") if node.type == "index_expression" else None
+    # An element (`w.stack[n-1]`) belongs to whatever holds its collection: an iterator's
+    # stack of views is as short-lived as the iterator.
+    owner = _storage(resolver, container).owner if container is not None else None
+    return _Storage(node, norm, "element", norm, owner)
 
 
 def _root(node: Node) -> Node | None:
