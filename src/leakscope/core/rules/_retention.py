@@ -159,6 +159,7 @@ class _Analysis(Origins, Places):
         self._assignments: dict[tuple[int, str], list[tuple[Node, int]]] = {}
         self._package = package
         self._helper_notes: dict[int, tuple[tuple[str, int, int, str], ...]] = {}
+        self._channels: set[tuple[int, int]] = set()  # (piece, local channel) followed
 
     @property
     def pkg(self) -> Package:
@@ -455,8 +456,45 @@ class _Analysis(Origins, Places):
 
     # -- from a piece up to where it is stored ---------------------------------------------
 
-    def _climb(self, piece: Piece, start: Node, iterator: bool = False) -> None:
-        state = _Climb(start, start, piece.levels)
+    def _received(self, piece: Piece, receive: Node, levels: int) -> None:
+        """The piece comes out of a local channel at `receive` (`<-ch`, see `_send`): followed
+        into what the receive assigns (`b := <-ch`, `case b := <-ch:`, `v, ok := <-ch`) or
+        from the expression itself (`use(<-ch)`)."""
+        holder = receive.parent
+        statement = None
+        if holder is not None and holder.type == "receive_statement":
+            statement = holder
+        elif (
+            holder is not None
+            and holder.type == "expression_list"
+            and len(_list_items(holder)) == 1
+            and holder.parent is not None
+            and holder.parent.child_by_field_name("right") == holder
+            and (
+                holder.parent.type == "short_var_declaration"
+                or (
+                    holder.parent.type == "assignment_statement"
+                    and text(holder.parent.child_by_field_name("operator")) == "="
+                )
+            )
+        ):
+            statement = holder.parent
+        if statement is None:
+            self._climb(piece, receive, levels=levels)
+            return
+        lefts = _list_items(statement.child_by_field_name("left"))
+        if not lefts:
+            return  # `case <-ch:`: the value is dropped
+        state = _Climb(receive, receive, levels)
+        if lefts[0].type == "identifier":
+            self._follow(piece, state, lefts[0], levels, statement)
+        else:
+            self._store(piece, state, lefts[0], levels)
+
+    def _climb(
+        self, piece: Piece, start: Node, iterator: bool = False, levels: int | None = None
+    ) -> None:
+        state = _Climb(start, start, piece.levels if levels is None else levels)
         if iterator:
             # A sequence of pieces is only followed into `for piece := range seq`.
             clause = start.parent

@@ -18,13 +18,20 @@ from leakscope.core.rules._retention_syntax import (
     _COPYING_CACHES,
     _KEEPER_METHODS,
     _KNOWN_KEEPERS,
+    _args,
     _declared_here,
     _flat,
     _is_fresh,
     _is_literal,
     weaker,
 )
-from leakscope.core.syntax import FUNCTION_NODES, enclosing_function, text, unparen
+from leakscope.core.syntax import (
+    FUNCTION_NODES,
+    enclosing_function,
+    outermost_function,
+    text,
+    unparen,
+)
 from leakscope.core.types import (
     IMPORT,
     LOCAL,
@@ -139,8 +146,71 @@ class Places:
         channel = send.child_by_field_name("channel")
         if channel is None:
             return
+        local = None if state.contained else self._local_channel(unparen(channel))
+        if local is not None:
+            # A channel this function makes and uses alone: the piece goes where its
+            # receives put it (a receiver that copies it and moves on keeps nothing).
+            decl, receives = local
+            key = (id(piece), decl)
+            if key in self._channels:
+                return  # (sent on again after a receive: already followed)
+            self._channels.add(key)
+            for receive in receives:
+                self._received(piece, receive, state.levels)
+            return
         target = Target(text(channel), f"channel {text(channel)}", Confidence.MEDIUM, collects=True)
         self._report(piece, state, state.levels, "sent on", target)
+
+    def _local_channel(self, channel: Node) -> tuple[int, list[Node]] | None:
+        """For `ch` made by `ch := make(chan ...)` in this function and used there only to
+        send, receive (`<-ch`), `close` or `len`: (where it is declared, its receives).
+        None for any other channel: a field, a parameter, one passed on, ranged over or
+        returned, whose receivers are elsewhere."""
+        if channel.type != "identifier":
+            return None
+        binding = self.types.lookup(channel)
+        decl = binding.node if binding is not None else None
+        statement = binding.statement if binding is not None else None
+        if (
+            binding is None
+            or not binding.is_local
+            or decl is None
+            or statement is None
+            or statement.type != "short_var_declaration"
+        ):
+            return None
+        value = unparen(binding.value) if binding.value is not None else None
+        func = value.child_by_field_name("function") if value is not None else None
+        args = _args(value) if value is not None else []
+        if func is None or text(func) != "make" or not args or args[0].type != "channel_type":
+            return None
+        outer = outermost_function(statement)  # (its goroutines and callbacks included)
+        if outer is None:
+            return None
+        name = text(channel)
+        receives: list[Node] = []
+        source = self.ctx.source
+        word = re.compile(rb"(?<![\w.])" + re.escape(name.encode()) + rb"(?!\w)")
+        for match in word.finditer(source, outer.start_byte, outer.end_byte):
+            node = self.ctx.root.descendant_for_byte_range(match.start(), match.end())
+            if node is None or node.type != "identifier" or node == decl:
+                continue
+            found = self.types.lookup(node)
+            if found is None or found.node != decl:
+                continue  # (another variable of that name)
+            parent = node.parent
+            kind = parent.type if parent is not None else ""
+            if kind == "send_statement" and parent.child_by_field_name("channel") == node:
+                continue
+            if kind == "unary_expression" and text(parent.child_by_field_name("operator")) == "<-":
+                receives.append(parent)
+                continue
+            call = parent.parent if kind == "argument_list" else None
+            callee = call.child_by_field_name("function") if call is not None else None
+            if callee is not None and text(callee) in ("close", "len", "cap"):
+                continue
+            return None
+        return decl.start_byte, receives
 
     def _cache_store(self, piece: Piece, state: _Climb, func: Node, position: int) -> bool:
         """`c.cache.Add(k, piece)` on a holder known to keep what it is given (`keeps`)

@@ -13,7 +13,10 @@ It is stored long-term in the same places as for `substring-retention`: a packag
 variable, a field reached through a pointer, an element or key of a long-lived map or slice,
 `append` into one, a composite literal stored in one of those, a channel send, or a
 method of a field or package-level value that is known to keep it (see "What keeps an
-argument" below; not `sync.Pool.Put`, which recycles the array on purpose).
+argument" below; not `sync.Pool.Put`, which recycles the array on purpose). A piece sent on a
+channel the function makes itself and only sends on, receives from, closes or measures there
+(a goroutine handing its result back) is followed to what its receives do with it instead: a
+receiver that copies it keeps nothing.
 
 Its source is plausibly large when it is a parameter, data read with `io.ReadAll`,
 `os.ReadFile` or a `bufio.Reader`, a scratch buffer made in the function with `make` and a

@@ -17,7 +17,9 @@ to an element or key of a map or slice that is itself long-lived (a package vari
 reached through a pointer, a map or slice parameter, which the caller owns), appended to one
 (`c.names = append(c.names, name)`), put inside a composite literal stored in one of those,
 sent on a channel, or passed to a method of a field or package-level value that is known
-to keep it (see "What keeps an argument" below).
+to keep it (see "What keeps an argument" below). A piece sent on a channel the function makes
+itself and only sends on, receives from, closes or measures there (a goroutine handing its
+result back) is followed to what its receives do with it instead.
 
 Its source is plausibly large when it is a parameter (or the receiver of a named string type),
 data read with `io.ReadAll`, `os.ReadFile`, `ioutil.ReadFile`, a `bufio.Reader`'s
