@@ -55,7 +55,13 @@ It is **bounded** (severity `info`, hidden by default) when:
   times"); or
 - the deferred call releases nothing (`defer os.Chdir(cwd)`, `defer log.Println(...)`): only
   the deferred calls themselves wait for the return ("`os.Chdir(cwd)` releases nothing:
-  only the deferred calls pile up").
+  only the deferred calls pile up"); or
+- it is `defer resp.Body.Close()` (a statement of the loop's body) and every path on to the
+  next iteration first reads the body to its end (`io.ReadAll(resp.Body)`, `io.Copy(w,
+  resp.Body)`, as a statement or an `if`'s initializer; an `if` counts when its other branch
+  returns or breaks out): a body read to its end gives its connection back to the client, so
+  only the small responses wait. A `continue` before the read, a read of a prefix
+  (`io.CopyN`) or a decoder (which stops at the end of its value) keeps it growing.
 
 Findings in test code (`_test.go` files and test support files) are `info` as well: bounded
 by their loop as above, and otherwise "test code": tests often open a few files in a loop on
@@ -1002,9 +1008,105 @@ def judge(defer: Node, func: Node, ctx: FileContext) -> tuple[Impact | None, str
         call, _ = _call_text(defer)
         what = "the deferred function literal" if call.startswith("a deferred") else f"`{call}`"
         return Impact.BOUNDED, f"{what} releases nothing: only the deferred calls pile up"
+    loop = next(iter(loops_around(defer, func)), None)
+    drained = drained_body(defer, loop) if loop is not None else None
+    if drained is not None:
+        return Impact.BOUNDED, (
+            f"{drained}.Body is read to its end before the loop goes on, which gives the "
+            "connection back: only the small responses wait for the return"
+        )
     if ctx.is_test:
         return None, ""
     return Impact.GROWS, reason
+
+
+# Reading an HTTP body to its end hands the connection back to the client's pool.
+_DRAINS = re.compile(
+    r"(?:io|ioutil)\.ReadAll\(\s*(\w+)\.Body\s*\)|io\.Copy\([^,()]+,\s*(\w+)\.Body\s*\)"
+)
+
+
+def drained_body(defer: Node, loop: Node) -> str | None:
+    """`resp` when the defer is `defer resp.Body.Close()` at the top of the loop's body and
+    every path from it to the next iteration first reads the body to its end
+    (`io.ReadAll(resp.Body)`, `io.Copy(w, resp.Body)`): the connection is back in the pool,
+    and what waits for the function's return is only the small response. A `continue` (or
+    a `goto`) before the read, or a branch that goes on without it, gives None."""
+    call = _deferred_call(defer)
+    func_node = call.child_by_field_name("function") if call is not None else None
+    if func_node is None or func_node.type != "selector_expression":
+        return None
+    body_sel = func_node.child_by_field_name("operand")
+    if (
+        text(func_node.child_by_field_name("field")) != "Close"
+        or body_sel is None
+        or body_sel.type != "selector_expression"
+        or text(body_sel.child_by_field_name("field")) != "Body"
+    ):
+        return None
+    owner = body_sel.child_by_field_name("operand")
+    body = loop.child_by_field_name("body")
+    if owner is None or owner.type != "identifier" or body is None or defer.parent is None:
+        return None
+    stmts = stmts_of(body)
+    if defer not in stmts:
+        return None
+    name = text(owner)
+    at = stmts.index(defer)
+    before = any(_drain_in(stmt, name) for stmt in stmts[:at])  # (read, then deferred)
+    return name if before or _drains(stmts[at + 1 :], name) else None
+
+
+def _drains(stmts: list[Node], name: str) -> bool:
+    """Whether running `stmts` in order reads `name`.Body to its end on every path that
+    falls through them to the next iteration."""
+    for stmt in stmts:
+        if _jumps(stmt):
+            return False  # (a continue before the read goes on without it)
+        if _drain_in(stmt, name):
+            return True
+        if stmt.type == "if_statement":
+            sides = [_branch(stmt, "consequence"), _branch(stmt, "alternative")]
+            drained = [b is not None and _drains(b, name) for b in sides]
+            stops = [b is not None and bool(b) and _stops_at(b[-1]) for b in sides]
+            if any(drained) and all(d or e for d, e in zip(drained, stops, strict=True)):
+                return True
+        if _stops_at(stmt):
+            return False
+    return False
+
+
+def _branch(stmt: Node, field: str) -> list[Node] | None:
+    """The statements of an `if`'s branch (an `else if` is one statement), None without one."""
+    node = stmt.child_by_field_name(field)
+    if node is None:
+        return None
+    return [node] if node.type == "if_statement" else stmts_of(node)
+
+
+def _stops_at(stmt: Node) -> bool:
+    return terminates(stmt, broad=True) or (
+        stmt.type == "break_statement" and not stmt.named_children
+    )
+
+
+def _drain_in(stmt: Node, name: str) -> bool:
+    """`stmt` reads `name`.Body to its end unconditionally: the read is the statement itself
+    (a call, an assignment, a declaration) or an `if`'s initializer."""
+    if stmt.type == "if_statement":
+        head = stmt.child_by_field_name("initializer")
+    elif stmt.type in ("expression_statement", "short_var_declaration", "assignment_statement"):
+        head = stmt
+    else:
+        return False
+    return head is not None and any(name in m.groups() for m in _DRAINS.finditer(text(head)))
+
+
+def _jumps(stmt: Node) -> bool:
+    return any(
+        node.type in ("continue_statement", "goto_statement")
+        for _, node in own_nodes("(continue_statement) @j (goto_statement) @j", stmt)
+    )
 
 
 def _runs_at_most_once(defer: Node, func: Node, ctx: FileContext) -> bool:
