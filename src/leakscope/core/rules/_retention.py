@@ -159,7 +159,8 @@ class _Analysis(Origins, Places):
         self._assignments: dict[tuple[int, str], list[tuple[Node, int]]] = {}
         self._package = package
         self._helper_notes: dict[int, tuple[tuple[str, int, int, str], ...]] = {}
-        self._channels: set[tuple[int, int]] = set()  # (piece, local channel) followed
+        # (a piece's origin, a local channel) already followed to its receives
+        self._channels: set[tuple[int, int, int]] = set()
 
     @property
     def pkg(self) -> Package:

@@ -151,7 +151,7 @@ class Places:
             # A channel this function makes and uses alone: the piece goes where its
             # receives put it (a receiver that copies it and moves on keeps nothing).
             decl, receives = local
-            key = (id(piece), decl)
+            key = (piece.origin.start_byte, piece.origin.end_byte, decl)
             if key in self._channels:
                 return  # (sent on again after a receive: already followed)
             self._channels.add(key)
