@@ -88,6 +88,26 @@ _PIECE_RESULTS: dict[str, tuple[int, ...]] = {
 }
 _PIECE_PACKAGES = {"strings": STRING, "bytes": SLICE}
 
+# What both retention rules say of holders made per call and of reassigned parameters, in
+# their docs ({per_call}).
+PER_CALL_DOC = """
+- a place on an object that the package makes per call of a function and drops when it
+  returns (`nc := converter{}; nc.init(buf)`, `p := New(); p.Parse(input)`): the method's
+  receiver or pointer parameter is, at every call in the package's non-test code, a fresh
+  object (`New().Parse(in)`), a local made fresh in the caller that never escapes it (each
+  use reads or writes a field or calls a method; it is not returned, stored, passed or sent
+  whole, nor is a field of it, nor used in a goroutine) and is not fed in a loop it
+  outlives, or the caller's own receiver or parameter with the same evidence. When an
+  exported function or method on the way lets other packages pass an object of their own
+  (a parser's exported `Parse`), the finding is kept but is `info` ("p is likely made per
+  call"). An object in a package variable, a field or a map, or fed every read of a loop
+  (`s := &session{}; for { n, _ := r.Read(buf); s.keep(buf[:n]) }`), keeps what it holds;
+- the result of a helper that reassigned its parameter, before it cut it, from a call not
+  known to return a piece of it (`key = store.Normalize(key); return strings.TrimPrefix(key,
+  "/")`): that is a new value, not the caller's data. A reassignment that cuts
+  (`s = strings.TrimSpace(s)`, `p = p[1:]`) keeps it a piece;
+"""
+
 # The user documentation of the keepers below, shared by the retention rules' docs
 # ({keepers}).
 KEEPERS_DOC = """

@@ -45,21 +45,7 @@ Not reported:
 - a subslice stored in a fresh object made in the function, by `&T{}`, `new(T)` or a
   constructor (`NewNode(Code)`, `p.newFrame()`), that is returned or passed on: the caller
   decides how long it keeps that object (a parser's node over its input).
-- a place on an object that the package makes per call of a function and drops when it
-  returns (`nc := converter{}; nc.init(buf)`, `p := New(); p.Parse(input)`): the method's
-  receiver or pointer parameter is, at every call in the package's non-test code, a fresh
-  object (`New().Parse(in)`), a local made fresh in the caller that never escapes it (each
-  use reads or writes a field or calls a method; it is not returned, stored, passed or sent
-  whole, nor is a field of it, nor used in a goroutine) and is not fed in a loop it
-  outlives, or the caller's own receiver or parameter with the same evidence. When an
-  exported function or method on the way lets other packages pass an object of their own
-  (a parser's exported `Parse`), the finding is kept but is `info` ("p is likely made per
-  call"). An object in a package variable, a field or a map, or fed every read of a loop
-  (`s := &session{}; for { n, _ := r.Read(buf); s.keep(buf[:n]) }`), keeps what it holds;
-- the result of a helper that reassigned its parameter, before it cut it, from a call not
-  known to return a piece of it (`key = store.Normalize(key); return strings.TrimPrefix(key,
-  "/")`): that is a new value, not the caller's data. A reassignment that cuts
-  (`s = strings.TrimSpace(s)`, `p = p[1:]`) keeps it a piece;
+{per_call}
 - a subslice passed to a method that is not known to keep it (see "What keeps an argument");
 - a view a read overwrites kept in one field of the object that owns the reader
   (`dec.key = line[a:b]` of `line := dec.s.Bytes()`; see "Views a read overwrites").
@@ -264,7 +250,7 @@ from collections.abc import Iterator
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import FixAvailability, Rule, Severity
 from leakscope.core.rules._retention import SLICE, diagnostics
-from leakscope.core.rules._retention_syntax import KEEPERS_DOC
+from leakscope.core.rules._retention_syntax import KEEPERS_DOC, PER_CALL_DOC
 
 
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
@@ -274,7 +260,9 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
 RULE = Rule(
     name="subslice-retention",
     summary="A subslice stored long-term keeps the whole backing array it was cut from alive",
-    doc=(__doc__ or "").replace("{keepers}", KEEPERS_DOC.strip()),
+    doc=(__doc__ or "")
+    .replace("{keepers}", KEEPERS_DOC.strip())
+    .replace("{per_call}", PER_CALL_DOC.strip()),
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
     check=check,
