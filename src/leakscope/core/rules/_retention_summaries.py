@@ -420,25 +420,9 @@ class Package:
         analysis = self.analysis(path)
         if analysis is None:
             return None
-        source = self.files[path][0]
         params = param_names(func)
-        at = source.find(b"return", body.start_byte, body.end_byte)
-        while at >= 0:
-            node = body.descendant_for_byte_range(at, at + 6)
-            statement = node.parent if node is not None else None
-            at = source.find(b"return", at + 6, body.end_byte)
-            if statement is None or statement.type != "return_statement":
-                continue
-            if enclosing_function(statement) != func:
-                continue
-            values = statement.named_children
-            if not values:
-                continue
-            first = values[0]
-            if first.type == "expression_list":
-                items = [c for c in first.named_children if c.type != "comment"]
-                first = items[0] if items else first
-            found = self._returned_value(analysis, path, params, unparen(first))
+        for expr in self._returned_values(path, func, body):
+            found = self._returned_value(analysis, path, params, expr)
             if found is not None:
                 return found
         return None
