@@ -384,6 +384,27 @@ def assigned_by(node: Node) -> Node | None:
     return None
 
 
+def paired_target(value: Node) -> tuple[Node, Node] | None:
+    """(the assignment, the target `value` is assigned to) when `value` is one of the values
+    of an assignment with as many targets (`s.t = v`, `a, b = x, v`, `s.n += v`), else None."""
+    values = value.parent
+    statement = values.parent if values is not None else None
+    if (
+        values is None
+        or values.type != "expression_list"
+        or statement is None
+        or statement.type != "assignment_statement"
+        or statement.child_by_field_name("right") != values
+    ):
+        return None
+    left = statement.child_by_field_name("left")
+    rights = [c for c in values.named_children if c.type != "comment"]
+    lefts = [c for c in left.named_children if c.type != "comment"] if left is not None else []
+    if len(rights) != len(lefts) or value not in rights:
+        return None
+    return statement, lefts[rights.index(value)]
+
+
 def unparen(node: Node) -> Node:
     while node.type == "parenthesized_expression" and node.named_child_count == 1:
         child = node.named_children[0]

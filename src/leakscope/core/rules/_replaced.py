@@ -41,6 +41,7 @@ from leakscope.core.syntax import (
     enclosing_function,
     function_name,
     line_indent,
+    paired_target,
     text,
     tokens,
     unparen,
@@ -121,20 +122,10 @@ def store_target(value: Node) -> tuple[Node, Node] | None:
     """(the assignment, its target, unparenthesised) when `value` is one of the values of a
     plain `=` assignment with as many targets: `s.t = time.NewTicker(d)`, `s.a, s.cancel = a,
     cancel`. The caller passes the outermost parenthesised expression it means."""
-    values = value.parent
-    holder = values.parent if values is not None else None
-    if values is None or values.type != "expression_list" or holder is None:
+    found = paired_target(value)
+    if found is None or text(found[0].child_by_field_name("operator")) != "=":
         return None
-    if holder.type != "assignment_statement" or holder.child_by_field_name("right") != values:
-        return None
-    if text(holder.child_by_field_name("operator")) != "=":
-        return None
-    left = holder.child_by_field_name("left")
-    targets = left.named_children if left is not None else []
-    if len(targets) != len(values.named_children):
-        return None
-    index = next(i for i, c in enumerate(values.named_children) if c == value)
-    return holder, unparen(targets[index])
+    return found[0], unparen(found[1])
 
 
 def plain_path(node: Node) -> bool:

@@ -71,7 +71,14 @@ from leakscope.core.rules._retention_syntax import (
     normalise,
     weaker,
 )
-from leakscope.core.syntax import FUNCTION_NODES, enclosing_function, function_name, text, unparen
+from leakscope.core.syntax import (
+    FUNCTION_NODES,
+    enclosing_function,
+    function_name,
+    paired_target,
+    text,
+    unparen,
+)
 from leakscope.core.types import (
     IMPORT,
     LOCAL,
@@ -1134,17 +1141,8 @@ class _Analysis(Origins, Places):
             if parent.type == "unary_expression" and not text(parent).startswith("&"):
                 return None
             node = parent
-        values = node.parent
-        owner = values.parent if values is not None else None
-        if values is None or values.type != "expression_list" or owner is None:
-            return None
-        if owner.type != "assignment_statement" or owner.child_by_field_name("right") != values:
-            return None
-        rights = _list_items(values)
-        lefts = _list_items(owner.child_by_field_name("left"))
-        if len(rights) != len(lefts) or node not in rights:
-            return None
-        return lefts[rights.index(node)]
+        found = paired_target(node)
+        return found[1] if found is not None else None
 
     # -- reporting -------------------------------------------------------------------------
 
