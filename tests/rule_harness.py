@@ -135,3 +135,25 @@ def check_fixed_case_builds(case: Path, tmp: Path, go: str, env: dict[str, str])
             [gofmt, "-l", "."], cwd=target, capture_output=True, text=True, timeout=60
         )
         assert fmt.stdout.strip() == "", f"not gofmt-clean after fixing {case.name}: {fmt.stdout}"
+
+
+def shown(findings: list[Finding]) -> list[tuple[object, ...]]:
+    """What a user sees of each finding (everything but fix-check bookkeeping), to compare a
+    live or focused re-analysis with a full scan."""
+    return [
+        (
+            f.path,
+            f.rule,
+            f.span,
+            f.message,
+            f.severity,
+            f.impact,
+            f.impact_reason,
+            f.confidence,
+            f.fix,
+            f.no_fix_reason,
+            f.related,
+            f.fingerprint,
+        )
+        for f in findings
+    ]

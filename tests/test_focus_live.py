@@ -16,37 +16,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rule_harness import shown
 
 from leakscope.core import analysis
 from leakscope.core.analysis import FUNCTION_DECLS, FocusPlan, plan_focus
 from leakscope.core.config import Config
 from leakscope.core.index import PackageIndex, summarize_file
-from leakscope.core.model import Finding
 from leakscope.core.project import Project
 from leakscope.core.syntax import parse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 ALL = os.environ.get("LEAKSCOPE_FOCUS_ALL") == "1"
-
-
-def _shown(findings: list[Finding]) -> list[tuple[object, ...]]:
-    return [
-        (
-            f.path,
-            f.rule,
-            f.span,
-            f.message,
-            f.severity,
-            f.impact,
-            f.impact_reason,
-            f.confidence,
-            f.fix,
-            f.no_fix_reason,
-            f.related,
-            f.fingerprint,
-        )
-        for f in findings
-    ]
 
 
 def _edits(source: bytes) -> Iterator[tuple[str, bytes]]:
@@ -102,7 +82,7 @@ def test_focused_reanalysis_matches_a_full_scan(
             project.check_fixes()
             expected = Project(root, Config(), use_cache=False).scan().findings
             label = f"{path.relative_to(root)}: {what} (focused: {project.focused > focused})"
-            assert _shown(project.findings) == _shown(expected), label
+            assert shown(project.findings) == shown(expected), label
         path.write_bytes(original)
         project.update([path])
 
@@ -147,9 +127,9 @@ def test_an_edit_reaching_other_functions(
     assert project.focused == focused + 1
     project.check_fixes()
     expected = Project(root, Config(), use_cache=False).scan().findings
-    assert _shown(project.findings) == _shown(expected)
+    assert shown(project.findings) == shown(expected)
     # (The edit does change a finding outside the edited function.)
-    assert _shown(expected) != _shown(before)
+    assert shown(expected) != shown(before)
 
 
 GO = """package p
@@ -217,7 +197,7 @@ def test_a_prepared_file_is_focused_from_its_first_edit(
     scanned = project.scan().findings
     assert project.prepare("tickers.go")
     # Nothing changes: same findings, the scan's checked fixes kept; done once.
-    assert _shown(project.findings) == _shown(scanned)
+    assert shown(project.findings) == shown(scanned)
     assert not project.pending_fixes()
     assert not project.unsettled
     assert not project.prepare("tickers.go")
@@ -228,6 +208,6 @@ def test_a_prepared_file_is_focused_from_its_first_edit(
     project.update([path])
     assert project.focused == 1
     project.check_fixes()
-    assert _shown(project.findings) == _shown(
+    assert shown(project.findings) == shown(
         Project(root, Config(), use_cache=False).scan().findings
     )

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rule_harness import shown
 
 from leakscope.core.config import Config
 from leakscope.core.model import Finding
@@ -24,24 +25,6 @@ def _copy(tmp_path: Path, rule: str, case: str) -> Path:
     root = tmp_path / case
     shutil.copytree(FIXTURES / rule / case, root, ignore=shutil.ignore_patterns("*.golden"))
     return root
-
-
-def _shown(findings: list[Finding]) -> list[tuple[object, ...]]:
-    return [
-        (
-            f.path,
-            f.rule,
-            f.span,
-            f.message,
-            f.severity,
-            f.impact,
-            f.fix,
-            f.no_fix_reason,
-            f.related,
-            f.fingerprint,
-        )
-        for f in findings
-    ]
 
 
 def _full_scan(root: Path) -> list[Finding]:
@@ -110,13 +93,13 @@ def test_an_edit_gives_the_findings_of_a_full_scan(
     project.check_fixes()
     expected = _full_scan(root)
     mine = [f for f in project.findings if f.path == name]
-    assert _shown(mine) == _shown([f for f in expected if f.path == name])
+    assert shown(mine) == shown([f for f in expected if f.path == name])
 
     # Then the package's other files, whose findings may depend on the changed one.
     project.settle()
     project.check_fixes()
     assert not project.pending_fixes()
-    assert _shown(project.findings) == _shown(expected)
+    assert shown(project.findings) == shown(expected)
 
 
 def test_the_default_update_settles_at_once(tmp_path: Path) -> None:
@@ -128,7 +111,7 @@ def test_the_default_update_settles_at_once(tmp_path: Path) -> None:
     assert not project.unsettled
     project.check_fixes()
     expected = _full_scan(root)
-    assert _shown(project.findings) == _shown(expected)
+    assert shown(project.findings) == shown(expected)
     assert {f.fingerprint for f in update.added} == {f.fingerprint for f in expected} - {
         f.fingerprint for f in before
     }
@@ -147,7 +130,7 @@ def test_live_fixes_are_pending_until_checked(tmp_path: Path) -> None:
     while project.pending_fixes():
         project.check_fixes(limit=1)
     assert not any(f.fix_pending for f in project.findings)
-    assert _shown(project.findings) == _shown(_full_scan(root))
+    assert shown(project.findings) == shown(_full_scan(root))
     # The same content again (an undo, an editor's revert): checked fixes are reused.
     text = (root / "store.go").read_text()
     (root / "store.go").write_text(text + "\n")
