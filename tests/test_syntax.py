@@ -9,9 +9,10 @@ import pytest
 from tree_sitter import Node
 
 from leakscope.core import analysis
+from leakscope.core.analysis import FileStatus
 from leakscope.core.config import Config
 from leakscope.core.context import Diagnostic, FileContext
-from leakscope.core.engine import FileStatus, scan
+from leakscope.core.engine import scan
 from leakscope.core.index import PackageIndex
 from leakscope.core.model import FixAvailability, Rule, Severity
 from leakscope.core.syntax import (

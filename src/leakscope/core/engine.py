@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leakscope.core import rules as registry
-from leakscope.core.analysis import FileResult, FileStatus, PackageJob, analyse_package
+from leakscope.core.analysis import FileResult, PackageJob, analyse_package
 from leakscope.core.cache import ResultCache
 from leakscope.core.config import Config
 from leakscope.core.discovery import discover, relative
@@ -52,9 +52,6 @@ class ScanResult:
         out = [f for r in self.files for f in r.findings]
         out.sort(key=lambda f: f.sort_key)
         return out
-
-    def by_status(self, status: FileStatus) -> list[FileResult]:
-        return [r for r in self.files if r.status is status]
 
 
 @dataclass(frozen=True)

@@ -60,13 +60,6 @@ def owned_by(node: Node, func: Node) -> bool:
     return enclosing_function(node) == func
 
 
-def loop_label(loop: Node) -> str | None:
-    parent = loop.parent
-    if parent is not None and parent.type == "labeled_statement":
-        return text(parent.child_by_field_name("label"))
-    return None
-
-
 def statement_of(node: Node) -> Node:
     """`node` itself, or its labeled_statement wrapper (what sits in the statement list)."""
     parent = node.parent

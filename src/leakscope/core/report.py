@@ -605,10 +605,3 @@ def render(report: Report, fmt: str, *, statistics: bool = False) -> str:
     if fmt == "github":
         return render_github(report)
     raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
-
-
-def relative_cwd() -> Path | None:
-    try:
-        return Path(os.getcwd()).resolve()
-    except OSError:
-        return None

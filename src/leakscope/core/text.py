@@ -57,11 +57,6 @@ class LineIndex:
         return start + len(text[: max(0, position.column - 1)].encode("utf-8"))
 
 
-def char_column(line_bytes: bytes, byte_column: int) -> int:
-    """0-based character column of a 0-based byte column within one line (for the UI)."""
-    return len(line_bytes[:byte_column].decode("utf-8", errors="replace"))
-
-
 # Characters that must never reach a terminal raw: C0 controls but tab (ESC starts escape
 # sequences, CR and LF forge lines), DEL, C1 controls (0x9b is a one-byte CSI on some
 # terminals), bidirectional overrides and isolates (they reorder what is shown, as in "Trojan

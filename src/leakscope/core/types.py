@@ -1063,9 +1063,6 @@ class TypeResolver:
 
     # -- convenience predicates ------------------------------------------------------------
 
-    def is_string(self, node: Node) -> bool:
-        return self.underlying(self.type_of(node)) == "string"
-
     def is_slice(self, node: Node) -> bool:
         return is_slice(self.underlying(self.type_of(node)))
 

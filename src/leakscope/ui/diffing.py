@@ -170,10 +170,6 @@ class Diff:
     side: list[SideRow]
     unified: list[UnifiedRow]
 
-    @property
-    def changed_rows(self) -> int:
-        return sum(1 for r in self.side if r.kind not in ("equal", "gap"))
-
 
 def diff_texts(before: str, after: str) -> Diff:
     old_lines = before.splitlines()

@@ -255,6 +255,7 @@ from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import Confidence, Fix, FixAvailability, Impact, Rule, Severity
 from leakscope.core.rules._escape import declared_in, kept_outside
 from leakscope.core.rules._flow import (
+    JUMPS,
     LOOP,
     conjuncts,
     jump_target,
@@ -273,10 +274,6 @@ from leakscope.core.syntax import (
     within,
 )
 
-_JUMPS = (
-    "(break_statement) @jump (continue_statement) @jump (goto_statement) @jump"
-    " (fallthrough_statement) @jump"
-)
 _RESOURCE = frozenset(
     {"Close", "CloseSend", "Stop", "Release", "Rollback", "Free", "Finish", "Shutdown", "Cancel"}
 )
@@ -404,7 +401,7 @@ def _ends_loops(jump: Node, loop: Node, func: Node) -> bool:
 
 def _escapes(stmt: Node, loop: Node, func: Node) -> bool:
     """Whether a jump inside `stmt` may lead to another iteration of `loop`."""
-    for _, jump in own_nodes(_JUMPS, stmt):
+    for _, jump in own_nodes(JUMPS, stmt):
         if jump.type == "goto_statement":
             return True
         target = jump_target(jump)
