@@ -69,16 +69,28 @@ async def running(root: Path, **kwargs: object) -> AsyncIterator[Pilot]:
             timeout=30,
         )
         # The watcher needs a moment to set up: write a probe until an update shows it.
+        # Each write is atomic (a rename), so every update that reads the probe finds its
+        # finding, and only the update that saw it deleted removes it.
         probe = root / "probe.go"
         for attempt in range(100):
-            probe.write_text(f"package main\n\n// probe {attempt}\n")
+            staged = root / "probe.go.tmp"
+            staged.write_text(LEAKY.format(pkg="main", n="Probe") + f"\n// probe {attempt}\n")
+            staged.replace(probe)
             try:
                 await until(pilot, lambda: bool(touched(app, "probe.go")), "probe", 0.3)
                 break
             except AssertionError:
                 continue
+        seen = len(app.watcher_log)
         probe.unlink()
-        await until(pilot, lambda: "probe.go" not in app.session.results, "probe gone")
+        # Updates of earlier writes can still be on their way (each batch's results change
+        # in the watcher's thread before its event reaches the app): wait for the deletion's.
+        await until(
+            pilot,
+            lambda: any(f.path == "probe.go" for e in events(app)[seen:] for f in e.update.removed),
+            "the probe's deletion",
+        )
+        assert "probe.go" not in app.session.results
         app.watcher_log.clear()
         yield pilot
 
@@ -310,7 +322,11 @@ async def test_a_burst_lands_as_one_update(project: Path) -> None:
         with_burst = [e for e in events(app) if any(f.startswith("burst/") for f in e.update.files)]
         assert len(with_burst) == 1
         assert len(with_burst[0].update.added) == 300
-        assert len(refreshes) == 1  # one repaint of the tree
+        # One repaint of the tree.
+        assert len(refreshes) == 1, [
+            (e.changed_paths, e.update.files[:3], len(e.update.added), e.update.analysed)
+            for e in events(app)
+        ]
         # Past AUTO_EXPAND_LIMIT findings groups start closed, but the ones the user was
         # looking at stay open.
         assert len(main.all_findings) > AUTO_EXPAND_LIMIT
