@@ -133,6 +133,22 @@ async def test_a_new_leaky_file_appears_marked_new(project: Path) -> None:
         assert not tree(app).label_of(leaf).plain.startswith(NEW_BADGE)
 
 
+async def test_a_new_finding_removed_again_takes_its_badge_along(project: Path) -> None:
+    async with running(project) as pilot:
+        app = app_of(pilot)
+        more = project / "worker" / "more.go"
+        more.write_text(LEAKY.format(pkg="worker", n=1))
+        await until(pilot, lambda: rules_at(app, "worker/more.go") == ["defer-in-loop"], "new")
+        finding = find(app, "defer-in-loop", "worker/more.go")
+        assert finding.fingerprint in tree(app).fresh
+        more.unlink()
+        await until(pilot, lambda: not rules_at(app, "worker/more.go"), "the file's finding gone")
+        assert finding.fingerprint not in tree(app).fresh
+        # Back again, it is news again.
+        more.write_text(LEAKY.format(pkg="worker", n=1))
+        await until(pilot, lambda: finding.fingerprint in tree(app).fresh, "marked new again")
+
+
 async def test_editing_a_leak_away_keeps_the_users_place(project: Path) -> None:
     async with running(project) as pilot:
         app = app_of(pilot)

@@ -1194,6 +1194,9 @@ class MainScreen(Screen[None]):
         ):
             return ""  # e.g. leakscope's own write, already shown: nothing to repaint
         self._checks_held = True  # (until the update is painted: _check_fixes_when_idle)
+        if update.removed and self.tree.fresh:
+            back = {f.fingerprint for f in update.added}
+            self.tree.unmark_new(f.fingerprint for f in update.removed if f.fingerprint not in back)
         fresh = _really_new(update.added, update.removed)
         if fresh:
             until = time.monotonic() + NEW_SECONDS

@@ -424,6 +424,11 @@ class FindingsTree(Tree[Group | Finding]):
         for fingerprint in fingerprints:
             self.fresh[fingerprint] = until
 
+    def unmark_new(self, fingerprints: Iterable[str]) -> None:
+        """These findings are gone: their badges go with them (back later, they are new)."""
+        for fingerprint in fingerprints:
+            self.fresh.pop(fingerprint, None)
+
     def expire_new(self, now: float) -> float | None:
         """Drop the badges whose time is up; returns when the next one ends (or None)."""
         gone = {fp for fp, until in self.fresh.items() if until <= now}
