@@ -278,6 +278,7 @@ def _run(
         size += batch_size
     pools: list[ProcessPoolExecutor] = []
     running: dict[Future[list[tuple[PackageJob, list[FileResult]]]], int] = {}
+    done = 0  # the pools before this one are shut down
     try:
         while turns or running:
             waiting = sum(1 for turn in running.values() if turn == len(pools) - 1)
@@ -288,13 +289,18 @@ def _run(
                     initargs=(os.getpid(), nice),
                 )
                 running.update((pool.submit(_analyse_batch, b), len(pools)) for b in turns.pop(0))
-                pool.shutdown(wait=False)  # its workers leave when its batches are done
                 pools.append(pool)
                 continue
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 del running[future]
                 yield from future.result()
+            # A pool with no batch left lets its workers go now, and is waited for: one shut
+            # down without waiting leaves its manager thread running, which can race Python's
+            # exit handler into an OSError traceback (CPython gh-125451, unfixed in 3.11).
+            while done < len(pools) and done not in running.values():
+                pools[done].shutdown(wait=True)
+                done += 1
     finally:
-        for pool in pools:
+        for pool in pools[done:]:
             pool.shutdown(wait=True, cancel_futures=True)
