@@ -183,10 +183,10 @@ def analyse_package(job: PackageJob, overrides: dict[str, bytes] | None = None) 
         build = ModuleFinder().module_for(root / job.directory).build
     for files in by_package.values():
         index = PackageIndex([pf.summary for pf in files])
-        package_files.attach(index, {pf.path: (pf.source, pf.tree) for pf in files})
-        for pf in files:
-            results.append(analyse_file(pf, index, job.go_version, rules, build=build))
-        package_files.detach(index)  # a worker scans many packages: keep none of them
+        # (A worker scans many packages: it keeps none of them.)
+        with package_files.attached(index, {pf.path: (pf.source, pf.tree) for pf in files}):
+            for pf in files:
+                results.append(analyse_file(pf, index, job.go_version, rules, build=build))
     return results
 
 
@@ -546,7 +546,9 @@ def verify_fix(
     # defer-in-loop fix re-indents an inner loop's own finding), do not count.
     moved = {map_offset(d.start_byte, fix.edits) for d in found or () if d is not diag}
     try:
-        found_again = run_rule(rule, new_ctx)
+        # (Attached with no other files, so what the rule keeps for the package is let go.)
+        with package_files.attached(new_ctx.package, {}):
+            found_again = run_rule(rule, new_ctx)
     except Exception:  # the rule fails on its own rewrite: do not offer it
         return "the rewrite could not be checked (please report this)"
     for again in found_again:

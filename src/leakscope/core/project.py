@@ -555,30 +555,31 @@ class Project:
         done = []
         for package in by_package.values():
             index = PackageIndex([pf.summary for pf in package])
-            package_files.attach(index, {pf.path: (pf.source, pf.tree) for pf in package})
-            for pf in package:
-                if pf.path not in targets:
-                    continue
-                pending: dict[str, PendingFixes] = {}
-                plan = None
-                if not shape_changed and pf.path in previous:
-                    plan = self._plan(pf, previous[pf.path], index)
-                raw: list[RawFinding] = []
-                result = analyse_file(
-                    pf,
-                    index,
-                    version,
-                    rules,
-                    build=build,
-                    defer_checks=pending,
-                    focus=plan.focus if plan is not None else None,
-                    keep=plan.keep if plan is not None else (),
-                    raw=raw,
-                )
-                self._take(result, pending.get(pf.path))
-                self._raw[pf.path] = (pf.source, self.rules, raw)
-                self.focused += plan is not None
-                done.append(pf.path)
+            files_by_path = {pf.path: (pf.source, pf.tree) for pf in package}
+            with package_files.attached(index, files_by_path):  # (kept no longer than this)
+                for pf in package:
+                    if pf.path not in targets:
+                        continue
+                    pending: dict[str, PendingFixes] = {}
+                    plan = None
+                    if not shape_changed and pf.path in previous:
+                        plan = self._plan(pf, previous[pf.path], index)
+                    raw: list[RawFinding] = []
+                    result = analyse_file(
+                        pf,
+                        index,
+                        version,
+                        rules,
+                        build=build,
+                        defer_checks=pending,
+                        focus=plan.focus if plan is not None else None,
+                        keep=plan.keep if plan is not None else (),
+                        raw=raw,
+                    )
+                    self._take(result, pending.get(pf.path))
+                    self._raw[pf.path] = (pf.source, self.rules, raw)
+                    self.focused += plan is not None
+                    done.append(pf.path)
         self._trim_files(set(files))
         return done
 

@@ -172,6 +172,11 @@ class Package:
         self._stored: dict[Key, dict[int, Stored] | None] = {}
         self._per_call: dict[tuple[Key, int], tuple[bool, tuple[Note, ...]] | None] = {}
 
+    def close(self) -> None:
+        """The package is done (`package_files.detach`): drop the file analyses, which refer
+        back to this package."""
+        self._analyses.clear()
+
     # -- files -------------------------------------------------------------------------------
 
     def bind(self, analysis: _Analysis) -> None:

@@ -841,14 +841,25 @@ def _made_before(names: set[str], body: Node, header: set[str], iteration: set[s
     before the loop, a different one each iteration: a field, element or getter of a loop
     variable (`s := shards[id]`, `n := nodes[i].parent`), or a step along a chain
     (`cur = cur.parent`, `p = p.Parent()`). Nothing is opened per iteration then."""
-    values = _bindings(body)
-    memo: dict[str, tuple[bool, bool]] = {}
+    before = _MadeBefore(body, header, iteration)
+    results = [before.holds(n, frozenset()) for n in names]
+    return all(ok for ok, _ in results) and any(varies for _, varies in results)
 
-    def holds(name: str, visiting: frozenset[str]) -> tuple[bool, bool]:
+
+class _MadeBefore:
+    """(See `_made_before`.)"""
+
+    def __init__(self, body: Node, header: set[str], iteration: set[str]) -> None:
+        self._values = _bindings(body)
+        self._header = header
+        self._iteration = iteration
+        self._memo: dict[str, tuple[bool, bool]] = {}
+
+    def holds(self, name: str, visiting: frozenset[str]) -> tuple[bool, bool]:
         """(only values from before the loop, different each iteration) for a body variable."""
-        if name in memo:
-            return memo[name]
-        sites = values.get(name)
+        if name in self._memo:
+            return self._memo[name]
+        sites = self._values.get(name)
         if not sites:
             return False, False
         ok, varies = True, False
@@ -856,31 +867,31 @@ def _made_before(names: set[str], body: Node, header: set[str], iteration: set[s
             if site is None:
                 ok = False
                 break
-            found, step = path(site, name, visiting | {name})
+            found, step = self.path(site, name, visiting | {name})
             ok, varies = ok and found, varies or step
-        memo[name] = (ok, varies)
+        self._memo[name] = (ok, varies)
         return ok, varies
 
-    def path(node: Node, owner: str, visiting: frozenset[str]) -> tuple[bool, bool]:
+    def path(self, node: Node, owner: str, visiting: frozenset[str]) -> tuple[bool, bool]:
         node = unparen(node)
         kind = node.type
         if kind == "identifier":
             name = text(node)
-            if name == owner or name in header or name in visiting:
+            if name == owner or name in self._header or name in visiting:
                 return True, True
-            if name in iteration:
-                return holds(name, visiting)
+            if name in self._iteration:
+                return self.holds(name, visiting)
             return True, False
         if kind == "selector_expression":
-            return path(node.child_by_field_name("operand"), owner, visiting)
+            return self.path(node.child_by_field_name("operand"), owner, visiting)
         if kind == "index_expression":
-            ok, varies = path(node.child_by_field_name("operand"), owner, visiting)
+            ok, varies = self.path(node.child_by_field_name("operand"), owner, visiting)
             index = node.child_by_field_name("index")
             idents = captures("(identifier) @i", index).get("i", []) if index else []
-            moving = header | iteration | {owner}
+            moving = self._header | self._iteration | {owner}
             return ok, varies or any(text(i) in moving for i in idents)
         if kind == "unary_expression" and text(node.child_by_field_name("operator")) in "*&":
-            return path(node.child_by_field_name("operand"), owner, visiting)
+            return self.path(node.child_by_field_name("operand"), owner, visiting)
         if kind == "call_expression":
             func, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
             if func is None or func.type != "selector_expression" or args is None:
@@ -892,11 +903,8 @@ def _made_before(names: set[str], body: Node, header: set[str], iteration: set[s
             operand = func.child_by_field_name("operand")
             if operand is None or owner not in _names_in(operand):
                 return False, False
-            return path(operand, owner, visiting)
+            return self.path(operand, owner, visiting)
         return False, False
-
-    results = [holds(n, frozenset()) for n in names]
-    return all(ok for ok, _ in results) and any(varies for _, varies in results)
 
 
 def _names_in(node: Node) -> set[str]:
