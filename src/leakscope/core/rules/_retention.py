@@ -105,6 +105,7 @@ class Piece:
     nested: bool = False  # cut again after `origin` (a field of a line of a file)
     element: bool = False  # a range variable over the parts of a split, as it is
     split: Node | None = None  # the last splitting call that cut it (`strings.Fields(line)`)
+    helper: bool = False  # returned by a helper of the package (`jsonField(doc, "user")`)
 
 
 @dataclass
@@ -183,7 +184,10 @@ class _Analysis(Origins, Places):
                 continue
             piece = Piece(family, node, source, 0 if levels == "iter" else int(levels))
             # A helper's call: its returns, down to the cut, are steps of the chain.
-            piece.steps.extend(self._helper_notes.get(node.start_byte, ()))
+            notes = self._helper_notes.get(node.start_byte)
+            if notes is not None:
+                piece.steps.extend(notes)
+                piece.helper = True
             self._climb(piece, node, levels == "iter")
         return sorted(_drop_partitions(self.leaks.values()), key=lambda x: x.value.start_byte)
 
@@ -709,6 +713,9 @@ class _Analysis(Origins, Places):
             kept = i != position and _flat(text(arg)) == source
             if kept and self.pkg.contained_at(self, call, i) is not None:
                 return False
+        # It may keep the object itself too (`Register` stores the new descriptor and
+        # returns it): that store is reported; the returned object is followed as well.
+        self._into_helper(piece, state, call, position)
         state.node = call
         state.contained = True
         state.notes.extend(contained.notes)
@@ -866,6 +873,7 @@ class _Analysis(Origins, Places):
                 piece.nested or state.nested,
                 element and levels == 0,
                 state.split or piece.split,
+                piece.helper,
             )
             self._climb(sub, use)
 
@@ -1239,7 +1247,9 @@ def _drop_partitions(leaks: Iterable[Leak]) -> list[Leak]:
     """Pieces that together keep most of their source in use waste nothing:
 
     - several pieces of one source stored by one statement (`m[line[:i]] = line[i+1:]`,
-      `c.a, c.b = before, after`);
+      `c.a, c.b = before, after`), unless a helper found them: two fields a helper looks
+      up in a document (`jsonField(doc, "user")`, `jsonField(doc, "token")`) are two
+      small pieces of all of it;
     - several parts of one split stored by one function (`p.Name = f[0]; p.Type = f[1]`),
       or, for the fields of a line of a larger value, in one place
       (`m["role"] = f[0]; m["type"] = f[1]`);
@@ -1256,7 +1266,12 @@ def _drop_partitions(leaks: Iterable[Leak]) -> list[Leak]:
             continue  # a view the next read overwrites is wrong to keep, whatever else is kept
         statement = _statement_of(leak.value)
         source = _flat(text(leak.piece.source.node))
-        by_statement.setdefault((statement.start_byte, source), []).append(i)
+        # Cut from a part of the source (a line of it), not from the source itself.
+        of_a_part = leak.nested or leak.piece.nested or _cut_from(leak.piece.origin) != source
+        if of_a_part and _selected_lines(statement, source):
+            continue  # the fields of some lines of a larger value: the rest is wasted
+        if not leak.piece.helper:
+            by_statement.setdefault((statement.start_byte, source), []).append(i)
         if leak.levels > 0:
             continue
         func = enclosing_function(leak.value)
@@ -1280,6 +1295,49 @@ def _drop_partitions(leaks: Iterable[Leak]) -> list[Leak]:
         if len(group) > 1 and _covering([leaks[i].piece.origin for i in group]):
             dropped.update(group)
     return [leak for i, leak in enumerate(leaks) if i not in dropped]
+
+
+# Tests that pick some lines of a text out of the others: a prefix or substring test, or a
+# comparison with a string literal (`if fields[0] != "cgroup" { continue }`).
+_LINE_FILTER = re.compile(
+    rb'\.(?:HasPrefix|HasSuffix|CutPrefix|CutSuffix|Contains)\(|[!=]=\s*"|"\s*[!=]='
+)
+
+
+def _cut_from(origin: Node) -> str:
+    """The text of what the slicing or splitting expression `origin` cuts."""
+    if origin.type == "slice_expression":
+        operand = origin.child_by_field_name("operand")
+        return _flat(text(operand)) if operand is not None else ""
+    args = _args(origin) if origin.type == "call_expression" else []
+    return _flat(text(args[0])) if args else ""
+
+
+def _selected_lines(statement: Node, source: str) -> bool:
+    """Whether `statement` runs for some of the parts of `source` a loop goes through only,
+    picked by a test before it in the body of a loop around it (`if !strings.HasPrefix(line,
+    "# HELP") { continue }`, or around it): what it keeps of those parts is then a small
+    share of the value they were cut from, not a partition of it. Not when the loop makes
+    `source` anew each time (a line read per iteration is all of its own source)."""
+    declared = re.compile(
+        rb"(?<![\w.])"
+        + re.escape(source.encode())
+        + rb"\s*(?:,\s*\w+\s*)*:=|\bvar\s+"
+        + re.escape(source.encode())
+        + rb"\b"
+    )
+    node = statement.parent
+    while node is not None and node.type not in FUNCTION_NODES:
+        if node.type == "for_statement":
+            body = node.child_by_field_name("body")
+            if body is not None:
+                before = (body.text or b"")[: statement.start_byte - body.start_byte]
+                if declared.search(before) is not None:
+                    return False
+                if _LINE_FILTER.search(before) is not None:
+                    return True
+        node = node.parent
+    return False
 
 
 def _covering(slices: list[Node]) -> bool:

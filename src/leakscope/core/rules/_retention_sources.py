@@ -496,6 +496,11 @@ class Origins:
             if inner is None:
                 return None
             return replace(inner, node=use)
+        if binding.kind == LOCAL:
+            reassigned = self._reassigned(use, binding)
+            if reassigned is not None:
+                # `line, rest, _ = strings.Cut(rest, "\n")` before this use: what it holds now.
+                return self._reassigned_origin(use, reassigned, depth)
         if binding.kind == LOCAL and binding.value is not None:
             value = unparen(binding.value)
             if binding.multi:
@@ -514,7 +519,7 @@ class Origins:
         return None
 
     def _reassigned(self, use: Node, binding: Binding) -> tuple[Node, int] | None:
-        """The last assignment to the parameter `binding` before `use` that runs on every
+        """The last assignment to the parameter or local `binding` before `use` that runs on every
         path to it (its statement's block holds `use`): (statement, position among its
         left-hand sides), or None when the use still holds what the caller passed."""
         func = enclosing_function(use)

@@ -836,6 +836,9 @@ class Package:
                 f"{fname} passes {name} to {_flat(text(func))}",
             )
             return replace(inner, notes=(note, *inner.notes))
+        local = _declared_local(wrapped) if depth < _MAX_STORE_DEPTH else None
+        if local is not None:
+            return self._local_stored(analysis, path, fname, name, local, depth + 1)
         lhs = analysis._stored_whole(use)
         target = analysis.assign_target(lhs) if lhs is not None else None
         if target is None or lhs is None or target.confidence is Confidence.LOW:
@@ -859,6 +862,40 @@ class Package:
         return Stored(
             target.text, target.where, target.confidence, collects, (note,), receiver=receiver
         )
+
+    def _local_stored(
+        self, analysis: _Analysis, path: str, fname: str, name: str, local: Node, depth: int
+    ) -> Stored | None:
+        """`d := &Descriptor{Help: help}`, then `r.byName[k] = d`: the parameter is stored with
+        the local (set once) that holds it."""
+        binding = analysis.types.declaration(local)
+        statement = binding.statement if binding is not None else None
+        func = _function_of(statement) if statement is not None else None
+        if binding is None or binding.kind != LOCAL or statement is None or func is None:
+            return None
+        holder = text(local)
+        word = re.escape(holder.encode())
+        after = (func.text or b"")[statement.end_byte - func.start_byte :]
+        if re.search(rb"(?<![\w.])" + word + rb"\s*(?:,\s*[\w.]+\s*)*(?:[-+*/|&]?=[^=]|:=)", after):
+            return None  # set again: which value a later use holds is not followed
+        for match in re.finditer(rb"(?<![\w.])" + word + rb"(?!\w)", after):
+            at = statement.end_byte + match.start()
+            use = func.descendant_for_byte_range(at, at + len(holder))
+            if use is None or use.type != "identifier" or use.start_byte != at:
+                continue
+            found = analysis.types.lookup(use)
+            if found is None or found.node != local:
+                continue
+            stored = self._use_stored(analysis, path, fname, holder, use, depth)
+            if stored is not None:
+                note = self.note(
+                    path,
+                    statement.start_byte,
+                    statement.end_byte,
+                    f"{fname} puts {name} in {holder}",
+                )
+                return replace(stored, notes=(note, *stored.notes))
+        return None
 
     def _kept_by(
         self,
@@ -1291,6 +1328,25 @@ _RETURNED_SHAPES = frozenset(
         "type_conversion_expression",
     }
 )
+
+
+def _declared_local(value: Node) -> Node | None:
+    """The local `value` initialises (`d := value`, `var d = value`), or None."""
+    values = value.parent
+    owner = values.parent if values is not None else None
+    if values is None or owner is None or values.type != "expression_list":
+        return None
+    if owner.type == "short_var_declaration" and owner.child_by_field_name("right") == values:
+        left = owner.child_by_field_name("left")
+        lefts = [c for c in left.named_children if c.type != "comment"] if left else []
+    elif owner.type == "var_spec" and owner.child_by_field_name("value") == values:
+        lefts = owner.children_by_field_name("name")
+    else:
+        return None
+    rights = [c for c in values.named_children if c.type != "comment"]
+    if len(rights) != len(lefts) or value not in rights:
+        return None
+    return lefts[rights.index(value)]
 
 
 def _typed_declarations(source: bytes, tree: Tree) -> list[Node]:

@@ -121,7 +121,8 @@ A method call keeps what it is given only when that is known:
   fastcache);
 - a method of a type of this package whose summary stores that argument
   (`func (c *LRU) Add(k, v string) { c.items[k] = v }`, or `c.ll.PushFront(&entry{k, v})`),
-  whatever its name;
+  or puts it in a new object held by a local it then stores (`d := &Descriptor{Help: help};
+  r.byName[name] = d`), also when it returns that object, whatever its name;
 - `Add`, `Set`, `Put`, `Store`, `LoadOrStore`, `Swap` on a holder whose type is unknown and
   whose name says it is a cache (`c.cache.Add`, `lru.Put`).
 

@@ -23,7 +23,8 @@ Its source is plausibly large when it is a parameter, data read with `io.ReadAll
 constant size of at least 256, a byte buffer sized at run time (`make([]byte, size)`) that a
 read fills (`Read`, `ReadFrom`, `ReadAt`, `io.ReadFull`, `io.ReadAtLeast`, `Recv*`; a buffer
 sized from variables that no read fills is made to measure and is not a source), a
-`[]byte(s)` conversion, or a local or range variable holding one.
+`[]byte(s)` conversion, or a local or range variable holding one (also when set again from
+a cut of it before the store: `line, rest, _ = bytes.Cut(rest, nl)`).
 
 Not reported:
 - reslicing a variable or field into itself (`x = x[1:]`, `s.buf = s.buf[n:]`), resetting
@@ -39,7 +40,8 @@ Not reported:
   of run-time size, `m[string(d[4:4+kl])] = d[4+kl : 4+kl+vl]` while decoding a chunk: the
   skipped bytes stay pinned), a value put back where it came from,
   every part of one line stored through one composite literal
-  (`Record{Key: f[0], Value: f[1]}`);
+  (`Record{Key: f[0], Value: f[1]}`); as there, parts of the lines a loop picks by a test
+  before the store, and pieces two helper calls look up in one value, are reported;
 - a subslice whose source is stored as it is in the same holder by the same function, on
   the same path (`s.raw = data; s.magic = data[:4]`): the holder keeps the source alive anyway;
 - a subslice stored in a fresh object made in the function, by `&T{}`, `new(T)` or a

@@ -21,6 +21,10 @@ to keep it (see "What keeps an argument" below). A piece sent on a channel the f
 itself and only sends on, receives from, closes or measures there (a goroutine handing its
 result back) is followed to what its receives do with it instead.
 
+A local holding a piece still holds one when it is set again from a cut of what it held or
+of the source (`line, text, _ = strings.Cut(text, "\n")`, `line = strings.TrimSpace(line)`);
+set to anything else before the store (`last = "none"`), it holds that.
+
 Its source is plausibly large when it is a parameter (or the receiver of a named string type),
 data read with `io.ReadAll`, `os.ReadFile`, `ioutil.ReadFile`, a `bufio.Reader`'s
 `ReadString` or a `bufio.Scanner`'s `Text`, a `string(buf)` conversion, or a range variable or
@@ -42,7 +46,12 @@ Not reported:
   one value stored by one statement (`m[k] = v` after `k, v, _ := strings.Cut(line, "=")`),
   consecutive parts a loop cuts a value into (`parts = append(parts, s[prev:i]); prev = i`,
   or `s = s[n:]` after each part), and a value put back where it came from
-  (`lines[i] = line[n:]` while ranging over `lines`);
+  (`lines[i] = line[n:]` while ranging over `lines`). These count as partitions only when
+  they are all of what they were cut from: parts of the lines a loop picks by a test before
+  the store (`if !strings.HasPrefix(line, "# HELP") { continue }`, `fields[0] != "cgroup"`)
+  are a small share of the text, and two fields a helper of the package looks up in one
+  document (`jsonField(doc, "user")`, `jsonField(doc, "token")`) are two small pieces of it:
+  those are reported;
 - the argument of a `Set(string) error` method (a `flag.Value`: one command-line argument);
 - a substring whose source is stored as it is in the same holder by the same function, on
   the same path (`e.tag = tag; e.suffix = tag[n:]`, `c.raw = text; c.head = text[:i]`, or
