@@ -34,7 +34,7 @@ from tree_sitter import Node
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import Confidence, Impact, Related, Severity
 from leakscope.core.rules import _retention_sources as sources
-from leakscope.core.rules._retention_fixes import make_fix
+from leakscope.core.rules._retention_fixes import drop_fix, make_fix
 from leakscope.core.rules._retention_places import Places, Target
 from leakscope.core.rules._retention_sources import Origins, Source
 from leakscope.core.rules._retention_summaries import (
@@ -210,10 +210,20 @@ class _Analysis(Origins, Places):
             if node is None or node.type != "slice_expression" or node.start_byte in seen:
                 continue
             seen.add(node.start_byte)
-            if not _may_be_kept(node, storers) or _is_reset(node) or _is_whole(node):
+            if not _may_be_kept(node, storers) or _is_whole(node):
                 continue
             operand = node.child_by_field_name("operand")
-            if operand is None or self._wastes_little(node):
+            if operand is None:
+                continue
+            if _is_reset(node):
+                # Emptied for reuse; under `cap(x.f) > max` it was meant to drop the array.
+                dropped = self._dropped(node, operand)
+                if dropped is not None:
+                    self._origins[(operand.start_byte, operand.end_byte)] = dropped
+                    under = self.types.underlying(self.types.type_of(operand))
+                    out.append((node, STRING if under == "string" else SLICE, 0, operand))
+                continue
+            if self._wastes_little(node):
                 continue
             if self.origin(operand) is None:
                 truncated = self._truncation(node, operand)
@@ -320,6 +330,54 @@ class _Analysis(Origins, Places):
             sources.TRUNCATED,
             what=cond,
         )
+
+    def _dropped(self, piece: Node, operand: Node) -> Source | None:
+        """`if cap(x.f) > max { x.f = x.f[:0] }`: a long-lived slice of plain values emptied
+        in place under a capacity guard, meant to let an oversized array go. Emptied, it
+        keeps all of that array for the next use."""
+        if text(piece.child_by_field_name("end")) != "0" or piece.child_by_field_name("capacity"):
+            return None
+        name = _flat(text(operand))
+        owner = _statement_of(piece)
+        lefts = _list_items(owner.child_by_field_name("left"))
+        if (
+            owner.type != "assignment_statement"
+            or len(lefts) != 1
+            or _flat(text(lefts[0])) != name
+            or text(owner.child_by_field_name("operator")) != "="
+        ):
+            return None
+        under = self.types.underlying(self.types.type_of(operand))
+        if not (is_slice(under) and under is not None and under[2:] in _PLAIN_ELEMENTS):
+            return None
+        if self.assign_target(lefts[0]) is None:
+            return None
+        wanted = re.compile(
+            r"cap\(\s*" + re.escape(name) + r"\s*\)\s*>=?\s*([\w.]+)"
+            r"|([\w.]+)\s*<=?\s*cap\(\s*" + re.escape(name) + r"\s*\)"
+        )
+        node, inner = owner.parent, owner
+        while node is not None and node.type not in FUNCTION_NODES:
+            if node.type == "if_statement" and node.child_by_field_name("consequence") == inner:
+                cond = node.child_by_field_name("condition")
+                found = wanted.search(_flat(text(cond))) if cond is not None else None
+                limit = (found.group(1) or found.group(2)) if found is not None else ""
+                # A limit: a constant size (not `cap(x) > 0`, which asks for an array at
+                # all) or a name that says it is one.
+                if cond is not None and (
+                    (limit.isdigit() and int(limit) > 0)
+                    or re.search(r"(?i)max|limit|keep|size|cap|bound|most", limit)
+                ):
+                    what = _flat(text(cond))
+                    return Source(
+                        operand,
+                        Confidence.MEDIUM,
+                        (cond.start_byte, cond.end_byte, f"{what}: {name} is oversized here"),
+                        sources.TRUNCATED,
+                        what=what,
+                    )
+            node, inner = node.parent, node
+        return None
 
     def _length_guard(self, statement: Node, name: str, bound: Node | None) -> Node | None:
         """The condition of an `if` whose body holds `statement` (in the same function) that
@@ -1498,7 +1556,14 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
             f"{keeper} keeps a view that the next read overwrites: {detail}, and shares the "
             f"buffer of {reader}, so its bytes change at the next read; store a copy"
         )
-    if piece.source.kind == sources.TRUNCATED:
+    emptied = piece.source.kind == sources.TRUNCATED and _is_reset(leak.value)
+    if emptied:
+        message = (
+            f"{target.text} still keeps its whole backing array: {value_text} empties it in "
+            f"place under the guard {piece.source.what}, which frees nothing; set it to nil "
+            "(or a new, smaller buffer) to let the array go"
+        )
+    elif piece.source.kind == sources.TRUNCATED:
         message = (
             f"{target.text} still keeps its whole backing array: {value_text} truncates it "
             f"in place under the guard {piece.source.what}, which frees nothing; store a copy"
@@ -1540,6 +1605,9 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
             f"no automatic fix: every element of {value_text} shares the memory of "
             f"{source_text}; copy the elements you keep with {copier}"
         )
+        return diag
+    if emptied:
+        diag.fix = drop_fix(leak.value)
         return diag
     diag.fix, diag.no_fix_reason = make_fix(ctx, leak.value, piece.family)
     return diag

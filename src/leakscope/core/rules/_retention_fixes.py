@@ -1,5 +1,6 @@
 """The fix of a retention finding: store a copy (`strings.Clone`, `bytes.Clone`,
-`slices.Clone` or `append(S(nil), x...)`, by the module's Go version)."""
+`slices.Clone` or `append(S(nil), x...)`, by the module's Go version), or, for an array
+emptied in place that was meant to go, nil."""
 
 from __future__ import annotations
 
@@ -86,6 +87,13 @@ def make_fix(ctx: FileContext, value: Node, family: str) -> tuple[Fix | None, st
         ),
         None,
     )
+
+
+def drop_fix(value: Node) -> Fix:
+    """`x.f = nil` for `x.f = x.f[:0]` under a capacity guard: the oversized array goes, the
+    next append makes a new one. Unsafe: code may tell a nil slice from an empty one."""
+    edit = TextEdit(value.start_byte, value.end_byte, "nil")
+    return Fix("Let the array go: set it to nil", (edit,), Applicability.UNSAFE)
 
 
 def _import_wrap(ctx: FileContext, value: Node, package: str, func: str) -> Fix | None:

@@ -172,6 +172,12 @@ fix stores a copy, by Go version as for every finding of this rule (`bytes.Clone
 len(b)`, `if len(b) > 0`: the bound is not about memory), consuming the head (`x.f =
 x.f[n:]`), a reset for reuse (`x.f[:0]`), a local variable, a copy already made.
 
+The same holds for emptying under a capacity guard, `if cap(x.f) > maxKeep { x.f = x.f[:0]
+}` (a constant or a limit-named bound, not `cap(x.f) > 0`): meant to let an oversized array
+go after a huge batch, the reset keeps all of it for the next use. Reported, with `x.f = nil`
+as the fix (unsafe: code may tell a nil slice from an empty one; the next append makes a new
+array).
+
 ## Why is this bad?
 A subslice shares the backing array of the slice it was cut from. As long as the subslice is
 reachable, the whole array stays in memory, even if only a few elements are used. Keeping the
