@@ -14,11 +14,12 @@ anyone called it (a `cancel()` after the loop cancels only the last context): th
 has no other use in the loop body, or its only other uses are `cancel()` statements after
 the assignment that some path to the next iteration skips (a `continue` reached with no call
 before it, named as a related location, or the end of the body with no call after the
-assignment). Any other use in the loop (a call before the assignment, a nil check, an
-`append` to a list of cancel functions, a deferred call, a closure) counts as handling it (a
-field: see below). There is no fix: call it at the end of each iteration and before each
-`continue`, once the context is no longer used. Its impact is judged as for any context made
-in a loop (below).
+assignment; a call in a block that leaves the function, `if err != nil { cancel(); return
+err }`, is not on the way to the next iteration). Any other use in the loop (a call before
+the assignment, a nil check, an `append` to a list of cancel functions, a deferred call, a
+closure) counts as handling it (a field: see below). There is no fix: call it at the end of
+each iteration and before each `continue`, once the context is no longer used. Its impact is
+judged as for any context made in a loop (below).
 
 Storing the cancel function (in a field, a struct, a map), passing it to a function, capturing
 it in a closure or returning it moves its ownership elsewhere: those are not reported, but for
@@ -460,7 +461,9 @@ def _is_call_statement(ident: Node, func: Node) -> bool:
 def _skips_to_next_iteration(site: _Site, loop: Node, body: Node, calls: list[Node]) -> list[Node]:
     """The `continue` statements of `loop` reached after the assignment with no `cancel()`
     before them, and the loop body's block when its end is reachable with no call after the
-    assignment (calls in an earlier `if` get the benefit of the doubt, as for tickers)."""
+    assignment (calls in an earlier `if` get the benefit of the doubt, as for tickers, but
+    not one in a block that leaves the function: `if err != nil { cancel(); return err }`
+    never runs on the way to the next iteration)."""
     marks = [c.parent for c in calls if c.parent is not None]
     out: list[Node] = []
     for stmt in captures("(continue_statement) @c", body).get("c", []):
@@ -472,10 +475,25 @@ def _skips_to_next_iteration(site: _Site, loop: Node, body: Node, calls: list[No
             continue
         if not flow.preceded_by(stmt, site.stmt.end_byte, marks, site.func):
             out.append(stmt)
-    after = [m for m in marks if m.start_byte >= site.stmt.end_byte]
+    after = [
+        m
+        for m in marks
+        if m.start_byte >= site.stmt.end_byte and not _leaves_function(m, body, site.func)
+    ]
     if not after and not flow.block_terminates(body, site.func):
         out.append(body)
     return out
+
+
+def _leaves_function(statement: Node, body: Node, func: Node) -> bool:
+    """Whether `statement` is in a block inside `body` that ends by leaving `func` (a
+    `return`, a `panic`): from there no path goes on to the next iteration."""
+    node = statement.parent
+    while node is not None and node != body:
+        if node.type == "block" and flow.block_terminates(node, func):
+            return True
+        node = node.parent
+    return False
 
 
 # ---------------------------------------------------------------------------------------------
