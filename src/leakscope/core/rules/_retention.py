@@ -484,6 +484,8 @@ class _Analysis(Origins, Places):
             return False
         if end is None:
             return start is not None
+        if (start is None or text(start) == "0") and self._made_to(operand, end):
+            return True  # `buf[:n]` of `buf := make([]byte, n)`: all of it
         end = unparen(end)
         if end.type != "binary_expression" or text(end.child_by_field_name("operator")) != "-":
             return False
@@ -494,6 +496,32 @@ class _Analysis(Origins, Places):
             and _flat(text(left)) == f"len({_flat(text(operand))})"
             and self._constant(end.child_by_field_name("right"))
         )
+
+    def _made_to(self, operand: Node | None, end: Node) -> bool:
+        """Whether `operand` is a local made with `make(T, end)` (the same size expression,
+        its names not set again since), so that `operand[:end]` is the whole of it."""
+        if operand is None or operand.type != "identifier":
+            return False
+        binding = self.types.lookup(operand)
+        value = binding.value if binding is not None else None
+        if binding is None or binding.kind != LOCAL or value is None or binding.multi:
+            return False
+        value = unparen(value)
+        args = _args(value) if value.type == "call_expression" else []
+        if _callee_name(value) != "make" or len(args) < 2:
+            return False
+        size = _flat(text(args[1]))
+        if size != _flat(text(end)) or self._reassigned(operand, binding) is not None:
+            return False
+        # The size's names are not set again between the make and the cut.
+        between = self.ctx.source[value.end_byte : end.start_byte]
+        for name in set(re.findall(rb"[A-Za-z_]\w*", size.encode())):
+            if re.search(
+                rb"(?<![\w.])" + name + rb"\s*(?:,\s*[\w.]+\s*)*(?:[-+*/|&]?=[^=]|:=|\+\+|--)",
+                between,
+            ):
+                return False
+        return True
 
     def _producer(
         self, call: Node, selector: Node, name: str

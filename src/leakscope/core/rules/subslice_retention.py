@@ -34,8 +34,10 @@ Not reported:
   `bytes.Clone`, `string(b)`);
 - subslices kept in local variables, returned, or passed to other functions;
 - subslices that waste little or nothing, as for `substring-retention`: a constant-size
-  header cut off (`data[4:]`), every part of a split kept together, a prefix and the rest
-  stored together, consecutive chunks a loop cuts a slice into
+  header cut off (`data[4:]`), a cut to the size the buffer was made with (`buf[:n]` of
+  `buf := make([]byte, n)`, `n` not set again in between: all of it), every part of a
+  split kept together, a prefix and the rest stored together, consecutive chunks a loop cuts
+  a slice into
   (`parts = append(parts, d[:n]); d = d[n:]`; not when each kept part skips a header or key
   of run-time size, `m[string(d[4:4+kl])] = d[4+kl : 4+kl+vl]` while decoding a chunk: the
   skipped bytes stay pinned), a value put back where it came from,
