@@ -25,6 +25,7 @@ slot (a zero-copy decoder's current token). A parameter lifted by the package's 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -126,6 +127,26 @@ _FILLS = r"(Read\w*|Recv\w*)\((?:[^()]*,\s*)?{name}\s*(?:\[[^\]]*\])?\s*[,)]"
 # Of those, the calls that fill the whole buffer or fail (so a buffer sized at run time and
 # filled by them is made to the size of what is read).
 _FILLS_WHOLE = frozenset({"ReadFull", "ReadAt"})
+
+
+# What follows a name that is assigned: `x = `, `x, err := `, `x += ` (not `x == `).
+_ASSIGN_AFTER = re.compile(rb"\s*(?:,\s*[\w.]+\s*)*(?:[-+*/|&^%]?=[^=]|:=)")
+
+
+def assigned_offsets(source: bytes, name: bytes, start: int, end: int) -> Iterator[int]:
+    """Where `name` looks assigned in source[start:end] (`name = `, `name, err := `, `err,
+    name = `, `name += `): a text search, without a pattern made for the name."""
+    at = source.find(name, start, end)
+    while at >= 0:
+        after = at + len(name)
+        before = source[at - 1 : at]
+        if (
+            not (before.isalnum() or before in (b"_", b"."))
+            and not (source[after : after + 1].isalnum() or source[after : after + 1] == b"_")
+            and _ASSIGN_AFTER.match(source, after) is not None
+        ):
+            yield at
+        at = source.find(name, after, end)
 
 
 @dataclass(frozen=True)
@@ -496,7 +517,7 @@ class Origins:
             if inner is None:
                 return None
             return replace(inner, node=use)
-        if binding.kind == LOCAL:
+        if binding.kind == LOCAL and self._set_before(use, binding):
             reassigned = self._reassigned(use, binding)
             if reassigned is not None:
                 # `line, rest, _ = strings.Cut(rest, "\n")` before this use: what it holds now.
@@ -517,6 +538,15 @@ class Origins:
                 return replace(inner, node=use)
             return inner
         return None
+
+    def _set_before(self, use: Node, binding: Binding) -> bool:
+        """A cheap look between a local's declaration and `use`: does anything there look
+        like an assignment to it?"""
+        start = binding.statement.end_byte if binding.statement is not None else 0
+        if start >= use.start_byte:
+            return False
+        found = assigned_offsets(self.ctx.source, binding.name.encode(), start, use.start_byte)
+        return next(found, None) is not None
 
     def _reassigned(self, use: Node, binding: Binding) -> tuple[Node, int] | None:
         """The last assignment to the parameter or local `binding` before `use` that runs on every
@@ -546,12 +576,10 @@ class Origins:
         if body is None:
             return []
         name = binding.name.encode()
-        pattern = re.compile(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)")
-        source = self.ctx.source
         out = []
-        for match in pattern.finditer(source, body.start_byte, body.end_byte):
-            ident = self.root.descendant_for_byte_range(match.start(), match.end())
-            if ident is None or ident.type != "identifier" or ident.start_byte != match.start():
+        for at in assigned_offsets(self.ctx.source, name, body.start_byte, body.end_byte):
+            ident = self.root.descendant_for_byte_range(at, at + len(name))
+            if ident is None or ident.type != "identifier" or ident.start_byte != at:
                 continue
             lefts = ident.parent
             owner = lefts.parent if lefts is not None else None
