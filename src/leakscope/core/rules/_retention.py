@@ -322,14 +322,7 @@ class _Analysis(Origins, Places):
         guard = self._length_guard(owner, name, bound)
         if guard is None:
             return None
-        cond = _flat(text(guard))
-        return Source(
-            operand,
-            Confidence.MEDIUM,
-            (guard.start_byte, guard.end_byte, f"{cond}: {name} can be longer than what is kept"),
-            sources.TRUNCATED,
-            what=cond,
-        )
+        return _truncated(operand, guard, f"{name} can be longer than what is kept")
 
     def _dropped(self, piece: Node, operand: Node) -> Source | None:
         """`if cap(x.f) > max { x.f = x.f[:0] }`: a long-lived slice of plain values emptied
@@ -368,14 +361,7 @@ class _Analysis(Origins, Places):
                     (limit.isdigit() and int(limit) > 0)
                     or re.search(r"(?i)max|limit|keep|size|cap|bound|most", limit)
                 ):
-                    what = _flat(text(cond))
-                    return Source(
-                        operand,
-                        Confidence.MEDIUM,
-                        (cond.start_byte, cond.end_byte, f"{what}: {name} is oversized here"),
-                        sources.TRUNCATED,
-                        what=what,
-                    )
+                    return _truncated(operand, cond, f"{name} is oversized here")
             node, inner = node.parent, node
         return None
 
@@ -1296,6 +1282,13 @@ class _Analysis(Origins, Places):
             )
             leak.per_call = (reason, per_call[1])
         self.leaks[key] = leak
+
+
+def _truncated(operand: Node, guard: Node, why: str) -> Source:
+    """The source of a value cut or emptied in place under `guard` (its condition)."""
+    what = _flat(text(guard))
+    related = (guard.start_byte, guard.end_byte, f"{what}: {why}")
+    return Source(operand, Confidence.MEDIUM, related, sources.TRUNCATED, what=what)
 
 
 def _on_one_path(a: Node, b: Node) -> bool:

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -53,7 +54,7 @@ from leakscope.core.index import receiver_type_name
 from leakscope.core.model import Confidence, Impact, Related
 from leakscope.core.package_files import files_of
 from leakscope.core.rules import _retention_sources as sources
-from leakscope.core.rules._retention_sources import Source
+from leakscope.core.rules._retention_sources import Source, assigned_offsets
 from leakscope.core.rules._retention_syntax import (
     _REGEXP,
     _SPLITTERS,
@@ -759,18 +760,43 @@ class Package:
     ) -> Stored | None:
         if name == "_":
             return None
-        code = body.text or b""
-        word = re.escape(name.encode())
-        if re.search(rb"(?<![\w.])" + word + rb"\s*(?:,\s*[\w.]+\s*)*(?:[-+*/|&]?=[^=]|:=)", code):
-            return None  # reassigned or shadowed: followed no further
         fname = text(func.child_by_field_name("name"))
-        for match in re.finditer(rb"(?<![\w.])" + word + rb"(?!\w)", code):
-            at = body.start_byte + match.start()
-            use = body.descendant_for_byte_range(at, at + len(name))
+        return self._name_stored(
+            analysis,
+            path,
+            fname,
+            name,
+            body,
+            body.start_byte,
+            lambda b: b.kind == PARAM and b.name == name,
+            depth,
+        )
+
+    def _name_stored(
+        self,
+        analysis: _Analysis,
+        path: str,
+        fname: str,
+        name: str,
+        scope: Node,
+        start: int,
+        means: Callable[[Binding], bool],
+        depth: int,
+    ) -> Stored | None:
+        """Where the first use of `name` in `scope` from `start` on that `means` the value
+        followed is stored as it is; None when the name is set again there (which value a
+        later use holds is not followed)."""
+        source = analysis.ctx.source
+        if next(assigned_offsets(source, name.encode(), start, scope.end_byte), None) is not None:
+            return None
+        word = re.compile(rb"(?<![\w.])" + re.escape(name.encode()) + rb"(?!\w)")
+        for match in word.finditer(source[start : scope.end_byte]):
+            at = start + match.start()
+            use = scope.descendant_for_byte_range(at, at + len(name))
             if use is None or use.type != "identifier" or use.start_byte != at:
                 continue
             binding = analysis.types.lookup(use)
-            if binding is None or binding.kind != PARAM or binding.name != name:
+            if binding is None or not means(binding):
                 continue
             found = self._use_stored(analysis, path, fname, name, use, depth)
             if found is not None:
@@ -874,28 +900,22 @@ class Package:
         if binding is None or binding.kind != LOCAL or statement is None or func is None:
             return None
         holder = text(local)
-        word = re.escape(holder.encode())
-        after = (func.text or b"")[statement.end_byte - func.start_byte :]
-        if re.search(rb"(?<![\w.])" + word + rb"\s*(?:,\s*[\w.]+\s*)*(?:[-+*/|&]?=[^=]|:=)", after):
-            return None  # set again: which value a later use holds is not followed
-        for match in re.finditer(rb"(?<![\w.])" + word + rb"(?!\w)", after):
-            at = statement.end_byte + match.start()
-            use = func.descendant_for_byte_range(at, at + len(holder))
-            if use is None or use.type != "identifier" or use.start_byte != at:
-                continue
-            found = analysis.types.lookup(use)
-            if found is None or found.node != local:
-                continue
-            stored = self._use_stored(analysis, path, fname, holder, use, depth)
-            if stored is not None:
-                note = self.note(
-                    path,
-                    statement.start_byte,
-                    statement.end_byte,
-                    f"{fname} puts {name} in {holder}",
-                )
-                return replace(stored, notes=(note, *stored.notes))
-        return None
+        stored = self._name_stored(
+            analysis,
+            path,
+            fname,
+            holder,
+            func,
+            statement.end_byte,
+            lambda b: b.node == local,
+            depth,
+        )
+        if stored is None:
+            return None
+        note = self.note(
+            path, statement.start_byte, statement.end_byte, f"{fname} puts {name} in {holder}"
+        )
+        return replace(stored, notes=(note, *stored.notes))
 
     def _kept_by(
         self,
