@@ -107,6 +107,8 @@ STD_FUNCS: dict[tuple[str, str], tuple[str, ...]] = {
     ("os", "OpenFile"): ("*os.File", "error"),
     ("os", "Hostname"): ("string", "error"),
     ("os", "Getwd"): ("string", "error"),
+    ("os/exec", "Command"): ("*exec.Cmd",),
+    ("os/exec", "CommandContext"): ("*exec.Cmd",),
     ("bufio", "NewScanner"): ("*bufio.Scanner",),
     ("bufio", "NewReader"): ("*bufio.Reader",),
     ("bufio", "NewReaderSize"): ("*bufio.Reader",),
@@ -150,6 +152,8 @@ STD_FUNCS: dict[tuple[str, str], tuple[str, ...]] = {
 
 # Methods of well-known standard-library types: (import path, type name, method) -> results.
 STD_METHODS: dict[tuple[str, str, str], tuple[str, ...]] = {
+    ("os/exec", "Cmd", "Output"): ("[]byte", "error"),
+    ("os/exec", "Cmd", "CombinedOutput"): ("[]byte", "error"),
     ("bufio", "Scanner", "Text"): ("string",),
     ("bufio", "Scanner", "Bytes"): ("[]byte",),
     ("bufio", "Scanner", "Scan"): ("bool",),

@@ -898,7 +898,18 @@ class _Analysis(Origins, Places):
                 return [(lefts[i], state.levels) for i in indices if i < len(lefts)]
             if call.type == "call_expression" and self._read_call(call) == sources.VIEW:
                 return [(lefts[0], state.levels)]  # `line, err := r.ReadSlice('\n')`
+            if call == state.node and self._one_part(call):
+                # A helper of the package returning the piece first, with a status (`id,
+                # ok := requestID(line)`): its summary is about its first result.
+                return [(lefts[0], state.levels)]
         return []
+
+    def _one_part(self, call: Node) -> bool:
+        """Whether the call's results after the first are a status (`bool`, `error`, a
+        number): a helper returning one piece, not parts of its input (`parseKV(line)`
+        giving a key and a value, which kept together waste nothing)."""
+        results = self.types.results_of(call)
+        return results is not None and all(r in _STATUS_TYPES for r in results[1:])
 
     def _follow(
         self,
@@ -1475,6 +1486,8 @@ _PLAIN_ELEMENTS = frozenset(
     }
 )
 _KEEPERS = frozenset({"assignment_statement", "short_var_declaration", "var_spec"})
+# Results that say how a call went rather than carry data.
+_STATUS_TYPES = frozenset({"bool", "error", "int", "int64", "uint64", "uint32", "int32"})
 
 
 def _may_be_kept(node: Node, storers: Callable[[], frozenset[str]] | None = None) -> bool:

@@ -107,9 +107,14 @@ READ_METHODS: dict[str, tuple[str, str] | None] = {
     "ReadLine": ("bufio", "Reader"),
     "ReadAll": None,
     "ReadFile": None,
+    # A command's whole output (`exec.Command(...).Output()`); by type only.
+    "Output": ("os/exec", "Cmd"),
+    "CombinedOutput": ("os/exec", "Cmd"),
 }
 # Of those, the ones that read a whole stream or file (the rest read one line or token).
-WHOLE_READ_METHODS = frozenset({"ReadAll", "ReadFile"})
+WHOLE_READ_METHODS = frozenset({"ReadAll", "ReadFile", "Output", "CombinedOutput"})
+# Of those, the ones known by their receiver's type only (the name alone says little).
+_TYPED_READ_METHODS = frozenset({"Output", "CombinedOutput"})
 # Methods returning a view of the reader's own buffer, valid until the next read: name ->
 # (receiver type, whether the name is specific enough when the receiver's type is unknown).
 VIEW_METHODS: dict[str, tuple[tuple[str, str], bool]] = {
@@ -844,6 +849,8 @@ class Origins:
         if name in READ_METHODS:
             wanted = READ_METHODS[name]
             qualified = self.types.qualified(self.types.type_of(operand))
+            if qualified is None and name in _TYPED_READ_METHODS:
+                return None
             if wanted is None or qualified is None or qualified == wanted:
                 return READ if name in WHOLE_READ_METHODS else LINE
             return None

@@ -452,9 +452,12 @@ class Package:
                 return None  # `return string(b[:i])`, `[]byte(s)`: a copy
         levels, piece, operand = 0, False, expr
         if expr.type == "slice_expression":
-            if _is_whole(expr) or _is_reset(expr) or analysis._wastes_little(expr):
+            if _is_reset(expr):
                 return None
-            piece, operand = True, expr.child_by_field_name("operand")
+            # A cut that wastes little (`return data[:len(data)-4]`, a trailer checked and
+            # dropped) returns what it cut, as it is: big data stays big data.
+            piece = not (_is_whole(expr) or analysis._wastes_little(expr))
+            operand = expr.child_by_field_name("operand")
         elif expr.type == "call_expression" and analysis._is_piece_call(expr):
             name = _callee_name(expr)
             split = _SPLITTERS.get(name, _REGEXP.get(name, ("", 0))[1])
@@ -478,7 +481,11 @@ class Package:
                     return passed
             if inner is not None:
                 family, levels, piece = inner.family, inner.levels, inner.piece
-        elif expr.type != "identifier" and expr.type != "call_expression":
+        elif expr.type == "identifier":
+            held = _held_cut(analysis, expr)
+            if held is not None:
+                piece, levels = True, held  # `id, _, _ := strings.Cut(line, sep); return id`
+        elif expr.type != "call_expression":
             return None
         if operand is None:
             return None
@@ -1348,6 +1355,33 @@ _RETURNED_SHAPES = frozenset(
         "type_conversion_expression",
     }
 )
+
+
+def _held_cut(analysis: _Analysis, ident: Node, depth: int = 0) -> int | None:
+    """The levels of the piece the local `ident` was declared with when that was cut from
+    something (`id, _, _ := strings.Cut(line, sep)` or `rest := line[i:]`: 0; `f :=
+    strings.Fields(line)`: 1; through other locals), or None when it holds a value as it is
+    or trimmed (`s := strings.TrimSpace(p)`)."""
+    binding = analysis.types.lookup(ident)
+    if depth > 3 or binding is None or binding.kind != LOCAL or binding.value is None:
+        return None
+    value = unparen(binding.value)
+    if value.type == "slice_expression":
+        whole = _is_whole(value) or _is_reset(value) or analysis._wastes_little(value)
+        return None if whole else 0
+    if value.type == "call_expression" and analysis._is_piece_call(value):
+        name = _callee_name(value)
+        split = _SPLITTERS.get(name, _REGEXP.get(name, ("", None))[1])
+        if not isinstance(split, int) or (binding.multi and split != 0):
+            return None
+        return split
+    if binding.multi:
+        return None
+    if value.type == "index_expression" and _indexes_split(analysis, value):
+        return 0
+    if value.type == "identifier":
+        return _held_cut(analysis, value, depth + 1)
+    return None
 
 
 def _declared_local(value: Node) -> Node | None:

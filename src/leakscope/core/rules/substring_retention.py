@@ -26,7 +26,8 @@ of the source (`line, text, _ = strings.Cut(text, "\n")`, `line = strings.TrimSp
 set to anything else before the store (`last = "none"`), it holds that.
 
 Its source is plausibly large when it is a parameter (or the receiver of a named string type),
-data read with `io.ReadAll`, `os.ReadFile`, `ioutil.ReadFile`, a `bufio.Reader`'s
+data read with `io.ReadAll`, `os.ReadFile`, `ioutil.ReadFile`, a command's whole output
+(`exec.Command(...).Output()`, `CombinedOutput()`), a `bufio.Reader`'s
 `ReadString` or a `bufio.Scanner`'s `Text`, a `string(buf)` conversion, or a range variable or
 local variable holding such data (the lines of a split file).
 
@@ -121,10 +122,16 @@ Within a package (every file of it), leakscope follows the data into helpers and
   (`return os.ReadFile(path)`) or a piece of it makes its call that source. A helper that
   returns another helper's piece of its parameter (`return head(strings.TrimSpace(line))`)
   returns a piece too, in any file and through any number of helpers (up to 6 deep); the
-  finding lists each helper's return, outermost first, down to the cut. Helpers that call
-  each other are summarised once each (a call back into a helper being summarised counts as
-  returning nothing there; the outermost of the cycle is summarised again with its answer
-  known). A helper that converts what it cuts (`return string(b[:i])`) returns a copy;
+  finding lists each helper's return, outermost first, down to the cut. A helper that returns
+  a local holding a cut (`id, _, _ := strings.Cut(line, sep); return id`), or returns the
+  piece first with a status (`id, ok := requestID(line)`, results after the first a `bool`,
+  an `error` or a number) counts too; one returning several parts of its input
+  (`key, value, err := parseKV(line)`) is not followed: the parts kept together are the
+  line. One that returns data it read, less a trailer it checked (`return data[:len(data)-4]`),
+  returns that data. Helpers that call each other are summarised once each (a call back
+  into a helper being summarised counts as returning nothing there; the outermost of the
+  cycle is summarised again with its answer known). A helper that converts what it cuts
+  (`return string(b[:i])`) returns a copy;
 - pieces put in a local map, slice or struct that the function then stores whole
   (`refs[k] = line[:i]` ... `r.refs = refs`) are reported where they are put in;
 - a function or method that keeps its parameter as it is (`c.data = p`,
