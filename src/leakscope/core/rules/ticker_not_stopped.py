@@ -5,7 +5,10 @@ Finds tickers that are never stopped, in builds where an unstopped ticker is nev
 - a `time.NewTicker` kept in a local variable that is not stopped on every path out of the
   function that created it: no `defer t.Stop()`, and some `return` (or the end of the
   function, or the end of a loop iteration when the ticker is declared inside the loop) is
-  reached without a `t.Stop()` before it;
+  reached without a `t.Stop()` before it; or a `defer t.Stop()` that comes after a `return`
+  (a defer counts from when it runs: `t := time.NewTicker(d); if err != nil { return err };
+  defer t.Stop()` leaves the ticker running on the error path; the fix moves the defer up to
+  where the ticker is made);
 - `time.Tick` (and `time.NewTicker(d).C`, which is the same thing) in a function that
   returns: the ticker behind the channel can never be stopped;
 - `time.Tick` evaluated on every iteration of a loop (`case <-time.Tick(d):` in a `for`
@@ -504,6 +507,9 @@ class Uses:
     deferred_stop: bool = False
     moved: bool = False
     stops: list[Node] = field(default_factory=list)  # non-deferred `x.Stop()` calls
+    # The `defer` statements that stop it (`defer t.Stop()`, `defer func() { t.Stop() }()`):
+    # each covers the ways out after it runs only.
+    defers: list[Node] = field(default_factory=list)
     ranges: list[Node] = field(default_factory=list)  # range expressions over the channel
 
 
@@ -519,6 +525,16 @@ def _in_deferred_literal(node: Node, func: Node) -> bool:
             return enclosing_function(lit) == func
         lit = enclosing_function(lit)
     return False
+
+
+def _deferring(node: Node, func: Node) -> Node:
+    """The `defer` statement of `func` whose function literal holds `node`."""
+    found = node
+    while found.parent is not None and found.type != "defer_statement":
+        found = found.parent
+        if found.type == "defer_statement" and enclosing_function(found) != func:
+            found = found.parent or found
+    return found
 
 
 def ticker_uses(func: Node, name: Node) -> Uses:
@@ -546,10 +562,12 @@ def ticker_uses(func: Node, name: Node) -> Uses:
                 if nested:
                     if _in_deferred_literal(ident, func):
                         uses.deferred_stop = True
+                        uses.defers.append(_deferring(ident, func))
                     else:
                         uses.moved = True  # a goroutine or callback stops it: its business
                 elif call.parent is not None and call.parent.type == "defer_statement":
                     uses.deferred_stop = True
+                    uses.defers.append(call.parent)
                 else:
                     uses.stops.append(call)
             elif nested:
@@ -701,12 +719,23 @@ def _check_new_ticker(
     if name in result_names(func):
         return  # a named result: a bare return hands it to the caller
     uses = ticker_uses(func, binding.name)
-    if uses.moved or uses.deferred_stop:
+    if uses.moved:
         return
     loops = flow.enclosing_loops(call, func)
     in_loop = loops[0] if loops and binding.kind == "declare" else None
     stops = [s for s in uses.stops if s.start_byte > call.end_byte]
     exits = exits_after(call, func, uses.ranges, in_loop)
+    if uses.deferred_stop:
+        # A defer registers when it runs: a `return` before it leaves the ticker running.
+        defers = [d for d in uses.defers if d.start_byte > call.end_byte]
+        if in_loop is not None or not defers or len(defers) != len(uses.defers):
+            return  # (per iteration, or deferred before it is made: not judged)
+        early = [
+            e for e in exits if e.what == "return" and not covered(e, call, stops + defers, func)
+        ]
+        if early:
+            yield _early_return(ctx, call, func, name, defers[0], early, via, binding)
+        return
     missed = [e for e in exits if not covered(e, call, stops, func)]
     if not missed:
         return
@@ -741,6 +770,50 @@ def _check_new_ticker(
         related=related,
         severity=Severity.INFO if ctx.is_test else None,
         **_impact(ctx, call, func, bool(loops)),
+    )
+
+
+def _early_return(
+    ctx: FileContext,
+    call: Node,
+    func: Node,
+    name: str,
+    deferred: Node,
+    early: list[Exit],
+    via: list[tuple[int, int, str] | Related],
+    binding: Binding,
+) -> Diagnostic:
+    """`t := time.NewTicker(d)`, a `return` on an error, then `defer t.Stop()`: that return
+    leaves the ticker running. The fix moves the defer up to where the ticker is made."""
+    related: list[tuple[int, int, str] | Related] = [
+        *via,
+        *((e.node.start_byte, e.node.end_byte, "leaves here before the defer") for e in early),
+        (deferred.start_byte, deferred.end_byte, f"{name} is stopped only from here on"),
+    ]
+    fix, reason = _defer_stop_fix(ctx, binding, name, [])
+    if fix is not None and text(deferred) == f"defer {name}.Stop()":
+        source = ctx.source
+        start = source.rfind(b"\n", 0, deferred.start_byte)
+        end = source.find(b"\n", deferred.end_byte)
+        if start >= 0 and end >= 0 and not source[start + 1 : deferred.start_byte].strip():
+            removal = TextEdit(start, end, "")
+            fix = Fix(
+                f"Stop the ticker from where it is made: move defer {name}.Stop() up",
+                (*fix.edits, removal),
+                fix.applicability,
+            )
+    return Diagnostic(
+        call.start_byte,
+        call.end_byte,
+        f"{_ticker(name)} is not stopped on every path out of the function: a return before "
+        f"`{text(deferred)}` leaves it running, and before Go 1.23 a ticker is not garbage "
+        "collected until Stop is called",
+        confidence=Confidence.HIGH,
+        fix=fix,
+        no_fix_reason=reason,
+        related=related,
+        severity=Severity.INFO if ctx.is_test else None,
+        **_impact(ctx, call, func),
     )
 
 
