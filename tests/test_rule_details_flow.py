@@ -63,6 +63,7 @@ def test_context_no_fix_reasons() -> None:
         "reassigned": "existing variable",
         "header": "if/switch header",
         "inClosureGoroutine": "used by a goroutine",
+        "poll": "passed or stored on some paths",
     }
     assert set(found) == set(expected)
     for name, words in expected.items():

@@ -23,9 +23,10 @@ judged as for any context made in a loop (below).
 
 Storing the cancel function (in a field, a struct, a map), passing it to a function, capturing
 it in a closure or returning it moves its ownership elsewhere: those are not reported, but for
-one case. Neither is `main.main` outside loops (returning from it ends the process), and the
-path analysis gives up silently on `switch`, `select`, loops and `goto` that involve the
-cancel variable.
+one case. Neither is `main.main` outside loops (returning from it ends the process). The
+path analysis follows `if`s and `switch`es case by case (a case may leak; a `switch`
+handles it only when every case and a `default` do) and gives up silently on `select`,
+loops, `fallthrough` and `goto` that involve the cancel variable.
 
 The case: a cancel function kept in a field (`s.ctx, s.cancel = context.WithCancel(p)`, or
 `ctx, cancel := context.WithCancel(p)` whose only use is `s.cancel = cancel`) or in a
@@ -210,6 +211,7 @@ from leakscope.core.syntax import (
     enclosing_function,
     function_name,
     line_indent,
+    statement_list,
     statements,
     text,
     unparen,
@@ -1061,15 +1063,38 @@ class _Flow:
             return HANDLED if first == second == HANDLED else OPEN
         if kind == "block":
             return self.scan(statements(stmt))
-        if kind in (
-            "for_statement",
-            "expression_switch_statement",
-            "type_switch_statement",
-            "select_statement",
-            "labeled_statement",
-        ):
+        if kind in ("expression_switch_statement", "type_switch_statement"):
+            return self._switch(stmt)
+        if kind in ("for_statement", "select_statement", "labeled_statement"):
             return UNKNOWN
         return HANDLED  # called, deferred, returned, stored, passed or captured
+
+    def _switch(self, stmt: Node) -> Outcome:
+        """Each case is a way on: a leak in one is a leak; handled when every case handles
+        it and one of them is the default (else no case may run)."""
+        cases = [
+            c
+            for c in stmt.named_children
+            if c.type in ("expression_case", "type_case", "default_case")
+        ]
+        bodies = [statement_list(c) for c in cases]
+        inside = [b for b in bodies if b is not None]
+        for ref in self.refs():
+            if stmt.start_byte <= ref.start_byte < stmt.end_byte and not any(
+                b.start_byte <= ref.start_byte < b.end_byte for b in inside
+            ):
+                return HANDLED  # the header or a case's value uses it
+        outcomes = []
+        for case in cases:
+            body = statements(case)
+            if any(s.type == "fallthrough_statement" for s in body):
+                return UNKNOWN
+            outcomes.append(self.scan(body))
+        for outcome in outcomes:
+            if isinstance(outcome, Leak) or outcome == UNKNOWN:
+                return outcome
+        default = any(c.type == "default_case" for c in cases)
+        return HANDLED if default and all(o == HANDLED for o in outcomes) else OPEN
 
     def _exits(self, stmt: Node) -> Outcome:
         for exit_node in captures(_EXITS, stmt).get("exit", []):
