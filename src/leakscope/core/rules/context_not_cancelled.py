@@ -21,6 +21,13 @@ closure) counts as handling it (a field: see below). There is no fix: call it at
 each iteration and before each `continue`, once the context is no longer used. Its impact is
 judged as for any context made in a loop (below).
 
+A helper of the package whose results are `(context.Context, context.CancelFunc)` and whose
+every `return` is `return context.WithX(...)` (`withRequestDeadline(ctx, md)`) is followed as
+if its callers had called `context.WithX` themselves, in any file of the package: the finding
+names the helper and its `return` as a related location (a helper returning `WithCancel` on
+some path counts as `WithCancel`: not timed). Helpers that may return anything else (a shared
+context) are not followed, nor methods or helpers of other packages.
+
 Storing the cancel function (in a field, a struct, a map), passing it to a function, capturing
 it in a closure or returning it moves its ownership elsewhere: those are not reported, but for
 one case. Neither is `main.main` outside loops (returning from it ends the process). The
@@ -181,11 +188,12 @@ from leakscope.core.model import (
     Fix,
     FixAvailability,
     Impact,
+    Related,
     Rule,
     Severity,
     TextEdit,
 )
-from leakscope.core.package_files import files_of
+from leakscope.core.package_files import files_of, state
 from leakscope.core.rules._lifetime import (
     SECOND,
     duration_ns,
@@ -200,6 +208,7 @@ from leakscope.core.rules._replaced import (
     held_types,
     member_read,
     package_variable,
+    related_at,
     release_old_first,
     replaced,
     store_target,
@@ -273,6 +282,85 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
         diag = _check_call(ctx, call, qualifier, fn)
         if diag is not None:
             yield diag
+    for helper in context_helpers(ctx).values():
+        for ident in ctx.tokens(helper.name.encode()):
+            call = ident.parent
+            if (
+                ident.type != "identifier"
+                or call is None
+                or call.type != "call_expression"
+                or call.child_by_field_name("function") != ident
+                or ctx.types.lookup(ident) is None  # (a local of that name, say)
+            ):
+                continue
+            diag = _check_call(ctx, call, "", helper.fn, helper)
+            if diag is not None:
+                diag.related.insert(0, helper.related(ctx))
+                yield diag
+
+
+@dataclass(frozen=True)
+class _Helper:
+    """A function of the package that returns a new context and its cancel function
+    (`return context.WithTimeout(parent, d)`): its caller must call that."""
+
+    name: str
+    fn: str  # the WithX it returns (WithCancel when some return is one: not timed)
+    path: str
+    returns: Node
+
+    def related(self, ctx: FileContext) -> tuple[int, int, str] | Related:
+        message = f"{self.name} returns {self.fn}'s context and cancel function here"
+        start, end = self.returns.start_byte, self.returns.end_byte
+        return related_at(ctx, files_of(ctx.package), self.path, start, end, message)
+
+
+_HELPER_RETURN = re.compile(rb"(\w+)\.(With(?:Cancel|Timeout|Deadline))\(")
+
+
+def context_helpers(ctx: FileContext) -> dict[str, _Helper]:
+    """The package's functions whose results are `(context.Context, context.CancelFunc)`
+    and whose every `return` is `return context.WithX(...)`, by name. Found once per
+    package (the current file alone when its files are not attached, and then not kept)."""
+    attached = files_of(ctx.package)
+    cache = state(ctx.package) if attached else {}
+    found = cache.get("context-not-cancelled.helpers")
+    if isinstance(found, dict):
+        return found
+    found = {}
+    for path, (source, tree) in (dict(attached) or {ctx.path: (ctx.source, ctx.tree)}).items():
+        if b"CancelFunc" not in source:
+            continue
+        aliases = {b"context"} | {
+            m.group(1) for m in re.finditer(rb'(\w+)\s+"context"', source[:4096])
+        }
+        shapes = {f"({a.decode()}.Context, {a.decode()}.CancelFunc)" for a in aliases}
+        for decl in tree.root_node.named_children:
+            result = decl.child_by_field_name("result")
+            body = decl.child_by_field_name("body")
+            if decl.type != "function_declaration" or result is None or body is None:
+                continue
+            if " ".join(text(result).split()) not in shapes:
+                continue
+            kinds, first = set(), None
+            for ret in flow.returns_of(decl):
+                values = [c for c in ret.named_children if c.type != "comment"]
+                if len(values) == 1 and values[0].type == "expression_list":
+                    values = [c for c in values[0].named_children if c.type != "comment"]
+                value = unparen(values[0]) if len(values) == 1 else None
+                call = value if value is not None and value.type == "call_expression" else None
+                match = _HELPER_RETURN.match(text(call).encode()) if call is not None else None
+                if match is None or match.group(1) not in aliases:
+                    kinds = set()
+                    break
+                kinds.add(match.group(2).decode())
+                first = first or ret
+            if kinds and first is not None:
+                fn = "WithCancel" if "WithCancel" in kinds else sorted(kinds)[-1]
+                name = text(decl.child_by_field_name("name"))
+                found[name] = _Helper(name, fn, path, first)
+    cache["context-not-cancelled.helpers"] = found
+    return found
 
 
 def _with_calls(ctx: FileContext) -> list[Node]:
@@ -307,10 +395,16 @@ class _Site:
     kind: str  # ":=", "=", "var"
     func: Node  # the innermost function holding the call
     qualifier: str  # "context." (or "" for a dot import)
-    fn: str  # WithCancel, ...
+    fn: str  # WithCancel, ... (for a helper's call, the one the helper returns)
+    helper: _Helper | None = None  # a function of the package returning context.WithX(...)
+
+    @property
+    def shown(self) -> str:
+        """The call as messages name it: `context.WithTimeout`, or the helper's name."""
+        return self.helper.name if self.helper is not None else f"{self.qualifier}{self.fn}"
 
 
-def _site(call: Node, qualifier: str, fn: str) -> _Site | None:
+def _site(call: Node, qualifier: str, fn: str, helper: _Helper | None = None) -> _Site | None:
     values = call.parent
     if values is None or values.type != "expression_list" or values.named_child_count != 1:
         return None
@@ -341,11 +435,13 @@ def _site(call: Node, qualifier: str, fn: str) -> _Site | None:
     func = enclosing_function(call)
     if func is None:  # a package-level variable keeps it for the program's life
         return None
-    return _Site(call, stmt, lhs, kind, func, qualifier, fn)
+    return _Site(call, stmt, lhs, kind, func, qualifier, fn, helper)
 
 
-def _check_call(ctx: FileContext, call: Node, qualifier: str, fn: str) -> Diagnostic | None:
-    site = _site(call, qualifier, fn)
+def _check_call(
+    ctx: FileContext, call: Node, qualifier: str, fn: str, helper: _Helper | None = None
+) -> Diagnostic | None:
+    site = _site(call, qualifier, fn, helper)
     if site is None:
         return None
     if qualifier and _declaration(site.func, site.stmt, qualifier[:-1]) is not None:
@@ -412,7 +508,7 @@ def _overwritten(
             return None
     judged = _judge(ctx, site, True)
     message = (
-        f"the cancel function {name} of {site.qualifier}{site.fn} is overwritten by the next "
+        f"the cancel function {name} of {site.shown} is overwritten by the next "
         f"iteration of the loop before it is called: {judged.what}"
     )
     diag = Diagnostic(
@@ -551,7 +647,7 @@ def _field_overwritten(
     worker = _goroutine_with(site, found.named, found.files)
     root_parent = _rootless_parent(site)
     timed = not site.fn.startswith("WithCancel")
-    args = _arguments(site.call)
+    args = _arguments(site.call) if site.helper is None else []
     parent = f"`{_short(args[0])}`" if args else "its parent"
     if root_parent is not None:
         ns = _timeout_ns(ctx, site) if timed else None
@@ -754,7 +850,7 @@ def _judge(ctx: FileContext, site: _Site, in_loop: bool) -> _Judgement:
                     f"a timer per iteration ({loop_reason}), each alive {until}",
                 )
         return _Judgement(what, Impact.BOUNDED, f"only a timer leaks, {until}")
-    args = _arguments(site.call)
+    args = _arguments(site.call) if site.helper is None else []
     parent = f"`{_short(args[0])}`" if args else "its parent"
     if timed:
         ns = _timeout_ns(ctx, site)
@@ -790,8 +886,8 @@ def _arguments(call: Node) -> list[Node]:
 def _timeout_ns(ctx: FileContext, site: _Site) -> int | None:
     """The timeout of WithTimeout(parent, d) or WithDeadline(parent, time.Now().Add(d))."""
     args = _arguments(site.call)
-    if len(args) < 2:
-        return None
+    if len(args) < 2 or site.helper is not None:
+        return None  # (a helper's arguments are its own)
     time_names = {n for n, p in ctx.imports.items() if p == "time" and n not in (".", "_")}
     value = unparen(args[1])
     if site.fn.startswith("WithDeadline"):
@@ -817,6 +913,8 @@ def _rootless_parent(site: _Site) -> str | None:
     """`context.Background()` (as written) when the parent context derives from it or from
     `TODO()` through `WithValue`/`WithoutCancel` only, else None."""
     args = _arguments(site.call)
+    if site.helper is not None:
+        return None  # (a helper's arguments are its own)
     return _rootless(args[0], site, 0) if args else None
 
 
@@ -892,9 +990,7 @@ def _discarded(
     ctx: FileContext, site: _Site, in_loop: bool, severity: Severity | None
 ) -> Diagnostic:
     judged = _judge(ctx, site, in_loop)
-    message = (
-        f"the cancel function returned by {site.qualifier}{site.fn} is discarded: {judged.what}"
-    )
+    message = f"the cancel function returned by {site.shown} is discarded: {judged.what}"
     diag = Diagnostic(
         site.stmt.start_byte,
         site.call.end_byte,
@@ -921,8 +1017,7 @@ def _not_called(
         return None
     judged = _judge(ctx, site, in_loop)
     message = (
-        f"the cancel function {name} of {site.qualifier}{site.fn} is not called on every path: "
-        f"{judged.what}"
+        f"the cancel function {name} of {site.shown} is not called on every path: {judged.what}"
     )
     diag = Diagnostic(
         site.stmt.start_byte,
@@ -1253,7 +1348,7 @@ def _defer_fix(
     arg = "nil" if site.fn == "WithCancelCause" else ""
     edits.append(TextEdit(line_end, line_end, f"\n{indent}defer {name}({arg})"))
     edits.extend(_redundant_defers(ctx, site, name, arg))
-    title = f"Add defer {name}({arg}) right after {site.qualifier}{site.fn}"
+    title = f"Add defer {name}({arg}) right after {site.shown}"
     return Fix(title, tuple(edits), applicability), None
 
 
@@ -1408,4 +1503,7 @@ RULE = Rule(
     fix_availability=FixAvailability.SOMETIMES,
     check=check,
     triggers=(b"WithCancel", b"WithTimeout", b"WithDeadline"),
+    # A helper in one file (`return context.WithTimeout(p, d)`) gives a call elsewhere its
+    # meaning.
+    package_triggers=(b"WithCancel", b"WithTimeout", b"WithDeadline"),
 )
