@@ -500,12 +500,11 @@ class _Analysis(Origins, Places):
         if size != _flat(text(end)) or self._reassigned(operand, binding) is not None:
             return False
         # The size's names are not set again between the make and the cut.
-        between = self.ctx.source[value.end_byte : end.start_byte]
+        source, start, stop = self.ctx.source, value.end_byte, end.start_byte
         for name in set(re.findall(rb"[A-Za-z_]\w*", size.encode())):
-            if re.search(
-                rb"(?<![\w.])" + name + rb"\s*(?:,\s*[\w.]+\s*)*(?:[-+*/|&]?=[^=]|:=|\+\+|--)",
-                between,
-            ):
+            if next(sources.assigned_offsets(source, name, start, stop), None) is not None:
+                return False
+            if re.search(rb"(?<![\w.])" + name + rb"\s*(?:\+\+|--)", source[start:stop]):
                 return False
         return True
 

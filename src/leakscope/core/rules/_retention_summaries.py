@@ -489,6 +489,12 @@ class Package:
             return None
         if operand is None:
             return None
+        if levels > 0 and under is not None:
+            # The parts are what is kept: `[]string` of `strings.Split` holds strings.
+            element = under
+            for _ in range(levels):
+                element = element.removeprefix("[]")
+            family = STRING if element == "string" else SLICE
         found = analysis.origin(operand)
         if found is None or found.kind == sources.CONVERSION:
             return None
@@ -506,7 +512,10 @@ class Package:
                 expr.end_byte,
                 f"{name} returns {_flat(text(expr))}, a piece of its parameter {binding.name}",
             )
-            return Returned(family, levels, True, param=params.index(binding.name), notes=(note,))
+            # (Trimmed or nearly whole, `return strings.TrimSpace(p)`, `return p[1:]`: a piece
+            # of the argument only when the argument is one; see `Returned.piece`.)
+            position = params.index(binding.name)
+            return Returned(family, levels, piece, param=position, notes=(note,))
         if found.kind == sources.STATUS_FILE:
             return None
         statement = expr.parent
