@@ -466,7 +466,9 @@ class Package:
             args = _args(expr)
             operand = args[0] if args else None
             levels = split
-            piece = name in _SPLITTERS or name in _REGEXP
+            # A split cuts; a trim (`strings.TrimSpace(p[i:j])`) is a piece when what it
+            # trims is one.
+            piece = name in _SPLITTERS or name in _REGEXP or _is_cut(analysis, operand)
         elif expr.type == "call_expression" and analysis._read_call(expr) == sources.VIEW:
             piece = True
         elif expr.type == "index_expression" and _indexes_split(analysis, expr):
@@ -1364,6 +1366,27 @@ _RETURNED_SHAPES = frozenset(
         "type_conversion_expression",
     }
 )
+
+
+def _is_cut(analysis: _Analysis, node: Node | None, depth: int = 0) -> bool:
+    """Whether `node` is a cut of something, not a whole value: `p[i:j]`, `f[0]` of a
+    split, a local declared with one, or a trim of one."""
+    if node is None or depth > 3:
+        return False
+    node = unparen(node)
+    if node.type == "slice_expression":
+        return not (_is_whole(node) or _is_reset(node) or analysis._wastes_little(node))
+    if node.type == "identifier":
+        return _held_cut(analysis, node) == 0
+    if node.type == "index_expression":
+        return _indexes_split(analysis, node)
+    if node.type == "call_expression" and analysis._is_piece_call(node):
+        name = _callee_name(node)
+        if name in _SPLITTERS or name in _REGEXP:
+            return False  # (its result holds parts: judged by levels)
+        args = _args(node)
+        return bool(args) and _is_cut(analysis, args[0], depth + 1)
+    return False
 
 
 def _held_cut(analysis: _Analysis, ident: Node, depth: int = 0) -> int | None:
