@@ -225,6 +225,7 @@ from leakscope.core.syntax import (
     text,
     unparen,
 )
+from leakscope.core.types import FUNC, Binding
 
 _FUNCS = tuple(
     f"With{kind}{cause}".encode()
@@ -290,13 +291,16 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
                 or call is None
                 or call.type != "call_expression"
                 or call.child_by_field_name("function") != ident
-                or ctx.types.lookup(ident) is None  # (a local of that name, say)
+                or (ctx.types.lookup(ident) or _NOT_FUNC).kind != FUNC  # (not a local)
             ):
                 continue
             diag = _check_call(ctx, call, "", helper.fn, helper)
             if diag is not None:
                 diag.related.insert(0, helper.related(ctx))
                 yield diag
+
+
+_NOT_FUNC = Binding("", "", None)
 
 
 @dataclass(frozen=True)
