@@ -1486,7 +1486,17 @@ _PLAIN_ELEMENTS = frozenset(
 )
 _KEEPERS = frozenset({"assignment_statement", "short_var_declaration", "var_spec"})
 # Results that say how a call went rather than carry data.
-_STATUS_TYPES = frozenset({"bool", "error", "int", "int64", "uint64", "uint32", "int32"})
+_STATUS_TYPES = frozenset(
+    {
+        "bool",
+        "error",
+        *(f"{sign}int{bits}" for sign in ("", "u") for bits in ("", "8", "16", "32", "64")),
+        "float32",
+        "float64",
+        "time.Duration",
+        "time.Time",
+    }
+)
 
 
 def _may_be_kept(node: Node, storers: Callable[[], frozenset[str]] | None = None) -> bool:

@@ -76,7 +76,9 @@ from leakscope.core.types import (
     IMPORT,
     LOCAL,
     PARAM,
+    RANGE,
     RECEIVER,
+    RESULT,
     TYPE,
     Binding,
     is_map,
@@ -487,6 +489,12 @@ class Package:
             held = _held_cut(analysis, expr)
             if held is not None:
                 piece, levels = True, held  # `id, _, _ := strings.Cut(line, sep); return id`
+                binding = analysis.types.lookup(expr)
+                func = _function_of(expr)
+                if binding is not None and binding.kind == RESULT and func is not None:
+                    # A named result: what it was cut from is what its assignment cut.
+                    cut = _set_to(analysis, func, binding.name)
+                    operand = cut[1] if cut is not None else None
         elif expr.type != "call_expression":
             return None
         if operand is None:
@@ -507,7 +515,11 @@ class Package:
             if binding is None or binding.kind != PARAM or binding.name not in params:
                 return None
             if not piece and levels == 0 and expr.type == "identifier":
-                return None  # returns its parameter as it is: nothing is cut
+                # `u = u[i+3:]` on some path before: a cut of it, or the parameter as it is.
+                cut = _cut_in_place(analysis, func, binding.name) if func is not None else None
+                if cut is None:
+                    return None  # returns its parameter as it is: nothing is cut
+                piece = cut
             note = self.note(
                 path,
                 expr.start_byte,
@@ -1395,16 +1407,31 @@ def _held_cut(analysis: _Analysis, ident: Node, depth: int = 0) -> int | None:
     strings.Fields(line)`: 1; through other locals), or None when it holds a value as it is
     or trimmed (`s := strings.TrimSpace(p)`)."""
     binding = analysis.types.lookup(ident)
-    if depth > 3 or binding is None or binding.kind != LOCAL or binding.value is None:
+    if depth > 3 or binding is None:
+        return None
+    if binding.kind == RESULT:
+        # A named result: cut when one of its assignments is (`token = strings.Trim(v, " ")`).
+        func = _function_of(ident)
+        return 0 if func is not None and _cut_in_place(analysis, func, binding.name) else None
+    if binding.kind == RANGE and binding.index == 1 and binding.value is not None:
+        # The parts a loop ranges over: `for _, line := range strings.Split(text, "\n")`.
+        over = unparen(binding.value)
+        if over.type == "identifier":
+            return 0 if _held_cut(analysis, over, depth + 1) == 1 else None
+        return 0 if _split_levels_of(analysis, over) == 1 else None
+    if binding.kind != LOCAL or binding.value is None:
         return None
     value = unparen(binding.value)
     if value.type == "slice_expression":
         whole = _is_whole(value) or _is_reset(value) or analysis._wastes_little(value)
         return None if whole else 0
     if value.type == "call_expression" and analysis._is_piece_call(value):
-        name = _callee_name(value)
-        split = _SPLITTERS.get(name, _REGEXP.get(name, ("", None))[1])
-        if not isinstance(split, int) or (binding.multi and split != 0):
+        split = _split_levels_of(analysis, value)
+        if split is None:
+            # A trim (`v, ok := strings.CutPrefix(line, "ID:")`): a cut when its input is.
+            args = _args(value)
+            return 0 if args and _is_cut(analysis, args[0], depth + 1) else None
+        if binding.multi and split != 0:
             return None
         return split
     if binding.multi:
@@ -1414,6 +1441,51 @@ def _held_cut(analysis: _Analysis, ident: Node, depth: int = 0) -> int | None:
     if value.type == "identifier":
         return _held_cut(analysis, value, depth + 1)
     return None
+
+
+def _split_levels_of(analysis: _Analysis, call: Node) -> int | None:
+    """The levels of a splitting call's result (`strings.Split`: 1, `strings.Cut`: 0), or
+    None for any other call."""
+    if call.type != "call_expression" or not analysis._is_piece_call(call):
+        return None
+    name = _callee_name(call)
+    split = _SPLITTERS.get(name, _REGEXP.get(name, ("", None))[1])
+    return split if isinstance(split, int) else None
+
+
+def _cut_in_place(analysis: _Analysis, func: Node, name: str) -> bool | None:
+    """How a function sets `name` (a parameter or named result) again: True when some
+    assignment is a cut (`u = u[i+3:]`, `token = strings.Trim(v, " ")` of a cut `v`),
+    False when only trims, None when none is either."""
+    found = _set_to(analysis, func, name)
+    return None if found is None else found[0]
+
+
+def _set_to(analysis: _Analysis, func: Node, name: str) -> tuple[bool, Node] | None:
+    """(whether it is a cut, the value) of the first assignment of `name` in `func` that
+    cuts, else of the last that trims, else None."""
+    body = func.child_by_field_name("body")
+    if body is None:
+        return None
+    source = analysis.ctx.source
+    found: tuple[bool, Node] | None = None
+    for at in sources.assigned_offsets(source, name.encode(), body.start_byte, body.end_byte):
+        ident = body.descendant_for_byte_range(at, at + len(name))
+        lefts = ident.parent if ident is not None else None
+        owner = lefts.parent if lefts is not None else None
+        if owner is None or owner.type != "assignment_statement":
+            continue
+        left = [c for c in lefts.named_children if c.type != "comment"]
+        right_node = owner.child_by_field_name("right")
+        rights = [c for c in right_node.named_children if c.type != "comment"] if right_node else []
+        if len(left) != len(rights) or ident not in left:
+            continue
+        value = unparen(rights[left.index(ident)])
+        if _is_cut(analysis, value):
+            return True, value
+        if value.type == "call_expression" and analysis._is_piece_call(value):
+            found = (False, value)
+    return found
 
 
 def _declared_local(value: Node) -> Node | None:
