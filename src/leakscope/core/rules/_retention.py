@@ -797,8 +797,9 @@ class _Analysis(Origins, Places):
         """A function of the package that stores the argument the piece is passed as, as it
         is, where it outlives the call (`c.keep(buf[:n])` with `c.data = p` in keep): the
         piece is reported at the call, with the store (in any file) as a related location."""
-        if state.contained or position < 0:
+        if position < 0:
             return
+        # (A piece inside the argument, `push(info{Magic: view})`, is kept with it.)
         stored = self.pkg.stored_at(self, call, position)
         if stored is None:
             return

@@ -122,7 +122,8 @@ A method call keeps what it is given only when that is known:
 - a method of a type of this package whose summary stores that argument
   (`func (c *LRU) Add(k, v string) { c.items[k] = v }`, or `c.ll.PushFront(&entry{k, v})`),
   or puts it in a new object held by a local it then stores (`d := &Descriptor{Help: help};
-  r.byName[name] = d`), also when it returns that object, whatever its name;
+  r.byName[name] = d`), also when it returns that object, whatever its name; a piece inside
+  the argument is kept with it (`s.recent.push(upload{magic: view})`);
 - `Add`, `Set`, `Put`, `Store`, `LoadOrStore`, `Swap` on a holder whose type is unknown and
   whose name says it is a cache (`c.cache.Add`, `lru.Put`).
 
