@@ -986,8 +986,16 @@ class _Analysis(Origins, Places):
             stored = self._stored_whole(use)
             target = self.assign_target(stored) if stored is not None else None
             at = _statement_of(use)
+            holder = None
+            extra: tuple[tuple[str, int, int, str], ...] = ()
+            kept = self._kept_by_callee(use) if target is None else None
             if target is not None and stored is not None:
                 note = f"{name} is stored in {_flat(text(stored))} here"
+            elif kept is not None:
+                # `info := upload{Magic: view}; s.recent.push(info)`, push keeping its parameter.
+                target, called, holder, extra = kept
+                note = f"{name} is passed to {called} here"
+                how = f"collected in {name}, which is passed to {called}, which keeps it in"
             elif piece.source.kind == sources.VIEW and _returned(use):
                 returns = function_name(func) or "the function"
                 target = Target(name, f"{name}, which {returns} returns", Confidence.MEDIUM)
@@ -996,7 +1004,7 @@ class _Analysis(Origins, Places):
             else:
                 continue
             step = (at.start_byte, at.end_byte, note)
-            steps = [*piece.steps, *state.notes, step]
+            steps = [*piece.steps, *state.notes, step, *extra]
             sub = replace(piece, steps=steps, bindings=piece.bindings + 1)
             collects = Target(
                 target.text,
@@ -1006,8 +1014,35 @@ class _Analysis(Origins, Places):
                 target.places,
                 collects=True,
             )
-            self._report(sub, state, levels, how, collects)
+            self._report(sub, state, levels, how, collects, holder)
             return
+
+    def _kept_by_callee(
+        self, use: Node
+    ) -> tuple[Target, str, str, tuple[tuple[str, int, int, str], ...]] | None:
+        """(where, the callee, the place as named here, the callee's notes) when `use` is an
+        argument of a package function that keeps that parameter where it outlives the call
+        (`s.recent.push(info)` with `r.items[r.next] = u` in push)."""
+        args = use.parent
+        call = args.parent if args is not None and args.type == "argument_list" else None
+        if call is None or call.type != "call_expression" or _callee_name(call) == "append":
+            return None
+        position = next((i for i, a in enumerate(_args(call)) if a == use), -1)
+        stored = self.pkg.stored_at(self, call, position) if position >= 0 else None
+        if stored is None:
+            return None
+        func = call.child_by_field_name("function")
+        holder = ""
+        if stored.receiver:
+            operand = func.child_by_field_name("operand") if func is not None else None
+            if operand is None or func is None or func.type != "selector_expression":
+                return None
+            if self.shared(operand) is None:
+                return None  # a local value's method: the place lives as long as that value
+            holder = f"{text(operand)}."
+        called = _flat(text(func)) if func is not None else "a function"
+        target = Target(stored.text, stored.where, stored.confidence, collects=stored.collects)
+        return target, called, holder, stored.notes
 
     def _uses(self, binding: Binding, start: int, end: int) -> list[Node]:
         """Identifiers naming `binding` after `start`, within its scope.

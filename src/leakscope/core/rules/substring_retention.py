@@ -133,7 +133,8 @@ Within a package (every file of it), leakscope follows the data into helpers and
   cycle is summarised again with its answer known). A helper that converts what it cuts
   (`return string(b[:i])`) returns a copy;
 - pieces put in a local map, slice or struct that the function then stores whole
-  (`refs[k] = line[:i]` ... `r.refs = refs`) are reported where they are put in;
+  (`refs[k] = line[:i]` ... `r.refs = refs`), or passes to a function of the package that
+  keeps it (`s.recent.push(info)`), are reported where they are put in;
 - a function or method that keeps its parameter as it is (`c.data = p`,
   `c.items = append(c.items, p)`, `m[p] = true`, `ch <- p`, a cache's `Add(k, p)`, or passing
   it on to a function that does, two calls deep): a caller that passes it a substring of big
