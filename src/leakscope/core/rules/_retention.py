@@ -26,7 +26,7 @@ helpers), `_retention_sources` (what a piece was cut from, and whether that is b
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from tree_sitter import Node
@@ -349,20 +349,13 @@ class _Analysis(Origins, Places):
             r"cap\(\s*" + re.escape(name) + r"\s*\)\s*>=?\s*([\w.]+)"
             r"|([\w.]+)\s*<=?\s*cap\(\s*" + re.escape(name) + r"\s*\)"
         )
-        node, inner = owner.parent, owner
-        while node is not None and node.type not in FUNCTION_NODES:
-            if node.type == "if_statement" and node.child_by_field_name("consequence") == inner:
-                cond = node.child_by_field_name("condition")
-                found = wanted.search(_flat(text(cond))) if cond is not None else None
-                limit = (found.group(1) or found.group(2)) if found is not None else ""
-                # A limit: a constant size (not `cap(x) > 0`, which asks for an array at
-                # all) or a name that says it is one.
-                if cond is not None and (
-                    (limit.isdigit() and int(limit) > 0)
-                    or re.search(r"(?i)max|limit|keep|size|cap|bound|most", limit)
-                ):
-                    return _truncated(operand, cond, f"{name} is oversized here")
-            node, inner = node.parent, node
+        for cond in _guards(owner):
+            found = wanted.search(_flat(text(cond)))
+            limit = (found.group(1) or found.group(2)) if found is not None else ""
+            # A limit: a constant size (not `cap(x) > 0`, which asks for an array at all) or
+            # a name that says it is one.
+            if (limit.isdigit() and int(limit) > 0) or re.search(_LIMIT_NAME, limit):
+                return _truncated(operand, cond, f"{name} is oversized here")
         return None
 
     def _length_guard(self, statement: Node, name: str, bound: Node | None) -> Node | None:
@@ -376,14 +369,10 @@ class _Analysis(Origins, Places):
         wanted = re.compile(
             r"len\(\s*" + re.escape(name) + r"\s*\)\s*>|<=?\s*len\(\s*" + re.escape(name) + r"\s*\)"
         )
-        node, inner = statement.parent, statement
-        while node is not None and node.type not in FUNCTION_NODES:
-            if node.type == "if_statement" and node.child_by_field_name("consequence") == inner:
-                cond = node.child_by_field_name("condition")
-                flat = _flat(text(cond)) if cond is not None else ""
-                if cond is not None and wanted.search(flat) and limit in flat:
-                    return cond
-            node, inner = node.parent, node
+        for cond in _guards(statement):
+            flat = _flat(text(cond))
+            if wanted.search(flat) and limit in flat:
+                return cond
         return None
 
     def _limit(self, statement: Node, bound: Node | None) -> str | None:
@@ -398,8 +387,8 @@ class _Analysis(Origins, Places):
             return _flat(text(bound))
         if bound.type not in ("identifier", "selector_expression"):
             return None
-        word = text(bound).rsplit(".", 1)[-1].lower()
-        if re.search(r"max|limit|keep|size|cap|bound|most", word):
+        word = text(bound).rsplit(".", 1)[-1]
+        if re.search(_LIMIT_NAME, word):
             return _flat(text(bound))
         if bound.type == "identifier":
             binding = self.types.lookup(bound)
@@ -1328,6 +1317,22 @@ class _Analysis(Origins, Places):
             )
             leak.per_call = (reason, per_call[1])
         self.leaks[key] = leak
+
+
+# A name that says it is a limit (`maxLen`, `keepSize`, `limit`).
+_LIMIT_NAME = r"(?i)max|limit|keep|size|cap|bound|most"
+
+
+def _guards(statement: Node) -> Iterator[Node]:
+    """The conditions of the `if`s (in the same function) whose body holds `statement`,
+    innermost first."""
+    node, inner = statement.parent, statement
+    while node is not None and node.type not in FUNCTION_NODES:
+        if node.type == "if_statement" and node.child_by_field_name("consequence") == inner:
+            cond = node.child_by_field_name("condition")
+            if cond is not None:
+                yield cond
+        node, inner = node.parent, node
 
 
 def _truncated(operand: Node, guard: Node, why: str) -> Source:

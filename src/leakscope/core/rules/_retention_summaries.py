@@ -610,7 +610,8 @@ class Package:
             path, func = decl
             analysis = self.analysis(path)
             params = param_names(func)
-            kept = [p for p in params if p != "_" and not _reassigned(body, p)]
+            source = self.files[path][0]
+            kept = [p for p in params if p != "_" and not _reassigned(source, body, p)]
             for expr in self._returned_values(path, func, body) if analysis else ():
                 assert analysis is not None
                 self._inside(analysis, path, func, kept, params, expr, out, 0)
@@ -1545,16 +1546,10 @@ def _conversion_operand(analysis: _Analysis, expr: Node) -> Node | None:
     return None
 
 
-def _reassigned(body: Node, name: str) -> bool:
+def _reassigned(source: bytes, body: Node, name: str) -> bool:
     """Whether a body assigns or redeclares `name` (`p = bytes.Clone(p)`, `p, err := ...`)."""
-    word = re.escape(name.encode())
-    return (
-        re.search(
-            rb"(?<![\w.])" + word + rb"\s*(?:,\s*[\w.]+\s*)*(?:[-+*/|&]?=[^=]|:=)",
-            body.text or b"",
-        )
-        is not None
-    )
+    found = assigned_offsets(source, name.encode(), body.start_byte, body.end_byte)
+    return next(found, None) is not None
 
 
 def _literal_values(body: Node | None) -> list[Node]:
