@@ -118,6 +118,20 @@ def related_at(
     return Related(LineIndex(source).span(start, end), message, path)
 
 
+@dataclass(frozen=True)
+class Maker:
+    """A function of the package that hands its caller something to release (a new ticker,
+    a context's cancel function): findings name it and point at its `return`."""
+
+    name: str
+    path: str
+    returns: Node  # the `return` that hands it out
+
+    def at_return(self, ctx: FileContext, message: str) -> Location:
+        start, end = self.returns.start_byte, self.returns.end_byte
+        return related_at(ctx, files_of(ctx.package), self.path, start, end, message)
+
+
 def store_target(value: Node) -> tuple[Node, Node] | None:
     """(the assignment, its target, unparenthesised) when `value` is one of the values of a
     plain `=` assignment with as many targets: `s.t = time.NewTicker(d)`, `s.a, s.cancel = a,

@@ -203,12 +203,13 @@ from leakscope.core.rules._lifetime import (
 )
 from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.rules._replaced import (
+    Maker,
     Release,
     Replaced,
     held_types,
     member_read,
+    package_files,
     package_variable,
-    related_at,
     release_old_first,
     replaced,
     store_target,
@@ -304,19 +305,16 @@ _NOT_FUNC = Binding("", "", None)
 
 
 @dataclass(frozen=True)
-class _Helper:
+class _Helper(Maker):
     """A function of the package that returns a new context and its cancel function
     (`return context.WithTimeout(parent, d)`): its caller must call that."""
 
-    name: str
     fn: str  # the WithX it returns (WithCancel when some return is one: not timed)
-    path: str
-    returns: Node
 
     def related(self, ctx: FileContext) -> tuple[int, int, str] | Related:
-        message = f"{self.name} returns {self.fn}'s context and cancel function here"
-        start, end = self.returns.start_byte, self.returns.end_byte
-        return related_at(ctx, files_of(ctx.package), self.path, start, end, message)
+        return self.at_return(
+            ctx, f"{self.name} returns {self.fn}'s context and cancel function here"
+        )
 
 
 _HELPER_RETURN = re.compile(rb"(\w+)\.(With(?:Cancel|Timeout|Deadline))\(")
@@ -326,13 +324,12 @@ def context_helpers(ctx: FileContext) -> dict[str, _Helper]:
     """The package's functions whose results are `(context.Context, context.CancelFunc)`
     and whose every `return` is `return context.WithX(...)`, by name. Found once per
     package (the current file alone when its files are not attached, and then not kept)."""
-    attached = files_of(ctx.package)
-    cache = state(ctx.package) if attached else {}
+    cache = state(ctx.package)  # (a fresh one for a package not attached: not kept)
     found = cache.get("context-not-cancelled.helpers")
     if isinstance(found, dict):
         return found
     found = {}
-    for path, (source, tree) in (dict(attached) or {ctx.path: (ctx.source, ctx.tree)}).items():
+    for path, (source, tree) in package_files(ctx).items():
         if b"CancelFunc" not in source:
             continue
         aliases = {b"context"} | {
@@ -362,7 +359,7 @@ def context_helpers(ctx: FileContext) -> dict[str, _Helper]:
             if kinds and first is not None:
                 fn = "WithCancel" if "WithCancel" in kinds else sorted(kinds)[-1]
                 name = text(decl.child_by_field_name("name"))
-                found[name] = _Helper(name, fn, path, first)
+                found[name] = _Helper(name, path, first, fn)
     cache["context-not-cancelled.helpers"] = found
     return found
 

@@ -196,6 +196,7 @@ from leakscope.core.package_files import files_of, state
 from leakscope.core.rules._lifetime import package_name, runs_once
 from leakscope.core.rules._loops import loops_around, loops_impact
 from leakscope.core.rules._replaced import (
+    Maker,
     Release,
     Replaced,
     held_types,
@@ -203,7 +204,6 @@ from leakscope.core.rules._replaced import (
     package_files,
     package_variable,
     plain_path,
-    related_at,
     release_old_first,
     replaced,
     store_target,
@@ -270,19 +270,17 @@ def _check(ctx: FileContext, aliases: set[str], helpers: dict[str, Helper]) -> I
 
 
 @dataclass(frozen=True)
-class Helper:
-    """A function of the package that returns a new `*time.Ticker` (`newTicker(d)`)."""
+class Helper(Maker):
+    """A function of the package that returns a new `*time.Ticker` (`newTicker(d)`); its
+    `name` is what the finding calls it: `newTicker`, `realClock.NewTicker`."""
 
-    name: str  # what the finding calls it: `newTicker`, `realClock.NewTicker`
-    path: str
     node: Node  # the declaration
-    returns: Node  # the `return` that hands the new ticker out
     method: bool = False  # called as `x.NewTicker(d)`
 
     def related(self, ctx: FileContext) -> tuple[int, int, str] | Related:
-        message = f"{self.name} returns a new ticker here: the caller must stop it"
-        start, end = self.returns.start_byte, self.returns.end_byte
-        return related_at(ctx, files_of(ctx.package), self.path, start, end, message)
+        return self.at_return(
+            ctx, f"{self.name} returns a new ticker here: the caller must stop it"
+        )
 
 
 # `return <value>` up to the end of the line (a result spread over lines is not a plain one)
@@ -295,12 +293,11 @@ def ticker_helpers(ctx: FileContext) -> dict[str, Helper]:
     from another such function (`return newTicker(d)`, to a fixpoint), by name. Found once per
     package, in its files (the current file alone when the package's files are not attached,
     and then not kept)."""
-    attached = files_of(ctx.package)
-    cache = state(ctx.package) if attached else {}
+    cache = state(ctx.package)  # (a fresh one for a package not attached: not kept)
     found = cache.get("ticker-not-stopped.helpers")
     if isinstance(found, dict):
         return found
-    files = dict(attached) or {ctx.path: (ctx.source, ctx.tree)}
+    files = package_files(ctx)
     candidates: list[tuple[str, Node, Node, set[bytes]]] = []
     for path, (source, tree) in files.items():
         if b"Ticker" not in source:
@@ -325,7 +322,7 @@ def ticker_helpers(ctx: FileContext) -> dict[str, Helper]:
                 continue
             returns = _returns_new_ticker(body, aliases, set(found))
             if returns is not None:
-                found[key] = Helper(function_name(decl), path, decl, returns, method)
+                found[key] = Helper(function_name(decl), path, returns, decl, method)
                 grew = True
         if not grew:
             break
