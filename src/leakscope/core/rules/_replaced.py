@@ -23,7 +23,7 @@ where that matched.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
@@ -47,7 +47,7 @@ from leakscope.core.syntax import (
     unparen,
 )
 from leakscope.core.text import LineIndex
-from leakscope.core.types import PACKAGE_VAR
+from leakscope.core.types import FUNC, PACKAGE_VAR
 
 Files = Mapping[str, tuple[bytes, Tree]]
 Location = tuple[int, int, str] | Related
@@ -130,6 +130,23 @@ class Maker:
     def at_return(self, ctx: FileContext, message: str) -> Location:
         start, end = self.returns.start_byte, self.returns.end_byte
         return related_at(ctx, files_of(ctx.package), self.path, start, end, message)
+
+
+def function_calls(ctx: FileContext, name: str) -> Iterator[Node]:
+    """The calls `name(...)` in the file where `name` is the package's function, not a local
+    of the same name."""
+    for ident in tokens(ctx.root, ctx.source, name.encode()):
+        call = ident.parent
+        if (
+            ident.type != "identifier"
+            or call is None
+            or call.type != "call_expression"
+            or call.child_by_field_name("function") != ident
+        ):
+            continue
+        binding = ctx.types.lookup(ident)
+        if binding is None or binding.kind == FUNC:
+            yield call
 
 
 def store_target(value: Node) -> tuple[Node, Node] | None:

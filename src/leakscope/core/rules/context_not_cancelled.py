@@ -206,6 +206,7 @@ from leakscope.core.rules._replaced import (
     Maker,
     Release,
     Replaced,
+    function_calls,
     held_types,
     member_read,
     package_files,
@@ -226,7 +227,6 @@ from leakscope.core.syntax import (
     text,
     unparen,
 )
-from leakscope.core.types import FUNC, Binding
 
 _FUNCS = tuple(
     f"With{kind}{cause}".encode()
@@ -285,23 +285,11 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
         if diag is not None:
             yield diag
     for helper in context_helpers(ctx).values():
-        for ident in ctx.tokens(helper.name.encode()):
-            call = ident.parent
-            if (
-                ident.type != "identifier"
-                or call is None
-                or call.type != "call_expression"
-                or call.child_by_field_name("function") != ident
-                or (ctx.types.lookup(ident) or _NOT_FUNC).kind != FUNC  # (not a local)
-            ):
-                continue
+        for call in function_calls(ctx, helper.name):
             diag = _check_call(ctx, call, "", helper.fn, helper)
             if diag is not None:
                 diag.related.insert(0, helper.related(ctx))
                 yield diag
-
-
-_NOT_FUNC = Binding("", "", None)
 
 
 @dataclass(frozen=True)

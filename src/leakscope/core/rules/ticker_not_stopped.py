@@ -199,6 +199,7 @@ from leakscope.core.rules._replaced import (
     Maker,
     Release,
     Replaced,
+    function_calls,
     held_types,
     named_function,
     package_files,
@@ -219,7 +220,6 @@ from leakscope.core.syntax import (
     unparen,
     within,
 )
-from leakscope.core.types import FUNC
 
 _DECLS = """
 (var_spec name: (identifier) @name)
@@ -381,18 +381,7 @@ def _helper_calls(ctx: FileContext, helpers: dict[str, Helper]) -> Iterator[tupl
         if helper.method:
             yield from _method_calls(ctx, key[1:], helper)
             continue
-        for ident in tokens(ctx.root, ctx.source, key.encode()):
-            call = ident.parent
-            if (
-                ident.type != "identifier"
-                or call is None
-                or call.type != "call_expression"
-                or call.child_by_field_name("function") != ident
-            ):
-                continue
-            binding = ctx.types.lookup(ident)
-            if binding is not None and binding.kind != FUNC:
-                continue  # a local of the same name
+        for call in function_calls(ctx, key):
             yield call, helper
 
 
