@@ -15,7 +15,9 @@ from textual.pilot import Pilot
 from ui_app_helpers import app_for, copy_project, selected, settle, tree_findings
 
 from leakscope.ui import session as session_module
+from leakscope.ui.query import SearchIndex
 from leakscope.ui.screens import main as main_module
+from leakscope.ui.view import plan_view
 
 SIZE = (130, 38)
 
@@ -248,3 +250,47 @@ async def test_the_collection_that_ends_a_scan_waits_for_the_keys_to_rest(
         await until(pilot, lambda: bool(collected), "the collection")
         assert collected[0] - app.last_input >= 0.3
         assert main_module._freeze_survivors not in main_module.gc.callbacks
+
+
+async def test_a_view_planned_off_the_loop_shows_only_what_is_current(project: Path) -> None:
+    """While a scan runs the tree's view is planned on a worker thread: a plan made before a
+    later refresh is dropped, and one made for a filter the user has changed since shows the
+    current filter."""
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        everything = tree_findings(app)
+        assert len(everything) > 2
+
+        # A plan older than the last refresh (here: of no findings at all) is dropped.
+        nothing = plan_view([], SearchIndex([]), main.query_filter, main.grouping, False)
+        main._view_planning = True
+        main.post_message(main.ViewPlanned(main._view_serial - 1, nothing))
+        await pilot.pause()
+        assert tree_findings(app) == everything
+        assert not main._view_planning
+
+        # A plan for the filter as it was before the user typed: the typed filter shows.
+        before = main.query_filter
+        main.filter_input.value = "worker"
+        await pilot.pause()
+        filtered = tree_findings(app)
+        assert 0 < len(filtered) < len(everything)
+        assert all("worker" in f.path for f in filtered)
+        findings = main.session.findings()
+        unfiltered = plan_view(findings, SearchIndex(findings), before, main.grouping, False)
+        main.post_message(main.ViewPlanned(main._view_serial, unfiltered))
+        await pilot.pause()
+        assert tree_findings(app) == filtered
+
+        # A current plan is shown as it is.
+        now = plan_view(findings, SearchIndex(findings), main.query_filter, main.grouping, False)
+        main.filter_input.value = ""
+        await pilot.pause()
+        assert tree_findings(app) == everything
+        main.filter_input.value = "worker"
+        await pilot.pause()
+        main.post_message(main.ViewPlanned(main._view_serial, now))
+        await pilot.pause()
+        assert tree_findings(app) == filtered

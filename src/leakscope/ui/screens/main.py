@@ -27,12 +27,12 @@ from textual.worker import get_current_worker
 from leakscope.core.config import CONFIG_FILE_NAMES
 from leakscope.core.gomod import format_go_version
 from leakscope.core.model import Applicability, Finding, Severity, TextEdit
-from leakscope.core.report import has_unsafe_fix, is_fixable
 from leakscope.core.suppress import DIRECTIVE_RULE
 from leakscope.core.text import display, display_source
 from leakscope.ui import keys
 from leakscope.ui.query import Query, SearchIndex, parse_query
 from leakscope.ui.session import Applied, Session
+from leakscope.ui.view import View, plan_view
 from leakscope.ui.widgets.explanation import ExplanationPane, explain_finding, explain_group
 from leakscope.ui.widgets.findings_tree import (
     AUTO_EXPAND_LIMIT,
@@ -40,8 +40,6 @@ from leakscope.ui.widgets.findings_tree import (
     FindingsTree,
     Group,
     Palette,
-    group_totals,
-    make_groups,
 )
 from leakscope.ui.widgets.status_line import StatusLine
 
@@ -255,6 +253,14 @@ class MainScreen(Screen[None]):
             self.severity = severity
             self.focus = focus  # a path whose source view should reload
 
+    class ViewPlanned(Message):
+        """A view planned off the loop during a scan (see `_refresh_off_the_loop`)."""
+
+        def __init__(self, serial: int, view: View | None) -> None:
+            super().__init__()
+            self.serial = serial
+            self.view = view
+
     class FixesChecked(Message):
         """The idle worker checked pending fixes of these files."""
 
@@ -292,6 +298,9 @@ class MainScreen(Screen[None]):
         self._generation = 0
         self._last_tree_refresh = 0.0
         self._refresh_timer: Timer | None = None
+        self._view_serial = 0  # the latest refresh; a view planned for an earlier one is dropped
+        self._view_planning = False
+        self._view_again = False  # findings came while a view was being planned
         self.palette = Palette()
         self.busy = False  # a fix/undo/ignore is being written
         # What the source view shows: ("finding", fingerprint) or ("group", key); showing the
@@ -449,14 +458,15 @@ class MainScreen(Screen[None]):
     def _schedule_tree_refresh(self) -> None:
         now = time.monotonic()
         if now - self._last_tree_refresh >= SCAN_REFRESH_INTERVAL:
-            self.refresh_findings()
+            self._refresh_off_the_loop()
         elif self._refresh_timer is None:
             delay = SCAN_REFRESH_INTERVAL - (now - self._last_tree_refresh)
             self._refresh_timer = self.set_timer(delay, self._timed_refresh)
 
     def _timed_refresh(self) -> None:
         self._refresh_timer = None
-        self.refresh_findings()
+        if self.scanning:
+            self._refresh_off_the_loop()
 
     @on(ScanDone)
     def _on_scan_done(self, message: ScanDone) -> None:
@@ -520,10 +530,53 @@ class MainScreen(Screen[None]):
 
         `live` (a watch update): groups stay open or closed as they are."""
         self._last_tree_refresh = time.monotonic()
+        self._view_serial += 1  # (a view being planned off the loop is out of date now)
         self.all_findings = self.session.findings()
         self._index = SearchIndex(self.all_findings)
         self._totals = {}
         self.apply_filter(keep_expansion=live)
+
+    def _refresh_off_the_loop(self) -> None:
+        """During a scan: take the session's findings as `refresh_findings` does, with the
+        view planned on a worker thread (see `ui.view`); one plan at a time."""
+        self._last_tree_refresh = time.monotonic()
+        if self._view_planning:
+            self._view_again = True
+            return
+        self._view_planning = True
+        self._view_serial += 1
+        self._plan_view(self._view_serial, self.query_filter, self.grouping, self.minor_visible)
+
+    @work(thread=True, group="view", exit_on_error=False)
+    def _plan_view(self, serial: int, query: Query, grouping: str, minor_visible: bool) -> None:
+        view = None
+        try:
+            findings = self.session.findings()
+            view = plan_view(findings, SearchIndex(findings), query, grouping, minor_visible)
+        finally:  # (with no view the loop plans again itself)
+            self.post_message(self.ViewPlanned(serial, view))
+
+    @on(ViewPlanned)
+    def _on_view_planned(self, message: ViewPlanned) -> None:
+        self._view_planning = False
+        view = message.view
+        if view is None:
+            self.refresh_findings()
+        elif message.serial == self._view_serial:
+            self.all_findings = list(view.findings)
+            self._index, self._totals = view.index, view.totals
+            if (view.query, view.grouping, view.minor_visible) == (
+                self.query_filter,
+                self.grouping,
+                self.minor_visible,
+            ):
+                self._show_view(view)
+            else:  # the filter changed meanwhile
+                self.apply_filter()
+        if self._view_again:
+            self._view_again = False
+            if self.scanning:
+                self._schedule_tree_refresh()
 
     @property
     def minor_visible(self) -> bool:
@@ -536,47 +589,39 @@ class MainScreen(Screen[None]):
         return [f for f in self.all_findings if f.severity is not Severity.INFO]
 
     def apply_filter(self, *, keep_expansion: bool = False) -> None:
-        query = self.query_filter
-        shown = query.filter(self._index)
-        self.minor_hidden = 0
-        if not self.minor_visible:
-            visible = [f for f in shown if f.severity is not Severity.INFO]
-            self.minor_hidden = len(shown) - len(visible)
-            shown = visible
-        self.shown = shown
-        totals = None
-        if not query.empty:
-            key = f"{self.grouping}:{self.minor_visible}"
-            totals = self._totals.get(key)
-            if totals is None:
-                totals = self._totals[key] = group_totals(self._universe(), self.grouping)
-        groups = make_groups(self.shown, self.grouping, totals)
+        view = plan_view(
+            self.all_findings,
+            self._index,
+            self.query_filter,
+            self.grouping,
+            self.minor_visible,
+            self._totals,
+        )
+        self._show_view(view, keep_expansion=keep_expansion)
+
+    def _show_view(self, view: View, *, keep_expansion: bool = False) -> None:
+        self.shown = view.shown
+        self.minor_hidden = view.minor_hidden
         tree = self.tree
-        tree.grouping = self.grouping
+        tree.grouping = view.grouping
         tree.populate(
-            groups,
-            auto_expand=len(self.shown) <= AUTO_EXPAND_LIMIT,
+            view.groups,
+            auto_expand=len(view.shown) <= AUTO_EXPAND_LIMIT,
             keep_expansion=keep_expansion,
         )
-        self._update_status()
-        self._show_empty_or_tree()
-
-    def _update_status(self) -> None:
-        total = len(self.all_findings)
-        if not self.minor_visible:
-            total -= sum(1 for f in self.all_findings if f.severity is Severity.INFO)
         self.status.set(
-            total=total,
-            minor_hidden=self.minor_hidden,
-            shown=len(self.shown),
-            fixable=sum(map(is_fixable, self.shown)),
-            unsafe_fixes=sum(map(has_unsafe_fix, self.shown)),
+            total=view.total,
+            minor_hidden=view.minor_hidden,
+            shown=len(view.shown),
+            fixable=view.fixable,
+            unsafe_fixes=view.unsafe_fixes,
             files=self.session.file_count(),
-            filtered=not self.query_filter.empty,
-            grouping=self.grouping,
+            filtered=not view.query.empty,
+            grouping=view.grouping,
             go_version=self._go_version_text(),
             undo=len(self.session.undo_stack),
         )
+        self._show_empty_or_tree()
 
     def _go_version_text(self) -> str:
         if self.selected is not None:
