@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from tree_sitter import Node
 
 from leakscope.core.context import Diagnostic, FileContext
+from leakscope.core.index import receiver_type_name
 from leakscope.core.model import Confidence, Impact, Related, Severity
 from leakscope.core.rules import _retention_sources as sources
 from leakscope.core.rules._retention_fixes import drop_fix, make_fix
@@ -64,6 +65,7 @@ from leakscope.core.rules._retention_syntax import (
     _callee_name,
     _first_arg,
     _flat,
+    _is_fresh,
     _is_reset,
     _is_whole,
     _list_items,
@@ -990,6 +992,17 @@ class _Analysis(Origins, Places):
                 target = Target(name, f"{name}, which {returns} returns", Confidence.MEDIUM)
                 note = f"{name} is returned here"
                 how = "collected in"
+            elif _returned(use) and self._returns_handle(piece, binding, func):
+                returns = function_name(func) or "the function"
+                binding_type = self.types.binding_type(binding)
+                target = Target(
+                    name,
+                    f"{name}, the new {binding_type} that {returns} returns (a handle, which "
+                    "its caller keeps open)",
+                    Confidence.MEDIUM,
+                )
+                note = f"{name} is returned here"
+                how = "put in"
             else:
                 continue
             step = (at.start_byte, at.end_byte, note)
@@ -1005,6 +1018,50 @@ class _Analysis(Origins, Places):
             )
             self._report(sub, state, levels, how, collects, holder)
             return
+
+    def _returns_handle(self, piece: Piece, binding: Binding, func: Node) -> bool:
+        """Whether the function returns, in `binding`, a new handle object (`&Segment{}` of
+        a struct of the package with a `Close` method or an `*os.File` field) holding a piece
+        of a big buffer or of data it read itself, and not that source whole. The caller keeps
+        the handle as long as it is open, and cannot tell that a 16-byte ID pins the 1 MiB
+        buffer read to find it: the fix belongs here. Each handle keeps a buffer of its own,
+        so the source is judged as for a piece collected per call. (A piece of a parameter
+        is the caller's: the constructor summaries follow it there.)"""
+        source = piece.source
+        if source.kind not in (sources.READ, sources.BUFFER) or binding.value is None:
+            return False
+        node = source.node
+        if not func.start_byte <= node.start_byte < func.end_byte or not _is_fresh(
+            unparen(binding.value)
+        ):
+            return False
+        if sources.judge(source, text(node), True).impact is not Impact.GROWS:
+            return False
+        type_name = receiver_type_name(self.types.binding_type(binding) or "")
+        index = self.types.package
+        info = index.types.get(type_name)
+        if info is None or info.underlying != "struct":
+            return False
+        handle = index.method(type_name, "Close") is not None or any(
+            normalise(field_type) == "*os.File" for _, field_type in info.fields
+        )
+        return handle and not self._kept_whole(node, func)
+
+    def _kept_whole(self, source: Node, func: Node) -> bool:
+        """Whether the function stores, returns or passes on the source itself somewhere
+        (`&Msg{raw: buf, hdr: buf[:12]}`): then the piece pins nothing more."""
+        binding = self.types.lookup(source)
+        if binding is None:
+            return True
+        for use in self._uses(binding, func.start_byte, func.end_byte):
+            if not self._same(use, binding):
+                continue
+            parent = use.parent
+            if parent is not None and parent.type == "literal_element":
+                return True
+            if _returned(use) or self._stored_whole(use) is not None:
+                return True
+        return False
 
     def _kept_by_callee(
         self, use: Node

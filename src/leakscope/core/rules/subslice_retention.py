@@ -48,7 +48,12 @@ Not reported:
   the same path (`s.raw = data; s.magic = data[:4]`): the holder keeps the source alive anyway;
 - a subslice stored in a fresh object made in the function, by `&T{}`, `new(T)` or a
   constructor (`NewNode(Code)`, `p.newFrame()`), that is returned or passed on: the caller
-  decides how long it keeps that object (a parser's node over its input).
+  decides how long it keeps that object (a parser's node over its input). Except a handle:
+  a new struct of the package with a `Close` method or an `*os.File` field, returned holding
+  a piece of a big buffer or of data the function read itself, and not that source whole
+  (`seg.ID = hdr[2:18]` of a 1 MiB header read into `hdr := make([]byte, 1<<20)`, then
+  `return seg`): the caller keeps the handle while it is open and cannot see what it pins,
+  so this is reported where the piece goes in;
 {per_call}
 - a subslice passed to a method that is not known to keep it (see "What keeps an argument");
 - a view a read overwrites kept in one field of the object that owns the reader
