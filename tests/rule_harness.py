@@ -85,6 +85,8 @@ def check_case(rule: str, case: Path) -> list[Finding]:
     problems += [
         f"missing finding {w.path}:{w.line} matching {w.pattern!r}" for w in wants if not w.matched
     ]
+    # (A rule that fails on a file reports nothing there: not a pass.)
+    problems += [f"{r.path}: {error}" for r in result.files for error in r.internal_errors]
     assert not problems, "\n".join(problems)
 
     changes = {c.path: c for c in plan_fixes(case, result.files, result.jobs, Applicability.UNSAFE)}
