@@ -857,7 +857,7 @@ class _Analysis(Origins, Places):
             if operator is None or text(operator) != "=":
                 return
             lefts = _list_items(owner.child_by_field_name("left"))
-            for lhs, levels in self._paired(state, values, lefts):
+            for lhs, levels in self._paired(piece, state, values, lefts):
                 if lhs.type == "identifier":
                     self._follow(piece, state, lhs, levels, owner)
                 else:
@@ -866,15 +866,17 @@ class _Analysis(Origins, Places):
             if owner.child_by_field_name("right") != values:
                 return
             lefts = _list_items(owner.child_by_field_name("left"))
-            for lhs, levels in self._paired(state, values, lefts):
+            for lhs, levels in self._paired(piece, state, values, lefts):
                 if lhs.type == "identifier":
                     self._follow(piece, state, lhs, levels, owner)
         elif kind == "var_spec" and enclosing_function(owner) is not None:
             names = owner.children_by_field_name("name")
-            for lhs, levels in self._paired(state, values, names):
+            for lhs, levels in self._paired(piece, state, values, names):
                 self._follow(piece, state, lhs, levels, owner)
 
-    def _paired(self, state: _Climb, values: Node, lefts: list[Node]) -> list[tuple[Node, int]]:
+    def _paired(
+        self, piece: Piece, state: _Climb, values: Node, lefts: list[Node]
+    ) -> list[tuple[Node, int]]:
         """The left-hand sides receiving the piece, with the levels each receives."""
         rights = _list_items(values)
         if len(rights) == len(lefts):
@@ -893,12 +895,17 @@ class _Analysis(Origins, Places):
                 # A helper of the package returning the piece first, with a status (`id,
                 # ok := requestID(line)`): its summary is about its first result.
                 return [(lefts[0], state.levels)]
+            if call == state.node:
+                # Several parts (`key, val, next, err := decodeEntry(b, off)`): each that is
+                # a piece too; kept together they are a partition (`_drop_partitions`).
+                parts = self.pkg.parts_at(self, call, piece.family)
+                return [(lefts[i], state.levels) for i in (0, *parts) if i < len(lefts)]
         return []
 
     def _one_part(self, call: Node) -> bool:
         """Whether the call's results after the first are a status (`bool`, `error`, a
-        number): a helper returning one piece, not parts of its input (`parseKV(line)`
-        giving a key and a value, which kept together waste nothing)."""
+        number): a helper returning one piece, with no other part to look for (see
+        `Package.parts_at`)."""
         results = self.types.results_of(call)
         return results is not None and all(r in _STATUS_TYPES for r in results[1:])
 

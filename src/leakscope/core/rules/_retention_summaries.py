@@ -91,9 +91,11 @@ if TYPE_CHECKING:
 
 Note = tuple[str, int, int, str]  # a related location: (path, start, end, message)
 Key = tuple[str, str]  # (receiver type name or "", function name)
+Slot = Key | tuple[str, str, int]  # a function's first result, or (*key, index) for another
 
 _MAX_RETURN_DEPTH = 6  # helpers being summarised at once (a chain's depth)
-_RESULT_TYPE = re.compile(rb"^\(?\s*(?:\w+\s+)?(?:string|\[\])")  # a string or slice first
+# A string or slice first: `string`, `([]byte, error)`, `(key, val []byte, n int)`.
+_RESULT_TYPE = re.compile(rb"^\(?\s*(?:\w+(?:\s*,\s*\w+)*\s+)?(?:string|\[\])")
 _HINT_TEXT = rb"(?:\[[^\]\n]*:|\.(?:Split|Fields|Cut|Trim|Find|Lines|Bytes|Read|Peek))"
 _RESULT_HINT = re.compile(_HINT_TEXT)
 # `return f(`, `return x.f(`: the names of the functions whose results are returned.
@@ -162,12 +164,12 @@ class Package:
         self._declared: dict[Key, str] | None = None
         self._nodes: dict[str, dict[Key, Node]] = {}
         self._calls: dict[Key, list[tuple[str, Node]]] = {}
-        self._returned: dict[Key, Returned | None] = {}
+        self._returned: dict[Slot, Returned | None] = {}
         self._lifted: dict[tuple[Key, int], tuple[Source, tuple[Note, ...]] | None] = {}
         # Names of the functions whose results retention follows (see `_scan`).
         self._followed: tuple[frozenset[str], frozenset[str]] | None = None
         self._typed: dict[Key, tuple[str, Node]] = {}  # functions returning a string or slice
-        self._stack: list[Key] = []  # functions whose `returned` is being evaluated
+        self._stack: list[Slot] = []  # functions (results) whose `returned` is being evaluated
         self._low = 0  # the lowest of those an evaluation depended on
         self._truncated = False  # an evaluation stopped at _MAX_RETURN_DEPTH
         self._contains: dict[Key, dict[int, Contained] | None] = {}
@@ -355,17 +357,19 @@ class Package:
 
     # -- what a function returns -------------------------------------------------------------
 
-    def returned(self, key: Key) -> Returned | None:
-        """What the function `key` returns (memoised). Recursion ends at a function under
+    def returned(self, key: Key, index: int = 0) -> Returned | None:
+        """What the function `key` returns (memoised), as its first result or, with `index`,
+        as another (`key, val, err := decode(b)`). Recursion ends at a function under
         evaluation, which counts as returning nothing there (its other returns decide); a
         result that depended on an enclosing evaluation is not kept until that one is done,
         and the outermost function of a cycle is evaluated a second time with its first
         answer known, so that `B` returning `A(p)` while `A` returns `B(p[1:])` or `p[:i]`
         agrees with `A`."""
-        if key in self._returned:
-            found = self._returned[key]
+        slot: Slot = key if index == 0 else (*key, index)
+        if slot in self._returned:
+            found = self._returned[slot]
             if found is _BUSY:
-                self._low = min(self._low, self._stack.index(key))
+                self._low = min(self._low, self._stack.index(slot))
                 return None
             return found
         decl = self.decl(key)
@@ -380,7 +384,7 @@ class Package:
             or _RESULT_TYPE.search(result.text or b"") is None
             or not self._may_return(path, body)
         ):
-            self._returned[key] = None
+            self._returned[slot] = None
             return None
         if len(self._stack) >= _MAX_RETURN_DEPTH:
             self._truncated = True  # too deep: nothing above is kept, each is asked again
@@ -388,28 +392,32 @@ class Package:
         at = len(self._stack)
         outer_low, self._low = self._low, at + 1
         outer_truncated, self._truncated = self._truncated, False
-        self._stack.append(key)
-        self._returned[key] = _BUSY
+        self._stack.append(slot)
+        self._returned[slot] = _BUSY
         try:
-            found = self._evaluate(path, func, body)
+            found = self._evaluate(path, func, body, index)
             if self._low == at:
                 # A call in the cycle asked for this function while it was busy: once more,
                 # with this answer known.
-                self._returned[key] = found
+                self._returned[slot] = found
                 self._low = at + 1
-                again = self._evaluate(path, func, body)
+                again = self._evaluate(path, func, body, index)
                 if (
                     again is None
                     or found is None
                     or replace(again, notes=()) != replace(found, notes=())
                 ):
                     found = again  # (the same answer keeps the shorter chain)
+        except BaseException:
+            del self._returned[slot]  # (not an answer to remember as busy)
+            self._low, self._truncated = outer_low, outer_truncated
+            raise
         finally:
             self._stack.pop()
         if self._low < at or self._truncated:
-            del self._returned[key]  # depends on an enclosing evaluation: asked again later
+            del self._returned[slot]  # depends on an enclosing evaluation: asked again later
         else:
-            self._returned[key] = found
+            self._returned[slot] = found
         self._low = min(outer_low, self._low)
         self._truncated = outer_truncated or self._truncated
         return found
@@ -424,12 +432,12 @@ class Package:
         names = self.storer_names()
         return any(n.decode() in names for n in _RETURN_CALL.findall(source, start, end))
 
-    def _evaluate(self, path: str, func: Node, body: Node) -> Returned | None:
+    def _evaluate(self, path: str, func: Node, body: Node, index: int = 0) -> Returned | None:
         analysis = self.analysis(path)
         if analysis is None:
             return None
         params = param_names(func)
-        for expr in self._returned_values(path, func, body):
+        for expr in self._returned_values(path, func, body, index):
             found = self._returned_value(analysis, path, params, expr)
             if found is not None:
                 return found
@@ -576,6 +584,30 @@ class Package:
         key = self.callee(analysis, call)
         return self.returned(key) if key is not None else None
 
+    def parts_at(self, analysis: _Analysis, call: Node, family: str) -> list[int]:
+        """The results of the helper `call` calls, after the first, that are pieces of what
+        its first result is a piece of, of the same family (`key, val, next, err :=
+        decodeEntry(b, off)`: 1 for val). Kept together with the first they waste nothing,
+        which the partition of `_drop_partitions` sees; kept alone, they are pieces."""
+        key = self.callee(analysis, call)
+        first = self.returned(key) if key is not None else None
+        results = analysis.types.results_of(call)
+        if key is None or first is None or not first.piece or results is None:
+            return []
+        parts = []
+        for index in range(1, len(results)):
+            found = self.returned(key, index)
+            if (
+                found is not None
+                and found.piece
+                and found.family == family
+                and found.levels == first.levels
+                and found.param == first.param
+                and (found.source is None) == (first.source is None)
+            ):
+                parts.append(index)
+        return parts
+
     def piece_helpers(self) -> frozenset[str]:
         """The names of the package's functions and methods that return a piece (of a
         parameter or of big data): their calls are candidates."""
@@ -618,8 +650,9 @@ class Package:
         self._contains[key] = out
         return out
 
-    def _returned_values(self, path: str, func: Node, body: Node) -> list[Node]:
-        """The first value of each `return` of `func` (not of its function literals)."""
+    def _returned_values(self, path: str, func: Node, body: Node, index: int = 0) -> list[Node]:
+        """The first value (or the one at `index`) of each `return` of `func` that lists its
+        values (not of its function literals)."""
         source = self.files[path][0]
         out = []
         at = source.find(b"return", body.start_byte, body.end_byte)
@@ -634,7 +667,11 @@ class Package:
             first = statement.named_children[0]
             if first.type == "expression_list":
                 items = [c for c in first.named_children if c.type != "comment"]
-                first = items[0] if items else first
+                if index >= len(items):
+                    continue
+                first = items[index] if items else first
+            elif index > 0:
+                continue  # `return f()` of several results: not followed
             out.append(unparen(first))
         return out
 
@@ -1367,7 +1404,10 @@ def _function_of(node: Node) -> Node | None:
 
 # The end of a function header whose first result is a string or a slice: `) string {`,
 # `) ([]byte, error) {`, `) (name string, err error) {`.
-_TYPED_HEADER = re.compile(rb"\)[ \t]*\(?[ \t]*(?:[A-Za-z_]\w*[ \t]+)?(?:string|\[\])[^\n{]*\{")
+_TYPED_HEADER = re.compile(
+    rb"\)[ \t]*\(?[ \t]*(?:[A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]+)?"
+    rb"(?:string|\[\])[^\n{]*\{"
+)
 _DECLARATIONS = ("function_declaration", "method_declaration")
 # The returned values `_returned_value` looks at; any other is not a piece.
 _RETURNED_SHAPES = frozenset(
@@ -1390,7 +1430,7 @@ def _is_cut(analysis: _Analysis, node: Node | None, depth: int = 0) -> bool:
     if node.type == "slice_expression":
         return not (_is_whole(node) or _is_reset(node) or analysis._wastes_little(node))
     if node.type == "identifier":
-        return _held_cut(analysis, node) == 0
+        return _held_cut(analysis, node, depth) == 0
     if node.type == "index_expression":
         return _indexes_split(analysis, node)
     if node.type == "call_expression" and analysis._is_piece_call(node):
@@ -1413,7 +1453,8 @@ def _held_cut(analysis: _Analysis, ident: Node, depth: int = 0) -> int | None:
     if binding.kind == RESULT:
         # A named result: cut when one of its assignments is (`token = strings.Trim(v, " ")`).
         func = _function_of(ident)
-        return 0 if func is not None and _cut_in_place(analysis, func, binding.name) else None
+        cut = _cut_in_place(analysis, func, binding.name, depth + 1) if func is not None else None
+        return 0 if cut else None
     if binding.kind == RANGE and binding.index == 1 and binding.value is not None:
         # The parts a loop ranges over: `for _, line := range strings.Split(text, "\n")`.
         over = unparen(binding.value)
@@ -1454,17 +1495,18 @@ def _split_levels_of(analysis: _Analysis, call: Node) -> int | None:
     return split if isinstance(split, int) else None
 
 
-def _cut_in_place(analysis: _Analysis, func: Node, name: str) -> bool | None:
+def _cut_in_place(analysis: _Analysis, func: Node, name: str, depth: int = 0) -> bool | None:
     """How a function sets `name` (a parameter or named result) again: True when some
     assignment is a cut (`u = u[i+3:]`, `token = strings.Trim(v, " ")` of a cut `v`),
     False when only trims, None when none is either."""
-    found = _set_to(analysis, func, name)
+    found = _set_to(analysis, func, name, depth)
     return None if found is None else found[0]
 
 
-def _set_to(analysis: _Analysis, func: Node, name: str) -> tuple[bool, Node] | None:
+def _set_to(analysis: _Analysis, func: Node, name: str, depth: int = 0) -> tuple[bool, Node] | None:
     """(whether it is a cut, the value) of the first assignment of `name` in `func` that
-    cuts, else of the last that trims, else None."""
+    cuts, else of the last that trims, else None. (`depth`: how deep `_is_cut` already is;
+    `name = strings.TrimSpace(name)` asks about `name` again.)"""
     body = func.child_by_field_name("body")
     if body is None:
         return None
@@ -1482,7 +1524,7 @@ def _set_to(analysis: _Analysis, func: Node, name: str) -> tuple[bool, Node] | N
         if len(left) != len(rights) or ident not in left:
             continue
         value = unparen(rights[left.index(ident)])
-        if _is_cut(analysis, value):
+        if _is_cut(analysis, value, depth):
             return True, value
         if value.type == "call_expression" and analysis._is_piece_call(value):
             found = (False, value)

@@ -135,10 +135,13 @@ Within a package (every file of it), leakscope follows the data into helpers and
   (`return os.ReadFile(path)`) or a piece of it makes its call that source. A helper that
   returns another helper's piece of its parameter (`return head(strings.TrimSpace(line))`)
   returns a piece too, in any file and through any number of helpers (up to 6 deep); the
-  finding lists each helper's return, outermost first, down to the cut. Helpers that call
-  each other are summarised once each (a call back into a helper being summarised counts as
-  returning nothing there; the outermost of the cycle is summarised again with its answer
-  known). A helper that converts what it cuts (`return string(b[:i])`) returns a copy;
+  finding lists each helper's return, outermost first, down to the cut. Each part of a
+  helper returning several pieces of its input is followed (`k, v, next, err :=
+  decodeEntry(block, off)`): a key and its value kept together waste nothing, a value kept
+  alone keeps the whole block. Helpers that call each other are summarised once each (a
+  call back into a helper being summarised counts as returning nothing there; the
+  outermost of the cycle is summarised again with its answer known). A helper that
+  converts what it cuts (`return string(b[:i])`) returns a copy;
 - pieces put in a local map, slice or struct that the function then stores whole
   (`refs[k] = line[:i]` ... `r.refs = refs`) are reported where they are put in;
 - a function or method that keeps its parameter as it is (`c.data = p`,

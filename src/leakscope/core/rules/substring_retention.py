@@ -129,9 +129,11 @@ Within a package (every file of it), leakscope follows the data into helpers and
   finding lists each helper's return, outermost first, down to the cut. A helper that returns
   a local holding a cut (`id, _, _ := strings.Cut(line, sep); return id`), or returns the
   piece first with a status (`id, ok := requestID(line)`, results after the first a `bool`,
-  an `error` or a number) counts too; one returning several parts of its input
-  (`key, value, err := parseKV(line)`) is not followed: the parts kept together are the
-  line. One that returns data it read, less a trailer it checked (`return data[:len(data)-4]`),
+  an `error` or a number) counts too; so does each part of one returning several parts of
+  its input (`key, value, err := parseKV(line)`, named results included: `(name, val
+  string, ok bool)`): the parts kept together are the line and waste nothing, a part kept
+  alone (only the key, only the value) keeps all of it. One that returns data it read,
+  less a trailer it checked (`return data[:len(data)-4]`),
   returns that data. Helpers that call each other are summarised once each (a call back
   into a helper being summarised counts as returning nothing there; the outermost of the
   cycle is summarised again with its answer known). A helper that converts what it cuts
