@@ -1027,32 +1027,46 @@ class _Analysis(Origins, Places):
             return
 
     def _returns_handle(self, piece: Piece, binding: Binding, func: Node) -> bool:
-        """Whether the function returns, in `binding`, a new handle object (`&Segment{}` of
-        a struct of the package with a `Close` method or an `*os.File` field) holding a piece
-        of a big buffer or of data it read itself, and not that source whole. The caller keeps
-        the handle as long as it is open, and cannot tell that a 16-byte ID pins the 1 MiB
-        buffer read to find it: the fix belongs here. Each handle keeps a buffer of its own,
-        so the source is judged as for a piece collected per call. (A piece of a parameter
-        is the caller's: the constructor summaries follow it there.)"""
+        """Whether the function returns, in `binding`, a new handle holding a piece of a big
+        buffer or of data it read itself (or through a helper it called), and not that source
+        whole. A handle is a struct of the package with a `Close` method or an `*os.File`
+        field, or what a function named `Open...` returns (by Go's convention, something
+        kept until it is closed: `os.Open`, `sql.Open`). The caller keeps it while it is open,
+        and cannot tell that a 16-byte ID pins the 1 MiB buffer read to find it: the fix
+        belongs here. Each handle keeps a buffer of its own, so the source is judged as for a
+        piece collected per call. (A piece of a parameter is the caller's: the constructor
+        summaries follow it there.)"""
         source = piece.source
         if source.kind not in (sources.READ, sources.BUFFER) or binding.value is None:
             return False
-        node = source.node
-        if not func.start_byte <= node.start_byte < func.end_byte or not _is_fresh(
-            unparen(binding.value)
-        ):
+        if not _is_fresh(unparen(binding.value)):
             return False
-        if sources.judge(source, text(node), True).impact is not Impact.GROWS:
+        if sources.judge(source, text(source.node), True).impact is not Impact.GROWS:
             return False
         type_name = receiver_type_name(self.types.binding_type(binding) or "")
         index = self.types.package
         info = index.types.get(type_name)
         if info is None or info.underlying != "struct":
             return False
-        handle = index.method(type_name, "Close") is not None or any(
-            normalise(field_type) == "*os.File" for _, field_type in info.fields
+        handle = (
+            re.match(r"[Oo]pen(?:[A-Z_0-9]|$)", function_name(func) or "") is not None
+            or index.method(type_name, "Close") is not None
+            or any(normalise(field_type) == "*os.File" for _, field_type in info.fields)
         )
-        return handle and not self._kept_whole(node, func)
+        if not handle:
+            return False
+        # What the piece was cut from, in this function: the source, or the value a helper
+        # returned it in (`rec` of `rec, err := readRecord(r)`).
+        whole: Node | None = source.node
+        if not func.start_byte <= whole.start_byte < func.end_byte:
+            origin = piece.origin
+            cut = (
+                origin.child_by_field_name("operand")
+                if origin.type == "slice_expression"
+                else next((a for a in _args(origin) if self.origin(a) is source), None)
+            )
+            whole = cut if cut is not None and cut.type == "identifier" else None
+        return whole is not None and not self._kept_whole(whole, func)
 
     def _kept_whole(self, source: Node, func: Node) -> bool:
         """Whether the function stores, returns or passes on the source itself somewhere
@@ -1193,15 +1207,25 @@ class _Analysis(Origins, Places):
         while loop is not None and loop != func and loop.type != "for_statement":
             loop = loop.parent
         start = piece.child_by_field_name("start")
+        end = piece.child_by_field_name("end")
         if loop is not None and loop.type == "for_statement":
-            consumed = re.compile(rb"(?<![\w.])" + name + rb"\s*=\s*" + name + rb"\[")
+            consumed = re.compile(rb"(?<![\w.])" + name + rb"\s*=\s*" + name + rb"\[([^\]:\n]*):")
             # Consecutive parts start at the front of what is left (`s[:i]`, or past a
-            # separator of a constant size); a part that skips a header or a key of run-time
-            # size (`chunk[4+kl : 4+kl+vl]` while decoding) leaves the skipped bytes pinned.
+            # separator of a constant size) and what is left starts where they end (`s =
+            # s[i+1:]`); a part that skips a header or a key of run-time size
+            # (`chunk[4+kl : 4+kl+vl]` while decoding), or is followed by a value of
+            # run-time size it does not keep (`d[2:2+k]`, then `d = d[2+k+v:]`), leaves the
+            # skipped bytes pinned.
             front = start is None or self._constant(start)
-            if front and consumed.search(loop.text or b""):
+            at = loop.start_byte
+            if front and any(
+                end is None
+                or _next_part_at(match.group(1), end.text or b"")
+                # (the piece itself, cut in place: `rb = rb[:chunk]`, then `b = b[len(rb):]`)
+                or at + match.start() <= piece.start_byte < at + match.end() + 1
+                for match in consumed.finditer(loop.text or b"")
+            ):
                 return True
-            end = piece.child_by_field_name("end")
             if start is not None and start.type == "identifier" and end is not None:
                 # `parts[k] = s[prev:i]; prev = i`: consecutive parts, all kept.
                 advanced = re.compile(
@@ -1385,6 +1409,13 @@ class _Analysis(Origins, Places):
 
 # A name that says it is a limit (`maxLen`, `keepSize`, `limit`).
 _LIMIT_NAME = r"(?i)max|limit|keep|size|cap|bound|most"
+
+
+def _next_part_at(rest: bytes, end: bytes) -> bool:
+    """Whether what is left after a part (`s = s[REST:]`) starts where the part ends
+    (`s[:END]`), or a separator of a constant size after it (`i+1`, `n + len(sep)`)."""
+    rest, end = re.sub(rb"\s+", b"", rest), re.sub(rb"\s+", b"", end)
+    return rest == end or re.fullmatch(re.escape(end) + rb"\+(?:\d+|len\(\w+\))", rest) is not None
 
 
 def _guards(statement: Node) -> Iterator[Node]:

@@ -39,8 +39,9 @@ Not reported:
   split kept together, a prefix and the rest stored together, consecutive chunks a loop cuts
   a slice into
   (`parts = append(parts, d[:n]); d = d[n:]`; not when each kept part skips a header or key
-  of run-time size, `m[string(d[4:4+kl])] = d[4+kl : 4+kl+vl]` while decoding a chunk: the
-  skipped bytes stay pinned), a value put back where it came from,
+  of run-time size, `m[string(d[4:4+kl])] = d[4+kl : 4+kl+vl]` while decoding a chunk, or is
+  followed by a value of run-time size it does not keep, `keys = append(keys, d[2:2+k]); d =
+  d[2+k+v:]`: the skipped bytes stay pinned), a value put back where it came from,
   every part of one line stored through one composite literal
   (`Record{Key: f[0], Value: f[1]}`); as there, parts of the lines a loop picks by a test
   before the store, and pieces two helper calls look up in one value, are reported;
@@ -49,8 +50,10 @@ Not reported:
 - a subslice stored in a fresh object made in the function, by `&T{}`, `new(T)` or a
   constructor (`NewNode(Code)`, `p.newFrame()`), that is returned or passed on: the caller
   decides how long it keeps that object (a parser's node over its input). Except a handle:
-  a new struct of the package with a `Close` method or an `*os.File` field, returned holding
-  a piece of a big buffer or of data the function read itself, and not that source whole
+  a new struct of the package with a `Close` method or an `*os.File` field, or what a
+  function named `Open...` returns (kept until closed, by Go's convention), returned holding
+  a piece of a big buffer or of data the function read itself (directly or through a helper
+  it calls: `rec, err := readRecord(r)`), and not that source whole
   (`seg.ID = hdr[2:18]` of a 1 MiB header read into `hdr := make([]byte, 1<<20)`, then
   `return seg`): the caller keeps the handle while it is open and cannot see what it pins,
   so this is reported where the piece goes in;

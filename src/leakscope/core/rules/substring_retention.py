@@ -62,6 +62,7 @@ Not reported:
   how long it keeps that object, as for a returned substring. Every part of one line stored
   through one composite literal (`Row{Name: f[0], Kind: f[1]}`) is already covered above.
   Except a handle: a new struct of the package with a `Close` method or an `*os.File` field,
+  or what a function named `Open...` returns (kept until closed, by Go's convention),
   returned holding a piece of data the function read itself (`os.ReadFile`, `io.ReadAll`)
   and not that data whole: the caller keeps it while it is open and cannot see what it pins,
   so this is reported where the piece goes in (as for `subslice-retention`);
