@@ -6,13 +6,13 @@ dropped as soon as the package is done (they cost about 29x the source in memory
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import partial
 from pathlib import Path
 
 from tree_sitter import Node, Tree
@@ -277,7 +277,7 @@ def analyse_file(
         findings.append(kept.finding)
         if kept.check is not None and pending is not None:
             pending.checks[pending_key(kept.finding)] = kept.check
-    holds = partial(package_files.holds, index)
+    holds = functools.partial(package_files.holds, index)
     for rule in rules:
         if not rule.applies_to(go_version) or not rule.may_match(pf.source, holds):
             continue
@@ -722,34 +722,54 @@ class _Names:
             frozenset(n.encode() for n in fields),
         )
 
-    def mentions(self, source: bytes, a: int, b: int, *, calls: bool = False) -> set[bytes]:
-        """The names code in [a, b) uses: `name` for a function or variable, `.name` for a
-        method or field. `calls`: functions and methods only."""
+    def mentions(self, code: bytes, *, calls: bool = False) -> set[bytes]:
+        """The names `code` (a declaration) uses: `name` for a function or variable, `.name`
+        for a method or field. `calls`: functions and methods only."""
         out: set[bytes] = set()
-        for match in _MENTION.finditer(source, a, b):
-            dot, word, colon = match.groups()
-            if dot:
+        for use in _uses(code):
+            kind, word = use[:1], use[1:]
+            if kind == b".":
                 if word in self.methods or (not calls and word in self.fields):
+                    out.add(use)
+            elif kind == b":":
+                if not calls and word in self.fields:
                     out.add(b"." + word)
-                continue
-            if word in self.funcs or (not calls and word in self.variables):
+            elif word in self.funcs or (not calls and word in self.variables):
                 out.add(word)
-            if colon and not calls and word in self.fields:
-                out.add(b"." + word)
         return out
 
-    def pattern(self, name: bytes) -> re.Pattern[bytes]:
-        """Where code uses `name` (as `mentions` gives it)."""
-        if not name.startswith(b"."):
-            return re.compile(rb"(?<![A-Za-z0-9_.])" + re.escape(name) + rb"(?![A-Za-z0-9_])")
-        word = re.escape(name[1:])
-        keyed = (
-            rb"|(?<![A-Za-z0-9_.])" + word + rb"[ \t]*:(?!=)" if name[1:] in self.fields else b""
-        )
-        return re.compile(rb"\.[ \t]*" + word + rb"(?![A-Za-z0-9_])" + keyed)
+    def users(self, uses: Sequence[frozenset[bytes]], name: bytes) -> set[int]:
+        """The declarations (by position in `uses`, each one's `_uses`) that use `name`, as
+        `mentions` gives it."""
+        if name.startswith(b"."):
+            keyed = b":" + name[1:] if name[1:] in self.fields else None
+            return {j for j, u in enumerate(uses) if name in u or (keyed and keyed in u)}
+        plain = b" " + name
+        return {j for j, u in enumerate(uses) if plain in u}
 
 
 _MENTION = re.compile(rb"(\.[ \t]*)?([A-Za-z_][A-Za-z0-9_]*)([ \t]*:(?!=))?")
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.")
+
+
+@functools.lru_cache(maxsize=4096)
+def _uses(code: bytes) -> frozenset[bytes]:
+    """Every name `code` uses, marked by how: b" name" alone, b".name" after a dot, and also
+    b":name" alone before a colon (a key: `T{name: v}`). Cached by the declaration's bytes:
+    a re-analysis after an edit scans only the declarations that changed."""
+    out = set()
+    for match in _MENTION.finditer(code):
+        dot, word, colon = match.groups()
+        if dot:
+            out.add(b"." + word)
+            continue
+        at = match.start()
+        if at and code[at - 1] in _WORD_BYTES:
+            continue  # (the tail of a number: `1e5`)
+        out.add(b" " + word)
+        if colon:
+            out.add(b":" + word)
+    return frozenset(out)
 
 
 def _own_name(decl: Node) -> bytes:
@@ -813,7 +833,6 @@ def plan_focus(
 
     names = _Names.of(index)
     types = [n.type for n in new_children]
-    new_starts = [r[0] for r in new_ranges]
     # Function declarations by how they are named: a call joins its callee.
     declared: dict[bytes, list[int]] = {}
     for j, child in enumerate(new_children):
@@ -823,10 +842,11 @@ def plan_focus(
     focused: set[int] = set()
     todo: set[bytes] = set()
     done: set[bytes] = set()
+    uses = [_uses(new_source[a:b]) for a, b in new_ranges]
     if touched.type in FUNCTION_DECLS:
         focused.add(i)
-        todo = names.mentions(old_source, touched.start_byte, touched.end_byte)
-        todo |= names.mentions(new_source, *new_ranges[i])
+        todo = names.mentions(old_source[touched.start_byte : touched.end_byte])
+        todo |= names.mentions(new_source[slice(*new_ranges[i])])
         todo.add(_own_name(touched))
     linked_decls: set[int] = set()
     budget = FOCUS_MAX_SHARE * len(new_source)
@@ -838,12 +858,12 @@ def plan_focus(
             focused.add(j)
             size += new_ranges[j][1] - new_ranges[j][0]
             # (Its body did not change: only what it calls, or is called by, ties in more.)
-            todo.update(names.mentions(new_source, *new_ranges[j], calls=True) - done)
+            todo.update(names.mentions(new_source[slice(*new_ranges[j])], calls=True) - done)
             todo.add(_own_name(new_children[j]))
         elif types[j] in _DECLS and j not in linked_decls:
             # `var t = newTicker()`: a use of t may depend on the helper's body.
             linked_decls.add(j)
-            todo.update(names.mentions(new_source, *new_ranges[j]) - done)
+            todo.update(names.mentions(new_source[slice(*new_ranges[j])]) - done)
 
     def spread() -> bool:
         """Join every declaration that names a name to do, and the functions declared under
@@ -856,10 +876,7 @@ def plan_focus(
             call = name in names.funcs or name[1:] in names.methods
             for j in declared.get(name, ()):
                 join(j)
-            for match in names.pattern(name).finditer(new_source):
-                j = bisect_right(new_starts, match.start()) - 1
-                if j < 0 or match.start() >= new_ranges[j][1]:
-                    continue
+            for j in sorted(names.users(uses, name)):
                 if types[j] in _DECLS and not call:
                     continue  # (a declaration of a name that ties others already)
                 join(j)
