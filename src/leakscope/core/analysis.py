@@ -738,14 +738,15 @@ class _Names:
                 out.add(word)
         return out
 
-    def users(self, uses: Sequence[frozenset[bytes]], name: bytes) -> set[int]:
-        """The declarations (by position in `uses`, each one's `_uses`) that use `name`, as
-        `mentions` gives it."""
-        if name.startswith(b"."):
-            keyed = b":" + name[1:] if name[1:] in self.fields else None
-            return {j for j, u in enumerate(uses) if name in u or (keyed and keyed in u)}
-        plain = b" " + name
-        return {j for j, u in enumerate(uses) if plain in u}
+    def users(self, where: dict[bytes, list[int]], name: bytes) -> set[int]:
+        """The declarations that use `name`, as `mentions` gives it (`where`: the
+        declarations by each use in their `_uses`)."""
+        if not name.startswith(b"."):
+            return set(where.get(b" " + name, ()))
+        found = set(where.get(name, ()))
+        if name[1:] in self.fields:
+            found.update(where.get(b":" + name[1:], ()))
+        return found
 
 
 _MENTION = re.compile(rb"(\.[ \t]*)?([A-Za-z_][A-Za-z0-9_]*)([ \t]*:(?!=))?")
@@ -842,7 +843,10 @@ def plan_focus(
     focused: set[int] = set()
     todo: set[bytes] = set()
     done: set[bytes] = set()
-    uses = [_uses(new_source[a:b]) for a, b in new_ranges]
+    where: dict[bytes, list[int]] = {}
+    for j, (a, b) in enumerate(new_ranges):
+        for use in _uses(new_source[a:b]):
+            where.setdefault(use, []).append(j)
     if touched.type in FUNCTION_DECLS:
         focused.add(i)
         todo = names.mentions(old_source[touched.start_byte : touched.end_byte])
@@ -876,7 +880,7 @@ def plan_focus(
             call = name in names.funcs or name[1:] in names.methods
             for j in declared.get(name, ()):
                 join(j)
-            for j in sorted(names.users(uses, name)):
+            for j in sorted(names.users(where, name)):
                 if types[j] in _DECLS and not call:
                     continue  # (a declaration of a name that ties others already)
                 join(j)
