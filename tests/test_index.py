@@ -94,3 +94,25 @@ def test_an_index_with_one_file_replaced_equals_one_built_again(new_b: str) -> N
     assert (shared.path, shared.start_byte) == (
         ("b.go", new_b.index("shared")) if "shared" in new_b else ("a.go", 15)
     )
+
+
+def test_an_interfaces_methods_are_in_the_index_apart_from_declared_methods() -> None:
+    source = b"""package p
+
+type Source interface {
+	Range(from, to int64) ([]Entry, error)
+	Close() error
+}
+
+type Entry struct{ V int }
+
+func (e *Entry) Value() int { return e.V }
+"""
+    summary = summarize_file("p.go", parse(source))
+    built = PackageIndex([summary])
+    found = built.method("Source", "Range")
+    assert found is not None and found.result_types == ("[]Entry", "error")
+    assert built.method("*Entry", "Value") is not None
+    # What code of the package declares stays apart: `methods` are declared functions.
+    assert ("Source", "Range") not in built.methods
+    assert set(summary.interface_methods) == {("Source", "Range"), ("Source", "Close")}

@@ -156,6 +156,9 @@ class FileSummary:
     types: dict[str, TypeInfo] = field(default_factory=dict)
     funcs: dict[str, Signature] = field(default_factory=dict)
     methods: dict[tuple[str, str], Signature] = field(default_factory=dict)  # (type, name)
+    # The methods interfaces of the file list (interface, name): what a call through one
+    # returns. Apart from `methods`, which are declared functions.
+    interface_methods: dict[tuple[str, str], Signature] = field(default_factory=dict)
     # `//go:debug key=value` directives above the package clause, in file order.
     godebug: tuple[tuple[str, str], ...] = ()
 
@@ -318,6 +321,12 @@ def summarize_file(path: str, tree: Tree) -> FileSummary:
                 name = text(spec.child_by_field_name("name"))
                 type_node = spec.child_by_field_name("type")
                 summary.types[name] = _type_info(name, type_node)
+                if type_node is not None and type_node.type == "interface_type":
+                    for elem in type_node.named_children:
+                        method = elem.child_by_field_name("name")
+                        if elem.type == "method_elem" and method is not None:
+                            key = (name, text(method))
+                            summary.interface_methods[key] = _declared_signature(elem, source)
         elif kind == "function_declaration":
             name = text(child.child_by_field_name("name"))
             summary.funcs[name] = _declared_signature(child, source)
@@ -400,12 +409,14 @@ class PackageIndex:
         self.types: dict[str, TypeInfo] = {}
         self.funcs: dict[str, Signature] = {}
         self.methods: dict[tuple[str, str], Signature] = {}
+        self.interface_methods: dict[tuple[str, str], Signature] = {}
         for summary in summaries:
             self.vars.update(summary.vars)
             self.consts.update(summary.consts)
             self.types.update(summary.types)
             self.funcs.update(summary.funcs)
             self.methods.update(summary.methods)
+            self.interface_methods.update(summary.interface_methods)
 
     @classmethod
     def empty(cls) -> PackageIndex:
@@ -417,7 +428,7 @@ class PackageIndex:
         change inside function bodies); rebuilt from every summary otherwise."""
         old = self.summaries.get(summary.path)
         others = [s for p, s in self.summaries.items() if p != summary.path]
-        kinds = ("vars", "consts", "types", "funcs", "methods")
+        kinds = ("vars", "consts", "types", "funcs", "methods", "interface_methods")
         if old is None or any(getattr(old, k).keys() != getattr(summary, k).keys() for k in kinds):
             return PackageIndex([*others, summary])
         index = PackageIndex([])
@@ -430,6 +441,7 @@ class PackageIndex:
         index.types = {**self.types, **summary.types}
         index.funcs = {**self.funcs, **summary.funcs}
         index.methods = {**self.methods, **summary.methods}
+        index.interface_methods = {**self.interface_methods, **summary.interface_methods}
         return index
 
     def file_imports(self, path: str) -> dict[str, str]:
@@ -453,4 +465,5 @@ class PackageIndex:
         return None
 
     def method(self, type_name: str, method_name: str) -> Signature | None:
-        return self.methods.get((receiver_type_name(type_name), method_name))
+        key = (receiver_type_name(type_name), method_name)
+        return self.methods.get(key) or self.interface_methods.get(key)

@@ -93,6 +93,7 @@ def _summary_shape(summary: FileSummary) -> object:
         tuple(sorted(summary.types.items())),
         tuple(sorted(summary.funcs.items())),
         tuple(sorted(summary.methods.items())),
+        tuple(sorted(summary.interface_methods.items())),
     )
 
 
