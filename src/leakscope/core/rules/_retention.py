@@ -941,9 +941,25 @@ class _Analysis(Origins, Places):
             statement.end_byte,
             f"{text(ident)} holds {_describe(piece, state, levels)}",
         )
+        again = -1  # the end of `x = trim(x)`: its right side's use of x follows the piece on
         for use in self._uses(binding, statement.end_byte, func.end_byte):
+            if 0 <= again <= use.start_byte:
+                break  # (what the variable holds after `x = trim(x)` is followed from there)
             if _is_assigned(use):
-                break  # reassigned: later uses hold something else
+                owner = use.parent.parent if use.parent is not None else None
+                right = owner.child_by_field_name("right") if owner is not None else None
+                if (
+                    owner is None
+                    or owner.type != "assignment_statement"
+                    or right is None
+                    or not re.search(
+                        rb"(?<![\w.])" + re.escape(ident.text or b"") + rb"\b", right.text or b""
+                    )
+                ):
+                    break  # reassigned: later uses hold something else
+                # `line = bytes.TrimRight(line, "\r\n")`: still (a piece of) the same value.
+                again = owner.end_byte
+                continue
             sub = Piece(
                 piece.family,
                 piece.origin,
@@ -1369,6 +1385,13 @@ class _Analysis(Origins, Places):
         # All the parts of a split value kept together keep nothing extra alive: the whole
         # result, or each range variable over it as it is (`m[line] = true`).
         whole = levels > 0 or (piece.element and value.type == "identifier")
+        if (
+            piece.element
+            and value.type == "slice_expression"
+            and self._wastes_little(value)
+            and not _selected_lines(_statement_of(value), _flat(text(piece.source.node)))
+        ):
+            whole = True  # `line[2:]` of every line: nearly all of the text
         if whole and not nested and _callee_name(piece.origin) in _SPLITTERS:
             return
         if how != "sent on" and self._parent_kept(piece.source.node, target.text, value):
