@@ -315,16 +315,51 @@ class _Analysis(Origins, Places):
         if len(lefts) != 1 or _flat(text(lefts[0])) != name:
             return None
         under = self.types.underlying(self.types.type_of(operand))
-        if under != "string" and not (
+        if self.assign_target(lefts[0]) is None:
+            # A local slice the function grew or got from a call, cut to its last (or first)
+            # n and then stored (`entries = entries[len(entries)-keep:]; r.recent = entries`):
+            # whatever its elements, the cut keeps all the array, and every element dropped
+            # from it stays reachable (a local is not resliced-pointers' business).
+            if not is_slice(under) or not self._grown_here(operand):
+                return None
+        elif under != "string" and not (
             is_slice(under) and under is not None and under[2:] in _PLAIN_ELEMENTS
         ):
-            return None
-        if self.assign_target(lefts[0]) is None:
             return None
         guard = self._length_guard(owner, name, bound)
         if guard is None:
             return None
         return _truncated(operand, guard, f"{name} can be longer than what is kept")
+
+    def _grown_here(self, operand: Node) -> bool:
+        """Whether `operand` is a local slice of the function's own making: declared empty
+        (`var x []T`, `x := []T{}`, `x := make([]T, 0, n)`) and appended to (`x =
+        append(x, v)`), or the result of a call (`samples, err := q.QueryRange(...)`), whose
+        size the length guard shows can be more than what is kept. Not a parameter: its
+        array is the caller's, who may well keep it anyway."""
+        if operand.type != "identifier":
+            return False
+        binding = self.types.lookup(operand)
+        if binding is None or binding.kind != LOCAL:
+            return False
+        value = unparen(binding.value) if binding.value is not None else None
+        if value is not None and value.type == "call_expression" and _callee_name(value) != "make":
+            return True
+        if binding.multi or not (
+            value is None
+            or value.type == "nil"
+            or (value.type == "composite_literal" and _flat(text(value)).endswith("{}"))
+            or (
+                _callee_name(value) == "make"
+                and len(_args(value)) >= 2
+                and text(_args(value)[1]) == "0"
+            )
+        ):
+            return False
+        func = enclosing_function(operand)
+        name = re.escape(operand.text or b"")
+        grows = rb"(?<![\w.])" + name + rb"\s*=\s*append\(\s*" + name + rb"\b"
+        return func is not None and re.search(grows, func.text or b"") is not None
 
     def _dropped(self, piece: Node, operand: Node) -> Source | None:
         """`if cap(x.f) > max { x.f = x.f[:0] }`: a long-lived slice of plain values emptied
@@ -1766,8 +1801,9 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
             "(or a new, smaller buffer) to let the array go"
         )
     elif piece.source.kind == sources.TRUNCATED:
+        # (the cut, also when a local holds it until the store: `r.recent = entries`)
         message = (
-            f"{target.text} still keeps its whole backing array: {value_text} truncates it "
+            f"{target.text} still keeps its whole backing array: {origin_text} truncates it "
             f"in place under the guard {piece.source.what}, which frees nothing; store a copy"
         )
     related: list[tuple[int, int, str] | Related] = list(target.related)

@@ -181,9 +181,14 @@ author meant to shrink a value that can be long, but the cut keeps its whole bac
 Reported (a warning: the guard says it grows past the bound) for strings and slices of plain
 values (numbers, bytes, strings); slices of pointers are `resliced-pointers`' business. The
 fix stores a copy, by Go version as for every finding of this rule (`bytes.Clone`,
-`slices.Clone`, else `append([]T(nil), x.f[:n]...)`). Not reported: no such guard (`if end <
-len(b)`, `if len(b) > 0`: the bound is not about memory), consuming the head (`x.f =
-x.f[n:]`), a reset for reuse (`x.f[:0]`), a local variable, a copy already made.
+`slices.Clone`, else `append([]T(nil), x.f[:n]...)`). A local slice of the function's own
+making (grown by `append`, or returned by a call, also through an interface of the package)
+cut the same way and then stored (`if len(entries) > keep { entries =
+entries[len(entries)-keep:] }; r.recent = entries`) is reported at the store, whatever its
+elements: every element dropped stays reachable through the array. Not reported: no such
+guard (`if end < len(b)`, `if len(b) > 0`: the bound is not about memory), consuming the head
+(`x.f = x.f[n:]`), a reset for reuse (`x.f[:0]`), a parameter cut and stored (the caller's
+array; judged as any piece of a parameter), a copy already made.
 
 The same holds for emptying under a capacity guard, `if cap(x.f) > maxKeep { x.f = x.f[:0]
 }` (a constant or a limit-named bound, not `cap(x.f) > 0`): meant to let an oversized array
