@@ -1095,16 +1095,11 @@ class _Analysis(Origins, Places):
         if sources.judge(source, text(source.node), True).impact is not Impact.GROWS:
             return False
         type_name = receiver_type_name(self.types.binding_type(binding) or "")
-        index = self.types.package
-        info = index.types.get(type_name)
+        info = self.types.package.types.get(type_name)
         if info is None or info.underlying != "struct":
             return False
-        handle = (
-            re.match(r"[Oo]pen(?:[A-Z_0-9]|$)", function_name(func) or "") is not None
-            or index.method(type_name, "Close") is not None
-            or any(normalise(field_type) == "*os.File" for _, field_type in info.fields)
-        )
-        if not handle:
+        opens = re.match(r"[Oo]pen(?:[A-Z_0-9]|$)", function_name(func) or "") is not None
+        if not (opens or self._handle(type_name)):
             return False
         # What the piece was cut from, in this function: the source, or the value a helper
         # returned it in (`rec` of `rec, err := readRecord(r)`).
@@ -1118,6 +1113,25 @@ class _Analysis(Origins, Places):
             )
             whole = cut if cut is not None and cut.type == "identifier" else None
         return whole is not None and not self._kept_whole(whole, func)
+
+    def _handle(self, type_name: str) -> bool:
+        """Whether `type_name` is a struct of the package with a `Close` method or an
+        `*os.File` field: an open handle, of which a program keeps many (a table cache)."""
+        index = self.types.package
+        info = index.types.get(type_name)
+        if info is None or info.underlying != "struct":
+            return False
+        return index.method(type_name, "Close") is not None or any(
+            normalise(field_type) == "*os.File" for _, field_type in info.fields
+        )
+
+    def _handle_field(self, place: str, at: Node) -> bool:
+        """Whether `place` is a field of a handle (`t.firstKey` of `t *Table`)."""
+        match = re.fullmatch(r"\(?\*?\s*([A-Za-z_]\w*)\)?\.[A-Za-z_]\w*", place)
+        binding = self.types.visible(match.group(1), at) if match is not None else None
+        if binding is None:
+            return False
+        return self._handle(receiver_type_name(self.types.binding_type(binding) or ""))
 
     def _kept_whole(self, source: Node, func: Node) -> bool:
         """Whether the function stores, returns or passes on the source itself somewhere
@@ -1204,11 +1218,14 @@ class _Analysis(Origins, Places):
         if state.levels >= 1 and len(names) >= 2:
             self._follow(piece, state, names[1], state.levels - 1, clause, element=True)
 
-    def _excluded(self, piece: Piece, places: tuple[str, ...]) -> bool:
+    def _excluded(self, piece: Piece, places: tuple[str, ...], collects: bool, value: Node) -> bool:
         """Pieces that waste nothing: put back where they came from (`x = x[1:]`,
         `lines[i] = line[n:]` while ranging over lines, `m[k] = list[:n]` after
         `list := m[k]`), or one of the consecutive parts a loop cuts a value into, which are
-        all kept (`parts = append(parts, s[:i]); s = s[i+1:]`, `scopes[k] = vars[i0:i]`)."""
+        all kept (`parts = append(parts, s[:i]); s = s[i+1:]`, `scopes[k] = vars[i0:i]`,
+        `n.path = path[:i]` of each node of a tree). Not a part that one slot keeps after
+        the loop (`t.firstKey = first`, the first key of an index block): the rest of the
+        parts is wasted."""
         if piece.source.kind == sources.TRUNCATED:
             return False  # put back where it came from, on purpose: that is the finding
         origin = piece.origin
@@ -1220,7 +1237,14 @@ class _Analysis(Origins, Places):
             return False
         if places and self._roots(operand, 0) & set(places):
             return True
-        return origin.type == "slice_expression" and self._partitioned(origin, operand)
+        if origin.type != "slice_expression" or not self._partitioned(origin, operand):
+            return False
+        if collects:
+            return True
+        loop = origin.parent
+        while loop is not None and loop.type not in ("for_statement", *FUNCTION_NODES):
+            loop = loop.parent
+        return loop is None or loop.type != "for_statement" or _contains(loop, value)
 
     def _roots(self, expr: Node, depth: int) -> set[str]:
         """Texts of the variables a value was read from: itself, what a local was
@@ -1414,7 +1438,8 @@ class _Analysis(Origins, Places):
         value = state.value
         holder = target.text if holder is None else holder
         key = (value.start_byte, value.end_byte)
-        if key in self.leaks or self._excluded(piece, target.places):
+        collects = target.collects or state.appended
+        if key in self.leaks or self._excluded(piece, target.places, collects, value):
             return
         nested = piece.nested or state.nested
         # All the parts of a split value kept together keep nothing extra alive: the whole
@@ -1446,7 +1471,13 @@ class _Analysis(Origins, Places):
             target.where,
             confidence,
             target.related,
-            collects=target.collects or state.appended,
+            # A field of a handle keeps a buffer of its own per open handle, of which there
+            # are many (not a line or view in one slot: one at a time per reader).
+            collects=collects
+            or (
+                piece.source.kind in (sources.BUFFER, sources.READ)
+                and self._handle_field(holder, value)
+            ),
         )
         split = state.split or piece.split
         notes = [note for note in state.notes if note not in piece.steps]

@@ -41,7 +41,8 @@ Not reported:
   (`parts = append(parts, d[:n]); d = d[n:]`; not when each kept part skips a header or key
   of run-time size, `m[string(d[4:4+kl])] = d[4+kl : 4+kl+vl]` while decoding a chunk, or is
   followed by a value of run-time size it does not keep, `keys = append(keys, d[2:2+k]); d =
-  d[2+k+v:]`: the skipped bytes stay pinned), a value put back where it came from,
+  d[2+k+v:]`: the skipped bytes stay pinned; or when one slot keeps one of the parts after
+  the loop, `t.firstKey = first`: the rest is wasted), a value put back where it came from,
   every part of one line stored through one composite literal
   (`Record{Key: f[0], Value: f[1]}`); as there, parts of the lines a loop picks by a test
   before the store, and pieces two helper calls look up in one value, are reported;
@@ -56,7 +57,10 @@ Not reported:
   it calls: `rec, err := readRecord(r)`), and not that source whole
   (`seg.ID = hdr[2:18]` of a 1 MiB header read into `hdr := make([]byte, 1<<20)`, then
   `return seg`): the caller keeps the handle while it is open and cannot see what it pins,
-  so this is reported where the piece goes in;
+  so this is reported where the piece goes in. For the same reason a field of a handle
+  (`t.firstKey`) keeps a buffer of its own per open handle: a piece of a buffer made to the
+  size of the record it reads is judged there as a collected piece (it grows with the number
+  of handles), not as one slot;
 {per_call}
 - a subslice passed to a method that is not known to keep it (see "What keeps an argument");
 - a view a read overwrites kept in one field of the object that owns the reader
