@@ -122,6 +122,8 @@ class Leak:
     # The holder is likely made per call of a function of the package (`Package.per_call`),
     # though other packages may pass one of their own: (reason, notes).
     per_call: tuple[str, tuple[tuple[str, int, int, str], ...]] | None = None
+    # Why the place may well not outlive its use, when that makes the leak minor.
+    bounded: str = ""
 
 
 @dataclass
@@ -1036,6 +1038,7 @@ class _Analysis(Origins, Places):
             target = self.assign_target(stored) if stored is not None else None
             at = _statement_of(use)
             holder = None
+            bounded = ""  # why what keeps it may well not outlive its use (minor)
             extra: tuple[tuple[str, int, int, str], ...] = ()
             kept = self._kept_by_callee(use) if target is None else None
             if target is not None and stored is not None:
@@ -1050,15 +1053,17 @@ class _Analysis(Origins, Places):
                 target = Target(name, f"{name}, which {returns} returns", Confidence.MEDIUM)
                 note = f"{name} is returned here"
                 how = "collected in"
-            elif _returned(use) and self._returns_handle(piece, binding, func):
+            elif _returned(use) and (kind := self._returns_own_data(piece, binding, func)):
                 returns = function_name(func) or "the function"
-                binding_type = self.types.binding_type(binding)
-                target = Target(
-                    name,
-                    f"{name}, the new {binding_type} that {returns} returns (a handle, which "
-                    "its caller keeps open)",
-                    Confidence.MEDIUM,
-                )
+                made = f"the new {self.types.binding_type(binding)} that {returns} returns"
+                if kind == "handle":
+                    made += " (a handle, which its caller keeps open)"
+                else:
+                    bounded = (
+                        f"how long a caller keeps what {returns} returns decides what this "
+                        "pins, and nothing here shows it is long-lived"
+                    )
+                target = Target(name, f"{name}, {made}", Confidence.MEDIUM)
                 note = f"{name} is returned here"
                 how = "put in"
             else:
@@ -1074,33 +1079,34 @@ class _Analysis(Origins, Places):
                 target.places,
                 collects=True,
             )
-            self._report(sub, state, levels, how, collects, holder)
+            self._report(sub, state, levels, how, collects, holder, bounded)
             return
 
-    def _returns_handle(self, piece: Piece, binding: Binding, func: Node) -> bool:
-        """Whether the function returns, in `binding`, a new handle holding a piece of a big
-        buffer or of data it read itself (or through a helper it called), and not that source
-        whole. A handle is a struct of the package with a `Close` method or an `*os.File`
-        field, or what a function named `Open...` returns (by Go's convention, something
-        kept until it is closed: `os.Open`, `sql.Open`). The caller keeps it while it is open,
-        and cannot tell that a 16-byte ID pins the 1 MiB buffer read to find it: the fix
-        belongs here. Each handle keeps a buffer of its own, so the source is judged as for a
-        piece collected per call. (A piece of a parameter is the caller's: the constructor
-        summaries follow it there.)"""
+    def _returns_own_data(self, piece: Piece, binding: Binding, func: Node) -> str:
+        """What the function returns in `binding`, when that is a new struct of the package
+        holding a piece of a big buffer or of data it read itself (or through a helper it
+        called), and not that source whole: "handle" or "object"; else "". The caller cannot
+        tell that
+        a 16-byte ID pins the 1 MiB buffer read to find it, and cannot copy it: the fix
+        belongs here. Each object keeps a buffer of its own, so the source is judged as for a
+        piece collected per call. A handle (a struct with a `Close` method or an `*os.File`
+        field, or what a function named `Open...` returns: by Go's convention, kept until it
+        is closed, `os.Open`, `sql.Open`) is kept while it is open; how long another object
+        is kept is its caller's business, so that is minor. (A piece of a parameter is the
+        caller's data: the constructor summaries follow it there.)"""
         source = piece.source
         if source.kind not in (sources.READ, sources.BUFFER) or binding.value is None:
-            return False
+            return ""
         if not _is_fresh(unparen(binding.value)):
-            return False
+            return ""
         if sources.judge(source, text(source.node), True).impact is not Impact.GROWS:
-            return False
+            return ""
         type_name = receiver_type_name(self.types.binding_type(binding) or "")
         info = self.types.package.types.get(type_name)
         if info is None or info.underlying != "struct":
-            return False
+            return ""
         opens = re.match(r"[Oo]pen(?:[A-Z_0-9]|$)", function_name(func) or "") is not None
-        if not (opens or self._handle(type_name)):
-            return False
+        kind = "handle" if opens or self._handle(type_name) else "object"
         # What the piece was cut from, in this function: the source, or the value a helper
         # returned it in (`rec` of `rec, err := readRecord(r)`).
         whole: Node | None = source.node
@@ -1112,7 +1118,7 @@ class _Analysis(Origins, Places):
                 else next((a for a in _args(origin) if self.origin(a) is source), None)
             )
             whole = cut if cut is not None and cut.type == "identifier" else None
-        return whole is not None and not self._kept_whole(whole, func)
+        return kind if whole is not None and not self._kept_whole(whole, func) else ""
 
     def _handle(self, type_name: str) -> bool:
         """Whether `type_name` is a struct of the package with a `Close` method or an
@@ -1432,9 +1438,11 @@ class _Analysis(Origins, Places):
         how: str,
         target: Target,
         holder: str | None = None,
+        bounded: str = "",
     ) -> None:
         """Record a leak. `holder`: the place as named here, when `target` names it in
-        another function (a helper's store: the call's receiver, or "" for none)."""
+        another function (a helper's store: the call's receiver, or "" for none).
+        `bounded`: why the place may well not outlive its use (the leak is then minor)."""
         value = state.value
         holder = target.text if holder is None else holder
         key = (value.start_byte, value.end_byte)
@@ -1485,7 +1493,7 @@ class _Analysis(Origins, Places):
             piece = replace(piece, steps=[*piece.steps, *notes])
         if state.wrapped:
             how = f"passed to {state.wrapped}, whose new object is {how}"
-        leak = Leak(piece, value, levels, how, stored, nested, split)
+        leak = Leak(piece, value, levels, how, stored, nested, split, bounded=bounded)
         if per_call is not None:
             named = holder.split(".", 1)[0].lstrip("*( ")
             reason = (
@@ -1864,6 +1872,8 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
         diag.impact, diag.impact_reason = size.impact, size.reason
         if leak.per_call is not None:
             diag.impact, diag.impact_reason = Impact.BOUNDED, leak.per_call[0]
+        elif leak.bounded:
+            diag.impact, diag.impact_reason = Impact.BOUNDED, leak.bounded
         elif view and size.impact is Impact.GROWS:
             diag.severity = Severity.ERROR  # a correctness bug, not only memory
     if leak.levels > 0:

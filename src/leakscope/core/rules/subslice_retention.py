@@ -57,7 +57,9 @@ Not reported:
   it calls: `rec, err := readRecord(r)`), and not that source whole
   (`seg.ID = hdr[2:18]` of a 1 MiB header read into `hdr := make([]byte, 1<<20)`, then
   `return seg`): the caller keeps the handle while it is open and cannot see what it pins,
-  so this is reported where the piece goes in. For the same reason a field of a handle
+  so this is reported where the piece goes in. Any other new struct returned that way is
+  reported there too, as minor: the fix is still in the function, but how long the object
+  is kept is its caller's business. For the same reason a field of a handle
   (`t.firstKey`) keeps a buffer of its own per open handle: a piece of a buffer made to the
   size of the record it reads is judged there as a collected piece (it grows with the number
   of handles), not as one slot;

@@ -65,7 +65,9 @@ Not reported:
   or what a function named `Open...` returns (kept until closed, by Go's convention),
   returned holding a piece of data the function read itself (`os.ReadFile`, `io.ReadAll`)
   and not that data whole: the caller keeps it while it is open and cannot see what it pins,
-  so this is reported where the piece goes in (as for `subslice-retention`);
+  so this is reported where the piece goes in (as for `subslice-retention`). Any other new
+  struct returned that way is reported there too, as minor (how long it is kept is its
+  caller's business);
 {per_call}
 - a substring passed to a method that is not known to keep it (see "What keeps an argument").
 
