@@ -18,9 +18,13 @@ It does not report:
   defer ... }` (also `x == ""`, `x == 0`, `len(x) == 0`, `!x`), where `x` lives outside the
   loop body and nothing else in the body sets it;
 - a `defer` whose release the iteration also makes itself, on every way on to the next
-  iteration: `defer f.Close()` followed by `f.Close()`, `err = f.Close()` or `if err :=
-  f.Close(); err != nil { ... }` with no `continue` before it (`tx.Commit()` counts for
-  `defer tx.Rollback()`). The defer only covers the early returns, which end the function;
+  iteration (`defer f.Close()` followed by `f.Close()`, `err = f.Close()` or `if err :=
+  f.Close(); err != nil { ... }` with no `continue` before it; `tx.Commit()` counts for
+  `defer tx.Rollback()`), in a loop of a known small size. In any other loop it is reported:
+  nothing stays held, but each iteration leaves its deferred call, with what it refers to
+  (the transaction), until the function returns. That is minor, except in a loop that runs
+  as long as the program (`for {}`, a range over a channel), where the function never
+  returns and the deferred calls pile up without end (a warning);
 - defers that hold nothing per iteration, or hold it on purpose until the function returns:
   - a call that only releases values from before the loop (`for _, c := range closers {
     defer c.Close() }`, locking every shard with `for _, s := range shards { s.mu.Lock();
@@ -986,9 +990,14 @@ def _function_text(func: Node) -> str:
     return ("the goroutine's function" if kind else "the function literal") + where
 
 
-def message(defer: Node, loop: Node, func: Node) -> str:
+def message(defer: Node, loop: Node, func: Node, piled: bool = False) -> str:
     call, name = _call_text(defer)
-    if name in _LOCKS:
+    if piled:
+        held = (
+            "each iteration releases it itself, but the deferred calls, and what they refer "
+            "to, pile up until then"
+        )
+    elif name in _LOCKS:
         held = "every iteration's lock stays held until then"
     elif name in _RESOURCE or name.lower() == "cancel":
         held = "every iteration's resource stays open until then"
@@ -997,6 +1006,31 @@ def message(defer: Node, loop: Node, func: Node) -> str:
     return (
         f"{call} is deferred inside a loop (`{_loop_text(loop)}`): it runs only when "
         f"{_function_text(func)} returns, so {held}"
+    )
+
+
+def _piled_up(
+    defer: Node, loop: Node, func: Node, ctx: FileContext, impact: Impact | None
+) -> tuple[Impact | None, str]:
+    """The impact of a defer whose release each iteration also makes (`defer tx.Rollback()`
+    with `tx.Commit()`): nothing stays held, but every iteration leaves a deferred call on
+    the stack, holding what it refers to (the transaction). It grows without end in a loop
+    that runs as long as the program (`for {}`, a range over a channel): the function never
+    returns. Elsewhere it is minor; in a loop of a known small size, not reported (None)."""
+    if impact is Impact.BOUNDED:
+        return None, ""  # a known small number of trips, or a call that releases nothing
+    call, _ = _call_text(defer)
+    body = loop.child_by_field_name("body")
+    header = [c for c in loop.named_children if c != body and c.type != "comment"]
+    endless = (loop.type == "for_statement" and not header) or _ranges_over_channel(loop, func)
+    if endless and not ctx.is_test:
+        return Impact.GROWS, (
+            f"the loop runs as long as the program does, so {_function_text(func)} does not "
+            f"return: one deferred `{call}` per iteration piles up without end"
+        )
+    return Impact.BOUNDED, (
+        f"each iteration releases what `{call}` does itself: only the deferred calls pile up, "
+        "one per iteration, until the function returns"
     )
 
 
@@ -1135,13 +1169,22 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
         if loop is None or func is None:
             continue
         released = _release_keys(defer)
-        if not iterates_after(defer, loop, func, imports, released) or runs_once(defer, loop):
+        if runs_once(defer, loop):
             continue
+        piled = False  # the iteration releases it itself; only the deferred calls pile up
+        if not iterates_after(defer, loop, func, imports, released):
+            if not released or not iterates_after(defer, loop, func, imports):
+                continue
+            piled = True
         if intentional(defer, loop, func, imports):
             continue
         if _runs_at_most_once(defer, func, ctx):
             continue
         impact, impact_reason = judge(defer, func, ctx)
+        if piled:
+            impact, impact_reason = _piled_up(defer, loop, func, ctx, impact)
+            if impact is None:
+                continue
         if loop.id not in fixes:
             fixes[loop.id] = wrap_loop_body(ctx, loop, func)
         fix, reason = fixes[loop.id]
@@ -1149,7 +1192,7 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
         header_end = body.start_byte if body is not None else loop.end_byte
         yield Diagnostic.at(
             defer,
-            message(defer, loop, func),
+            message(defer, loop, func, piled),
             confidence=Confidence.HIGH,
             fix=fix,
             no_fix_reason=reason,
