@@ -31,7 +31,10 @@ It does not report:
     defer s.mu.Unlock() }` or `s := shards[id]`, read-locking each parent on a walk up a
     chain `cur = cur.parent`); not when the `range` reads a channel, which brings new values
     every iteration, nor when the value is the same every iteration (locking one mutex
-    again blocks forever, and is reported);
+    again blocks forever, and is reported). A `range` whose iteration works on the element
+    after deferring its unlock (`s.mu.RLock(); defer s.mu.RUnlock(); write(s.items)`) is
+    reported as minor: each lock stays held while the later elements are worked on, which is
+    meant only if all must stay locked together;
   - a resource the body keeps beyond its iteration (appended to an outer slice, stored in an
     outer variable, field or map, sent on a channel, passed to or used by a goroutine the
     iteration starts), which the function uses after the loop; a channel made per iteration
@@ -779,6 +782,38 @@ def intentional(defer: Node, loop: Node, func: Node, imports: dict[str, str]) ->
     return bool(local) and kept_outside(local, body, defer, imports)
 
 
+def _works_under_each_lock(defer: Node, loop: Node, func: Node) -> bool:
+    """`for _, s := range shards { s.mu.RLock(); defer s.mu.RUnlock(); write(s.items) }`:
+    the deferred unlock of each element's own mutex, with work on the element after it in
+    the iteration of a `range`. Locking every shard on purpose holds them all before any
+    work (`{ s.mu.Lock(); defer s.mu.Unlock() }`, then the work after the loop); here each
+    shard's work is done, yet its lock stays held while the later ones are worked on."""
+    call = _deferred_call(defer)
+    if call is None or _method(call)[1] not in _LOCKS:
+        return False
+    if not any(c.type == "range_clause" for c in loop.named_children):
+        return False  # (a walk up a chain holds each parent while it looks further: on purpose)
+    header = set() if _ranges_over_channel(loop, func) else _header_names(loop)
+    if _root_name(_method(call)[0]) not in header:
+        return False
+    after = [c for c in defer.parent.named_children if c.start_byte > defer.start_byte]
+    return any(c.type not in ("defer_statement", "comment") and not _locks(c) for c in after)
+
+
+def _locks(statement: Node) -> bool:
+    """`s.mu.Lock()` and the like, as a statement."""
+    inner = statement.named_children[0] if statement.named_children else None
+    return (
+        statement.type == "expression_statement"
+        and inner is not None
+        and inner.type == "call_expression"
+        and _method(inner)[1] in _LOCK_CALLS
+    )
+
+
+_LOCK_CALLS = frozenset({"Lock", "RLock", "Unlock", "RUnlock"})
+
+
 def _recovers(call: Node) -> bool:
     """A deferred function literal that calls `recover()`."""
     func = call.child_by_field_name("function")
@@ -1176,11 +1211,20 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
             if not released or not iterates_after(defer, loop, func, imports):
                 continue
             piled = True
-        if intentional(defer, loop, func, imports):
+        each = _works_under_each_lock(defer, loop, func)
+        if not each and intentional(defer, loop, func, imports):
             continue
         if _runs_at_most_once(defer, func, ctx):
             continue
         impact, impact_reason = judge(defer, func, ctx)
+        if each and impact is not Impact.BOUNDED:
+            impact, impact_reason = (
+                Impact.BOUNDED,
+                (
+                    "each element's lock is held while the later ones are worked on, until the "
+                    "function returns: meant only if all must stay locked together"
+                ),
+            )
         if piled:
             impact, impact_reason = _piled_up(defer, loop, func, ctx, impact)
             if impact is None:
