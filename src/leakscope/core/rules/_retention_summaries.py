@@ -458,8 +458,11 @@ class Package:
         converted = _conversion_operand(analysis, expr)
         if converted is not None:
             inner = analysis.types.underlying(analysis.types.type_of(converted))
-            if inner is None or (inner == "string") != (family == STRING):
-                return None  # `return string(b[:i])`, `[]byte(s)`: a copy
+            if inner is None:
+                return None
+            if (inner == "string") != (family == STRING) and _is_cut(analysis, converted):
+                return None  # `return string(b[:i])`: a copy of a piece
+            # `return string(body)` of data read whole: a new value, as big (see below).
         levels, piece, operand = 0, False, expr
         if expr.type == "slice_expression":
             if _is_reset(expr):

@@ -140,7 +140,8 @@ Within a package (every file of it), leakscope follows the data into helpers and
   returns that data. Helpers that call each other are summarised once each (a call back
   into a helper being summarised counts as returning nothing there; the outermost of the
   cycle is summarised again with its answer known). A helper that converts what it cuts
-  (`return string(b[:i])`) returns a copy;
+  (`return string(b[:i])`) returns a copy; one that converts all of the data it read
+  (`return string(body), nil` after `io.ReadAll`) returns that data, as big;
 - pieces put in a local map, slice or struct that the function then stores whole
   (`refs[k] = line[:i]` ... `r.refs = refs`), or passes to a function of the package that
   keeps it (`s.recent.push(info)`), are reported where they are put in;
