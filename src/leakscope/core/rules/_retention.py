@@ -910,6 +910,31 @@ class _Analysis(Origins, Places):
             names = owner.children_by_field_name("name")
             for lhs, levels in self._paired(piece, state, values, names):
                 self._follow(piece, state, lhs, levels, owner)
+        elif kind == "return_statement" and state.contained:
+            self._returned_new(piece, state, owner)
+
+    def _returned_new(self, piece: Piece, state: _Climb, statement: Node) -> None:
+        """`return Frame{Payload: buf[:n]}, nil`: a new object returned as it is made, as for
+        one held in a local first (see `collected`)."""
+        func = enclosing_function(statement)
+        made = state.node
+        type_text = self.types.type_of(made)
+        kind = self._returns_own_data(piece, made, type_text, func) if func else ""
+        if not kind or func is None:
+            return
+        returns = function_name(func) or "the function"
+        keeper = f"the {type_text} that {returns} returns"
+        where = f"that new {type_text}"
+        bounded = ""
+        if kind == "handle":
+            where += " (a handle, which its caller keeps open)"
+        else:
+            bounded = (
+                f"how long a caller keeps what {returns} returns decides what this pins, and "
+                "nothing here shows it is long-lived"
+            )
+        target = Target(keeper, where, Confidence.MEDIUM, collects=True)
+        self._report(piece, state, state.levels, "put in", target, "", bounded)
 
     def _paired(
         self, piece: Piece, state: _Climb, values: Node, lefts: list[Node]
@@ -1053,7 +1078,15 @@ class _Analysis(Origins, Places):
                 target = Target(name, f"{name}, which {returns} returns", Confidence.MEDIUM)
                 note = f"{name} is returned here"
                 how = "collected in"
-            elif _returned(use) and (kind := self._returns_own_data(piece, binding, func)):
+            elif (
+                _returned(use)
+                and binding.value is not None
+                and (
+                    kind := self._returns_own_data(
+                        piece, binding.value, self.types.binding_type(binding), func
+                    )
+                )
+            ):
                 returns = function_name(func) or "the function"
                 made = f"the new {self.types.binding_type(binding)} that {returns} returns"
                 if kind == "handle":
@@ -1082,11 +1115,11 @@ class _Analysis(Origins, Places):
             self._report(sub, state, levels, how, collects, holder, bounded)
             return
 
-    def _returns_own_data(self, piece: Piece, binding: Binding, func: Node) -> str:
-        """What the function returns in `binding`, when that is a new struct of the package
-        holding a piece of a big buffer or of data it read itself (or through a helper it
-        called), and not that source whole: "handle" or "object"; else "". The caller cannot
-        tell that
+    def _returns_own_data(self, piece: Piece, made: Node, type_text: str | None, func: Node) -> str:
+        """What the function returns, made by `made` (`&Segment{...}`, also through a local
+        returned later) of type `type_text`, when that is a new struct of the package holding
+        a piece of a big buffer or of data it read itself (or through a helper it called),
+        and not that source whole: "handle" or "object"; else "". The caller cannot tell that
         a 16-byte ID pins the 1 MiB buffer read to find it, and cannot copy it: the fix
         belongs here. Each object keeps a buffer of its own, so the source is judged as for a
         piece collected per call. A handle (a struct with a `Close` method or an `*os.File`
@@ -1095,13 +1128,11 @@ class _Analysis(Origins, Places):
         is kept is its caller's business, so that is minor. (A piece of a parameter is the
         caller's data: the constructor summaries follow it there.)"""
         source = piece.source
-        if source.kind not in (sources.READ, sources.BUFFER) or binding.value is None:
-            return ""
-        if not _is_fresh(unparen(binding.value)):
+        if source.kind not in (sources.READ, sources.BUFFER) or not _is_fresh(unparen(made)):
             return ""
         if sources.judge(source, text(source.node), True).impact is not Impact.GROWS:
             return ""
-        type_name = receiver_type_name(self.types.binding_type(binding) or "")
+        type_name = receiver_type_name(type_text or "")
         info = self.types.package.types.get(type_name)
         if info is None or info.underlying != "struct":
             return ""
@@ -1735,12 +1766,14 @@ _STATUS_TYPES = frozenset(
 def _may_be_kept(node: Node, storers: Callable[[], frozenset[str]] | None = None) -> bool:
     """A cheap syntactic pre-check: can this expression's value reach a statement that stores
     it (an assignment, a declaration, a send, a range, a cache-like call, a call of a package
-    function named by `storers()` that may store a parameter)? Calls other than these pass
-    the value on only as arguments of append, conversions and trimming functions, which
-    `_climb` checks properly later."""
+    function named by `storers()` that may store a parameter, a new object returned)? Calls
+    other than these pass the value on only as arguments of append, conversions and trimming
+    functions, which `_climb` checks properly later."""
     parent = node.parent
+    contained = False  # in a composite literal: `return Frame{Payload: buf[:n]}`
     while parent is not None:
         kind = parent.type
+        contained = contained or kind == "composite_literal"
         if kind == "argument_list":
             call = parent.parent
             func = call.child_by_field_name("function") if call is not None else None
@@ -1754,6 +1787,8 @@ def _may_be_kept(node: Node, storers: Callable[[], frozenset[str]] | None = None
                 return True
         elif kind == "expression_list":
             owner = parent.parent
+            if owner is not None and contained and owner.type == "return_statement":
+                return True
             return owner is not None and owner.type in _KEEPERS
         elif kind in ("send_statement", "range_clause", "inc_statement", "dec_statement"):
             return True

@@ -57,12 +57,13 @@ Not reported:
   it calls: `rec, err := readRecord(r)`), and not that source whole
   (`seg.ID = hdr[2:18]` of a 1 MiB header read into `hdr := make([]byte, 1<<20)`, then
   `return seg`): the caller keeps the handle while it is open and cannot see what it pins,
-  so this is reported where the piece goes in. Any other new struct returned that way is
-  reported there too, as minor: the fix is still in the function, but how long the object
-  is kept is its caller's business. For the same reason a field of a handle
-  (`t.firstKey`) keeps a buffer of its own per open handle: a piece of a buffer made to the
-  size of the record it reads is judged there as a collected piece (it grows with the number
-  of handles), not as one slot;
+  so this is reported where the piece goes in, also in an object returned as it is made
+  (`return &Table{f: f, footer: buf[:n]}, nil`). Any other new struct returned that way
+  (`return Frame{Payload: buf[:n]}, nil`) is reported there too, as minor: the fix is still
+  in the function, but how long the object is kept is its caller's business. A field of a
+  handle (`t.firstKey`) keeps a buffer of its own per open handle, too: a piece of a buffer
+  made to the size of the record it reads is judged there as a collected piece (it grows
+  with the number of handles), not as one slot;
 {per_call}
 - a subslice passed to a method that is not known to keep it (see "What keeps an argument");
 - a view a read overwrites kept in one field of the object that owns the reader
