@@ -924,16 +924,8 @@ class _Analysis(Origins, Places):
             return
         returns = function_name(func) or "the function"
         keeper = f"the {type_text} that {returns} returns"
-        where = f"that new {type_text}"
-        bounded = ""
-        if kind == "handle":
-            where += " (a handle, which its caller keeps open)"
-        else:
-            bounded = (
-                f"how long a caller keeps what {returns} returns decides what this pins, and "
-                "nothing here shows it is long-lived"
-            )
-        target = Target(keeper, where, Confidence.MEDIUM, collects=True)
+        handle, bounded = _returned_object(kind, returns)
+        target = Target(keeper, f"that new {type_text}{handle}", Confidence.MEDIUM, collects=True)
         self._report(piece, state, state.levels, "put in", target, "", bounded)
 
     def _paired(
@@ -1088,15 +1080,9 @@ class _Analysis(Origins, Places):
                 )
             ):
                 returns = function_name(func) or "the function"
+                handle, bounded = _returned_object(kind, returns)
                 made = f"the new {self.types.binding_type(binding)} that {returns} returns"
-                if kind == "handle":
-                    made += " (a handle, which its caller keeps open)"
-                else:
-                    bounded = (
-                        f"how long a caller keeps what {returns} returns decides what this "
-                        "pins, and nothing here shows it is long-lived"
-                    )
-                target = Target(name, f"{name}, {made}", Confidence.MEDIUM)
+                target = Target(name, f"{name}, {made}{handle}", Confidence.MEDIUM)
                 note = f"{name} is returned here"
                 how = "put in"
             else:
@@ -1533,6 +1519,17 @@ class _Analysis(Origins, Places):
             )
             leak.per_call = (reason, per_call[1])
         self.leaks[key] = leak
+
+
+def _returned_object(kind: str, returns: str) -> tuple[str, str]:
+    """What the place says of a new object `returns` returns (see `_returns_own_data`), and
+    why the leak is minor when it is not a handle."""
+    if kind == "handle":
+        return " (a handle, which its caller keeps open)", ""
+    return "", (
+        f"how long a caller keeps what {returns} returns decides what this pins, and nothing "
+        "here shows it is long-lived"
+    )
 
 
 # A name that says it is a limit (`maxLen`, `keepSize`, `limit`).
