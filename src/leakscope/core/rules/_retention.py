@@ -1597,7 +1597,8 @@ def _drop_partitions(leaks: Iterable[Leak]) -> list[Leak]:
     """Pieces that together keep most of their source in use waste nothing:
 
     - several pieces of one source stored by one statement (`m[line[:i]] = line[i+1:]`,
-      `c.a, c.b = before, after`), unless a helper found them: two fields a helper looks
+      `c.a, c.b = before, after`; not one piece stored twice, `m[name] = &T{Name: name}`),
+      unless a helper found them: two fields a helper looks
       up in a document (`jsonField(doc, "user")`, `jsonField(doc, "token")`) are two
       small pieces of all of it;
     - several parts of one split stored by one function (`p.Name = f[0]; p.Type = f[1]`),
@@ -1639,7 +1640,8 @@ def _drop_partitions(leaks: Iterable[Leak]) -> list[Leak]:
             operand = origin.child_by_field_name("operand")
             by_operand.setdefault((func_at, _flat(text(operand))), []).append(i)
     for group in [*by_statement.values(), *by_split.values()]:
-        if len(group) > 1:
+        # Parts, not one piece kept twice (`r.topics[name] = &Topic{Name: name}`).
+        if len({_flat(text(leaks[i].value)) for i in group}) > 1:
             dropped.update(group)
     for group in by_operand.values():
         if len(group) > 1 and _covering([leaks[i].piece.origin for i in group]):
