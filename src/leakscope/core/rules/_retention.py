@@ -996,9 +996,12 @@ class _Analysis(Origins, Places):
             f"{text(ident)} holds {_describe(piece, state, levels)}",
         )
         again = -1  # the end of `x = trim(x)`: its right side's use of x follows the piece on
+        other = -1  # the end of a block that set x to something else on its path only
         for use in self._uses(binding, statement.end_byte, func.end_byte):
             if 0 <= again <= use.start_byte:
                 break  # (what the variable holds after `x = trim(x)` is followed from there)
+            if use.start_byte < other:
+                continue  # (holds the other value there)
             if _is_assigned(use):
                 owner = use.parent.parent if use.parent is not None else None
                 right = owner.child_by_field_name("right") if owner is not None else None
@@ -1010,6 +1013,11 @@ class _Analysis(Origins, Places):
                         rb"(?<![\w.])" + re.escape(ident.text or b"") + rb"\b", right.text or b""
                     )
                 ):
+                    block = _block_of(owner) if owner is not None else None
+                    if block is not None and not _contains(block, statement):
+                        # `if title == "" { title = url }`: the piece on the other path.
+                        other = block.end_byte
+                        continue
                     break  # reassigned: later uses hold something else
                 # `line = bytes.TrimRight(line, "\r\n")`: still (a piece of) the same value.
                 again = owner.end_byte
@@ -1582,6 +1590,16 @@ def _statement_of(node: Node) -> Node:
     while parent is not None and parent.type not in ("statement_list", "source_file"):
         node = parent
         parent = node.parent
+    return node
+
+
+def _block_of(statement: Node) -> Node | None:
+    """The block (`{ ... }`) a statement is directly in."""
+    node = statement.parent
+    while node is not None and node.type != "block":
+        if node.type in FUNCTION_NODES:
+            return None
+        node = node.parent
     return node
 
 
