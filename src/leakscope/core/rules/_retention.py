@@ -230,7 +230,7 @@ class _Analysis(Origins, Places):
             if self._wastes_little(node):
                 continue
             if self.origin(operand) is None:
-                truncated = self._truncation(node, operand)
+                truncated = self._truncation(node, operand) or self._last_of(node, operand)
                 if truncated is None:
                     continue
                 self._origins[(operand.start_byte, operand.end_byte)] = truncated
@@ -332,6 +332,28 @@ class _Analysis(Origins, Places):
         if guard is None:
             return None
         return _truncated(operand, guard, f"{name} can be longer than what is kept")
+
+    def _last_of(self, piece: Node, operand: Node) -> Source | None:
+        """`pts[len(pts)-n:]` of a slice the function made or got from a call: the last n
+        of something that can be longer (what else would the cut be for), kept with all of
+        its backing array. A local the function cuts in place is `_truncation`'s."""
+        start = piece.child_by_field_name("start")
+        if piece.child_by_field_name("end") is not None or start is None:
+            return None
+        name = _flat(text(operand))
+        bound = unparen(start)
+        if (
+            operand.type != "identifier"
+            or bound.type != "binary_expression"
+            or text(bound.child_by_field_name("operator")) != "-"
+            or _flat(text(bound.child_by_field_name("left"))) != f"len({name})"
+        ):
+            return None
+        if not is_slice(self.types.underlying(self.types.type_of(operand))):
+            return None
+        if not self._grown_here(operand):
+            return None
+        return _truncated(operand, bound, f"the last elements of {name}, which can be longer")
 
     def _grown_here(self, operand: Node) -> bool:
         """Whether `operand` is a local slice of the function's own making: declared empty
@@ -1593,6 +1615,17 @@ def _statement_of(node: Node) -> Node:
     return node
 
 
+def _in_place(cut: Node) -> bool:
+    """`x = x[...]`: a cut assigned back to what it cuts."""
+    values = cut.parent
+    owner = values.parent if values is not None else None
+    if owner is None or owner.type != "assignment_statement":
+        return False
+    operand = cut.child_by_field_name("operand")
+    lefts = _list_items(owner.child_by_field_name("left"))
+    return operand is not None and any(_flat(text(left)) == _flat(text(operand)) for left in lefts)
+
+
 def _block_of(statement: Node) -> Node | None:
     """The block (`{ ... }`) a statement is directly in."""
     node = statement.parent
@@ -1890,6 +1923,11 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
             f"{target.text} still keeps its whole backing array: {value_text} empties it in "
             f"place under the guard {piece.source.what}, which frees nothing; set it to nil "
             "(or a new, smaller buffer) to let the array go"
+        )
+    elif piece.source.kind == sources.TRUNCATED and not _in_place(piece.origin):
+        message = (
+            f"{target.text} keeps the whole backing array of {source_text} alive: "
+            f"{origin_text} keeps only its last elements; store a copy"
         )
     elif piece.source.kind == sources.TRUNCATED:
         # (the cut, also when a local holds it until the store: `r.recent = entries`)

@@ -192,7 +192,9 @@ fix stores a copy, by Go version as for every finding of this rule (`bytes.Clone
 making (grown by `append`, or returned by a call, also through an interface of the package)
 cut the same way and then stored (`if len(entries) > keep { entries =
 entries[len(entries)-keep:] }; r.recent = entries`) is reported at the store, whatever its
-elements: every element dropped stays reachable through the array. Not reported: no such
+elements: every element dropped stays reachable through the array. So is the last n of such
+a slice stored as it is cut (`h.recent[s] = pts[len(pts)-n:]`), with no guard: the cut says
+it can be longer. Not reported: no such
 guard (`if end < len(b)`, `if len(b) > 0`: the bound is not about memory), consuming the head
 (`x.f = x.f[n:]`), a reset for reuse (`x.f[:0]`), a parameter cut and stored (the caller's
 array; judged as any piece of a parameter), a copy already made.
