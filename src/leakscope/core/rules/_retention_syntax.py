@@ -115,7 +115,8 @@ KEEPERS_DOC = """
 A method call keeps what it is given only when that is known:
 - `sync.Map`'s `Store`, `LoadOrStore`, `Swap`, `CompareAndSwap`; `container/list`'s
   `PushBack`, `PushFront`, `InsertBefore`, `InsertAfter`; `Set` and `Add` of `http.Header`,
-  `textproto.MIMEHeader` and `url.Values`; an `atomic.Value`'s `Store` (one slot);
+  `textproto.MIMEHeader` and `url.Values`; an `atomic.Value`'s or `atomic.Pointer`'s `Store`
+  (one slot), also of a local collection of pieces (`g.routes.Store(&routes)`);
 - a cache of another package, by its package's or type's name (`lru.Cache.Add`,
   `cache.Cache.Set`), except caches that copy what they are given (bigcache, freecache,
   fastcache);
@@ -140,6 +141,7 @@ _CACHE_METHODS = frozenset({"Add", "Set", "Store", "Put", "LoadOrStore", "Swap"}
 _KNOWN_KEEPERS: dict[tuple[str, str], tuple[frozenset[str], bool]] = {
     ("sync", "Map"): (frozenset({"Store", "LoadOrStore", "Swap", "CompareAndSwap"}), True),
     ("sync/atomic", "Value"): (frozenset({"Store", "Swap", "CompareAndSwap"}), False),
+    ("sync/atomic", "Pointer"): (frozenset({"Store", "Swap", "CompareAndSwap"}), False),
     ("container/list", "List"): (
         frozenset({"PushBack", "PushFront", "InsertBefore", "InsertAfter"}),
         True,
