@@ -36,7 +36,7 @@ from leakscope.core.index import receiver_type_name
 from leakscope.core.model import Confidence, Impact, Related, Severity
 from leakscope.core.rules import _retention_sources as sources
 from leakscope.core.rules._retention_fixes import drop_fix, make_fix
-from leakscope.core.rules._retention_places import Places, Target, _where
+from leakscope.core.rules._retention_places import Places, Target
 from leakscope.core.rules._retention_sources import Origins, Source
 from leakscope.core.rules._retention_summaries import (
     Package,
@@ -1211,25 +1211,16 @@ class _Analysis(Origins, Places):
     def _kept_by_holder(self, use: Node) -> tuple[Target, str] | None:
         """(where, the call) when `use` (or `&use`) is an argument of a method of a holder
         known to keep it that outlives the call (`g.routes.Store(&routes)` of an
-        `atomic.Pointer` field, `c.cache.Add(k, refs)`; see `keeps`)."""
+        `atomic.Pointer` field, `c.cache.Add(k, refs)`; see `keeper_target`)."""
         node = use.parent if use.parent is not None and text(use.parent) == f"&{text(use)}" else use
         args = node.parent
         call = args.parent if args is not None and args.type == "argument_list" else None
         func = call.child_by_field_name("function") if call is not None else None
-        if func is None or func.type != "selector_expression":
+        if call is None or func is None or func.type != "selector_expression":
             return None
-        holder = func.child_by_field_name("operand")
         position = next((i for i, a in enumerate(_args(call)) if a == node), -1)
-        if holder is None or position < 0 or self.keeps(func, position) is None:
-            return None
-        shared = self.place(holder)
-        if shared is None:
-            return None
-        method = text(func.child_by_field_name("field"))
-        where = _where("", f"{text(holder)} with {method}", shared)
-        places = (_flat(text(holder)),)
-        target = Target(text(holder), where, shared.confidence, shared.related, places)
-        return target, _flat(text(func))
+        target = self.keeper_target(func, position) if position >= 0 else None
+        return (target, _flat(text(func))) if target is not None else None
 
     def _kept_by_callee(
         self, use: Node

@@ -218,20 +218,30 @@ class Places:
         holder = func.child_by_field_name("operand")
         if holder is None or holder.type not in ("identifier", "selector_expression"):
             return False
-        collects = self.keeps(func, position)
-        if collects is None:
+        if self.keeps(func, position) is None:
             return False
-        shared = self.place(holder)
+        target = self.keeper_target(func, position)
+        if target is not None:
+            self._report(piece, state, state.levels, "stored in", target)
+        return True
+
+    def keeper_target(self, func: Node, position: int) -> Target | None:
+        """Where the method call `func(...)` keeps its argument at `position` (`c.cache.Add(k,
+        v)`, `g.routes.Store(&routes)`): its holder, when it is known to keep it (`keeps`)
+        and outlives the call; else None."""
+        holder = func.child_by_field_name("operand")
+        if holder is None or holder.type not in ("identifier", "selector_expression"):
+            return None
+        collects = self.keeps(func, position)
+        shared = self.place(holder) if collects is not None else None
         if shared is None:
-            return True
+            return None
         method = text(func.child_by_field_name("field"))
         where = _where("", f"{text(holder)} with {method}", shared)
         places = (_flat(text(holder)),)
-        target = Target(
-            text(holder), where, shared.confidence, shared.related, places, collects=collects
+        return Target(
+            text(holder), where, shared.confidence, shared.related, places, collects=bool(collects)
         )
-        self._report(piece, state, state.levels, "stored in", target)
-        return True
 
     def keeps(self, func: Node, position: int) -> bool | None:
         """Whether the method call `func(...)` (`holder.M`) is known to keep its argument at
