@@ -1310,14 +1310,8 @@ class _Analysis(Origins, Places):
             return False
         if places and self._roots(operand, 0) & set(places):
             return True
-        if origin.type != "slice_expression" or not self._partitioned(origin, operand):
-            return False
-        if collects:
-            return True
-        loop = origin.parent
-        while loop is not None and loop.type not in ("for_statement", *FUNCTION_NODES):
-            loop = loop.parent
-        return loop is None or loop.type != "for_statement" or _contains(loop, value)
+        kept_at = None if collects else value
+        return origin.type == "slice_expression" and self._partitioned(origin, operand, kept_at)
 
     def _roots(self, expr: Node, depth: int) -> set[str]:
         """Texts of the variables a value was read from: itself, what a local was
@@ -1344,7 +1338,10 @@ class _Analysis(Origins, Places):
                 out |= self._roots(operand, depth + 1)
         return out
 
-    def _partitioned(self, piece: Node, operand: Node) -> bool:
+    def _partitioned(self, piece: Node, operand: Node, kept_at: Node | None = None) -> bool:
+        """Whether `piece` is one of the consecutive parts a loop cuts `operand` into (see
+        `_excluded`). `kept_at`: the store, when it keeps one part in one slot; a part kept
+        that way after the loop is not a partition."""
         if operand.type != "identifier":
             return False
         func = enclosing_function(piece)
@@ -1354,6 +1351,9 @@ class _Analysis(Origins, Places):
         loop = piece.parent
         while loop is not None and loop != func and loop.type != "for_statement":
             loop = loop.parent
+        in_loop = loop is not None and loop.type == "for_statement"
+        if kept_at is not None and in_loop and not _contains(loop, kept_at):
+            return False
         start = piece.child_by_field_name("start")
         end = piece.child_by_field_name("end")
         if loop is not None and loop.type == "for_statement":
