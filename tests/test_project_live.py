@@ -72,6 +72,23 @@ CASES = [
         "\t\tc.remember(line)\n",
         '\t\tc.remember("fixed")\n',
     ),
+    # A helper of helpers.go now copies: load.go's findings through it (and through key and
+    # skipA, which call it) go, though the summaries of its other helpers are reused.
+    (
+        "substring-retention",
+        "helper-chains",
+        "helpers.go",
+        "\treturn s[:i]\n",
+        "\treturn strings.Clone(s[:i])\n",
+    ),
+    # And a helper that copied now returns its piece: a new finding in load.go.
+    (
+        "substring-retention",
+        "helper-chains",
+        "helpers.go",
+        "\treturn strings.Clone(key(line))\n",
+        "\treturn key(line)\n",
+    ),
 ]
 
 
@@ -100,6 +117,35 @@ def test_an_edit_gives_the_findings_of_a_full_scan(
     project.check_fixes()
     assert not project.pending_fixes()
     assert shown(project.findings) == shown(expected)
+
+
+def test_an_edit_reuses_the_summaries_of_the_files_it_did_not_change(tmp_path: Path) -> None:
+    root = _copy(tmp_path, "substring-retention", "helper-chains")
+    project = Project(root, Config(), use_cache=False)
+    project.scan()
+    load = root / "load.go"
+    load.write_text(load.read_text() + "\n// edited\n")
+    project.update([load])
+    first = _summaries(project)
+    assert first.evaluations > 0  # head, key, skipA, ... of helpers.go: worked out
+
+    _edit(load, "\t\tix.counted += len(r.name)\n", "\t\tix.counted += 2 * len(r.name)\n")
+    project.update([load])
+    again = _summaries(project)
+    assert again is not first
+    assert again.evaluations == 0  # each answer reused: none read load.go
+    assert shown(project.findings) == shown(_full_scan(root))
+
+    helpers = root / "helpers.go"
+    _edit(helpers, "\treturn s[:i]\n", "\treturn s[:i+0]\n")
+    project.update([helpers])
+    assert _summaries(project).evaluations > 0  # what read helpers.go is worked out again
+
+
+def _summaries(project: Project) -> object:
+    """The retention summaries the project kept of the fixture's package."""
+    (state,) = project._states.values()
+    return state["retention-summaries"]
 
 
 def test_the_default_update_settles_at_once(tmp_path: Path) -> None:

@@ -25,6 +25,8 @@ _FILES: WeakKeyDictionary[PackageIndex, dict[str, tuple[bytes, Tree]]] = WeakKey
 # usually refers back to the index (its contexts do), which a weak key cannot survive: it is
 # dropped by `detach` when the package is done, not left to the garbage collector.
 _STATE: WeakKeyDictionary[PackageIndex, dict[str, object]] = WeakKeyDictionary()
+# The state of the package's last analysis, while it is analysed again (`attached`).
+_PREVIOUS: WeakKeyDictionary[PackageIndex, dict[str, object]] = WeakKeyDictionary()
 
 
 def attach(index: PackageIndex, files: dict[str, tuple[bytes, Tree]]) -> None:
@@ -32,17 +34,37 @@ def attach(index: PackageIndex, files: dict[str, tuple[bytes, Tree]]) -> None:
 
 
 @contextmanager
-def attached(index: PackageIndex, files: dict[str, tuple[bytes, Tree]]) -> Iterator[None]:
-    """`attach` for the duration of a package's analysis, then `detach`."""
+def attached(
+    index: PackageIndex,
+    files: dict[str, tuple[bytes, Tree]],
+    kept: dict[str, object] | None = None,
+) -> Iterator[None]:
+    """`attach` for the duration of a package's analysis, then `detach`. With `kept`, the
+    rules' state for the package outlives the analysis: `kept` holds the state of the
+    package's last analysis, which rules may reuse (`previous`) for what has not changed
+    since (the live path analyses a package again at each edit), and then this one's."""
     attach(index, files)
+    if kept is not None:
+        _PREVIOUS[index] = dict(kept)
     try:
         yield
     finally:
+        now = _STATE.get(index, {})
         detach(index)
+        if kept is not None:
+            _PREVIOUS.pop(index, None)
+            kept.clear()
+            kept.update(now)
 
 
 def files_of(index: PackageIndex) -> dict[str, tuple[bytes, Tree]]:
     return _FILES.get(index, {})
+
+
+def previous(index: PackageIndex) -> dict[str, object]:
+    """The rules' state for the package's last analysis, when the caller kept it (see
+    `attached`): closed, and made for an index of the former files."""
+    return _PREVIOUS.get(index, {})
 
 
 def state(index: PackageIndex) -> dict[str, object]:

@@ -62,6 +62,9 @@ KEEP_SOURCE_BYTES = 3 * 1024 * 1024
 # From this many changed files on (a branch switch), re-scan their folders with the process
 # pool and the result cache instead of analysing file by file in this thread.
 BURST_FILES = 200
+# The rules' state (the retention summaries) of this many recently analysed packages is kept
+# for their next analysis, which reuses what the files that did not change gave.
+KEEP_PACKAGE_STATES = 8
 
 
 @dataclass
@@ -121,6 +124,9 @@ class Project:
         # rel -> the source of its last live analysis, the rules run and their raw findings
         # (what the next edit's focused re-analysis keeps of the file).
         self._raw: dict[str, tuple[bytes, tuple[str, ...], list[RawFinding]]] = {}
+        # (folder, package) -> the rules' state of its last live analysis, most recent last
+        # (see `package_files.attached`).
+        self._states: OrderedDict[tuple[str, str], dict[str, object]] = OrderedDict()
         # Folders whose other files wait for `settle`.
         self._unsettled: set[str] = set()
         self._modules = ModuleFinder()
@@ -139,6 +145,7 @@ class Project:
             self._files.clear()
             self._pending.clear()
             self._raw.clear()
+            self._states.clear()
             self._unsettled.clear()
 
     def scan(self) -> ScanResult:
@@ -554,10 +561,11 @@ class Project:
         for pf in files.values():
             by_package.setdefault(pf.summary.package, []).append(pf)
         done = []
-        for package in by_package.values():
+        for name, package in by_package.items():
             index = PackageIndex([pf.summary for pf in package])
             files_by_path = {pf.path: (pf.source, pf.tree) for pf in package}
-            with package_files.attached(index, files_by_path):  # (kept no longer than this)
+            kept = self._package_state(folder, name, fresh=shape_changed)
+            with package_files.attached(index, files_by_path, kept):  # (files: no longer)
                 for pf in package:
                     if pf.path not in targets:
                         continue
@@ -583,6 +591,20 @@ class Project:
                     done.append(pf.path)
         self._trim_files(set(files))
         return done
+
+    def _package_state(self, folder: str, package: str, *, fresh: bool) -> dict[str, object]:
+        """The rules' state kept for a package's next analysis. Only while its files'
+        summaries keep their shape (`fresh` otherwise: a declaration changed), which is what
+        the summaries of the functions in its unchanged files may depend on besides those
+        files."""
+        key = (folder, package)
+        kept = self._states.pop(key, None)
+        if kept is None or fresh:
+            kept = {}
+        self._states[key] = kept
+        while len(self._states) > KEEP_PACKAGE_STATES:
+            self._states.popitem(last=False)
+        return kept
 
     def _plan(
         self, pf: ParsedFile, previous: tuple[bytes, Tree], index: PackageIndex

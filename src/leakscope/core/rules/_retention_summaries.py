@@ -155,7 +155,7 @@ _OBJECT_RESULT = re.compile(rb"^\(?\s*(?:\w+\s+)?\*?([A-Za-z_]\w*)\b(?!\.)")
 class Package:
     """The retention facts of one package's functions (see the module docstring)."""
 
-    def __init__(self, ctx: FileContext) -> None:
+    def __init__(self, ctx: FileContext, previous: Package | None = None) -> None:
         self.index = ctx.package
         self.go_version = ctx.go_version
         self.files: dict[str, tuple[bytes, Tree]] = dict(files_of(ctx.package))
@@ -165,6 +165,12 @@ class Package:
         self._nodes: dict[str, dict[Key, Node]] = {}
         self._calls: dict[Key, list[tuple[str, Node]]] = {}
         self._returned: dict[Slot, Returned | None] = {}
+        # The files each memoised `returned` answer read (its own and its helpers'), and
+        # those read by the evaluations under way (innermost last): what an answer depends
+        # on, so that the next analysis of the package reuses it while none changed.
+        self._deps: dict[Slot, frozenset[str]] = {}
+        self._reading: list[set[str]] = []
+        self.evaluations = 0  # `returned` answers worked out (not reused or memoised)
         self._lifted: dict[tuple[Key, int], tuple[Source, tuple[Note, ...]] | None] = {}
         # Names of the functions whose results retention follows (see `_scan`).
         self._followed: tuple[frozenset[str], frozenset[str]] | None = None
@@ -176,6 +182,34 @@ class Package:
         self._storer_names: frozenset[str] | None = None
         self._stored: dict[Key, dict[int, Stored] | None] = {}
         self._per_call: dict[tuple[Key, int], tuple[bool, tuple[Note, ...]] | None] = {}
+        # Typed declarations per file (see `followed`).
+        self._typed_in: dict[str, list[tuple[Key, Node]]] = {}
+        if previous is not None:
+            self._reuse(previous)
+
+    def _reuse(self, previous: Package) -> None:
+        """Take over what `previous`, this package's last analysis (its files' summaries of
+        the same shape: see `Project`), worked out from files that have not changed since:
+        the same tree object (an edited file is parsed again into a new one). The answers
+        that read a changed file are worked out again."""
+        if previous.go_version != self.go_version or previous.files.keys() != self.files.keys():
+            return
+        changed = {
+            path for path, (_, tree) in self.files.items() if previous.files[path][1] is not tree
+        }
+        for slot, deps in previous._deps.items():
+            found = previous._returned.get(slot, _BUSY)
+            if found is not _BUSY and changed.isdisjoint(deps):
+                self._returned[slot] = found
+                self._deps[slot] = deps
+        for path, typed in previous._typed_in.items():
+            if path not in changed:
+                self._typed_in[path] = typed
+
+    def _read(self, path: str) -> None:
+        """The evaluation under way reads `path`."""
+        if self._reading:
+            self._reading[-1].add(path)
 
     def close(self) -> None:
         """The package is done (`package_files.detach`): drop the file analyses, which refer
@@ -194,7 +228,12 @@ class Package:
             self._declared = None
             self._followed = None
             self._typed = {}
+            self._typed_in.pop(ctx.path, None)
             self._nodes.pop(ctx.path, None)
+            for slot, deps in list(self._deps.items()):
+                if ctx.path in deps and self._returned.get(slot) is not _BUSY:
+                    self._returned.pop(slot, None)
+                    del self._deps[slot]
 
     def ready(self, ctx: FileContext) -> _Analysis | None:
         """An analysis of `ctx`'s file made for the summaries, on the same tree, to reuse."""
@@ -205,6 +244,7 @@ class Package:
         return found
 
     def analysis(self, path: str) -> _Analysis | None:
+        self._read(path)
         found = self._analyses.get(path)
         if found is not None:
             return found
@@ -259,13 +299,8 @@ class Package:
             pieces: set[str] = set()
             typed = []
             for path in sorted(self.files):
-                source, tree = self.files[path]
-                for node in _typed_declarations(source, tree):
-                    result = node.child_by_field_name("result")
-                    if result is None or _RESULT_TYPE.search(result.text or b"") is None:
-                        continue
-                    key = key_of(node)
-                    if key is not None and self.declared().get(key) == path:
+                for key, node in self._typed_of(path):
+                    if self.declared().get(key) == path:
                         self._typed.setdefault(key, (path, node))
                         typed.append(key)
             for key in typed:
@@ -276,6 +311,21 @@ class Package:
                         pieces.add(key[1])
             self._followed = (frozenset(returning), frozenset(pieces))
         return self._followed
+
+    def _typed_of(self, path: str) -> list[tuple[Key, Node]]:
+        """The functions of the file `path` that return a string or a slice first."""
+        found = self._typed_in.get(path)
+        if found is None:
+            found = self._typed_in[path] = []
+            source, tree = self.files[path]
+            for node in _typed_declarations(source, tree):
+                result = node.child_by_field_name("result")
+                if result is None or _RESULT_TYPE.search(result.text or b"") is None:
+                    continue
+                key = key_of(node)
+                if key is not None:
+                    found.append((key, node))
+        return found
 
     def _decls_of(self, path: str) -> dict[Key, Node]:
         nodes = self._nodes.get(path)
@@ -292,10 +342,12 @@ class Package:
         """(path, declaration node) of a function of the package."""
         found = self._typed.get(key)
         if found is not None:
+            self._read(found[0])
             return found
         path = self.declared().get(key)
         if path is None:
             return None
+        self._read(path)
         node = self._decls_of(path).get(key)
         return (path, node) if node is not None else None
 
@@ -330,6 +382,8 @@ class Package:
 
     def calls_to(self, key: Key) -> list[tuple[str, Node]]:
         """The calls of `key` in the package's files: (path, call)."""
+        for path in self.files:
+            self._read(path)
         found = self._calls.get(key)
         if found is not None:
             return found
@@ -371,6 +425,8 @@ class Package:
             if found is _BUSY:
                 self._low = min(self._low, self._stack.index(slot))
                 return None
+            if self._reading:
+                self._reading[-1].update(self._deps.get(slot, ()))
             return found
         decl = self.decl(key)
         if decl is None:
@@ -385,6 +441,7 @@ class Package:
             or not self._may_return(path, body)
         ):
             self._returned[slot] = None
+            self._deps[slot] = frozenset((path,))
             return None
         if len(self._stack) >= _MAX_RETURN_DEPTH:
             self._truncated = True  # too deep: nothing above is kept, each is asked again
@@ -394,6 +451,8 @@ class Package:
         outer_truncated, self._truncated = self._truncated, False
         self._stack.append(slot)
         self._returned[slot] = _BUSY
+        self._reading.append({path})
+        self.evaluations += 1
         try:
             found = self._evaluate(path, func, body, index)
             if self._low == at:
@@ -414,10 +473,14 @@ class Package:
             raise
         finally:
             self._stack.pop()
+            read = self._reading.pop()
+            if self._reading:
+                self._reading[-1].update(read)
         if self._low < at or self._truncated:
             del self._returned[slot]  # depends on an enclosing evaluation: asked again later
         else:
             self._returned[slot] = found
+            self._deps[slot] = frozenset(read)
         self._low = min(outer_low, self._low)
         self._truncated = outer_truncated or self._truncated
         return found
@@ -581,8 +644,10 @@ class Package:
 
     def returned_at(self, analysis: _Analysis, call: Node) -> Returned | None:
         # By name first: most calls are of functions that return nothing of interest, and
-        # resolving the callee (a scope lookup, a type) costs more than their summaries.
-        if self._followed is not None and _callee_name(call) not in self._followed[0]:
+        # resolving the callee (a scope lookup, a type) costs more than their summaries. (Not
+        # inside an evaluation: its answer would depend on every function of the package.)
+        followed = self._followed
+        if followed is not None and not self._reading and _callee_name(call) not in followed[0]:
             return None
         key = self.callee(analysis, call)
         return self.returned(key) if key is not None else None
@@ -1216,7 +1281,9 @@ def package_of(analysis: _Analysis) -> Package:
     shared = package_files.state(analysis.ctx.package)
     found = shared.get(_STATE_KEY)
     if not isinstance(found, Package):
-        found = Package(analysis.ctx)
+        # (A package analysed again, its former summaries kept by the caller: see `_reuse`.)
+        previous = package_files.previous(analysis.ctx.package).get(_STATE_KEY)
+        found = Package(analysis.ctx, previous if isinstance(previous, Package) else None)
         shared[_STATE_KEY] = found
     found.bind(analysis)
     return found
