@@ -442,6 +442,10 @@ class Project:
                 continue
             size -= len(self._files.pop(rel)[0])
             self._raw.pop(rel, None)
+        # The summaries kept of a package hold its trees: not beyond the trees kept.
+        folders = {posixpath.dirname(rel) for rel in self._files}
+        for key in [key for key in self._states if key[0] not in folders]:
+            del self._states[key]
 
     def _reanalyse(self, changed: set[str], removed: set[str], force: bool, settle: bool) -> int:
         folders = {posixpath.dirname(r) for r in changed | removed}
