@@ -169,6 +169,36 @@ def test_type_of(resolver: TypeResolver, needle: str, occurrence: int, expected:
     assert resolver.type_of(node_at(resolver, needle, occurrence)) == expected
 
 
+GENERIC = b"""package cache
+
+type LRU[K comparable, V any] struct{ items map[K]V }
+
+type Pair[T any] struct{ a, b T }
+
+func NewLRU[K comparable, V any](max int) *LRU[K, V] { return nil }
+
+var digests = NewLRU[string, []byte](10)
+
+func use() {
+	local := NewLRU[string, int](1)
+	pair := Pair[int]{}
+	_, _ = local, pair
+}
+"""
+
+
+def test_a_generic_function_instantiated_reads_as_a_call() -> None:
+    # `NewLRU[string, []byte](10)` parses like a conversion to a generic type: it is a call.
+    tree = parse(GENERIC)
+    ctx = FileContext(
+        "cache.go", GENERIC, tree, (1, 21), PackageIndex([summarize_file("cache.go", tree)])
+    )
+    types = ctx.types
+    assert types.type_of(node_at(types, "digests", 0)) == "*LRU[K, V]"
+    assert types.type_of(node_at(types, "local", 1)) == "*LRU[K, V]"
+    assert types.type_of(node_at(types, "pair", 1)) == "Pair[int]"
+
+
 def test_unknown_types_are_none(resolver: TypeResolver) -> None:
     assert resolver.type_of(node_at(resolver, "unknownpkg.Call()")) is None
     assert resolver.type_of(node_at(resolver, "any", 1)) == "interface{}"

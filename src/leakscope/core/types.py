@@ -633,10 +633,16 @@ class TypeResolver:
             return Binding(name, IMPORT, None, import_path=path)
         info = self.package.vars.get(name)
         if info is not None:
+            type_text = info.type
+            base = strip_type_args(type_text) if type_text is not None else None
+            if base is not None and base in self.package.funcs and base not in self.package.types:
+                # `var c = NewLRU[string, []byte](n)` reads like a conversion: a call.
+                results = self.package.funcs[base].result_types
+                type_text = results[0] if results else None
             return Binding(
                 name,
                 PACKAGE_VAR,
-                info.type if info.type is not None else self._package_var_type(info),
+                type_text if type_text is not None else self._package_var_type(info),
                 self._local_node(info),
                 var=info,
             )
@@ -865,7 +871,11 @@ class TypeResolver:
             return self.binding_type(binding)
         if kind == "selector_expression":
             return self._selector_type(node)
-        if kind == "call_expression":
+        if kind == "call_expression" or (
+            kind == "type_conversion_expression"
+            and (found := node.child_by_field_name("type")) is not None
+            and found.type == "generic_type"
+        ):
             results = self.results_of(node)
             return results[0] if results else None
         if kind == "slice_expression":
@@ -951,7 +961,12 @@ class TypeResolver:
         call = unparen(call)
         if call.type == "type_conversion_expression":
             type_node = call.child_by_field_name("type")
-            return (normalise_type(text(type_node)),) if type_node is not None else None
+            if type_node is None:
+                return None
+            generic = self._generic_func(type_node)
+            if generic is not None:
+                return generic  # `NewLRU[string, []byte](n)` reads like a conversion
+            return (normalise_type(text(type_node)),)
         if call.type != "call_expression":
             single = self.type_of(call)
             return (single,) if single is not None else None
@@ -1003,8 +1018,23 @@ class TypeResolver:
             owner = self.type_of(operand)
             return self.method_results(owner, method)
         if func.type == "generic_type" or func.type == "index_expression":
-            return None
+            return self._generic_func(func)
         return None
+
+    def _generic_func(self, node: Node) -> tuple[str, ...] | None:
+        """The result types of a generic function of the package instantiated by `node`
+        (`NewLRU[string, []byte]`), as declared (with its type parameters), else None."""
+        base = node.child_by_field_name("type" if node.type == "generic_type" else "operand")
+        if base is None or base.type not in ("identifier", "type_identifier"):
+            return None
+        name = text(base)
+        sig = self.package.funcs.get(name)
+        if sig is None or name in self.package.types:
+            return None
+        binding = self.lookup(base) if base.type == "identifier" else None
+        if binding is not None and binding.kind != FUNC:
+            return None
+        return sig.result_types
 
     def method_results(self, owner: str | None, method: str) -> tuple[str, ...] | None:
         """Result types of `x.method()` for x of type owner."""
