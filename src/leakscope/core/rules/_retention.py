@@ -26,7 +26,7 @@ helpers), `_retention_sources` (what a piece was cut from, and whether that is b
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from tree_sitter import Node
@@ -173,6 +173,8 @@ class _Analysis(Origins, Places):
         self._helper_notes: dict[int, tuple[tuple[str, int, int, str], ...]] = {}
         # (a piece's origin, a local channel) already followed to its receives
         self._channels: set[tuple[int, int, int]] = set()
+        # Calls of helpers returning several pieces that are not parts (`Package.parts_at`).
+        self._tokens: set[int] = set()
 
     @property
     def pkg(self) -> Package:
@@ -193,7 +195,8 @@ class _Analysis(Origins, Places):
                 piece.steps.extend(notes)
                 piece.helper = True
             self._climb(piece, node, levels == "iter")
-        return sorted(_drop_partitions(self.leaks.values()), key=lambda x: x.value.start_byte)
+        leaks = _drop_partitions(self.leaks.values(), self._tokens)
+        return sorted(leaks, key=lambda x: x.value.start_byte)
 
     # -- candidates ------------------------------------------------------------------------
 
@@ -974,7 +977,9 @@ class _Analysis(Origins, Places):
             if call == state.node:
                 # Several parts (`key, val, next, err := decodeEntry(b, off)`): each that is
                 # a piece too; kept together they are a partition (`_drop_partitions`).
-                parts = self.pkg.parts_at(self, call, piece.family)
+                parts, partition = self.pkg.parts_at(self, call, piece.family)
+                if parts and not partition:
+                    self._tokens.add(call.start_byte)
                 return [(lefts[i], state.levels) for i in (0, *parts) if i < len(lefts)]
         return []
 
@@ -1664,7 +1669,7 @@ def _returned(use: Node) -> bool:
     return parent is not None and parent.type == "return_statement"
 
 
-def _drop_partitions(leaks: Iterable[Leak]) -> list[Leak]:
+def _drop_partitions(leaks: Iterable[Leak], tokens: Collection[int] = ()) -> list[Leak]:
     """Pieces that together keep most of their source in use waste nothing:
 
     - several pieces of one source stored by one statement (`m[line[:i]] = line[i+1:]`,
@@ -1673,6 +1678,8 @@ def _drop_partitions(leaks: Iterable[Leak]) -> list[Leak]:
       up in a document (`jsonField(doc, "user")`, `jsonField(doc, "token")`) are two
       small pieces of all of it;
     - several parts of one split stored by one function (`p.Name = f[0]; p.Type = f[1]`),
+      or of one call of a helper returning consecutive parts (not of a call in `tokens`,
+      whose pieces the helper found apart: see `Package.parts_at`),
       or, for the fields of a line of a larger value, in one place
       (`m["role"] = f[0]; m["type"] = f[1]`);
     - a prefix and the rest of one value stored by one function
@@ -1705,7 +1712,7 @@ def _drop_partitions(leaks: Iterable[Leak]) -> list[Leak]:
                 by_split.setdefault(key, []).append(i)
             continue
         origin = leak.piece.origin
-        if origin.type == "call_expression":
+        if origin.type == "call_expression" and origin.start_byte not in tokens:
             by_split.setdefault((func_at, origin.start_byte, ""), []).append(i)
         elif origin.type == "slice_expression":
             operand = origin.child_by_field_name("operand")

@@ -112,6 +112,9 @@ class Returned:
     param: int | None = None  # the result is (a piece of) this parameter
     source: Source | None = None  # else: (a piece of) this big source
     notes: tuple[Note, ...] = ()
+    # A named result returned by a bare `return`: set wherever the function assigns it, not
+    # cut next to the other results by one return (see `parts_at`).
+    named: bool = False
 
 
 _BUSY = Returned(STRING, 0, False)  # a function under evaluation
@@ -503,6 +506,9 @@ class Package:
         for expr in self._returned_values(path, func, body, index):
             found = self._returned_value(analysis, path, params, expr)
             if found is not None:
+                parent = expr.parent
+                if parent is not None and parent.type == "parameter_declaration":
+                    found = replace(found, named=True)
                 return found
         return None
 
@@ -652,17 +658,20 @@ class Package:
         key = self.callee(analysis, call)
         return self.returned(key) if key is not None else None
 
-    def parts_at(self, analysis: _Analysis, call: Node, family: str) -> list[int]:
+    def parts_at(self, analysis: _Analysis, call: Node, family: str) -> tuple[list[int], bool]:
         """The results of the helper `call` calls, after the first, that are pieces of what
         its first result is a piece of, of the same family (`key, val, next, err :=
-        decodeEntry(b, off)`: 1 for val). Kept together with the first they waste nothing,
-        which the partition of `_drop_partitions` sees; kept alone, they are pieces."""
+        decodeEntry(b, off)`: 1 for val), and whether they are its parts: cut next to each
+        other by one return, they waste nothing kept together, which the partition of
+        `_drop_partitions` sees. Named results set wherever the helper finds them (`origin,
+        serial, err := parseSOA(zone)`, two tokens of a zone file) are pieces, not parts."""
         key = self.callee(analysis, call)
         first = self.returned(key) if key is not None else None
         results = analysis.types.results_of(call)
         if key is None or first is None or not first.piece or results is None:
-            return []
+            return [], False
         parts = []
+        named = first.named
         for index in range(1, len(results)):
             found = self.returned(key, index)
             if (
@@ -674,7 +683,8 @@ class Package:
                 and (found.source is None) == (first.source is None)
             ):
                 parts.append(index)
-        return parts
+                named = named or found.named
+        return parts, not named
 
     def piece_helpers(self) -> frozenset[str]:
         """The names of the package's functions and methods that return a piece (of a
@@ -730,7 +740,14 @@ class Package:
             at = source.find(b"return", at + 6, body.end_byte)
             if statement is None or statement.type != "return_statement":
                 continue
-            if enclosing_function(statement) != func or not statement.named_children:
+            if enclosing_function(statement) != func:
+                continue
+            if not statement.named_children:
+                # A bare `return` of named results: the name, where the signature declares it
+                # (what it holds is what its assignments put in it: `_held_cut`).
+                names = result_names(func)
+                if index < len(names):
+                    out.append(names[index])
                 continue
             first = statement.named_children[0]
             if first.type == "expression_list":
@@ -1460,6 +1477,19 @@ def param_names(func: Node) -> list[str]:
         text(ident)
         for decl in params.named_children
         if decl.type in ("parameter_declaration", "variadic_parameter_declaration")
+        for ident in decl.children_by_field_name("name")
+    ]
+
+
+def result_names(func: Node) -> list[Node]:
+    """The identifiers of `func`'s named results, in order (none when they are unnamed)."""
+    result = func.child_by_field_name("result")
+    if result is None or result.type != "parameter_list":
+        return []
+    return [
+        ident
+        for decl in result.named_children
+        if decl.type == "parameter_declaration"
         for ident in decl.children_by_field_name("name")
     ]
 
