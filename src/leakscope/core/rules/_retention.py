@@ -1696,9 +1696,20 @@ def _drop_partitions(leaks: Iterable[Leak], tokens: Collection[int] = ()) -> lis
         statement = _statement_of(leak.value)
         source = _flat(text(leak.piece.source.node))
         # Cut from a part of the source (a line of it), not from the source itself.
-        of_a_part = leak.nested or leak.piece.nested or _cut_from(leak.piece.origin) != source
-        if of_a_part and _selected_lines(statement, source):
+        of_a_part = (
+            leak.nested
+            or leak.piece.nested
+            or leak.piece.source.part
+            or _cut_from(leak.piece.origin) != source
+        )
+        tests = _line_tests(statement, source) if of_a_part else ""
+        if tests == _PICKS:
             continue  # the fields of some lines of a larger value: the rest is wasted
+        if tests == _SKIPS:
+            # Every line but blank ones and comments: most of the text is kept anyway, unless
+            # its comments are most of it.
+            leaks[i] = replace(leak, bounded=leak.bounded or _KEEPS_MOST)
+            continue
         if not leak.piece.helper:
             by_statement.setdefault((statement.start_byte, source), []).append(i)
         if leak.levels > 0:
@@ -1732,6 +1743,16 @@ def _drop_partitions(leaks: Iterable[Leak], tokens: Collection[int] = ()) -> lis
 _LINE_FILTER = re.compile(
     rb'\.(?:HasPrefix|HasSuffix|CutPrefix|CutSuffix|Contains)\(|[!=]=\s*"|"\s*[!=]='
 )
+# Of those, the ones that only skip blank lines, empty fields and comments (`line == ""`,
+# `strings.HasPrefix(line, "#")`).
+_SKIP_TEST = re.compile(
+    rb'(?:[!=]=\s*""|""\s*[!=]=|\.HasPrefix\(\s*[\w.]+\s*,\s*"(?:#|//|;|--)"\s*\))'
+)
+_PICKS, _SKIPS = "picks", "skips"
+_KEEPS_MOST = (
+    "every line but blank ones and comments is kept: most of the text stays in use, unless "
+    "comments are most of it"
+)
 
 
 def _cut_from(origin: Node) -> str:
@@ -1744,11 +1765,17 @@ def _cut_from(origin: Node) -> str:
 
 
 def _selected_lines(statement: Node, source: str) -> bool:
+    return _line_tests(statement, source) != ""
+
+
+def _line_tests(statement: Node, source: str) -> str:
     """Whether `statement` runs for some of the parts of `source` a loop goes through only,
     picked by a test before it in the body of a loop around it (`if !strings.HasPrefix(line,
     "# HELP") { continue }`, or around it): what it keeps of those parts is then a small
-    share of the value they were cut from, not a partition of it. Not when the loop makes
-    `source` anew each time (a line read per iteration is all of its own source)."""
+    share of the value they were cut from, not a partition of it (`_PICKS`); or `_SKIPS`
+    when the only tests skip blank lines and comments, "" when there is none. Not when the
+    loop makes `source` anew each time (a line read per iteration is all of its own
+    source)."""
     declared = re.compile(
         rb"(?<![\w.])"
         + re.escape(source.encode())
@@ -1763,11 +1790,18 @@ def _selected_lines(statement: Node, source: str) -> bool:
             if body is not None:
                 before = (body.text or b"")[: statement.start_byte - body.start_byte]
                 if declared.search(before) is not None:
-                    return False
-                if _LINE_FILTER.search(before) is not None:
-                    return True
+                    return ""
+                tests = [m.start() for m in _LINE_FILTER.finditer(before)]
+                if any(
+                    _SKIP_TEST.match(before, at) is None
+                    and _SKIP_TEST.match(before, max(at - 1, 0)) is None  # (`"" == x`)
+                    for at in tests
+                ):
+                    return _PICKS
+                if tests:
+                    return _SKIPS
         node = node.parent
-    return False
+    return ""
 
 
 def _covering(slices: list[Node]) -> bool:

@@ -175,6 +175,9 @@ class Source:
     # For a view: where the variable the reader hangs off is declared (`dec` of
     # `dec.s.Bytes()`), to tell a holder on the same object (the reader's own cursor).
     reader: tuple[int, int] | None = None
+    # The variable of a range over the parts of the value (`line` of `range strings.Split(text,
+    # "\n")`): what is cut from it is cut from one part, not from the whole.
+    part: bool = False
 
 
 @dataclass(frozen=True)
@@ -521,7 +524,7 @@ class Origins:
             inner = self.origin(binding.value, depth + 1)
             if inner is None:
                 return None
-            return replace(inner, node=use)
+            return replace(inner, node=use, part=True)
         if binding.kind == LOCAL and self._set_before(use, binding):
             reassigned = self._reassigned(use, binding)
             if reassigned is not None:
