@@ -1444,7 +1444,9 @@ class _Analysis(Origins, Places):
             return False
         match = re.match(r"\*?\s*([A-Za-z_]\w*)\s*\.", holder)
         binding = self.types.visible(match.group(1), value) if match is not None else None
-        return binding is not None and binding.declared_at == source.reader
+        if binding is None or binding.declared_at != source.reader:
+            return False
+        return not _read_again(value, source.node)
 
     def _parent_kept(self, source: Node, holder_text: str, value: Node) -> bool:
         """Whether the function also stores the source itself in the same holder
@@ -1557,7 +1559,10 @@ class _Analysis(Origins, Places):
             or (
                 piece.source.kind in (sources.BUFFER, sources.READ)
                 and self._handle_field(holder, value)
-            ),
+            )
+            # A view left in its slot while the loop reads on is not a current token: some
+            # earlier line's bytes, overwritten under the holder.
+            or (piece.source.kind == sources.VIEW and _read_again(value, piece.source.node)),
         )
         split = state.split or piece.split
         notes = [note for note in state.notes if note not in piece.steps]
@@ -1630,6 +1635,34 @@ def _contains(outer: Node | None, inner: Node) -> bool:
         and outer.start_byte <= inner.start_byte
         and inner.end_byte <= outer.end_byte
     )
+
+
+def _read_again(stored: Node, read: Node) -> bool:
+    """Whether a loop around the store of a view also reads (`read`), and may read again
+    after the store: the view is then not the object's current token but a line of some
+    earlier read (`case "HELO": s.helo = arg` in a session's command loop). Not when the
+    store runs with every read (in the read's own block: `r.line, err = r.br.ReadSlice(
+    '\n')`), or its block leaves the loop or the function right after it (a `Next` that
+    skips blank lines, then sets its token and returns)."""
+    statement = _statement_of(stored)
+    block = statement.parent
+    if block is not None and block == _statement_of(read).parent:
+        return False
+    if block is not None:
+        after = block.named_children
+        rest = after[after.index(statement) + 1 :] if statement in after else []
+        if any(n.type in ("return_statement", "break_statement") for n in rest):
+            return False
+    node = statement.parent
+    while node is not None and node.type not in FUNCTION_NODES:
+        if node.type == "for_statement" and node.start_byte <= read.start_byte < node.end_byte:
+            return True
+        node = node.parent
+    return False
+
+
+def _within(node: Node, outer: Node) -> bool:
+    return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
 
 
 def _statement_of(node: Node) -> Node:
