@@ -1073,7 +1073,7 @@ class _Analysis(Origins, Places):
         if piece.bindings >= _MAX_BINDINGS or binding.node is None:
             return
         func = enclosing_function(statement)
-        if func is None:
+        if func is None or self._holds_whole(binding, piece.source.node, func):
             return
         name = binding.name
         for use in self._uses(binding, statement.end_byte, func.end_byte):
@@ -1126,6 +1126,13 @@ class _Analysis(Origins, Places):
                 target = Target(name, f"{name}, {made}{handle}", Confidence.MEDIUM)
                 note = f"{name} is returned here"
                 how = "put in"
+            elif _returned(use) and self._returns_own_pieces(piece, binding, func):
+                # `keys = append(keys, page[a:b]); return keys` of a 1 MiB page it read.
+                returns = function_name(func) or "the function"
+                _, bounded = _returned_object("object", returns)
+                target = Target(name, f"{name}, which {returns} returns", Confidence.MEDIUM)
+                note = f"{name} is returned here"
+                how = "collected in"
             else:
                 continue
             step = (at.start_byte, at.end_byte, note)
@@ -1177,6 +1184,57 @@ class _Analysis(Origins, Places):
             )
             whole = cut if cut is not None and cut.type == "identifier" else None
         return kind if whole is not None and not self._kept_whole(whole, func) else ""
+
+    def _holds_whole(self, binding: Binding, source: Node, func: Node) -> bool:
+        """Whether the local collection `binding` also holds the source itself (`t :=
+        &Template{Source: src}`, `t.Source = src`): a piece of it beside it pins nothing."""
+        wanted = self.types.lookup(source) if source.type == "identifier" else None
+        if wanted is None or wanted.kind not in (LOCAL, PARAM):
+            return False
+        name = binding.name
+        for use in self._uses(wanted, func.start_byte, func.end_byte):
+            if not self._same(use, wanted):
+                continue
+            parent = use.parent
+            while parent is not None and parent.type == "parenthesized_expression":
+                parent = parent.parent
+            if parent is None:
+                continue
+            # As it is, in the literal that makes the collection, or stored in one of its
+            # slots (not cut: `seg.ID = hdr[2:18]` is the piece).
+            if parent.type == "literal_element":
+                if binding.value is not None and _within(use, binding.value):
+                    return True
+                continue
+            statement = _statement_of(use)
+            if parent.type == "expression_list" and statement.type == "assignment_statement":
+                lefts = _list_items(statement.child_by_field_name("left"))
+                right = statement.child_by_field_name("right")
+                if (
+                    right is not None
+                    and _within(use, right)
+                    and any(re.match(re.escape(name) + r"\s*[.\[]", text(x)) for x in lefts)
+                ):
+                    return True
+        return False
+
+    def _returns_own_pieces(self, piece: Piece, binding: Binding, func: Node) -> bool:
+        """Whether the local slice or map `binding` that the function returns collects pieces
+        of a big buffer or of data the function read itself, and not that source whole: each
+        call pins what it read for the few bytes it returns, which its callers cannot tell
+        nor copy (see `_returns_own_data`)."""
+        source = piece.source
+        under = self.types.underlying(self.types.binding_type(binding))
+        if source.kind not in (sources.READ, sources.BUFFER) or not (
+            is_slice(under) or is_map(under)
+        ):
+            return False
+        if sources.judge(source, text(source.node), True).impact is not Impact.GROWS:
+            return False
+        whole = source.node
+        if not func.start_byte <= whole.start_byte < func.end_byte or whole.type != "identifier":
+            return False
+        return not self._kept_whole(whole, func)
 
     def _handle(self, type_name: str) -> bool:
         """Whether `type_name` is a struct of the package with a `Close` method or an
