@@ -186,6 +186,29 @@ class Size:
     reason: str
 
 
+_LIMIT_READER = re.compile(r"^io\.LimitReader\(.*,\s*([^,()]+)\)$", re.S)
+
+
+def constant_size(expr: str) -> int | None:
+    """The value of a literal size (`4096`, `1<<20`, `64*1024`), else None."""
+    terms = re.split(r"\s*(<<|\*)\s*", expr.strip())
+    if not all(t.isdigit() for t in terms[::2]):
+        return None
+    value = int(terms[0])
+    for op, term in zip(terms[1::2], terms[2::2], strict=True):
+        value = value << int(term) if op == "<<" else value * int(term)
+        if value > 1 << 40:
+            return None
+    return value
+
+
+def _limited(reader: Node) -> bool:
+    """`io.LimitReader(r, 64)`: a reader of fewer than BIG_BUFFER bytes, by a constant."""
+    found = _LIMIT_READER.match(text(unparen(reader)))
+    limit = constant_size(found.group(1)) if found is not None else None
+    return limit is not None and limit < BIG_BUFFER
+
+
 def judge(source: Source, name: str, collects: bool) -> Size:
     """Whether `source` (named `name` in the message) is demonstrably big. `collects`: the
     place keeps one piece per store (a map key, an appended element, a channel), rather than
@@ -777,6 +800,8 @@ class Origins:
             # A copy of a reader's view is stable: one line read from the stream.
             kind = LINE if inner.kind == VIEW else inner.kind
             return replace(inner, node=conversion, kind=kind)
+        if self._read_little(operand):
+            return None
         under = self.types.underlying(self.types.type_of(operand))
         if is_slice(under) and conversion.type == "call_expression":
             return Source(
@@ -790,6 +815,17 @@ class Origins:
                 CONVERSION,
             )
         return None
+
+    def _read_little(self, operand: Node) -> bool:
+        """Whether `operand` holds what a read limited to a few bytes gave (`b, err :=
+        io.ReadAll(io.LimitReader(f, 64))`)."""
+        operand = unparen(operand)
+        binding = self.types.lookup(operand) if operand.type == "identifier" else None
+        value = unparen(binding.value) if binding is not None and binding.value else None
+        if value is None or value.type != "call_expression" or self._read_call(value) != READ:
+            return False
+        reader = _first_arg(value)
+        return reader is not None and _limited(reader)
 
     def _read_source(self, call: Node) -> Source | None:
         """The data `call` reads, as a source (io.ReadAll, os.ReadFile, bufio, ...)."""
@@ -817,6 +853,8 @@ class Origins:
             )
             reader = binding.declared_at if binding is not None else None
         path = _first_arg(call)
+        if kind == READ and path is not None and _limited(path):
+            return None  # `io.ReadAll(io.LimitReader(f, 64))`: a few bytes at most
         if kind == READ and path is not None and status_file(text(path)):
             kind = STATUS_FILE
         elif kind == ASSEMBLED:
