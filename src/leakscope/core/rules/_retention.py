@@ -409,16 +409,34 @@ class _Analysis(Origins, Places):
             return None
         if self.assign_target(lefts[0]) is None:
             return None
+        # What measures the array: its capacity, or the length it was last cut or made to
+        # in this function (`c.rbuf = c.rbuf[:n]` ... `if n > 1<<20 { c.rbuf = c.rbuf[:0] }`).
+        measures = [r"cap\(\s*" + re.escape(name) + r"\s*\)"]
+        func = enclosing_function(owner)
+        if func is not None:
+            sized = re.finditer(
+                re.escape(name).encode()
+                + rb"\s*=\s*(?:"
+                + re.escape(name).encode()
+                + rb"\[\s*(?:0\s*)?:\s*(\w+)\s*\]|make\(\s*\[\]\w+\s*,\s*(\w+)\s*[,)])",
+                (func.text or b"")[: owner.start_byte - func.start_byte],
+            )
+            for match in sized:
+                size = (match.group(1) or match.group(2)).decode()
+                if size != "0" and not size.isdigit():
+                    measures.append(r"\b" + re.escape(size) + r"\b")
+        measured = "(?:" + "|".join(measures) + ")"
         wanted = re.compile(
-            r"cap\(\s*" + re.escape(name) + r"\s*\)\s*>=?\s*([\w.]+)"
-            r"|([\w.]+)\s*<=?\s*cap\(\s*" + re.escape(name) + r"\s*\)"
+            measured + r"\s*>=?\s*([\w.]+(?:\s*(?:<<|\*)\s*\w+)*)"
+            r"|([\w.]+(?:\s*(?:<<|\*)\s*\w+)*)\s*<=?\s*" + measured
         )
         for cond in _guards(owner):
             found = wanted.search(_flat(text(cond)))
             limit = (found.group(1) or found.group(2)) if found is not None else ""
             # A limit: a constant size (not `cap(x) > 0`, which asks for an array at all) or
             # a name that says it is one.
-            if (limit.isdigit() and int(limit) > 0) or re.search(_LIMIT_NAME, limit):
+            value = sources.constant_size(limit)
+            if (value is not None and value > 0) or re.search(_LIMIT_NAME, limit):
                 return _truncated(operand, cond, f"{name} is oversized here")
         return None
 
