@@ -32,7 +32,11 @@ Not reported:
 - slicing package-level values, struct fields or arrays;
 - values already copied (`make` + `copy`, `append([]T(nil), x...)`, `slices.Clone`,
   `bytes.Clone`, `string(b)`);
-- subslices kept in local variables, returned, or passed to other functions;
+- subslices kept in local variables, returned, or passed to other functions; except pieces
+  of a buffer or of data the function read itself, collected in a local slice or map it
+  returns (`keys = append(keys, page[a:b])` ... `return keys` of a 1 MiB page it read):
+  each call pins what it read for a few bytes its callers can neither see nor copy, which is
+  reported where they are put in, as minor (how long the callers keep them decides);
 - subslices that waste little or nothing, as for `substring-retention`: a constant-size
   header cut off (`data[4:]`), a cut to the size the buffer was made with (`buf[:n]` of
   `buf := make([]byte, n)`, `n` not set again in between: all of it), every part of a
@@ -122,7 +126,11 @@ Such a view appended to a kept slice, collected in a local slice that is stored 
 put in a map or cache, or sent on a channel is an **error**, with its own message; the fix
 stores a copy (`bytes.Clone` from Go 1.20, else `append([]byte(nil), v...)`). One field or
 variable holding the current view (`dec.key = line[a:b]`, the token of a zero-copy decoder,
-valid until the next call) is `info`: the reader keeps its buffer anyway. When that field
+valid until the next call) is `info`: the reader keeps its buffer anyway. Not when a loop
+reads on after the store without setting it again (`case "HELO": s.helo = arg` in a
+session's command loop): the field then holds some earlier line, overwritten under it, an
+error as for a collected view. A field set in the read's own block (`r.line, err =
+r.br.ReadSlice('\n')`) or just before the loop is left is the current token. When that field
 hangs off the same variable as the reader (`dec.key` and `dec.s` of one decoder, or of its
 own `bufio.Reader`), it is not reported at all: it is the object's current token, reset at
 each read over a buffer the object owns anyway, a deliberate zero-copy cursor. A view
@@ -200,8 +208,10 @@ guard (`if end < len(b)`, `if len(b) > 0`: the bound is not about memory), consu
 array; judged as any piece of a parameter), a copy already made.
 
 The same holds for emptying under a capacity guard, `if cap(x.f) > maxKeep { x.f = x.f[:0]
-}` (a constant or a limit-named bound, not `cap(x.f) > 0`): meant to let an oversized array
-go after a huge batch, the reset keeps all of it for the next use. Reported, with `x.f = nil`
+}` (a constant or a limit-named bound, not `cap(x.f) > 0`), or under a guard on the length
+the function last cut or made it to (`c.rbuf = c.rbuf[:n]` ... `if n > 1<<20 { c.rbuf =
+c.rbuf[:0] }`): meant to let an oversized array go after a huge batch, the reset keeps all
+of it for the next use. Reported, with `x.f = nil`
 as the fix (unsafe: code may tell a nil slice from an empty one; the next append makes a new
 array).
 

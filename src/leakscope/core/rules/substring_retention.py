@@ -49,14 +49,19 @@ Not reported:
   or `s = s[n:]` after each part), and a value put back where it came from
   (`lines[i] = line[n:]` while ranging over `lines`). These count as partitions only when
   they are all of what they were cut from: parts of the lines a loop picks by a test before
-  the store (`if !strings.HasPrefix(line, "# HELP") { continue }`, `fields[0] != "cgroup"`)
-  are a small share of the text, and two fields a helper of the package looks up in one
-  document (`jsonField(doc, "user")`, `jsonField(doc, "token")`) are two small pieces of it:
-  those are reported;
+  the store (`if !strings.HasPrefix(line, "# HELP") { continue }`, `fields[0] != "cgroup"`,
+  `if strings.HasSuffix(key, "_b64") { continue }`) are a small share of the text, and two
+  fields a helper of the package looks up in one document (`jsonField(doc, "user")`,
+  `jsonField(doc, "token")`) are two small pieces of it: those are reported. Skipping only
+  blank lines and comments (`line == ""`, `strings.HasPrefix(line, "#")`) keeps the rest of
+  the text in use: that is reported as minor, unless comments are most of the file;
 - the argument of a `Set(string) error` method (a `flag.Value`: one command-line argument);
+- data read through a reader limited to a few bytes by a constant
+  (`io.ReadAll(io.LimitReader(f, 64))`);
 - a substring whose source is stored as it is in the same holder by the same function, on
   the same path (`e.tag = tag; e.suffix = tag[n:]`, `c.raw = text; c.head = text[:i]`, or
-  two package variables): the holder keeps the source alive anyway;
+  two package variables), or in the local object the piece is put in (`p := &Page{Source:
+  src}; p.Title = src[i:j]`): the holder keeps the source alive anyway;
 - a substring stored in a fresh object made in the function, by `&T{}`, `new(T)` or a
   constructor (`NewToken()`, `p.newNode()`), that is returned or passed on: the caller decides
   how long it keeps that object, as for a returned substring. Every part of one line stored
@@ -135,7 +140,10 @@ Within a package (every file of it), leakscope follows the data into helpers and
   an `error` or a number) counts too; so does each part of one returning several parts of
   its input (`key, value, err := parseKV(line)`, named results included: `(name, val
   string, ok bool)`): the parts kept together are the line and waste nothing, a part kept
-  alone (only the key, only the value) keeps all of it. One that returns data it read,
+  alone (only the key, only the value) keeps all of it. Named results a bare `return` gives
+  back are what the helper assigned them (`origin = strings.TrimSuffix(f[1], ".")` of a
+  zone file's line): pieces each, not parts of one cut, so kept together they still pin
+  all of the input. One that returns data it read,
   less a trailer it checked (`return data[:len(data)-4]`),
   returns that data. Helpers that call each other are summarised once each (a call back
   into a helper being summarised counts as returning nothing there; the outermost of the
