@@ -81,6 +81,14 @@ CASES = [
         "\treturn s[:i]\n",
         "\treturn strings.Clone(s[:i])\n",
     ),
+    # The caller no longer keeps the frame: frame.go's finding becomes minor.
+    (
+        "subslice-retention",
+        "caller-keeps",
+        "session.go",
+        "\t\ts.history = append(s.history, m)\n",
+        "\t\t_ = m\n",
+    ),
     # And a helper that copied now returns its piece: a new finding in load.go.
     (
         "substring-retention",

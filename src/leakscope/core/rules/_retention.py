@@ -967,9 +967,82 @@ class _Analysis(Origins, Places):
             return
         returns = function_name(func) or "the function"
         keeper = f"the {type_text} that {returns} returns"
-        handle, bounded = _returned_object(kind, returns)
+        handle, bounded, notes = self._returned_object(kind, func)
         target = Target(keeper, f"that new {type_text}{handle}", Confidence.MEDIUM, collects=True)
+        if notes:
+            piece = replace(piece, steps=[*piece.steps, *notes])
         self._report(piece, state, state.levels, "put in", target, "", bounded)
+
+    def _returned_object(
+        self, kind: str, func: Node
+    ) -> tuple[str, str, tuple[tuple[str, int, int, str], ...]]:
+        """What the place says of a new object `func` returns (see `_returns_own_data`), why
+        the leak is minor when it is not a handle, and the related notes: a caller of the
+        package that keeps the object long-lived makes it no less a leak than a handle."""
+        returns = function_name(func) or "the function"
+        if kind == "handle":
+            return " (a handle, which its caller keeps open)", "", ()
+        kept = self._kept_by_caller(func)
+        if kept is not None:
+            place, note = kept
+            return f" (kept by its caller in {place})", "", (note,)
+        return "", _returned_object(kind, returns)[1], ()
+
+    def _kept_by_caller(self, func: Node) -> tuple[str, tuple[str, int, int, str]] | None:
+        """A call of `func` in the package whose first result the caller stores, as it is,
+        in a long-lived place (`m, body, err := readFrame(r)` ... `s.history =
+        append(s.history, m)`): (the place, a note there). Calls in test files count only
+        for test code."""
+        key = key_of(func)
+        if key is None:
+            return None
+        name = function_name(func) or key[1]
+        for path, call in self.pkg.calls_to(key):
+            if path.endswith("_test.go") and not self.ctx.path.endswith("_test.go"):
+                continue
+            caller = self.pkg.analysis(path)
+            found = caller._keeps_result(call) if caller is not None else None
+            if found is not None:
+                target, at = found
+                message = f"{target.text} keeps what {name} returns here"
+                return target.text, (path, at.start_byte, at.end_byte, message)
+        return None
+
+    def _keeps_result(self, call: Node) -> tuple[Target, Node] | None:
+        """Where this function stores the first result of `call` as it is, long-lived: at
+        once (`c.last = parse(b)`), or through the local it declares or sets (`m, err :=
+        readFrame(r)` ... `s.history = append(s.history, m)`)."""
+        stored = self._stored_whole(call)
+        target = self.assign_target(stored) if stored is not None else None
+        if target is not None and stored is not None:
+            return target, _statement_of(stored)
+        values = call.parent
+        owner = values.parent if values is not None else None
+        if (
+            values is None
+            or owner is None
+            or values.type != "expression_list"
+            or owner.type not in ("short_var_declaration", "assignment_statement")
+            or owner.child_by_field_name("right") != values
+        ):
+            return None
+        lefts = _list_items(owner.child_by_field_name("left"))
+        first = lefts[0] if lefts else None
+        binding = None
+        if first is not None and first.type == "identifier":
+            declares = owner.type == "short_var_declaration"
+            binding = self.types.declaration(first) if declares else self.types.lookup(first)
+        func = enclosing_function(owner)
+        if binding is None or binding.kind != LOCAL or func is None:
+            return None
+        for use in self._uses(binding, owner.end_byte, func.end_byte):
+            if _is_assigned(use):
+                break
+            stored = self._stored_whole(use)
+            target = self.assign_target(stored) if stored is not None else None
+            if target is not None and stored is not None:
+                return target, _statement_of(stored)
+        return None
 
     def _paired(
         self, piece: Piece, state: _Climb, values: Node, lefts: list[Node]
@@ -1139,7 +1212,7 @@ class _Analysis(Origins, Places):
                 )
             ):
                 returns = function_name(func) or "the function"
-                handle, bounded = _returned_object(kind, returns)
+                handle, bounded, extra = self._returned_object(kind, func)
                 made = f"the new {self.types.binding_type(binding)} that {returns} returns"
                 target = Target(name, f"{name}, {made}{handle}", Confidence.MEDIUM)
                 note = f"{name} is returned here"
@@ -1147,8 +1220,8 @@ class _Analysis(Origins, Places):
             elif _returned(use) and self._returns_own_pieces(piece, binding, func):
                 # `keys = append(keys, page[a:b]); return keys` of a 1 MiB page it read.
                 returns = function_name(func) or "the function"
-                _, bounded = _returned_object("object", returns)
-                target = Target(name, f"{name}, which {returns} returns", Confidence.MEDIUM)
+                handle, bounded, extra = self._returned_object("object", func)
+                target = Target(name, f"{name}, which {returns} returns{handle}", Confidence.MEDIUM)
                 note = f"{name} is returned here"
                 how = "collected in"
             else:

@@ -64,7 +64,10 @@ Not reported:
   so this is reported where the piece goes in, also in an object returned as it is made
   (`return &Table{f: f, footer: buf[:n]}, nil`). Any other new struct returned that way
   (`return Frame{Payload: buf[:n]}, nil`) is reported there too, as minor: the fix is still
-  in the function, but how long the object is kept is its caller's business. A field of a
+  in the function, but how long the object is kept is its caller's business; unless a caller
+  in the package keeps what it returns, as it is, in a long-lived place (`m, body, err :=
+  readFrame(r)` ... `s.history = append(s.history, m)`): that is a warning, with the
+  caller's store as a related location. A field of a
   handle (`t.firstKey`) keeps a buffer of its own per open handle, too: a piece of a buffer
   made to the size of the record it reads is judged there as a collected piece (it grows
   with the number of handles), not as one slot;

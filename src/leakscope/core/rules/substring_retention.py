@@ -72,7 +72,8 @@ Not reported:
   and not that data whole: the caller keeps it while it is open and cannot see what it pins,
   so this is reported where the piece goes in (as for `subslice-retention`). Any other new
   struct returned that way is reported there too, as minor (how long it is kept is its
-  caller's business);
+  caller's business), unless a caller in the package keeps it, as it is, in a long-lived
+  place: then it is a warning;
 {per_call}
 - a substring passed to a method that is not known to keep it (see "What keeps an argument").
 
