@@ -127,9 +127,16 @@ class Places:
         if lhs.type not in ("index_expression", "selector_expression"):
             return
         container = unparen(lhs.child_by_field_name("operand") or lhs)
+        while container.type == "selector_expression":
+            # `ix.offsets[id] = off` of a local `ix`: in ix, whose field the map is.
+            container = unparen(container.child_by_field_name("operand") or container)
         if container.type != "identifier":
             return
         binding = self.types.lookup(container)
+        if binding is not None and lhs.type == "selector_expression":
+            # `s := next[name]; s.addrs = append(s.addrs, piece)`: a field of an element
+            # (a pointer) of a local collection is in that collection.
+            binding = self._element_of(binding) or binding
         if binding is None or not binding.is_local or binding.kind == RANGE:
             return
         statement = lhs.parent
@@ -141,6 +148,27 @@ class Places:
             statement = statement.parent
         if statement is not None:
             self.collected(piece, state, binding, levels, statement)
+
+    def _element_of(self, binding: Binding) -> Binding | None:
+        """The local map or slice whose element the local pointer `binding` is: set from
+        an index of it (`s := next[name]`), or ranging over its values (`for _, s := range
+        next`); else None."""
+        if not is_pointer(self.types.binding_type(binding)) or binding.value is None:
+            return None
+        value = unparen(binding.value)
+        if binding.kind == LOCAL and not binding.multi and value.type == "index_expression":
+            collection = unparen(value.child_by_field_name("operand") or value)
+        elif binding.kind == RANGE and binding.index == 1:
+            collection = value
+        else:
+            return None
+        if collection.type != "identifier":
+            return None
+        found = self.types.lookup(collection)
+        if found is None or not found.is_local or found.kind == RANGE:
+            return None
+        under = self.types.underlying(self.types.binding_type(found))
+        return found if is_map(under) or is_slice(under) else None
 
     def _send(self, piece: Piece, state: _Climb, send: Node) -> None:
         channel = send.child_by_field_name("channel")
