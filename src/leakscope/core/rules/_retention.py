@@ -1875,6 +1875,8 @@ def _drop_partitions(leaks: Iterable[Leak], tokens: Collection[int] = ()) -> lis
     for i, leak in enumerate(leaks):
         if leak.piece.source.kind == sources.VIEW:
             continue  # a view the next read overwrites is wrong to keep, whatever else is kept
+        if _callee_name(leak.piece.origin).startswith("FindAll"):
+            continue  # the submatches of the matches in a text: what the pattern picks of it
         statement = _statement_of(leak.value)
         source = _flat(text(leak.piece.source.node))
         # Cut from a part of the source (a line of it), not from the source itself.
@@ -1911,8 +1913,17 @@ def _drop_partitions(leaks: Iterable[Leak], tokens: Collection[int] = ()) -> lis
             operand = origin.child_by_field_name("operand")
             by_operand.setdefault((func_at, _flat(text(operand))), []).append(i)
     for group in [*by_statement.values(), *by_split.values()]:
-        # Parts, not one piece kept twice (`r.topics[name] = &Topic{Name: name}`).
-        if len({_flat(text(leaks[i].value)) for i in group}) > 1:
+        # Parts, not one piece kept twice (`r.topics[name] = &Topic{Name: name}`), and all
+        # of them when the split says how many (not `id` and `user` of `strings.SplitN(text,
+        # "\r\n", 3)`, whose rest, the body, goes).
+        values = {_flat(text(leaks[i].value)) for i in group}
+        kept = len(values)
+        first = leaks[group[0]].piece
+        # (Of one line read on its own, the fields left out are a few bytes of that line.)
+        some = first.source.kind != sources.LINE and (
+            kept < _parts_of(first.origin) or _gaps(values)
+        )
+        if kept > 1 and not some:
             dropped.update(group)
     for group in by_operand.values():
         if len(group) > 1 and _covering([leaks[i].piece.origin for i in group]):
@@ -1935,6 +1946,26 @@ _KEEPS_MOST = (
     "every line but blank ones and comments is kept: most of the text stays in use, unless "
     "comments are most of it"
 )
+
+
+def _gaps(values: set[str]) -> bool:
+    """Whether the parts kept are fields of one split picked with others between them left
+    out (`f[0]` and `f[5]` of `bytes.Fields(l)`: fields 1 to 4 go)."""
+    found = [re.fullmatch(r"[A-Za-z_]\w*\[(\d+)\]", value) for value in values]
+    if not all(found):
+        return False
+    names = {value.split("[", 1)[0] for value in values}
+    indices = sorted(int(match.group(1)) for match in found if match is not None)
+    return len(names) == 1 and indices != list(range(indices[0], indices[0] + len(indices)))
+
+
+def _parts_of(origin: Node) -> int:
+    """How many parts a split makes when it says (`strings.SplitN(s, sep, 3)`: 3), else 0."""
+    if origin.type != "call_expression" or _callee_name(origin) not in ("SplitN", "SplitAfterN"):
+        return 0
+    args = _args(origin)
+    count = text(args[2]).strip() if len(args) == 3 else ""
+    return int(count) if count.isdigit() else 0
 
 
 def _cut_from(origin: Node) -> str:
