@@ -127,8 +127,12 @@ SCANNER_METHODS = frozenset({"Text", "Bytes"})
 BUFFER_METHODS = frozenset({"Bytes", "String"})
 
 # Calls that fill their buffer argument with read data: `r.Read(buf)`, `io.ReadFull(r, buf)`,
-# `conn.ReadFromUDP(buf)`, `unix.Recvfrom(fd, buf, 0)`.
-_FILLS = r"(Read\w*|Recv\w*)\((?:[^()]*,\s*)?{name}\s*(?:\[[^\]]*\])?\s*[,)]"
+# `conn.ReadFromUDP(buf)`, `unix.Recvfrom(fd, buf, 0)`, or with what they decode into it
+# (`base64.StdEncoding.Decode(buf, raw)`, `hex.Decode(buf, src)`).
+_FILLS = (
+    r"(Read\w*|Recv\w*)\((?:[^()]*,\s*)?{name}\s*(?:\[[^\]]*\])?\s*[,)]"
+    r"|(Decode)\(\s*{name}\s*,"
+)
 # Of those, the calls that fill the whole buffer or fail (so a buffer sized at run time and
 # filled by them is made to the size of what is read).
 _FILLS_WHOLE = frozenset({"ReadFull", "ReadAt"})
@@ -329,7 +333,7 @@ def fillers(body: bytes, name: str) -> set[str]:
     """The names of the calls that read data into the buffer `name` in the function text
     `body` (`Read`, `ReadFull`, `RecvFrom`, ...)."""
     pattern = _FILLS.replace("{name}", re.escape(name))
-    return {m.group(1).decode() for m in re.finditer(pattern.encode(), body)}
+    return {(m.group(1) or m.group(2)).decode() for m in re.finditer(pattern.encode(), body)}
 
 
 # Words (in a name or type) that say a value is small by nature -> how to say it.
@@ -730,6 +734,8 @@ class Origins:
         calls = fillers(func.text or b"", binding.name)
         if not calls:
             return None
+        if calls == {"Decode"}:
+            return self._decoded(use, func, binding.name)
         decl = binding.node
         size = _flat(text(size_node))
         related = (
@@ -750,6 +756,25 @@ class Origins:
             filled=True,
             exact=calls <= _FILLS_WHOLE,
         )
+
+    def _decoded(self, use: Node, func: Node, name: str) -> Source | None:
+        """A buffer sized at run time that a decoder fills (`base64.StdEncoding.Decode(buf,
+        raw)`): as large as what it decodes, so that source, if any."""
+        pattern = re.compile(rb"\bDecode\(\s*" + re.escape(name.encode()) + rb"\s*,")
+        body = func.text or b""
+        for match in pattern.finditer(body):
+            at = func.start_byte + match.start()
+            node = self.root.descendant_for_byte_range(at, at + len("Decode"))
+            call = node.parent if node is not None else None
+            while call is not None and call.type != "call_expression":
+                call = call.parent
+            args = _args(call) if call is not None else []
+            found = self.origin(args[1]) if len(args) == 2 else None
+            if found is None or found.kind not in (READ, BUFFER):
+                return None  # (a parameter's size is its callers' business, not this copy's)
+            note = (call.start_byte, call.end_byte, f"{name} holds what {text(call)} decodes")
+            return Source(use, found.confidence, note, READ, what=found.what or text(args[1]))
+        return None
 
     def _call_origin(self, call: Node, depth: int) -> Source | None:
         read = self._read_source(call)
