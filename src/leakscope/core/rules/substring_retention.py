@@ -52,7 +52,11 @@ Not reported:
   the store (`if !strings.HasPrefix(line, "# HELP") { continue }`, `fields[0] != "cgroup"`,
   `if strings.HasSuffix(key, "_b64") { continue }`) are a small share of the text, and two
   fields a helper of the package looks up in one document (`jsonField(doc, "user")`,
-  `jsonField(doc, "token")`) are two small pieces of it: those are reported. Skipping only
+  `jsonField(doc, "token")`) are two small pieces of it: those are reported. So are the
+  submatches of `FindAll*` over a text (what the pattern picks), fewer values than a
+  `SplitN`'s count (`id` and `user` of `strings.SplitN(msg, "\r\n", 3)`, whose body goes), and
+  fields with others between them left out (`f[0]` and `f[5]` of `strings.Fields(line)`),
+  except of a line read on its own (`sc.Text()`), where they are a few bytes of it. Skipping only
   blank lines and comments (`line == ""`, `strings.HasPrefix(line, "#")`) keeps the rest of
   the text in use: that is reported as minor, unless comments are most of the file;
 - the argument of a `Set(string) error` method (a `flag.Value`: one command-line argument);
@@ -152,7 +156,9 @@ Within a package (every file of it), leakscope follows the data into helpers and
   (`return string(b[:i])`) returns a copy; one that converts all of the data it read
   (`return string(body), nil` after `io.ReadAll`) returns that data, as big;
 - pieces put in a local map, slice or struct that the function then stores whole
-  (`refs[k] = line[:i]` ... `r.refs = refs`), or passes to a function of the package that
+  (`refs[k] = line[:i]` ... `r.refs = refs`; also through a field of an element of it, `s :=
+  next[name]; s.addrs = append(s.addrs, addr)`, or a map in a field of it, `ix.offsets[id] =
+  off`), or passes to a function of the package that
   keeps it (`s.recent.push(info)`), are reported where they are put in;
 - a function or method that keeps its parameter as it is (`c.data = p`,
   `c.items = append(c.items, p)`, `m[p] = true`, `ch <- p`, a cache's `Add(k, p)`, or passing
