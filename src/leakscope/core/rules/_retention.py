@@ -26,7 +26,7 @@ helpers), `_retention_sources` (what a piece was cut from, and whether that is b
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from tree_sitter import Node
@@ -36,6 +36,7 @@ from leakscope.core.index import receiver_type_name
 from leakscope.core.model import Confidence, Impact, Related, Severity
 from leakscope.core.rules import _retention_sources as sources
 from leakscope.core.rules._retention_fixes import drop_fix, make_fix
+from leakscope.core.rules._retention_partitions import _drop_partitions, _selected_lines
 from leakscope.core.rules._retention_places import Places, Target
 from leakscope.core.rules._retention_sources import Origins, Source
 from leakscope.core.rules._retention_summaries import (
@@ -69,6 +70,7 @@ from leakscope.core.rules._retention_syntax import (
     _is_reset,
     _is_whole,
     _list_items,
+    _statement_of,
     _unique,
     normalise,
     weaker,
@@ -1814,14 +1816,6 @@ def _within(node: Node, outer: Node) -> bool:
     return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
 
 
-def _statement_of(node: Node) -> Node:
-    parent = node.parent
-    while parent is not None and parent.type not in ("statement_list", "source_file"):
-        node = parent
-        parent = node.parent
-    return node
-
-
 def _in_place(cut: Node) -> bool:
     """`x = x[...]`: a cut assigned back to what it cuts."""
     values = cut.parent
@@ -1849,190 +1843,6 @@ def _returned(use: Node) -> bool:
     if parent is not None and parent.type == "expression_list":
         parent = parent.parent
     return parent is not None and parent.type == "return_statement"
-
-
-def _drop_partitions(leaks: Iterable[Leak], tokens: Collection[int] = ()) -> list[Leak]:
-    """Pieces that together keep most of their source in use waste nothing:
-
-    - several pieces of one source stored by one statement (`m[line[:i]] = line[i+1:]`,
-      `c.a, c.b = before, after`; not one piece stored twice, `m[name] = &T{Name: name}`),
-      unless a helper found them: two fields a helper looks
-      up in a document (`jsonField(doc, "user")`, `jsonField(doc, "token")`) are two
-      small pieces of all of it;
-    - several parts of one split stored by one function (`p.Name = f[0]; p.Type = f[1]`),
-      or of one call of a helper returning consecutive parts (not of a call in `tokens`,
-      whose pieces the helper found apart: see `Package.parts_at`),
-      or, for the fields of a line of a larger value, in one place
-      (`m["role"] = f[0]; m["type"] = f[1]`);
-    - a prefix and the rest of one value stored by one function
-      (`c.key = line[:i]; c.value = line[i+1:]`).
-    """
-    leaks = list(leaks)
-    dropped: set[int] = set()
-    by_statement: dict[tuple[int, str], list[int]] = {}
-    by_split: dict[tuple[int, int, str], list[int]] = {}
-    by_operand: dict[tuple[int, str], list[int]] = {}
-    for i, leak in enumerate(leaks):
-        if leak.piece.source.kind == sources.VIEW:
-            continue  # a view the next read overwrites is wrong to keep, whatever else is kept
-        if _callee_name(leak.piece.origin).startswith("FindAll"):
-            continue  # the submatches of the matches in a text: what the pattern picks of it
-        statement = _statement_of(leak.value)
-        source = _flat(text(leak.piece.source.node))
-        # Cut from a part of the source (a line of it), not from the source itself.
-        of_a_part = (
-            leak.nested
-            or leak.piece.nested
-            or leak.piece.source.part
-            or _cut_from(leak.piece.origin) != source
-        )
-        tests = _line_tests(statement, source) if of_a_part else ""
-        if tests == _PICKS:
-            continue  # the fields of some lines of a larger value: the rest is wasted
-        if tests == _SKIPS:
-            # Every line but blank ones and comments: most of the text is kept anyway, unless
-            # its comments are most of it.
-            leaks[i] = replace(leak, bounded=leak.bounded or _KEEPS_MOST)
-            continue
-        if not leak.piece.helper:
-            by_statement.setdefault((statement.start_byte, source), []).append(i)
-        if leak.levels > 0:
-            continue
-        func = enclosing_function(leak.value)
-        func_at = func.start_byte if func is not None else -1
-        if leak.nested:
-            # Parts of one split of one line (of a file), stored in one place.
-            if leak.split is not None:
-                key = (func_at, leak.split.start_byte, leak.target.text)
-                by_split.setdefault(key, []).append(i)
-            continue
-        origin = leak.piece.origin
-        if origin.type == "call_expression" and origin.start_byte not in tokens:
-            by_split.setdefault((func_at, origin.start_byte, ""), []).append(i)
-        elif origin.type == "slice_expression":
-            operand = origin.child_by_field_name("operand")
-            by_operand.setdefault((func_at, _flat(text(operand))), []).append(i)
-    for group in [*by_statement.values(), *by_split.values()]:
-        # Parts, not one piece kept twice (`r.topics[name] = &Topic{Name: name}`), and all
-        # of them when the split says how many (not `id` and `user` of `strings.SplitN(text,
-        # "\r\n", 3)`, whose rest, the body, goes).
-        values = {_flat(text(leaks[i].value)) for i in group}
-        kept = len(values)
-        first = leaks[group[0]].piece
-        # (Of one line read on its own, the fields left out are a few bytes of that line.)
-        some = first.source.kind != sources.LINE and (
-            kept < _parts_of(first.origin) or _gaps(values)
-        )
-        if kept > 1 and not some:
-            dropped.update(group)
-    for group in by_operand.values():
-        if len(group) > 1 and _covering([leaks[i].piece.origin for i in group]):
-            dropped.update(group)
-    return [leak for i, leak in enumerate(leaks) if i not in dropped]
-
-
-# Tests that pick some lines of a text out of the others: a prefix or substring test, or a
-# comparison with a string literal (`if fields[0] != "cgroup" { continue }`).
-_LINE_FILTER = re.compile(
-    rb'\.(?:HasPrefix|HasSuffix|CutPrefix|CutSuffix|Contains)\(|[!=]=\s*"|"\s*[!=]='
-)
-# Of those, the ones that only skip blank lines, empty fields and comments (`line == ""`,
-# `strings.HasPrefix(line, "#")`).
-_SKIP_TEST = re.compile(
-    rb'(?:[!=]=\s*""|""\s*[!=]=|\.HasPrefix\(\s*[\w.]+\s*,\s*"(?:#|//|;|--)"\s*\))'
-)
-_PICKS, _SKIPS = "picks", "skips"
-_KEEPS_MOST = (
-    "every line but blank ones and comments is kept: most of the text stays in use, unless "
-    "comments are most of it"
-)
-
-
-def _gaps(values: set[str]) -> bool:
-    """Whether the parts kept are fields of one split picked with others between them left
-    out (`f[0]` and `f[5]` of `bytes.Fields(l)`: fields 1 to 4 go)."""
-    found = [re.fullmatch(r"[A-Za-z_]\w*\[(\d+)\]", value) for value in values]
-    if not all(found):
-        return False
-    names = {value.split("[", 1)[0] for value in values}
-    indices = sorted(int(match.group(1)) for match in found if match is not None)
-    return len(names) == 1 and indices != list(range(indices[0], indices[0] + len(indices)))
-
-
-def _parts_of(origin: Node) -> int:
-    """How many parts a split makes when it says (`strings.SplitN(s, sep, 3)`: 3), else 0."""
-    if origin.type != "call_expression" or _callee_name(origin) not in ("SplitN", "SplitAfterN"):
-        return 0
-    args = _args(origin)
-    count = text(args[2]).strip() if len(args) == 3 else ""
-    return int(count) if count.isdigit() else 0
-
-
-def _cut_from(origin: Node) -> str:
-    """The text of what the slicing or splitting expression `origin` cuts."""
-    if origin.type == "slice_expression":
-        operand = origin.child_by_field_name("operand")
-        return _flat(text(operand)) if operand is not None else ""
-    args = _args(origin) if origin.type == "call_expression" else []
-    return _flat(text(args[0])) if args else ""
-
-
-def _selected_lines(statement: Node, source: str) -> bool:
-    return _line_tests(statement, source) != ""
-
-
-def _line_tests(statement: Node, source: str) -> str:
-    """Whether `statement` runs for some of the parts of `source` a loop goes through only,
-    picked by a test before it in the body of a loop around it (`if !strings.HasPrefix(line,
-    "# HELP") { continue }`, or around it): what it keeps of those parts is then a small
-    share of the value they were cut from, not a partition of it (`_PICKS`); or `_SKIPS`
-    when the only tests skip blank lines and comments, "" when there is none. Not when the
-    loop makes `source` anew each time (a line read per iteration is all of its own
-    source)."""
-    declared = re.compile(
-        rb"(?<![\w.])"
-        + re.escape(source.encode())
-        + rb"\s*(?:,\s*\w+\s*)*:=|\bvar\s+"
-        + re.escape(source.encode())
-        + rb"\b"
-    )
-    node = statement.parent
-    while node is not None and node.type not in FUNCTION_NODES:
-        if node.type == "for_statement":
-            body = node.child_by_field_name("body")
-            if body is not None:
-                before = (body.text or b"")[: statement.start_byte - body.start_byte]
-                if declared.search(before) is not None:
-                    return ""
-                tests = [m.start() for m in _LINE_FILTER.finditer(before)]
-                if any(
-                    _SKIP_TEST.match(before, at) is None
-                    and _SKIP_TEST.match(before, max(at - 1, 0)) is None  # (`"" == x`)
-                    for at in tests
-                ):
-                    return _PICKS
-                if tests:
-                    return _SKIPS
-        node = node.parent
-    return ""
-
-
-def _covering(slices: list[Node]) -> bool:
-    """A prefix `s[:i]` and a rest `s[i:]` / `s[i+1:]` of the same value."""
-    ends = set()
-    starts = []
-    for piece in slices:
-        start = piece.child_by_field_name("start")
-        end = piece.child_by_field_name("end")
-        if (start is None or text(start) == "0") and end is not None:
-            ends.add(_flat(text(end)))
-        elif start is not None and end is None:
-            starts.append(_flat(text(start)))
-    return any(
-        start == end or start.startswith((end + "+", end + " +"))
-        for start in starts
-        for end in ends
-    )
 
 
 _PASS_THROUGH = frozenset(

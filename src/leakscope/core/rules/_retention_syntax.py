@@ -316,3 +316,11 @@ def _unique(items: list[Any]) -> list[Any]:
             seen.add(key)
             out.append(item)
     return out
+
+
+def _statement_of(node: Node) -> Node:
+    parent = node.parent
+    while parent is not None and parent.type not in ("statement_list", "source_file"):
+        node = parent
+        parent = node.parent
+    return node
