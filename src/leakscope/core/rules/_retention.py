@@ -493,7 +493,9 @@ class _Analysis(Origins, Places):
         if call is None or call.type != "call_expression" or not _may_be_kept(call):
             return None
         returned = self.pkg.returned_at(self, call)
-        if returned is None or not returned.piece:
+        view = returned is not None and returned.source is not None
+        view = view and returned.source.kind == sources.VIEW  # (kept wrong even whole)
+        if returned is None or not (returned.piece or view):
             return None
         self._helper_notes[call.start_byte] = returned.notes
         if returned.param is None:

@@ -367,13 +367,15 @@ class Places:
             if container is None:
                 return None
             under = self.types.underlying(self.types.type_of(container))
-            if not (is_map(under) or is_slice(under)):
+            # (An array in a long-lived place is one too: `recent.ring[i%len(recent.ring)]`.)
+            array = under is not None and re.match(r"\[\s*\w+\s*\]", under) is not None
+            if not (is_map(under) or is_slice(under) or array):
                 return None
             shared = self.shared(container)
             if shared is None:
                 return None
             places = (*places, _flat(text(container)))
-            noun = "map" if is_map(under) else "slice"
+            noun = "map" if is_map(under) else "array" if array else "slice"
             index = lhs.child_by_field_name("index")
             return Target(
                 text(container),

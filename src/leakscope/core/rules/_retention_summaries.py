@@ -310,7 +310,10 @@ class Package:
                 found = self.returned(key)
                 if found is not None:
                     returning.add(key[1])
-                    if found.piece:
+                    # (A reader's view is kept wrong even whole: `return
+                    # bytes.TrimRight(line, "\r\n")` of `br.ReadSlice('\n')`.)
+                    view = found.source is not None and found.source.kind == sources.VIEW
+                    if found.piece or view:
                         pieces.add(key[1])
             self._followed = (frozenset(returning), frozenset(pieces))
         return self._followed
