@@ -394,8 +394,11 @@ class _Analysis(Origins, Places):
         """`if cap(x.f) > max { x.f = x.f[:0] }`: a long-lived slice of plain values emptied
         in place under a capacity guard, meant to let an oversized array go. Emptied, it
         keeps all of that array for the next use."""
-        if text(piece.child_by_field_name("end")) != "0" or piece.child_by_field_name("capacity"):
-            return None
+        capacity = piece.child_by_field_name("capacity")
+        if text(piece.child_by_field_name("end")) != "0" or (
+            capacity is not None and text(capacity) == "0"
+        ):
+            return None  # (`x[:0:n]` only hides the capacity it keeps; `x[:0:0]` keeps none)
         name = _flat(text(operand))
         owner = _statement_of(piece)
         lefts = _list_items(owner.child_by_field_name("left"))

@@ -97,6 +97,10 @@ READ_FUNCS = frozenset(
         ("io/ioutil", "ReadFile"),
         ("os", "ReadFile"),
         ("io/fs", "ReadFile"),
+        # A whole request or response, headers and body (`httputil.DumpResponse(resp, true)`).
+        ("net/http/httputil", "DumpResponse"),
+        ("net/http/httputil", "DumpRequest"),
+        ("net/http/httputil", "DumpRequestOut"),
     }
 )
 # Methods returning data read from a stream: name -> receiver type, or None for any.
