@@ -10,7 +10,8 @@ functions, an element of a split result, a conversion to a named slice type, a l
 or range variable holding one.
 
 It is stored long-term in the same places as for `substring-retention`: a package-level
-variable, a field reached through a pointer, an element or key of a long-lived map or slice,
+variable, a field reached through a pointer, an element or key of a long-lived map, slice or
+array,
 `append` into one, a composite literal stored in one of those, a channel send, or a
 method of a field or package-level value that is known to keep it (see "What keeps an
 argument" below; not `sync.Pool.Put`, which recycles the array on purpose). A piece sent on a
@@ -141,7 +142,9 @@ own `bufio.Reader`), it is not reported at all: it is the object's current token
 each read over a buffer the object owns anyway, a deliberate zero-copy cursor. A view
 appended to a kept collection, put in a map or cache, sent, returned in a local collection,
 or stored in another object is still reported. A copy (`string(sc.Bytes())`,
-`bytes.Clone`) is a stable line.
+`bytes.Clone`) is a stable line. A helper of the package that returns such a view, whole
+or trimmed (`return bytes.TrimRight(line, "\r\n")` of `br.ReadSlice('\n')`), makes its calls
+views too.
 
 ## Across functions
 Within a package (every file of it), leakscope follows the data into helpers and callers:
@@ -213,9 +216,9 @@ guard (`if end < len(b)`, `if len(b) > 0`: the bound is not about memory), consu
 array; judged as any piece of a parameter), a copy already made.
 
 The same holds for emptying under a capacity guard, `if cap(x.f) > maxKeep { x.f = x.f[:0]
-}` (a constant or a limit-named bound, not `cap(x.f) > 0`), or under a guard on the length
-the function last cut or made it to (`c.rbuf = c.rbuf[:n]` ... `if n > 1<<20 { c.rbuf =
-c.rbuf[:0] }`): meant to let an oversized array go after a huge batch, the reset keeps all
+}` or `x.f = x.f[:0:n]` (a constant or a limit-named bound, not `cap(x.f) > 0`), or under a
+guard on the length the function last cut or made it to (`c.rbuf = c.rbuf[:n]` ... `if n >
+1<<20 { c.rbuf = c.rbuf[:0] }`): meant to let an oversized array go after a huge batch, the reset keeps all
 of it for the next use. Reported, with `x.f = nil`
 as the fix (unsafe: code may tell a nil slice from an empty one; the next append makes a new
 array).

@@ -13,7 +13,7 @@ of a split result (`parts[1]`), a local variable or range variable holding one.
 
 It is stored long-term when it is assigned to a package-level variable, to a field reached
 through a pointer (a pointer receiver, a pointer parameter, a pointer from a range or a call),
-to an element or key of a map or slice that is itself long-lived (a package variable, a field
+to an element or key of a map, slice or array that is itself long-lived (a package variable, a field
 reached through a pointer, a map or slice parameter, which the caller owns), appended to one
 (`c.names = append(c.names, name)`), put inside a composite literal stored in one of those,
 sent on a channel, or passed to a method of a field or package-level value that is known
@@ -27,7 +27,8 @@ set to anything else before the store (`last = "none"`), it holds that.
 
 Its source is plausibly large when it is a parameter (or the receiver of a named string type),
 data read with `io.ReadAll`, `os.ReadFile`, `ioutil.ReadFile`, a command's whole output
-(`exec.Command(...).Output()`, `CombinedOutput()`), a `bufio.Reader`'s
+(`exec.Command(...).Output()`, `CombinedOutput()`), a whole HTTP message
+(`httputil.DumpResponse`, `DumpRequest`, `DumpRequestOut`), a `bufio.Reader`'s
 `ReadString` or a `bufio.Scanner`'s `Text`, a `string(buf)` conversion, or a range variable or
 local variable holding such data (the lines of a split file).
 
