@@ -218,10 +218,9 @@ array; judged as any piece of a parameter), a copy already made.
 The same holds for emptying under a capacity guard, `if cap(x.f) > maxKeep { x.f = x.f[:0]
 }` or `x.f = x.f[:0:n]` (a constant or a limit-named bound, not `cap(x.f) > 0`), or under a
 guard on the length the function last cut or made it to (`c.rbuf = c.rbuf[:n]` ... `if n >
-1<<20 { c.rbuf = c.rbuf[:0] }`): meant to let an oversized array go after a huge batch, the reset keeps all
-of it for the next use. Reported, with `x.f = nil`
-as the fix (unsafe: code may tell a nil slice from an empty one; the next append makes a new
-array).
+1<<20 { c.rbuf = c.rbuf[:0] }`): meant to let an oversized array go after a huge batch, the
+reset keeps all of it for the next use. Reported, with `x.f = nil` as the fix (unsafe: code
+may tell a nil slice from an empty one; the next append makes a new array).
 
 ## Why is this bad?
 A subslice shares the backing array of the slice it was cut from. As long as the subslice is
