@@ -46,6 +46,7 @@ from leakscope.core.rules._retention_summaries import (
     package_for,
     package_of,
     param_names,
+    receiver_made_with,
 )
 from leakscope.core.rules._retention_syntax import (
     _CALL_RX,
@@ -501,6 +502,13 @@ class _Analysis(Origins, Places):
         if returned is None or not (returned.piece or view):
             return None
         self._helper_notes[call.start_byte] = returned.notes
+        if returned.field is not None:
+            # `rr.next()` of `rr := &recordReader{buf: data}`: a piece of what it was made with.
+            made = receiver_made_with(self, call, returned.field)
+            found = self.origin(made) if made is not None else None
+            if made is None or found is None or found.kind == sources.PARAM:
+                return None  # (a zero-copy decoder over its caller's data is by design)
+            return call, returned.family, returned.levels, made
         if returned.param is None:
             return call, returned.family, returned.levels, call
         args = _args(call)

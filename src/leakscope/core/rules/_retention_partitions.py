@@ -57,7 +57,8 @@ def _drop_partitions(leaks: Iterable[Leak], tokens: Collection[int] = ()) -> lis
         tests = _line_tests(statement, source) if of_a_part else ""
         if tests == _PICKS:
             continue  # the fields of some lines of a larger value: the rest is wasted
-        if tests == _SKIPS:
+        lines = leak.nested or leak.piece.nested or leak.piece.source.part
+        if tests == _SKIPS and lines:
             # Every line but blank ones and comments: most of the text is kept anyway, unless
             # its comments are most of it.
             leaks[i] = replace(leak, bounded=leak.bounded or _KEEPS_MOST)

@@ -809,6 +809,13 @@ class Origins:
             if returned.param >= len(args):
                 return None
             return self.origin(args[returned.param], depth + 1)
+        if returned.field is not None:
+            from leakscope.core.rules._retention_summaries import receiver_made_with
+
+            made = receiver_made_with(self, call, returned.field)  # type: ignore[arg-type]
+            found = self.origin(made, depth + 1) if made is not None else None
+            # (A zero-copy decoder over its caller's data is by design: not followed there.)
+            return found if found is not None and found.kind != PARAM else None
         if returned.source is None:
             return None
         return replace(

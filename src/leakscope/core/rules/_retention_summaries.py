@@ -115,6 +115,10 @@ class Returned:
     # A named result returned by a bare `return`: set wherever the function assigns it, not
     # cut next to the other results by one return (see `parts_at`).
     named: bool = False
+    # Else: (a piece of) this field of the method's receiver (`return l.src[start:l.pos]` of
+    # a lexer, `rec := r.buf[r.off:r.off+n]` of a record reader): what the caller's receiver
+    # was made with decides (`lx := &lexer{src: string(data)}`).
+    field: str | None = None
 
 
 _BUSY = Returned(STRING, 0, False)  # a function under evaluation
@@ -589,10 +593,20 @@ class Package:
                 element = element.removeprefix("[]")
             family = STRING if element == "string" else SLICE
         found = analysis.origin(operand)
-        if found is None or found.kind == sources.CONVERSION:
-            return None
         func = _function_of(expr)
         name = text(func.child_by_field_name("name")) if func is not None else "the helper"
+        if found is None and piece and func is not None:
+            field = _receiver_field(analysis, func, operand)
+            if field is not None:
+                note = self.note(
+                    path,
+                    expr.start_byte,
+                    expr.end_byte,
+                    f"{name} returns {_flat(text(expr))}, a piece of its receiver's {field}",
+                )
+                return Returned(family, levels, piece, field=field, notes=(note,))
+        if found is None or found.kind == sources.CONVERSION:
+            return None
         if found.kind == sources.PARAM:
             binding = found.param
             if binding is None or binding.kind != PARAM or binding.name not in params:
@@ -1495,6 +1509,59 @@ def result_names(func: Node) -> list[Node]:
         if decl.type == "parameter_declaration"
         for ident in decl.children_by_field_name("name")
     ]
+
+
+def _receiver_field(analysis: _Analysis, func: Node, expr: Node, depth: int = 0) -> str | None:
+    """The field of `func`'s receiver that `expr` is (a piece of), through locals and cuts
+    (`rec` of `rec := r.buf[r.off : r.off+n]`: "buf"), else None."""
+    expr = unparen(expr)
+    if depth > 4:
+        return None
+    if expr.type == "slice_expression":
+        operand = expr.child_by_field_name("operand")
+        return _receiver_field(analysis, func, operand, depth + 1) if operand else None
+    if expr.type == "identifier":
+        binding = analysis.types.lookup(expr)
+        if binding is None or binding.kind != LOCAL or binding.value is None or binding.multi:
+            return None
+        return _receiver_field(analysis, func, binding.value, depth + 1)
+    if expr.type != "selector_expression" or func.type != "method_declaration":
+        return None
+    operand = expr.child_by_field_name("operand")
+    if operand is None or operand.type != "identifier":
+        return None
+    binding = analysis.types.lookup(operand)
+    if binding is None or binding.kind != RECEIVER:
+        return None
+    return text(expr.child_by_field_name("field"))
+
+
+def receiver_made_with(analysis: _Analysis, call: Node, field: str) -> Node | None:
+    """The value the local receiver of the method `call` calls was made with for `field`
+    (`lx.next()` of `lx := &lexer{src: string(data)}`: `string(data)`), else None."""
+    func = call.child_by_field_name("function")
+    operand = func.child_by_field_name("operand") if func is not None else None
+    if func is None or func.type != "selector_expression" or operand is None:
+        return None
+    operand = unparen(operand)
+    binding = analysis.types.lookup(operand) if operand.type == "identifier" else None
+    if binding is None or binding.kind != LOCAL or binding.value is None:
+        return None
+    made = unparen(binding.value)
+    if made.type == "unary_expression" and text(made).startswith("&"):
+        made = unparen(made.child_by_field_name("operand") or made)
+    if made.type != "composite_literal":
+        return None
+    body = made.child_by_field_name("body")
+    for element in body.named_children if body is not None else ():
+        if element.type != "keyed_element":
+            continue
+        parts = [c for c in element.named_children if c.type != "comment"]
+        if len(parts) == 2 and _flat(text(parts[0])) == field:
+            value = parts[1]
+            inner = value.named_children[0] if value.type == "literal_element" else value
+            return inner
+    return None
 
 
 def _function_of(node: Node) -> Node | None:
