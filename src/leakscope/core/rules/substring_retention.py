@@ -149,7 +149,11 @@ Within a package (every file of it), leakscope follows the data into helpers and
   alone (only the key, only the value) keeps all of it. Named results a bare `return` gives
   back are what the helper assigned them (`origin = strings.TrimSuffix(f[1], ".")` of a
   zone file's line): pieces each, not parts of one cut, so kept together they still pin
-  all of the input. One that returns data it read,
+  all of the input. A method that returns a piece of its receiver's field (`return
+  l.src[start:l.pos]` of a lexer, a record reader's `rec := r.buf[r.off:r.off+n]`) makes
+  its calls on a local receiver pieces of what that receiver was made with (`lx :=
+  &lexer{src: string(data)}`); not when that is the function's parameter (a decoder over
+  its caller's data, by design). One that returns data it read,
   less a trailer it checked (`return data[:len(data)-4]`),
   returns that data. Helpers that call each other are summarised once each (a call back
   into a helper being summarised counts as returning nothing there; the outermost of the
