@@ -83,6 +83,7 @@ from leakscope.core.syntax import (
     paired_target,
     text,
     unparen,
+    within,
 )
 from leakscope.core.types import (
     IMPORT,
@@ -1001,7 +1002,12 @@ class _Analysis(Origins, Places):
         if kept is not None:
             place, note = kept
             return f" (kept by its caller in {place})", "", (note,)
-        return "", _returned_object(kind, returns)[1], ()
+        return (
+            "",
+            f"how long a caller keeps what {returns} returns decides what this pins, and "
+            "nothing here shows it is long-lived",
+            (),
+        )
 
     def _kept_by_caller(self, func: Node) -> tuple[str, tuple[str, int, int, str]] | None:
         """A call of `func` in the package whose first result the caller stores, as it is,
@@ -1309,7 +1315,7 @@ class _Analysis(Origins, Places):
             # As it is, in the literal that makes the collection, or stored in one of its
             # slots (not cut: `seg.ID = hdr[2:18]` is the piece).
             if parent.type == "literal_element":
-                if binding.value is not None and _within(use, binding.value):
+                if binding.value is not None and within(use, binding.value):
                     return True
                 continue
             statement = _statement_of(use)
@@ -1318,7 +1324,7 @@ class _Analysis(Origins, Places):
                 right = statement.child_by_field_name("right")
                 if (
                     right is not None
-                    and _within(use, right)
+                    and within(use, right)
                     and any(re.match(re.escape(name) + r"\s*[.\[]", text(x)) for x in lefts)
                 ):
                     return True
@@ -1745,17 +1751,6 @@ class _Analysis(Origins, Places):
         self.leaks[key] = leak
 
 
-def _returned_object(kind: str, returns: str) -> tuple[str, str]:
-    """What the place says of a new object `returns` returns (see `_returns_own_data`), and
-    why the leak is minor when it is not a handle."""
-    if kind == "handle":
-        return " (a handle, which its caller keeps open)", ""
-    return "", (
-        f"how long a caller keeps what {returns} returns decides what this pins, and nothing "
-        "here shows it is long-lived"
-    )
-
-
 # A name that says it is a limit (`maxLen`, `keepSize`, `limit`).
 _LIMIT_NAME = r"(?i)max|limit|keep|size|cap|bound|most"
 
@@ -1823,10 +1818,6 @@ def _read_again(stored: Node, read: Node) -> bool:
             return True
         node = node.parent
     return False
-
-
-def _within(node: Node, outer: Node) -> bool:
-    return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
 
 
 def _in_place(cut: Node) -> bool:
