@@ -1,7 +1,10 @@
 """## What it does
 Reports a `defer` statement that sits inside a `for` loop of its own function (any form:
 `for {}`, `for cond {}`, `for i := 0; i < n; i++ {}`, `for ... range ...`), including loops in
-the bodies of `go func() { ... }()` and other function literals.
+the bodies of `go func() { ... }()` and other function literals. A loop made with `goto`
+counts too: a `goto` after the `defer` that jumps back to a label before it, on a way the
+function can take from the `defer` (`reconnect: conn, err := dial(); ...; defer
+conn.Close(); ...; goto reconnect`). Such a finding has no automatic fix.
 
 It does not report:
 - a `defer` inside a function literal inside the loop (`for ... { func() { defer ... }() }`):
@@ -1193,6 +1196,131 @@ def _runs_at_most_once(defer: Node, func: Node, ctx: FileContext) -> bool:
     return True
 
 
+def goto_loop(defer: Node, func: Node, imports: dict[str, str]) -> tuple[Node, Node] | None:
+    """(label, goto) when a `goto` after `defer` jumps back to a label before it, and the
+    function can get from the `defer` to that `goto`: the code from the label on is a loop
+    (`reconnect: conn, err := dial(); ...; defer conn.Close(); ...; goto reconnect`)."""
+    body = func.child_by_field_name("body")
+    if body is None or b"goto" not in (body.text or b""):
+        return None
+    labels = {
+        text(node.child_by_field_name("label")): node
+        for _, node in own_nodes("(labeled_statement) @l", body)
+        if node.start_byte < defer.start_byte
+    }
+    gotos = [
+        jump
+        for _, jump in own_nodes("(goto_statement) @g", body)
+        if jump.start_byte > defer.end_byte and _goto_label(jump) in labels
+    ]
+    if not gotos:
+        return None
+    node = defer
+    while node != body:
+        holder = node.parent
+        if holder is None or holder.type in FUNCTION_NODES:
+            return None
+        if holder.type == "statement_list":
+            for sibling in holder.named_children:
+                if sibling.start_byte <= node.start_byte or sibling.type == "comment":
+                    continue
+                jump = next((g for g in gotos if within(g, sibling)), None)
+                if jump is not None:
+                    return labels[_goto_label(jump)], jump
+                if terminates(sibling, broad=True, imports=imports):
+                    return None
+        node = holder
+    return None
+
+
+# `retries > 0` (counting down), `tries < 3` (counting up): a retry count in a condition.
+_COUNT_DOWN = re.compile(r"\b([A-Za-z_]\w*)\s*(?:>\s*0|>=\s*1|!=\s*0)(?![\w.(])")
+_COUNT_UP = re.compile(r"\b([A-Za-z_]\w*)\s*(<=?)\s*(\d+)(?![\w.(])")
+_SMALL_COUNT = 64
+
+
+def _goto_bound(jump: Node, func: Node) -> str | None:
+    """Why a backward `goto` runs a known small number of times, or None: it is taken only
+    under a retry count (`if retries > 0 { retries--; goto again }` with `retries := 1`,
+    or `if tries < 3 { tries++; goto retry }`)."""
+    body = text(func.child_by_field_name("body"))
+    node = jump.parent
+    while node is not None and node != func:
+        if node.type == "if_statement" and within(
+            jump, node.child_by_field_name("consequence") or node
+        ):
+            cond = text(node.child_by_field_name("condition"))
+            for match in _COUNT_UP.finditer(cond):
+                name, limit = match.group(1), int(match.group(3))
+                if limit <= _SMALL_COUNT and re.search(rf"\b{name}\s*(?:\+\+|\+=)", body):
+                    return f"the goto is taken only while `{match.group(0)}`: a retry count"
+            for match in _COUNT_DOWN.finditer(cond):
+                name = match.group(1)
+                start = re.search(rf"\b{name}\s*:?=\s*(\d+)\b", body)
+                if (
+                    start is not None
+                    and int(start.group(1)) <= _SMALL_COUNT
+                    and re.search(rf"\b{name}\s*(?:--|-=)", body)
+                ):
+                    return (
+                        f"the goto is taken only while `{match.group(0)}`, counting down from "
+                        f"{start.group(1)}: a retry count"
+                    )
+        node = node.parent
+    return None
+
+
+def _goto_label(jump: Node) -> str:
+    return next((text(c) for c in jump.named_children if c.type == "label_name"), "")
+
+
+def _goto_diagnostic(defer: Node, func: Node, ctx: FileContext) -> Diagnostic | None:
+    """A `defer` repeated by a backward `goto` (see `goto_loop`), or None."""
+    found = goto_loop(defer, func, ctx.imports)
+    if found is None:
+        return None
+    label, jump = found
+    name = _goto_label(jump)
+    call, held_name = _call_text(defer)
+    if held_name in _LOCKS:
+        held = "every round's lock stays held until then"
+    elif held_name in _RESOURCE or held_name.lower() == "cancel":
+        held = "every round's resource stays open until then"
+    else:
+        held = "the deferred calls pile up until then"
+    bound = _goto_bound(jump, func)
+    if ctx.is_test:
+        impact, reason = None, ""
+    elif bound is not None:
+        impact, reason = Impact.BOUNDED, bound
+    elif releases(defer):
+        impact = Impact.GROWS
+        reason = f"`goto {name}` repeats it with no bound: as often as the code jumps back"
+    else:
+        what = "the deferred function literal" if call.startswith("a deferred") else f"`{call}`"
+        impact, reason = Impact.BOUNDED, f"{what} releases nothing: only the deferred calls pile up"
+    return Diagnostic.at(
+        defer,
+        f"{call} is deferred inside a loop made with `goto {name}`: it runs only when "
+        f"{_function_text(func)} returns, so {held}",
+        confidence=Confidence.HIGH,
+        no_fix_reason=(
+            "no automatic fix: the loop is made with goto; move the code from the label to "
+            "the goto into a function of its own, or release it before jumping back"
+        ),
+        related=[
+            (
+                label.start_byte,
+                label.start_byte + len(name) + 1,
+                "the label the goto jumps back to",
+            ),
+            (jump.start_byte, jump.end_byte, "the goto that repeats the defer"),
+        ],
+        impact=impact,
+        impact_reason=reason,
+    )
+
+
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
     imports = ctx.imports
     fixes: dict[int, tuple[Fix | None, str | None]] = {}
@@ -1201,6 +1329,11 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
         if keyword.type != "defer" or defer is None or defer.type != "defer_statement":
             continue
         loop, func = _loop_and_function(defer)
+        if loop is None and func is not None:
+            found = _goto_diagnostic(defer, func, ctx)
+            if found is not None:
+                yield found
+            continue
         if loop is None or func is None:
             continue
         released = _release_keys(defer)
