@@ -112,6 +112,9 @@ class Piece:
     element: bool = False  # a range variable over the parts of a split, as it is
     split: Node | None = None  # the last splitting call that cut it (`strings.Fields(line)`)
     helper: bool = False  # returned by a helper of the package (`jsonField(doc, "user")`)
+    # A struct whose fields of these names are the pieces (`r, err := parseRule(line)`):
+    # selecting one takes a level off (see `Returned.fields`).
+    fields: frozenset[str] | None = None
 
 
 @dataclass
@@ -142,6 +145,7 @@ class _Climb:
     # Steps through helpers of the package (their returns, a constructor's new object).
     notes: list[tuple[str, int, int, str]] = field(default_factory=list)
     wrapped: str = ""  # the constructor whose new object holds the piece
+    fields: frozenset[str] | None = None  # a helper's record holds it (see `Piece.fields`)
 
 
 def analyse(ctx: FileContext) -> list[Leak]:
@@ -175,6 +179,7 @@ class _Analysis(Origins, Places):
         self._assignments: dict[tuple[int, str], list[tuple[Node, int]]] = {}
         self._package = package
         self._helper_notes: dict[int, tuple[tuple[str, int, int, str], ...]] = {}
+        self._record_fields: dict[int, frozenset[str]] = {}  # (see `Piece.fields`)
         # (a piece's origin, a local channel) already followed to its receives
         self._channels: set[tuple[int, int, int]] = set()
         # Calls of helpers returning several pieces that are not parts (`Package.parts_at`).
@@ -198,6 +203,7 @@ class _Analysis(Origins, Places):
             if notes is not None:
                 piece.steps.extend(notes)
                 piece.helper = True
+                piece.fields = self._record_fields.get(node.start_byte)
             self._climb(piece, node, levels == "iter")
         leaks = _drop_partitions(self.leaks.values(), self._tokens)
         return sorted(leaks, key=lambda x: x.value.start_byte)
@@ -503,6 +509,8 @@ class _Analysis(Origins, Places):
         if returned is None or not (returned.piece or view):
             return None
         self._helper_notes[call.start_byte] = returned.notes
+        if returned.fields is not None:
+            self._record_fields[call.start_byte] = returned.fields
         if returned.field is not None:
             # `rr.next()` of `rr := &recordReader{buf: data}`: a piece of what it was made with.
             made = receiver_made_with(self, call, returned.field)
@@ -689,6 +697,20 @@ class _Analysis(Origins, Places):
                     state.value = parent
                 state.node = parent
                 continue
+            fields = state.fields or piece.fields
+            if kind == "selector_expression" and fields is not None:
+                # `r.Kind` of a record whose fields are the pieces: one of them.
+                field = text(parent.child_by_field_name("field"))
+                if (
+                    parent.child_by_field_name("operand") != node
+                    or state.levels != 1
+                    or state.contained
+                    or field not in fields
+                ):
+                    return
+                state.levels = 0
+                state.value = state.node = parent
+                continue
             if kind == "index_expression":
                 if parent.child_by_field_name("operand") == node:
                     if state.levels == 0 or state.contained:
@@ -853,6 +875,7 @@ class _Analysis(Origins, Places):
         state.split = call
         if returned.levels:
             state.levels = returned.levels
+        state.fields = returned.fields
         return True
 
     def _through_constructor(self, piece: Piece, state: _Climb, call: Node, position: int) -> bool:
@@ -1172,6 +1195,7 @@ class _Analysis(Origins, Places):
                 element and levels == 0,
                 state.split or piece.split,
                 piece.helper,
+                state.fields or piece.fields,
             )
             self._climb(sub, use)
 
@@ -1704,7 +1728,10 @@ class _Analysis(Origins, Places):
             and not _selected_lines(_statement_of(value), _flat(text(piece.source.node)))
         ):
             whole = True  # `line[2:]` of every line: nearly all of the text
-        if whole and not nested and _callee_name(piece.origin) in _SPLITTERS:
+        # (So does a helper's result stored as it is, records of all the tokens it parsed
+        # (`netrc = parseNetrc(string(data))`), as a split's result does.)
+        splits = _callee_name(piece.origin) in _SPLITTERS or bool(piece.fields or state.fields)
+        if whole and not nested and splits:
             return
         if how != "sent on" and self._parent_kept(piece.source.node, target.text, value):
             return
@@ -1735,6 +1762,8 @@ class _Analysis(Origins, Places):
             or (piece.source.kind == sources.VIEW and _read_again(value, piece.source.node)),
         )
         split = state.split or piece.split
+        if state.fields and not piece.fields:
+            piece = replace(piece, fields=state.fields)
         notes = [note for note in state.notes if note not in piece.steps]
         if notes:
             piece = replace(piece, steps=[*piece.steps, *notes])
@@ -1988,8 +2017,13 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
     target = leak.target
     keeper = f"a receiver of {target.text}" if leak.how == "sent on" else target.text
     what = value_text if origin_text in value_text else f"{value_text} (from {origin_text})"
+    fields = ", ".join(sorted(piece.fields)) if piece.fields and leak.levels == 1 else ""
     if leak.levels == 0:
         detail = f"{what} is a {noun} {leak.how} {target.where}"
+    elif fields:
+        detail = (
+            f"the fields {fields} of {what} are {noun}s of {source_text}, {leak.how} {target.where}"
+        )
     else:
         detail = f"the elements of {what} are {noun}s of {source_text}, {leak.how} {target.where}"
     message = f"{keeper} keeps the whole backing array of {source_text} alive: {detail}"
@@ -2062,6 +2096,11 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
             f"no automatic fix: every element of {value_text} shares the memory of "
             f"{source_text}; copy the elements you keep with {copier}"
         )
+        if fields:
+            diag.no_fix_reason = (
+                f"no automatic fix: the fields {fields} of {value_text} share the memory of "
+                f"{source_text}; copy them with {copier} where the record is made"
+            )
         return diag
     if emptied:
         diag.fix = drop_fix(leak.value)

@@ -89,9 +89,9 @@ def _drop_partitions(leaks: Iterable[Leak], tokens: Collection[int] = ()) -> lis
         kept = len(values)
         first = leaks[group[0]].piece
         # (Of one line read on its own, the fields left out are a few bytes of that line.)
-        some = first.source.kind != sources.LINE and (
-            kept < _parts_of(first.origin) or _gaps(values)
-        )
+        # (Of a helper's records, the fields left out: `rec.kind` only tested.)
+        parts = len(first.fields) if first.fields else _parts_of(first.origin)
+        some = first.source.kind != sources.LINE and (kept < parts or _gaps(values))
         if kept > 1 and not some:
             dropped.update(group)
     for group in by_operand.values():

@@ -69,7 +69,7 @@ from leakscope.core.rules._retention_syntax import (
     _list_items,
     weaker,
 )
-from leakscope.core.syntax import assigned_by, enclosing_function, text, unparen
+from leakscope.core.syntax import assigned_by, captures, enclosing_function, text, unparen
 from leakscope.core.text import LineIndex
 from leakscope.core.types import (
     FUNC,
@@ -119,6 +119,10 @@ class Returned:
     # a lexer, `rec := r.buf[r.off:r.off+n]` of a record reader): what the caller's receiver
     # was made with decides (`lx := &lexer{src: string(data)}`).
     field: str | None = None
+    # The result is a struct (or a pointer to one) whose fields of these names are pieces
+    # (`return rec{ID: f[0], Kind: f[1]}, nil` of a line's fields): `levels` counts the
+    # record as one level, which selecting one of these fields takes off.
+    fields: frozenset[str] | None = None
 
 
 _BUSY = Returned(STRING, 0, False)  # a function under evaluation
@@ -191,6 +195,7 @@ class Package:
         self._per_call: dict[tuple[Key, int], tuple[bool, tuple[Note, ...]] | None] = {}
         # Typed declarations per file (see `followed`).
         self._typed_in: dict[str, list[tuple[Key, Node]]] = {}
+        self._records: frozenset[bytes] | None = None
         if previous is not None:
             self._reuse(previous)
 
@@ -328,14 +333,35 @@ class Package:
         if found is None:
             found = self._typed_in[path] = []
             source, tree = self.files[path]
-            for node in _typed_declarations(source, tree):
+            records = self._record_types()
+            for node in _typed_declarations(source, tree, records):
                 result = node.child_by_field_name("result")
-                if result is None or _RESULT_TYPE.search(result.text or b"") is None:
+                if result is None or not self._may_return_piece(result):
                     continue
                 key = key_of(node)
                 if key is not None:
                     found.append((key, node))
         return found
+
+    def _record_types(self) -> frozenset[bytes]:
+        """The names of the package's struct types (a helper returning one may return
+        pieces in its fields)."""
+        if self._records is None:
+            self._records = frozenset(
+                name.encode()
+                for name, info in self.index.types.items()
+                if info.underlying == "struct"
+            )
+        return self._records
+
+    def _may_return_piece(self, result: Node) -> bool:
+        """Whether a result list starts with a string, a slice or a struct of the package
+        (or a pointer to one)."""
+        data = result.text or b""
+        if _RESULT_TYPE.search(data) is not None:
+            return True
+        match = _RECORD_RESULT.match(data)
+        return match is not None and match.group(1) in self._record_types()
 
     def _decls_of(self, path: str) -> dict[Key, Node]:
         nodes = self._nodes.get(path)
@@ -447,7 +473,7 @@ class Package:
         if (
             body is None
             or result is None
-            or _RESULT_TYPE.search(result.text or b"") is None
+            or not self._may_return_piece(result)
             or not self._may_return(path, body)
         ):
             self._returned[slot] = None
@@ -529,6 +555,8 @@ class Package:
             family = STRING
         elif is_slice(under):
             family = SLICE
+        elif _is_record(analysis, under):
+            return self._returned_record(analysis, path, params, expr)
         else:
             return None
         converted = _conversion_operand(analysis, expr)
@@ -572,6 +600,15 @@ class Package:
                     return passed
             if inner is not None:
                 family, levels, piece = inner.family, inner.levels, inner.piece
+        elif expr.type == "identifier" and _is_record(analysis, _element_type(under)):
+            # `out = append(out, rec{...})` ... `return out`: a slice of records.
+            func = _function_of(expr)
+            body = func.child_by_field_name("body") if func is not None else None
+            for item in _appended_to(body, text(expr)) if body is not None else ():
+                found = self._returned_value(analysis, path, params, item)
+                if found is not None and found.fields is not None and found.levels == 1:
+                    return replace(found, levels=2)
+            return None
         elif expr.type == "identifier":
             held = _held_cut(analysis, expr)
             if held is not None:
@@ -637,6 +674,72 @@ class Package:
         notes = (*_source_notes(self, path, found), note)
         return Returned(family, levels, piece, source=found, notes=notes)
 
+    def _returned_record(
+        self, analysis: _Analysis, path: str, params: list[str], expr: Node
+    ) -> Returned | None:
+        """A new struct returned with pieces in some of its fields (`return rec{ID: f[0],
+        Kind: f[1]}, nil`, or `r := Rule{...}` ... `return r`): the fields that hold pieces
+        of one parameter (or one big source), as a record of them."""
+        expr = unparen(expr)
+        if expr.type == "call_expression":
+            # `return parseLine(line)` of a helper returning a record of its parameter's pieces.
+            inner = self.returned_at(analysis, expr)
+            if inner is None or inner.fields is None:
+                return None
+            passed = self._passed_on(analysis, path, params, expr, inner)
+            return replace(passed, fields=inner.fields) if passed is not None else None
+        literal = _new_literal(expr)
+        # (field name, value) pairs: of the literal, and of `s.name = ...` of a local `s`.
+        values: list[tuple[str, Node]] = []
+        if literal is None and expr.type == "identifier":
+            binding = analysis.types.lookup(expr)
+            func = _function_of(expr)
+            body = func.child_by_field_name("body") if func is not None else None
+            if binding is None or binding.kind != LOCAL or body is None or func is None:
+                return None
+            if binding.value is not None:
+                if _set_again(analysis.ctx.source, func, binding.name):
+                    return None
+                literal = _new_literal(binding.value)
+                if literal is None and unparen(binding.value).type == "call_expression":
+                    return self._returned_record(analysis, path, params, binding.value)
+            values.extend(_field_sets(body, binding.name))
+        body = literal.child_by_field_name("body") if literal is not None else None
+        for element in body.named_children if body is not None else ():
+            if element.type != "keyed_element" or element.named_child_count < 2:
+                continue
+            key, value = element.named_children[0], element.named_children[-1]
+            value = value.named_children[0] if value.named_children else value
+            values.append((_flat(text(key)), value))
+        first: Returned | None = None
+        names: list[str] = []
+        for key_text, value in values:
+            if value.type == "literal_value" or key_text in names:
+                continue
+            found = self._returned_value(analysis, path, params, value)
+            # (Pieces of what the helper reads itself are reported where it makes the record:
+            # `_returned_new`.)
+            if found is None or not found.piece or found.levels != 0 or found.param is None:
+                continue
+            if first is None:
+                first = found
+            elif found.param != first.param:
+                continue
+            names.append(key_text)
+        if first is None:
+            return None
+        func = _function_of(expr)
+        name = text(func.child_by_field_name("name")) if func is not None else "the helper"
+        what = ", ".join(names)
+        of = f"its parameter {params[first.param]}" if first.param < len(params) else "it"
+        note = self.note(
+            path,
+            expr.start_byte,
+            expr.end_byte,
+            f"{name} returns {_flat(text(expr))[:60]}, whose {what} are pieces of {of}",
+        )
+        return replace(first, levels=1, notes=(note, *first.notes), fields=frozenset(names))
+
     def _passed_on(
         self, analysis: _Analysis, path: str, params: list[str], call: Node, inner: Returned
     ) -> Returned | None:
@@ -663,6 +766,7 @@ class Package:
             True,
             param=params.index(binding.name),
             notes=(note, *inner.notes),
+            fields=inner.fields,
         )
 
     def returned_at(self, analysis: _Analysis, call: Node) -> Returned | None:
@@ -1578,6 +1682,9 @@ _TYPED_HEADER = re.compile(
     rb"\)[ \t]*\(?[ \t]*(?:[A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]+)?"
     rb"(?:string|\[\])[^\n{]*\{"
 )
+_RECORD_HEADER = re.compile(
+    rb"\)[ \t]*\(?[ \t]*(?:[A-Za-z_]\w*[ \t]+)?\*?([A-Za-z_]\w*)[ \t]*(?:,[^\n{]*)?\)?[ \t]*\{"
+)
 _DECLARATIONS = ("function_declaration", "method_declaration")
 # The returned values `_returned_value` looks at; any other is not a piece.
 _RETURNED_SHAPES = frozenset(
@@ -1587,8 +1694,28 @@ _RETURNED_SHAPES = frozenset(
         "index_expression",
         "identifier",
         "type_conversion_expression",
+        "composite_literal",
+        "unary_expression",
     }
 )
+# A result list starting with a named type, perhaps a pointer (`(rec, error)`, `*Rule`).
+_RECORD_RESULT = re.compile(rb"\(?\s*(?:[A-Za-z_]\w*\s+)?\*?([A-Za-z_]\w*)\s*(?:[,)]|$)")
+
+
+def _is_record(analysis: _Analysis, under: str | None) -> bool:
+    """Whether an underlying type is a struct of the package, or a pointer to one."""
+    if under is None or under == "struct":
+        return under == "struct"
+    return analysis.types.underlying(under.removeprefix("*")) == "struct"
+
+
+def _new_literal(expr: Node) -> Node | None:
+    """The composite literal `expr` is, or takes the address of (`T{...}`, `&T{...}`)."""
+    expr = unparen(expr)
+    if expr.type == "unary_expression" and text(expr).startswith("&"):
+        operand = expr.child_by_field_name("operand")
+        expr = unparen(operand) if operand is not None else expr
+    return expr if expr.type == "composite_literal" else None
 
 
 def _is_cut(analysis: _Analysis, node: Node | None, depth: int = 0) -> bool:
@@ -1720,13 +1847,20 @@ def _declared_local(value: Node) -> Node | None:
     return lefts[rights.index(value)]
 
 
-def _typed_declarations(source: bytes, tree: Tree) -> list[Node]:
-    """The top-level functions and methods that may return a string or a slice first, found
-    by their headers' text (without visiting every declaration of the file)."""
+def _typed_declarations(
+    source: bytes, tree: Tree, records: frozenset[bytes] = frozenset()
+) -> list[Node]:
+    """The top-level functions and methods that may return a string, a slice or one of the
+    package's structs (`records`) first, found by their headers' text (without visiting
+    every declaration of the file)."""
     out = []
     root = tree.root_node
-    for match in _TYPED_HEADER.finditer(source):
-        node = root.descendant_for_byte_range(match.start(), match.start() + 1)
+    starts = [m.start() for m in _TYPED_HEADER.finditer(source)]
+    if records:
+        starts.extend(m.start() for m in _RECORD_HEADER.finditer(source) if m.group(1) in records)
+        starts.sort()
+    for start in starts:
+        node = root.descendant_for_byte_range(start, start + 1)
         while node is not None and node.type not in _DECLARATIONS:
             if node.type in ("block", "source_file"):
                 node = None
@@ -1762,6 +1896,51 @@ def _reassigned(source: bytes, body: Node, name: str) -> bool:
     """Whether a body assigns or redeclares `name` (`p = bytes.Clone(p)`, `p, err := ...`)."""
     found = assigned_offsets(source, name.encode(), body.start_byte, body.end_byte)
     return next(found, None) is not None
+
+
+def _field_sets(body: Node, name: str) -> list[tuple[str, Node]]:
+    """(field, value) of each `name.field = value` in a function body."""
+    out = []
+    prefix = f"{name}."
+    for node in captures("(assignment_statement) @a", body).get("a", []):
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None or left.named_child_count != 1:
+            continue
+        if right.named_child_count != 1 or not text(left).startswith(prefix):
+            continue
+        target = left.named_children[0]
+        operand = target.child_by_field_name("operand")
+        if target.type == "selector_expression" and operand is not None and text(operand) == name:
+            out.append((text(target.child_by_field_name("field")), right.named_children[0]))
+    return out
+
+
+def _appended_to(body: Node, name: str) -> list[Node]:
+    """The values appended to `name` by `name = append(name, v...)` in a function body."""
+    out = []
+    for node in captures("(assignment_statement) @a", body).get("a", []):
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None or text(left) != name or right.named_child_count != 1:
+            continue
+        call = right.named_children[0]
+        if call.type != "call_expression" or _callee_name(call) != "append":
+            continue
+        args = _args(call)
+        if args and text(args[0]) == name:
+            out.extend(args[1:])
+    return out
+
+
+def _element_type(under: str | None) -> str | None:
+    return under[2:] if under is not None and under.startswith("[]") else None
+
+
+def _set_again(source: bytes, func: Node, name: str) -> bool:
+    """Whether a function sets `name` more than once (declared, then assigned)."""
+    found = assigned_offsets(source, name.encode(), func.start_byte, func.end_byte)
+    return next(found, None) is not None and next(found, None) is not None
 
 
 def _literal_values(body: Node | None) -> list[Node]:

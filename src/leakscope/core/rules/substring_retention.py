@@ -136,7 +136,17 @@ Within a package (every file of it), leakscope follows the data into helpers and
   what a test passes says nothing of what the program passes;
 - a helper that returns a piece of its parameter (`return f[0]` of `strings.Fields(line)`,
   `return line[:i]`, a `Trim*` of it) makes its call a piece of the argument
-  (`c.names = append(c.names, firstField(line))`); one that returns data it read
+  (`c.names = append(c.names, firstField(line))`). So does a helper that returns one of the
+  package's structs with pieces of its parameter in some fields (`return rec{ID: f[0], Kind:
+  f[1]}, nil`, a local `r := &Rule{...}` or `var s sample; s.name = line[:i]`, or a slice
+  of them appended in a loop, `out = append(out, rec{...})`): a field selected from its
+  result (`rec.Service`, also of a range variable over the slice) is a piece, and the
+  record stored whole is reported without a fix when each record is cut from a line of a
+  larger value (`w.rules = append(w.rules, r)`), not when the helper's whole result is
+  kept (`netrc = parseNetrc(string(data))`: all its tokens, as a split's result). Fields
+  set from the helper's own reads are reported in the helper. A record built by other
+  means (fields set through a pointer to a slice element, `cur = &out[len(out)-1]`) is not
+  followed. A helper that returns data it read
   (`return os.ReadFile(path)`) or a piece of it makes its call that source. A helper that
   returns another helper's piece of its parameter (`return head(strings.TrimSpace(line))`)
   returns a piece too, in any file and through any number of helpers (up to 6 deep); the
