@@ -89,6 +89,31 @@ CASES = [
         "\t\ts.history = append(s.history, m)\n",
         "\t\t_ = m\n",
     ),
+    # A store (store.go) reports the pieces its callers (read.go) pass: an edit of the
+    # storing method re-analyses it with its callers' calls...
+    (
+        "subslice-retention",
+        "helper-stores",
+        "store.go",
+        "\tc.data = p // want",
+        "\t// keep it\n\tc.data = p // want",
+    ),
+    # ... an edit elsewhere in its file keeps it...
+    (
+        "subslice-retention",
+        "helper-stores",
+        "store.go",
+        '\tc.checked += bytes.Count(p, []byte("\\n"))\n',
+        '\tc.checked += 2 * bytes.Count(p, []byte("\\n"))\n',
+    ),
+    # ... and a caller that no longer passes a piece takes it away.
+    (
+        "subslice-retention",
+        "helper-stores",
+        "read.go",
+        "\t\tc.keep(buf[:n]) // (reported at the stores)\n",
+        "\t\tc.keep(nil)\n",
+    ),
     # And a helper that copied now returns its piece: a new finding in load.go.
     (
         "substring-retention",
@@ -194,3 +219,47 @@ def test_live_fixes_are_pending_until_checked(tmp_path: Path) -> None:
     assert not project.pending_fixes() or all(
         f.path == "store.go" for f in project.findings if f.fix_pending
     )
+
+
+def test_a_store_keeps_the_pieces_its_callers_pass_across_an_edit_of_a_caller(
+    tmp_path: Path,
+) -> None:
+    # store.go reports the pieces read.go's loop passes. An edit of another function of
+    # read.go is re-analysed in focus, and store.go with it (the default `settle`): the
+    # calls outside that focus still count.
+    root = _copy(tmp_path, "subslice-retention", "helper-stores")
+    read = root / "read.go"
+    # (Other functions, so that the edited one is a small part of the file: in focus.)
+    fillers = "".join(f"\nfunc filler{i}(n int) int {{\n\treturn n + {i}\n}}\n" for i in range(12))
+    read.write_text(read.read_text() + fillers)
+    project = Project(root, Config(), use_cache=False)
+    project.scan()
+    read.write_text(read.read_text() + "\n// edited\n")
+    project.update([read])
+    focused = project.focused
+    _edit(read, "\treturn n + 3\n", "\treturn n + 30\n")
+    project.update([read])
+    assert project.focused == focused + 1
+    stores = [f for f in project.findings if f.path == "store.go"]
+    assert shown(stores) == shown([f for f in _full_scan(root) if f.path == "store.go"])
+    assert len(stores) == 3
+
+
+def test_an_edit_of_a_store_reports_the_pieces_its_callers_pass(tmp_path: Path) -> None:
+    # An edit inside the storing method, re-analysed in focus on its own (`settle` False):
+    # the pieces read.go passes are reported there at once.
+    root = _copy(tmp_path, "subslice-retention", "helper-stores")
+    store = root / "store.go"
+    fillers = "".join(f"\nfunc filler{i}(n int) int {{\n\treturn n + {i}\n}}\n" for i in range(12))
+    store.write_text(store.read_text() + fillers)
+    project = Project(root, Config(), use_cache=False)
+    project.scan()
+    store.write_text(store.read_text() + "\n// edited\n")
+    project.update([store])
+    focused = project.focused
+    _edit(store, "\tc.data = p // want", "\t// keep it\n\tc.data = p // want")
+    project.update([store], settle=False)
+    assert project.focused == focused + 1
+    mine = [f for f in project.findings if f.path == "store.go"]
+    assert shown(mine) == shown([f for f in _full_scan(root) if f.path == "store.go"])
+    assert len(mine) == 3

@@ -184,7 +184,8 @@ def analyse_package(job: PackageJob, overrides: dict[str, bytes] | None = None) 
     for files in by_package.values():
         index = PackageIndex([pf.summary for pf in files])
         # (A worker scans many packages: it keeps none of them.)
-        with package_files.attached(index, {pf.path: (pf.source, pf.tree) for pf in files}):
+        sources = {pf.path: (pf.source, pf.tree) for pf in files}
+        with package_files.attached(index, sources, every=True):
             for pf in files:
                 results.append(analyse_file(pf, index, job.go_version, rules, build=build))
     return results

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, WeakSet
 
 from tree_sitter import Tree
 
@@ -25,6 +25,8 @@ _FILES: WeakKeyDictionary[PackageIndex, dict[str, tuple[bytes, Tree]]] = WeakKey
 # usually refers back to the index (its contexts do), which a weak key cannot survive: it is
 # dropped by `detach` when the package is done, not left to the garbage collector.
 _STATE: WeakKeyDictionary[PackageIndex, dict[str, object]] = WeakKeyDictionary()
+# Packages whose every file is analysed this time (`attached`).
+_WHOLE: WeakSet[PackageIndex] = WeakSet()
 # The state of the package's last analysis, while it is analysed again (`attached`).
 _PREVIOUS: WeakKeyDictionary[PackageIndex, dict[str, object]] = WeakKeyDictionary()
 
@@ -38,12 +40,17 @@ def attached(
     index: PackageIndex,
     files: dict[str, tuple[bytes, Tree]],
     kept: dict[str, object] | None = None,
+    *,
+    every: bool = False,
 ) -> Iterator[None]:
     """`attach` for the duration of a package's analysis, then `detach`. With `kept`, the
     rules' state for the package outlives the analysis: `kept` holds the state of the
     package's last analysis, which rules may reuse (`previous`) for what has not changed
-    since (the live path analyses a package again at each edit), and then this one's."""
+    since (the live path analyses a package again at each edit), and then this one's.
+    `every`: every file of it is analysed (see `analysed_whole`)."""
     attach(index, files)
+    if every:
+        _WHOLE.add(index)
     if kept is not None:
         _PREVIOUS[index] = dict(kept)
     try:
@@ -55,6 +62,12 @@ def attached(
             _PREVIOUS.pop(index, None)
             kept.clear()
             kept.update(now)
+
+
+def analysed_whole(index: PackageIndex) -> bool:
+    """Whether every attached file of the package is analysed this time (a scan, or the
+    live path settling a package): work a rule does for all of them up front is not extra."""
+    return index in _WHOLE
 
 
 def files_of(index: PackageIndex) -> dict[str, tuple[bytes, Tree]]:
@@ -97,6 +110,7 @@ def detach(index: PackageIndex) -> None:
     and a cycle would be freed only by the garbage collector, which then has to walk every
     object of the package (a tenth of a scan's time went to that)."""
     _FILES.pop(index, None)
+    _WHOLE.discard(index)
     for value in (_STATE.pop(index, None) or {}).values():
         close = getattr(value, "close", None)
         if close is not None:

@@ -569,7 +569,8 @@ class Project:
             index = PackageIndex([pf.summary for pf in package])
             files_by_path = {pf.path: (pf.source, pf.tree) for pf in package}
             kept = self._package_state(folder, name, fresh=shape_changed)
-            with package_files.attached(index, files_by_path, kept):  # (files: no longer)
+            every = all(pf.path in targets for pf in package)
+            with package_files.attached(index, files_by_path, kept, every=every):
                 for pf in package:
                     if pf.path not in targets:
                         continue

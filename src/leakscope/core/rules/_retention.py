@@ -40,7 +40,9 @@ from leakscope.core.rules._retention_partitions import _drop_partitions, _select
 from leakscope.core.rules._retention_places import Places, Target
 from leakscope.core.rules._retention_sources import Origins, Source
 from leakscope.core.rules._retention_summaries import (
+    Note,
     Package,
+    Stored,
     key_of,
     lifted_source,
     package_for,
@@ -184,6 +186,10 @@ class _Analysis(Origins, Places):
         self._channels: set[tuple[int, int, int]] = set()
         # Calls of helpers returning several pieces that are not parts (`Package.parts_at`).
         self._tokens: set[int] = set()
+        self._climbed: list[Leak] | None = None  # (see `climbed`)
+        # Leaks (by value) to report at the store of the function they are passed to: where,
+        # and a note at the call (see `_into_helper`).
+        self._handing: dict[tuple[int, int], tuple[tuple[str, int, int], Note]] = {}
 
     @property
     def pkg(self) -> Package:
@@ -193,6 +199,36 @@ class _Analysis(Origins, Places):
         return self._package
 
     def run(self) -> list[Leak]:
+        """Every leak of the file: those its own pieces make (`climbed`) and, in a whole
+        analysis, those the package's calls hand to its stores (`_handed_here`)."""
+        leaks = list(self.climbed())
+        if package_for(self.ctx) is not None and (
+            self.ctx.focus is None or self._stores_in_focus()
+        ):
+            leaks.extend(self._handed_here())
+        return sorted(leaks, key=lambda x: x.value.start_byte)
+
+    def _stores_in_focus(self) -> bool:
+        """Whether a function of the part of the file a live re-analysis looks at stores a
+        parameter as it is (its callers' pieces are then reported there)."""
+        spans = self.ctx.focus or ()
+        for node in self.root.named_children:
+            if node.type not in ("function_declaration", "method_declaration"):
+                continue
+            if not any(a < node.end_byte and node.start_byte < b for a, b in spans):
+                continue
+            key = key_of(node)
+            stored = self.pkg.stored(key).values() if key is not None else ()
+            if any(s.at is not None and s.at[0] == self.ctx.path for s in stored):
+                return True
+        return False
+
+    def climbed(self) -> list[Leak]:
+        """The leaks of this file's pieces, followed from where they are cut (made once). A
+        piece passed to a function that stores it as it is goes to the store's file
+        (`Package.hand`)."""
+        if self._climbed is not None:
+            return self._climbed
         for node, family, levels, operand in self._candidates():
             source = self.origin(operand)
             if source is None:
@@ -205,8 +241,52 @@ class _Analysis(Origins, Places):
                 piece.helper = True
                 piece.fields = self._record_fields.get(node.start_byte)
             self._climb(piece, node, levels == "iter")
-        leaks = _drop_partitions(self.leaks.values(), self._tokens)
-        return sorted(leaks, key=lambda x: x.value.start_byte)
+        kept = []
+        for leak in _drop_partitions(self.leaks.values(), self._tokens):
+            handing = self._handing.get((leak.value.start_byte, leak.value.end_byte))
+            if handing is None:
+                kept.append(leak)
+            else:
+                self.pkg.hand(handing[0], self.ctx.path, leak, handing[1])
+        self._climbed = kept
+        return kept
+
+    def _handed_here(self) -> list[Leak]:
+        """The leaks that calls of the package hand to the stores of this file: a piece
+        passed to a function storing it as it is (`c.put(key, val)` with `c.m[k] = v` in
+        put) is reported at the store, where a copy fixes it for every caller, with the
+        call and the piece's chain as related locations."""
+        out = []
+        spans = self.ctx.focus
+        for (start, end), found in sorted(self.pkg.handed_to(self).items()):
+            if spans is not None and not any(a <= start and end <= b for a, b in spans):
+                continue  # (a live re-analysis keeps the findings outside what it looks at)
+            node = self.root.descendant_for_byte_range(start, end)
+            if node is None or (node.start_byte, node.end_byte) != (start, end):
+                continue
+            # (One finding per store: of big data a caller reads first, the others related.)
+            found.sort(
+                key=lambda item: (item[1].piece.source.kind == sources.PARAM, item[0], item[2][1])
+            )
+            path, leak, call = found[0]
+            source = leak.piece.source
+            notes: list[tuple[str, int, int, str]] = []
+            if source.related is not None:
+                notes.append((path, *source.related))
+                source = replace(source, related=None)
+            notes.extend(
+                step if len(step) == 4 else (path, *step)  # type: ignore[misc]
+                for step in [*leak.piece.steps, *leak.target.related]
+            )
+            notes.extend(call for _, _, call in found)
+            func = enclosing_function(node)
+            callee = (function_name(func) if func is not None else None) or "the function"
+            caller = call[3].split(" ", 1)[0]
+            piece = replace(leak.piece, source=source, steps=notes)
+            target = replace(leak.target, related=())
+            how = f"passed by {caller} to {callee}, which keeps it in"
+            out.append(replace(leak, piece=piece, value=node, how=how, target=target))
+        return out
 
     # -- candidates ------------------------------------------------------------------------
 
@@ -927,7 +1007,34 @@ class _Analysis(Origins, Places):
         sub = replace(piece, steps=[*piece.steps, *state.notes, *stored.notes])
         target = Target(stored.text, stored.where, stored.confidence, collects=stored.collects)
         how = f"passed to {called}, which keeps it in"
+        key = (state.value.start_byte, state.value.end_byte)
+        if key in self.leaks:
+            return
         self._report(sub, state, state.levels, how, target, holder)
+        if key in self.leaks and stored.at is not None and self._hands_over(state, call, stored):
+            # Reported at the store, which a copy fixes for every caller (`_handed_here`),
+            # unless it is one of the parts of a partition (`climbed`).
+            caller = enclosing_function(call)
+            name = (function_name(caller) if caller is not None else None) or "a caller"
+            message = f"{name} passes {_flat(text(state.value))} to {called} here"
+            self._handing[key] = (
+                stored.at,
+                (self.ctx.path, call.start_byte, call.end_byte, message),
+            )
+
+    def _hands_over(self, state: _Climb, call: Node, stored: Stored) -> bool:
+        """Whether a piece passed to a function that stores it is reported at the store: the
+        argument is the piece itself (not a value holding it, which a copy at the store
+        cannot fix), and the store is not in a file of the package's code that a test calls
+        into (a test's data says nothing of what the program keeps)."""
+        if state.contained or state.levels != 0 or stored.at is None:
+            return False
+        if state.node not in _args(call):
+            return False
+        key = self.pkg.callee(self, call)
+        if key is None or not self.pkg.direct_store(key, stored):
+            return False  # (passed on to another function that stores it: reported here)
+        return not self.ctx.is_test or stored.at[0].endswith("_test.go")
 
     def _split_levels(self, call: Node, name: str, family: str) -> int | None:
         """The levels of a splitting call's result, when it splits a value of `family`."""

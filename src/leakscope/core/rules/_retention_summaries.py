@@ -87,7 +87,7 @@ from leakscope.core.types import (
 )
 
 if TYPE_CHECKING:
-    from leakscope.core.rules._retention import _Analysis
+    from leakscope.core.rules._retention import Leak, _Analysis
 
 Note = tuple[str, int, int, str]  # a related location: (path, start, end, message)
 Key = tuple[str, str]  # (receiver type name or "", function name)
@@ -141,6 +141,9 @@ class Stored:
     # The place is reached through the method's receiver (`c.data`): it outlives the call
     # only when the caller's receiver does (not a local `var rb buffer; rb.init(p)`).
     receiver: bool = False
+    # The parameter's use that is stored, in the function that stores it (perhaps a helper
+    # it passes the parameter to): (path, start, end). A copy there fixes it for every caller.
+    at: tuple[str, int, int] | None = None
 
 
 _MAX_STORE_DEPTH = 2
@@ -196,6 +199,12 @@ class Package:
         # Typed declarations per file (see `followed`).
         self._typed_in: dict[str, list[tuple[Key, Node]]] = {}
         self._records: frozenset[bytes] | None = None
+        # Leaks found at a call that passes a piece to a function storing it as it is, kept
+        # for the store's file to report (see `hand`), by the store's (path, start, end).
+        self._handed: dict[tuple[str, int, int], list[tuple[str, Leak, Note]]] = {}
+        self._whole: dict[str, _Analysis] = {}  # (see `handed_to`)
+        self._storers: dict[str, frozenset[str]] = {}  # (see `_storers_in`)
+        self._called: dict[str, frozenset[str]] = {}  # (see `_called_in`)
         if previous is not None:
             self._reuse(previous)
 
@@ -217,6 +226,9 @@ class Package:
         for path, typed in previous._typed_in.items():
             if path not in changed:
                 self._typed_in[path] = typed
+        for path, called in previous._called.items():
+            if path not in changed:
+                self._called[path] = called
 
     def _read(self, path: str) -> None:
         """The evaluation under way reads `path`."""
@@ -242,18 +254,107 @@ class Package:
             self._typed = {}
             self._typed_in.pop(ctx.path, None)
             self._nodes.pop(ctx.path, None)
+            self._handed.clear()  # (offsets in the former source)
+            self._whole.clear()
+            self._storers.clear()
+            self._called.pop(ctx.path, None)
             for slot, deps in list(self._deps.items()):
                 if ctx.path in deps and self._returned.get(slot) is not _BUSY:
                     self._returned.pop(slot, None)
                     del self._deps[slot]
 
     def ready(self, ctx: FileContext) -> _Analysis | None:
-        """An analysis of `ctx`'s file made for the summaries, on the same tree, to reuse."""
+        """An analysis of `ctx`'s file made for the summaries (or for another file's stores,
+        see `handed_to`), on the same tree, to reuse."""
         found = self._analyses.get(ctx.path)
-        if found is None or found.ctx.tree is not ctx.tree or found.leaks:
+        if found is None or found.ctx.tree is not ctx.tree:
             return None
         found.ctx.is_test = ctx.is_test
         return found
+
+    # -- pieces handed to a store in another function ----------------------------------------
+
+    def _called_in(self, path: str) -> frozenset[str]:
+        """The names the file `path` calls (`name(`, `x.name(`), by its text."""
+        found = self._called.get(path)
+        if found is None:
+            words = _CALLED.findall(self.files[path][0])
+            found = self._called[path] = frozenset(w.decode("utf-8", "replace") for w in words)
+        return found
+
+    def _storers_in(self, path: str) -> frozenset[str]:
+        """The names of the functions of `path` that may store a string or slice parameter
+        as it is, by their text: such a parameter used as a value on a line that assigns,
+        sends, sets a literal's field or calls a keeper. (Which files' calls to look at: the
+        calls themselves decide, `_hands_over`.)"""
+        found = self._storers.get(path)
+        if found is None:
+            names = set()
+            for key, node in self._decls_of(path).items():
+                params = node.child_by_field_name("parameters")
+                body = node.child_by_field_name("body")
+                if params is None or body is None:
+                    continue
+                if _PIECE_PARAM.search(params.text or b"") is None:
+                    continue
+                words = [n.encode() for n in param_names(node) if n != "_"]
+                if words and _stores_a_name(body.text or b"", words):
+                    names.add(key[1])
+            found = self._storers[path] = frozenset(names)
+        return found
+
+    def direct_store(self, key: Key, stored: Stored) -> bool:
+        """Whether the function `key` makes the store `stored` itself (not a function it
+        passes the parameter on to)."""
+        decl = self.decl(key)
+        if decl is None or stored.at is None:
+            return False
+        path, func = decl
+        return stored.at[0] == path and func.start_byte <= stored.at[1] < func.end_byte
+
+    def hand(self, at: tuple[str, int, int], path: str, leak: Leak, call: Note) -> None:
+        """A leak the file `path` found at a call (`call`) passing a piece to a function
+        that stores it as it is, at `at`: reported there (`handed_to`)."""
+        found = self._handed.setdefault(at, [])
+        if all(other != call for _, _, other in found):
+            found.append((path, leak, call))
+
+    def handed_to(self, analysis: _Analysis) -> dict[tuple[int, int], list[tuple[str, Leak, Note]]]:
+        """The leaks handed to the stores of `analysis`'s file, by the store's offsets, once
+        every file of the package has looked at its calls."""
+        here = analysis.ctx.path
+        names = self._storers_in(here)
+        if not names:
+            return {}
+        # (When every file is analysed, each is looked at once anyway: no need to pick.)
+        every = package_files.analysed_whole(self.index)
+        for path in sorted(self.files):
+            if path == here or (not every and names.isdisjoint(self._called_in(path))):
+                continue  # (no call of this file's stores there)
+            other = self.analysis(path)
+            if other is not None and other.ctx.focus is not None:
+                # (A live re-analysis looked at part of that file: all its calls count.)
+                other = self._whole.get(path)
+                if other is None:
+                    from leakscope.core.rules._retention import _Analysis
+
+                    source, tree = self.files[path]
+                    ctx = FileContext(
+                        path,
+                        source,
+                        tree,
+                        self.go_version,
+                        self.index,
+                        is_test=is_test_code(path, source),
+                    )
+                    other = self._whole[path] = _Analysis(ctx, ctx.types, self)
+            if other is not None:
+                other.climbed()
+        return {
+            (start, end): found
+            for (path, start, end), found in self._handed.items()
+            if path == here
+        }
 
     def analysis(self, path: str) -> _Analysis | None:
         self._read(path)
@@ -1064,6 +1165,7 @@ class Package:
         if next(assigned_offsets(source, name.encode(), start, scope.end_byte), None) is not None:
             return None
         word = re.compile(rb"(?<![\w.])" + re.escape(name.encode()) + rb"(?!\w)")
+        first: Stored | None = None
         for match in word.finditer(source[start : scope.end_byte]):
             at = start + match.start()
             use = scope.descendant_for_byte_range(at, at + len(name))
@@ -1073,14 +1175,26 @@ class Package:
             if binding is None or not means(binding):
                 continue
             found = self._use_stored(analysis, path, fname, name, use, depth)
-            if found is not None:
-                return found
-        return None
+            if found is not None and first is not None:
+                # Stored twice (`d := &T{Name: name}; r.byName[name] = d`): a copy at one
+                # store leaves the other, a copy at the call fixes both (no `at`).
+                return replace(first, at=None)
+            first = first or found
+        return first
 
     def _use_stored(
         self, analysis: _Analysis, path: str, fname: str, name: str, use: Node, depth: int
     ) -> Stored | None:
-        """Where the use `use` of a parameter is stored as it is, if it is."""
+        """Where the use `use` of a parameter is stored as it is, if it is (with `at`, the
+        use stored, in the function that stores it)."""
+        found = self._stored_use(analysis, path, fname, name, use, depth)
+        if found is not None and found.at is None:
+            found = replace(found, at=(path, use.start_byte, use.end_byte))
+        return found
+
+    def _stored_use(
+        self, analysis: _Analysis, path: str, fname: str, name: str, use: Node, depth: int
+    ) -> Stored | None:
         parent = use.parent
         if parent is not None and parent.type == "send_statement":
             channel = parent.child_by_field_name("channel")
@@ -1189,7 +1303,9 @@ class Package:
         note = self.note(
             path, statement.start_byte, statement.end_byte, f"{fname} puts {name} in {holder}"
         )
-        return replace(stored, notes=(note, *stored.notes))
+        # (What a copy fixes is the parameter's use in the local, not the local: `at` is
+        # set by the caller, `_use_stored`.)
+        return replace(stored, notes=(note, *stored.notes), at=None)
 
     def _kept_by(
         self,
@@ -1686,6 +1802,35 @@ _RECORD_HEADER = re.compile(
     rb"\)[ \t]*\(?[ \t]*(?:[A-Za-z_]\w*[ \t]+)?\*?([A-Za-z_]\w*)[ \t]*(?:,[^\n{]*)?\)?[ \t]*\{"
 )
 _DECLARATIONS = ("function_declaration", "method_declaration")
+# A parameter list with a string or a slice (what a store can be handed as it is).
+_PIECE_PARAM = re.compile(rb"\bstring\b|\[\]")
+_CALLED = re.compile(rb"([A-Za-z_]\w*)\(")
+# On a line, what stores a value: an assignment, a send, a literal's field, a keeper's call.
+_STORING_LINE = re.compile(
+    rb"[^=!<>:]=[^=]|<-|\w:\s|\b(?:Store|LoadOrStore|Swap|Add|Set|Put|Push\w*|Insert\w*)\("
+)
+
+
+def _stores_a_name(body: bytes, words: list[bytes]) -> bool:
+    """Whether one of the names is used as a value (not `p.f`, `p(...)`, `p[i]`) on a line
+    of `body` that stores something (`_STORING_LINE`): a cheap look at the text."""
+    for word in words:
+        at = body.find(word)
+        while at >= 0:
+            end = at + len(word)
+            before, after = body[at - 1 : at], body[end : end + 1]
+            joined = before.isalnum() or (before != b"" and before in b"_.")
+            used = after.isalnum() or (after != b"" and after in b"_.([")
+            if not joined and not used:
+                line_start = body.rfind(b"\n", 0, at) + 1
+                line_end = body.find(b"\n", end)
+                line = body[line_start : line_end if line_end >= 0 else len(body)]
+                if _STORING_LINE.search(line) is not None:
+                    return True
+            at = body.find(word, end)
+    return False
+
+
 # The returned values `_returned_value` looks at; any other is not a piece.
 _RETURNED_SHAPES = frozenset(
     {
