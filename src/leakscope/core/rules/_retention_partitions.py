@@ -91,7 +91,10 @@ def _drop_partitions(leaks: Iterable[Leak], tokens: Collection[int] = ()) -> lis
         # (Of one line read on its own, the fields left out are a few bytes of that line.)
         # (Of a helper's records, the fields left out: `rec.kind` only tested.)
         parts = len(first.fields) if first.fields else _parts_of(first.origin)
-        some = first.source.kind != sources.LINE and (kept < parts or _gaps(values))
+        func = enclosing_function(leaks[group[0]].value)
+        some = first.source.kind != sources.LINE and (
+            kept < parts or _gaps(values, func.text if func is not None else b"")
+        )
         if kept > 1 and not some:
             dropped.update(group)
     for group in by_operand.values():
@@ -117,15 +120,35 @@ _KEEPS_MOST = (
 )
 
 
-def _gaps(values: set[str]) -> bool:
-    """Whether the parts kept are fields of one split picked with others between them left
-    out (`f[0]` and `f[5]` of `bytes.Fields(l)`: fields 1 to 4 go)."""
+def _gaps(values: set[str], code: bytes = b"") -> bool:
+    """Whether the parts kept are fields of one split picked with others left out: between
+    them (`f[0]` and `f[5]` of `bytes.Fields(l)`: fields 1 to 4 go), before them (`f[1]`
+    and `f[2]`: `f[0]` goes), or after them when the function's length test on the split
+    says there are more (`if len(f) < 5 { continue }` and `f[0]` to `f[3]`: `f[4]` goes)."""
     found = [re.fullmatch(r"[A-Za-z_]\w*\[(\d+)\]", value) for value in values]
     if not all(found):
         return False
     names = {value.split("[", 1)[0] for value in values}
+    if len(names) != 1:
+        return False
     indices = sorted(int(match.group(1)) for match in found if match is not None)
-    return len(names) == 1 and indices != list(range(indices[0], indices[0] + len(indices)))
+    if indices != list(range(indices[0], indices[0] + len(indices))) or indices[0] > 0:
+        return True
+    return indices[-1] + 1 < _length_at_least(code, next(iter(names)))
+
+
+def _length_at_least(code: bytes, name: str) -> int:
+    """How many elements a length test in `code` shows `name` has where it is used, at least
+    (`if len(f) < 5 { continue }`, `len(f) != 4`, `len(f) >= 3 &&`), else 0."""
+    at_least = 0
+    pattern = rb"len\(\s*" + re.escape(name.encode()) + rb"\s*\)\s*(<|<=|!=|==|>=|>)\s*(\d+)\b"
+    for match in re.finditer(pattern, code):
+        op, count = match.group(1), int(match.group(2))
+        bound = {b"<": count, b"!=": count, b"==": count, b">=": count}.get(op)
+        if op in (b"<=", b">"):
+            bound = count + 1
+        at_least = max(at_least, bound or 0)
+    return at_least
 
 
 def _parts_of(origin: Node) -> int:

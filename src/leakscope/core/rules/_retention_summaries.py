@@ -1175,10 +1175,11 @@ class Package:
             if binding is None or not means(binding):
                 continue
             found = self._use_stored(analysis, path, fname, name, use, depth)
-            if found is not None and first is not None:
-                # Stored twice (`d := &T{Name: name}; r.byName[name] = d`): a copy at one
-                # store leaves the other, a copy at the call fixes both (no `at`).
-                return replace(first, at=None)
+            if found is not None and (first is not None or _passed_twice(use, name)):
+                # Stored twice (`d := &T{Name: name}; r.byName[name] = d`, or a key and its
+                # value, `m.LoadOrStore(s, s)`): a copy at one store leaves the other, a copy
+                # at the call fixes both (no `at`).
+                return replace(first or found, at=None)
             first = first or found
         return first
 
@@ -2080,6 +2081,14 @@ def _appended_to(body: Node, name: str) -> list[Node]:
 
 def _element_type(under: str | None) -> str | None:
     return under[2:] if under is not None and under.startswith("[]") else None
+
+
+def _passed_twice(use: Node, name: str) -> bool:
+    """Whether the call `use` is an argument of has `name` as another argument too."""
+    args = use.parent
+    if args is None or args.type != "argument_list":
+        return False
+    return sum(1 for arg in args.named_children if text(arg) == name) > 1
 
 
 def _set_again(source: bytes, func: Node, name: str) -> bool:
