@@ -1312,7 +1312,7 @@ class _Analysis(Origins, Places):
         """The piece was put in a local collection (a map, a slice, a struct: `refs[k] = v`,
         `out = append(out, v)`, `e.Name = v`): report it when the function later stores the
         collection whole in a long-lived place (`r.refs = refs`), or, for a view that the
-        next read overwrites, returns it."""
+        next read overwrites, returns it, or else keeps it across that read (`collected_across`)."""
         if piece.bindings >= _MAX_BINDINGS or binding.node is None:
             return
         func = enclosing_function(statement)
@@ -1390,6 +1390,20 @@ class _Analysis(Origins, Places):
                 collects=True,
             )
             self._report(sub, state, levels, how, collects, holder, bounded)
+            return
+        if (
+            piece.source.kind == sources.VIEW
+            and state.appended
+            and _collected_across(binding.node, statement, piece)
+        ):
+            # `tokens = append(tokens, Token{Body: sc.Bytes()})` in the scan loop: the earlier
+            # elements are views of reads the loop has made since.
+            note = f"{name} is kept across the loop's next read here"
+            step = (statement.start_byte, statement.end_byte, note)
+            sub = replace(piece, steps=[*piece.steps, *state.notes, step])
+            where = f"{name}, which the loop keeps across its next read"
+            target = Target(name, where, Confidence.MEDIUM, collects=True)
+            self._report(sub, state, levels, "collected in", target, None)
             return
 
     def _returns_own_data(self, piece: Piece, made: Node, type_text: str | None, func: Node) -> str:
@@ -1930,6 +1944,19 @@ def _contains(outer: Node | None, inner: Node) -> bool:
         and outer.start_byte <= inner.start_byte
         and inner.end_byte <= outer.end_byte
     )
+
+
+def _collected_across(declared: Node, statement: Node, piece: Piece) -> bool:
+    """Whether a loop that makes the view's read again also puts the view in a collection
+    declared before it (`tokens = append(tokens, tok)`): the collection outlives the
+    iteration, and its earlier elements share the buffer the loop reads into again."""
+    read = piece.source.node
+    node = statement.parent
+    while node is not None and node.type not in FUNCTION_NODES:
+        if node.type == "for_statement" and within(read, node):
+            return not within(declared, node)
+        node = node.parent
+    return False
 
 
 def _read_again(stored: Node, read: Node) -> bool:

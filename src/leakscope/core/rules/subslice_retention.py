@@ -129,7 +129,10 @@ type of the sliced value is unknown (it may be a string or a slice), nothing is 
 of the reader's own buffer, valid until the next read. Keeping one (or a piece of one) past
 that read is a correctness bug as well as retention: the kept bytes change under the holder.
 Such a view appended to a kept slice, collected in a local slice that is stored or returned,
-put in a map or cache, or sent on a channel is an **error**, with its own message; the fix
+or appended to a local slice declared before the loop that reads (`tokens = append(tokens,
+Token{Body: sc.Bytes()})`, a batch handed on every hundred lines: its earlier elements change
+at each read), put in a map or cache, or sent on a channel is an **error**, with its own
+message; the fix
 stores a copy (`bytes.Clone` from Go 1.20, else `append([]byte(nil), v...)`). One field or
 variable holding the current view (`dec.key = line[a:b]`, the token of a zero-copy decoder,
 valid until the next call) is `info`: the reader keeps its buffer anyway. Not when a loop
