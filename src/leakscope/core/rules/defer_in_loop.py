@@ -1035,16 +1035,22 @@ def message(defer: Node, loop: Node, func: Node, piled: bool = False) -> str:
             "each iteration releases it itself, but the deferred calls, and what they refer "
             "to, pile up until then"
         )
-    elif name in _LOCKS:
-        held = "every iteration's lock stays held until then"
-    elif name in _RESOURCE or name.lower() == "cancel":
-        held = "every iteration's resource stays open until then"
     else:
-        held = "the deferred calls pile up until then"
+        held = _held(name, "iteration")
     return (
         f"{call} is deferred inside a loop (`{_loop_text(loop)}`): it runs only when "
         f"{_function_text(func)} returns, so {held}"
     )
+
+
+def _held(name: str, each: str) -> str:
+    """What waits for the return, by the deferred call's name: `each` iteration's (or
+    round's) lock or resource, or only the deferred calls."""
+    if name in _LOCKS:
+        return f"every {each}'s lock stays held until then"
+    if name in _RESOURCE or name.lower() == "cancel":
+        return f"every {each}'s resource stays open until then"
+    return "the deferred calls pile up until then"
 
 
 def _piled_up(
@@ -1282,12 +1288,7 @@ def _goto_diagnostic(defer: Node, func: Node, ctx: FileContext) -> Diagnostic | 
     label, jump = found
     name = _goto_label(jump)
     call, held_name = _call_text(defer)
-    if held_name in _LOCKS:
-        held = "every round's lock stays held until then"
-    elif held_name in _RESOURCE or held_name.lower() == "cancel":
-        held = "every round's resource stays open until then"
-    else:
-        held = "the deferred calls pile up until then"
+    held = _held(held_name, "round")
     bound = _goto_bound(jump, func)
     if ctx.is_test:
         impact, reason = None, ""
