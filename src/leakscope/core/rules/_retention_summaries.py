@@ -323,11 +323,11 @@ class Package:
         """The leaks handed to the stores of `analysis`'s file, by the store's offsets, once
         every file of the package has looked at its calls."""
         here = analysis.ctx.path
-        names = self._storers_in(here)
-        if not names:
-            return {}
         # (When every file is analysed, each is looked at once anyway: no need to pick.)
         every = package_files.analysed_whole(self.index)
+        names = frozenset() if every else self._storers_in(here)
+        if not every and not names:
+            return {}
         for path in sorted(self.files):
             if path == here or (not every and names.isdisjoint(self._called_in(path))):
                 continue  # (no call of this file's stores there)
