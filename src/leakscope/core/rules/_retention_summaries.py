@@ -96,7 +96,10 @@ Slot = Key | tuple[str, str, int]  # a function's first result, or (*key, index)
 _MAX_RETURN_DEPTH = 6  # helpers being summarised at once (a chain's depth)
 # A string or slice first: `string`, `([]byte, error)`, `(key, val []byte, n int)`.
 _RESULT_TYPE = re.compile(rb"^\(?\s*(?:\w+(?:\s*,\s*\w+)*\s+)?(?:string|\[\])")
-_HINT_TEXT = rb"(?:\[[^\]\n]*:|\.(?:Split|Fields|Cut|Trim|Find|Lines|Bytes|Read|Peek))"
+_HINT_TEXT = (
+    rb"(?:\[[^\]\n]*:|\.(?:Split|Fields|Cut|Trim|Find|Lines|Bytes|Read|Peek|"
+    rb"Output|CombinedOutput|Dump))"
+)
 _RESULT_HINT = re.compile(_HINT_TEXT)
 # `return f(`, `return x.f(`: the names of the functions whose results are returned.
 _RETURN_CALL = re.compile(rb"\breturn[ \t]+(?:&?[A-Za-z_]\w*\.)*([A-Za-z_]\w*)\(")
