@@ -51,6 +51,7 @@ from leakscope.core.rules._retention_summaries import (
     receiver_made_with,
 )
 from leakscope.core.rules._retention_syntax import (
+    _CACHE_NAME,
     _CALL_RX,
     _KEEPER_METHODS,
     _MAX_BINDINGS,
@@ -242,7 +243,7 @@ class _Analysis(Origins, Places):
                 piece.fields = self._record_fields.get(node.start_byte)
             self._climb(piece, node, levels == "iter")
         kept = []
-        for leak in _drop_partitions(self.leaks.values(), self._tokens):
+        for leak in _drop_partitions(self.leaks.values(), self._tokens, self._evicted):
             handing = self._handing.get((leak.value.start_byte, leak.value.end_byte))
             if handing is None:
                 kept.append(leak)
@@ -250,6 +251,21 @@ class _Analysis(Origins, Places):
                 self.pkg.hand(handing[0], self.ctx.path, leak, handing[1])
         self._climbed = kept
         return kept
+
+    def _evicted(self, place: str) -> bool:
+        """Whether the entries of `place` (`c.items`) are dropped one by one: a cache by its
+        name (`a.lru`, `c.cache`), or `delete(c.items, k)` or `c.items.Remove(e)` anywhere in
+        the package (an LRU's eviction)."""
+        field = place.rsplit(".", 1)[-1].strip("*() ")
+        if not field.isidentifier():
+            return False
+        if _CACHE_NAME.search(field):
+            return True
+        name = re.escape(field.encode())
+        pattern = re.compile(
+            rb"\bdelete\(\s*[\w.()*]*\b" + name + rb"\s*,|\b" + name + rb"\.Remove\("
+        )
+        return any(pattern.search(source) for source, _ in self.pkg.files.values())
 
     def _handed_here(self) -> list[Leak]:
         """The leaks that calls of the package hand to the stores of this file: a piece

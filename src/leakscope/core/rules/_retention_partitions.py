@@ -5,7 +5,7 @@ of a text (`_line_tests`), which make the pieces of those lines a small share of
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,11 @@ if TYPE_CHECKING:
     from leakscope.core.rules._retention import Leak
 
 
-def _drop_partitions(leaks: Iterable[Leak], tokens: Collection[int] = ()) -> list[Leak]:
+def _drop_partitions(
+    leaks: Iterable[Leak],
+    tokens: Collection[int] = (),
+    evicted: Callable[[str], bool] = lambda place: False,
+) -> list[Leak]:
     """Pieces that together keep most of their source in use waste nothing:
 
     - several pieces of one source stored by one statement (`m[line[:i]] = line[i+1:]`,
@@ -31,7 +35,9 @@ def _drop_partitions(leaks: Iterable[Leak], tokens: Collection[int] = ()) -> lis
       or of one call of a helper returning consecutive parts (not of a call in `tokens`,
       whose pieces the helper found apart: see `Package.parts_at`),
       or, for the fields of a line of a larger value, in one place
-      (`m["role"] = f[0]; m["type"] = f[1]`);
+      (`m["role"] = f[0]; m["type"] = f[1]`), unless the package drops that place's
+      entries one by one (`evicted`: an LRU's `delete(c.items, k)`): each line's entry then
+      dies on its own, and any one left keeps the whole value;
     - a prefix and the rest of one value stored by one function
       (`c.key = line[:i]; c.value = line[i+1:]`).
     """
@@ -95,7 +101,8 @@ def _drop_partitions(leaks: Iterable[Leak], tokens: Collection[int] = ()) -> lis
         some = first.source.kind != sources.LINE and (
             kept < parts or _gaps(values, func.text if func is not None else b"")
         )
-        if kept > 1 and not some:
+        lines = leaks[group[0]].nested
+        if kept > 1 and not some and not (lines and evicted(leaks[group[0]].target.text)):
             dropped.update(group)
     for group in by_operand.values():
         if len(group) > 1 and _covering([leaks[i].piece.origin for i in group]):
