@@ -56,7 +56,11 @@ Not reported:
   `jsonField(doc, "token")`) are two small pieces of it: those are reported. So are the
   submatches of `FindAll*` over a text (what the pattern picks), fewer values than a
   `SplitN`'s count (`id` and `user` of `strings.SplitN(msg, "\r\n", 3)`, whose body goes), and
-  fields with others between them left out (`f[0]` and `f[5]` of `strings.Fields(line)`),
+  fields with others left out between them (`f[0]` and `f[5]` of `strings.Fields(line)`),
+  before them (`f[1]` and `f[2]`, `f[0]` parsed) or after them when a length test shows more
+  (`if len(f) < 5 { continue }`, `f[0]` to `f[3]` kept), and the fields of each line of a
+  larger value kept in entries dropped one by one (an evicting cache, `a.lru.Put(sha,
+  email)`, or a map the package deletes from: any one entry left keeps the whole value),
   except of a line read on its own (`sc.Text()`), where they are a few bytes of it. Skipping only
   blank lines and comments (`line == ""`, `strings.HasPrefix(line, "#")`) keeps the rest of
   the text in use: that is reported as minor, unless comments are most of the file;
