@@ -213,6 +213,8 @@ class _Analysis(Origins, Places):
         """Whether a function of the part of the file a live re-analysis looks at stores a
         parameter as it is (its callers' pieces are then reported there)."""
         spans = self.ctx.focus or ()
+        if any(at[0] == self.ctx.path for at, _ in self._handing.values()):
+            return True  # (a function literal of this file storing what its calls pass)
         for node in self.root.named_children:
             if node.type not in ("function_declaration", "method_declaration"):
                 continue
@@ -296,7 +298,8 @@ class _Analysis(Origins, Places):
             )
             notes.extend(call for _, _, call in found)
             func = enclosing_function(node)
-            callee = (function_name(func) if func is not None else None) or "the function"
+            callee = _literal_name(func) or (function_name(func) if func is not None else None)
+            callee = callee or "the function"
             caller = call[3].split(" ", 1)[0]
             piece = replace(leak.piece, source=source, steps=notes)
             target = replace(leak.target, related=())
@@ -1007,12 +1010,17 @@ class _Analysis(Origins, Places):
             return
         # (A piece inside the argument, `push(info{Magic: view})`, is kept with it.)
         stored = self.pkg.stored_at(self, call, position)
+        closure = self._closure(call) if stored is None else None
+        if closure is not None:
+            # `record := func(obj, reason string) { c.last[obj] = reason }`, then
+            # `record(f[0], reason)`: a function literal of this function that stores it.
+            stored = self.pkg.closure_stored(self, closure, position)
         if stored is None:
             return
         func = call.child_by_field_name("function")
         # The place is named in the callee: here, the object is the call's receiver, if any.
         holder = ""
-        if stored.receiver:
+        if stored.receiver and closure is None:  # (a literal's place is named as here)
             operand = func.child_by_field_name("operand") if func is not None else None
             if operand is None or func is None or func.type != "selector_expression":
                 return
@@ -1038,6 +1046,26 @@ class _Analysis(Origins, Places):
                 (self.ctx.path, call.start_byte, call.end_byte, message),
             )
 
+    def _closure(self, call: Node) -> Node | None:
+        """The function literal a local variable the call calls holds, set once
+        (`record := func(...) {...}`; `record(x)`), or None."""
+        func = call.child_by_field_name("function")
+        if func is None or func.type != "identifier":
+            return None
+        binding = self.types.lookup(func)
+        if binding is None or binding.kind != LOCAL or binding.value is None:
+            return None
+        literal = unparen(binding.value)
+        outer = enclosing_function(call)
+        if literal.type != "func_literal" or outer is None:
+            return None
+        found = sources.assigned_offsets(
+            self.ctx.source, func.text or b"", outer.start_byte, outer.end_byte
+        )
+        if next(found, None) is None or next(found, None) is not None:
+            return None  # (set again: which literal a call runs is not followed)
+        return literal
+
     def _hands_over(self, state: _Climb, call: Node, stored: Stored) -> bool:
         """Whether a piece passed to a function that stores it is reported at the store: the
         argument is the piece itself (not a value holding it, which a copy at the store
@@ -1047,6 +1075,10 @@ class _Analysis(Origins, Places):
             return False
         if state.node not in _args(call):
             return False
+        closure = self._closure(call)
+        if closure is not None:
+            # (The literal's own store: `closure_stored` follows no call.)
+            return closure.start_byte <= stored.at[1] < closure.end_byte
         key = self.pkg.callee(self, call)
         if key is None or not self.pkg.direct_store(key, stored):
             return False  # (passed on to another function that stores it: reported here)
@@ -1960,6 +1992,24 @@ def _contains(outer: Node | None, inner: Node) -> bool:
         and outer.start_byte <= inner.start_byte
         and inner.end_byte <= outer.end_byte
     )
+
+
+def _literal_name(func: Node | None) -> str | None:
+    """The variable a function literal is assigned to (`record` of `record := func(...)
+    {...}`), or None."""
+    if func is None or func.type != "func_literal":
+        return None
+    values = func.parent
+    owner = values.parent if values is not None else None
+    if values is None or owner is None or values.type != "expression_list":
+        return None
+    if owner.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
+        return None
+    lefts = _list_items(owner.child_by_field_name("left")) or owner.children_by_field_name("name")
+    rights = _list_items(values)
+    if len(lefts) != len(rights) or func not in rights:
+        return None
+    return text(lefts[rights.index(func)])
 
 
 def _collected_across(declared: Node, statement: Node, piece: Piece) -> bool:

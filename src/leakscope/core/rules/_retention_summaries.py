@@ -1113,6 +1113,27 @@ class Package:
         key = self.callee(analysis, call)
         return self.stored(key, depth).get(position) if key is not None else None
 
+    def closure_stored(self, analysis: _Analysis, literal: Node, position: int) -> Stored | None:
+        """Where the function literal `literal` stores its parameter at `position` as it is
+        itself (not through calls: a literal's calls are not summarised)."""
+        names = param_names(literal)
+        body = literal.child_by_field_name("body")
+        if position >= len(names) or body is None or names[position] == "_":
+            return None
+        name = names[position]
+        params = literal.child_by_field_name("parameters")
+        declared = (params.start_byte, params.end_byte) if params is not None else (0, 0)
+        return self._name_stored(
+            analysis,
+            analysis.ctx.path,
+            "the function literal",
+            name,
+            body,
+            body.start_byte,
+            lambda b: b.node is not None and declared[0] <= b.node.start_byte < declared[1],
+            _MAX_STORE_DEPTH,
+        )
+
     def stored(self, key: Key, depth: int = 0) -> dict[int, Stored]:
         """The parameters (by position) the function `key` stores as they are in a place that
         outlives the call, with where. A parameter the function reassigns is not followed."""

@@ -181,7 +181,9 @@ Within a package (every file of it), leakscope follows the data into helpers and
   keeps it (`s.recent.push(info)`), are reported where they are put in;
 - a function or method that keeps its parameter as it is (`c.data = p`,
   `c.items = append(c.items, p)`, `m[p] = true`, `ch <- p`, a cache's `Add(k, p)`, or passing
-  it on to a function that does, two calls deep): a substring of big data that a caller
+  it on to a function that does, two calls deep; or a function literal held in a local
+  variable set once, `record := func(obj, reason string) { c.last[obj] = reason }`, storing
+  it itself): a substring of big data that a caller
   passes it (`c.keep(buf[:n])`) is reported at the store, in whatever file it is, where a
   copy fixes it for every caller (`c.data = strings.Clone(p)`); the calls, the piece's
   chain and the caller's source are related locations, and one finding stands for all the
