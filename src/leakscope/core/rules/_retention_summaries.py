@@ -652,6 +652,10 @@ class Package:
     def _returned_value(
         self, analysis: _Analysis, path: str, params: list[str], expr: Node
     ) -> Returned | None:
+        if expr.type in ("selector_expression", "slice_expression"):
+            refilled = self._refilled(analysis, path, expr)
+            if refilled is not None:
+                return refilled
         if expr.type not in _RETURNED_SHAPES:
             return None  # `return nil`, `return x.name`, `return "", err`: no type needed
         under = analysis.types.underlying(analysis.types.type_of(expr))
@@ -777,6 +781,42 @@ class Package:
         note = self.note(path, at.start_byte, at.end_byte, f"{name} returns {_flat(text(expr))}")
         notes = (*_source_notes(self, path, found), note)
         return Returned(family, levels, piece, source=found, notes=notes)
+
+    def _refilled(self, analysis: _Analysis, path: str, expr: Node) -> Returned | None:
+        """`return c.buf` (or a cut of it) of a method that reads into its receiver's buffer,
+        kept from call to call (`io.ReadFull(c.r, c.buf)`, the buffer made again only when
+        too small): a view the next call's read overwrites, as `ReadSlice`'s."""
+        func = _function_of(expr)
+        field = _receiver_field(analysis, func, expr) if func is not None else None
+        body = func.child_by_field_name("body") if func is not None else None
+        if func is None or field is None or body is None:
+            return None
+        if not is_slice(analysis.types.underlying(analysis.types.type_of(expr))):
+            return None
+        recv = _receiver_name(func)
+        if recv is None:
+            return None
+        place = re.escape(f"{recv}.{field}".encode())
+        code = body.text or b""
+        read = re.search(
+            rb"(?:\bio\.(?:ReadFull|ReadAtLeast)\([^,()]+,\s*|\.Read\(\s*)" + place + rb"\b", code
+        )
+        if read is None:
+            return None
+        for made in re.finditer(rb"(?m)^\t(\s*)" + place + rb"\s*=\s*make\(", code):
+            if made.group(1) == b"":
+                return None  # (made anew at every call: not kept from call to call)
+        name = text(func.child_by_field_name("name"))
+        note = self.note(
+            path,
+            expr.start_byte,
+            expr.end_byte,
+            f"{name} returns {_flat(text(expr))}, its receiver's buffer, which its next call "
+            "reads into again",
+        )
+        what = f"{_receiver_type(func) or recv}.{field}"
+        source = Source(expr, Confidence.MEDIUM, kind=sources.VIEW, what=what)
+        return Returned(SLICE, 0, True, source=source, notes=(note,))
 
     def _returned_record(
         self, analysis: _Analysis, path: str, params: list[str], expr: Node
@@ -1195,6 +1235,13 @@ class Package:
             use = scope.descendant_for_byte_range(at, at + len(name))
             if use is None or use.type != "identifier" or use.start_byte != at:
                 continue
+            parent = use.parent
+            if (
+                parent is not None
+                and parent.type == "literal_element"
+                and not analysis._element_value(parent)
+            ):
+                continue  # (a field's name in a struct literal: `T{sql: sql}`)
             binding = analysis.types.lookup(use)
             if binding is None or not means(binding):
                 continue
@@ -1754,6 +1801,26 @@ def result_names(func: Node) -> list[Node]:
         if decl.type == "parameter_declaration"
         for ident in decl.children_by_field_name("name")
     ]
+
+
+def _receiver_name(func: Node) -> str | None:
+    """The name of a method's receiver (`c` of `func (c *conn) read()`), or None."""
+    receiver = func.child_by_field_name("receiver")
+    for decl in receiver.named_children if receiver is not None else ():
+        names = decl.children_by_field_name("name")
+        if names:
+            return text(names[0])
+    return None
+
+
+def _receiver_type(func: Node) -> str | None:
+    """The type name of a method's receiver (`conn` of `func (c *conn) read()`), or None."""
+    receiver = func.child_by_field_name("receiver")
+    for decl in receiver.named_children if receiver is not None else ():
+        type_node = decl.child_by_field_name("type")
+        if type_node is not None:
+            return receiver_type_name(text(type_node))
+    return None
 
 
 def _receiver_field(analysis: _Analysis, func: Node, expr: Node, depth: int = 0) -> str | None:

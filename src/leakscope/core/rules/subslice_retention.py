@@ -149,7 +149,10 @@ appended to a kept collection, put in a map or cache, sent, returned in a local 
 or stored in another object is still reported. A copy (`string(sc.Bytes())`,
 `bytes.Clone`) is a stable line. A helper of the package that returns such a view, whole
 or trimmed (`return bytes.TrimRight(line, "\r\n")` of `br.ReadSlice('\n')`), makes its calls
-views too.
+views too. So does a method that reads into its receiver's buffer, kept from call to call,
+and returns it (`io.ReadFull(c.r, c.buf)` ... `return c.buf`, the buffer made again only when
+too small: a packet reader's ephemeral packet); not one that makes the buffer anew at every
+call.
 
 ## Across functions
 Within a package (every file of it), leakscope follows the data into helpers and callers:
