@@ -286,10 +286,11 @@ class Package:
         return found
 
     def _storers_in(self, path: str) -> frozenset[str]:
-        """The names of the functions of `path` that may store a string or slice parameter
-        as it is, by their text: such a parameter used as a value on a line that assigns,
+        """The names of the functions of `path` that store a string or slice parameter as
+        it is themselves (`_param_stored`, no call followed; `direct_store`), looked at only
+        when their text shows such a parameter used as a value on a line that assigns,
         sends, sets a literal's field or calls a keeper. (Which files' calls to look at: the
-        calls themselves decide, `_hands_over`.)"""
+        calls decide, `_hands_over`.)"""
         found = self._storers.get(path)
         if found is None:
             names = set()
@@ -301,8 +302,15 @@ class Package:
                 if _PIECE_PARAM.search(params.text or b"") is None:
                     continue
                 words = [n.encode() for n in param_names(node) if n != "_"]
-                if words and _stores_a_name(body.text or b"", words):
-                    names.add(key[1])
+                if not words or not _stores_a_name(body.text or b"", words):
+                    continue
+                # (The text says it may; the summary says it does, itself: no calls followed.)
+                analysis = self.analysis(path)
+                for param in param_names(node) if analysis is not None else ():
+                    found = self._param_stored(analysis, path, node, body, param, _MAX_STORE_DEPTH)
+                    if found is not None and self.direct_store(key, found):
+                        names.add(key[1])
+                        break
             found = self._storers[path] = frozenset(names)
         return found
 
