@@ -36,13 +36,13 @@ from leakscope.core.index import receiver_type_name
 from leakscope.core.model import Confidence, Impact, Related, Severity
 from leakscope.core.rules import _retention_sources as sources
 from leakscope.core.rules._retention_fixes import drop_fix, make_fix
+from leakscope.core.rules._retention_handover import Handing
 from leakscope.core.rules._retention_partitions import _drop_partitions, _selected_lines
 from leakscope.core.rules._retention_places import Places, Target
 from leakscope.core.rules._retention_sources import Origins, Source
 from leakscope.core.rules._retention_summaries import (
     Note,
     Package,
-    Stored,
     key_of,
     lifted_source,
     package_for,
@@ -51,7 +51,6 @@ from leakscope.core.rules._retention_summaries import (
     receiver_made_with,
 )
 from leakscope.core.rules._retention_syntax import (
-    _CACHE_NAME,
     _CALL_RX,
     _KEEPER_METHODS,
     _MAX_BINDINGS,
@@ -170,7 +169,7 @@ def diagnostics(ctx: FileContext, family: str) -> list[Diagnostic]:
     return [_diagnostic(ctx, leak) for leak in analyse(ctx) if leak.piece.family == family]
 
 
-class _Analysis(Origins, Places):
+class _Analysis(Origins, Places, Handing):
     def __init__(
         self, ctx: FileContext, resolver: TypeResolver, package: Package | None = None
     ) -> None:
@@ -209,23 +208,6 @@ class _Analysis(Origins, Places):
             leaks.extend(self._handed_here())
         return sorted(leaks, key=lambda x: x.value.start_byte)
 
-    def _stores_in_focus(self) -> bool:
-        """Whether a function of the part of the file a live re-analysis looks at stores a
-        parameter as it is (its callers' pieces are then reported there)."""
-        spans = self.ctx.focus or ()
-        if any(at[0] == self.ctx.path for at, _ in self._handing.values()):
-            return True  # (a function literal of this file storing what its calls pass)
-        for node in self.root.named_children:
-            if node.type not in ("function_declaration", "method_declaration"):
-                continue
-            if not any(a < node.end_byte and node.start_byte < b for a, b in spans):
-                continue
-            key = key_of(node)
-            stored = self.pkg.stored(key).values() if key is not None else ()
-            if any(s.at is not None and s.at[0] == self.ctx.path for s in stored):
-                return True
-        return False
-
     def climbed(self) -> list[Leak]:
         """The leaks of this file's pieces, followed from where they are cut (made once). A
         piece passed to a function that stores it as it is goes to the store's file
@@ -253,59 +235,6 @@ class _Analysis(Origins, Places):
                 self.pkg.hand(handing[0], self.ctx.path, leak, handing[1])
         self._climbed = kept
         return kept
-
-    def _evicted(self, place: str) -> bool:
-        """Whether the entries of `place` (`c.items`) are dropped one by one: a cache by its
-        name (`a.lru`, `c.cache`), or `delete(c.items, k)` or `c.items.Remove(e)` anywhere in
-        the package (an LRU's eviction)."""
-        field = place.rsplit(".", 1)[-1].strip("*() ")
-        if not field.isidentifier():
-            return False
-        if _CACHE_NAME.search(field):
-            return True
-        name = re.escape(field.encode())
-        pattern = re.compile(
-            rb"\bdelete\(\s*[\w.()*]*\b" + name + rb"\s*,|\b" + name + rb"\.Remove\("
-        )
-        return any(pattern.search(source) for source, _ in self.pkg.files.values())
-
-    def _handed_here(self) -> list[Leak]:
-        """The leaks that calls of the package hand to the stores of this file: a piece
-        passed to a function storing it as it is (`c.put(key, val)` with `c.m[k] = v` in
-        put) is reported at the store, where a copy fixes it for every caller, with the
-        call and the piece's chain as related locations."""
-        out = []
-        spans = self.ctx.focus
-        for (start, end), found in sorted(self.pkg.handed_to(self).items()):
-            if spans is not None and not any(a <= start and end <= b for a, b in spans):
-                continue  # (a live re-analysis keeps the findings outside what it looks at)
-            node = self.root.descendant_for_byte_range(start, end)
-            if node is None or (node.start_byte, node.end_byte) != (start, end):
-                continue
-            # (One finding per store: of big data a caller reads first, the others related.)
-            found.sort(
-                key=lambda item: (item[1].piece.source.kind == sources.PARAM, item[0], item[2][1])
-            )
-            path, leak, call = found[0]
-            source = leak.piece.source
-            notes: list[tuple[str, int, int, str]] = []
-            if source.related is not None:
-                notes.append((path, *source.related))
-                source = replace(source, related=None)
-            notes.extend(
-                step if len(step) == 4 else (path, *step)  # type: ignore[misc]
-                for step in [*leak.piece.steps, *leak.target.related]
-            )
-            notes.extend(call for _, _, call in found)
-            func = enclosing_function(node)
-            callee = _literal_name(func) or (function_name(func) if func is not None else None)
-            callee = callee or "the function"
-            caller = call[3].split(" ", 1)[0]
-            piece = replace(leak.piece, source=source, steps=notes)
-            target = replace(leak.target, related=())
-            how = f"passed by {caller} to {callee}, which keeps it in"
-            out.append(replace(leak, piece=piece, value=node, how=how, target=target))
-        return out
 
     # -- candidates ------------------------------------------------------------------------
 
@@ -1045,44 +974,6 @@ class _Analysis(Origins, Places):
                 stored.at,
                 (self.ctx.path, call.start_byte, call.end_byte, message),
             )
-
-    def _closure(self, call: Node) -> Node | None:
-        """The function literal a local variable the call calls holds, set once
-        (`record := func(...) {...}`; `record(x)`), or None."""
-        func = call.child_by_field_name("function")
-        if func is None or func.type != "identifier":
-            return None
-        binding = self.types.lookup(func)
-        if binding is None or binding.kind != LOCAL or binding.value is None:
-            return None
-        literal = unparen(binding.value)
-        outer = enclosing_function(call)
-        if literal.type != "func_literal" or outer is None:
-            return None
-        found = sources.assigned_offsets(
-            self.ctx.source, func.text or b"", outer.start_byte, outer.end_byte
-        )
-        if next(found, None) is None or next(found, None) is not None:
-            return None  # (set again: which literal a call runs is not followed)
-        return literal
-
-    def _hands_over(self, state: _Climb, call: Node, stored: Stored) -> bool:
-        """Whether a piece passed to a function that stores it is reported at the store: the
-        argument is the piece itself (not a value holding it, which a copy at the store
-        cannot fix), and the store is not in a file of the package's code that a test calls
-        into (a test's data says nothing of what the program keeps)."""
-        if state.contained or state.levels != 0 or stored.at is None:
-            return False
-        if state.node not in _args(call):
-            return False
-        closure = self._closure(call)
-        if closure is not None:
-            # (The literal's own store: `closure_stored` follows no call.)
-            return closure.start_byte <= stored.at[1] < closure.end_byte
-        key = self.pkg.callee(self, call)
-        if key is None or not self.pkg.direct_store(key, stored):
-            return False  # (passed on to another function that stores it: reported here)
-        return not self.ctx.is_test or stored.at[0].endswith("_test.go")
 
     def _split_levels(self, call: Node, name: str, family: str) -> int | None:
         """The levels of a splitting call's result, when it splits a value of `family`."""
@@ -1992,24 +1883,6 @@ def _contains(outer: Node | None, inner: Node) -> bool:
         and outer.start_byte <= inner.start_byte
         and inner.end_byte <= outer.end_byte
     )
-
-
-def _literal_name(func: Node | None) -> str | None:
-    """The variable a function literal is assigned to (`record` of `record := func(...)
-    {...}`), or None."""
-    if func is None or func.type != "func_literal":
-        return None
-    values = func.parent
-    owner = values.parent if values is not None else None
-    if values is None or owner is None or values.type != "expression_list":
-        return None
-    if owner.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
-        return None
-    lefts = _list_items(owner.child_by_field_name("left")) or owner.children_by_field_name("name")
-    rights = _list_items(values)
-    if len(lefts) != len(rights) or func not in rights:
-        return None
-    return text(lefts[rights.index(func)])
 
 
 def _collected_across(declared: Node, statement: Node, piece: Piece) -> bool:

@@ -54,6 +54,7 @@ from leakscope.core.index import receiver_type_name
 from leakscope.core.model import Confidence, Impact, Related
 from leakscope.core.package_files import files_of
 from leakscope.core.rules import _retention_sources as sources
+from leakscope.core.rules._retention_handover import HandOver
 from leakscope.core.rules._retention_sources import Source, assigned_offsets
 from leakscope.core.rules._retention_syntax import (
     _REGEXP,
@@ -169,7 +170,7 @@ _WRAPPERS = frozenset(
 _OBJECT_RESULT = re.compile(rb"^\(?\s*(?:\w+\s+)?\*?([A-Za-z_]\w*)\b(?!\.)")
 
 
-class Package:
+class Package(HandOver):
     """The retention facts of one package's functions (see the module docstring)."""
 
     def __init__(self, ctx: FileContext, previous: Package | None = None) -> None:
@@ -274,98 +275,6 @@ class Package:
             return None
         found.ctx.is_test = ctx.is_test
         return found
-
-    # -- pieces handed to a store in another function ----------------------------------------
-
-    def _called_in(self, path: str) -> frozenset[str]:
-        """The names the file `path` calls (`name(`, `x.name(`), by its text."""
-        found = self._called.get(path)
-        if found is None:
-            words = _CALLED.findall(self.files[path][0])
-            found = self._called[path] = frozenset(w.decode("utf-8", "replace") for w in words)
-        return found
-
-    def _storers_in(self, path: str) -> frozenset[str]:
-        """The names of the functions of `path` that store a string or slice parameter as
-        it is themselves (`_param_stored`, no call followed; `direct_store`), looked at only
-        when their text shows such a parameter used as a value on a line that assigns,
-        sends, sets a literal's field or calls a keeper. (Which files' calls to look at: the
-        calls decide, `_hands_over`.)"""
-        found = self._storers.get(path)
-        if found is None:
-            names = set()
-            for key, node in self._decls_of(path).items():
-                params = node.child_by_field_name("parameters")
-                body = node.child_by_field_name("body")
-                if params is None or body is None:
-                    continue
-                if _PIECE_PARAM.search(params.text or b"") is None:
-                    continue
-                words = [n.encode() for n in param_names(node) if n != "_"]
-                if not words or not _stores_a_name(body.text or b"", words):
-                    continue
-                # (The text says it may; the summary says it does, itself: no calls followed.)
-                analysis = self.analysis(path)
-                for param in param_names(node) if analysis is not None else ():
-                    found = self._param_stored(analysis, path, node, body, param, _MAX_STORE_DEPTH)
-                    if found is not None and self.direct_store(key, found):
-                        names.add(key[1])
-                        break
-            found = self._storers[path] = frozenset(names)
-        return found
-
-    def direct_store(self, key: Key, stored: Stored) -> bool:
-        """Whether the function `key` makes the store `stored` itself (not a function it
-        passes the parameter on to)."""
-        decl = self.decl(key)
-        if decl is None or stored.at is None:
-            return False
-        path, func = decl
-        return stored.at[0] == path and func.start_byte <= stored.at[1] < func.end_byte
-
-    def hand(self, at: tuple[str, int, int], path: str, leak: Leak, call: Note) -> None:
-        """A leak the file `path` found at a call (`call`) passing a piece to a function
-        that stores it as it is, at `at`: reported there (`handed_to`)."""
-        found = self._handed.setdefault(at, [])
-        if all(other != call for _, _, other in found):
-            found.append((path, leak, call))
-
-    def handed_to(self, analysis: _Analysis) -> dict[tuple[int, int], list[tuple[str, Leak, Note]]]:
-        """The leaks handed to the stores of `analysis`'s file, by the store's offsets, once
-        every file of the package has looked at its calls."""
-        here = analysis.ctx.path
-        # (When every file is analysed, each is looked at once anyway: no need to pick.)
-        every = package_files.analysed_whole(self.index)
-        names = frozenset() if every else self._storers_in(here)
-        if not every and not names:
-            return {}
-        for path in sorted(self.files):
-            if path == here or (not every and names.isdisjoint(self._called_in(path))):
-                continue  # (no call of this file's stores there)
-            other = self.analysis(path)
-            if other is not None and other.ctx.focus is not None:
-                # (A live re-analysis looked at part of that file: all its calls count.)
-                other = self._whole.get(path)
-                if other is None:
-                    from leakscope.core.rules._retention import _Analysis
-
-                    source, tree = self.files[path]
-                    ctx = FileContext(
-                        path,
-                        source,
-                        tree,
-                        self.go_version,
-                        self.index,
-                        is_test=is_test_code(path, source),
-                    )
-                    other = self._whole[path] = _Analysis(ctx, ctx.types, self)
-            if other is not None:
-                other.climbed()
-        return {
-            (start, end): found
-            for (path, start, end), found in self._handed.items()
-            if path == here
-        }
 
     def analysis(self, path: str) -> _Analysis | None:
         self._read(path)
@@ -1161,27 +1070,6 @@ class Package:
         key = self.callee(analysis, call)
         return self.stored(key, depth).get(position) if key is not None else None
 
-    def closure_stored(self, analysis: _Analysis, literal: Node, position: int) -> Stored | None:
-        """Where the function literal `literal` stores its parameter at `position` as it is
-        itself (not through calls: a literal's calls are not summarised)."""
-        names = param_names(literal)
-        body = literal.child_by_field_name("body")
-        if position >= len(names) or body is None or names[position] == "_":
-            return None
-        name = names[position]
-        params = literal.child_by_field_name("parameters")
-        declared = (params.start_byte, params.end_byte) if params is not None else (0, 0)
-        return self._name_stored(
-            analysis,
-            analysis.ctx.path,
-            "the function literal",
-            name,
-            body,
-            body.start_byte,
-            lambda b: b.node is not None and declared[0] <= b.node.start_byte < declared[1],
-            _MAX_STORE_DEPTH,
-        )
-
     def stored(self, key: Key, depth: int = 0) -> dict[int, Stored]:
         """The parameters (by position) the function `key` stores as they are in a place that
         outlives the call, with where. A parameter the function reassigns is not followed."""
@@ -1902,33 +1790,6 @@ _RECORD_HEADER = re.compile(
     rb"\)[ \t]*\(?[ \t]*(?:[A-Za-z_]\w*[ \t]+)?\*?([A-Za-z_]\w*)[ \t]*(?:,[^\n{]*)?\)?[ \t]*\{"
 )
 _DECLARATIONS = ("function_declaration", "method_declaration")
-# A parameter list with a string or a slice (what a store can be handed as it is).
-_PIECE_PARAM = re.compile(rb"\bstring\b|\[\]")
-_CALLED = re.compile(rb"([A-Za-z_]\w*)\(")
-# On a line, what stores a value: an assignment, a send, a literal's field, a keeper's call.
-_STORING_LINE = re.compile(
-    rb"[^=!<>:]=[^=]|<-|\w:\s|\b(?:Store|LoadOrStore|Swap|Add|Set|Put|Push\w*|Insert\w*)\("
-)
-
-
-def _stores_a_name(body: bytes, words: list[bytes]) -> bool:
-    """Whether one of the names is used as a value (not `p.f`, `p(...)`, `p[i]`) on a line
-    of `body` that stores something (`_STORING_LINE`): a cheap look at the text."""
-    for word in words:
-        at = body.find(word)
-        while at >= 0:
-            end = at + len(word)
-            before, after = body[at - 1 : at], body[end : end + 1]
-            joined = before.isalnum() or (before != b"" and before in b"_.")
-            used = after.isalnum() or (after != b"" and after in b"_.([")
-            if not joined and not used:
-                line_start = body.rfind(b"\n", 0, at) + 1
-                line_end = body.find(b"\n", end)
-                line = body[line_start : line_end if line_end >= 0 else len(body)]
-                if _STORING_LINE.search(line) is not None:
-                    return True
-            at = body.find(word, end)
-    return False
 
 
 # The returned values `_returned_value` looks at; any other is not a piece.
