@@ -108,6 +108,29 @@ PER_CALL_DOC = """
   (`s = strings.TrimSpace(s)`, `p = p[1:]`) keeps it a piece;
 """
 
+# What both retention rules say of functions that keep their parameter, in their docs
+# ({stores}; {noun} and {clone} filled in per rule).
+STORES_DOC = """
+- a function or method that keeps its parameter as it is (`c.data = p`,
+  `c.items = append(c.items, p)`, `m[p] = true`, `ch <- p`, a cache's `Add(k, p)`, or passing
+  it on to a function that does, two calls deep; or a function literal held in a local
+  variable set once, `record := func(obj, reason string) { c.last[obj] = reason }`, storing
+  it itself): a {noun} of big data that a caller
+  passes it (`c.keep(buf[:n])`) is reported at the store, in whatever file it is, where a
+  copy fixes it for every caller (`c.data = {clone}(p)`); the calls, the piece's
+  chain and the caller's source are related locations, and one finding stands for all the
+  callers of one store (its source the first caller's big data). It stays at the call, its
+  fix copying the argument there, when the function passes it on to one that stores it,
+  when it stores that parameter in two places
+  (`d := &Desc{Name: name}; r.byName[name] = d`: one copy at the call fixes both), when
+  the argument only holds the piece (`s.recent.push(upload{magic: view})`), and for a
+  test calling into the package's code. Not followed: a parameter the function
+  reassigns (`p = bytes.Clone(p)`), a place it sets again before it returns (held for the
+  call only), a place that may be a new object or the caller's for the call (low
+  confidence), and a store through the method's receiver when the caller's receiver is a
+  local value (`var rb buffer; rb.init(p)`).
+"""
+
 # The user documentation of the keepers below, shared by the retention rules' docs
 # ({keepers}).
 KEEPERS_DOC = """

@@ -179,24 +179,7 @@ Within a package (every file of it), leakscope follows the data into helpers and
   next[name]; s.addrs = append(s.addrs, addr)`, or a map in a field of it, `ix.offsets[id] =
   off`), or passes to a function of the package that
   keeps it (`s.recent.push(info)`), are reported where they are put in;
-- a function or method that keeps its parameter as it is (`c.data = p`,
-  `c.items = append(c.items, p)`, `m[p] = true`, `ch <- p`, a cache's `Add(k, p)`, or passing
-  it on to a function that does, two calls deep; or a function literal held in a local
-  variable set once, `record := func(obj, reason string) { c.last[obj] = reason }`, storing
-  it itself): a substring of big data that a caller
-  passes it (`c.keep(buf[:n])`) is reported at the store, in whatever file it is, where a
-  copy fixes it for every caller (`c.data = strings.Clone(p)`); the calls, the piece's
-  chain and the caller's source are related locations, and one finding stands for all the
-  callers of one store (its source the first caller's big data). It stays at the call, its
-  fix copying the argument there, when the function passes it on to one that stores it,
-  when it stores that parameter in two places
-  (`d := &Desc{Name: name}; r.byName[name] = d`: one copy at the call fixes both), when
-  the argument only holds the piece (`s.recent.push(upload{magic: view})`), and for a
-  test calling into the package's code. Not followed: a parameter the function
-  reassigns (`p = bytes.Clone(p)`), a place it sets again before it returns (held for the
-  call only), a place that may be a new object or the caller's for the call (low
-  confidence), and a store through the method's receiver when the caller's receiver is a
-  local value (`var rb buffer; rb.init(p)`).
+{stores}
 
 - a constructor of the package that puts its parameter, as it is or cut, in the new object
   it returns (`return &entry{key: k, data: b}`, `T{b}`, `e := &entry{}; e.data = b; return
@@ -295,7 +278,7 @@ from collections.abc import Iterator
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import FixAvailability, Rule, Severity
 from leakscope.core.rules._retention import STRING, diagnostics
-from leakscope.core.rules._retention_syntax import KEEPERS_DOC, PER_CALL_DOC
+from leakscope.core.rules._retention_syntax import KEEPERS_DOC, PER_CALL_DOC, STORES_DOC
 
 
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
@@ -307,7 +290,11 @@ RULE = Rule(
     summary="A substring stored long-term keeps the whole string it was cut from alive",
     doc=(__doc__ or "")
     .replace("{keepers}", KEEPERS_DOC.strip())
-    .replace("{per_call}", PER_CALL_DOC.strip()),
+    .replace("{per_call}", PER_CALL_DOC.strip())
+    .replace(
+        "{stores}",
+        STORES_DOC.strip().replace("{noun}", "substring").replace("{clone}", "strings.Clone"),
+    ),
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
     check=check,
