@@ -964,7 +964,11 @@ class _Analysis(Origins, Places, Handing):
         if key in self.leaks:
             return
         self._report(sub, state, state.levels, how, target, holder)
-        if key in self.leaks and stored.at is not None and self._hands_over(state, call, stored):
+        if (
+            key in self.leaks
+            and stored.at is not None
+            and self._hands_over(state, call, stored, closure)
+        ):
             # Reported at the store, which a copy fixes for every caller (`_handed_here`),
             # unless it is one of the parts of a partition (`climbed`).
             caller = enclosing_function(call)

@@ -184,14 +184,14 @@ class Handing:
         spans = self.ctx.focus or ()
         if any(at[0] == self.ctx.path for at, _ in self._handing.values()):
             return True  # (a function literal of this file storing what its calls pass)
+        names = self.pkg._storers_in(self.ctx.path)  # (what `handed_to` picks files by)
         for node in self.root.named_children:
             if node.type not in ("function_declaration", "method_declaration"):
                 continue
             if not any(a < node.end_byte and node.start_byte < b for a, b in spans):
                 continue
             key = key_of(node)
-            stored = self.pkg.stored(key).values() if key is not None else ()
-            if any(s.at is not None and s.at[0] == self.ctx.path for s in stored):
+            if key is not None and key[1] in names:
                 return True
         return False
 
@@ -268,7 +268,7 @@ class Handing:
             return None  # (set again: which literal a call runs is not followed)
         return literal
 
-    def _hands_over(self, state: _Climb, call: Node, stored: Stored) -> bool:
+    def _hands_over(self, state: _Climb, call: Node, stored: Stored, closure: Node | None) -> bool:
         """Whether a piece passed to a function that stores it is reported at the store: the
         argument is the piece itself (not a value holding it, which a copy at the store
         cannot fix), and the store is not in a file of the package's code that a test calls
@@ -277,7 +277,6 @@ class Handing:
             return False
         if state.node not in _args(call):
             return False
-        closure = self._closure(call)
         if closure is not None:
             # (The literal's own store: `closure_stored` follows no call.)
             return closure.start_byte <= stored.at[1] < closure.end_byte
