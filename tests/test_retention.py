@@ -154,6 +154,14 @@ def test_impact_says_what_the_source_is() -> None:
         Impact.BOUNDED,
         "one slot keeps one line read by sc.Text(): the line, not the stream",
     )
+    # One piece per line, but in a collection the caller passes in: bounded.
+    for line, reader in ((103, "sc.Text()"), (112, "sc.Text()")):
+        assert strings[line] == (
+            Severity.INFO,
+            Impact.BOUNDED,
+            f"each kept piece keeps a whole line read by {reader}, but the collection is the "
+            "caller's: nothing here shows it outlives the call",
+        )
     slices = reasons("subslice-retention", "impact")
     assert slices[24][1:] == (Impact.BOUNDED, "buf is a 256-byte scratch buffer (small)")
     assert slices[40][1:] == (Impact.GROWS, "buf is a 64 KiB read buffer")

@@ -1824,6 +1824,7 @@ class _Analysis(Origins, Places, Handing):
             # A view left in its slot while the loop reads on is not a current token: some
             # earlier line's bytes, overwritten under the holder.
             or (piece.source.kind == sources.VIEW and _read_again(value, piece.source.node)),
+            caller=target.caller,
         )
         split = state.split or piece.split
         if state.fields and not piece.fields:
@@ -2157,7 +2158,7 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
     )
     # Test data lives as long as the test: the engine makes those bounded.
     if not ctx.is_test:
-        size = sources.judge(piece.source, source_text, target.collects)
+        size = sources.judge(piece.source, source_text, target.collects, target.caller)
         diag.impact, diag.impact_reason = size.impact, size.reason
         if leak.per_call is not None:
             diag.impact, diag.impact_reason = Impact.BOUNDED, leak.per_call[0]

@@ -41,6 +41,7 @@ from leakscope.core.types import (
     RECEIVER,
     Binding,
     TypeResolver,
+    deref,
     is_map,
     is_pointer,
     is_slice,
@@ -64,6 +65,9 @@ class Target:
     # Collects one piece per store (a map key, an element at a varying index, a cache, a
     # channel), rather than holding one in a single slot (a field, a variable).
     collects: bool = False
+    # The place is a collection the caller passes in (a map or slice parameter, or a pointer
+    # parameter to one): how long it lives is the caller's business, often only the call.
+    caller: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class Shared:
     reason: str  # "" for package variables, else "c is a pointer receiver"
     confidence: Confidence
     related: tuple[tuple[int, int, str], ...] = ()
+    caller: bool = False  # a map or slice the caller passes in (`Target.caller`)
 
 
 class Places:
@@ -116,7 +121,13 @@ class Places:
         where = _where("map", text(container), shared)
         places = (_flat(text(container)),)
         target = Target(
-            text(container), where, shared.confidence, shared.related, places, collects=True
+            text(container),
+            where,
+            shared.confidence,
+            shared.related,
+            places,
+            collects=True,
+            caller=shared.caller,
         )
         self._report(piece, state, state.levels, "used as a key of", target)
 
@@ -385,6 +396,7 @@ class Places:
                 places,
                 # `m["role"] = v`, `s[0] = v`: one slot.
                 collects=index is None or not (_is_literal(index) or self._constant(index)),
+                caller=shared.caller,
             )
         if kind == "unary_expression" and text(lhs).startswith("*"):
             pointer = lhs.child_by_field_name("operand")
@@ -392,7 +404,9 @@ class Places:
             if shared is None:
                 return None
             where = _where("", text(lhs), shared)
-            return Target(text(lhs), where, shared.confidence, shared.related, places)
+            return Target(
+                text(lhs), where, shared.confidence, shared.related, places, caller=shared.caller
+            )
         return None
 
     def place(self, selector: Node) -> Shared | None:
@@ -442,13 +456,26 @@ class Places:
             if binding.kind in (PARAM, RECEIVER):
                 role = "receiver" if binding.kind == RECEIVER else "parameter"
                 note = _declared_here(binding, f"is a {role}")
+                pointee = self.types.underlying(deref(type_text))
+                if binding.kind == PARAM and (is_map(pointee) or is_slice(pointee)):
+                    # (`out *[]T`: an out-parameter, the caller's collection like `out []T`)
+                    noun = "map" if is_map(pointee) else "slice"
+                    return Shared(
+                        f"{name} points to a {noun} owned by the caller",
+                        Confidence.LOW,
+                        note,
+                        caller=True,
+                    )
                 if is_pointer(type_text):
                     return Shared(f"{name} is a pointer {role}", Confidence.HIGH, note)
                 if ref:
                     noun = "map" if is_map(under) else "slice"
                     # How long the caller keeps it is unknown: often only for the call.
                     return Shared(
-                        f"{name} is a {noun} {role} owned by the caller", Confidence.LOW, note
+                        f"{name} is a {noun} {role} owned by the caller",
+                        Confidence.LOW,
+                        note,
+                        caller=binding.kind == PARAM,
                     )
                 if type_text is None or self._is_type_param(binding):
                     return Shared(

@@ -217,10 +217,10 @@ def _limited(reader: Node) -> bool:
     return limit is not None and limit < BIG_BUFFER
 
 
-def judge(source: Source, name: str, collects: bool) -> Size:
+def judge(source: Source, name: str, collects: bool, caller: bool = False) -> Size:
     """Whether `source` (named `name` in the message) is demonstrably big. `collects`: the
     place keeps one piece per store (a map key, an appended element, a channel), rather than
-    one piece in a single slot."""
+    one piece in a single slot; `caller`: it is a collection the caller passes in."""
     kind = source.kind
     what = source.what or name
     if kind == VIEW:
@@ -246,6 +246,14 @@ def judge(source: Source, name: str, collects: bool) -> Size:
         return Size(Impact.GROWS, f"the source is the data read by {what}")
     if kind == LINE:
         # One line (token) of a stream: what adds up is one line per collected piece.
+        if collects and caller:
+            # (A line is a few dozen bytes: what adds up is how long the entries live, and a
+            # parameter's collection is often a result the caller reads and drops.)
+            return Size(
+                Impact.BOUNDED,
+                f"each kept piece keeps a whole line read by {what}, but the collection is "
+                "the caller's: nothing here shows it outlives the call",
+            )
         if collects:
             return Size(Impact.GROWS, f"each kept piece keeps a whole line read by {what}")
         return Size(

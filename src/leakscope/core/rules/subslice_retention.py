@@ -98,7 +98,7 @@ A finding is a warning only when the source is demonstrably big; otherwise it is
   the rest unused but kept"); one filled whole by `io.ReadFull` or `ReadAt` (a record made to
   measure) when the place collects one piece per store (the blocks of a multi-block read put
   in a cache each pin the whole read); a line read from a stream when the place collects one
-  piece per line;
+  piece per line (unless the collection is one the caller passes in, as for strings);
 - bounded: a parameter, unless a caller in the same file passes it read data or a buffer
   ("data is a parameter: the caller decides its size, and nothing here shows it is large").
   Views into a caller's slice are mostly deliberate (decoders, zero-copy parsers, frames valid

@@ -99,7 +99,9 @@ A finding is a warning only when the source is demonstrably big; otherwise it is
   source is the data read by os.ReadFile(path)"); a line read from a stream
   (`bufio.Scanner.Text`, `bufio.Reader.ReadString`) when the place collects one piece per
   line (a map key, an appended element, a channel, a cache): every entry keeps its whole
-  line;
+  line. Not when that collection is the caller's (a map or slice parameter, or `*out` of
+  `out *[]string`): a line is a few dozen bytes, and a parse result the caller passes in is
+  often read and dropped, so that is `info`;
 - bounded: a parameter, unless a caller in the same file passes it read data ("s is a
   parameter: the caller decides its size, and nothing here shows it is large"). On real code
   the parameters that get cut and kept are mostly names, flags, struct tags, routes, DSNs and
