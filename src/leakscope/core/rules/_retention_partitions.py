@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 from leakscope.core.rules import _retention_sources as sources
-from leakscope.core.rules._retention_syntax import _args, _callee_name, _flat, _statement_of
+from leakscope.core.rules._retention_syntax import (
+    _REGEXP,
+    _SPLITTERS,
+    _args,
+    _callee_name,
+    _flat,
+    _statement_of,
+)
 from leakscope.core.syntax import FUNCTION_NODES, enclosing_function, text
 
 if TYPE_CHECKING:
@@ -64,7 +71,7 @@ def _drop_partitions(
         if tests == _PICKS:
             continue  # the fields of some lines of a larger value: the rest is wasted
         lines = leak.nested or leak.piece.nested or leak.piece.source.part
-        if tests == _SKIPS and lines:
+        if tests == _SKIPS and lines and not _looked_up(leak.split):
             # Every line but blank ones and comments: most of the text is kept anyway, unless
             # its comments are most of it.
             leaks[i] = replace(leak, bounded=leak.bounded or _KEEPS_MOST)
@@ -125,6 +132,19 @@ _KEEPS_MOST = (
     "every line but blank ones and comments is kept: most of the text stays in use, unless "
     "comments are most of it"
 )
+
+
+def _looked_up(split: Node | None) -> bool:
+    """Whether the last cut of a piece of each line is a helper of the package looking up
+    one field by name (`stringField(obj, "Address")`): the rest of the line is not kept,
+    however many lines are (not a split, `strings.Split(line, ",")`)."""
+    if split is None or split.type != "call_expression":
+        return False
+    if _callee_name(split) in _SPLITTERS or _callee_name(split) in _REGEXP:
+        return False
+    return any(
+        arg.type in ("interpreted_string_literal", "raw_string_literal") for arg in _args(split)[1:]
+    )
 
 
 def _gaps(values: set[str], code: bytes = b"") -> bool:

@@ -636,6 +636,10 @@ class Package(HandOver):
             return None
         elif expr.type == "identifier":
             held = _held_cut(analysis, expr)
+            if held is None and is_slice(under):
+                collected = self._pieces_appended(analysis, path, params, expr)
+                if collected is not None:
+                    return collected
             if held is not None:
                 piece, levels = True, held  # `id, _, _ := strings.Cut(line, sep); return id`
                 binding = analysis.types.lookup(expr)
@@ -698,6 +702,37 @@ class Package(HandOver):
         note = self.note(path, at.start_byte, at.end_byte, f"{name} returns {_flat(text(expr))}")
         notes = (*_source_notes(self, path, found), note)
         return Returned(family, levels, piece, source=found, notes=notes)
+
+    def _pieces_appended(
+        self, analysis: _Analysis, path: str, params: list[str], expr: Node
+    ) -> Returned | None:
+        """`out = append(out, p[i:j])` ... `return out` of a local slice: its elements are
+        pieces (of a parameter or of big data) when what is appended is one (`splitObjects`
+        returning the objects of a JSON array it scanned, a tokenizer's tokens)."""
+        binding = analysis.types.lookup(expr)
+        func = _function_of(expr)
+        body = func.child_by_field_name("body") if func is not None else None
+        if binding is None or binding.kind not in (LOCAL, RESULT) or body is None:
+            return None
+        name = text(expr)
+        for item in _appended_to(body, name):
+            if not _is_cut(analysis, item):
+                continue
+            found = self._returned_value(analysis, path, params, item)
+            if found is None or not found.piece or found.levels != 0 or found.fields:
+                continue
+            assert func is not None
+            helper = text(func.child_by_field_name("name")) or "the helper"
+            of = f"its parameter {params[found.param]}" if found.param is not None else "it"
+            note = self.note(
+                path,
+                item.start_byte,
+                item.end_byte,
+                f"{helper} appends {_flat(text(item))}, a piece of {of}, to {name}, which it "
+                "returns",
+            )
+            return replace(found, levels=1, notes=(*found.notes[:-1], note))
+        return None
 
     def _refilled(self, analysis: _Analysis, path: str, expr: Node) -> Returned | None:
         """`return c.buf` (or a cut of it) of a method that reads into its receiver's buffer,
