@@ -7,6 +7,7 @@ q.items = q.items[1:]          // pop from the front
 s.stack = s.stack[:len(s.stack)-1] // pop from the back
 *h = old[0 : n-1]              // container/heap's Pop
 s.pending = s.pending[:0]      // reset for reuse
+c.entries = kept               // an in-place filter: kept := c.entries[:0], the kept appended
 ```
 
 Long-lived means a field reached through a pointer (a pointer receiver, a pointer parameter, a
@@ -329,11 +330,117 @@ def _candidates(ctx: FileContext) -> tuple[list[Node], list[Node]]:
                 if holder.child_by_field_name("right") == values and holder.id not in seen:
                     seen.add(holder.id)
                     assigns.append(holder)
+            elif holder.type == "short_var_declaration":
+                # `kept := x[:0]` ... `x = kept`: an in-place filter (`_filter_of`).
+                found = _filter_assignment(holder, slice_node)
+                if found is not None and found.id not in seen:
+                    seen.add(found.id)
+                    assigns.append(found)
             elif holder.type == "return_statement" and slice_node.id not in seen:
                 seen.add(slice_node.id)
                 returned.append(slice_node)
     assigns.sort(key=lambda node: node.start_byte)  # (an assignment inside a literal)
     return assigns, returned
+
+
+def _filter_assignment(declaration: Node, slice_node: Node) -> Node | None:
+    """`x = kept` after `kept := x[:0]` in the same block, `kept` appended to in between (the
+    in-place filter of SliceTricks: `for _, e := range x { if keep(e) { kept = append(kept,
+    e) } }`), or None."""
+    start = slice_node.child_by_field_name("start")
+    end = slice_node.child_by_field_name("end")
+    operand = slice_node.child_by_field_name("operand")
+    left = declaration.child_by_field_name("left")
+    if operand is None or left is None or left.named_child_count != 1:
+        return None
+    if end is None or text(end).strip() != "0" or (start is not None and text(start) != "0"):
+        return None
+    if slice_node.child_by_field_name("capacity") is not None:
+        return None
+    local = text(left.named_children[0])
+    storage = _norm(operand)
+    appended = False
+    sibling = declaration.next_named_sibling
+    while sibling is not None:
+        if sibling.type == "assignment_statement" and _filter_of(sibling) == (storage, local):
+            return sibling if appended else None
+        name = re.escape(local.encode())
+        if re.search(
+            rb"\b" + name + rb"\s*=[^=]|\bappend\(\s*" + name + rb"\b", sibling.text or b""
+        ):
+            # Set only by a range over the slice appending one element at a time: `kept`
+            # never outgrows it (the fix clears `x[len(kept):]` before `x = kept`).
+            if not _filters(sibling, storage, local):
+                return None
+            appended = True
+        sibling = sibling.next_named_sibling
+    return None
+
+
+def _filters(loop: Node, storage: str, local: str) -> bool:
+    """Whether `loop` is `for ... range x` whose only uses of `local` append one value to
+    it (`kept = append(kept, e)`)."""
+    clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
+    over = clause.child_by_field_name("right") if clause is not None else None
+    if loop.type != "for_statement" or over is None or _norm(over) != storage:
+        return False
+    appends = 0
+    for node in captures("(assignment_statement) @a", loop).get("a", []):
+        left = node.child_by_field_name("left")
+        if left is None or text(left) != local:
+            continue
+        right = node.child_by_field_name("right")
+        call = (
+            unparen(right.named_children[0]) if right is not None and right.named_children else None
+        )
+        args = call.child_by_field_name("arguments") if call is not None else None
+        values = [a for a in args.named_children if a.type != "comment"] if args else []
+        if (
+            call is None
+            or call.type != "call_expression"
+            or text(call.child_by_field_name("function")) != "append"
+            or len(values) != 2
+            or text(values[0]) != local
+            or values[1].type == "variadic_argument"
+        ):
+            return False
+        appends += 1
+    uses = len(re.findall(rb"\b" + re.escape(local.encode()) + rb"\b", loop.text or b""))
+    return appends > 0 and uses == 2 * appends
+
+
+def _filter_assignment_of(assign: Node) -> Node | None:
+    """The declaration `kept := x[:0]` that the assignment `x = kept` closes the in-place
+    filter of (`_filter_assignment`), or None."""
+    names = _filter_of(assign)
+    sibling = assign.prev_named_sibling
+    while names is not None and sibling is not None:
+        if sibling.type == "short_var_declaration":
+            left = sibling.child_by_field_name("left")
+            right = sibling.child_by_field_name("right")
+            values = right.named_children if right is not None else []
+            if left is not None and text(left) == names[1] and len(values) == 1:
+                value = unparen(values[0])
+                if value.type == "slice_expression" and _filter_assignment(sibling, value) == (
+                    assign
+                ):
+                    return sibling
+        sibling = sibling.prev_named_sibling
+    return None
+
+
+def _filter_of(assign: Node) -> tuple[str, str] | None:
+    """(`x`, `kept`) of an assignment `x = kept`, else None."""
+    left = assign.child_by_field_name("left")
+    right = assign.child_by_field_name("right")
+    if text(assign.child_by_field_name("operator")) != "=" or left is None or right is None:
+        return None
+    if left.named_child_count != 1 or right.named_child_count != 1:
+        return None
+    value = unparen(right.named_children[0])
+    if value.type != "identifier":
+        return None
+    return _norm(left.named_children[0]), text(value)
 
 
 def _norm(node: Node) -> str:
@@ -354,6 +461,8 @@ def _check_assign(
         return None
     target = left.named_children[0]
     slice_node = right.named_children[0]
+    if slice_node.type == "identifier":
+        return _check_filter(ctx, assign, target, slice_node, definitions)
     if slice_node.type != "slice_expression":
         return None
     operand = slice_node.child_by_field_name("operand")
@@ -434,6 +543,48 @@ def _check_assign(
         end if tail else None,
         elem,
         aliases,
+    )
+    return diag
+
+
+def _check_filter(
+    ctx: FileContext, assign: Node, target: Node, kept: Node, definitions: dict[int, _Definitions]
+) -> Diagnostic | None:
+    """`x = kept` closing an in-place filter (`kept := x[:0]`, the kept elements appended):
+    the slots past `len(kept)` still hold the elements the filter dropped."""
+    func = enclosing_function(assign)
+    if func is None or _filter_assignment_of(assign) is None:
+        return None
+    resolver = _Resolver(ctx, func, assign, definitions)
+    aliases = {_norm(target), text(kept)}
+    if not resolver.long_lived(target):
+        return None
+    elem = resolver.element(target)
+    if elem is None:
+        return None
+    if _cleared_before(assign, aliases | resolver.views(aliases, assign)):
+        return None
+    judged = _judge(ctx, resolver, assign, target, aliases, None, kept, elem)
+    if judged is None:
+        return None
+    impact, impact_reason = judged
+    confidence = Confidence.HIGH  # a removal: the filter drops them for good
+    if (
+        elem.kind == "generic"
+        or elem.type_text.startswith("func")
+        or resolver.cursor_parameter(target)
+    ):
+        confidence = Confidence.LOW
+    message = (
+        f"{text(target)} is filtered in place (through {text(kept)}) without clearing the "
+        f"dropped elements: past len({text(kept)}), {_held(elem)} stay reachable through the "
+        "backing array"
+    )
+    diag = Diagnostic.at(
+        assign, message, confidence=confidence, impact=impact, impact_reason=impact_reason
+    )
+    diag.fix, diag.no_fix_reason = _fix(
+        ctx, resolver, assign, target, target, None, kept, elem, aliases, filtered=True
     )
     return diag
 
@@ -1981,9 +2132,12 @@ def _fix(
     end: Node | None,
     elem: _Elem,
     aliases: set[str],
+    filtered: bool = False,
 ) -> tuple[Fix | None, str | None]:
     """The fix for a reslice (or a return) `stmt` of the slice kept in `held`, or the reason
-    there is none. The fix is unsafe when someone else may hold the backing array."""
+    there is none. The fix is unsafe when someone else may hold the backing array.
+    `filtered`: `stmt` is `x = kept` of an in-place filter, `end` is `kept` (the tail past
+    `len(kept)` is cleared)."""
     stmts = stmt.parent
     if stmts is None or stmts.type != "statement_list":
         return None, "no automatic fix: the reslice is not a statement of its own block"
@@ -2013,7 +2167,7 @@ def _fix(
     if deleted is not None:
         title, edits = deleted
     else:
-        block = _clearing(ctx, resolver, stmt, operand, start, end, elem, aliases)
+        block = _clearing(ctx, resolver, stmt, operand, start, end, elem, aliases, filtered)
         title = "Clear the dropped elements before reslicing"
         edits = (TextEdit(stmt.start_byte, stmt.start_byte, block),)
     if unsafe is None:
@@ -2081,11 +2235,13 @@ def _clearing(
     end: Node | None,
     elem: _Elem,
     aliases: set[str],
+    filtered: bool = False,
 ) -> str:
     """The statements that set the dropped elements to their zero value, indented to go
-    before `stmt`. An index variable is only ever compared with a bound known to be an int:
-    other bounds (a named integer type, int32) are cleared through a view of the dropped part
-    (`tail := x[m:]`), which a range loop indexes with ints."""
+    before `stmt` (`filtered`: past `len(end)`, of an in-place filter). An index variable
+    is only ever compared with a bound known to be an int: other bounds (a named integer
+    type, int32) are cleared through a view of the dropped part (`tail := x[m:]`), which a
+    range loop indexes with ints."""
     whole = text(operand)  # for clear(), len() and range
     x = whole  # for indexing
     if operand.type not in ("identifier", "selector_expression", "index_expression"):
@@ -2100,6 +2256,8 @@ def _clearing(
         declares = True
     use_clear = ctx.go_version >= (1, 21)
     single = _single_index(resolver, x, end, aliases) if end is not None else None
+    if filtered:
+        single = None
     if start is not None:
         if text(start).strip() == "1":
             lines.append(f"{x}[0] = {zero}")
@@ -2109,7 +2267,7 @@ def _clearing(
             i = names.fresh("i", scoped=True)
             lines.append(f"for {i} := range {x}[:{text(start)}] {{\n\t{x}[{i}] = {zero}\n}}")
     if end is not None:
-        bound = text(end)
+        bound = f"len({text(end)})" if filtered else text(end)
         if single is not None:
             lines.append(f"{x}[{single}] = {zero}")
         elif bound.strip() == "0":
@@ -2120,7 +2278,7 @@ def _clearing(
                 lines.append(f"for {i} := range {whole} {{\n\t{x}[{i}] = {zero}\n}}")
         elif use_clear:
             lines.append(f"clear({x}[{bound}:])")
-        elif resolver.int_typed(end):
+        elif filtered or resolver.int_typed(end):
             i = names.fresh("i", scoped=True)
             lines.append(
                 f"for {i} := {bound}; {i} < len({whole}); {i}++ {{\n\t{x}[{i}] = {zero}\n}}"
@@ -2758,6 +2916,15 @@ def _made(resolver: _Resolver, value: Node | None, held: str) -> bool:
         operand = value.child_by_field_name("operand")
         return operand is not None and _made(resolver, operand, held)
     if value.type == "identifier":  # a local made here, or `old := q.items`
+        statement = value.parent.parent if value.parent is not None else None
+        if statement is not None and statement.type == "assignment_statement":
+            names = _filter_of(statement)
+            if (
+                names is not None
+                and names[0] == held
+                and _filter_assignment_of(statement) is not None
+            ):
+                return True  # `x = kept` of an in-place filter `kept := x[:0]`: its own array
         return resolver.made_here(text(value)) or (
             bool(held) and resolver.alias_of(value, held) is not None
         )
