@@ -782,7 +782,43 @@ def intentional(defer: Node, loop: Node, func: Node, imports: dict[str, str]) ->
     if _made_before(mine, body, header, iteration):
         return True
     local = {n for n in mine if declared_in(n, defer, body) is not None}
+    local -= _only_called(local, body, defer)
     return bool(local) and kept_outside(local, body, defer, imports)
+
+
+def _declaring(ident: Node) -> bool:
+    """Whether `ident` is a name a `:=` declares (`cancel` of `ctx, cancel := ...`)."""
+    names = ident.parent
+    owner = names.parent if names is not None else None
+    return (
+        names is not None
+        and owner is not None
+        and owner.type == "short_var_declaration"
+        and owner.child_by_field_name("left") == names
+    )
+
+
+def _only_called(names: set[str], body: Node, defer: Node) -> set[str]:
+    """The function values among `names` that the loop body only calls, outside the defer
+    (`go func() { <-stop; cancel() }()` of `defer cancel()`): a goroutine that calls the
+    release is a watchdog of the iteration, not a holder of what it releases."""
+    out = set()
+    uses: dict[str, list[Node]] = {}
+    for node in captures("(identifier) @i", body).get("i", []):
+        if text(node) in names and not within(node, defer):
+            uses.setdefault(text(node), []).append(node)
+    for name, found in uses.items():
+        called = [
+            n
+            for n in found
+            if n.parent is not None
+            and n.parent.type == "call_expression"
+            and n.parent.child_by_field_name("function") == n
+        ]
+        declared = [n for n in found if _declaring(n)]
+        if called and len(called) + len(declared) == len(found):
+            out.add(name)
+    return out
 
 
 def _works_under_each_lock(defer: Node, loop: Node, func: Node) -> bool:
