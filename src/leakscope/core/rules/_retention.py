@@ -529,7 +529,9 @@ class _Analysis(Origins, Places, Handing):
         call = ident.parent
         if call is not None and call.type == "selector_expression":
             call = call.parent
-        if call is None or call.type != "call_expression" or not _may_be_kept(call):
+        if call is None or call.type != "call_expression":
+            return None
+        if not _may_be_kept(call, self.pkg.storer_names):
             return None
         returned = self.pkg.returned_at(self, call)
         view = returned is not None and returned.source is not None
@@ -548,6 +550,9 @@ class _Analysis(Origins, Places, Handing):
             return call, returned.family, returned.levels, made
         if returned.param is None:
             return call, returned.family, returned.levels, call
+        if returned.param_field is not None:
+            # (A piece of a field of the argument: what the call's origin follows.)
+            return (call, returned.family, returned.levels, call) if self.origin(call) else None
         args = _args(call)
         if returned.param >= len(args) or self.origin(args[returned.param]) is None:
             return None
@@ -895,6 +900,8 @@ class _Analysis(Origins, Places, Handing):
             return False
         returned = self.pkg.returned_at(self, call)
         if returned is None or returned.param != position or returned.family != piece.family:
+            return False
+        if returned.param_field is not None:  # (cuts a field of the argument, not the piece)
             return False
         state.node = state.value = call
         state.notes.extend(returned.notes)
@@ -1762,6 +1769,15 @@ class _Analysis(Origins, Places, Handing):
 
     # -- reporting -------------------------------------------------------------------------
 
+    def _windows(self, piece: Piece, state: _Climb) -> bool:
+        """Whether the helper's record the piece is kept in holds windows of the text
+        (`Returned.window`): kept whole, it is still a small part of it."""
+        call = piece.origin if piece.fields else state.split if state.fields else None
+        if call is None or call.type != "call_expression":
+            return False
+        returned = self.pkg.returned_at(self, call)
+        return returned is not None and returned.window
+
     def _report(
         self,
         piece: Piece,
@@ -1795,7 +1811,7 @@ class _Analysis(Origins, Places, Handing):
         # (So does a helper's result stored as it is, records of all the tokens it parsed
         # (`netrc = parseNetrc(string(data))`), as a split's result does.)
         splits = _callee_name(piece.origin) in _SPLITTERS or bool(piece.fields or state.fields)
-        if whole and not nested and splits:
+        if whole and not nested and splits and not self._windows(piece, state):
             return
         if how != "sent on" and self._parent_kept(piece.source.node, target.text, value):
             return
@@ -1806,6 +1822,10 @@ class _Analysis(Origins, Places, Handing):
             return  # the holder is made per call and dropped with it
         if piece.source.kind == sources.PARAM:
             lifted = self.pkg.lift(piece.source)
+            if piece.source.field is not None and (
+                lifted is None or lifted[0].kind == sources.PARAM
+            ):
+                return  # a field of a parameter no caller fills with data: mostly a name
             if lifted is not None:
                 piece = replace(piece, source=lifted_source(piece.source, *lifted))
         confidence = weaker(piece.source.confidence, target.confidence)
@@ -2092,6 +2112,8 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
     value_text = _flat(text(leak.value))
     origin_text = _flat(text(piece.origin))
     source_text = _flat(text(piece.source.node))
+    if piece.source.field is not None and piece.source.node.type == "identifier":
+        source_text = f"{source_text}.{piece.source.field}"  # (`frag` passed: its field)
     target = leak.target
     keeper = f"a receiver of {target.text}" if leak.how == "sent on" else target.text
     what = value_text if origin_text in value_text else f"{value_text} (from {origin_text})"

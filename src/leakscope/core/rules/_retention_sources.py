@@ -186,6 +186,10 @@ class Source:
     # The variable of a range over the parts of the value (`line` of `range strings.Split(text,
     # "\n")`): what is cut from it is cut from one part, not from the whole.
     part: bool = False
+    # For kind PARAM: the field of the parameter that holds the data (`Raw` of `frag.Raw`,
+    # `frag Fragment`): what callers put in that field decides (`Package.lift`). Kept on
+    # what a caller passes there (`lifted_source`), to name it.
+    field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -531,6 +535,89 @@ class Origins:
             return self._converted(expr, expr.child_by_field_name("operand"), depth)
         if kind == "call_expression":
             return self._call_origin(expr, depth)
+        if kind == "selector_expression":
+            return self._param_field(expr)
+        return None
+
+    def _param_field(self, expr: Node) -> Source | None:
+        """`frag.Raw` of a parameter `frag` (a struct, or a pointer to one): the data in that
+        field is what the callers put there. Only such a source that a caller fills with big
+        data is reported (`Package.lift`): on its own, a field of a parameter is mostly a
+        name or an option."""
+        operand = expr.child_by_field_name("operand")
+        field = expr.child_by_field_name("field")
+        parent = expr.parent
+        if operand is None or field is None or operand.type != "identifier":
+            return None
+        if parent is not None and parent.type == "call_expression":
+            return None  # `p.Method(...)`
+        binding = self.types.lookup(operand)
+        if binding is None or binding.kind != BINDING_PARAM or binding.node is None:
+            return None
+        if self._reassigned(expr, binding) is not None:
+            return None
+        name = f"{binding.name}.{text(field)}"
+        decl = binding.node
+        return Source(
+            expr,
+            Confidence.LOW,
+            (
+                decl.start_byte,
+                decl.end_byte,
+                f"{binding.name} is a parameter: the caller decides what {name} holds",
+            ),
+            PARAM,
+            binding,
+            field=text(field),
+        )
+
+    def field_origin(self, arg: Node, field: str, depth: int = 0) -> Source | None:
+        """What the field `field` of the value `arg` holds, as a caller passes it: a field of
+        its own parameter (`buildFinding(frag, ...)`), the value a composite literal sets it to
+        (`Detect(Fragment{Raw: string(data)})`, also through a local holding the literal)."""
+        arg = unparen(arg)
+        if arg.type == "unary_expression" and text(arg).startswith("&"):
+            operand = arg.child_by_field_name("operand")
+            arg = unparen(operand) if operand is not None else arg
+        if arg.type == "identifier":
+            binding = self.types.lookup(arg)
+            if binding is None:
+                return None
+            if binding.kind == BINDING_PARAM and binding.node is not None:
+                if self._reassigned(arg, binding) is not None:
+                    return None
+                decl = binding.node
+                return Source(
+                    arg,
+                    Confidence.LOW,
+                    (
+                        decl.start_byte,
+                        decl.end_byte,
+                        f"{binding.name} is a parameter: the caller "
+                        f"decides what {binding.name}.{field} holds",
+                    ),
+                    PARAM,
+                    binding,
+                    field=field,
+                )
+            if binding.kind != LOCAL or binding.value is None or self._set_before(arg, binding):
+                return None
+            value = unparen(binding.value)
+            if value.type == "unary_expression" and text(value).startswith("&"):
+                operand = value.child_by_field_name("operand")
+                value = unparen(operand) if operand is not None else value
+            arg = value
+        if arg.type != "composite_literal" or depth > 3:
+            return None
+        body = arg.child_by_field_name("body")
+        for element in body.named_children if body is not None else ():
+            if element.type != "keyed_element" or element.named_child_count < 2:
+                continue
+            key, value = element.named_children[0], element.named_children[-1]
+            if text(key).strip() != field:
+                continue
+            value = value.named_children[0] if value.named_children else value
+            return self.origin(value, depth + 1)
         return None
 
     def _binding_origin(self, use: Node, binding: Binding, depth: int) -> Source | None:
@@ -816,6 +903,8 @@ class Origins:
             args = _args(call)
             if returned.param >= len(args):
                 return None
+            if returned.param_field is not None:
+                return self.field_origin(args[returned.param], returned.param_field, depth + 1)
             return self.origin(args[returned.param], depth + 1)
         if returned.field is not None:
             from leakscope.core.rules._retention_summaries import receiver_made_with

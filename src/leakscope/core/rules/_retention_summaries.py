@@ -70,7 +70,14 @@ from leakscope.core.rules._retention_syntax import (
     _list_items,
     weaker,
 )
-from leakscope.core.syntax import assigned_by, captures, enclosing_function, text, unparen
+from leakscope.core.syntax import (
+    SLICE_OPENING,
+    assigned_by,
+    captures,
+    enclosing_function,
+    text,
+    unparen,
+)
 from leakscope.core.text import LineIndex
 from leakscope.core.types import (
     FUNC,
@@ -98,8 +105,9 @@ _MAX_RETURN_DEPTH = 6  # helpers being summarised at once (a chain's depth)
 # A string or slice first: `string`, `([]byte, error)`, `(key, val []byte, n int)`.
 _RESULT_TYPE = re.compile(rb"^\(?\s*(?:\w+(?:\s*,\s*\w+)*\s+)?(?:string|\[\])")
 _HINT_TEXT = (
-    rb"(?:\[[^\]\n]*:|\.(?:Split|Fields|Cut|Trim|Find|Lines|Bytes|Read|Peek|"
-    rb"Output|CombinedOutput|Dump))"
+    # (A slice's opening, bounds indexed once too: `raw[loc[0]:loc[1]]`.)
+    rb"(?:" + SLICE_OPENING.pattern + rb"|\.(?:Split|Fields|Cut|Trim|Find|Lines|Bytes|Read|"
+    rb"Peek|Output|CombinedOutput|Dump))"
 )
 _RESULT_HINT = re.compile(_HINT_TEXT)
 # `return f(`, `return x.f(`: the names of the functions whose results are returned.
@@ -127,6 +135,13 @@ class Returned:
     # (`return rec{ID: f[0], Kind: f[1]}, nil` of a line's fields): `levels` counts the
     # record as one level, which selecting one of these fields takes off.
     fields: frozenset[str] | None = None
+    # With `param`: the result is (a piece of) this field of that parameter (`frag.Raw[i:j]`
+    # of `frag Fragment`): what the caller's argument holds in that field decides.
+    param_field: str | None = None
+    # With `fields`: some field holds a window of the text (`frag.Raw[loc[0]:loc[1]]`, both
+    # bounds given), not a part of a split or a cut: the record kept whole still wastes the
+    # rest of the text (unlike `rule{Variable: before, Operator: after}` of one Cut).
+    window: bool = False
 
 
 _BUSY = Returned(STRING, 0, False)  # a function under evaluation
@@ -189,7 +204,7 @@ class Package(HandOver):
         self._deps: dict[Slot, frozenset[str]] = {}
         self._reading: list[set[str]] = []
         self.evaluations = 0  # `returned` answers worked out (not reused or memoised)
-        self._lifted: dict[tuple[Key, int], tuple[Source, tuple[Note, ...]] | None] = {}
+        self._lifted: dict[tuple[Key, int, str | None], tuple[Source, tuple[Note, ...]] | None] = {}
         # Names of the functions whose results retention follows (see `_scan`).
         self._followed: tuple[frozenset[str], frozenset[str]] | None = None
         self._typed: dict[Key, tuple[str, Node]] = {}  # functions returning a string or slice
@@ -692,7 +707,18 @@ class Package(HandOver):
             # (Trimmed or nearly whole, `return strings.TrimSpace(p)`, `return p[1:]`: a piece
             # of the argument only when the argument is one; see `Returned.piece`.)
             position = params.index(binding.name)
-            return Returned(family, levels, piece, param=position, notes=(note,))
+            if found.field is not None:
+                if not piece and levels == 0:
+                    return None  # `return p.Raw`: the field as it is, nothing cut
+                note = self.note(
+                    path,
+                    expr.start_byte,
+                    expr.end_byte,
+                    f"{name} returns {_flat(text(expr))}, a piece of {binding.name}.{found.field}",
+                )
+            return Returned(
+                family, levels, piece, param=position, notes=(note,), param_field=found.field
+            )
         if found.kind == sources.STATUS_FILE:
             return None
         statement = expr.parent
@@ -809,6 +835,7 @@ class Package(HandOver):
             values.append((_flat(text(key)), value))
         first: Returned | None = None
         names: list[str] = []
+        window = False
         for key_text, value in values:
             if value.type == "literal_value" or key_text in names:
                 continue
@@ -819,9 +846,10 @@ class Package(HandOver):
                 continue
             if first is None:
                 first = found
-            elif found.param != first.param:
+            elif found.param != first.param or found.param_field != first.param_field:
                 continue
             names.append(key_text)
+            window = window or _window(analysis, value)
         if first is None:
             return None
         func = _function_of(expr)
@@ -834,7 +862,9 @@ class Package(HandOver):
             expr.end_byte,
             f"{name} returns {_flat(text(expr))[:60]}, whose {what} are pieces of {of}",
         )
-        return replace(first, levels=1, notes=(note, *first.notes), fields=frozenset(names))
+        return replace(
+            first, levels=1, notes=(note, *first.notes), fields=frozenset(names), window=window
+        )
 
     def _passed_on(
         self, analysis: _Analysis, path: str, params: list[str], call: Node, inner: Returned
@@ -844,7 +874,11 @@ class Package(HandOver):
         args = _args(call)
         if inner.param is None or inner.param >= len(args):
             return None
-        found = analysis.origin(args[inner.param])
+        arg = args[inner.param]
+        if inner.param_field is not None:
+            found = analysis.field_origin(arg, inner.param_field)
+        else:
+            found = analysis.origin(arg)
         binding = found.param if found is not None and found.kind == sources.PARAM else None
         if binding is None or binding.kind != PARAM or binding.name not in params:
             return None
@@ -863,6 +897,7 @@ class Package(HandOver):
             param=params.index(binding.name),
             notes=(note, *inner.notes),
             fields=inner.fields,
+            param_field=found.field if found is not None else None,
         )
 
     def returned_at(self, analysis: _Analysis, call: Node) -> Returned | None:
@@ -897,6 +932,7 @@ class Package(HandOver):
                 and found.family == family
                 and found.levels == first.levels
                 and found.param == first.param
+                and found.param_field == first.param_field
                 and (found.source is None) == (first.source is None)
             ):
                 parts.append(index)
@@ -1459,17 +1495,18 @@ class Package(HandOver):
         names = param_names(func)
         if binding.name not in names:
             return None
-        start = (key, names.index(binding.name))
+        # (With `source.field`: what the callers put in that field of the parameter.)
+        start = (key, names.index(binding.name), source.field)
         if start in self._lifted:
             return self._lifted[start]
-        queue: deque[tuple[Key, int, tuple[Note, ...]]] = deque([(*start, ())])
+        queue: deque[tuple[Key, int, str | None, tuple[Note, ...]]] = deque([(*start, ())])
         seen = {start}
         fallback: tuple[Source, tuple[Note, ...]] | None = None
         result = None
         # What a test passes says nothing of what the program passes.
         tests = self.declared().get(key, "").endswith("_test.go")
         while queue and result is None:
-            callee, position, chain = queue.popleft()
+            callee, position, field, chain = queue.popleft()
             for path, call in self.calls_to(callee):
                 if path.endswith("_test.go") and not tests:
                     continue
@@ -1481,7 +1518,7 @@ class Package(HandOver):
                 if key_of(caller) == callee:
                     continue  # recursion: the same parameter
                 arg = args[position]
-                found = analysis.origin(arg, 3)
+                found = analysis.field_origin(arg, field) if field else analysis.origin(arg, 3)
                 if found is None or found.kind == sources.CONVERSION:
                     continue
                 called = _flat(text(call.child_by_field_name("function")))
@@ -1493,7 +1530,7 @@ class Package(HandOver):
                         continue
                     if outer.name not in names:
                         continue
-                    node = (outer_key, names.index(outer.name))
+                    node = (outer_key, names.index(outer.name), found.field)
                     if node not in seen:
                         seen.add(node)
                         note = self.note(
@@ -1561,6 +1598,7 @@ def lifted_source(source: Source, found: Source, notes: tuple[Note, ...]) -> Sou
         related=None,
         chain=notes,
         reader=None,  # (a place in another function, perhaps another file)
+        field=source.field,  # (named `frag.Raw` still)
     )
 
 
@@ -1841,6 +1879,20 @@ _RETURNED_SHAPES = frozenset(
 )
 # A result list starting with a named type, perhaps a pointer (`(rec, error)`, `*Rule`).
 _RECORD_RESULT = re.compile(rb"\(?\s*(?:[A-Za-z_]\w*\s+)?\*?([A-Za-z_]\w*)\s*(?:[,)]|$)")
+
+
+def _window(analysis: _Analysis, node: Node, depth: int = 0) -> bool:
+    """Whether `node` is a slice with both bounds given (`raw[a:b]`), or a local set to one
+    (`match := raw[a:b]`): a window of the text, not a prefix or a rest."""
+    node = unparen(node)
+    if node.type == "slice_expression":
+        return bool(node.child_by_field_name("start") and node.child_by_field_name("end"))
+    if node.type != "identifier" or depth > 3:
+        return False
+    binding = analysis.types.lookup(node)
+    if binding is None or binding.kind != LOCAL or binding.value is None or binding.multi:
+        return False
+    return _window(analysis, binding.value, depth + 1)
 
 
 def _is_record(analysis: _Analysis, under: str | None) -> bool:

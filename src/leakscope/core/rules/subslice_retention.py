@@ -163,15 +163,21 @@ Within a package (every file of it), leakscope follows the data into helpers and
   whatever file each step is. Methods are matched by the receiver's type (or by a method name
   only one type declares). Calls in `_test.go` files do not count for code outside them:
   what a test passes says nothing of what the program passes;
+- so is a field of a parameter (`f.Data[2:n]` of `f *Frame`): what the callers put in that
+  field (`c.handle(&Frame{Data: buf[1:n]})` of a read buffer), directly, through a local
+  holding the literal, or passed on from their own parameter. Reported only when a caller
+  fills the field with data: a field of a parameter no caller fills is mostly an option;
 - a helper that returns a piece of its parameter (`return f[0]` of `strings.Fields(line)`,
   `return line[:i]`, a `Trim*` of it) makes its call a piece of the argument
-  (`c.names = append(c.names, firstField(line))`). So does a helper that returns one of the
-  package's structs with pieces of its parameter in some fields (`return rec{ID: f[0], Kind:
-  f[1]}, nil`, a local `r := &Rule{...}` or `var s sample; s.name = line[:i]`, or a slice
-  of them appended in a loop, `out = append(out, rec{...})`): a field selected from its
-  result (`rec.Service`, also of a range variable over the slice) is a piece, and the
-  record stored whole is reported without a fix when each record is cut from a line of a
-  larger value (`w.rules = append(w.rules, r)`), not when the helper's whole result is
+  (`c.names = append(c.names, firstField(line))`), and so does one that appends pieces to a
+  local slice it returns (`out = append(out, b[4:4+n]) ... return out`). So does a helper
+  that returns one of the package's structs with pieces of its parameter in some fields
+  (`return rec{ID: f[0], Kind: f[1]}, nil`, a local `r := &Rule{...}` or `var s sample;
+  s.name = line[:i]`, or a slice of them appended in a loop, `out = append(out,
+  rec{...})`): a field selected from its result (`rec.Service`, also of a range variable
+  over the slice) is a piece, and the record stored whole is reported without a fix when
+  each record is cut from a line of a larger value (`w.rules = append(w.rules, r)`) or a
+  field holds a window of it (`Data: b[off:off+n]`), not when the helper's whole result is
   kept (`netrc = parseNetrc(string(data))`: all its tokens, as a split's result). Fields
   set from the helper's own reads are reported in the helper. A record built by other
   means (fields set through a pointer to a slice element, `cur = &out[len(out)-1]`) is not
