@@ -114,9 +114,27 @@ READ_METHODS: dict[str, tuple[str, str] | None] = {
     # A command's whole output (`exec.Command(...).Output()`); by type only.
     "Output": ("os/exec", "Cmd"),
     "CombinedOutput": ("os/exec", "Cmd"),
+    # A whole message received from a connection or a broker (`conn.ReadMessage()` of a
+    # websocket, `src.Receive(ctx)`): as big as the sender made it.
+    "ReadMessage": None,
+    "Receive": None,
+    "ReceiveMessage": None,
+    "Recv": None,
 }
-# Of those, the ones that read a whole stream or file (the rest read one line or token).
-WHOLE_READ_METHODS = frozenset({"ReadAll", "ReadFile", "Output", "CombinedOutput"})
+# Of those, the ones that read a whole stream, file or message (the rest read one line or
+# token).
+WHOLE_READ_METHODS = frozenset(
+    {
+        "ReadAll",
+        "ReadFile",
+        "Output",
+        "CombinedOutput",
+        "ReadMessage",
+        "Receive",
+        "ReceiveMessage",
+        "Recv",
+    }
+)
 # Of those, the ones known by their receiver's type only (the name alone says little).
 _TYPED_READ_METHODS = frozenset({"Output", "CombinedOutput"})
 # Methods returning a view of the reader's own buffer, valid until the next read: name ->
@@ -787,7 +805,9 @@ class Origins:
             return None
         read = self._read_source(call)
         if read is not None:
-            return replace(read, node=use) if index == 0 else None
+            # (The data is the first result, but of `kind, data, err := c.ReadMessage()`.)
+            at = 1 if _callee_name(call) == "ReadMessage" else 0
+            return replace(read, node=use) if index == at else None
         name = _callee_name(call)
         if name in _PIECE_RESULTS and index in _PIECE_RESULTS[name] and self._is_piece_call(call):
             return self.origin(_first_arg(call), depth + 1)

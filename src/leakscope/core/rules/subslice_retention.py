@@ -20,9 +20,11 @@ channel the function makes itself and only sends on, receives from, closes or me
 receiver that copies it keeps nothing.
 
 Its source is plausibly large when it is a parameter, data read with `io.ReadAll`,
-`os.ReadFile` or a `bufio.Reader`, a scratch buffer made in the function with `make` and a
-constant size of at least 256, a byte buffer sized at run time (`make([]byte, size)`) that a
-read fills (`Read`, `ReadFrom`, `ReadAt`, `io.ReadFull`, `io.ReadAtLeast`, `Recv*`; a buffer
+`os.ReadFile` or a `bufio.Reader`, a whole message received (`conn.ReadMessage()`,
+`src.Receive(ctx)`, `Recv`, `ReceiveMessage`, by the method's name), a scratch buffer made
+in the function with `make` and a constant size of at least 256, a byte buffer sized at run
+time (`make([]byte, size)`) that a read fills (`Read`, `ReadFrom`, `ReadAt`, `io.ReadFull`,
+`io.ReadAtLeast`, `Recv*`; a buffer
 sized from variables that no read fills is made to measure and is not a source; one a
 decoder fills, `base64.StdEncoding.Decode(buf, raw)`, is as big as what it decodes, when
 that is read data), a

@@ -28,7 +28,8 @@ set to anything else before the store (`last = "none"`), it holds that.
 Its source is plausibly large when it is a parameter (or the receiver of a named string type),
 data read with `io.ReadAll`, `os.ReadFile`, `ioutil.ReadFile`, a command's whole output
 (`exec.Command(...).Output()`, `CombinedOutput()`), a whole HTTP message
-(`httputil.DumpResponse`, `DumpRequest`, `DumpRequestOut`), a `bufio.Reader`'s
+(`httputil.DumpResponse`, `DumpRequest`, `DumpRequestOut`), a whole message received
+(`ReadMessage`, `Receive`, `Recv`, `ReceiveMessage`, by the method's name), a `bufio.Reader`'s
 `ReadString` or a `bufio.Scanner`'s `Text`, a `string(buf)` conversion, or a range variable or
 local variable holding such data (the lines of a split file).
 
