@@ -117,6 +117,8 @@ class Piece:
     # A struct whose fields of these names are the pieces (`r, err := parseRule(line)`):
     # selecting one takes a level off (see `Returned.fields`).
     fields: frozenset[str] | None = None
+    # Those pieces are not the parts of one cut (`Returned.apart`): not a partition.
+    apart: bool = False
 
 
 @dataclass
@@ -1769,14 +1771,15 @@ class _Analysis(Origins, Places, Handing):
 
     # -- reporting -------------------------------------------------------------------------
 
-    def _windows(self, piece: Piece, state: _Climb) -> bool:
-        """Whether the helper's record the piece is kept in holds windows of the text
-        (`Returned.window`): kept whole, it is still a small part of it."""
+    def _apart(self, piece: Piece, state: _Climb) -> bool:
+        """Whether the helper's record the piece is kept in holds pieces of the text that
+        are not the parts of one cut (`Returned.apart`): kept whole, it is still a small part
+        of it."""
         call = piece.origin if piece.fields else state.split if state.fields else None
         if call is None or call.type != "call_expression":
             return False
         returned = self.pkg.returned_at(self, call)
-        return returned is not None and returned.window
+        return returned is not None and returned.apart
 
     def _report(
         self,
@@ -1811,7 +1814,7 @@ class _Analysis(Origins, Places, Handing):
         # (So does a helper's result stored as it is, records of all the tokens it parsed
         # (`netrc = parseNetrc(string(data))`), as a split's result does.)
         splits = _callee_name(piece.origin) in _SPLITTERS or bool(piece.fields or state.fields)
-        if whole and not nested and splits and not self._windows(piece, state):
+        if whole and not nested and splits and not self._apart(piece, state):
             return
         if how != "sent on" and self._parent_kept(piece.source.node, target.text, value):
             return
@@ -1849,6 +1852,8 @@ class _Analysis(Origins, Places, Handing):
         split = state.split or piece.split
         if state.fields and not piece.fields:
             piece = replace(piece, fields=state.fields)
+        if piece.fields:
+            piece = replace(piece, apart=self._apart(piece, state))
         notes = [note for note in state.notes if note not in piece.steps]
         if notes:
             piece = replace(piece, steps=[*piece.steps, *notes])

@@ -58,6 +58,8 @@ def _drop_partitions(
             continue  # a view the next read overwrites is wrong to keep, whatever else is kept
         if _callee_name(leak.piece.origin).startswith("FindAll"):
             continue  # the submatches of the matches in a text: what the pattern picks of it
+        if leak.piece.apart:
+            continue  # a helper's record of pieces cut apart: not the parts of one cut
         statement = _statement_of(leak.value)
         source = _flat(text(leak.piece.source.node))
         # Cut from a part of the source (a line of it), not from the source itself.

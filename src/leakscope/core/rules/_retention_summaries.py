@@ -57,6 +57,7 @@ from leakscope.core.rules import _retention_sources as sources
 from leakscope.core.rules._retention_handover import HandOver
 from leakscope.core.rules._retention_sources import Source, assigned_offsets
 from leakscope.core.rules._retention_syntax import (
+    _PIECE_RESULTS,
     _REGEXP,
     _SPLITTERS,
     SLICE,
@@ -138,10 +139,12 @@ class Returned:
     # With `param`: the result is (a piece of) this field of that parameter (`frag.Raw[i:j]`
     # of `frag Fragment`): what the caller's argument holds in that field decides.
     param_field: str | None = None
-    # With `fields`: some field holds a window of the text (`frag.Raw[loc[0]:loc[1]]`, both
-    # bounds given), not a part of a split or a cut: the record kept whole still wastes the
-    # rest of the text (unlike `rule{Variable: before, Operator: after}` of one Cut).
-    window: bool = False
+    # With `fields`: the fields are not the parts of one cut of the text: some field holds a
+    # window of it (`frag.Raw[loc[0]:loc[1]]`, both bounds given), or they come from different
+    # cuts (`Kind` of an `m=` line, `Mid` of an `a=mid:` line of an SDP offer). Kept whole,
+    # the record still wastes the rest (unlike `rule{Variable: before, Operator: after}` of
+    # one Cut, or `record{uuid: f[0], name: f[1]}` of one split).
+    apart: bool = False
 
 
 _BUSY = Returned(STRING, 0, False)  # a function under evaluation
@@ -644,8 +647,18 @@ class Package(HandOver):
             # `out = append(out, rec{...})` ... `return out`: a slice of records.
             func = _function_of(expr)
             body = func.child_by_field_name("body") if func is not None else None
+            # Fields set through a pointer to the element just appended (`cur =
+            # &out[len(out)-1]; cur.Mid = v`, a parser filling the record it opened).
+            later = [
+                pair
+                for pointer in (_element_pointers(body, text(expr)) if body is not None else ())
+                for pair in _field_sets(body, pointer)  # type: ignore[arg-type]
+            ]
             for item in _appended_to(body, text(expr)) if body is not None else ():
-                found = self._returned_value(analysis, path, params, item)
+                if later and _new_literal(item) is not None:
+                    found = self._returned_record(analysis, path, params, item, later)
+                else:
+                    found = self._returned_value(analysis, path, params, item)
                 if found is not None and found.fields is not None and found.levels == 1:
                     return replace(found, levels=2)
             return None
@@ -659,10 +672,22 @@ class Package(HandOver):
                 piece, levels = True, held  # `id, _, _ := strings.Cut(line, sep); return id`
                 binding = analysis.types.lookup(expr)
                 func = _function_of(expr)
-                if binding is not None and binding.kind == RESULT and func is not None:
-                    # A named result: what it was cut from is what its assignment cut.
+                if (
+                    binding is not None
+                    and func is not None
+                    and (binding.kind == RESULT or _declared_empty(binding))
+                ):
+                    # A named result (or a local declared empty): what it was cut from is
+                    # what its assignment cut.
                     cut = _set_to(analysis, func, binding.name)
                     operand = cut[1] if cut is not None else None
+            else:
+                binding = analysis.types.lookup(expr)
+                func = _function_of(expr)
+                if binding is not None and func is not None and _declared_empty(binding):
+                    # `var pin []byte` ... `pin = line[2:]` (a reader's view, kept wrong even
+                    # nearly whole) ... `return pin`: what its one assignment holds.
+                    operand = _assigned_once(analysis, func, binding.name) or expr
         elif expr.type != "call_expression":
             return None
         if operand is None:
@@ -797,7 +822,12 @@ class Package(HandOver):
         return Returned(SLICE, 0, True, source=source, notes=(note,))
 
     def _returned_record(
-        self, analysis: _Analysis, path: str, params: list[str], expr: Node
+        self,
+        analysis: _Analysis,
+        path: str,
+        params: list[str],
+        expr: Node,
+        later: list[tuple[str, Node]] | None = None,
     ) -> Returned | None:
         """A new struct returned with pieces in some of its fields (`return rec{ID: f[0],
         Kind: f[1]}, nil`, or `r := Rule{...}` ... `return r`): the fields that hold pieces
@@ -833,9 +863,11 @@ class Package(HandOver):
             key, value = element.named_children[0], element.named_children[-1]
             value = value.named_children[0] if value.named_children else value
             values.append((_flat(text(key)), value))
+        values.extend(later or ())  # (`later`: set after, through a pointer to it)
         first: Returned | None = None
         names: list[str] = []
         window = False
+        cuts: set[tuple[int, int]] = set()
         for key_text, value in values:
             if value.type == "literal_value" or key_text in names:
                 continue
@@ -850,6 +882,9 @@ class Package(HandOver):
                 continue
             names.append(key_text)
             window = window or _window(analysis, value)
+            cut = _cut_of(analysis, value)
+            if cut is not None:
+                cuts.add((cut.start_byte, cut.end_byte))
         if first is None:
             return None
         func = _function_of(expr)
@@ -863,7 +898,11 @@ class Package(HandOver):
             f"{name} returns {_flat(text(expr))[:60]}, whose {what} are pieces of {of}",
         )
         return replace(
-            first, levels=1, notes=(note, *first.notes), fields=frozenset(names), window=window
+            first,
+            levels=1,
+            notes=(note, *first.notes),
+            fields=frozenset(names),
+            apart=window or len(cuts) > 1,
         )
 
     def _passed_on(
@@ -1881,6 +1920,34 @@ _RETURNED_SHAPES = frozenset(
 _RECORD_RESULT = re.compile(rb"\(?\s*(?:[A-Za-z_]\w*\s+)?\*?([A-Za-z_]\w*)\s*(?:[,)]|$)")
 
 
+def _cut_of(analysis: _Analysis, node: Node, depth: int = 0) -> Node | None:
+    """The cut a piece is a part of: the split or `Cut` call (`f[1]` of `f :=
+    strings.Fields(line)`, `v` of `name, v, _ := strings.Cut(val, ":")`), the operand of a
+    prefix or rest (`line[:i]`, `line[i+1:]`), through locals and trims; None when unknown."""
+    node = unparen(node)
+    if depth > 4:
+        return None
+    if node.type == "identifier":
+        binding = analysis.types.lookup(node)
+        if binding is None or binding.kind != LOCAL or binding.value is None:
+            return None
+        if binding.multi:
+            return unparen(binding.value)
+        return _cut_of(analysis, binding.value, depth + 1)
+    if node.type == "index_expression":
+        operand = node.child_by_field_name("operand")
+        return _cut_of(analysis, operand, depth + 1) if operand is not None else None
+    if node.type == "slice_expression":
+        operand = node.child_by_field_name("operand")
+        return unparen(operand) if operand is not None else None
+    if node.type == "call_expression":
+        if analysis._is_piece_call(node) and _callee_name(node) not in _SPLITTERS:
+            args = _args(node)
+            return _cut_of(analysis, args[0], depth + 1) if args else None  # (a trim)
+        return node
+    return None
+
+
 def _window(analysis: _Analysis, node: Node, depth: int = 0) -> bool:
     """Whether `node` is a slice with both bounds given (`raw[a:b]`), or a local set to one
     (`match := raw[a:b]`): a window of the text, not a prefix or a rest."""
@@ -1940,8 +2007,9 @@ def _held_cut(analysis: _Analysis, ident: Node, depth: int = 0) -> int | None:
     binding = analysis.types.lookup(ident)
     if depth > 3 or binding is None:
         return None
-    if binding.kind == RESULT:
-        # A named result: cut when one of its assignments is (`token = strings.Trim(v, " ")`).
+    if binding.kind == RESULT or _declared_empty(binding):
+        # A named result, or a local declared without a value (`var pin []byte`): cut when
+        # one of its assignments is (`token = strings.Trim(v, " ")`, `pin = line[2:]`).
         func = _function_of(ident)
         cut = _cut_in_place(analysis, func, binding.name, depth + 1) if func is not None else None
         return 0 if cut else None
@@ -1985,6 +2053,12 @@ def _split_levels_of(analysis: _Analysis, call: Node) -> int | None:
     return split if isinstance(split, int) else None
 
 
+def _declared_empty(binding: Binding) -> bool:
+    """A local declared without a value (`var pin []byte`): what it holds is what it is
+    assigned later."""
+    return binding.kind == LOCAL and binding.value is None and not binding.multi
+
+
 def _cut_in_place(analysis: _Analysis, func: Node, name: str, depth: int = 0) -> bool | None:
     """How a function sets `name` (a parameter or named result) again: True when some
     assignment is a cut (`u = u[i+3:]`, `token = strings.Trim(v, " ")` of a cut `v`),
@@ -2011,7 +2085,16 @@ def _set_to(analysis: _Analysis, func: Node, name: str, depth: int = 0) -> tuple
         left = [c for c in lefts.named_children if c.type != "comment"]
         right_node = owner.child_by_field_name("right")
         rights = [c for c in right_node.named_children if c.type != "comment"] if right_node else []
-        if len(left) != len(rights) or ident not in left:
+        if ident not in left:
+            continue
+        if len(rights) == 1 and len(left) > 1:
+            # `line, rest, _ = strings.Cut(rest, "\n")`: a part of a cut.
+            call = unparen(rights[0])
+            name_ = _callee_name(call) if call.type == "call_expression" else ""
+            if left.index(ident) in _PIECE_RESULTS.get(name_, ()) and analysis._is_piece_call(call):
+                return True, call
+            continue
+        if len(left) != len(rights):
             continue
         value = unparen(rights[left.index(ident)])
         if _is_cut(analysis, value, depth):
@@ -2019,6 +2102,28 @@ def _set_to(analysis: _Analysis, func: Node, name: str, depth: int = 0) -> tuple
         if value.type == "call_expression" and analysis._is_piece_call(value):
             found = (False, value)
     return found
+
+
+def _assigned_once(analysis: _Analysis, func: Node, name: str) -> Node | None:
+    """The value of the only plain assignment to `name` in `func` (`name = v`), or None."""
+    body = func.child_by_field_name("body")
+    if body is None:
+        return None
+    found = []
+    source = analysis.ctx.source
+    for at in sources.assigned_offsets(source, name.encode(), body.start_byte, body.end_byte):
+        ident = body.descendant_for_byte_range(at, at + len(name))
+        lefts = ident.parent if ident is not None else None
+        owner = lefts.parent if lefts is not None else None
+        if owner is None or owner.type != "assignment_statement":
+            return None
+        right = owner.child_by_field_name("right")
+        left = [c for c in lefts.named_children if c.type != "comment"]
+        rights = [c for c in right.named_children if c.type != "comment"] if right else []
+        if text(owner.child_by_field_name("operator")) != "=" or len(left) != len(rights):
+            return None
+        found.append(unparen(rights[left.index(ident)]) if ident in left else None)
+    return found[0] if len(found) == 1 else None
 
 
 def _declared_local(value: Node) -> Node | None:
@@ -2106,6 +2211,33 @@ def _field_sets(body: Node, name: str) -> list[tuple[str, Node]]:
         operand = target.child_by_field_name("operand")
         if target.type == "selector_expression" and operand is not None and text(operand) == name:
             out.append((text(target.child_by_field_name("field")), right.named_children[0]))
+    return out
+
+
+def _element_pointers(body: Node, name: str) -> list[str]:
+    """The variables set to the address of an element of `name` in a function body (`cur =
+    &out[len(out)-1]`, `e := &out[i]`)."""
+    out = []
+    query = "[(assignment_statement) (short_var_declaration)] @a"
+    for node in captures(query, body).get("a", []):
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None or left.named_child_count != 1:
+            continue
+        if right.named_child_count != 1:
+            continue
+        value = unparen(right.named_children[0])
+        operand = value.child_by_field_name("operand") if value.type == "unary_expression" else None
+        operand = unparen(operand) if operand is not None else None
+        if not text(value).startswith("&") or operand is None or operand.type != "index_expression":
+            continue
+        indexed = operand.child_by_field_name("operand")
+        if (
+            indexed is not None
+            and text(indexed) == name
+            and left.named_children[0].type == ("identifier")
+        ):
+            out.append(text(left.named_children[0]))
     return out
 
 

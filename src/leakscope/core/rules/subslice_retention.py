@@ -181,9 +181,12 @@ Within a package (every file of it), leakscope follows the data into helpers and
   each record is cut from a line of a larger value (`w.rules = append(w.rules, r)`) or a
   field holds a window of it (`Data: b[off:off+n]`), not when the helper's whole result is
   kept (`netrc = parseNetrc(string(data))`: all its tokens, as a split's result). Fields
-  set from the helper's own reads are reported in the helper. A record built by other
-  means (fields set through a pointer to a slice element, `cur = &out[len(out)-1]`) is not
-  followed. A helper that returns data it read
+  set from the helper's own reads are reported in the helper. So are the fields a parser
+  sets through a pointer to the record it just appended (`cur = &out[len(out)-1]; cur.Mid =
+  v`, an SDP offer's sections); fields set two at a time (`p.Key, p.Value, _ =
+  strings.Cut(line, "=")`) are not followed. A record whose pieces are not the parts of
+  one cut (fields cut from different lines, or windows of the text) is not a partition when
+  kept whole. A helper that returns data it read
   (`return os.ReadFile(path)`) or a piece of it makes its call that source. A helper that
   returns another helper's piece of its parameter (`return head(strings.TrimSpace(line))`)
   returns a piece too, in any file and through any number of helpers (up to 6 deep); the
