@@ -199,6 +199,35 @@ def test_a_generic_function_instantiated_reads_as_a_call() -> None:
     assert types.type_of(node_at(types, "pair", 1)) == "Pair[int]"
 
 
+INLINE = b"""package reg
+
+import "sync"
+
+var registry = struct {
+	sync.Mutex
+	byEmail  map[string]*int
+	a, b     []byte
+	done     chan struct{}
+}{}
+
+func use() {
+	_, _, _, _ = registry.byEmail, registry.b, registry.done, registry.missing
+}
+"""
+
+
+def test_fields_of_a_struct_type_written_inline() -> None:
+    tree = parse(INLINE)
+    ctx = FileContext(
+        "reg.go", INLINE, tree, (1, 21), PackageIndex([summarize_file("reg.go", tree)])
+    )
+    types = ctx.types
+    assert types.type_of(node_at(types, "registry.byEmail", 0)) == "map[string]*int"
+    assert types.type_of(node_at(types, "registry.b", 0)) == "[]byte"  # (`a, b []byte`)
+    assert types.type_of(node_at(types, "registry.done", 0)) == "chan struct{}"
+    assert types.type_of(node_at(types, "registry.missing", 0)) is None
+
+
 def test_unknown_types_are_none(resolver: TypeResolver) -> None:
     assert resolver.type_of(node_at(resolver, "unknownpkg.Call()")) is None
     assert resolver.type_of(node_at(resolver, "any", 1)) == "interface{}"

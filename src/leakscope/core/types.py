@@ -22,6 +22,7 @@ Both are cached per node, so rules can ask freely about their few candidate node
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -259,6 +260,29 @@ def _matching_bracket(type_text: str, open_at: int) -> int:
             if depth == 0:
                 return i
     return -1
+
+
+def _inline_field(struct: str, field: str) -> str | None:
+    """The type of `field` in the text of a struct type written inline (`struct { sync.Mutex
+    byEmail map[string]*Contributor }`, its lines joined by `normalise_type`), or None."""
+    match = re.search(r"(?<![\w.])" + re.escape(field) + r"(?:\s*,\s*\w+)*\s+", struct)
+    if match is None:
+        return None
+    at, depth = match.end(), 0
+    out = []
+    while at < len(struct):
+        char = struct[at]
+        if depth == 0 and (char in ";}" or (char == " " and not _goes_on("".join(out)))):
+            break
+        depth += (char in "[({") - (char in "])}")
+        out.append(char)
+        at += 1
+    return "".join(out).strip() or None
+
+
+def _goes_on(type_text: str) -> bool:
+    """Whether a space after `type_text` is still inside the type (`chan T`, `<-chan T`)."""
+    return type_text in ("chan", "<-chan") or type_text.endswith(("chan<-", ")"))
 
 
 def is_pointer(type_text: str | None) -> bool:
@@ -946,6 +970,8 @@ class TypeResolver:
         seen = 0
         current: str | None = owner
         while current is not None and seen < 5:
+            if current.startswith("struct"):
+                return _inline_field(current, field)  # `var registry = struct{...}{...}`
             name = strip_type_args(deref(current) or current)
             found = self.package.field_type(name, field)
             if found is not None:
