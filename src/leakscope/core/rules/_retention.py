@@ -1779,7 +1779,10 @@ class _Analysis(Origins, Places, Handing):
         if call is None or call.type != "call_expression":
             return False
         returned = self.pkg.returned_at(self, call)
-        return returned is not None and returned.apart
+        if returned is None:
+            return False
+        # (Of one line read on its own, the fields left out are a few bytes of that line.)
+        return returned.apart or (returned.gaps and piece.source.kind != sources.LINE)
 
     def _report(
         self,

@@ -55,6 +55,7 @@ from leakscope.core.model import Confidence, Impact, Related
 from leakscope.core.package_files import files_of
 from leakscope.core.rules import _retention_sources as sources
 from leakscope.core.rules._retention_handover import HandOver
+from leakscope.core.rules._retention_partitions import _gaps
 from leakscope.core.rules._retention_sources import Source, assigned_offsets
 from leakscope.core.rules._retention_syntax import (
     _PIECE_RESULTS,
@@ -103,8 +104,8 @@ Key = tuple[str, str]  # (receiver type name or "", function name)
 Slot = Key | tuple[str, str, int]  # a function's first result, or (*key, index) for another
 
 _MAX_RETURN_DEPTH = 6  # helpers being summarised at once (a chain's depth)
-# A string or slice first: `string`, `([]byte, error)`, `(key, val []byte, n int)`.
-_RESULT_TYPE = re.compile(rb"^\(?\s*(?:\w+(?:\s*,\s*\w+)*\s+)?(?:string|\[\])")
+# A string, slice or map first: `string`, `([]byte, error)`, `(key, val []byte, n int)`.
+_RESULT_TYPE = re.compile(rb"^\(?\s*(?:\w+(?:\s*,\s*\w+)*\s+)?(?:string|\[\]|map\[)")
 _HINT_TEXT = (
     # (A slice's opening, bounds indexed once too: `raw[loc[0]:loc[1]]`.)
     rb"(?:" + SLICE_OPENING.pattern + rb"|\.(?:Split|Fields|Cut|Trim|Find|Lines|Bytes|Read|"
@@ -145,6 +146,9 @@ class Returned:
     # the record still wastes the rest (unlike `rule{Variable: before, Operator: after}` of
     # one Cut, or `record{uuid: f[0], name: f[1]}` of one split).
     apart: bool = False
+    # With `fields`: one split's fields with others left out (`Name: f[1]` without `f[0]`):
+    # apart too, unless they are cut from one line read on its own (a few bytes left out).
+    gaps: bool = False
 
 
 _BUSY = Returned(STRING, 0, False)  # a function under evaluation
@@ -594,6 +598,9 @@ class Package(HandOver):
         if expr.type not in _RETURNED_SHAPES:
             return None  # `return nil`, `return x.name`, `return "", err`: no type needed
         under = analysis.types.underlying(analysis.types.type_of(expr))
+        if is_map(under) and expr.type == "identifier":
+            # `out[name] = val` ... `return out`: a map of pieces (its values).
+            return self._pieces_appended(analysis, path, params, expr)
         if under == "string":
             family = STRING
         elif is_slice(under):
@@ -757,16 +764,31 @@ class Package(HandOver):
     def _pieces_appended(
         self, analysis: _Analysis, path: str, params: list[str], expr: Node
     ) -> Returned | None:
-        """`out = append(out, p[i:j])` ... `return out` of a local slice: its elements are
-        pieces (of a parameter or of big data) when what is appended is one (`splitObjects`
-        returning the objects of a JSON array it scanned, a tokenizer's tokens)."""
+        """`out = append(out, p[i:j])` ... `return out` of a local slice (or `out[k] = v` of
+        a local map): its elements are pieces (of a parameter or of big data) when what is
+        appended (or set) is one (`splitObjects` returning the objects of a JSON array it
+        scanned, a tokenizer's tokens, a series' labels by name)."""
         binding = analysis.types.lookup(expr)
         func = _function_of(expr)
         body = func.child_by_field_name("body") if func is not None else None
         if binding is None or binding.kind not in (LOCAL, RESULT) or body is None:
             return None
         name = text(expr)
-        for item in _appended_to(body, name):
+        for item in [*_appended_to(body, name), *_set_in(body, name)]:
+            under = analysis.types.underlying(analysis.types.type_of(item))
+            if is_map(analysis.types.underlying(analysis.types.binding_type(binding))) and (
+                _is_record(analysis, under)
+            ):
+                # `m[email] = &Contributor{Name: f[1]}`: a map of records of pieces (also
+                # through a local set to one: `c = &Contributor{...}; m[email] = c`).
+                made = item
+                if item.type == "identifier" and func is not None:
+                    values = _assigned_values(analysis, func, text(item)) or []
+                    made = next((v for v in values if _new_literal(v) is not None), item)
+                found = self._returned_record(analysis, path, params, made)
+                if found is not None and found.fields is not None and found.levels == 1:
+                    return replace(found, levels=2)
+                continue
             if not _is_cut(analysis, item):
                 continue
             found = self._returned_value(analysis, path, params, item)
@@ -779,8 +801,7 @@ class Package(HandOver):
                 path,
                 item.start_byte,
                 item.end_byte,
-                f"{helper} appends {_flat(text(item))}, a piece of {of}, to {name}, which it "
-                "returns",
+                f"{helper} puts {_flat(text(item))}, a piece of {of}, in {name}, which it returns",
             )
             return replace(found, levels=1, notes=(*found.notes[:-1], note))
         return None
@@ -868,6 +889,7 @@ class Package(HandOver):
         names: list[str] = []
         window = False
         cuts: set[tuple[int, int]] = set()
+        kept: set[str] = set()
         for key_text, value in values:
             if value.type == "literal_value" or key_text in names:
                 continue
@@ -882,6 +904,7 @@ class Package(HandOver):
                 continue
             names.append(key_text)
             window = window or _window(analysis, value)
+            kept.add(_flat(text(value)))
             cut = _cut_of(analysis, value)
             if cut is not None:
                 cuts.add((cut.start_byte, cut.end_byte))
@@ -903,6 +926,7 @@ class Package(HandOver):
             notes=(note, *first.notes),
             fields=frozenset(names),
             apart=window or len(cuts) > 1,
+            gaps=_gaps(kept, func.text or b"" if func else b""),
         )
 
     def _passed_on(
@@ -1892,11 +1916,11 @@ def _function_of(node: Node) -> Node | None:
     return parent
 
 
-# The end of a function header whose first result is a string or a slice: `) string {`,
-# `) ([]byte, error) {`, `) (name string, err error) {`.
+# The end of a function header whose first result is a string, a slice or a map: `) string
+# {`, `) ([]byte, error) {`, `) (name string, err error) {`, `) (map[string]string, error) {`.
 _TYPED_HEADER = re.compile(
     rb"\)[ \t]*\(?[ \t]*(?:[A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]+)?"
-    rb"(?:string|\[\])[^\n{]*\{"
+    rb"(?:string|\[\]|map\[)[^\n{]*\{"
 )
 _RECORD_HEADER = re.compile(
     rb"\)[ \t]*\(?[ \t]*(?:[A-Za-z_]\w*[ \t]+)?\*?([A-Za-z_]\w*)[ \t]*(?:,[^\n{]*)?\)?[ \t]*\{"
@@ -2106,6 +2130,13 @@ def _set_to(analysis: _Analysis, func: Node, name: str, depth: int = 0) -> tuple
 
 def _assigned_once(analysis: _Analysis, func: Node, name: str) -> Node | None:
     """The value of the only plain assignment to `name` in `func` (`name = v`), or None."""
+    found = _assigned_values(analysis, func, name)
+    return found[0] if found is not None and len(found) == 1 else None
+
+
+def _assigned_values(analysis: _Analysis, func: Node, name: str) -> list[Node] | None:
+    """The values of the plain assignments to `name` in `func` (`name = v`, `name := v`),
+    or None when one is not plain (`name += v`, `a, name = f()`)."""
     body = func.child_by_field_name("body")
     if body is None:
         return None
@@ -2115,15 +2146,18 @@ def _assigned_once(analysis: _Analysis, func: Node, name: str) -> Node | None:
         ident = body.descendant_for_byte_range(at, at + len(name))
         lefts = ident.parent if ident is not None else None
         owner = lefts.parent if lefts is not None else None
-        if owner is None or owner.type != "assignment_statement":
+        if owner is None or owner.type not in ("assignment_statement", "short_var_declaration"):
             return None
         right = owner.child_by_field_name("right")
         left = [c for c in lefts.named_children if c.type != "comment"]
         rights = [c for c in right.named_children if c.type != "comment"] if right else []
-        if text(owner.child_by_field_name("operator")) != "=" or len(left) != len(rights):
+        plain = owner.type == "short_var_declaration" or (
+            text(owner.child_by_field_name("operator")) == "="
+        )
+        if not plain or len(left) != len(rights) or ident not in left:
             return None
-        found.append(unparen(rights[left.index(ident)]) if ident in left else None)
-    return found[0] if len(found) == 1 else None
+        found.append(unparen(rights[left.index(ident)]))
+    return found
 
 
 def _declared_local(value: Node) -> Node | None:
@@ -2238,6 +2272,23 @@ def _element_pointers(body: Node, name: str) -> list[str]:
             and left.named_children[0].type == ("identifier")
         ):
             out.append(text(left.named_children[0]))
+    return out
+
+
+def _set_in(body: Node, name: str) -> list[Node]:
+    """The values a function body sets in the map or slice `name` (`name[k] = v`)."""
+    out = []
+    for node in captures("(assignment_statement) @a", body).get("a", []):
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None or left.named_child_count != 1:
+            continue
+        target = left.named_children[0]
+        operand = (
+            target.child_by_field_name("operand") if target.type == "index_expression" else None
+        )
+        if operand is not None and text(operand) == name and right.named_child_count == 1:
+            out.append(right.named_children[0])
     return out
 
 

@@ -172,8 +172,8 @@ Within a package (every file of it), leakscope follows the data into helpers and
 - a helper that returns a piece of its parameter (`return f[0]` of `strings.Fields(line)`,
   `return line[:i]`, a `Trim*` of it) makes its call a piece of the argument
   (`c.names = append(c.names, firstField(line))`), and so does one that appends pieces to a
-  local slice it returns (`out = append(out, b[4:4+n]) ... return out`). So does a helper
-  that returns one of the package's structs with pieces of its parameter in some fields
+  local slice (or map) it returns (`out = append(out, b[4:4+n]) ... return out`). So does a
+  helper that returns one of the package's structs with pieces of its parameter in some fields
   (`return rec{ID: f[0], Kind: f[1]}, nil`, a local `r := &Rule{...}` or `var s sample;
   s.name = line[:i]`, or a slice of them appended in a loop, `out = append(out,
   rec{...})`): a field selected from its result (`rec.Service`, also of a range variable

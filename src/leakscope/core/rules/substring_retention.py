@@ -150,10 +150,12 @@ Within a package (every file of it), leakscope follows the data into helpers and
 - a helper that returns a piece of its parameter (`return f[0]` of `strings.Fields(line)`,
   `return line[:i]`, a `Trim*` of it) makes its call a piece of the argument
   (`c.names = append(c.names, firstField(line))`), and so does one that appends pieces to a
-  local slice it returns (`out = append(out, arr[start:i+1]) ... return out`): its elements
-  are. So does a helper that returns one of the
-  package's structs with pieces of its parameter in some fields (`return rec{ID: f[0], Kind:
-  f[1]}, nil`, a local `r := &Rule{...}` or `var s sample; s.name = line[:i]`, or a slice
+  local slice it returns (`out = append(out, arr[start:i+1]) ... return out`) or sets them
+  in a local map it returns (`out[name] = val`): its elements are. A map of records
+  (`m[email] = &Contributor{Name: f[1]}`) is followed like a slice of them. So does a
+  helper that returns one of the package's structs with pieces of its parameter in some
+  fields (`return rec{ID: f[0], Kind: f[1]}, nil`, a local `r := &Rule{...}` or `var s
+  sample; s.name = line[:i]`, or a slice
   of them appended in a loop, `out = append(out, rec{...})`): a field selected from its
   result (`rec.Service`, also of a range variable over the slice) is a piece, and the
   record stored whole is reported without a fix when each record is cut from a line of a
