@@ -328,6 +328,14 @@ def judge(source: Source, name: str, collects: bool, caller: bool = False) -> Si
         if source.param is not None and source.param.kind == "receiver"
         else ("a parameter")
     )
+    param = source.param.name if source.param is not None else name
+    if param != name and not name.startswith((f"{param}.", f"{param}[")):
+        # (`all := append(e.pending, spans...)`: as big as the parameter it copies.)
+        return Size(
+            Impact.BOUNDED,
+            f"{name} holds a copy of {param}, {role}: the caller decides its size, and "
+            "nothing here shows it is large",
+        )
     return Size(
         Impact.BOUNDED,
         f"{name} is {role}: the caller decides its size, and nothing here shows it is large",
@@ -674,6 +682,10 @@ class Origins:
             if reassigned is not None:
                 # `line, rest, _ = strings.Cut(rest, "\n")` before this use: what it holds now.
                 return self._reassigned_origin(use, reassigned, depth)
+        if binding.kind == LOCAL and binding.value is None and binding.node is not None:
+            decoded = self._unmarshalled(use, binding, depth)
+            if decoded is not None:
+                return decoded
         if binding.kind == LOCAL and binding.value is not None:
             value = unparen(binding.value)
             if binding.multi:
@@ -690,6 +702,31 @@ class Origins:
                 return replace(inner, node=use)
             return inner
         return None
+
+    def _unmarshalled(self, use: Node, binding: Binding, depth: int) -> Source | None:
+        """`var events []Event; json.Unmarshal(data, &events)`: a slice decoded from read
+        data is as big as what it was decoded from (one element per record of it)."""
+        if not is_slice(self.types.underlying(self.types.binding_type(binding))):
+            return None
+        func = enclosing_function(use)
+        if func is None:
+            return None
+        pattern = re.compile(
+            rb"\bUnmarshal\(\s*([\w.]+)\s*,\s*&" + re.escape(binding.name.encode()) + rb"\s*\)"
+        )
+        start = binding.node.end_byte
+        match = pattern.search(self.ctx.source, start, use.start_byte)
+        if match is None:
+            return None
+        call = self.root.descendant_for_byte_range(match.start(), match.end() - 1)
+        while call is not None and call.type != "call_expression":
+            call = call.parent
+        args = _args(call) if call is not None else []
+        inner = self.origin(args[0], depth + 1) if args else None
+        if call is None or inner is None or inner.kind not in (READ, BUFFER):
+            return None
+        note = (call.start_byte, call.end_byte, f"{binding.name} is decoded from {text(args[0])}")
+        return replace(inner, node=use, related=note)
 
     def _set_before(self, use: Node, binding: Binding) -> bool:
         """A cheap look between a local's declaration and `use`: does anything there look
@@ -908,6 +945,16 @@ class Origins:
             return None
         if self._is_piece_call(call):
             return self.origin(_first_arg(call), depth + 1)
+        if func is not None and text(func) == "append" and self.types.lookup(func) is None:
+            # `all := append(e.pending, spans...)`: at least as big as what it appends, and
+            # a copy of it (of a reader's view too, stable: `append([]byte(nil), line...)`).
+            args = _args(call)
+            if len(args) == 2 and args[1].type == "variadic_argument" and args[1].named_children:
+                inner = self.origin(args[1].named_children[0], depth + 1)
+                if inner is None:
+                    return None
+                return replace(inner, node=call, kind=LINE if inner.kind == VIEW else inner.kind)
+            return None
         return self._helper_origin(call, depth)
 
     def _helper_origin(self, call: Node, depth: int) -> Source | None:

@@ -27,7 +27,9 @@ time (`make([]byte, size)`) that a read fills (`Read`, `ReadFrom`, `ReadAt`, `io
 `io.ReadAtLeast`, `Recv*`; a buffer
 sized from variables that no read fills is made to measure and is not a source; one a
 decoder fills, `base64.StdEncoding.Decode(buf, raw)`, is as big as what it decodes, when
-that is read data), a
+that is read data), a slice decoded from read data (`var events []Event;
+json.Unmarshal(data, &events)`: one element per record of it), what `append` copies of one
+(`all := append(e.pending, spans...)`, as big as `spans`), a
 `[]byte(s)` conversion, or a local or range variable holding one (also when set again from
 a cut of it before the store: `line, rest, _ = bytes.Cut(rest, nl)`).
 
