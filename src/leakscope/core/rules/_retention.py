@@ -286,11 +286,13 @@ class _Analysis(Origins, Places, Handing):
         for match in view_matches:
             # `sc.Bytes()`, `r.ReadSlice('\n')`: a view of the reader's buffer, kept as it is.
             call = self._selector_call(match.start() + 1, match.end() - 1)
-            if (
-                call is not None
-                and _may_be_kept(call, storers)
-                and self._read_call(call) == sources.VIEW
-            ):
+            if call is None or not _may_be_kept(call, storers):
+                continue
+            kind = self._read_call(call)
+            if kind == sources.ASSEMBLED:  # (`s.gzBuf.Bytes()` of a buffer reset for reuse)
+                found = self._read_source(call)
+                kind = found.kind if found is not None else None
+            if kind == sources.VIEW:
                 out.append((call, SLICE, 0, call))
         # Calls of the package's piece-returning helpers (a few names per package, found once
         # for the package): looked for by name.
@@ -2143,9 +2145,10 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
             detail = f"{what} is {leak.how} {target.where}"
         else:
             detail = f"the elements of {what} are {leak.how} {target.where}"
+        op = piece.source.next_op
         message = (
-            f"{keeper} keeps a view that the next read overwrites: {detail}, and shares the "
-            f"buffer of {reader}, so its bytes change at the next read; store a copy"
+            f"{keeper} keeps a view that the next {op} overwrites: {detail}, and shares the "
+            f"buffer of {reader}, so its bytes change at the next {op}; store a copy"
         )
     emptied = piece.source.kind == sources.TRUNCATED and _is_reset(leak.value)
     if emptied:

@@ -208,6 +208,9 @@ class Source:
     # `frag Fragment`): what callers put in that field decides (`Package.lift`). Kept on
     # what a caller passes there (`lifted_source`), to name it.
     field: str | None = None
+    # For a view: what overwrites it next, "read" (a reader's buffer) or "write" (the bytes
+    # of a `bytes.Buffer` reset and written again: `s.gzBuf.Bytes()`).
+    next_op: str = "read"
 
 
 @dataclass(frozen=True)
@@ -252,7 +255,12 @@ def judge(source: Source, name: str, collects: bool, caller: bool = False) -> Si
             return Size(
                 Impact.BOUNDED,
                 f"one slot holds the current view of {what}, as a zero-copy decoder does: "
-                "it is valid until the next read",
+                f"it is valid until the next {source.next_op}",
+            )
+        if source.next_op == "write":
+            return Size(
+                Impact.GROWS,
+                f"{what} returns the bytes of a buffer that is reset and written again",
             )
         return Size(
             Impact.GROWS,
@@ -1067,7 +1075,27 @@ class Origins:
                 and read_into(body.text or b"", _flat(text(buffer)))
             ):
                 kind = READ
+            elif buffer is not None and self._reused_buffer(call, buffer):
+                note = (
+                    call.start_byte,
+                    call.end_byte,
+                    f"{text(call)} returns the buffer's own bytes, valid until it is reset and "
+                    "written again",
+                )
+                return Source(call, Confidence.HIGH, note, VIEW, what=what, next_op="write")
         return Source(call, Confidence.HIGH, note, kind, what=what, reader=reader)
+
+    def _reused_buffer(self, call: Node, buffer: Node) -> bool:
+        """`s.gzBuf.Bytes()` of a `bytes.Buffer` kept in a field and reset for reuse (the
+        file calls `s.gzBuf.Reset()`): its bytes are overwritten by the next use."""
+        name = (
+            text(func.child_by_field_name("field"))
+            if (func := call.child_by_field_name("function"))
+            else ""
+        )
+        if name != "Bytes" or buffer.type != "selector_expression":
+            return False
+        return (_flat(text(buffer)) + ".Reset()").encode() in self.ctx.source
 
     def _read_call(self, call: Node) -> str | None:
         """The source kind (READ or LINE) when `call` reads data (io.ReadAll, os.ReadFile,

@@ -134,6 +134,8 @@ type of the sliced value is unknown (it may be a string or a slice), nothing is 
 `bufio.Scanner.Bytes()`, and `bufio.Reader`'s `ReadSlice`, `ReadLine` and `Peek` return a view
 of the reader's own buffer, valid until the next read. Keeping one (or a piece of one) past
 that read is a correctness bug as well as retention: the kept bytes change under the holder.
+So does `s.buf.Bytes()` of a `bytes.Buffer` kept in a field and reset for reuse (the file
+calls `s.buf.Reset()`): the next reset and write overwrite it ("the next write").
 Such a view appended to a kept slice, collected in a local slice that is stored or returned,
 or appended to a local slice declared before the loop that reads (`tokens = append(tokens,
 Token{Body: sc.Bytes()})`, a batch handed on every hundred lines: its earlier elements change
