@@ -112,6 +112,10 @@ _HINT_TEXT = (
     rb"Peek|Output|CombinedOutput|Dump))"
 )
 _RESULT_HINT = re.compile(_HINT_TEXT)
+# `it.key = it.block[a:b]`: a field set to a cut of another field of the same value.
+_WINDOW_SET = re.compile(rb"\b(\w+)\.(\w+)[ \t]*=[ \t]*\1\.(\w+)\[[^\]\n]*:")
+# `return it.key`: a field returned as it is.
+_RETURN_FIELD = re.compile(rb"\breturn[ \t]+\w+\.(\w+)[ \t]*[\n}]")
 # `return f(`, `return x.f(`: the names of the functions whose results are returned.
 _RETURN_CALL = re.compile(rb"\breturn[ \t]+(?:&?[A-Za-z_]\w*\.)*([A-Za-z_]\w*)\(")
 
@@ -225,6 +229,7 @@ class Package(HandOver):
         # Typed declarations per file (see `followed`).
         self._typed_in: dict[str, list[tuple[Key, Node]]] = {}
         self._records: frozenset[bytes] | None = None
+        self._windows: dict[str, str] | None = None  # (see `_windowed_fields`)
         # Leaks found at a call that passes a piece to a function storing it as it is, kept
         # for the store's file to report (see `hand`), by the store's (path, start, end).
         self._handed: dict[tuple[str, int, int], list[tuple[str, Leak, Note]]] = {}
@@ -565,11 +570,15 @@ class Package(HandOver):
         return found
 
     def _may_return(self, path: str, body: Node) -> bool:
-        """A cheap look at a body: it cuts or reads something, or returns a call of a
-        package function (which may return a piece)."""
+        """A cheap look at a body: it cuts or reads something, returns a call of a
+        package function (which may return a piece), or a field set to a window of another
+        (`return it.key`, `_windowed_fields`)."""
         source = self.files[path][0]
         start, end = body.start_byte, body.end_byte
         if _RESULT_HINT.search(source, start, end) is not None:
+            return True
+        returned = _RETURN_FIELD.search(source, start, end)
+        if returned is not None and returned.group(1).decode() in self._windowed_fields():
             return True
         names = self.storer_names()
         return any(n.decode() in names for n in _RETURN_CALL.findall(source, start, end))
@@ -595,6 +604,10 @@ class Package(HandOver):
             refilled = self._refilled(analysis, path, expr)
             if refilled is not None:
                 return refilled
+        if expr.type == "selector_expression":
+            windowed = self._windowed_field(analysis, path, expr)
+            if windowed is not None:
+                return windowed
         if expr.type not in _RETURNED_SHAPES:
             return None  # `return nil`, `return x.name`, `return "", err`: no type needed
         under = analysis.types.underlying(analysis.types.type_of(expr))
@@ -805,6 +818,40 @@ class Package(HandOver):
             )
             return replace(found, levels=1, notes=(*found.notes[:-1], note))
         return None
+
+    def _windowed_field(self, analysis: _Analysis, path: str, expr: Node) -> Returned | None:
+        """`return it.key` of an iterator whose methods set that field to a window of
+        another field of the receiver (`it.key = it.block[start : start+kl]` in `Next`): a
+        piece of what the receiver was made with (`NewIterator(block)`)."""
+        func = _function_of(expr)
+        field = _receiver_field(analysis, func, expr) if func is not None else None
+        under = analysis.types.underlying(analysis.types.type_of(expr))
+        if field is None or func is None or not (under == "string" or is_slice(under)):
+            return None
+        other = self._windowed_fields().get(field)
+        if other is None:
+            return None
+        name = text(func.child_by_field_name("name")) or "the method"
+        note = self.note(
+            path,
+            expr.start_byte,
+            expr.end_byte,
+            f"{name} returns {_flat(text(expr))}, set to a window of its receiver's {other}",
+        )
+        family = STRING if under == "string" else SLICE
+        return Returned(family, 0, True, field=other, notes=(note,))
+
+    def _windowed_fields(self) -> dict[str, str]:
+        """The fields the package's code sets to a cut of another field of the same value
+        (`it.key = it.block[start : start+kl]`: key -> block), found once by their text."""
+        if self._windows is None:
+            self._windows = {}
+            for path in sorted(self.files):
+                for match in _WINDOW_SET.finditer(self.files[path][0]):
+                    field, other = match.group(2).decode(), match.group(3).decode()
+                    if field != other:
+                        self._windows.setdefault(field, other)
+        return self._windows
 
     def _refilled(self, analysis: _Analysis, path: str, expr: Node) -> Returned | None:
         """`return c.buf` (or a cut of it) of a method that reads into its receiver's buffer,
@@ -1894,6 +1941,8 @@ def receiver_made_with(analysis: _Analysis, call: Node, field: str) -> Node | No
     made = unparen(binding.value)
     if made.type == "unary_expression" and text(made).startswith("&"):
         made = unparen(made.child_by_field_name("operand") or made)
+    if made.type == "call_expression":
+        return _constructed_with(analysis, made, field)  # `it := NewIterator(block)`
     if made.type != "composite_literal":
         return None
     body = made.child_by_field_name("body")
@@ -1905,6 +1954,33 @@ def receiver_made_with(analysis: _Analysis, call: Node, field: str) -> Node | No
             value = parts[1]
             inner = value.named_children[0] if value.type == "literal_element" else value
             return inner
+    return None
+
+
+def _constructed_with(analysis: _Analysis, call: Node, field: str) -> Node | None:
+    """The argument of the constructor `call` (`NewIterator(block)`) that it puts in the
+    field `field` of the literal it returns (`return &Iterator{block: block}`), else None."""
+    pkg = analysis.pkg
+    key = pkg.callee(analysis, call)
+    decl = pkg.decl(key) if key is not None else None
+    body = decl[1].child_by_field_name("body") if decl is not None else None
+    if decl is None or body is None:
+        return None
+    path, func = decl
+    params = param_names(func)
+    for value in pkg._returned_values(path, func, body):
+        literal = _new_literal(value)
+        body_ = literal.child_by_field_name("body") if literal is not None else None
+        for element in body_.named_children if body_ is not None else ():
+            parts = [c for c in element.named_children if c.type != "comment"]
+            if element.type != "keyed_element" or len(parts) != 2:
+                continue
+            if _flat(text(parts[0])) != field:
+                continue
+            name = _flat(text(parts[1]))
+            args = _args(call)
+            if name in params and params.index(name) < len(args):
+                return args[params.index(name)]
     return None
 
 

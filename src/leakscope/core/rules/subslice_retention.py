@@ -200,7 +200,11 @@ Within a package (every file of it), leakscope follows the data into helpers and
   alone keeps the whole block. Helpers that call each other are summarised once each (a
   call back into a helper being summarised counts as returning nothing there; the
   outermost of the cycle is summarised again with its answer known). A helper that
-  converts what it cuts (`return string(b[:i])`) returns a copy;
+  converts what it cuts (`return string(b[:i])`) returns a copy. A key-value iterator's
+  `Key()` returning a field its `Next` sets to a window of the block it was made with
+  (`it.key = it.block[start : start+n]`, `it := NewIterator(block)` of read data) returns a
+  piece of that block; an iterator over the function's parameter is a zero-copy decoder, by
+  design, and is not followed;
 - pieces put in a local map, slice or struct that the function then stores whole
   (`refs[k] = line[:i]` ... `r.refs = refs`) are reported where they are put in;
 {stores}

@@ -184,8 +184,12 @@ Within a package (every file of it), leakscope follows the data into helpers and
   all of the input. A method that returns a piece of its receiver's field (`return
   l.src[start:l.pos]` of a lexer, a record reader's `rec := r.buf[r.off:r.off+n]`) makes
   its calls on a local receiver pieces of what that receiver was made with (`lx :=
-  &lexer{src: string(data)}`); not when that is the function's parameter (a decoder over
-  its caller's data, by design). One that returns data it read,
+  &lexer{src: string(data)}`, or a constructor of the package putting it in that field,
+  `it := NewIterator(block)`); so does one returning a field as it is that the package's
+  methods set to a window of another field of the receiver (`return it.key` with `it.key =
+  it.block[start : start+n]` in `Next`, a key-value iterator); not when that is the
+  function's parameter (a decoder over its caller's data, by design). One that returns data
+  it read,
   less a trailer it checked (`return data[:len(data)-4]`),
   returns that data. Helpers that call each other are summarised once each (a call back
   into a helper being summarised counts as returning nothing there; the outermost of the
