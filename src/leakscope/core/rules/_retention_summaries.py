@@ -802,6 +802,19 @@ class Package(HandOver):
                 if found is not None and found.fields is not None and found.levels == 1:
                     return replace(found, levels=2)
                 continue
+            levels = 1
+            literal = unparen(item)
+            if literal.type == "composite_literal" and not _is_record(analysis, under):
+                # `out = append(out, [2][]byte{key, chunk[:vl]})`: tuples of pieces.
+                item = next(
+                    (
+                        v
+                        for v in _literal_values(literal.child_by_field_name("body"))
+                        if _is_cut(analysis, v)
+                    ),
+                    item,
+                )
+                levels = 2
             if not _is_cut(analysis, item):
                 continue
             found = self._returned_value(analysis, path, params, item)
@@ -816,7 +829,7 @@ class Package(HandOver):
                 item.end_byte,
                 f"{helper} puts {_flat(text(item))}, a piece of {of}, in {name}, which it returns",
             )
-            return replace(found, levels=1, notes=(*found.notes[:-1], note))
+            return replace(found, levels=levels, notes=(*found.notes[:-1], note))
         return None
 
     def _windowed_field(self, analysis: _Analysis, path: str, expr: Node) -> Returned | None:
