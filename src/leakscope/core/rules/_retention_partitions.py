@@ -37,7 +37,8 @@ def _drop_partitions(
       `c.a, c.b = before, after`; not one piece stored twice, `m[name] = &T{Name: name}`),
       unless a helper found them: two fields a helper looks
       up in a document (`jsonField(doc, "user")`, `jsonField(doc, "token")`) are two
-      small pieces of all of it;
+      small pieces of all of it; or one is a window (`content[loc[0]:loc[1]]`, both bounds
+      given): a match and its context, not the parts of a cut;
     - several parts of one split stored by one function (`p.Name = f[0]; p.Type = f[1]`),
       or of one call of a helper returning consecutive parts (not of a call in `tokens`,
       whose pieces the helper found apart: see `Package.parts_at`),
@@ -108,7 +109,10 @@ def _drop_partitions(
         parts = len(first.fields) if first.fields else _parts_of(first.origin)
         func = enclosing_function(leaks[group[0]].value)
         some = first.source.kind != sources.LINE and (
-            kept < parts or _gaps(values, func.text if func is not None else b"")
+            kept < parts
+            or _gaps(values, func.text if func is not None else b"")
+            # (Windows of the text, `content[loc[0]:loc[1]]`: not its parts.)
+            or any(_window(leaks[i].piece.origin) for i in group)
         )
         lines = leaks[group[0]].nested
         if kept > 1 and not some and not (lines and evicted(leaks[group[0]].target.text)):
@@ -146,6 +150,16 @@ def _looked_up(split: Node | None) -> bool:
         return False
     return any(
         arg.type in ("interpreted_string_literal", "raw_string_literal") for arg in _args(split)[1:]
+    )
+
+
+def _window(origin: Node) -> bool:
+    """A slice with both bounds given (`content[loc[0]:loc[1]]`), not a prefix or a rest."""
+    return (
+        origin.type == "slice_expression"
+        and origin.child_by_field_name("start") is not None
+        and origin.child_by_field_name("end") is not None
+        and text(origin.child_by_field_name("start")) != "0"
     )
 
 
