@@ -525,7 +525,12 @@ class Package(HandOver):
             or not self._may_return(path, body)
         ):
             self._returned[slot] = None
-            self._deps[slot] = frozenset((path,))
+            # (Returning a field as it is: whether another file cuts it into a window of
+            # another field decides, `_windowed_fields`.)
+            returns_field = body is not None and _RETURN_FIELD.search(
+                self.files[path][0], body.start_byte, body.end_byte
+            )
+            self._deps[slot] = frozenset(self.files) if returns_field else frozenset((path,))
             return None
         if len(self._stack) >= _MAX_RETURN_DEPTH:
             self._truncated = True  # too deep: nothing above is kept, each is asked again
@@ -841,6 +846,8 @@ class Package(HandOver):
         under = analysis.types.underlying(analysis.types.type_of(expr))
         if field is None or func is None or not (under == "string" or is_slice(under)):
             return None
+        for read in self.files:
+            self._read(read)  # (the window may be cut in any file of the package)
         other = self._windowed_fields().get(field)
         if other is None:
             return None
