@@ -714,15 +714,14 @@ class Origins:
     def _unmarshalled(self, use: Node, binding: Binding, depth: int) -> Source | None:
         """`var events []Event; json.Unmarshal(data, &events)`: a slice decoded from read
         data is as big as what it was decoded from (one element per record of it)."""
-        if not is_slice(self.types.underlying(self.types.binding_type(binding))):
+        start = binding.node.end_byte  # type: ignore[union-attr]
+        if self.ctx.source.find(b"Unmarshal(", start, use.start_byte) < 0:
             return None
-        func = enclosing_function(use)
-        if func is None:
+        if not is_slice(self.types.underlying(self.types.binding_type(binding))):
             return None
         pattern = re.compile(
             rb"\bUnmarshal\(\s*([\w.]+)\s*,\s*&" + re.escape(binding.name.encode()) + rb"\s*\)"
         )
-        start = binding.node.end_byte
         match = pattern.search(self.ctx.source, start, use.start_byte)
         if match is None:
             return None

@@ -112,8 +112,10 @@ _HINT_TEXT = (
     rb"Peek|Output|CombinedOutput|Dump))"
 )
 _RESULT_HINT = re.compile(_HINT_TEXT)
-# `it.key = it.block[a:b]`: a field set to a cut of another field of the same value.
-_WINDOW_SET = re.compile(rb"\b(\w+)\.(\w+)[ \t]*=[ \t]*\1\.(\w+)\[[^\]\n]*:")
+# `it.key = it.block[a:b]`: a field set to a cut of another field of the same value (found
+# from the `= x.f[...:` side, then the left side is checked: `_windowed_fields`).
+_WINDOW_SET = re.compile(rb"=[ \t]*(\w+)\.(\w+)\[[^\]\n]*:")
+_WINDOW_LEFT = re.compile(rb"(\w+)\.(\w+)[ \t]*$")
 # `return it.key`: a field returned as it is.
 _RETURN_FIELD = re.compile(rb"\breturn[ \t]+\w+\.(\w+)[ \t]*[\n}]")
 # `return f(`, `return x.f(`: the names of the functions whose results are returned.
@@ -867,8 +869,13 @@ class Package(HandOver):
         if self._windows is None:
             self._windows = {}
             for path in sorted(self.files):
-                for match in _WINDOW_SET.finditer(self.files[path][0]):
-                    field, other = match.group(2).decode(), match.group(3).decode()
+                source = self.files[path][0]
+                for match in _WINDOW_SET.finditer(source):
+                    start = source.rfind(b"\n", 0, match.start()) + 1
+                    left = _WINDOW_LEFT.search(source, start, match.start())
+                    if left is None or left.group(1) != match.group(1):
+                        continue
+                    field, other = left.group(2).decode(), match.group(2).decode()
                     if field != other:
                         self._windows.setdefault(field, other)
         return self._windows
