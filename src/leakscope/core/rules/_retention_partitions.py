@@ -37,8 +37,8 @@ def _drop_partitions(
       `c.a, c.b = before, after`; not one piece stored twice, `m[name] = &T{Name: name}`),
       unless a helper found them: two fields a helper looks
       up in a document (`jsonField(doc, "user")`, `jsonField(doc, "token")`) are two
-      small pieces of all of it; or one is a window (`content[loc[0]:loc[1]]`, both bounds
-      given): a match and its context, not the parts of a cut;
+      small pieces of all of it; or one is a window cut in a loop (`content[loc[0]:loc[1]]`
+      of each match, both bounds given): a match and its context, not the parts of a cut;
     - several parts of one split stored by one function (`p.Name = f[0]; p.Type = f[1]`),
       or of one call of a helper returning consecutive parts (not of a call in `tokens`,
       whose pieces the helper found apart: see `Package.parts_at`),
@@ -111,8 +111,12 @@ def _drop_partitions(
         some = first.source.kind != sources.LINE and (
             kept < parts
             or _gaps(values, func.text if func is not None else b"")
-            # (Windows of the text, `content[loc[0]:loc[1]]`: not its parts.)
-            or any(_window(leaks[i].piece.origin) for i in group)
+            # (Windows of the text cut in a loop, `content[loc[0]:loc[1]]` of each match: a
+            # match and its context each time, not the parts of the text.)
+            or (
+                any(_window(leaks[i].piece.origin) for i in group)
+                and _in_loop(leaks[group[0]].piece.origin)
+            )
         )
         lines = leaks[group[0]].nested
         if kept > 1 and not some and not (lines and evicted(leaks[group[0]].target.text)):
@@ -161,6 +165,16 @@ def _window(origin: Node) -> bool:
         and origin.child_by_field_name("end") is not None
         and text(origin.child_by_field_name("start")) != "0"
     )
+
+
+def _in_loop(node: Node) -> bool:
+    """Whether `node` is in a loop of its function."""
+    parent = node.parent
+    while parent is not None and parent.type not in FUNCTION_NODES:
+        if parent.type == "for_statement":
+            return True
+        parent = parent.parent
+    return False
 
 
 def _gaps(values: set[str], code: bytes = b"") -> bool:

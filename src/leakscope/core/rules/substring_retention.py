@@ -55,8 +55,9 @@ Not reported:
   `if strings.HasSuffix(key, "_b64") { continue }`) are a small share of the text, and two
   fields a helper of the package looks up in one document (`jsonField(doc, "user")`,
   `jsonField(doc, "token")`) are two small pieces of it: those are reported, and so are
-  windows of a text stored together (`Match{Text: content[loc[0]:loc[1]], Before:
-  content[loc[0]-16:loc[0]]}`: both bounds given, not the parts of a cut). So are the
+  windows of a text cut in a loop and stored together (`Match{Text: content[loc[0]:loc[1]],
+  Before: content[loc[0]-16:loc[0]]}` of each match: both bounds given, not the parts of a
+  cut). So are the
   submatches of `FindAll*` over a text (what the pattern picks), fewer values than a
   `SplitN`'s count (`id` and `user` of `strings.SplitN(msg, "\r\n", 3)`, whose body goes), and
   fields with others left out between them (`f[0]` and `f[5]` of `strings.Fields(line)`),
