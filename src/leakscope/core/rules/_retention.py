@@ -59,6 +59,7 @@ from leakscope.core.rules._retention_syntax import (
     _PIECE_RESULTS,
     _REGEXP,
     _REGEXP_BY_NAME,
+    _SCANNER_RX,
     _SLICE_RX,
     _SPLITTERS,
     _VIEW_RX,
@@ -80,6 +81,7 @@ from leakscope.core.rules._retention_syntax import (
 )
 from leakscope.core.syntax import (
     FUNCTION_NODES,
+    captures,
     enclosing_function,
     function_name,
     paired_target,
@@ -294,6 +296,10 @@ class _Analysis(Origins, Places, Handing):
                 kind = found.kind if found is not None else None
             if kind == sources.VIEW:
                 out.append((call, SLICE, 0, call))
+        # The driver's bytes a `sql.Scanner` gets (`case []byte:` of `switch v := src.(type)`
+        # in `Scan(src any) error`), kept as they are.
+        for match in (m for a, b in spans for m in _SCANNER_RX.finditer(source, a, b)):
+            out.extend(self._scanned_uses(match.start()))
         # Calls of the package's piece-returning helpers (a few names per package, found once
         # for the package): looked for by name.
         for name in self.pkg.piece_helpers():
@@ -329,6 +335,22 @@ class _Analysis(Origins, Places, Handing):
         # In source order: an outer source (the file split into lines) comes before the
         # pieces cut from its pieces, so a stored value is reported against the outer one.
         return sorted(out, key=lambda candidate: candidate[0].start_byte)
+
+    def _scanned_uses(self, at: int) -> list[tuple[Node, str, int | str, Node]]:
+        """The uses of the bytes a `Scan(src any) error` method (at `at`) gets from the
+        driver (`Origins._scanned`) that may be kept, as candidates."""
+        node = self.root.descendant_for_byte_range(at, at + 1)
+        while node is not None and node.type != "method_declaration":
+            node = node.parent
+        body = node.child_by_field_name("body") if node is not None else None
+        out: list[tuple[Node, str, int | str, Node]] = []
+        for ident in captures("(identifier) @i", body).get("i", []) if body is not None else ():
+            binding = self.types.lookup(ident)
+            if binding is None or binding.node == ident or not _may_be_kept(ident):
+                continue
+            if self._scanned(ident, binding) is not None:
+                out.append((ident, SLICE, 0, ident))
+        return out
 
     def _truncation(self, piece: Node, operand: Node) -> Source | None:
         """`if len(x.f) > n { x.f = x.f[:n] }`: a long-lived string or slice of plain values

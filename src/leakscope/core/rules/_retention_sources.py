@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 from leakscope.core.context import FileContext
-from leakscope.core.index import signature_of
+from leakscope.core.index import normalise_type, signature_of
 from leakscope.core.model import Confidence, Impact
 from leakscope.core.rules._retention_syntax import (
     _PIECE_PACKAGES,
@@ -55,6 +55,7 @@ from leakscope.core.rules._retention_syntax import (
 )
 from leakscope.core.syntax import enclosing_function, text, unparen
 from leakscope.core.types import (
+    CASE,
     IMPORT,
     LOCAL,
     PACKAGE_CONST,
@@ -249,6 +250,12 @@ def judge(source: Source, name: str, collects: bool, caller: bool = False) -> Si
     kind = source.kind
     what = source.what or name
     if kind == VIEW:
+        if source.next_op == "Scan":
+            return Size(
+                Impact.GROWS,
+                f"database/sql lends {what}: the driver's bytes, valid only until the next "
+                "call to Scan, which its documentation says to copy before keeping",
+            )
         if not collects:
             # One slot holding the current token is the zero-copy design of decoders
             # ("valid until the next call"); the reader keeps its buffer anyway.
@@ -656,6 +663,10 @@ class Origins:
 
     def _binding_origin(self, use: Node, binding: Binding, depth: int) -> Source | None:
         name = binding.name
+        if binding.kind in (CASE, LOCAL) and binding.value is not None:
+            scanned = self._scanned(use, binding)
+            if scanned is not None:
+                return scanned
         if binding.kind in (BINDING_PARAM, RECEIVER):
             if binding.node is None:
                 return None
@@ -710,6 +721,49 @@ class Origins:
                 return replace(inner, node=use)
             return inner
         return None
+
+    def _scanned(self, use: Node, binding: Binding) -> Source | None:
+        """The bytes a `sql.Scanner`'s `Scan(src any) error` gets (`case []byte:` of
+        `switch v := src.(type)`, or `b, ok := src.([]byte)`): database/sql's contract is
+        that they are the driver's, valid only until the next call to Scan, and must be
+        copied to be kept."""
+        value = unparen(binding.value) if binding.value is not None else None
+        if value is None:
+            return None
+        if binding.kind == CASE:
+            if binding.type != "[]byte":
+                return None
+        elif value.type == "type_assertion_expression" and binding.index == 0:
+            asserted = value.child_by_field_name("type")
+            if asserted is None or normalise_type(text(asserted)) != "[]byte":
+                return None
+            value = unparen(value.child_by_field_name("operand") or value)
+        else:
+            return None
+        src = self.types.lookup(value) if value.type == "identifier" else None
+        func = enclosing_function(use)
+        if src is None or src.kind != BINDING_PARAM or func is None:
+            return None
+        if func.type != "method_declaration" or text(func.child_by_field_name("name")) != "Scan":
+            return None
+        params = func.child_by_field_name("parameters")
+        result = func.child_by_field_name("result")
+        declared = (
+            [p for p in params.named_children if p.type == "parameter_declaration"]
+            if params
+            else []
+        )
+        if len(declared) != 1 or result is None or text(result) != "error":
+            return None
+        kind = normalise_type(text(declared[0].child_by_field_name("type") or declared[0]))
+        if kind not in ("any", "interface{}"):
+            return None
+        note = (
+            value.start_byte,
+            value.end_byte,
+            f"{text(value)} is the driver's: valid only until the next call to Scan",
+        )
+        return Source(use, Confidence.HIGH, note, VIEW, what=text(value), next_op="Scan")
 
     def _unmarshalled(self, use: Node, binding: Binding, depth: int) -> Source | None:
         """`var events []Event; json.Unmarshal(data, &events)`: a slice decoded from read

@@ -22,6 +22,10 @@ _PRODUCERS = (
     "FindAllStringSubmatch|Find|FindSubmatch|FindAll|FindAllSubmatch"
 )
 _CALL_RX = re.compile(rb"\.(?:" + _PRODUCERS.encode() + rb")\(")
+# A `sql.Scanner`'s method: `func (j *RawJSON) Scan(src any) error {`.
+_SCANNER_RX = re.compile(
+    rb"\)[ \t]*Scan\([ \t]*\w+[ \t]+(?:any|interface\{\})[ \t]*\)[ \t]*error[ \t]*\{"
+)
 # Calls returning a view of a reader's buffer (checked by type later): `sc.Bytes()`, `ReadSlice`.
 _VIEW_RX = re.compile(rb"\.(?:Bytes|ReadSlice|ReadLine|Peek)\(")
 

@@ -135,7 +135,11 @@ type of the sliced value is unknown (it may be a string or a slice), nothing is 
 of the reader's own buffer, valid until the next read. Keeping one (or a piece of one) past
 that read is a correctness bug as well as retention: the kept bytes change under the holder.
 So does `s.buf.Bytes()` of a `bytes.Buffer` kept in a field and reset for reuse (the file
-calls `s.buf.Reset()`): the next reset and write overwrite it ("the next write").
+calls `s.buf.Reset()`): the next reset and write overwrite it ("the next write"). And the
+bytes a `sql.Scanner`'s `Scan(src any) error` gets (`case []byte:` of `switch v :=
+src.(type)`, `b, ok := src.([]byte)`): database/sql documents them as the driver's, valid
+only until the next call to Scan, to be copied before they are kept; kept even in one slot
+(`*j = v`), that is an error.
 Such a view appended to a kept slice, collected in a local slice that is stored or returned,
 or appended to a local slice declared before the loop that reads (`tokens = append(tokens,
 Token{Body: sc.Bytes()})`, a batch handed on every hundred lines: its earlier elements change
