@@ -2333,21 +2333,26 @@ def _reassigned(source: bytes, body: Node, name: str) -> bool:
     return next(found, None) is not None
 
 
-def _field_sets(body: Node, name: str) -> list[tuple[str, Node]]:
-    """(field, value) of each `name.field = value` in a function body."""
+def _single_assignments(body: Node) -> list[tuple[Node, Node]]:
+    """(left, right) of each `a = b` of a function body with one value on each side."""
     out = []
-    prefix = f"{name}."
     for node in captures("(assignment_statement) @a", body).get("a", []):
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
         if left is None or right is None or left.named_child_count != 1:
             continue
-        if right.named_child_count != 1 or not text(left).startswith(prefix):
-            continue
-        target = left.named_children[0]
+        if right.named_child_count == 1:
+            out.append((left.named_children[0], right.named_children[0]))
+    return out
+
+
+def _field_sets(body: Node, name: str) -> list[tuple[str, Node]]:
+    """(field, value) of each `name.field = value` in a function body."""
+    out = []
+    for target, value in _single_assignments(body):
         operand = target.child_by_field_name("operand")
         if target.type == "selector_expression" and operand is not None and text(operand) == name:
-            out.append((text(target.child_by_field_name("field")), right.named_children[0]))
+            out.append((text(target.child_by_field_name("field")), value))
     return out
 
 
@@ -2381,32 +2386,20 @@ def _element_pointers(body: Node, name: str) -> list[str]:
 def _set_in(body: Node, name: str) -> list[Node]:
     """The values a function body sets in the map or slice `name` (`name[k] = v`)."""
     out = []
-    for node in captures("(assignment_statement) @a", body).get("a", []):
-        left = node.child_by_field_name("left")
-        right = node.child_by_field_name("right")
-        if left is None or right is None or left.named_child_count != 1:
-            continue
-        target = left.named_children[0]
-        operand = (
-            target.child_by_field_name("operand") if target.type == "index_expression" else None
-        )
-        if operand is not None and text(operand) == name and right.named_child_count == 1:
-            out.append(right.named_children[0])
+    for target, value in _single_assignments(body):
+        operand = target.child_by_field_name("operand")
+        if target.type == "index_expression" and operand is not None and text(operand) == name:
+            out.append(value)
     return out
 
 
 def _appended_to(body: Node, name: str) -> list[Node]:
     """The values appended to `name` by `name = append(name, v...)` in a function body."""
     out = []
-    for node in captures("(assignment_statement) @a", body).get("a", []):
-        left = node.child_by_field_name("left")
-        right = node.child_by_field_name("right")
-        if left is None or right is None or text(left) != name or right.named_child_count != 1:
+    for target, call in _single_assignments(body):
+        if text(target) != name or call.type != "call_expression":
             continue
-        call = right.named_children[0]
-        if call.type != "call_expression" or _callee_name(call) != "append":
-            continue
-        args = _args(call)
+        args = _args(call) if _callee_name(call) == "append" else []
         if args and text(args[0]) == name:
             out.extend(args[1:])
     return out

@@ -488,12 +488,8 @@ def _check_assign(
         return None  # `x[:len(x)+1]`, `x[:cap(x)]`: re-exposes elements, drops none
     if not head and not tail:
         return None
-    if not resolver.long_lived(target):
-        return None
-    elem = resolver.element(target)
+    elem = _kept_elements(resolver, assign, target, aliases)
     if elem is None:
-        return None
-    if _cleared_before(assign, aliases | resolver.views(aliases, assign)):
         return None
     if head and not tail and _skips_nils(assign, aliases):
         return None  # `if x[0] != nil { return }; x = x[1:]`: the dropped element is nil
@@ -547,6 +543,19 @@ def _check_assign(
     return diag
 
 
+def _kept_elements(
+    resolver: _Resolver, assign: Node, target: Node, aliases: set[str]
+) -> _Elem | None:
+    """The elements of the long-lived slice `target` that hold pointers, when `assign` drops
+    some without clearing them first; else None."""
+    if not resolver.long_lived(target):
+        return None
+    elem = resolver.element(target)
+    if elem is None or _cleared_before(assign, aliases | resolver.views(aliases, assign)):
+        return None
+    return elem
+
+
 def _check_filter(
     ctx: FileContext, assign: Node, target: Node, kept: Node, definitions: dict[int, _Definitions]
 ) -> Diagnostic | None:
@@ -557,12 +566,8 @@ def _check_filter(
         return None
     resolver = _Resolver(ctx, func, assign, definitions)
     aliases = {_norm(target), text(kept)}
-    if not resolver.long_lived(target):
-        return None
-    elem = resolver.element(target)
+    elem = _kept_elements(resolver, assign, target, aliases)
     if elem is None:
-        return None
-    if _cleared_before(assign, aliases | resolver.views(aliases, assign)):
         return None
     judged = _judge(ctx, resolver, assign, target, aliases, None, kept, elem)
     if judged is None:
