@@ -135,6 +135,26 @@ STORES_DOC = """
   local value (`var rb buffer; rb.init(p)`).
 """
 
+# What both retention rules say of helpers returning records, in their docs ({records};
+# {window} filled in per rule).
+RECORDS_DOC = """
+So does a helper that returns one of the package's structs with pieces of its
+  parameter in some fields (`return rec{ID: f[0], Kind: f[1]}, nil`, a local `r :=
+  &Rule{...}` or `var s sample; s.name = line[:i]`, or a slice of them appended in a loop,
+  `out = append(out, rec{...})`): a field selected from its result (`rec.Service`, also of
+  a range variable over the slice) is a piece, and the record stored whole is reported
+  without a fix when each record is cut from a line of a larger value (`w.rules =
+  append(w.rules, r)`), or when a field holds a window of the text ({window}, both bounds
+  given: the rest of the text is wasted), not when the helper's whole result is kept
+  (`netrc = parseNetrc(string(data))`: all its tokens, as a split's result). Fields set
+  from the helper's own reads are reported in the helper. So are the fields a parser sets
+  through a pointer to the record it just appended (`cur = &out[len(out)-1]; cur.Mid = v`,
+  an SDP offer's sections); fields set two at a time (`p.Key, p.Value, _ =
+  strings.Cut(line, "=")`) are not followed. A record whose pieces are not the parts of one
+  cut (fields cut from different lines, or windows of the text) is not a partition when
+  kept whole.
+"""
+
 # The user documentation of the keepers below, shared by the retention rules' docs
 # ({keepers}).
 KEEPERS_DOC = """

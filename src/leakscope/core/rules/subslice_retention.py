@@ -180,22 +180,10 @@ Within a package (every file of it), leakscope follows the data into helpers and
 - a helper that returns a piece of its parameter (`return f[0]` of `strings.Fields(line)`,
   `return line[:i]`, a `Trim*` of it) makes its call a piece of the argument
   (`c.names = append(c.names, firstField(line))`), and so does one that appends pieces to a
-  local slice (or map) it returns (`out = append(out, b[4:4+n]) ... return out`). So does a
-  helper that returns one of the package's structs with pieces of its parameter in some fields
-  (`return rec{ID: f[0], Kind: f[1]}, nil`, a local `r := &Rule{...}` or `var s sample;
-  s.name = line[:i]`, or a slice of them appended in a loop, `out = append(out,
-  rec{...})`): a field selected from its result (`rec.Service`, also of a range variable
-  over the slice) is a piece, and the record stored whole is reported without a fix when
-  each record is cut from a line of a larger value (`w.rules = append(w.rules, r)`) or a
-  field holds a window of it (`Data: b[off:off+n]`), not when the helper's whole result is
-  kept (`netrc = parseNetrc(string(data))`: all its tokens, as a split's result). Fields
-  set from the helper's own reads are reported in the helper. So are the fields a parser
-  sets through a pointer to the record it just appended (`cur = &out[len(out)-1]; cur.Mid =
-  v`, an SDP offer's sections); fields set two at a time (`p.Key, p.Value, _ =
-  strings.Cut(line, "=")`) are not followed. A record whose pieces are not the parts of
-  one cut (fields cut from different lines, or windows of the text) is not a partition when
-  kept whole. A helper that returns data it read
-  (`return os.ReadFile(path)`) or a piece of it makes its call that source. A helper that
+  local slice (or map) it returns (`out = append(out, b[4:4+n]) ... return out`).
+  {records}
+  A helper that returns data it read (`return os.ReadFile(path)`) or a piece of it makes its
+  call that source. A helper that
   returns another helper's piece of its parameter (`return head(strings.TrimSpace(line))`)
   returns a piece too, in any file and through any number of helpers (up to 6 deep); the
   finding lists each helper's return, outermost first, down to the cut. Each part of a
@@ -335,7 +323,12 @@ from collections.abc import Iterator
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import FixAvailability, Rule, Severity
 from leakscope.core.rules._retention import SLICE, diagnostics
-from leakscope.core.rules._retention_syntax import KEEPERS_DOC, PER_CALL_DOC, STORES_DOC
+from leakscope.core.rules._retention_syntax import (
+    KEEPERS_DOC,
+    PER_CALL_DOC,
+    RECORDS_DOC,
+    STORES_DOC,
+)
 
 
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
@@ -348,6 +341,7 @@ RULE = Rule(
     doc=(__doc__ or "")
     .replace("{keepers}", KEEPERS_DOC.strip())
     .replace("{per_call}", PER_CALL_DOC.strip())
+    .replace("{records}", RECORDS_DOC.strip().replace("{window}", "`Data: b[off:off+n]`"))
     .replace(
         "{stores}",
         STORES_DOC.strip().replace("{noun}", "subslice").replace("{clone}", "bytes.Clone"),

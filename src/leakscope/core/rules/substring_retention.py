@@ -155,24 +155,10 @@ Within a package (every file of it), leakscope follows the data into helpers and
   (`c.names = append(c.names, firstField(line))`), and so does one that appends pieces to a
   local slice it returns (`out = append(out, arr[start:i+1]) ... return out`) or sets them
   in a local map it returns (`out[name] = val`): its elements are. A map of records
-  (`m[email] = &Contributor{Name: f[1]}`) is followed like a slice of them. So does a
-  helper that returns one of the package's structs with pieces of its parameter in some
-  fields (`return rec{ID: f[0], Kind: f[1]}, nil`, a local `r := &Rule{...}` or `var s
-  sample; s.name = line[:i]`, or a slice
-  of them appended in a loop, `out = append(out, rec{...})`): a field selected from its
-  result (`rec.Service`, also of a range variable over the slice) is a piece, and the
-  record stored whole is reported without a fix when each record is cut from a line of a
-  larger value (`w.rules = append(w.rules, r)`), or when a field holds a window of the
-  text (`Match: raw[loc[0]:loc[1]]`, both bounds given: the rest of the text is wasted), not
-  when the helper's whole result is kept (`netrc = parseNetrc(string(data))`: all its
-  tokens, as a split's result). Fields
-  set from the helper's own reads are reported in the helper. So are the fields a parser
-  sets through a pointer to the record it just appended (`cur = &out[len(out)-1]; cur.Mid =
-  v`, an SDP offer's sections); fields set two at a time (`p.Key, p.Value, _ =
-  strings.Cut(line, "=")`) are not followed. A record whose pieces are not the parts of
-  one cut (fields cut from different lines, or windows of the text) is not a partition when
-  kept whole. A helper that returns data it read
-  (`return os.ReadFile(path)`) or a piece of it makes its call that source. A helper that
+  (`m[email] = &Contributor{Name: f[1]}`) is followed like a slice of them.
+  {records}
+  A helper that returns data it read (`return os.ReadFile(path)`) or a piece of it makes its
+  call that source. A helper that
   returns another helper's piece of its parameter (`return head(strings.TrimSpace(line))`)
   returns a piece too, in any file and through any number of helpers (up to 6 deep); the
   finding lists each helper's return, outermost first, down to the cut. A helper that returns
@@ -303,7 +289,12 @@ from collections.abc import Iterator
 from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import FixAvailability, Rule, Severity
 from leakscope.core.rules._retention import STRING, diagnostics
-from leakscope.core.rules._retention_syntax import KEEPERS_DOC, PER_CALL_DOC, STORES_DOC
+from leakscope.core.rules._retention_syntax import (
+    KEEPERS_DOC,
+    PER_CALL_DOC,
+    RECORDS_DOC,
+    STORES_DOC,
+)
 
 
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
@@ -316,6 +307,7 @@ RULE = Rule(
     doc=(__doc__ or "")
     .replace("{keepers}", KEEPERS_DOC.strip())
     .replace("{per_call}", PER_CALL_DOC.strip())
+    .replace("{records}", RECORDS_DOC.strip().replace("{window}", "`Match: raw[loc[0]:loc[1]]`"))
     .replace(
         "{stores}",
         STORES_DOC.strip().replace("{noun}", "substring").replace("{clone}", "strings.Clone"),
