@@ -35,7 +35,7 @@ from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.index import receiver_type_name
 from leakscope.core.model import Confidence, Impact, Related, Severity
 from leakscope.core.rules import _retention_sources as sources
-from leakscope.core.rules._retention_fixes import drop_fix, make_fix
+from leakscope.core.rules._retention_fixes import drop_fix, make_fix, rebind_fix
 from leakscope.core.rules._retention_handover import Handing
 from leakscope.core.rules._retention_partitions import _drop_partitions, _selected_lines
 from leakscope.core.rules._retention_places import Places, Target
@@ -43,6 +43,7 @@ from leakscope.core.rules._retention_sources import Origins, Source
 from leakscope.core.rules._retention_summaries import (
     Note,
     Package,
+    Stored,
     key_of,
     lifted_source,
     package_for,
@@ -137,6 +138,9 @@ class Leak:
     per_call: tuple[str, tuple[tuple[str, int, int, str], ...]] | None = None
     # Why the place may well not outlive its use, when that makes the leak minor.
     bounded: str = ""
+    # Handed to a statement that stores this parameter twice (`m[s] = s`): the name to copy
+    # just before it (`Stored.rebind`).
+    rebind: str = ""
 
 
 @dataclass
@@ -907,7 +911,13 @@ class _Analysis(Origins, Places, Handing):
                 return True
             if self._through_constructor(piece, state, call, position):
                 return True
-            if method not in _KEEPER_METHODS or not self._cache_store(piece, state, func, position):
+            if (
+                method not in _KEEPER_METHODS
+                # (A package's intern table: reported at its store, where a copy fixes every
+                # caller, `_into_helper`; a cache's callers copy what they put in.)
+                or _interning(self.pkg.stored_at(self, call, position))
+                or not self._cache_store(piece, state, func, position)
+            ):
                 self._into_helper(piece, state, call, position)
             return False
         if func.type in ("slice_type", "parenthesized_expression") and self._conversion_keeps(
@@ -991,7 +1001,13 @@ class _Analysis(Origins, Places, Handing):
             holder = f"{text(operand)}."
         called = _flat(text(call.child_by_field_name("function")))
         sub = replace(piece, steps=[*piece.steps, *state.notes, *stored.notes])
-        target = Target(stored.text, stored.where, stored.confidence, collects=stored.collects)
+        target = Target(
+            stored.text,
+            stored.where,
+            stored.confidence,
+            collects=stored.collects,
+            interned=stored.interned,
+        )
         how = f"passed to {called}, which keeps it in"
         key = (state.value.start_byte, state.value.end_byte)
         if key in self.leaks:
@@ -1011,6 +1027,8 @@ class _Analysis(Origins, Places, Handing):
                 stored.at,
                 (self.ctx.path, call.start_byte, call.end_byte, message),
             )
+            if stored.rebind:
+                self.leaks[key] = replace(self.leaks[key], rebind=stored.rebind)
 
     def _split_levels(self, call: Node, name: str, family: str) -> int | None:
         """The levels of a splitting call's result, when it splits a value of `family`."""
@@ -1542,7 +1560,13 @@ class _Analysis(Origins, Places, Handing):
                 return None  # a local value's method: the place lives as long as that value
             holder = f"{text(operand)}."
         called = _flat(text(func)) if func is not None else "a function"
-        target = Target(stored.text, stored.where, stored.confidence, collects=stored.collects)
+        target = Target(
+            stored.text,
+            stored.where,
+            stored.confidence,
+            collects=stored.collects,
+            interned=stored.interned,
+        )
         return target, called, holder, stored.notes
 
     def _uses(self, binding: Binding, start: int, end: int) -> list[Node]:
@@ -1875,6 +1899,7 @@ class _Analysis(Origins, Places, Handing):
             # earlier line's bytes, overwritten under the holder.
             or (piece.source.kind == sources.VIEW and _read_again(value, piece.source.node)),
             caller=target.caller,
+            interned=target.interned,
         )
         split = state.split or piece.split
         if state.fields and not piece.fields:
@@ -2127,6 +2152,10 @@ def _is_assigned(use: Node) -> bool:
     return owner.child_by_field_name("left") == parent
 
 
+def _interning(stored: Stored | None) -> bool:
+    return stored is not None and stored.interned
+
+
 def _describe(piece: Piece, state: _Climb, levels: int) -> str:
     noun = "substring" if piece.family == STRING else "subslice"
     source = text(piece.source.node)
@@ -2141,7 +2170,8 @@ def _describe(piece: Piece, state: _Climb, levels: int) -> str:
 def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
     piece = leak.piece
     noun = "substring" if piece.family == STRING else "subslice"
-    value_text = _flat(text(leak.value))
+    # (A statement storing a parameter twice is named by the parameter.)
+    value_text = leak.rebind or _flat(text(leak.value))
     origin_text = _flat(text(piece.origin))
     source_text = _flat(text(piece.source.node))
     if piece.source.field is not None and piece.source.node.type == "identifier":
@@ -2237,6 +2267,9 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
         return diag
     if emptied:
         diag.fix = drop_fix(leak.value)
+        return diag
+    if leak.rebind:
+        diag.fix, diag.no_fix_reason = rebind_fix(ctx, leak.value, leak.rebind, piece.family)
         return diag
     diag.fix, diag.no_fix_reason = make_fix(ctx, leak.value, piece.family)
     return diag

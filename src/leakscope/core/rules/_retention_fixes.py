@@ -89,6 +89,47 @@ def make_fix(ctx: FileContext, value: Node, family: str) -> tuple[Fix | None, st
     )
 
 
+def rebind_fix(
+    ctx: FileContext, statement: Node, name: str, family: str
+) -> tuple[Fix | None, str | None]:
+    """A fix that copies the string `name` just before `statement`, which stores it twice (a
+    key and its value, `m[s] = s`), on a line of its own: `s = strings.Clone(s)`. Only a
+    string: a []byte copied there would no longer be the caller's to write through."""
+    use = _name_in(statement, name)
+    why = f"no automatic fix: copy {name} before this statement and store the copy"
+    if family != STRING or use is None or ctx.types.type_of(use) != "string":
+        return None, why
+    if ctx.go_version >= (1, 18):
+        try:
+            qualifier, edits = ctx.ensure_import("strings")
+        except ImportConflict:
+            qualifier, edits = None, []
+        if qualifier is not None and not _shadowed(ctx, qualifier, statement):
+            copy = f"{qualifier}.Clone({name})" if qualifier else f"Clone({name})"
+        else:
+            return None, why
+    else:
+        copy, edits = f"string([]byte({name}))", []
+    line_start = ctx.source.rfind(b"\n", 0, statement.start_byte) + 1
+    indent = ctx.source[line_start : statement.start_byte].decode("utf-8", "replace")
+    if indent.strip():
+        return None, why  # (another statement before it on its line)
+    edit = TextEdit(statement.start_byte, statement.start_byte, f"{name} = {copy}\n{indent}")
+    title = f"Copy {name} before storing it ({copy})"
+    return Fix(title, (*edits, edit), Applicability.SAFE), None
+
+
+def _name_in(node: Node, name: str) -> Node | None:
+    """The first identifier `name` inside `node`."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier" and text(current) == name:
+            return current
+        stack.extend(reversed(current.named_children))
+    return None
+
+
 def drop_fix(value: Node) -> Fix:
     """`x.f = nil` for `x.f = x.f[:0]` under a capacity guard: the oversized array goes, the
     next append makes a new one. Unsafe: code may tell a nil slice from an empty one."""

@@ -61,6 +61,8 @@ def _drop_partitions(
             continue  # the submatches of the matches in a text: what the pattern picks of it
         if leak.piece.apart:
             continue  # a helper's record of pieces cut apart: not the parts of one cut
+        if leak.target.interned:
+            continue  # an intern table keeps the first text seen of each: not the rest
         statement = _statement_of(leak.value)
         source = _flat(text(leak.piece.source.node))
         # Cut from a part of the source (a line of it), not from the source itself.

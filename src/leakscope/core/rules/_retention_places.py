@@ -68,6 +68,8 @@ class Target:
     # The place is a collection the caller passes in (a map or slice parameter, or a pointer
     # parameter to one): how long it lives is the caller's business, often only the call.
     caller: bool = False
+    # An intern table (`Stored.interned`): one value per distinct text, the first seen.
+    interned: bool = False
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ from leakscope.core.rules._retention_syntax import (
     _is_reset,
     _is_whole,
     _list_items,
+    _statement_of,
     weaker,
 )
 from leakscope.core.syntax import (
@@ -176,6 +177,13 @@ class Stored:
     # The parameter's use that is stored, in the function that stores it (perhaps a helper
     # it passes the parameter to): (path, start, end). A copy there fixes it for every caller.
     at: tuple[str, int, int] | None = None
+    # The name to copy before `at` (a statement) when the parameter is stored twice there,
+    # a key and its value (`m[s] = s`, `pool.LoadOrStore(s, s)`): `s = strings.Clone(s)`.
+    rebind: str = ""
+    # The function looks the parameter up first and returns what it finds (`if v, ok :=
+    # m[s]; ok { return v }`): an intern table, which keeps one value per distinct text, the
+    # first one seen, and with it whatever text that was cut from.
+    interned: bool = False
 
 
 _MAX_STORE_DEPTH = 2
@@ -1334,6 +1342,7 @@ class Package(HandOver):
             return None
         word = re.compile(rb"(?<![\w.])" + re.escape(name.encode()) + rb"(?!\w)")
         first: Stored | None = None
+        first_use: Node | None = None
         for match in word.finditer(source[start : scope.end_byte]):
             at = start + match.start()
             use = scope.descendant_for_byte_range(at, at + len(name))
@@ -1350,13 +1359,28 @@ class Package(HandOver):
             if binding is None or not means(binding):
                 continue
             found = self._use_stored(analysis, path, fname, name, use, depth)
-            if found is not None and (first is not None or _passed_twice(use, name)):
-                # Stored twice (`d := &T{Name: name}; r.byName[name] = d`, or a key and its
-                # value, `m.LoadOrStore(s, s)`): a copy at one store leaves the other, a copy
-                # at the call fixes both (no `at`).
-                return replace(first or found, at=None)
+            if found is None:
+                continue
+            if first is None and not _passed_twice(use, name):
+                first, first_use = found, use
+                continue
+            # Stored twice (`d := &T{Name: name}; r.byName[name] = d`, or a key and its
+            # value, `m[s] = s`, `m.LoadOrStore(s, s)`): a copy at one store leaves the
+            # other. When both are one statement of the function itself, a copy of the name
+            # just before it fixes both (`rebind`); else a copy at the call does (no `at`).
             first = first or found
-        return first
+            statement = _statement_of(use)
+            own = found.at is not None and found.at[1] == use.start_byte
+            if (
+                own
+                and _statement_of(first_use or use) == statement
+                and statement.parent is not None
+                and statement.parent.type == "statement_list"
+            ):
+                at = (path, statement.start_byte, statement.end_byte)
+                return _interned(replace(first, at=at, rebind=name), use, name)
+            return replace(first, at=None)
+        return _interned(first, first_use, name) if first is not None else None
 
     def _use_stored(
         self, analysis: _Analysis, path: str, fname: str, name: str, use: Node, depth: int
@@ -2407,6 +2431,58 @@ def _appended_to(body: Node, name: str) -> list[Node]:
 
 def _element_type(under: str | None) -> str | None:
     return under[2:] if under is not None and under.startswith("[]") else None
+
+
+def _interned(stored: Stored, use: Node | None, name: str) -> Stored:
+    """`stored`, marked `interned` when the function stores `name` (at `use`) only after
+    looking it up and returning what it found: an `if` before the store whose header uses
+    the name as a map's key, a lookup's argument or one side of `==` (`if v, ok := m[s]; ok
+    { return v }`, `if v, ok := pool.Load(s); ok {...}`, `if labels[id] == s { return id
+    }`), with a return in its body. (A check of the name against a literal, `if s == ""
+    { return }`, is not a lookup.)"""
+    func = _function_of(use) if use is not None else None
+    if use is None or func is None or stored.at is None:
+        return stored
+    body = func.child_by_field_name("body")
+    stack = list(body.named_children) if body is not None else []
+    while stack:
+        node = stack.pop()
+        if node.start_byte >= use.start_byte:
+            continue
+        if node.type == "if_statement" and node.end_byte <= use.start_byte:
+            header = (node.child_by_field_name(f) for f in ("initializer", "condition"))
+            then = node.child_by_field_name("consequence")
+            if then is not None and _returns(then) and any(_looks_up(h, name) for h in header):
+                return replace(stored, interned=True)
+        stack.extend(node.named_children)
+    return stored
+
+
+def _looks_up(header: Node | None, name: str) -> bool:
+    """Whether an `if`'s header uses `name` as a key (`m[s]`), a lookup's argument
+    (`pool.Load(s)`) or a side of `==` against something other than a literal."""
+    if header is None:
+        return False
+    n = re.escape(name)
+    pattern = (
+        rf"\[\s*{n}\s*\]"
+        rf"|\b(?:Load|Get|Lookup|Find)\w*\(\s*{n}\s*[,)]"
+        rf"|==\s*{n}\b(?!\s*[.\[(])"
+        rf"|(?<![\w.])\b{n}\s*==\s*(?![\"`'\d-])"
+    )
+    return re.search(pattern, text(header)) is not None
+
+
+def _returns(block: Node) -> bool:
+    """Whether `block` has a return statement of its own (not a function literal's)."""
+    stack = list(block.named_children)
+    while stack:
+        node = stack.pop()
+        if node.type == "return_statement":
+            return True
+        if node.type != "func_literal":
+            stack.extend(node.named_children)
+    return False
 
 
 def _passed_twice(use: Node, name: str) -> bool:

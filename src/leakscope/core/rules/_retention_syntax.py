@@ -123,9 +123,17 @@ STORES_DOC = """
   passes it (`c.keep(buf[:n])`) is reported at the store, in whatever file it is, where a
   copy fixes it for every caller (`c.data = {clone}(p)`); the calls, the piece's
   chain and the caller's source are related locations, and one finding stands for all the
-  callers of one store (its source the first caller's big data). It stays at the call, its
+  callers of one store (its source the first caller's big data). A statement storing the
+  parameter twice, a key and its value (`m[s] = s`, `pool.LoadOrStore(s, s)`), is reported
+  there too, its fix for a string a copy just before it (`s = strings.Clone(s)`; a byte
+  slice copied there would no longer be the caller's to write through: no automatic fix).
+  An intern table (the function
+  looks the parameter up first and returns what it finds, `if v, ok := m[s]; ok { return v
+  }`, even as a method named like a cache's `Add`) is reported at its store too, and its
+  callers' pieces count whatever else of the text they keep: the table holds the first text
+  seen of each value for good, and everything it was cut from. It stays at the call, its
   fix copying the argument there, when the function passes it on to one that stores it,
-  when it stores that parameter in two places
+  when it stores that parameter in two statements
   (`d := &Desc{Name: name}; r.byName[name] = d`: one copy at the call fixes both), when
   the argument only holds the piece (`s.recent.push(upload{magic: view})`), and for a
   test calling into the package's code. Not followed: a parameter the function
