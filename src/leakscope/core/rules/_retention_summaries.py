@@ -1679,7 +1679,7 @@ class Package(HandOver):
                 if key_of(caller) == callee:
                     continue  # recursion: the same parameter
                 arg = args[position]
-                found = analysis.field_origin(arg, field) if field else analysis.origin(arg, 3)
+                found = analysis.field_origin(arg, field) if field else analysis.origin(arg)
                 if found is None or found.kind == sources.CONVERSION:
                     continue
                 called = _flat(text(call.child_by_field_name("function")))
