@@ -266,7 +266,7 @@ class _Analysis(Origins, Places, Handing):
             if not _may_be_kept(node, storers) or _is_whole(node):
                 continue
             operand = node.child_by_field_name("operand")
-            if operand is None:
+            if operand is None or self._filled_whole(node, operand):
                 continue
             if _is_reset(node):
                 # Emptied for reuse; under `cap(x.f) > max` it was meant to drop the array.
@@ -595,6 +595,34 @@ class _Analysis(Origins, Places, Handing):
         return any("regexp" in summary.imports.values() for summary in summaries) or (
             "regexp" in self.ctx.package.file_imports(self.ctx.path).values()
         )
+
+    def _filled_whole(self, node: Node, operand: Node) -> bool:
+        """`buf[:n]` with `n, err := io.ReadFull(r, buf)` (or `buf.ReadAt`'s `n`, set once):
+        the whole buffer, which those fill unless they fail."""
+        start, end = node.child_by_field_name("start"), node.child_by_field_name("end")
+        if (start is not None and text(start) != "0") or end is None or end.type != "identifier":
+            return False
+        binding = self.types.lookup(end)
+        if binding is None or binding.kind != LOCAL or binding.index != 0 or not binding.multi:
+            return False
+        call = unparen(binding.value) if binding.value is not None else None
+        if call is None or call.type != "call_expression":
+            return False
+        args = _args(call)
+        name = _callee_name(call)
+        filled = args[1] if name == "ReadFull" and len(args) == 2 else None
+        filled = args[0] if name == "ReadAt" and len(args) == 2 else filled
+        if filled is None or _flat(text(filled)) != _flat(text(operand)):
+            return False
+        if not _fails_on_error(binding.statement):
+            return False  # (a short read accepted, `io.ErrUnexpectedEOF`: n may be less)
+        func = enclosing_function(node)
+        if func is None:
+            return False
+        found = sources.assigned_offsets(
+            self.ctx.source, end.text or b"", func.start_byte, func.end_byte
+        )
+        return next(found, None) is not None and next(found, None) is None
 
     def _selector_call(self, start: int, end: int) -> Node | None:
         """The call `x.NAME(...)` whose NAME spans [start, end), or None."""
@@ -2150,6 +2178,25 @@ def _is_assigned(use: Node) -> bool:
     if owner is None or owner.type not in ("assignment_statement", "short_var_declaration"):
         return False
     return owner.child_by_field_name("left") == parent
+
+
+def _fails_on_error(statement: Node | None) -> bool:
+    """Whether `n, err := call` is followed at once by `if err != nil { ... return }`."""
+    left = statement.child_by_field_name("left") if statement is not None else None
+    names = _list_items(left) if left is not None else []
+    after = statement.next_named_sibling if statement is not None else None
+    if len(names) != 2 or after is None or after.type != "if_statement":
+        return False
+    condition = after.child_by_field_name("condition")
+    then = after.child_by_field_name("consequence")
+    if condition is None or then is None or after.child_by_field_name("initializer"):
+        return False
+    if _flat(text(condition)) != f"{text(names[1])} != nil":
+        return False
+    last = then.named_children[-1] if then.named_children else None
+    while last is not None and last.type == "statement_list":
+        last = last.named_children[-1] if last.named_children else None
+    return last is not None and last.type == "return_statement"
 
 
 def _interning(stored: Stored | None) -> bool:

@@ -46,7 +46,10 @@ Not reported:
   reported where they are put in, as minor (how long the callers keep them decides);
 - subslices that waste little or nothing, as for `substring-retention`: a constant-size
   header cut off (`data[4:]`), a cut to the size the buffer was made with (`buf[:n]` of
-  `buf := make([]byte, n)`, `n` not set again in between: all of it), every part of a
+  `buf := make([]byte, n)`, `n` not set again in between: all of it; `buf[:n]` of `n, err :=
+  io.ReadFull(r, buf)` or `buf`'s `ReadAt` followed by `if err != nil { return ... }`, which
+  fill the whole buffer unless they fail: not when a short read is let through,
+  `io.ErrUnexpectedEOF`), every part of a
   split kept together, a prefix and the rest stored together, consecutive chunks a loop cuts
   a slice into
   (`parts = append(parts, d[:n]); d = d[n:]`; not when each kept part skips a header or key
