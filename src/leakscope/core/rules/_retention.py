@@ -37,7 +37,7 @@ from leakscope.core.model import Confidence, Impact, Related, Severity
 from leakscope.core.rules import _retention_sources as sources
 from leakscope.core.rules._retention_fixes import drop_fix, make_fix, rebind_fix
 from leakscope.core.rules._retention_handover import Handing
-from leakscope.core.rules._retention_partitions import _drop_partitions, _selected_lines
+from leakscope.core.rules._retention_partitions import _drop_partitions, _in_loop, _selected_lines
 from leakscope.core.rules._retention_places import Places, Target
 from leakscope.core.rules._retention_sources import Origins, Source
 from leakscope.core.rules._retention_summaries import (
@@ -58,6 +58,7 @@ from leakscope.core.rules._retention_syntax import (
     _NO_BINDING,
     _PIECE_PACKAGES,
     _PIECE_RESULTS,
+    _RECORD_RX,
     _REGEXP,
     _REGEXP_BY_NAME,
     _SCANNER_RX,
@@ -300,6 +301,13 @@ class _Analysis(Origins, Places, Handing):
                 kind = found.kind if found is not None else None
             if kind == sources.VIEW:
                 out.append((call, SLICE, 0, call))
+        for match in (m for a, b in spans for m in _RECORD_RX.finditer(source, a, b)):
+            # `rec, err := r.Read()` of a `csv.Reader`: the fields are pieces of the row.
+            call = self._selector_call(match.start() + 1, match.end() - 2)
+            if call is None or not _may_be_kept(call, storers):
+                continue
+            if self._read_call(call) == sources.LINE:
+                out.append((call, STRING, 1, call))
         # The driver's bytes a `sql.Scanner` gets (`case []byte:` of `switch v := src.(type)`
         # in `Scan(src any) error`), kept as they are.
         for match in (m for a, b in spans for m in _SCANNER_RX.finditer(source, a, b)):
@@ -594,6 +602,14 @@ class _Analysis(Origins, Places, Handing):
         summaries = self.ctx.package.summaries.values()
         return any("regexp" in summary.imports.values() for summary in summaries) or (
             "regexp" in self.ctx.package.file_imports(self.ctx.path).values()
+        )
+
+    def _record_read(self, node: Node) -> bool:
+        """`r.Read()` of a `csv.Reader`: a record whose fields are pieces of its row."""
+        return (
+            node.type == "call_expression"
+            and _callee_name(node) == "Read"
+            and self._read_call(node) == sources.LINE
         )
 
     def _filled_whole(self, node: Node, operand: Node) -> bool:
@@ -1381,7 +1397,11 @@ class _Analysis(Origins, Places, Handing):
                 and binding.value is not None
                 and (
                     kind := self._returns_own_data(
-                        piece, binding.value, self.types.binding_type(binding), func
+                        piece,
+                        binding.value,
+                        self.types.binding_type(binding),
+                        func,
+                        per_line=_in_loop(statement) and self._record_read(piece.source.node),
                     )
                 )
             ):
@@ -1428,7 +1448,14 @@ class _Analysis(Origins, Places, Handing):
             self._report(sub, state, levels, "collected in", target, None)
             return
 
-    def _returns_own_data(self, piece: Piece, made: Node, type_text: str | None, func: Node) -> str:
+    def _returns_own_data(
+        self,
+        piece: Piece,
+        made: Node,
+        type_text: str | None,
+        func: Node,
+        per_line: bool = False,
+    ) -> str:
         """What the function returns, made by `made` (`&Segment{...}`, also through a local
         returned later) of type `type_text`, when that is a new struct of the package holding
         a piece of a big buffer or of data it read itself (or through a helper it called),
@@ -1439,9 +1466,12 @@ class _Analysis(Origins, Places, Handing):
         field, or what a function named `Open...` returns: by Go's convention, kept until it
         is closed, `os.Open`, `sql.Open`) is kept while it is open; how long another object
         is kept is its caller's business, so that is minor. (A piece of a parameter is the
-        caller's data: the constructor summaries follow it there.)"""
+        caller's data: the constructor summaries follow it there.) Pieces of lines read one by
+        one count when the object takes one per turn of a loop (`per_line`: an index built
+        from a CSV's rows keeps every row through the one column it wants)."""
         source = piece.source
-        if source.kind not in (sources.READ, sources.BUFFER) or not _is_fresh(unparen(made)):
+        kinds = (sources.READ, sources.BUFFER, sources.LINE if per_line else sources.READ)
+        if source.kind not in kinds or not _is_fresh(unparen(made)):
             return ""
         if sources.judge(source, text(source.node), True).impact is not Impact.GROWS:
             return ""
@@ -1462,6 +1492,8 @@ class _Analysis(Origins, Places, Handing):
                 else next((a for a in _args(origin) if self.origin(a) is source), None)
             )
             whole = cut if cut is not None and cut.type == "identifier" else None
+        if per_line and whole is not None and whole.type == "call_expression":
+            return kind  # (the read itself, `rec, err := r.Read()`: no name to keep it whole)
         return kind if whole is not None and not self._kept_whole(whole, func) else ""
 
     def _holds_whole(self, binding: Binding, source: Node, func: Node) -> bool:

@@ -147,6 +147,10 @@ VIEW_METHODS: dict[str, tuple[tuple[str, str], bool]] = {
     "Bytes": (("bufio", "Scanner"), False),
 }
 SCANNER_METHODS = frozenset({"Text", "Bytes"})
+# `r.Read()` of a `csv.Reader` gives a record whose fields are all cut from one string, the
+# row: a field kept keeps the whole row.
+CSV_READER = ("encoding/csv", "Reader")
+_MEMORY_READER = re.compile(r"(?:strings\.NewReader|bytes\.NewReader|bytes\.NewBufferString)\(")
 BUFFER_METHODS = frozenset({"Bytes", "String"})
 
 # Calls that fill their buffer argument with read data: `r.Read(buf)`, `io.ReadFull(r, buf)`,
@@ -1179,9 +1183,21 @@ class Origins:
         qualified = self.types.qualified(self.types.type_of(operand))
         if name in SCANNER_METHODS and qualified == ("bufio", "Scanner"):
             return LINE
+        if name == "Read" and qualified == CSV_READER and not _args(call):
+            # (A record: its fields are pieces of one string, the row. Not of a reader over a
+            # string in memory, `csv.NewReader(strings.NewReader(value))`: a flag's value.)
+            return None if self._reads_memory(operand) else LINE
         if name in BUFFER_METHODS and qualified == ("bytes", "Buffer"):
             return ASSEMBLED
         return None
+
+    def _reads_memory(self, reader: Node) -> bool:
+        """Whether the local `reader` is made over a string or bytes in memory
+        (`csv.NewReader(strings.NewReader(value))`)."""
+        binding = self.types.lookup(reader) if reader.type == "identifier" else None
+        made = unparen(binding.value) if binding is not None and binding.value else None
+        arg = _first_arg(made) if made is not None and made.type == "call_expression" else None
+        return arg is not None and _MEMORY_READER.match(_flat(text(arg))) is not None
 
     def _is_piece_call(self, call: Node) -> bool:
         """A call whose result shares memory with its first argument."""

@@ -28,6 +28,8 @@ _SCANNER_RX = re.compile(
 )
 # Calls returning a view of a reader's buffer (checked by type later): `sc.Bytes()`, `ReadSlice`.
 _VIEW_RX = re.compile(rb"\.(?:Bytes|ReadSlice|ReadLine|Peek)\(")
+# A record read by a `csv.Reader` (checked by type later): its fields are pieces of one string.
+_RECORD_RX = re.compile(rb"\.Read\(\)")
 
 # strings/bytes functions whose result is made of pieces of their first argument:
 # name -> levels (0: the result is a piece; 1: its elements are; "iter": it yields pieces).

@@ -30,8 +30,12 @@ data read with `io.ReadAll`, `os.ReadFile`, `ioutil.ReadFile`, a command's whole
 (`exec.Command(...).Output()`, `CombinedOutput()`), a whole HTTP message
 (`httputil.DumpResponse`, `DumpRequest`, `DumpRequestOut`), a whole message received
 (`ReadMessage`, `Receive`, `Recv`, `ReceiveMessage`, by the method's name), a `bufio.Reader`'s
-`ReadString` or a `bufio.Scanner`'s `Text`, a `string(buf)` conversion, or a range variable or
-local variable holding such data (the lines of a split file).
+`ReadString` or a `bufio.Scanner`'s `Text`, a record a `csv.Reader`'s `Read` returns (its
+fields are all cut from one string, the row: `rec[5]` kept keeps the whole row), a
+`string(buf)` conversion, or a range variable or local variable holding such data (the lines
+of a split file). A new object a function returns that takes one piece of each line a loop
+reads (`idx.names[id] = rec[2]` of each row, then `return idx`) is reported like one holding
+pieces of data read whole.
 
 Not reported:
 - slicing constants, literals, package-level variables or struct fields (a package-level
@@ -101,7 +105,8 @@ A finding is a warning only when the source is demonstrably big; otherwise it is
 - grows: data read whole (`io.ReadAll`, `os.ReadFile`, a `bytes.Buffer`'s contents), or a
   `string(buf)` of such data or of a buffer of at least 4 KiB or filled by a read ("the
   source is the data read by os.ReadFile(path)"); a line read from a stream
-  (`bufio.Scanner.Text`, `bufio.Reader.ReadString`) when the place collects one piece per
+  (`bufio.Scanner.Text`, `bufio.Reader.ReadString`, a `csv.Reader`'s record) when the place
+  collects one piece per
   line (a map key, an appended element, a channel, a cache): every entry keeps its whole
   line. Not when that collection is the caller's (a map or slice parameter, or `*out` of
   `out *[]string`): a line is a few dozen bytes, and a parse result the caller passes in is
