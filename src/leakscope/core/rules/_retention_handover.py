@@ -283,6 +283,8 @@ class Handing:
         key = self.pkg.callee(self, call)
         if key is None or not self.pkg.direct_store(key, stored):
             return False  # (passed on to another function that stores it: reported here)
+        if not stored.interned and (self._evicted(stored.text) or _CACHE_NAME.search(key[0])):
+            return False  # (a cache keeps what it is given: its callers copy what they put in)
         return not self.ctx.is_test or stored.at[0].endswith("_test.go")
 
 

@@ -137,6 +137,8 @@ STORES_DOC = """
   fix copying the argument there, when the function passes it on to one that stores it,
   when it stores that parameter in two statements
   (`d := &Desc{Name: name}; r.byName[name] = d`: one copy at the call fixes both), when
+  the store is a cache's (its type or field named as one, or its entries dropped one by one,
+  an LRU's `delete`): a cache keeps what it is given, its callers copy what they put in; when
   the argument only holds the piece (`s.recent.push(upload{magic: view})`), and for a
   test calling into the package's code. Not followed: a parameter the function
   reassigns (`p = bytes.Clone(p)`), a place it sets again before it returns (held for the
