@@ -1936,10 +1936,16 @@ class _Analysis(Origins, Places, Handing):
             return  # the holder is made per call and dropped with it
         if piece.source.kind == sources.PARAM:
             lifted = self.pkg.lift(piece.source)
-            if piece.source.field is not None and (
-                lifted is None or lifted[0].kind == sources.PARAM
+            if (
+                piece.source.field is not None
+                and (lifted is None or lifted[0].kind == sources.PARAM)
+                and not (_BULK_FIELD.match(piece.source.field) and not self.pkg.called(piece))
             ):
-                return  # a field of a parameter no caller fills with data: mostly a name
+                # A field of a parameter no caller fills with data: mostly a name, unless
+                # its name says it holds a document (`frag.Raw`, `msg.Body`) and nothing in
+                # the package calls the function (an entry point of its API): then it is
+                # judged as a parameter (`info`: its caller decides its size).
+                return
             if lifted is not None:
                 piece = replace(piece, source=lifted_source(piece.source, *lifted))
         confidence = weaker(piece.source.confidence, target.confidence)
@@ -2210,6 +2216,13 @@ def _is_assigned(use: Node) -> bool:
     if owner is None or owner.type not in ("assignment_statement", "short_var_declaration"):
         return False
     return owner.child_by_field_name("left") == parent
+
+
+# Field names that say the field holds a whole document or message, not a name.
+_BULK_FIELD = re.compile(
+    r"(?i)^(?:raw|body|data|contents?|payload|blob|dump|doc(?:ument)?|page|html|buf(?:fer)?|"
+    r"src|source|input|output)$"
+)
 
 
 def _fails_on_error(statement: Node | None) -> bool:

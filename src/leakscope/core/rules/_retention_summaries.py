@@ -98,7 +98,7 @@ from leakscope.core.types import (
 )
 
 if TYPE_CHECKING:
-    from leakscope.core.rules._retention import Leak, _Analysis
+    from leakscope.core.rules._retention import Leak, Piece, _Analysis
 
 Note = tuple[str, int, int, str]  # a related location: (path, start, end, message)
 Key = tuple[str, str]  # (receiver type name or "", function name)
@@ -1642,6 +1642,14 @@ class Package(HandOver):
         return outside, tuple(notes)  # (no notes: no evidence either way)
 
     # -- what the callers pass ---------------------------------------------------------------
+
+    def called(self, piece: Piece) -> bool:
+        """Whether the function whose parameter is `piece`'s source is called in the
+        package."""
+        binding = piece.source.param
+        func = enclosing_function(binding.node) if binding and binding.node else None
+        key = key_of(func) if func is not None else None
+        return key is not None and bool(self.calls_to(key))
 
     def lift(self, source: Source) -> tuple[Source, tuple[Note, ...]] | None:
         """What the package's callers pass for the parameter `source` names: the nearest big

@@ -179,7 +179,9 @@ Within a package (every file of it), leakscope follows the data into helpers and
 - so is a field of a parameter (`f.Data[2:n]` of `f *Frame`): what the callers put in that
   field (`c.handle(&Frame{Data: buf[1:n]})` of a read buffer), directly, through a local
   holding the literal, or passed on from their own parameter. Reported only when a caller
-  fills the field with data: a field of a parameter no caller fills is mostly an option;
+  fills the field with data: a field of a parameter no caller fills is mostly an option,
+  except one named as a whole document or message (as for `substring-retention`) of a
+  function nothing in the package calls, judged as a parameter (`info`);
 - a helper that returns a piece of its parameter (`return f[0]` of `strings.Fields(line)`,
   `return line[:i]`, a `Trim*` of it) makes its call a piece of the argument
   (`c.names = append(c.names, firstField(line))`), and so does one that appends pieces to a

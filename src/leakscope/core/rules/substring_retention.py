@@ -154,7 +154,11 @@ Within a package (every file of it), leakscope follows the data into helpers and
   string(data)})`), one a local or `&T{...}` holds, or their own parameter's field passed on
   (`buildFinding(frag, r, loc)`). Such a piece is reported only when a caller fills the
   field with data (read data, a buffer): a field of a parameter no caller fills is mostly a
-  name or an option (`opts.Name`), and no finding is made of it;
+  name or an option (`opts.Name`), and no finding is made of it. Except a field named as a
+  whole document or message (`Raw`, `Body`, `Data`, `Content`, `Payload`, `Blob`, `Dump`,
+  `Doc`, `Page`, `HTML`, `Buf`, `Src`, `Source`, `Input`, `Output`) of a function nothing in
+  the package calls (an entry point of its API, `Detect(frag Fragment)`): judged as a
+  parameter, `info`;
 - a helper that returns a piece of its parameter (`return f[0]` of `strings.Fields(line)`,
   `return line[:i]`, a `Trim*` of it) makes its call a piece of the argument
   (`c.names = append(c.names, firstField(line))`), and so does one that appends pieces to a
