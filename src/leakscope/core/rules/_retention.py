@@ -1243,7 +1243,20 @@ class _Analysis(Origins, Places, Handing):
                 if right == state.node:
                     return [(lefts[i], state.levels)]
             return []
-        if len(rights) == 1 and len(lefts) > 1 and not state.contained:
+        if len(rights) == 1 and len(lefts) > 1 and state.contained:
+            # A constructor of the package returning the new object first, with a status
+            # (`res, err := newResource(src, doc)`): the object holds the piece. (Not a piece
+            # of one line read: a record's worth of a line, which the line's object keeps.)
+            call = unparen(rights[0])
+            if (
+                call == state.node
+                and call.type == "call_expression"
+                and piece.source.kind != sources.LINE
+                and self._one_part(call)
+            ):
+                return [(lefts[0], state.levels)]
+            return []
+        if len(rights) == 1 and len(lefts) > 1:
             call = unparen(rights[0])
             indices = _PIECE_RESULTS.get(_callee_name(call), ())
             if call.type == "call_expression" and self._is_piece_call(call):
@@ -1418,6 +1431,18 @@ class _Analysis(Origins, Places, Handing):
                 target = Target(name, f"{name}, which {returns} returns{handle}", Confidence.MEDIUM)
                 note = f"{name} is returned here"
                 how = "collected in"
+            elif (
+                piece.source.kind == sources.VIEW
+                and stored is not None
+                and stored.type in ("index_expression", "selector_expression")
+            ):
+                # `objs[res.ID()] = res` of a local map: followed to where that one goes, for
+                # a view the next read overwrites (of other data, a piece in a record in a
+                # record is mostly a small header's worth: not followed).
+                step = (at.start_byte, at.end_byte, f"{name} is put in {_flat(text(stored))} here")
+                sub = replace(piece, steps=[*piece.steps, step], bindings=piece.bindings + 1)
+                self._into_local(sub, state, stored, levels)
+                continue
             else:
                 continue
             step = (at.start_byte, at.end_byte, note)
@@ -1925,7 +1950,9 @@ class _Analysis(Origins, Places, Handing):
         # (So does a helper's result stored as it is, records of all the tokens it parsed
         # (`netrc = parseNetrc(string(data))`), as a split's result does.)
         splits = _callee_name(piece.origin) in _SPLITTERS or bool(piece.fields or state.fields)
-        if whole and not nested and splits and not self._apart(piece, state):
+        # (Not a view the next read overwrites: all of its parts are overwritten as well.)
+        view = piece.source.kind == sources.VIEW
+        if whole and not nested and splits and not view and not self._apart(piece, state):
             return
         if how != "sent on" and self._parent_kept(piece.source.node, target.text, value):
             return

@@ -147,7 +147,11 @@ Such a view appended to a kept slice, collected in a local slice that is stored 
 or appended to a local slice declared before the loop that reads (`tokens = append(tokens,
 Token{Body: sc.Bytes()})`, a batch handed on every hundred lines: its earlier elements change
 at each read), put in a map or cache, or sent on a channel is an **error**, with its own
-message; the fix
+message. So is every field of it kept together (`hosts = append(hosts,
+bytes.Fields(sc.Bytes()))`: all of them change at the next read, which no partition makes
+right), a new object a constructor of the package returns with its error (`res, err :=
+newResource(sc.Bytes())`), and a local collection holding a view put in another one that
+is returned or stored (`objs[res.ID()] = res`); the fix
 stores a copy (`bytes.Clone` from Go 1.20, else `append([]byte(nil), v...)`). One field or
 variable holding the current view (`dec.key = line[a:b]`, the token of a zero-copy decoder,
 valid until the next call) is `info`: the reader keeps its buffer anyway. Not when a loop
