@@ -687,7 +687,8 @@ class _Analysis(Origins, Places, Handing):
 
     def _made_to(self, operand: Node | None, end: Node) -> bool:
         """Whether `operand` is a local made with `make(T, end)` (the same size expression,
-        its names not set again since), so that `operand[:end]` is the whole of it."""
+        its names not set again since), so that `operand[:end]` is the whole of it, or with
+        a few bytes more (`make(T, end+1)`: a trailer cut off wastes those only)."""
         if operand is None or operand.type != "identifier":
             return False
         binding = self.types.lookup(operand)
@@ -699,7 +700,11 @@ class _Analysis(Origins, Places, Handing):
         if _callee_name(value) != "make" or len(args) < 2:
             return False
         size = _flat(text(args[1]))
-        if size != _flat(text(end)) or self._reassigned(operand, binding) is not None:
+        # (Or a few bytes more, a trailer checked and cut off: `make([]byte, size+1)`.)
+        trailer = re.fullmatch(re.escape(_flat(text(end))) + r"\s*\+\s*(\d+)", size)
+        if size != _flat(text(end)) and not (trailer and int(trailer.group(1)) <= 16):
+            return False
+        if self._reassigned(operand, binding) is not None:
             return False
         # The size's names are not set again between the make and the cut.
         source, start, stop = self.ctx.source, value.end_byte, end.start_byte

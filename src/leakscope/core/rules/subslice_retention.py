@@ -46,7 +46,8 @@ Not reported:
   reported where they are put in, as minor (how long the callers keep them decides);
 - subslices that waste little or nothing, as for `substring-retention`: a constant-size
   header cut off (`data[4:]`), a cut to the size the buffer was made with (`buf[:n]` of
-  `buf := make([]byte, n)`, `n` not set again in between: all of it; `buf[:n]` of `n, err :=
+  `buf := make([]byte, n)`, `n` not set again in between: all of it, or all but a trailer
+  of at most 16 bytes cut off, `make([]byte, n+1)`; `buf[:n]` of `n, err :=
   io.ReadFull(r, buf)` or `buf`'s `ReadAt` followed by `if err != nil { return ... }`, which
   fill the whole buffer unless they fail: not when a short read is let through,
   `io.ErrUnexpectedEOF`), every part of a
