@@ -1943,8 +1943,11 @@ class _Analysis(Origins, Places, Handing):
             return
         nested = piece.nested or state.nested
         # All the parts of a split value kept together keep nothing extra alive: the whole
-        # result, or each range variable over it as it is (`m[line] = true`).
-        whole = levels > 0 or (piece.element and value.type == "identifier")
+        # result, or each range variable over it as it is (`m[line] = true`). Not one
+        # element picked out of it (`t.edge[s] = segs[len(segs)-1]`: one record of many).
+        whole = (levels > 0 and value.type != "index_expression") or (
+            piece.element and value.type == "identifier"
+        )
         if (
             piece.element
             and value.type == "slice_expression"

@@ -158,7 +158,9 @@ So does a helper that returns one of the package's structs with pieces of its
   without a fix when each record is cut from a line of a larger value (`w.rules =
   append(w.rules, r)`), or when a field holds a window of the text ({window}, both bounds
   given: the rest of the text is wasted), not when the helper's whole result is kept
-  (`netrc = parseNetrc(string(data))`: all its tokens, as a split's result). Fields set
+  (`netrc = parseNetrc(string(data))`: all its tokens, as a split's result). One record
+  picked out of that result (`t.edge[s] = segs[len(segs)-1]`) is reported: its fields keep
+  the whole text for the rest of it, which goes. Fields set
   from the helper's own reads are reported in the helper. So are the fields a parser sets
   through a pointer to the record it just appended (`cur = &out[len(out)-1]; cur.Mid = v`,
   an SDP offer's sections); fields set two at a time (`p.Key, p.Value, _ =
