@@ -604,6 +604,18 @@ class _Analysis(Origins, Places, Handing):
             "regexp" in self.ctx.package.file_imports(self.ctx.path).values()
         )
 
+    def _one_record(self, value: Node) -> bool:
+        """Whether `value` is one struct of the package (not a slice or map of them, nor a
+        range variable over one: each of them in turn)."""
+        binding = self.types.lookup(value) if value.type == "identifier" else None
+        if binding is not None and binding.kind == RANGE:
+            return False
+        type_text = self.types.type_of(value)
+        if type_text is None or type_text.startswith(("[", "map[")):
+            return False
+        info = self.ctx.package.types.get(receiver_type_name(type_text))
+        return info is not None and info.underlying == "struct"
+
     def _record_read(self, node: Node) -> bool:
         """`r.Read()` of a `csv.Reader`: a record whose fields are pieces of its row."""
         return (
@@ -1948,6 +1960,16 @@ class _Analysis(Origins, Places, Handing):
         whole = (levels > 0 and value.type != "index_expression") or (
             piece.element and value.type == "identifier"
         )
+        if (
+            whole
+            and levels == 1
+            and (piece.fields or state.fields)
+            and piece.source.kind != sources.LINE
+            and self._one_record(value)
+        ):
+            # One record with a field cut from a whole text: the rest of the text goes. (Of
+            # a line read on its own, the record is that line's worth.)
+            whole = False
         if (
             piece.element
             and value.type == "slice_expression"

@@ -1460,11 +1460,11 @@ class Package(HandOver):
         statement = lhs.parent.parent if lhs.parent is not None else lhs
         func = _function_of(statement)
         place = re.escape(_flat(text(lhs)).encode())
-        if func is not None and re.search(
-            rb"(?<![\w.])" + place + rb"\s*=[^=]",
-            (func.text or b"")[statement.end_byte - func.start_byte :],
-        ):
-            return None  # set again before the function returns: held for the call only
+        later = (func.text or b"")[statement.end_byte - func.start_byte :] if func else b""
+        for again in re.finditer(rb"(?<![\w.])" + place + rb"\s*=[^=]([^\n]*)", later):
+            if re.search(rb"(?<![\w.])" + place + rb"\b", again.group(1)) is None:
+                return None  # set again before the function returns: held for the call only
+            # (`h.entries = append(h.entries[:0:0], h.entries[n:]...)`: trimmed, still held)
         note = self.note(
             path,
             statement.start_byte,

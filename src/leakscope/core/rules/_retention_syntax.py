@@ -142,7 +142,9 @@ STORES_DOC = """
   the argument only holds the piece (`s.recent.push(upload{magic: view})`), and for a
   test calling into the package's code. Not followed: a parameter the function
   reassigns (`p = bytes.Clone(p)`), a place it sets again before it returns (held for the
-  call only), a place that may be a new object or the caller's for the call (low
+  call only; not a trim of the place itself, `h.entries = append(h.entries[:0:0],
+  h.entries[n:]...)`, which still holds it), a place that may be a new object or the
+  caller's for the call (low
   confidence), and a store through the method's receiver when the caller's receiver is a
   local value (`var rb buffer; rb.init(p)`).
 """
@@ -160,7 +162,9 @@ So does a helper that returns one of the package's structs with pieces of its
   given: the rest of the text is wasted), not when the helper's whole result is kept
   (`netrc = parseNetrc(string(data))`: all its tokens, as a split's result). One record
   picked out of that result (`t.edge[s] = segs[len(segs)-1]`) is reported: its fields keep
-  the whole text for the rest of it, which goes. Fields set
+  the whole text for the rest of it, which goes; so is the one record a helper returns with
+  a field cut from a whole text (`s := parseSummary(log)`, its URL a line of the log), not
+  from a line read on its own (that line's worth). Fields set
   from the helper's own reads are reported in the helper. So are the fields a parser sets
   through a pointer to the record it just appended (`cur = &out[len(out)-1]; cur.Mid = v`,
   an SDP offer's sections); fields set two at a time (`p.Key, p.Value, _ =
