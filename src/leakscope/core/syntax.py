@@ -430,6 +430,19 @@ def statements(block: Node) -> list[Node]:
     return [c for c in stmts.named_children if c.type != "comment"]
 
 
+def has_own(node: Node, kind: str) -> bool:
+    """Whether `node` holds a node of type `kind` of its own, not inside a function literal
+    nested in it (a `return_statement` of a block, a `defer_statement` of a literal)."""
+    stack = list(node.named_children)
+    while stack:
+        current = stack.pop()
+        if current.type == kind:
+            return True
+        if current.type != "func_literal":
+            stack.extend(current.named_children)
+    return False
+
+
 def line_indent(source: bytes, byte_offset: int) -> str:
     """The leading whitespace of the line holding byte_offset."""
     start = source.rfind(b"\n", 0, byte_offset) + 1

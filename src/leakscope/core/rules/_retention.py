@@ -1062,13 +1062,7 @@ class _Analysis(Origins, Places, Handing):
             holder = f"{text(operand)}."
         called = _flat(text(call.child_by_field_name("function")))
         sub = replace(piece, steps=[*piece.steps, *state.notes, *stored.notes])
-        target = Target(
-            stored.text,
-            stored.where,
-            stored.confidence,
-            collects=stored.collects,
-            interned=stored.interned,
-        )
+        target = _stored_target(stored)
         how = f"passed to {called}, which keeps it in"
         key = (state.value.start_byte, state.value.end_byte)
         if key in self.leaks:
@@ -1662,14 +1656,7 @@ class _Analysis(Origins, Places, Handing):
                 return None  # a local value's method: the place lives as long as that value
             holder = f"{text(operand)}."
         called = _flat(text(func)) if func is not None else "a function"
-        target = Target(
-            stored.text,
-            stored.where,
-            stored.confidence,
-            collects=stored.collects,
-            interned=stored.interned,
-        )
-        return target, called, holder, stored.notes
+        return _stored_target(stored), called, holder, stored.notes
 
     def _uses(self, binding: Binding, start: int, end: int) -> list[Node]:
         """Identifiers naming `binding` after `start`, within its scope.
@@ -2299,6 +2286,17 @@ def _fails_on_error(statement: Node | None) -> bool:
     while last is not None and last.type == "statement_list":
         last = last.named_children[-1] if last.named_children else None
     return last is not None and last.type == "return_statement"
+
+
+def _stored_target(stored: Stored) -> Target:
+    """The place a function of the package stores its parameter in, as a target."""
+    return Target(
+        stored.text,
+        stored.where,
+        stored.confidence,
+        collects=stored.collects,
+        interned=stored.interned,
+    )
 
 
 def _interning(stored: Stored | None) -> bool:

@@ -51,16 +51,12 @@ def make_fix(ctx: FileContext, value: Node, family: str) -> tuple[Fix | None, st
                 f"no automatic fix: {expr} has type {type_text or 'unknown'}, "
                 "copy it with strings.Clone and convert back"
             )
-        if ctx.go_version >= (1, 18):
-            try:
-                qualifier, edits = ctx.ensure_import("strings")
-            except ImportConflict:
-                qualifier, edits = None, []
-            if qualifier is not None and not _shadowed(ctx, qualifier, value):
-                call = f"{qualifier}.Clone" if qualifier else "Clone"
-                return _wrap(
-                    value, f"{call}(", ")", edits, f"Copy with {call}", Applicability.SAFE
-                ), None
+        clone = _strings_clone(ctx, value)
+        if clone is not None:
+            call, edits = clone
+            return _wrap(
+                value, f"{call}(", ")", edits, f"Copy with {call}", Applicability.SAFE
+            ), None
         return _wrap(
             value, "string([]byte(", "))", [], "Copy with string([]byte(...))", Applicability.SAFE
         ), None
@@ -99,17 +95,13 @@ def rebind_fix(
     why = f"no automatic fix: copy {name} before this statement and store the copy"
     if family != STRING or use is None or ctx.types.type_of(use) != "string":
         return None, why
-    if ctx.go_version >= (1, 18):
-        try:
-            qualifier, edits = ctx.ensure_import("strings")
-        except ImportConflict:
-            qualifier, edits = None, []
-        if qualifier is not None and not _shadowed(ctx, qualifier, statement):
-            copy = f"{qualifier}.Clone({name})" if qualifier else f"Clone({name})"
-        else:
-            return None, why
-    else:
+    clone = _strings_clone(ctx, statement)
+    if clone is not None:
+        copy, edits = f"{clone[0]}({name})", clone[1]
+    elif ctx.go_version < (1, 18):
         copy, edits = f"string([]byte({name}))", []
+    else:
+        return None, why  # (a name in the way of the strings package)
     line_start = ctx.source.rfind(b"\n", 0, statement.start_byte) + 1
     indent = ctx.source[line_start : statement.start_byte].decode("utf-8", "replace")
     if indent.strip():
@@ -117,6 +109,21 @@ def rebind_fix(
     edit = TextEdit(statement.start_byte, statement.start_byte, f"{name} = {copy}\n{indent}")
     title = f"Copy {name} before storing it ({copy})"
     return Fix(title, (*edits, edit), Applicability.SAFE), None
+
+
+def _strings_clone(ctx: FileContext, at: Node) -> tuple[str, list[TextEdit]] | None:
+    """`strings.Clone` as it is called at `at` (the package imported under its name, or
+    another), with the edits that import it; None when it cannot be (before Go 1.18, or a
+    name in the way)."""
+    if ctx.go_version < (1, 18):
+        return None  # (strings.Clone is new in Go 1.18)
+    try:
+        qualifier, edits = ctx.ensure_import("strings")
+    except ImportConflict:
+        return None
+    if _shadowed(ctx, qualifier, at):
+        return None
+    return (f"{qualifier}.Clone" if qualifier else "Clone"), edits
 
 
 def _name_in(node: Node, name: str) -> Node | None:

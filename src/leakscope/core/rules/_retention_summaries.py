@@ -78,6 +78,7 @@ from leakscope.core.syntax import (
     assigned_by,
     captures,
     enclosing_function,
+    has_own,
     text,
     unparen,
 )
@@ -2460,7 +2461,8 @@ def _interned(stored: Stored, use: Node | None, name: str) -> Stored:
         if node.type == "if_statement" and node.end_byte <= use.start_byte:
             header = (node.child_by_field_name(f) for f in ("initializer", "condition"))
             then = node.child_by_field_name("consequence")
-            if then is not None and _returns(then) and any(_looks_up(h, name) for h in header):
+            looked_up = any(_looks_up(h, name) for h in header)
+            if looked_up and then is not None and has_own(then, "return_statement"):
                 return replace(stored, interned=True)
         stack.extend(node.named_children)
     return stored
@@ -2479,18 +2481,6 @@ def _looks_up(header: Node | None, name: str) -> bool:
         rf"|(?<![\w.])\b{n}\s*==\s*(?![\"`'\d-])"
     )
     return re.search(pattern, text(header)) is not None
-
-
-def _returns(block: Node) -> bool:
-    """Whether `block` has a return statement of its own (not a function literal's)."""
-    stack = list(block.named_children)
-    while stack:
-        node = stack.pop()
-        if node.type == "return_statement":
-            return True
-        if node.type != "func_literal":
-            stack.extend(node.named_children)
-    return False
 
 
 def _passed_twice(use: Node, name: str) -> bool:

@@ -128,6 +128,7 @@ from leakscope.core.syntax import (
     captures,
     enclosing_function,
     function_name,
+    has_own,
     statements,
     text,
     within,
@@ -437,7 +438,7 @@ def _diagnose(
         return diag
     safe = all(_last_action(send, lit) for send in sends)
     title = f"Give {channel.name} a buffer of 1"
-    if safe and _has_defer(lit):
+    if safe and has_own(lit, "defer_statement"):
         # Deferred calls run after the send: with a buffer they run before the value is taken
         # (a deferred close, Unlock or Done now happens before the receiver sees the value).
         safe = False
@@ -540,18 +541,6 @@ def _case_statements(case: Node) -> list[Node]:
         if child.type == "statement_list":
             return [c for c in child.named_children if c.type != "comment"]
     return []
-
-
-def _has_defer(lit: Node) -> bool:
-    """A defer statement of the function literal itself (not of a nested one)."""
-    stack = list(lit.named_children)
-    while stack:
-        node = stack.pop()
-        if node.type == "defer_statement":
-            return True
-        if node.type != "func_literal":
-            stack.extend(node.named_children)
-    return False
 
 
 def _buffer_edit(make: Node) -> TextEdit:
