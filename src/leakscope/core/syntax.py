@@ -430,6 +430,29 @@ def statements(block: Node) -> list[Node]:
     return [c for c in stmts.named_children if c.type != "comment"]
 
 
+def receiver_type(func: Node) -> str:
+    """The receiver's type name of a method (`Server` for `(s *Server)`), else ""."""
+    type_node = _receiver_part(func, "type")
+    return text(type_node).lstrip("*").split("[", 1)[0].strip() if type_node is not None else ""
+
+
+def receiver_name(func: Node) -> str:
+    """The receiver's name of a method (`s` for `(s *Server)`), else ""."""
+    name = _receiver_part(func, "name")
+    return text(name) if name is not None else ""
+
+
+def _receiver_part(func: Node, part: str) -> Node | None:
+    receiver = func.child_by_field_name("receiver")
+    if func.type != "method_declaration" or receiver is None:
+        return None
+    for child in receiver.named_children:
+        found = child.child_by_field_name(part)
+        if found is not None:
+            return found
+    return None
+
+
 def has_own(node: Node, kind: str) -> bool:
     """Whether `node` holds a node of type `kind` of its own, not inside a function literal
     nested in it (a `return_statement` of a block, a `defer_statement` of a literal)."""

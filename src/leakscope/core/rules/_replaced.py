@@ -42,6 +42,8 @@ from leakscope.core.syntax import (
     function_name,
     line_indent,
     paired_target,
+    receiver_name,
+    receiver_type,
     text,
     tokens,
     unparen,
@@ -369,29 +371,6 @@ def _loop_in(node: Node, func: Node) -> Node | None:
             return None
         if anc.type == "for_statement":
             return anc
-    return None
-
-
-def receiver_type(func: Node) -> str:
-    """The receiver's type name of a method (`Server` for `(s *Server)`), else ""."""
-    type_node = _receiver_part(func, "type")
-    return text(type_node).lstrip("*").split("[", 1)[0].strip() if type_node is not None else ""
-
-
-def receiver_name(func: Node) -> str:
-    """The receiver's name of a method (`s` for `(s *Server)`), else ""."""
-    name = _receiver_part(func, "name")
-    return text(name) if name is not None else ""
-
-
-def _receiver_part(func: Node, part: str) -> Node | None:
-    receiver = func.child_by_field_name("receiver")
-    if func.type != "method_declaration" or receiver is None:
-        return None
-    for child in receiver.named_children:
-        found = child.child_by_field_name(part)
-        if found is not None:
-            return found
     return None
 
 

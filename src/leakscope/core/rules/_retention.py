@@ -87,6 +87,7 @@ from leakscope.core.syntax import (
     enclosing_function,
     function_name,
     paired_target,
+    statements,
     text,
     unparen,
     within,
@@ -267,7 +268,7 @@ class _Analysis(Origins, Places, Handing):
             if not _may_be_kept(node, storers) or _is_whole(node):
                 continue
             operand = node.child_by_field_name("operand")
-            if operand is None or self._filled_whole(node, operand):
+            if operand is None:
                 continue
             if _is_reset(node):
                 # Emptied for reuse; under `cap(x.f) > max` it was meant to drop the array.
@@ -613,7 +614,11 @@ class _Analysis(Origins, Places, Handing):
         type_text = self.types.type_of(value)
         if type_text is None or type_text.startswith(("[", "map[")):
             return False
-        info = self.ctx.package.types.get(receiver_type_name(type_text))
+        return self._package_struct(receiver_type_name(type_text))
+
+    def _package_struct(self, name: str) -> bool:
+        """Whether `name` is a struct type declared in the package."""
+        info = self.types.package.types.get(name)
         return info is not None and info.underlying == "struct"
 
     def _record_read(self, node: Node) -> bool:
@@ -624,11 +629,11 @@ class _Analysis(Origins, Places, Handing):
             and self._read_call(node) == sources.LINE
         )
 
-    def _filled_whole(self, node: Node, operand: Node) -> bool:
-        """`buf[:n]` with `n, err := io.ReadFull(r, buf)` (or `buf.ReadAt`'s `n`, set once):
-        the whole buffer, which those fill unless they fail."""
-        start, end = node.child_by_field_name("start"), node.child_by_field_name("end")
-        if (start is not None and text(start) != "0") or end is None or end.type != "identifier":
+    def _filled_to(self, operand: Node | None, end: Node) -> bool:
+        """Whether `end` is `n` of `n, err := io.ReadFull(r, operand)` (or `operand`'s
+        `ReadAt`), set once and followed by `if err != nil { return ... }`: those fill the
+        whole buffer unless they fail, so `operand[:n]` is all of it."""
+        if operand is None or end.type != "identifier":
             return False
         binding = self.types.lookup(end)
         if binding is None or binding.kind != LOCAL or binding.index != 0 or not binding.multi:
@@ -644,7 +649,7 @@ class _Analysis(Origins, Places, Handing):
             return False
         if not _fails_on_error(binding.statement):
             return False  # (a short read accepted, `io.ErrUnexpectedEOF`: n may be less)
-        func = enclosing_function(node)
+        func = enclosing_function(end)
         if func is None:
             return False
         found = sources.assigned_offsets(
@@ -684,8 +689,12 @@ class _Analysis(Origins, Places, Handing):
             return False
         if end is None:
             return start is not None
-        if (start is None or text(start) == "0") and self._made_to(operand, end):
-            return True  # `buf[:n]` of `buf := make([]byte, n)`: all of it
+        if (start is None or text(start) == "0") and (
+            self._made_to(operand, end) or self._filled_to(operand, end)
+        ):
+            # `buf[:n]` of `buf := make([]byte, n)`, or of `n, err := io.ReadFull(r, buf)`:
+            # all of it
+            return True
         end = unparen(end)
         if end.type != "binary_expression" or text(end.child_by_field_name("operator")) != "-":
             return False
@@ -1506,14 +1515,15 @@ class _Analysis(Origins, Places, Handing):
         one count when the object takes one per turn of a loop (`per_line`: an index built
         from a CSV's rows keeps every row through the one column it wants)."""
         source = piece.source
-        kinds = (sources.READ, sources.BUFFER, sources.LINE if per_line else sources.READ)
-        if source.kind not in kinds or not _is_fresh(unparen(made)):
+        lines = per_line and source.kind == sources.LINE
+        if source.kind not in (sources.READ, sources.BUFFER) and not lines:
+            return ""
+        if not _is_fresh(unparen(made)):
             return ""
         if sources.judge(source, text(source.node), True).impact is not Impact.GROWS:
             return ""
         type_name = receiver_type_name(type_text or "")
-        info = self.types.package.types.get(type_name)
-        if info is None or info.underlying != "struct":
+        if not self._package_struct(type_name):
             return ""
         opens = re.match(r"[Oo]pen(?:[A-Z_0-9]|$)", function_name(func) or "") is not None
         kind = "handle" if opens or self._handle(type_name) else "object"
@@ -2282,10 +2292,8 @@ def _fails_on_error(statement: Node | None) -> bool:
         return False
     if _flat(text(condition)) != f"{text(names[1])} != nil":
         return False
-    last = then.named_children[-1] if then.named_children else None
-    while last is not None and last.type == "statement_list":
-        last = last.named_children[-1] if last.named_children else None
-    return last is not None and last.type == "return_statement"
+    body = statements(then)
+    return bool(body) and body[-1].type == "return_statement"
 
 
 def _stored_target(stored: Stored) -> Target:

@@ -390,6 +390,19 @@ def fills(body: bytes, name: str) -> bool:
     return bool(fillers(body, name))
 
 
+def _field_of_param(node: Node, binding: Binding, field: str) -> Source:
+    """The data in the field `field` of the parameter `binding` (at `node`): what the
+    callers put there decides (`Package.lift`)."""
+    decl = binding.node
+    assert decl is not None
+    note = (
+        decl.start_byte,
+        decl.end_byte,
+        f"{binding.name} is a parameter: the caller decides what {binding.name}.{field} holds",
+    )
+    return Source(node, Confidence.LOW, note, PARAM, binding, field=field)
+
+
 def fillers(body: bytes, name: str) -> set[str]:
     """The names of the calls that read data into the buffer `name` in the function text
     `body` (`Read`, `ReadFull`, `RecvFrom`, ...)."""
@@ -601,20 +614,7 @@ class Origins:
             return None
         if self._reassigned(expr, binding) is not None:
             return None
-        name = f"{binding.name}.{text(field)}"
-        decl = binding.node
-        return Source(
-            expr,
-            Confidence.LOW,
-            (
-                decl.start_byte,
-                decl.end_byte,
-                f"{binding.name} is a parameter: the caller decides what {name} holds",
-            ),
-            PARAM,
-            binding,
-            field=text(field),
-        )
+        return _field_of_param(expr, binding, text(field))
 
     def field_origin(self, arg: Node, field: str, depth: int = 0) -> Source | None:
         """What the field `field` of the value `arg` holds, as a caller passes it: a field of
@@ -631,20 +631,7 @@ class Origins:
             if binding.kind == BINDING_PARAM and binding.node is not None:
                 if self._reassigned(arg, binding) is not None:
                     return None
-                decl = binding.node
-                return Source(
-                    arg,
-                    Confidence.LOW,
-                    (
-                        decl.start_byte,
-                        decl.end_byte,
-                        f"{binding.name} is a parameter: the caller "
-                        f"decides what {binding.name}.{field} holds",
-                    ),
-                    PARAM,
-                    binding,
-                    field=field,
-                )
+                return _field_of_param(arg, binding, field)
             if binding.kind != LOCAL or binding.value is None or self._set_before(arg, binding):
                 return None
             value = unparen(binding.value)

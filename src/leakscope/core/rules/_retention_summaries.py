@@ -53,6 +53,7 @@ from leakscope.core.context import FileContext, is_test_code
 from leakscope.core.index import receiver_type_name
 from leakscope.core.model import Confidence, Impact, Related
 from leakscope.core.package_files import files_of
+from leakscope.core.rules import _retention_partitions as partitions
 from leakscope.core.rules import _retention_sources as sources
 from leakscope.core.rules._retention_handover import HandOver
 from leakscope.core.rules._retention_partitions import _gaps
@@ -79,6 +80,8 @@ from leakscope.core.syntax import (
     captures,
     enclosing_function,
     has_own,
+    receiver_name,
+    receiver_type,
     text,
     unparen,
 )
@@ -900,8 +903,8 @@ class Package(HandOver):
             return None
         if not is_slice(analysis.types.underlying(analysis.types.type_of(expr))):
             return None
-        recv = _receiver_name(func)
-        if recv is None:
+        recv = receiver_name(func)
+        if not recv:
             return None
         place = re.escape(f"{recv}.{field}".encode())
         code = body.text or b""
@@ -921,7 +924,7 @@ class Package(HandOver):
             f"{name} returns {_flat(text(expr))}, its receiver's buffer, which its next call "
             "reads into again",
         )
-        what = f"{_receiver_type(func) or recv}.{field}"
+        what = f"{receiver_type(func) or recv}.{field}"
         source = Source(expr, Confidence.MEDIUM, kind=sources.VIEW, what=what)
         return Returned(SLICE, 0, True, source=source, notes=(note,))
 
@@ -1942,26 +1945,6 @@ def result_names(func: Node) -> list[Node]:
     ]
 
 
-def _receiver_name(func: Node) -> str | None:
-    """The name of a method's receiver (`c` of `func (c *conn) read()`), or None."""
-    receiver = func.child_by_field_name("receiver")
-    for decl in receiver.named_children if receiver is not None else ():
-        names = decl.children_by_field_name("name")
-        if names:
-            return text(names[0])
-    return None
-
-
-def _receiver_type(func: Node) -> str | None:
-    """The type name of a method's receiver (`conn` of `func (c *conn) read()`), or None."""
-    receiver = func.child_by_field_name("receiver")
-    for decl in receiver.named_children if receiver is not None else ():
-        type_node = decl.child_by_field_name("type")
-        if type_node is not None:
-            return receiver_type_name(text(type_node))
-    return None
-
-
 def _receiver_field(analysis: _Analysis, func: Node, expr: Node, depth: int = 0) -> str | None:
     """The field of `func`'s receiver that `expr` is (a piece of), through locals and cuts
     (`rec` of `rec := r.buf[r.off : r.off+n]`: "buf"), else None."""
@@ -2109,11 +2092,11 @@ def _cut_of(analysis: _Analysis, node: Node, depth: int = 0) -> Node | None:
 
 
 def _window(analysis: _Analysis, node: Node, depth: int = 0) -> bool:
-    """Whether `node` is a slice with both bounds given (`raw[a:b]`), or a local set to one
-    (`match := raw[a:b]`): a window of the text, not a prefix or a rest."""
+    """Whether `node` is a window of the text (`raw[a:b]`, `partitions._window`), or a
+    local set to one (`match := raw[a:b]`)."""
     node = unparen(node)
     if node.type == "slice_expression":
-        return bool(node.child_by_field_name("start") and node.child_by_field_name("end"))
+        return partitions._window(node)
     if node.type != "identifier" or depth > 3:
         return False
     binding = analysis.types.lookup(node)
