@@ -230,21 +230,27 @@ def test_live_fixes_are_pending_until_checked(tmp_path: Path) -> None:
     )
 
 
+def _stores_project(tmp_path: Path, name: str) -> tuple[Path, Path, Project]:
+    """The helper-stores fixture, scanned, with `name` given other functions (so that an
+    edit of one is a small part of the file: re-analysed in focus) and edited once."""
+    root = _copy(tmp_path, "subslice-retention", "helper-stores")
+    path = root / name
+    fillers = "".join(f"\nfunc filler{i}(n int) int {{\n\treturn n + {i}\n}}\n" for i in range(12))
+    path.write_text(path.read_text() + fillers)
+    project = Project(root, Config(), use_cache=False)
+    project.scan()
+    path.write_text(path.read_text() + "\n// edited\n")
+    project.update([path])
+    return root, path, project
+
+
 def test_a_store_keeps_the_pieces_its_callers_pass_across_an_edit_of_a_caller(
     tmp_path: Path,
 ) -> None:
     # store.go reports the pieces read.go's loop passes. An edit of another function of
     # read.go is re-analysed in focus, and store.go with it (the default `settle`): the
     # calls outside that focus still count.
-    root = _copy(tmp_path, "subslice-retention", "helper-stores")
-    read = root / "read.go"
-    # (Other functions, so that the edited one is a small part of the file: in focus.)
-    fillers = "".join(f"\nfunc filler{i}(n int) int {{\n\treturn n + {i}\n}}\n" for i in range(12))
-    read.write_text(read.read_text() + fillers)
-    project = Project(root, Config(), use_cache=False)
-    project.scan()
-    read.write_text(read.read_text() + "\n// edited\n")
-    project.update([read])
+    root, read, project = _stores_project(tmp_path, "read.go")
     focused = project.focused
     _edit(read, "\treturn n + 3\n", "\treturn n + 30\n")
     project.update([read])
@@ -257,14 +263,7 @@ def test_a_store_keeps_the_pieces_its_callers_pass_across_an_edit_of_a_caller(
 def test_an_edit_of_a_store_reports_the_pieces_its_callers_pass(tmp_path: Path) -> None:
     # An edit inside the storing method, re-analysed in focus on its own (`settle` False):
     # the pieces read.go passes are reported there at once.
-    root = _copy(tmp_path, "subslice-retention", "helper-stores")
-    store = root / "store.go"
-    fillers = "".join(f"\nfunc filler{i}(n int) int {{\n\treturn n + {i}\n}}\n" for i in range(12))
-    store.write_text(store.read_text() + fillers)
-    project = Project(root, Config(), use_cache=False)
-    project.scan()
-    store.write_text(store.read_text() + "\n// edited\n")
-    project.update([store])
+    root, store, project = _stores_project(tmp_path, "store.go")
     focused = project.focused
     _edit(store, "\tc.data = p // want", "\t// keep it\n\tc.data = p // want")
     project.update([store], settle=False)
