@@ -53,6 +53,7 @@ from leakscope.core.rules._retention_summaries import (
 )
 from leakscope.core.rules._retention_syntax import (
     _CALL_RX,
+    _CALLBACK_RX,
     _KEEPER_METHODS,
     _MAX_BINDINGS,
     _NO_BINDING,
@@ -313,6 +314,10 @@ class _Analysis(Origins, Places, Handing):
         # in `Scan(src any) error`), kept as they are.
         for match in (m for a, b in spans for m in _SCANNER_RX.finditer(source, a, b)):
             out.extend(self._scanned_uses(match.start()))
+        # The parameters of function literals that a function of the package calls with
+        # pieces (`ls.Range(func(name, value string) {...})`), where they are used.
+        for match in (m for a, b in spans for m in _CALLBACK_RX.finditer(source, a, b)):
+            out.extend(self._callback_uses(match.start() + match.group().index(b"func"), storers))
         # Calls of the package's piece-returning helpers (a few names per package, found once
         # for the package): looked for by name.
         for name in self.pkg.piece_helpers():
@@ -363,6 +368,48 @@ class _Analysis(Origins, Places, Handing):
                 continue
             if self._scanned(ident, binding) is not None:
                 out.append((ident, SLICE, 0, ident))
+        return out
+
+    def _callback_uses(
+        self, at: int, storers: Callable[[], frozenset[str]]
+    ) -> list[tuple[Node, str, int | str, Node]]:
+        """The uses that may be kept of the parameters of the function literal at `at`,
+        passed to a function of the package that calls it with pieces (`Package.passes`),
+        as candidates: their source is what that function passes (`_callback_origin`)."""
+        node = self.root.descendant_for_byte_range(at, at + 4)
+        literal = node.parent if node is not None else None
+        listed = literal.parent if literal is not None else None
+        call = listed.parent if listed is not None else None
+        body = literal.child_by_field_name("body") if literal is not None else None
+        if (
+            literal is None
+            or literal.type != "func_literal"
+            or listed is None
+            or listed.type != "argument_list"
+            or call is None
+            or body is None
+        ):
+            return []
+        args = [arg for arg in listed.named_children if arg.type != "comment"]
+        names = param_names(literal)
+        out: list[tuple[Node, str, int | str, Node]] = []
+        for position, name in enumerate(names):
+            if name == "_" or name.encode() not in (body.text or b""):
+                continue
+            passed = self.pkg.passes(self, call, args.index(literal), position)
+            if passed is None or not (passed.piece or passed.levels):
+                continue
+            for ident in captures("(identifier) @i", body).get("i", []):
+                if text(ident) != name or not _may_be_kept(ident, storers):
+                    continue
+                binding = self.types.lookup(ident)
+                if binding is None or binding.kind != PARAM or binding.node is None:
+                    continue
+                if not literal.start_byte <= binding.node.start_byte < body.start_byte:
+                    continue
+                if self._callback_origin(ident, binding, 0) is None:
+                    break  # (what it is given is small, or not known)
+                out.append((ident, passed.family, passed.levels, ident))
         return out
 
     def _truncation(self, piece: Node, operand: Node) -> Source | None:

@@ -70,7 +70,7 @@ from leakscope.core.types import (
 from leakscope.core.types import PARAM as BINDING_PARAM
 
 if TYPE_CHECKING:
-    from leakscope.core.rules._retention_summaries import Package
+    from leakscope.core.rules._retention_summaries import Package, Returned
 
 # Source kinds.
 PARAM = "param"  # a parameter or receiver: the caller decides its size
@@ -670,6 +670,9 @@ class Origins:
                 if reassigned is not None:
                     # `key = store.Normalize(key)` before this use: what it holds now.
                     return self._reassigned_origin(use, reassigned, depth)
+                handed = self._callback_origin(use, binding, depth)
+                if handed is not None:
+                    return handed
             # The caller decides the size. On real code most parameters that get cut and
             # kept are small (names, flags, tags, routes): worth a look, not an alarm.
             return Source(
@@ -712,6 +715,46 @@ class Origins:
                 return replace(inner, node=use)
             return inner
         return None
+
+    def _callback_origin(self, use: Node, binding: Binding, depth: int) -> Source | None:
+        """A parameter of a function literal passed to a function of the package, which
+        calls it with pieces (`ls.Range(func(name, value string) {...})`): what that
+        function passes it, in terms of this call (`Package.passes`)."""
+        decl = binding.node
+        params = decl.parent if decl is not None else None
+        params = params.parent if params is not None else None
+        literal = params.parent if params is not None else None
+        if literal is None or literal.type != "func_literal" or depth > 4:
+            return None
+        listed = literal.parent
+        call = listed.parent if listed is not None else None
+        if listed is None or call is None or listed.type != "argument_list":
+            return None
+        from leakscope.core.rules._retention_summaries import param_names
+
+        args = [arg for arg in listed.named_children if arg.type != "comment"]
+        names = param_names(literal)
+        if literal not in args or binding.name not in names:
+            return None
+        passed = self.pkg.passes(self, call, args.index(literal), names.index(binding.name))
+        if passed is None:
+            return None
+        if passed.field is not None:
+            # The receiver's field: what the caller's receiver holds there (`ls.Range` of
+            # a parameter `ls`: what its callers put in `ls.data`).
+            func = call.child_by_field_name("function")
+            operand = func.child_by_field_name("operand") if func is not None else None
+            if operand is not None and unparen(operand).type == "identifier":
+                receiver = self.types.lookup(unparen(operand))
+                if receiver is not None and receiver.kind == BINDING_PARAM:
+                    found = self.field_origin(operand, passed.field, depth + 1)
+                    if found is None:
+                        return None
+                    return replace(found, chain=(*found.chain, *passed.notes))
+        found = self._given(call, passed, depth)
+        if found is None:
+            return None
+        return replace(found, chain=(*found.chain, *passed.notes))
 
     def _scanned(self, use: Node, binding: Binding) -> Source | None:
         """The bytes a `sql.Scanner`'s `Scan(src any) error` gets (`case []byte:` of
@@ -1016,8 +1059,11 @@ class Origins:
         if func is None or func.type not in ("identifier", "selector_expression"):
             return None
         returned = self.pkg.returned_at(self, call)
-        if returned is None:
-            return None
+        return self._given(call, returned, depth) if returned is not None else None
+
+    def _given(self, call: Node, returned: Returned, depth: int) -> Source | None:
+        """What the package function `call` calls gives back (`Returned`: a result, or what
+        it passes a callback), in terms of this call's arguments and receiver."""
         if returned.param is not None:
             args = _args(call)
             if returned.param >= len(args):

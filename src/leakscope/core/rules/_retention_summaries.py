@@ -250,6 +250,7 @@ class Package(HandOver):
         self._whole: dict[str, _Analysis] = {}  # (see `handed_to`)
         self._storers: dict[str, frozenset[str]] = {}  # (see `_storers_in`)
         self._called: dict[str, frozenset[str]] = {}  # (see `_called_in`)
+        self._handed_on: dict[tuple[Key, int, int], Returned | None] = {}  # (see `passes`)
         if previous is not None:
             self._reuse(previous)
 
@@ -302,6 +303,7 @@ class Package(HandOver):
             self._handed.clear()  # (offsets in the former source)
             self._whole.clear()
             self._storers.clear()
+            self._handed_on.clear()
             self._called.pop(ctx.path, None)
             for slot, deps in list(self._deps.items()):
                 if ctx.path in deps and self._returned.get(slot) is not _BUSY:
@@ -1087,6 +1089,67 @@ class Package(HandOver):
                 parts.append(index)
                 named = named or found.named
         return parts, not named
+
+    def passes(
+        self, analysis: _Analysis, call: Node, callback: int, position: int
+    ) -> Returned | None:
+        """What the package function `call` calls passes its callback (its argument at
+        `callback`, a function) as that callback's argument at `position`: a piece of one
+        of its own parameters, of its receiver's field, or of big data, as `Returned` says
+        of a result (`ls.Range(func(name, value string) {...})` of a `Range` calling
+        `f(s[:i], s[i+1:j])` on its data). The first call of the callback that passes such
+        a piece decides; calls through other names (the callback stored, then called) are
+        not followed."""
+        key = self.callee(analysis, call)
+        if key is None:
+            return None
+        slot = (key, callback, position)
+        if slot in self._handed_on:
+            return self._handed_on[slot]
+        self._handed_on[slot] = None  # (recursion ends here)
+        found = self._passes(key, callback, position)
+        self._handed_on[slot] = found
+        return found
+
+    def _passes(self, key: Key, callback: int, position: int) -> Returned | None:
+        decl = self.decl(key)
+        body = decl[1].child_by_field_name("body") if decl is not None else None
+        if decl is None or body is None:
+            return None
+        path, func = decl
+        params = param_names(func)
+        if callback >= len(params):
+            return None
+        name = params[callback]
+        source = self.files[path][0]
+        called = re.compile(rb"\b%s\s*\(" % re.escape(name.encode()))
+        if called.search(source, body.start_byte, body.end_byte) is None:
+            return None
+        analysis = self.analysis(path)
+        if analysis is None:
+            return None
+        helper = text(func.child_by_field_name("name"))
+        for node in _calls_of(body, name):
+            binding = analysis.types.lookup(node.child_by_field_name("function"))
+            args = _args(node)
+            if binding is None or binding.kind != PARAM or position >= len(args):
+                continue
+            if any(arg.type == "variadic_argument" for arg in args):
+                continue
+            arg = unparen(args[position])
+            found = self._returned_value(analysis, path, params, arg)
+            if found is None:
+                continue
+            if _whole_part(analysis, arg):
+                found = replace(found, piece=False)  # (the parts of a split, one by one)
+            note = self.note(
+                path,
+                arg.start_byte,
+                arg.end_byte,
+                f"{helper} passes {_flat(text(arg))} to its callback {name}",
+            )
+            return replace(found, notes=(*found.notes[:-1], note))
+        return None
 
     def piece_helpers(self) -> frozenset[str]:
         """The names of the package's functions and methods that return a piece (of a
@@ -2025,6 +2088,30 @@ def _constructed_with(analysis: _Analysis, call: Node, field: str) -> Node | Non
             if name in params and params.index(name) < len(args):
                 return args[params.index(name)]
     return None
+
+
+def _whole_part(analysis: _Analysis, arg: Node) -> bool:
+    """Whether `arg` is one of the parts of a split as it is (`line` of `for _, line := range
+    strings.Split(text, "\n")`): kept whole, the parts waste nothing of the text."""
+    binding = analysis.types.lookup(arg) if arg.type == "identifier" else None
+    if binding is None or binding.kind != RANGE or binding.value is None or binding.index != 1:
+        return False
+    value = unparen(binding.value)
+    return value.type == "call_expression" and _callee_name(value) in _SPLITTERS
+
+
+def _calls_of(body: Node, name: str) -> list[Node]:
+    """The calls of the function named `name` in `body` (`name(...)`), nested ones included."""
+    found = []
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if node.type == "call_expression":
+            func = node.child_by_field_name("function")
+            if func is not None and func.type == "identifier" and text(func) == name:
+                found.append(node)
+        stack.extend(reversed(node.named_children))
+    return found
 
 
 def _function_of(node: Node) -> Node | None:

@@ -23,6 +23,8 @@ _PRODUCERS = (
 )
 _CALL_RX = re.compile(rb"\.(?:" + _PRODUCERS.encode() + rb")\(")
 # A `sql.Scanner`'s method: `func (j *RawJSON) Scan(src any) error {`.
+# A function literal passed as an argument (`ls.Range(func(name, value string) {`).
+_CALLBACK_RX = re.compile(rb"[(,]\s*func\s*\(")
 _SCANNER_RX = re.compile(
     rb"\)[ \t]*Scan\([ \t]*\w+[ \t]+(?:any|interface\{\})[ \t]*\)[ \t]*error[ \t]*\{"
 )

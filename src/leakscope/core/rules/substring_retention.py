@@ -211,11 +211,20 @@ Within a package (every file of it), leakscope follows the data into helpers and
   Not when the object also holds the piece's source as it is
   (`NewPackage(path, path[i+1:])`): the object keeps that anyway. A constructor that copies
   (`data: bytes.Clone(b)`) or keeps something else (`len(b)`) is not followed.
+- a function literal passed to a function of the package that calls it with pieces
+  (`ls.Range(func(name, value string) { ix.names[name]++ })` of a `Range` calling `f(s[:i],
+  s[i+1:j])` on the labels' text): what the function passes is followed to what the caller
+  gave it (its argument, or what its receiver holds), and a substring of big data the
+  literal keeps is reported in the literal, where a copy fixes it. The first call of the
+  callback that passes a piece decides; the whole parts of a split passed one by one (`for
+  _, line := range strings.Split(text, "\\n") { fn(line) }`) are not pieces, but what the
+  literal cuts from them is.
 
-Not followed: calls through interfaces, function values and other packages; a constructor's
-object that the caller returns or passes to another function (how long it is kept is decided
-further up); a parameter a constructor reassigns. While a fix is checked, only the fixed file
-is looked at.
+Not followed: calls through interfaces, function values other than such a literal (a method
+value passed as the callback, `each(data, ix.add)`, a callback stored and called later) and
+other packages; a constructor's object that the caller returns or passes to another function
+(how long it is kept is decided further up); a parameter a constructor reassigns. While a
+fix is checked, only the fixed file is looked at.
 
 ## In-place truncation
 `if len(x.f) > n { x.f = x.f[:n] }` (or `x.f = x.f[len(x.f)-n:]`) on a field or package
