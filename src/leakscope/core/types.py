@@ -123,6 +123,7 @@ STD_FUNCS: dict[tuple[str, str], tuple[str, ...]] = {
     ("regexp", "Compile"): ("*regexp.Regexp", "error"),
     ("regexp", "CompilePOSIX"): ("*regexp.Regexp", "error"),
     ("regexp", "QuoteMeta"): ("string",),
+    ("unsafe", "String"): ("string",),
     ("path", "Base"): ("string",),
     ("path", "Dir"): ("string",),
     ("path", "Ext"): ("string",),

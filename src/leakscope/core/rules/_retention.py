@@ -81,6 +81,7 @@ from leakscope.core.rules._retention_syntax import (
     _unique,
     normalise,
     weaker,
+    zero_copy_operand,
 )
 from leakscope.core.syntax import (
     FUNCTION_NODES,
@@ -409,6 +410,9 @@ class _Analysis(Origins, Places, Handing):
                     continue
                 if self._callback_origin(ident, binding, 0) is None:
                     break  # (what it is given is small, or not known)
+                # (Found by another function, like a helper's pieces: not known to be the
+                # parts of one cut when the literal keeps several together.)
+                self._helper_notes[ident.start_byte] = ()
                 out.append((ident, passed.family, passed.levels, ident))
         return out
 
@@ -893,6 +897,9 @@ class _Analysis(Origins, Places, Handing):
                 continue
             if kind == "index_expression":
                 if parent.child_by_field_name("operand") == node:
+                    if state.levels == 0 and not state.contained:
+                        self._zero_copy_inline(piece, state, node)  # `unsafe.String(&b[0], n)`
+                        return
                     if state.levels == 0 or state.contained:
                         return
                     state.levels -= 1
@@ -972,6 +979,11 @@ class _Analysis(Origins, Places, Handing):
             return False
         arguments = _args(call)
         position = next((i for i, a in enumerate(arguments) if a == state.node), -1)
+        if self._zero_copy_helper(piece, state, call, position):
+            return False
+        if text(func) in ("unsafe.SliceData", "unsafe.StringData"):
+            self._zero_copy_inline(piece, state, state.node)
+            return False
         if func.type == "identifier":
             name = text(func)
             builtin = self.types.lookup(func) is None
@@ -1045,6 +1057,45 @@ class _Analysis(Origins, Places, Handing):
                 state.value = call
             return True
         return False
+
+    def _zero_copy_helper(self, piece: Piece, state: _Climb, call: Node, position: int) -> bool:
+        """A piece passed to a helper of the package that converts it without a copy
+        (`yoloString(b[i:j])` returning `unsafe.String(unsafe.SliceData(b), len(b))`): its
+        result is the same memory, of the other family, followed from there."""
+        if state.contained or state.levels != 0 or position < 0:
+            return False
+        returned = self.pkg.returned_at(self, call)
+        if (
+            returned is None
+            or not returned.zero_copy
+            or returned.param != position
+            or returned.family == piece.family
+        ):
+            return False
+        steps = [*piece.steps, *state.notes, *returned.notes]
+        self._climb(replace(piece, family=returned.family, steps=steps), call)
+        return True
+
+    def _zero_copy_inline(self, piece: Piece, state: _Climb, node: Node) -> None:
+        """The piece converted in place without a copy (`unsafe.String(&b[0], len(b))`,
+        `unsafe.String(unsafe.SliceData(b), n)`): followed from the conversion, as a value of
+        the other family."""
+        conversion = node.parent
+        for _ in range(4):  # (`&b[0]`, `unsafe.SliceData(b)`: then the conversion's call)
+            if conversion is None:
+                return
+            if conversion.type == "call_expression":
+                shared = zero_copy_operand(conversion)
+                if shared is not None and shared.id == node.id:
+                    break
+            conversion = conversion.parent
+        else:
+            return
+        family = SLICE if _callee_name(conversion) == "Slice" else STRING
+        if family != piece.family:
+            self._climb(
+                replace(piece, family=family, steps=[*piece.steps, *state.notes]), conversion
+            )
 
     def _through_helper(self, piece: Piece, state: _Climb, call: Node, position: int) -> bool:
         """A helper of the package that returns a piece of the argument the piece is passed
@@ -1374,7 +1425,7 @@ class _Analysis(Origins, Places, Handing):
             # A local collection holding the piece: reported when it is stored later.
             self.collected(piece, state, binding, levels, statement)
             return
-        func = enclosing_function(statement)
+        func = _scope_of(statement, binding.node)
         if func is None:
             return
         step = (
@@ -1433,7 +1484,7 @@ class _Analysis(Origins, Places, Handing):
         next read overwrites, returns it, or else keeps it across that read (`collected_across`)."""
         if piece.bindings >= _MAX_BINDINGS or binding.node is None:
             return
-        func = enclosing_function(statement)
+        func = _scope_of(statement, binding.node)
         if func is None or self._holds_whole(binding, piece.source.node, func):
             return
         name = binding.name
@@ -2250,6 +2301,18 @@ _STATUS_TYPES = frozenset(
         "time.Time",
     }
 )
+
+
+def _scope_of(statement: Node, declared: Node) -> Node | None:
+    """The function whose later uses of a local, declared at `declared`, follow what
+    `statement` puts in it: the one around the statement, or the function around that whose
+    local a function literal sets (`service = v` in a callback, `c.Update(service)` after
+    the call that runs it; `meta[k] = v`, then `t.meta = meta`)."""
+    func = enclosing_function(statement)
+    outer = enclosing_function(declared)
+    if func is not None and outer is not None and within(func, outer):
+        return outer
+    return func
 
 
 def _may_be_kept(node: Node, storers: Callable[[], frozenset[str]] | None = None) -> bool:

@@ -52,6 +52,7 @@ from leakscope.core.rules._retention_syntax import (
     _list_items,
     normalise,
     weaker,
+    zero_copy_operand,
 )
 from leakscope.core.syntax import enclosing_function, text, unparen
 from leakscope.core.types import (
@@ -1040,6 +1041,9 @@ class Origins:
             return None
         if self._is_piece_call(call):
             return self.origin(_first_arg(call), depth + 1)
+        shared = zero_copy_operand(call)
+        if shared is not None:  # `unsafe.String(unsafe.SliceData(b), len(b))`: b's memory
+            return self.origin(shared, depth + 1)
         if func is not None and text(func) == "append" and self.types.lookup(func) is None:
             # `all := append(e.pending, spans...)`: at least as big as what it appends, and
             # a copy of it (of a reader's view too, stable: `append([]byte(nil), line...)`).

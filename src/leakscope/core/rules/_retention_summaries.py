@@ -73,6 +73,7 @@ from leakscope.core.rules._retention_syntax import (
     _list_items,
     _statement_of,
     weaker,
+    zero_copy_operand,
 )
 from leakscope.core.syntax import (
     SLICE_OPENING,
@@ -114,7 +115,7 @@ _RESULT_TYPE = re.compile(rb"^\(?\s*(?:\w+(?:\s*,\s*\w+)*\s+)?(?:string|\[\]|map
 _HINT_TEXT = (
     # (A slice's opening, bounds indexed once too: `raw[loc[0]:loc[1]]`.)
     rb"(?:" + SLICE_OPENING.pattern + rb"|\.(?:Split|Fields|Cut|Trim|Find|Lines|Bytes|Read|"
-    rb"Peek|Output|CombinedOutput|Dump))"
+    rb"Peek|Output|CombinedOutput|Dump)|\bunsafe\.(?:String|Slice)\()"
 )
 _RESULT_HINT = re.compile(_HINT_TEXT)
 # `it.key = it.block[a:b]`: a field set to a cut of another field of the same value (found
@@ -160,6 +161,9 @@ class Returned:
     # With `fields`: one split's fields with others left out (`Name: f[1]` without `f[0]`):
     # apart too, unless they are cut from one line read on its own (a few bytes left out).
     gaps: bool = False
+    # A zero-copy conversion of the parameter (`return unsafe.String(unsafe.SliceData(b),
+    # len(b))`): a string sharing the bytes' memory, of the other family.
+    zero_copy: bool = False
 
 
 _BUSY = Returned(STRING, 0, False)  # a function under evaluation
@@ -621,6 +625,9 @@ class Package(HandOver):
     def _returned_value(
         self, analysis: _Analysis, path: str, params: list[str], expr: Node
     ) -> Returned | None:
+        shared = zero_copy_operand(expr)
+        if shared is not None:
+            return self._zero_copy(analysis, path, params, expr, shared)
         if expr.type in ("selector_expression", "slice_expression"):
             refilled = self._refilled(analysis, path, expr)
             if refilled is not None:
@@ -794,6 +801,31 @@ class Package(HandOver):
         note = self.note(path, at.start_byte, at.end_byte, f"{name} returns {_flat(text(expr))}")
         notes = (*_source_notes(self, path, found), note)
         return Returned(family, levels, piece, source=found, notes=notes)
+
+    def _zero_copy(
+        self, analysis: _Analysis, path: str, params: list[str], expr: Node, shared: Node
+    ) -> Returned | None:
+        """`return unsafe.String(unsafe.SliceData(b), len(b))`: the parameter `b` (or what
+        the function returns of it) as a value of the other family, in the same memory."""
+        family = SLICE if _callee_name(expr) == "Slice" else STRING
+        func = _function_of(expr)
+        name = text(func.child_by_field_name("name")) if func is not None else "the helper"
+        note = self.note(
+            path,
+            expr.start_byte,
+            expr.end_byte,
+            f"{name} returns {_flat(text(expr))}, which shares the memory of {_flat(text(shared))}",
+        )
+        if shared.type == "identifier" and text(shared) in params:
+            binding = analysis.types.lookup(shared)
+            if binding is None or binding.kind != PARAM:
+                return None
+            position = params.index(text(shared))
+            return Returned(family, 0, False, param=position, notes=(note,), zero_copy=True)
+        inner = self._returned_value(analysis, path, params, shared)
+        if inner is None or inner.levels or inner.fields is not None:
+            return None
+        return replace(inner, family=family, notes=(*inner.notes, note), zero_copy=True)
 
     def _pieces_appended(
         self, analysis: _Analysis, path: str, params: list[str], expr: Node
@@ -1148,7 +1180,10 @@ class Package(HandOver):
                 arg.end_byte,
                 f"{helper} passes {_flat(text(arg))} to its callback {name}",
             )
-            return replace(found, notes=(*found.notes[:-1], note))
+            # (In place of the summary's own step, which says the function returns it.)
+            own = f"{helper} returns {_flat(text(arg))}"
+            notes = [n for n in found.notes if not (n[0] == path and n[3].startswith(own))]
+            return replace(found, notes=(*notes, note))
         return None
 
     def piece_helpers(self) -> frozenset[str]:

@@ -305,6 +305,39 @@ def _callee_name(call: Node) -> str:
     return text(func)
 
 
+def zero_copy_operand(expr: Node) -> Node | None:
+    """The value whose memory `expr` shares when it is a zero-copy conversion: `x` of
+    `unsafe.String(unsafe.SliceData(x), n)`, `unsafe.String(&x[0], n)` (a string over a
+    byte slice's array) and `unsafe.Slice(unsafe.StringData(x), n)` (the reverse), else
+    None. (By the package's name as written: `unsafe` is not renamed in practice.)"""
+    if expr.type != "call_expression":
+        return None
+    func = expr.child_by_field_name("function")
+    if func is None or func.type != "selector_expression" or text(func) not in _ZERO_COPY:
+        return None
+    args = _args(expr)
+    pointer = unparen(args[0]) if len(args) == 2 else None
+    if pointer is None:
+        return None
+    if pointer.type == "call_expression":
+        inner = pointer.child_by_field_name("function")
+        if inner is None or text(inner) != _ZERO_COPY[text(func)]:
+            return None
+        found = _args(pointer)
+        return unparen(found[0]) if len(found) == 1 else None
+    if pointer.type == "unary_expression" and text(pointer).startswith("&"):
+        operand = pointer.child_by_field_name("operand")
+        operand = unparen(operand) if operand is not None else None
+        if operand is not None and operand.type == "index_expression":
+            inner = operand.child_by_field_name("operand")
+            return unparen(inner) if inner is not None else None
+    return None
+
+
+# Zero-copy conversions: the conversion -> how it gets the pointer to the data.
+_ZERO_COPY = {"unsafe.String": "unsafe.SliceData", "unsafe.Slice": "unsafe.StringData"}
+
+
 def _call_of_argument(node: Node) -> Node | None:
     args = node.parent
     if args is None or args.type != "argument_list":

@@ -7,7 +7,9 @@ or a result of a call that returns pieces of its argument without copying: `byte
 `*regexp.Regexp`'s `Find`, `FindSubmatch`, `FindAll`, `FindAllSubmatch`. Values derived from a
 subslice without copying stay subslices: `bytes.TrimSpace(part)` and the other `Trim*`
 functions, an element of a split result, a conversion to a named slice type, a local variable
-or range variable holding one.
+or range variable holding one, or set by a function literal of the function (followed to that
+function's later uses). A piece turned into a string without a copy (`unsafe.String`, a
+"yolo" helper) is followed as a substring (see `substring-retention`).
 
 It is stored long-term in the same places as for `substring-retention`: a package-level
 variable, a field reached through a pointer, an element or key of a long-lived map, slice or

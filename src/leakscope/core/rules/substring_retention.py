@@ -9,7 +9,11 @@ a `*regexp.Regexp`'s
 `FindString`, `FindStringSubmatch`, `FindAllString`, `FindAllStringSubmatch`. Values derived
 from a substring without copying stay substrings: `strings.TrimSpace(part)` and the other
 `Trim*` functions, `strings.CutPrefix`, `path.Base`/`Dir`/`Ext`, `filepath.Base`, an element
-of a split result (`parts[1]`), a local variable or range variable holding one.
+of a split result (`parts[1]`), a local variable or range variable holding one. A string
+made without a copy over a byte slice (`unsafe.String(unsafe.SliceData(b), len(b))`,
+`unsafe.String(&b[0], len(b))`, or a helper of the package returning one, a "yolo" string)
+shares the slice's memory: of a piece of big bytes, it is a substring of them, its fix
+`strings.Clone` of the conversion.
 
 It is stored long-term when it is assigned to a package-level variable, to a field reached
 through a pointer (a pointer receiver, a pointer parameter, a pointer from a range or a call),
@@ -23,7 +27,9 @@ result back) is followed to what its receives do with it instead.
 
 A local holding a piece still holds one when it is set again from a cut of what it held or
 of the source (`line, text, _ = strings.Cut(text, "\n")`, `line = strings.TrimSpace(line)`);
-set to anything else before the store (`last = "none"`), it holds that.
+set to anything else before the store (`last = "none"`), it holds that. A function literal
+that sets a local of the function around it (`service = v` in a callback, a map `meta[k] =
+v`) is followed to that function's later uses of it (`c.Update(service)`, `t.meta = meta`).
 
 Its source is plausibly large when it is a parameter (or the receiver of a named string type),
 data read with `io.ReadAll`, `os.ReadFile`, `ioutil.ReadFile`, a command's whole output
