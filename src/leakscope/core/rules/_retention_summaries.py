@@ -681,6 +681,10 @@ class Package(HandOver):
             piece = True
         elif expr.type == "index_expression" and _indexes_split(analysis, expr):
             piece = True  # `f[0]` of `f := strings.Fields(line)`
+        elif _builtin_append(analysis, expr):
+            # `return append(dst[:0], src...)`: dst's memory (or a new array), a copy of src.
+            args = _args(expr)
+            operand = args[0] if args else None
         elif expr.type == "call_expression":
             inner = self.returned_at(analysis, expr)
             if inner is not None and inner.param is not None:
@@ -2123,6 +2127,17 @@ def _constructed_with(analysis: _Analysis, call: Node, field: str) -> Node | Non
             if name in params and params.index(name) < len(args):
                 return args[params.index(name)]
     return None
+
+
+def _builtin_append(analysis: _Analysis, expr: Node) -> bool:
+    """Whether `expr` is a call of the builtin `append`."""
+    func = expr.child_by_field_name("function") if expr.type == "call_expression" else None
+    return (
+        func is not None
+        and func.type == "identifier"
+        and text(func) == "append"
+        and analysis.types.lookup(func) is None
+    )
 
 
 def _whole_part(analysis: _Analysis, arg: Node) -> bool:
