@@ -124,6 +124,8 @@ STD_FUNCS: dict[tuple[str, str], tuple[str, ...]] = {
     ("regexp", "CompilePOSIX"): ("*regexp.Regexp", "error"),
     ("regexp", "QuoteMeta"): ("string",),
     ("unsafe", "String"): ("string",),
+    ("net/url", "Parse"): ("*url.URL", "error"),
+    ("net/url", "ParseRequestURI"): ("*url.URL", "error"),
     ("path", "Base"): ("string",),
     ("path", "Dir"): ("string",),
     ("path", "Ext"): ("string",),
@@ -196,6 +198,12 @@ STD_METHODS: dict[tuple[str, str, str], tuple[str, ...]] = {
     ("regexp", "Regexp", "ReplaceAllString"): ("string",),
     ("regexp", "Regexp", "ReplaceAll"): ("[]byte",),
     ("regexp", "Regexp", "String"): ("string",),
+}
+
+# Fields of well-known standard-library structs: (import path, type name, field) -> type.
+STD_FIELDS: dict[tuple[str, str, str], str] = {
+    ("net/url", "URL", name): "string"
+    for name in ("Scheme", "Opaque", "Host", "Path", "RawPath", "RawQuery", "Fragment")
 }
 
 # Underlying types of well-known standard-library named types.
@@ -967,6 +975,9 @@ class TypeResolver:
         if owner is None:
             return None
         owner = deref(owner) or owner
+        qualified = self.qualified(owner) if "." in owner else None
+        if qualified is not None:
+            return STD_FIELDS.get((*qualified, field))
         return self.field_type(owner, field)
 
     def field_type(self, owner: str, field: str) -> str | None:
@@ -1096,7 +1107,11 @@ class TypeResolver:
         path = self.imports.get(qualifier)
         if path is None:
             # Types from the tables above use default package names.
-            known = {p for p, _ in STD_TYPES} | {p for p, _, _ in STD_METHODS}
+            known = (
+                {p for p, _ in STD_TYPES}
+                | {p for p, _, _ in STD_METHODS}
+                | {p for p, _, _ in STD_FIELDS}
+            )
             path = next((p for p in known if p.rsplit("/", 1)[-1] == qualifier), qualifier)
         return path, name
 

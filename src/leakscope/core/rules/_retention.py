@@ -65,6 +65,8 @@ from leakscope.core.rules._retention_syntax import (
     _SCANNER_RX,
     _SLICE_RX,
     _SPLITTERS,
+    _URL_FIELD_RX,
+    _URL_PARSERS,
     _VIEW_RX,
     SLICE,
     STRING,
@@ -231,6 +233,8 @@ class _Analysis(Origins, Places, Handing):
             if source is None:
                 continue
             piece = Piece(family, node, source, 0 if levels == "iter" else int(levels))
+            if node.type == "selector_expression":
+                piece.split = node  # (`u.Host` of a parsed URL: one part picked of the text)
             # A helper's call: its returns, down to the cut, are steps of the chain.
             notes = self._helper_notes.get(node.start_byte)
             if notes is not None:
@@ -315,6 +319,10 @@ class _Analysis(Origins, Places, Handing):
         # in `Scan(src any) error`), kept as they are.
         for match in (m for a, b in spans for m in _SCANNER_RX.finditer(source, a, b)):
             out.extend(self._scanned_uses(match.start()))
+        for match in (m for a, b in spans for m in _URL_FIELD_RX.finditer(source, a, b)):
+            found = self._url_part(match.start() + 1, match.end())
+            if found is not None:
+                out.append(found)
         # The parameters of function literals that a function of the package calls with
         # pieces (`ls.Range(func(name, value string) {...})`), where they are used.
         for match in (m for a, b in spans for m in _CALLBACK_RX.finditer(source, a, b)):
@@ -370,6 +378,39 @@ class _Analysis(Origins, Places, Handing):
             if self._scanned(ident, binding) is not None:
                 out.append((ident, SLICE, 0, ident))
         return out
+
+    def _url_part(self, start: int, end: int) -> tuple[Node, str, int | str, Node] | None:
+        """`u.Host` of `u, err := url.Parse(raw)`: a piece of `raw` (`url.Parse` cuts the
+        parts from its input and unescapes them only when they hold an escape), as a
+        candidate."""
+        field = self.root.descendant_for_byte_range(start, end)
+        selector = field.parent if field is not None else None
+        if field is None or field.type != "field_identifier" or selector is None:
+            return None
+        operand = selector.child_by_field_name("operand")
+        if operand is None or operand.type != "identifier":
+            return None
+        if not _may_be_kept(selector, self.pkg.storer_names):
+            return None
+        binding = self.types.lookup(operand)
+        value = unparen(binding.value) if binding is not None and binding.value else None
+        if binding is None or value is None or binding.index != 0 or not binding.multi:
+            return None
+        if value.type != "call_expression" or _callee_name(value) not in _URL_PARSERS:
+            return None
+        func = value.child_by_field_name("function")
+        package = func.child_by_field_name("operand") if func is not None else None
+        imported = self.types.lookup(package) if package is not None else None
+        if imported is None or imported.kind != IMPORT or imported.import_path != "net/url":
+            return None
+        args = _args(value)
+        if len(args) != 1 or self.origin(args[0]) is None:
+            return None
+        statement = _statement_of(selector)
+        left = statement.child_by_field_name("left") if statement is not None else None
+        if left is not None and re.match(re.escape(text(operand)) + r"\s*\.", text(left)):
+            return None  # `u.Host = removeEmptyPort(u.Host)`: back into the URL, which holds it
+        return selector, STRING, 0, args[0]
 
     def _callback_uses(
         self, at: int, storers: Callable[[], frozenset[str]]

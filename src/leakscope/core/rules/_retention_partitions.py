@@ -148,8 +148,11 @@ _KEEPS_MOST = (
 
 def _looked_up(split: Node | None) -> bool:
     """Whether the last cut of a piece of each line is a helper of the package looking up
-    one field by name (`stringField(obj, "Address")`): the rest of the line is not kept,
+    one field by name (`stringField(obj, "Address")`), or a part of a URL parsed from it
+    (`u.Host`): the rest of the line is not kept,
     however many lines are (not a split, `strings.Split(line, ",")`)."""
+    if split is not None and split.type == "selector_expression":
+        return True  # (`u.Host` of each line parsed as a URL)
     if split is None or split.type != "call_expression":
         return False
     if _callee_name(split) in _SPLITTERS or _callee_name(split) in _REGEXP:

@@ -23,6 +23,10 @@ _PRODUCERS = (
 )
 _CALL_RX = re.compile(rb"\.(?:" + _PRODUCERS.encode() + rb")\(")
 # A `sql.Scanner`'s method: `func (j *RawJSON) Scan(src any) error {`.
+# The parts of a `*url.URL` that `url.Parse` cuts from its input as they are (when nothing in
+# them is escaped): `u.Host`, `u.Path`, ...
+_URL_FIELD_RX = re.compile(rb"\.(?:Host|Path|RawPath|RawQuery|Fragment|Opaque)\b(?![ \t]*\()")
+_URL_PARSERS = frozenset({"Parse", "ParseRequestURI"})
 # A function literal passed as an argument (`ls.Range(func(name, value string) {`).
 _CALLBACK_RX = re.compile(rb"[(,]\s*func\s*\(")
 _SCANNER_RX = re.compile(

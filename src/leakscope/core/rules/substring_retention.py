@@ -13,7 +13,10 @@ of a split result (`parts[1]`), a local variable or range variable holding one. 
 made without a copy over a byte slice (`unsafe.String(unsafe.SliceData(b), len(b))`,
 `unsafe.String(&b[0], len(b))`, or a helper of the package returning one, a "yolo" string)
 shares the slice's memory: of a piece of big bytes, it is a substring of them, its fix
-`strings.Clone` of the conversion.
+`strings.Clone` of the conversion. So are the parts of a URL that `url.Parse` (or
+`ParseRequestURI`) cuts from its input (`u.Host`, `u.Path`, `u.RawQuery`, `u.Fragment`,
+`u.Opaque`, `u.RawPath`: unescaped only when they hold an escape, else cut as they are);
+not a part stored back into the same URL, which holds the rest anyway.
 
 It is stored long-term when it is assigned to a package-level variable, to a field reached
 through a pointer (a pointer receiver, a pointer parameter, a pointer from a range or a call),
