@@ -80,7 +80,6 @@ from leakscope.core.syntax import (
     assigned_by,
     captures,
     enclosing_function,
-    has_own,
     receiver_name,
     receiver_type,
     text,
@@ -2582,10 +2581,32 @@ def _interned(stored: Stored, use: Node | None, name: str) -> Stored:
             header = (node.child_by_field_name(f) for f in ("initializer", "condition"))
             then = node.child_by_field_name("consequence")
             looked_up = any(_looks_up(h, name) for h in header)
-            if looked_up and then is not None and has_own(then, "return_statement"):
+            if looked_up and then is not None and _returns_found(then):
                 return replace(stored, interned=True)
         stack.extend(node.named_children)
     return stored
+
+
+def _returns_found(block: Node) -> bool:
+    """Whether `block` returns a value it found (`return v`, `return e.id, true`), not only
+    a status (`return`, `return false`, `return nil`): an intern table hands back the value
+    it keeps; a set or a cache that was asked to add what it has just says so."""
+    stack = list(block.named_children)
+    while stack:
+        node = stack.pop()
+        if node.type == "func_literal":
+            continue
+        if node.type == "return_statement":
+            values = node.named_children[0].named_children if node.named_children else []
+            if any(v.type not in _STATUS_VALUES for v in values):
+                return True
+            continue
+        stack.extend(node.named_children)
+    return False
+
+
+# What a `return` hands back that is only a status, not a value found.
+_STATUS_VALUES = frozenset({"true", "false", "nil", "int_literal", "comment"})
 
 
 def _looks_up(header: Node | None, name: str) -> bool:

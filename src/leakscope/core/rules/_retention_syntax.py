@@ -137,7 +137,8 @@ STORES_DOC = """
   slice copied there would no longer be the caller's to write through: no automatic fix).
   An intern table (the function
   looks the parameter up first and returns what it finds, `if v, ok := m[s]; ok { return v
-  }`, even as a method named like a cache's `Add`) is reported at its store too, and its
+  }`, even as a method named like a cache's `Add`; not a set or cache that only says it has
+  it, `return false`) is reported at its store too, and its
   callers' pieces count whatever else of the text they keep: the table holds the first text
   seen of each value for good, and everything it was cut from. It stays at the call, its
   fix copying the argument there, when the function passes it on to one that stores it,
