@@ -747,11 +747,19 @@ class Origins:
             operand = func.child_by_field_name("operand") if func is not None else None
             if operand is not None and unparen(operand).type == "identifier":
                 receiver = self.types.lookup(unparen(operand))
+                found = None
                 if receiver is not None and receiver.kind == BINDING_PARAM:
                     found = self.field_origin(operand, passed.field, depth + 1)
-                    if found is None:
-                        return None
-                    return replace(found, chain=(*found.chain, *passed.notes))
+                elif receiver is not None and receiver.kind == LOCAL:
+                    # `attrs := parseLogfmt(line)`: what it was made with, the caller's
+                    # parameter too (its callers decide).
+                    from leakscope.core.rules._retention_summaries import receiver_made_with
+
+                    made = receiver_made_with(self, call, passed.field)  # type: ignore[arg-type]
+                    found = self.origin(made, depth + 1) if made is not None else None
+                if found is None:
+                    return None
+                return replace(found, chain=(*found.chain, *passed.notes))
         found = self._given(call, passed, depth)
         if found is None:
             return None

@@ -50,7 +50,7 @@ from tree_sitter import Node, Tree
 
 from leakscope.core import package_files
 from leakscope.core.context import FileContext, is_test_code
-from leakscope.core.index import receiver_type_name
+from leakscope.core.index import Signature, receiver_type_name
 from leakscope.core.model import Confidence, Impact, Related
 from leakscope.core.package_files import files_of
 from leakscope.core.rules import _retention_partitions as partitions
@@ -479,9 +479,37 @@ class Package(HandOver):
         type_text = analysis.types.type_of(operand)
         if type_text is not None:
             key = (receiver_type_name(type_text), name)
-            return key if key in decls else None
+            info = self.index.types.get(key[0])
+            if key in decls or info is None or info.underlying != "interface":
+                return key if key in decls else None
+            # An interface of the package: its one implementation here (`attrs.Range(...)`
+            # of `Attributes`, implemented by `logfmtAttrs` only).
+            found = self._implementations(key[0])
+            return (found[0], name) if len(found) == 1 and (found[0], name) in decls else None
         owners = [k for k in decls if k[1] == name and k[0]]
         return owners[0] if len(owners) == 1 else None
+
+    def _implementations(self, interface: str) -> list[str]:
+        """The types of the package whose methods implement every method the interface
+        `interface` declares, by their parameter and result types."""
+        index = self.index
+        wanted = {m: sig for (i, m), sig in index.interface_methods.items() if i == interface}
+        if not wanted:
+            return []
+
+        def same(a: Signature | None, b: Signature) -> bool:
+            return (
+                a is not None
+                and [t for _, t in a.params] == [t for _, t in b.params]
+                and (a.result_types == b.result_types)
+            )
+
+        owners = {t for (t, m) in index.methods if m in wanted}
+        return sorted(
+            t
+            for t in owners
+            if all(same(index.methods.get((t, m)), sig) for m, sig in wanted.items())
+        )
 
     def calls_to(self, key: Key) -> list[tuple[str, Node]]:
         """The calls of `key` in the package's files: (path, call)."""
@@ -1870,7 +1898,7 @@ def lifted_source(source: Source, found: Source, notes: tuple[Note, ...]) -> Sou
         node=source.node,
         confidence=weaker(found.confidence, Confidence.MEDIUM),
         related=None,
-        chain=notes,
+        chain=(*notes, *source.chain),  # (the callers', then the steps here: a callback's)
         reader=None,  # (a place in another function, perhaps another file)
         field=source.field,  # (named `frag.Raw` still)
     )
@@ -2057,9 +2085,18 @@ def _receiver_field(analysis: _Analysis, func: Node, expr: Node, depth: int = 0)
         return _receiver_field(analysis, func, operand, depth + 1) if operand else None
     if expr.type == "identifier":
         binding = analysis.types.lookup(expr)
-        if binding is None or binding.kind != LOCAL or binding.value is None or binding.multi:
+        if binding is None or binding.value is None:
             return None
-        return _receiver_field(analysis, func, binding.value, depth + 1)
+        if binding.kind == RANGE and binding.index == 1:
+            # `for _, f := range strings.Fields(a.line)`: a part of what is ranged over.
+            return _receiver_field(analysis, func, binding.value, depth + 1)
+        value = unparen(binding.value)
+        if binding.kind != LOCAL or (binding.multi and not analysis._is_piece_call(value)):
+            return None  # (`k, v, ok := strings.Cut(f, "=")`: pieces of f)
+        return _receiver_field(analysis, func, value, depth + 1)
+    if expr.type == "call_expression" and analysis._is_piece_call(expr):
+        args = _args(expr)
+        return _receiver_field(analysis, func, args[0], depth + 1) if args else None
     if expr.type != "selector_expression" or func.type != "method_declaration":
         return None
     operand = expr.child_by_field_name("operand")

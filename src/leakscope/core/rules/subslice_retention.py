@@ -231,6 +231,10 @@ Within a package (every file of it), leakscope follows the data into helpers and
   of the callback that passes a piece decides; the whole parts of a split passed one by one
   (`for _, line := range strings.Split(text, "\\n") { fn(line) }`) are not pieces, but what
   the literal cuts from them is.
+  The function may be a method called through an interface of the package with one
+  implementation there (`attrs.Range(...)` of `Attributes`, implemented by `kvAttrs` only),
+  and what its receiver holds may be what a constructor of the package was given (`attrs :=
+  parseKV(line)`).
 
 Not followed: calls through interfaces, function values other than such a literal (a method
 value passed as the callback, `each(data, ix.add)`, a callback stored and called later) and
