@@ -236,11 +236,12 @@ Within a package (every file of it), leakscope follows the data into helpers and
   and what its receiver holds may be what a constructor of the package was given (`attrs :=
   parseKV(line)`).
 
-Not followed: calls through interfaces, function values other than such a literal (a method
-value passed as the callback, `each(data, ix.add)`, a callback stored and called later) and
-other packages; a constructor's object that the caller returns or passes to another function
-(how long it is kept is decided further up); a parameter a constructor reassigns. While a
-fix is checked, only the fixed file is looked at.
+Not followed: calls through interfaces other than one with a single implementation in the
+package, function values other than such a literal (a method value passed as the callback,
+`each(data, ix.add)`, a callback stored and called later) and other packages; a
+constructor's object that the caller returns or passes to another function (how long it is
+kept is decided further up); a parameter a constructor reassigns. While a fix is checked,
+only the fixed file is looked at.
 
 ## In-place truncation
 `if len(x.f) > n { x.f = x.f[:n] }` (or `x.f = x.f[len(x.f)-n:]`) on a field or package
