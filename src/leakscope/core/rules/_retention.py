@@ -505,6 +505,37 @@ class _Analysis(Origins, Places, Handing):
             return None
         return _truncated(operand, guard, f"{name} can be longer than what is kept")
 
+    def guarded_return(self, piece: Node) -> Source | None:
+        """`if len(sql) > maxLen { return sql[:maxLen] }`: a helper returning the first part
+        of a string under a length guard (a sample, a truncated message). The guard shows
+        the input can be longer than what is kept, whoever passes it; the cut keeps all of
+        it."""
+        operand = piece.child_by_field_name("operand")
+        start = piece.child_by_field_name("start")
+        end = piece.child_by_field_name("end")
+        if (
+            operand is None
+            or end is None
+            or not (start is None or text(start) == "0")
+            or piece.child_by_field_name("capacity") is not None
+        ):
+            return None
+        values = piece.parent
+        statement = values.parent if values is not None else None
+        if (
+            values is None
+            or statement is None
+            or values.type != "expression_list"
+            or statement.type != "return_statement"
+            or self.types.underlying(self.types.type_of(operand)) != "string"
+        ):
+            return None
+        name = _flat(text(operand))
+        guard = self._length_guard(statement, name, end)
+        if guard is None:
+            return None
+        return _truncated(operand, guard, f"{name} can be longer than what is kept")
+
     def _last_of(self, piece: Node, operand: Node) -> Source | None:
         """`pts[len(pts)-n:]` of a slice the function made or got from a call: the last n
         of something that can be longer (what else would the cut be for), kept with all of
@@ -2514,6 +2545,13 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
             f"{target.text} still keeps its whole backing array: {value_text} empties it in "
             f"place under the guard {piece.source.what}, which frees nothing; set it to nil "
             "(or a new, smaller buffer) to let the array go"
+        )
+    elif piece.source.kind == sources.TRUNCATED and piece.helper:
+        # (A helper's `if len(s) > max { return s[:max] }`: the related notes show where.)
+        message = (
+            f"{target.text} keeps the whole backing array of what {origin_text} cuts alive: "
+            f"it is the start of a string that can be longer (the guard {piece.source.what}); "
+            "store a copy"
         )
     elif piece.source.kind == sources.TRUNCATED and not _in_place(piece.origin):
         message = (

@@ -659,6 +659,18 @@ class Package(HandOver):
             refilled = self._refilled(analysis, path, expr)
             if refilled is not None:
                 return refilled
+        if expr.type == "slice_expression":
+            truncated = analysis.guarded_return(expr)
+            if truncated is not None:
+                func = _function_of(expr)
+                name = text(func.child_by_field_name("name")) if func is not None else "it"
+                note = self.note(
+                    path,
+                    expr.start_byte,
+                    expr.end_byte,
+                    f"{name} returns {_flat(text(expr))}, the start of a longer string",
+                )
+                return Returned(STRING, 0, True, source=truncated, notes=(note,))
         if expr.type == "selector_expression":
             windowed = self._windowed_field(analysis, path, expr)
             if windowed is not None:

@@ -249,7 +249,11 @@ Reported (a warning: the guard says it grows past the bound) for strings and sli
 values (numbers, bytes, strings); slices of pointers are `resliced-pointers`' business. The
 fix stores a copy: `strings.Clone`. Not reported: no such guard (`if end < len(b)`, `if
 len(b) > 0`: the bound is not about memory), consuming the head (`x.f = x.f[n:]`), a reset
-for reuse (`x.f[:0]`), a local variable, a copy already made.
+for reuse (`x.f[:0]`), a local variable, a copy already made. A helper of the package that
+returns the start of its string under such a guard (`if len(sql) > maxSample { return
+sql[:maxSample] }`) returns a piece of a string the guard shows can be longer, whoever calls
+it: a caller that keeps the result (`s.samples[d] = sampleOf(sql)`) is reported, the fix
+copying the call.
 
 ## Why is this bad?
 A substring shares the bytes of the string it was cut from. As long as the substring is
