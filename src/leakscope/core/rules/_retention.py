@@ -463,14 +463,17 @@ class _Analysis(Origins, Places, Handing):
         longer than what is kept; the cut keeps all of its backing array. (Slices of pointers
         are resliced-pointers' business.)"""
         start = piece.child_by_field_name("start")
-        end = piece.child_by_field_name("end")
         name = _flat(text(operand))
-        prefix = (start is None or text(start) == "0") and end is not None
+        end = _prefix_end(piece)
         # `x[len(x)-n:]` keeps the last n; `x = x[n:]` alone is consuming a buffer.
-        suffix = end is None and start is not None and f"len({name})" in _flat(text(start))
-        if not (prefix or suffix):
+        suffix = (
+            piece.child_by_field_name("end") is None
+            and start is not None
+            and f"len({name})" in _flat(text(start))
+        )
+        if end is None and not suffix:
             return None
-        bound = end if prefix else start
+        bound = end if end is not None else start
         if piece.child_by_field_name("capacity") is not None:
             return None
         values = piece.parent
@@ -511,14 +514,8 @@ class _Analysis(Origins, Places, Handing):
         the input can be longer than what is kept, whoever passes it; the cut keeps all of
         it."""
         operand = piece.child_by_field_name("operand")
-        start = piece.child_by_field_name("start")
-        end = piece.child_by_field_name("end")
-        if (
-            operand is None
-            or end is None
-            or not (start is None or text(start) == "0")
-            or piece.child_by_field_name("capacity") is not None
-        ):
+        end = _prefix_end(piece)
+        if operand is None or end is None:
             return None
         values = piece.parent
         statement = values.parent if values is not None else None
@@ -2233,6 +2230,16 @@ def _guards(statement: Node) -> Iterator[Node]:
             if cond is not None:
                 yield cond
         node, inner = node.parent, node
+
+
+def _prefix_end(piece: Node) -> Node | None:
+    """The bound of a prefix cut, `n` of `x[:n]` or `x[0:n]` (no capacity given), else None."""
+    start = piece.child_by_field_name("start")
+    if piece.child_by_field_name("capacity") is not None:
+        return None
+    if start is not None and text(start) != "0":
+        return None
+    return piece.child_by_field_name("end")
 
 
 def _truncated(operand: Node, guard: Node, why: str) -> Source:

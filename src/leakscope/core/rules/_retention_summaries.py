@@ -662,8 +662,7 @@ class Package(HandOver):
         if expr.type == "slice_expression":
             truncated = analysis.guarded_return(expr)
             if truncated is not None:
-                func = _function_of(expr)
-                name = text(func.child_by_field_name("name")) if func is not None else "it"
+                name = _returner(expr)
                 note = self.note(
                     path,
                     expr.start_byte,
@@ -791,7 +790,7 @@ class Package(HandOver):
             family = STRING if element == "string" else SLICE
         found = analysis.origin(operand)
         func = _function_of(expr)
-        name = text(func.child_by_field_name("name")) if func is not None else "the helper"
+        name = _returner(expr)
         if found is None and piece and func is not None:
             field = _receiver_field(analysis, func, operand)
             if field is not None:
@@ -851,8 +850,7 @@ class Package(HandOver):
         """`return unsafe.String(unsafe.SliceData(b), len(b))`: the parameter `b` (or what
         the function returns of it) as a value of the other family, in the same memory."""
         family = SLICE if _callee_name(expr) == "Slice" else STRING
-        func = _function_of(expr)
-        name = text(func.child_by_field_name("name")) if func is not None else "the helper"
+        name = _returner(expr)
         note = self.note(
             path,
             expr.start_byte,
@@ -1074,7 +1072,7 @@ class Package(HandOver):
         if first is None:
             return None
         func = _function_of(expr)
-        name = text(func.child_by_field_name("name")) if func is not None else "the helper"
+        name = _returner(expr)
         what = ", ".join(names)
         of = f"its parameter {params[first.param]}" if first.param < len(params) else "it"
         note = self.note(
@@ -1108,8 +1106,7 @@ class Package(HandOver):
         binding = found.param if found is not None and found.kind == sources.PARAM else None
         if binding is None or binding.kind != PARAM or binding.name not in params:
             return None
-        func = _function_of(call)
-        name = text(func.child_by_field_name("name")) if func is not None else "the helper"
+        name = _returner(call)
         note = self.note(
             path,
             call.start_byte,
@@ -2210,6 +2207,12 @@ def _calls_of(body: Node, name: str) -> list[Node]:
                 found.append(node)
         stack.extend(reversed(node.named_children))
     return found
+
+
+def _returner(node: Node) -> str:
+    """The name of the top-level function returning `node`, for the chain's notes."""
+    func = _function_of(node)
+    return text(func.child_by_field_name("name")) if func is not None else "the helper"
 
 
 def _function_of(node: Node) -> Node | None:

@@ -156,6 +156,22 @@ STORES_DOC = """
   local value (`var rb buffer; rb.init(p)`).
 """
 
+# What both retention rules say of function literals given to functions of the package
+# ({callbacks}; {noun} filled in per rule).
+CALLBACKS_DOC = """
+- a function literal passed to a function of the package that calls it with pieces
+  (`ls.Range(func(name, value T) { ix.keep(name) })` of a `Range` calling `f(s[:i],
+  s[i+1:j])` on its data): what the function passes is followed to what the caller gave it
+  (its argument, or what its receiver holds), and a {noun} of big data the literal keeps is
+  reported in the literal, where a copy fixes it. The first call of the callback that passes
+  a piece decides; the whole parts of a split passed one by one (`for _, line := range
+  strings.Split(text, "\\n") { fn(line) }`) are not pieces, but what the literal cuts from
+  them is. The function may be a method called through an interface of the package with one
+  implementation there (`attrs.Range(...)` of `Attributes`, implemented by `kvAttrs` only),
+  and what its receiver holds may be what a constructor of the package was given (`attrs :=
+  parseKV(line)`).
+"""
+
 # What both retention rules say of helpers returning records, in their docs ({records};
 # {window} filled in per rule).
 RECORDS_DOC = """

@@ -223,18 +223,7 @@ Within a package (every file of it), leakscope follows the data into helpers and
   Not when the object also holds the piece's source as it is
   (`NewPackage(path, path[i+1:])`): the object keeps that anyway. A constructor that copies
   (`data: bytes.Clone(b)`) or keeps something else (`len(b)`) is not followed.
-- a function literal passed to a function of the package that calls it with pieces
-  (`forEachRecord(seg, func(rec []byte) error { r.pending = append(r.pending, rec); return
-  nil })` of a helper calling `fn(seg[4 : 4+n])`): what the function passes is followed to
-  what the caller gave it (its argument, or what its receiver holds), and a subslice of big
-  data the literal keeps is reported in the literal, where a copy fixes it. The first call
-  of the callback that passes a piece decides; the whole parts of a split passed one by one
-  (`for _, line := range strings.Split(text, "\\n") { fn(line) }`) are not pieces, but what
-  the literal cuts from them is.
-  The function may be a method called through an interface of the package with one
-  implementation there (`attrs.Range(...)` of `Attributes`, implemented by `kvAttrs` only),
-  and what its receiver holds may be what a constructor of the package was given (`attrs :=
-  parseKV(line)`).
+{callbacks}
 
 Not followed: calls through interfaces other than one with a single implementation in the
 package, function values other than such a literal (a method value passed as the callback,
@@ -350,6 +339,7 @@ from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import FixAvailability, Rule, Severity
 from leakscope.core.rules._retention import SLICE, diagnostics
 from leakscope.core.rules._retention_syntax import (
+    CALLBACKS_DOC,
     KEEPERS_DOC,
     PER_CALL_DOC,
     RECORDS_DOC,
@@ -367,6 +357,7 @@ RULE = Rule(
     doc=(__doc__ or "")
     .replace("{keepers}", KEEPERS_DOC.strip())
     .replace("{per_call}", PER_CALL_DOC.strip())
+    .replace("{callbacks}", CALLBACKS_DOC.strip().replace("{noun}", "subslice"))
     .replace("{records}", RECORDS_DOC.strip().replace("{window}", "`Data: b[off:off+n]`"))
     .replace(
         "{stores}",

@@ -220,18 +220,7 @@ Within a package (every file of it), leakscope follows the data into helpers and
   Not when the object also holds the piece's source as it is
   (`NewPackage(path, path[i+1:])`): the object keeps that anyway. A constructor that copies
   (`data: bytes.Clone(b)`) or keeps something else (`len(b)`) is not followed.
-- a function literal passed to a function of the package that calls it with pieces
-  (`ls.Range(func(name, value string) { ix.names[name]++ })` of a `Range` calling `f(s[:i],
-  s[i+1:j])` on the labels' text): what the function passes is followed to what the caller
-  gave it (its argument, or what its receiver holds), and a substring of big data the
-  literal keeps is reported in the literal, where a copy fixes it. The first call of the
-  callback that passes a piece decides; the whole parts of a split passed one by one (`for
-  _, line := range strings.Split(text, "\\n") { fn(line) }`) are not pieces, but what the
-  literal cuts from them is.
-  The function may be a method called through an interface of the package with one
-  implementation there (`attrs.Range(...)` of `Attributes`, implemented by `kvAttrs` only),
-  and what its receiver holds may be what a constructor of the package was given (`attrs :=
-  parseKV(line)`).
+{callbacks}
 
 Not followed: calls through interfaces other than one with a single implementation in the
 package, function values other than such a literal (a method value passed as the callback,
@@ -326,6 +315,7 @@ from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.model import FixAvailability, Rule, Severity
 from leakscope.core.rules._retention import STRING, diagnostics
 from leakscope.core.rules._retention_syntax import (
+    CALLBACKS_DOC,
     KEEPERS_DOC,
     PER_CALL_DOC,
     RECORDS_DOC,
@@ -343,6 +333,7 @@ RULE = Rule(
     doc=(__doc__ or "")
     .replace("{keepers}", KEEPERS_DOC.strip())
     .replace("{per_call}", PER_CALL_DOC.strip())
+    .replace("{callbacks}", CALLBACKS_DOC.strip().replace("{noun}", "substring"))
     .replace("{records}", RECORDS_DOC.strip().replace("{window}", "`Match: raw[loc[0]:loc[1]]`"))
     .replace(
         "{stores}",
