@@ -36,7 +36,7 @@ from leakscope.core.index import receiver_type_name
 from leakscope.core.model import Confidence, Impact, Related, Severity
 from leakscope.core.rules import _retention_sources as sources
 from leakscope.core.rules._retention_fixes import drop_fix, make_fix, rebind_fix
-from leakscope.core.rules._retention_handover import Handing
+from leakscope.core.rules._retention_handover import _PIECE_PARAM, Handing
 from leakscope.core.rules._retention_partitions import _drop_partitions, _in_loop, _selected_lines
 from leakscope.core.rules._retention_places import Places, Target
 from leakscope.core.rules._retention_sources import Origins, Source
@@ -326,7 +326,10 @@ class _Analysis(Origins, Places, Handing):
         # The parameters of function literals that a function of the package calls with
         # pieces (`ls.Range(func(name, value string) {...})`), where they are used.
         for match in (m for a, b in spans for m in _CALLBACK_RX.finditer(source, a, b)):
-            out.extend(self._callback_uses(match.start() + match.group().index(b"func"), storers))
+            before = source[match.start() - 1 : match.start()]
+            if before.isalnum() or before in (b"_", b"."):
+                continue  # (`myfunc(`, `x.func(`)
+            out.extend(self._callback_uses(match.start(), storers))
         # Calls of the package's piece-returning helpers (a few names per package, found once
         # for the package): looked for by name.
         for name in self.pkg.piece_helpers():
@@ -431,6 +434,13 @@ class _Analysis(Origins, Places, Handing):
             or call is None
             or body is None
         ):
+            return []
+        # (Cheap tests first: most literals are given to other packages, `sort.Slice`,
+        # `t.Run`, or take no string or slice.)
+        params = literal.child_by_field_name("parameters")
+        if params is None or _PIECE_PARAM.search(params.text or b"") is None:
+            return []
+        if _callee_name(call) not in self.pkg.declared_names():
             return []
         args = [arg for arg in listed.named_children if arg.type != "comment"]
         names = param_names(literal)

@@ -114,9 +114,11 @@ _RESULT_TYPE = re.compile(rb"^\(?\s*(?:\w+(?:\s*,\s*\w+)*\s+)?(?:string|\[\]|map
 _HINT_TEXT = (
     # (A slice's opening, bounds indexed once too: `raw[loc[0]:loc[1]]`.)
     rb"(?:" + SLICE_OPENING.pattern + rb"|\.(?:Split|Fields|Cut|Trim|Find|Lines|Bytes|Read|"
-    rb"Peek|Output|CombinedOutput|Dump)|\bunsafe\.(?:String|Slice)\()"
+    rb"Peek|Output|CombinedOutput|Dump))"
 )
 _RESULT_HINT = re.compile(_HINT_TEXT)
+# A zero-copy conversion (`unsafe.String(...)`): apart, the hint above keeps its fast scan.
+_ZERO_COPY_HINT = re.compile(rb"unsafe\.(?:String|Slice)\(")
 # `it.key = it.block[a:b]`: a field set to a cut of another field of the same value (found
 # from the `= x.f[...:` side, then the left side is checked: `_windowed_fields`).
 _WINDOW_SET = re.compile(rb"=[ \t]*(\w+)\.(\w+)\[[^\]\n]*:")
@@ -223,6 +225,7 @@ class Package(HandOver):
         self._analyses: dict[str, _Analysis] = {}
         self._lines: dict[str, LineIndex] = {}
         self._declared: dict[Key, str] | None = None
+        self._declared_names: frozenset[str] | None = None
         self._nodes: dict[str, dict[Key, Node]] = {}
         self._calls: dict[Key, list[tuple[str, Node]]] = {}
         self._returned: dict[Slot, Returned | None] = {}
@@ -299,6 +302,7 @@ class Package(HandOver):
         if self.files.get(ctx.path, (b"",))[0] != ctx.source:
             self.files[ctx.path] = (ctx.source, ctx.tree)
             self._declared = None
+            self._declared_names = None
             self._followed = None
             self._typed = {}
             self._typed_in.pop(ctx.path, None)
@@ -367,6 +371,12 @@ class Package(HandOver):
                 for method in summary.methods:
                     self._declared.setdefault(method, path)
         return self._declared
+
+    def declared_names(self) -> frozenset[str]:
+        """The names of the package's functions and methods."""
+        if self._declared_names is None:
+            self._declared_names = frozenset(name for _, name in self.declared())
+        return self._declared_names
 
     def followed(self) -> tuple[frozenset[str], frozenset[str]]:
         """The names of the package's functions whose results retention follows, found in
@@ -628,6 +638,8 @@ class Package(HandOver):
         source = self.files[path][0]
         start, end = body.start_byte, body.end_byte
         if _RESULT_HINT.search(source, start, end) is not None:
+            return True
+        if _ZERO_COPY_HINT.search(source, start, end) is not None:
             return True
         returned = _RETURN_FIELD.search(source, start, end)
         if returned is not None and returned.group(1).decode() in self._windowed_fields():

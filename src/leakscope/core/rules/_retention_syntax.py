@@ -28,7 +28,8 @@ _CALL_RX = re.compile(rb"\.(?:" + _PRODUCERS.encode() + rb")\(")
 _URL_FIELD_RX = re.compile(rb"\.(?:Host|Path|RawPath|RawQuery|Fragment|Opaque)\b(?![ \t]*\()")
 _URL_PARSERS = frozenset({"Parse", "ParseRequestURI"})
 # A function literal passed as an argument (`ls.Range(func(name, value string) {`).
-_CALLBACK_RX = re.compile(rb"[(,]\s*func\s*\(")
+# (gofmt writes a literal `func(`; what precedes it is checked on the tree.)
+_CALLBACK_RX = re.compile(rb"func\(")
 _SCANNER_RX = re.compile(
     rb"\)[ \t]*Scan\([ \t]*\w+[ \t]+(?:any|interface\{\})[ \t]*\)[ \t]*error[ \t]*\{"
 )
