@@ -123,6 +123,8 @@ _ZERO_COPY_HINT = re.compile(rb"unsafe\.(?:String|Slice)\(")
 # from the `= x.f[...:` side, then the left side is checked: `_windowed_fields`).
 _WINDOW_SET = re.compile(rb"=[ \t]*(\w+)\.(\w+)\[[^\]\n]*:")
 _WINDOW_LEFT = re.compile(rb"(\w+)\.(\w+)[ \t]*$")
+# `= d[a:b]` of a local: a window when the local holds a cut of another field (see above).
+_WINDOW_LOCAL_SET = re.compile(rb"(?<![=!<>:])=[ \t]*([A-Za-z_]\w*)\[[^\]\n]*:")
 # `return it.key`: a field returned as it is.
 _RETURN_FIELD = re.compile(rb"\breturn[ \t]+\w+\.(\w+)[ \t]*[\n}]")
 # `return f(`, `return x.f(`: the names of the functions whose results are returned.
@@ -977,6 +979,25 @@ class Package(HandOver):
                     field, other = left.group(2).decode(), match.group(2).decode()
                     if field != other:
                         self._windows.setdefault(field, other)
+                # Through a local holding the rest of the other field (`d :=
+                # it.data[it.pos:]` ... `it.key = d[2 : 2+kl]`), in the same function.
+                for match in _WINDOW_LOCAL_SET.finditer(source):
+                    start = source.rfind(b"\n", 0, match.start()) + 1
+                    left = _WINDOW_LEFT.search(source, start, match.start())
+                    if left is None:
+                        continue
+                    func_start = source.rfind(b"\nfunc ", 0, match.start())
+                    held = re.compile(
+                        rb"\b"
+                        + re.escape(match.group(1))
+                        + rb"[ \t]*:=[ \t]*"
+                        + re.escape(left.group(1))
+                        + rb"\.(\w+)\["
+                    )
+                    sets = list(held.finditer(source, max(func_start, 0), match.start()))
+                    other = sets[-1].group(1).decode() if sets else None  # (the last one)
+                    if other is not None and other != left.group(2).decode():
+                        self._windows.setdefault(left.group(2).decode(), other)
         return self._windows
 
     def _refilled(self, analysis: _Analysis, path: str, expr: Node) -> Returned | None:

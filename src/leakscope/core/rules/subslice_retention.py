@@ -206,7 +206,8 @@ Within a package (every file of it), leakscope follows the data into helpers and
   outermost of the cycle is summarised again with its answer known). A helper that
   converts what it cuts (`return string(b[:i])`) returns a copy. A key-value iterator's
   `Key()` returning a field its `Next` sets to a window of the block it was made with
-  (`it.key = it.block[start : start+n]`, `it := NewIterator(block)` of read data) returns a
+  (`it.key = it.block[start : start+n]`, or through a local holding the rest of it, `d :=
+  it.data[it.pos:]` ... `it.key = d[2 : 2+n]`; `it := NewIterator(block)` of read data) returns a
   piece of that block; an iterator over the function's parameter is a zero-copy decoder, by
   design, and is not followed;
 - pieces put in a local map, slice or struct that the function then stores whole
