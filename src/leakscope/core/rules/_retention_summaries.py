@@ -1607,6 +1607,10 @@ class Package(HandOver):
             if call is None or func is None:
                 return None
             position = _args(call).index(use) if use in _args(call) else -1
+            converted = self.returned_at(analysis, call) if position >= 0 else None
+            if converted is not None and converted.zero_copy and converted.param == position:
+                # `s := toUnsafeString(name)`, then `c.ids[s] = id`: the same memory.
+                return self._stored_use(analysis, path, fname, name, call, depth)
             if func.type == "selector_expression" and position > 0:
                 found = self._kept_by(analysis, path, fname, name, call, func, position)
                 if found is not None:

@@ -128,7 +128,8 @@ STORES_DOC = """
   `c.items = append(c.items, p)`, `m[p] = true`, `ch <- p`, a cache's `Add(k, p)`, or passing
   it on to a function that does, two calls deep; or a function literal held in a local
   variable set once, `record := func(obj, reason string) { c.last[obj] = reason }`, storing
-  it itself): a {noun} of big data that a caller
+  it itself; or a string made over it without a copy, `s := yoloString(name); c.ids[s] =
+  id`): a {noun} of big data that a caller
   passes it (`c.keep(buf[:n])`) is reported at the store, in whatever file it is, where a
   copy fixes it for every caller (`c.data = {clone}(p)`); the calls, the piece's
   chain and the caller's source are related locations, and one finding stands for all the
