@@ -124,7 +124,8 @@ _ZERO_COPY_HINT = re.compile(rb"unsafe\.(?:String|Slice)\(")
 _WINDOW_SET = re.compile(rb"=[ \t]*(\w+)\.(\w+)\[[^\]\n]*:")
 _WINDOW_LEFT = re.compile(rb"(\w+)\.(\w+)[ \t]*$")
 # `= d[a:b]` of a local: a window when the local holds a cut of another field (see above).
-_WINDOW_LOCAL_SET = re.compile(rb"(?<![=!<>:])=[ \t]*([A-Za-z_]\w*)\[[^\]\n]*:")
+_WINDOW_LOCAL_SET = re.compile(rb"\.(\w+)[ \t]*=[ \t]*([A-Za-z_]\w*)\[[^\]\n]*:")
+_WORD_BEFORE = re.compile(rb"(\w+)$")  # (the value whose field is set: `it` of `it.key =`)
 # `return it.key`: a field returned as it is.
 _RETURN_FIELD = re.compile(rb"\breturn[ \t]+\w+\.(\w+)[ \t]*[\n}]")
 # `return f(`, `return x.f(`: the names of the functions whose results are returned.
@@ -228,6 +229,7 @@ class Package(HandOver):
         self._lines: dict[str, LineIndex] = {}
         self._declared: dict[Key, str] | None = None
         self._declared_names: frozenset[str] | None = None
+        self._unsafe: bool | None = None  # (see `uses_unsafe`)
         self._nodes: dict[str, dict[Key, Node]] = {}
         self._calls: dict[Key, list[tuple[str, Node]]] = {}
         self._returned: dict[Slot, Returned | None] = {}
@@ -305,6 +307,7 @@ class Package(HandOver):
             self.files[ctx.path] = (ctx.source, ctx.tree)
             self._declared = None
             self._declared_names = None
+            self._unsafe = None
             self._followed = None
             self._typed = {}
             self._typed_in.pop(ctx.path, None)
@@ -373,6 +376,13 @@ class Package(HandOver):
                 for method in summary.methods:
                     self._declared.setdefault(method, path)
         return self._declared
+
+    def uses_unsafe(self) -> bool:
+        """Whether a file of the package mentions `unsafe.` (else it has no zero-copy
+        conversion to follow, and the summaries need not look for one)."""
+        if self._unsafe is None:
+            self._unsafe = any(b"unsafe." in source for source, _ in self.files.values())
+        return self._unsafe
 
     def declared_names(self) -> frozenset[str]:
         """The names of the package's functions and methods."""
@@ -983,21 +993,22 @@ class Package(HandOver):
                 # it.data[it.pos:]` ... `it.key = d[2 : 2+kl]`), in the same function.
                 for match in _WINDOW_LOCAL_SET.finditer(source):
                     start = source.rfind(b"\n", 0, match.start()) + 1
-                    left = _WINDOW_LEFT.search(source, start, match.start())
-                    if left is None:
+                    owner = _WORD_BEFORE.search(source, start, match.start())
+                    if owner is None:
                         continue
                     func_start = source.rfind(b"\nfunc ", 0, match.start())
                     held = re.compile(
                         rb"\b"
-                        + re.escape(match.group(1))
+                        + re.escape(match.group(2))
                         + rb"[ \t]*:=[ \t]*"
-                        + re.escape(left.group(1))
+                        + re.escape(owner.group(1))
                         + rb"\.(\w+)\["
                     )
                     sets = list(held.finditer(source, max(func_start, 0), match.start()))
                     other = sets[-1].group(1).decode() if sets else None  # (the last one)
-                    if other is not None and other != left.group(2).decode():
-                        self._windows.setdefault(left.group(2).decode(), other)
+                    field = match.group(1).decode()
+                    if other is not None and other != field:
+                        self._windows.setdefault(field, other)
         return self._windows
 
     def _refilled(self, analysis: _Analysis, path: str, expr: Node) -> Returned | None:
@@ -1607,7 +1618,9 @@ class Package(HandOver):
             if call is None or func is None:
                 return None
             position = _args(call).index(use) if use in _args(call) else -1
-            converted = self.returned_at(analysis, call) if position >= 0 else None
+            converted = (
+                self.returned_at(analysis, call) if position >= 0 and self.uses_unsafe() else None
+            )
             if converted is not None and converted.zero_copy and converted.param == position:
                 # `s := toUnsafeString(name)`, then `c.ids[s] = id`: the same memory.
                 return self._stored_use(analysis, path, fname, name, call, depth)
