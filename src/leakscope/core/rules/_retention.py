@@ -423,17 +423,9 @@ class _Analysis(Origins, Places, Handing):
         as candidates: their source is what that function passes (`_callback_origin`)."""
         node = self.root.descendant_for_byte_range(at, at + 4)
         literal = node.parent if node is not None else None
-        listed = literal.parent if literal is not None else None
-        call = listed.parent if listed is not None else None
+        call = _call_of_argument(literal) if literal is not None else None
         body = literal.child_by_field_name("body") if literal is not None else None
-        if (
-            literal is None
-            or literal.type != "func_literal"
-            or listed is None
-            or listed.type != "argument_list"
-            or call is None
-            or body is None
-        ):
+        if literal is None or literal.type != "func_literal" or call is None or body is None:
             return []
         # (Cheap tests first: most literals are given to other packages, `sort.Slice`,
         # `t.Run`, or take no string or slice.)
@@ -442,16 +434,16 @@ class _Analysis(Origins, Places, Handing):
             return []
         if _callee_name(call) not in self.pkg.declared_names():
             return []
-        args = [arg for arg in listed.named_children if arg.type != "comment"]
-        names = param_names(literal)
+        callback = _args(call).index(literal)
+        idents = captures("(identifier) @i", body).get("i", [])
         out: list[tuple[Node, str, int | str, Node]] = []
-        for position, name in enumerate(names):
+        for position, name in enumerate(param_names(literal)):
             if name == "_" or name.encode() not in (body.text or b""):
                 continue
-            passed = self.pkg.passes(self, call, args.index(literal), position)
+            passed = self.pkg.passes(self, call, callback, position)
             if passed is None or not (passed.piece or passed.levels):
                 continue
-            for ident in captures("(identifier) @i", body).get("i", []):
+            for ident in idents:
                 if text(ident) != name or not _may_be_kept(ident, storers):
                     continue
                 binding = self.types.lookup(ident)
@@ -459,7 +451,8 @@ class _Analysis(Origins, Places, Handing):
                     continue
                 if not literal.start_byte <= binding.node.start_byte < body.start_byte:
                     continue
-                if self._callback_origin(ident, binding, 0) is None:
+                found = self.origin(ident)  # (`_callback_origin`, kept for the climb)
+                if found is None or (found.param is not None and found.param.node == binding.node):
                     break  # (what it is given is small, or not known)
                 # (Found by another function, like a helper's pieces: not known to be the
                 # parts of one cut when the literal keeps several together.)
@@ -486,15 +479,12 @@ class _Analysis(Origins, Places, Handing):
         bound = end if end is not None else start
         if piece.child_by_field_name("capacity") is not None:
             return None
-        values = piece.parent
-        owner = values.parent if values is not None else None
+        owner = _holding_statement(piece)
         if (
-            values is None
-            or owner is None
-            or values.type != "expression_list"
+            owner is None
             or owner.type != "assignment_statement"
-            or owner.child_by_field_name("right") != values
-            or values.named_child_count != 1
+            or owner.child_by_field_name("right") != piece.parent
+            or piece.parent.named_child_count != 1
             or text(owner.child_by_field_name("operator")) != "="
         ):
             return None
@@ -527,12 +517,9 @@ class _Analysis(Origins, Places, Handing):
         end = _prefix_end(piece)
         if operand is None or end is None:
             return None
-        values = piece.parent
-        statement = values.parent if values is not None else None
+        statement = _holding_statement(piece)
         if (
-            values is None
-            or statement is None
-            or values.type != "expression_list"
+            statement is None
             or statement.type != "return_statement"
             or self.types.underlying(self.types.type_of(operand)) != "string"
         ):
@@ -2240,6 +2227,15 @@ def _guards(statement: Node) -> Iterator[Node]:
             if cond is not None:
                 yield cond
         node, inner = node.parent, node
+
+
+def _holding_statement(value: Node) -> Node | None:
+    """The statement whose list of values holds `value` directly (`x.f = value`, `return
+    value`), else None."""
+    values = value.parent
+    if values is None or values.type != "expression_list":
+        return None
+    return values.parent
 
 
 def _prefix_end(piece: Node) -> Node | None:

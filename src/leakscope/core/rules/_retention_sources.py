@@ -45,6 +45,7 @@ from leakscope.core.rules._retention_syntax import (
     SLICE,
     STRING,
     _args,
+    _call_of_argument,
     _callee_name,
     _element_size,
     _first_arg,
@@ -727,17 +728,15 @@ class Origins:
         literal = params.parent if params is not None else None
         if literal is None or literal.type != "func_literal" or depth > 4:
             return None
-        listed = literal.parent
-        call = listed.parent if listed is not None else None
-        if listed is None or call is None or listed.type != "argument_list":
+        call = _call_of_argument(literal)
+        if call is None:
             return None
         from leakscope.core.rules._retention_summaries import param_names
 
-        args = [arg for arg in listed.named_children if arg.type != "comment"]
         names = param_names(literal)
-        if literal not in args or binding.name not in names:
+        if literal not in _args(call) or binding.name not in names:
             return None
-        passed = self.pkg.passes(self, call, args.index(literal), names.index(binding.name))
+        passed = self.pkg.passes(self, call, _args(call).index(literal), names.index(binding.name))
         if passed is None:
             return None
         if passed.field is not None:

@@ -174,6 +174,16 @@ CALLBACKS_DOC = """
   parseKV(line)`).
 """
 
+# What both retention rules do not follow across functions ({unfollowed}).
+UNFOLLOWED_DOC = """
+Not followed: calls through interfaces other than one with a single implementation in the
+package, function values other than such a literal (a method value passed as the callback,
+`each(data, ix.add)`, a callback stored and called later) and other packages; a
+constructor's object that the caller returns or passes to another function (how long it is
+kept is decided further up); a parameter a constructor reassigns. While a fix is checked,
+only the fixed file is looked at.
+"""
+
 # What both retention rules say of helpers returning records, in their docs ({records};
 # {window} filled in per rule).
 RECORDS_DOC = """

@@ -226,12 +226,7 @@ Within a package (every file of it), leakscope follows the data into helpers and
   (`data: bytes.Clone(b)`) or keeps something else (`len(b)`) is not followed.
 {callbacks}
 
-Not followed: calls through interfaces other than one with a single implementation in the
-package, function values other than such a literal (a method value passed as the callback,
-`each(data, ix.add)`, a callback stored and called later) and other packages; a
-constructor's object that the caller returns or passes to another function (how long it is
-kept is decided further up); a parameter a constructor reassigns. While a fix is checked,
-only the fixed file is looked at.
+{unfollowed}
 
 ## In-place truncation
 `if len(x.f) > n { x.f = x.f[:n] }` (or `x.f = x.f[len(x.f)-n:]`) on a field or package
@@ -345,6 +340,7 @@ from leakscope.core.rules._retention_syntax import (
     PER_CALL_DOC,
     RECORDS_DOC,
     STORES_DOC,
+    UNFOLLOWED_DOC,
 )
 
 
@@ -358,6 +354,7 @@ RULE = Rule(
     doc=(__doc__ or "")
     .replace("{keepers}", KEEPERS_DOC.strip())
     .replace("{per_call}", PER_CALL_DOC.strip())
+    .replace("{unfollowed}", UNFOLLOWED_DOC.strip())
     .replace("{callbacks}", CALLBACKS_DOC.strip().replace("{noun}", "subslice"))
     .replace("{records}", RECORDS_DOC.strip().replace("{window}", "`Data: b[off:off+n]`"))
     .replace(
