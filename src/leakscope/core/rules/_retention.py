@@ -700,10 +700,10 @@ class _Analysis(Origins, Places, Handing):
         if returned.field is not None:
             # `rr.next()` of `rr := &recordReader{buf: data}`: a piece of what it was made with.
             made = receiver_made_with(self, call, returned.field)
-            found = self.origin(made) if made is not None else None
-            if made is None or found is None or found.kind == sources.PARAM:
+            found = self.origin(made[0]) if made is not None else None
+            if made is None or found is None or (found.kind == sources.PARAM and not made[1]):
                 return None  # (a zero-copy decoder over its caller's data is by design)
-            return call, returned.family, returned.levels, made
+            return call, returned.family, returned.levels, made[0]
         if returned.param is None:
             return call, returned.family, returned.levels, call
         if returned.param_field is not None:

@@ -752,10 +752,8 @@ class Origins:
                 elif receiver is not None and receiver.kind == LOCAL:
                     # `attrs := parseLogfmt(line)`: what it was made with, the caller's
                     # parameter too (its callers decide).
-                    from leakscope.core.rules._retention_summaries import receiver_made_with
-
-                    made = receiver_made_with(self, call, passed.field)  # type: ignore[arg-type]
-                    found = self.origin(made, depth + 1) if made is not None else None
+                    made = self.made_origin(call, passed.field, depth)
+                    found = made[0] if made is not None else None
                 if found is None:
                     return None
                 return replace(found, chain=(*found.chain, *passed.notes))
@@ -1083,12 +1081,9 @@ class Origins:
                 return self.field_origin(args[returned.param], returned.param_field, depth + 1)
             return self.origin(args[returned.param], depth + 1)
         if returned.field is not None:
-            from leakscope.core.rules._retention_summaries import receiver_made_with
-
-            made = receiver_made_with(self, call, returned.field)  # type: ignore[arg-type]
-            found = self.origin(made, depth + 1) if made is not None else None
+            made = self.made_origin(call, returned.field, depth)
             # (A zero-copy decoder over its caller's data is by design: not followed there.)
-            return found if found is not None and found.kind != PARAM else None
+            return made[0] if made is not None and (made[1] or made[0].kind != PARAM) else None
         if returned.source is None:
             return None
         return replace(
@@ -1099,6 +1094,20 @@ class Origins:
             confidence=weaker(returned.source.confidence, Confidence.MEDIUM),
             reader=None,  # (a place in the helper, perhaps in another file)
         )
+
+    def made_origin(self, call: Node, field: str, depth: int = 0) -> tuple[Source, bool] | None:
+        """The origin of what the local receiver of the method `call` calls was made with
+        for its `field` (`rr.next()` of `rr := &recordReader{buf: data}`: data's), and
+        whether the receiver holds a copy of it: then the caller's parameter is big data
+        the receiver copied (`p := newParser(body)` of `&parser{buf: string(body)}`), where
+        as it is it is a zero-copy decoder over its caller's data, by design."""
+        from leakscope.core.rules._retention_summaries import receiver_made_with
+
+        made = receiver_made_with(self, call, field)  # type: ignore[arg-type]
+        if made is None:
+            return None
+        found = self.origin(made[0], depth + 1)
+        return (found, made[1]) if found is not None else None
 
     def _converted(self, conversion: Node, operand: Node | None, depth: int) -> Source | None:
         """`string(buf)` and `[]byte(s)` copy their operand: as large as it is."""

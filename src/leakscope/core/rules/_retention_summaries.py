@@ -2167,9 +2167,12 @@ def _receiver_field(analysis: _Analysis, func: Node, expr: Node, depth: int = 0)
     return text(expr.child_by_field_name("field"))
 
 
-def receiver_made_with(analysis: _Analysis, call: Node, field: str) -> Node | None:
+def receiver_made_with(analysis: _Analysis, call: Node, field: str) -> tuple[Node, bool] | None:
     """The value the local receiver of the method `call` calls was made with for `field`
-    (`lx.next()` of `lx := &lexer{src: string(data)}`: `string(data)`), else None."""
+    (`lx.next()` of `lx := &lexer{src: string(data)}`: `string(data)`), and whether the
+    receiver holds a copy of it (a conversion, here or in the constructor: `p :=
+    newParser(body)` of `return &parser{buf: string(body)}` gives `body`, copied), else
+    None."""
     func = call.child_by_field_name("function")
     operand = func.child_by_field_name("operand") if func is not None else None
     if func is None or func.type != "selector_expression" or operand is None:
@@ -2193,13 +2196,14 @@ def receiver_made_with(analysis: _Analysis, call: Node, field: str) -> Node | No
         if len(parts) == 2 and _flat(text(parts[0])) == field:
             value = parts[1]
             inner = value.named_children[0] if value.type == "literal_element" else value
-            return inner
+            return inner, _conversion_operand(analysis, unparen(inner)) is not None
     return None
 
 
-def _constructed_with(analysis: _Analysis, call: Node, field: str) -> Node | None:
+def _constructed_with(analysis: _Analysis, call: Node, field: str) -> tuple[Node, bool] | None:
     """The argument of the constructor `call` (`NewIterator(block)`) that it puts in the
-    field `field` of the literal it returns (`return &Iterator{block: block}`), else None."""
+    field `field` of the literal it returns (`return &Iterator{block: block}`), and whether
+    it puts a conversion of it there (`buf: string(body)`: a copy), else None."""
     pkg = analysis.pkg
     key = pkg.callee(analysis, call)
     decl = pkg.decl(key) if key is not None else None
@@ -2217,10 +2221,15 @@ def _constructed_with(analysis: _Analysis, call: Node, field: str) -> Node | Non
                 continue
             if _flat(text(parts[0])) != field:
                 continue
-            name = _flat(text(parts[1]))
+            value = unparen(parts[1])
+            if value.type == "literal_element" and value.named_children:
+                value = unparen(value.named_children[0])
+            into = pkg.analysis(path)
+            operand = _conversion_operand(into, value) if into is not None else None
+            name = _flat(text(operand if operand is not None else value))
             args = _args(call)
             if name in params and params.index(name) < len(args):
-                return args[params.index(name)]
+                return args[params.index(name)], operand is not None
     return None
 
 

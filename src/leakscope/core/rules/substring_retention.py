@@ -195,7 +195,10 @@ Within a package (every file of it), leakscope follows the data into helpers and
   `it := NewIterator(block)`); so does one returning a field as it is that the package's
   methods set to a window of another field of the receiver (`return it.key` with `it.key =
   it.block[start : start+n]` in `Next`, a key-value iterator); not when that is the
-  function's parameter (a decoder over its caller's data, by design). One that returns data
+  function's parameter as it is (a decoder over its caller's data, by design), but when the
+  receiver holds a copy of it (`string(data)` in the literal or in the constructor,
+  `newParser(body)` of `return &parser{buf: string(body)}`): then the callers that pass
+  big data decide. One that returns data
   it read,
   less a trailer it checked (`return data[:len(data)-4]`),
   returns that data. Helpers that call each other are summarised once each (a call back
