@@ -107,13 +107,17 @@ def jump_target(jump: Node) -> Node | None:
     return None
 
 
-def conjuncts(cond: Node) -> list[Node]:
-    """The operands of a chain of `&&` (the condition itself when it is not one)."""
+def conjuncts(cond: Node, operator: str = "&&") -> list[Node]:
+    """The operands of a chain of `&&` (or of `operator`, `||`: the disjuncts), the condition
+    itself when it is not one."""
     cond = unparen(cond)
-    if cond.type == "binary_expression" and text(cond.child_by_field_name("operator")) == "&&":
+    if cond.type == "binary_expression" and text(cond.child_by_field_name("operator")) == operator:
         left = cond.child_by_field_name("left")
         right = cond.child_by_field_name("right")
-        return [*(conjuncts(left) if left else []), *(conjuncts(right) if right else [])]
+        return [
+            *(conjuncts(left, operator) if left else []),
+            *(conjuncts(right, operator) if right else []),
+        ]
     return [cond]
 
 

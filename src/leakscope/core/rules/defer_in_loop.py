@@ -18,8 +18,10 @@ It does not report:
   numKinds; i++` where `const ( kindA = iota; numKinds )` makes `numKinds` 1): there is one
   deferred call, as if there were no loop;
 - a `defer` in a lazy initialisation the loop runs at most once: `if x == nil { x = ...;
-  defer ... }` (also `x == ""`, `x == 0`, `len(x) == 0`, `!x`), where `x` lives outside the
-  loop body and nothing else in the body sets it;
+  defer ... }` (also `x == ""`, `x == 0`, `len(x) == 0`, `!x`), or after a guard that leaves
+  the iteration once `x` is set, on a way that sets it (`if s.started { continue }` ...
+  `s.started = true; defer ...`), where `x` lives outside the loop body and nothing else in
+  the body sets it;
 - a `defer` whose release the iteration also makes itself, on every way on to the next
   iteration (`defer f.Close()` followed by `f.Close()`, `err = f.Close()` or `if err :=
   f.Close(); err != nil { ... }` with no `continue` before it; `tx.Commit()` counts for
@@ -585,18 +587,49 @@ def _unset_tests(cond: Node) -> list[str]:
 _UNSET = frozenset({"nil", '""', "``", "0", "false"})
 
 
+def _set_tests(cond: Node) -> list[str]:
+    """The `x` of `x != nil`, `x != ""`, `x != 0`, `len(x) > 0`, `len(x) != 0` and `x`
+    disjuncts of a condition: tests that a lazily set variable is set already."""
+    out = []
+    for part in conjuncts(cond, "||"):
+        part = unparen(part)
+        if part.type in ("identifier", "selector_expression"):
+            out.append(text(part))
+            continue
+        if part.type != "binary_expression":
+            continue
+        operator = text(part.child_by_field_name("operator"))
+        left, right = part.child_by_field_name("left"), part.child_by_field_name("right")
+        if left is None or right is None or operator not in ("!=", ">"):
+            continue
+        if operator == "!=" and text(left) in _UNSET:
+            left, right = right, left
+        if text(right) not in _UNSET or (operator == ">" and text(right) != "0"):
+            continue
+        left = unparen(left)
+        if left.type == "call_expression" and text(right) == "0":
+            args = left.child_by_field_name("arguments")
+            named = [a for a in args.named_children if a.type != "comment"] if args else []
+            if text(left.child_by_field_name("function")) == "len" and len(named) == 1:
+                out.append(text(named[0]))
+        elif left.type in ("identifier", "selector_expression") and operator == "!=":
+            out.append(text(left))
+    return out
+
+
 def runs_once(defer: Node, loop: Node) -> bool:
     """Whether the defer sits in a lazy initialisation the loop runs at most once.
 
     `if x == nil { x = ...; defer ... }` (or `== ""`, `== 0`, `len(x) == 0`, `if !done { done =
-    true; ... }`) where `x` is not a variable of the loop body and nothing else in the body
-    sets it again.
+    true; ... }`), or after a guard that leaves the iteration once `x` is set, on a way that
+    sets it (`if s.pty != nil { continue }` ... `s.pty = &req; defer ...`), where `x` is not a
+    variable of the loop body and nothing else in the body sets it again.
     """
     body = loop.child_by_field_name("body")
     if body is None:
         return False
     node = defer
-    while node.parent is not None and node.parent != body:
+    while node.parent is not None and node != body:
         parent = node.parent
         if (
             parent.type == "if_statement"
@@ -606,8 +639,79 @@ def runs_once(defer: Node, loop: Node) -> bool:
             for name in _unset_tests(parent.child_by_field_name("condition")):
                 if _set_only_in(name, node, body):
                     return True
+        if _guarded(node, parent, body, _header_names(loop)):
+            return True
         node = parent
     return False
+
+
+def _guarded(node: Node, block: Node, body: Node, header: set[str]) -> bool:
+    """Whether a statement of `block` before `node` is `if x != nil { ...; continue }` (a
+    guard that leaves the iteration once `x` is set), `block` sets `x` itself to a value
+    surely set (on the way to `node`, a statement of `block`), and nothing else in the loop
+    body sets it."""
+    sets: set[str] = set()
+    for statement in block.named_children:
+        left = statement.child_by_field_name("left")
+        right = statement.child_by_field_name("right")
+        if statement.type != "assignment_statement" or left is None or right is None:
+            continue
+        if text(statement.child_by_field_name("operator")) != "=":
+            continue
+        pairs = zip(left.named_children, right.named_children, strict=False)
+        sets.update(text(target) for target, value in pairs if _surely_set(value))
+    for guard in block.named_children:
+        if guard.end_byte > node.start_byte:
+            break
+        condition = guard.child_by_field_name("condition")
+        leaves = guard.child_by_field_name("consequence")
+        if guard.type != "if_statement" or condition is None or leaves is None:
+            continue
+        inner = leaves.named_children
+        if len(inner) == 1 and inner[0].type == "statement_list":
+            inner = inner[0].named_children
+        last = [c for c in inner if c.type != "comment"][-1:]
+        if guard.child_by_field_name("alternative") is not None or not last:
+            continue
+        if last[0].type not in ("continue_statement", "return_statement"):
+            continue
+        if any(
+            name in sets
+            and name not in header
+            and _set_only_in(name, block, body)
+            and not _assigned_before(name, guard, body)
+            for name in _set_tests(condition)
+        ):
+            return True
+    return False
+
+
+def _surely_set(value: Node) -> bool:
+    """Whether a value assigned is surely not the zero value: `true`, `&req`, `T{...}`,
+    `make(...)`, `new(T)`, a literal other than zero (so a guard testing it is set leaves
+    every later iteration)."""
+    value = unparen(value)
+    if value.type in ("true", "composite_literal", "func_literal"):
+        return True
+    if value.type == "unary_expression":
+        return text(value).startswith("&")
+    if value.type == "call_expression":
+        return text(value.child_by_field_name("function")) in ("make", "new")
+    if value.type in ("int_literal", "interpreted_string_literal", "raw_string_literal"):
+        return text(value) not in _UNSET
+    return False
+
+
+def _assigned_before(name: str, guard: Node, body: Node) -> bool:
+    """Whether the loop body assigns `name` before the guard's block (`f, err = open(p)`, or
+    `if _, err = open(p); err != nil { continue }`: a test of this iteration's value, not
+    of a value set once)."""
+    leaves = guard.child_by_field_name("consequence")
+    until = leaves.start_byte if leaves is not None else guard.end_byte
+    return any(
+        left.start_byte < until and any(text(t) == name for t in left.named_children)
+        for _, left in own_nodes(_ASSIGNMENTS, body)
+    )
 
 
 def _set_only_in(name: str, block: Node, body: Node) -> bool:
