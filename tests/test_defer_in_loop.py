@@ -348,6 +348,10 @@ def test_impact_reasons_say_why() -> None:
         "func fetchMirrors": "the loop ranges over a literal list of 2 items",
         "func openRetry": "the loop runs 3 times",
         "func restoreDirs": "`os.Chdir(cwd)` releases nothing: only the deferred calls pile up",
+        "func formValues": (
+            "part is a multipart part: its Close only reads the rest of the part (the reader's "
+            "next NextPart does that too) and holds no file or connection"
+        ),
     }
     for function, reason in bounded.items():
         finding = at(function)

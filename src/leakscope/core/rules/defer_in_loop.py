@@ -68,6 +68,9 @@ It is **bounded** (severity `info`, hidden by default) when:
 - the deferred call releases nothing (`defer os.Chdir(cwd)`, `defer log.Println(...)`): only
   the deferred calls themselves wait for the return ("`os.Chdir(cwd)` releases nothing:
   only the deferred calls pile up"); or
+- it is `defer p.Close()` of a multipart part the loop's body gets from `NextPart()` (or
+  `NextRawPart()`): its Close only reads the rest of the part, which the reader's next
+  `NextPart` does too, and holds no file or connection; or
 - it is `defer resp.Body.Close()` (a statement of the loop's body) and every path on to the
   next iteration first reads the body to its end (`io.ReadAll(resp.Body)`, `io.Copy(w,
   resp.Body)`, as a statement or an `if`'s initializer; an `if` counts when its other branch
@@ -1232,6 +1235,12 @@ def judge(defer: Node, func: Node, ctx: FileContext) -> tuple[Impact | None, str
         what = "the deferred function literal" if call.startswith("a deferred") else f"`{call}`"
         return Impact.BOUNDED, f"{what} releases nothing: only the deferred calls pile up"
     loop = next(iter(loops_around(defer, func)), None)
+    part = _multipart_part(defer, loop) if loop is not None else None
+    if part is not None:
+        return Impact.BOUNDED, (
+            f"{part} is a multipart part: its Close only reads the rest of the part (the "
+            "reader's next NextPart does that too) and holds no file or connection"
+        )
     drained = drained_body(defer, loop) if loop is not None else None
     if drained is not None:
         return Impact.BOUNDED, (
@@ -1247,6 +1256,24 @@ def judge(defer: Node, func: Node, ctx: FileContext) -> tuple[Impact | None, str
 _DRAINS = re.compile(
     r"(?:io|ioutil)\.ReadAll\(\s*(\w+)\.Body\s*\)|io\.Copy\([^,()]+,\s*(\w+)\.Body\s*\)"
 )
+
+
+def _multipart_part(defer: Node, loop: Node) -> str | None:
+    """`p` when the defer is `defer p.Close()` and the loop's body sets `p` from a
+    `NextPart()` or `NextRawPart()` call (a `multipart.Reader`'s part), else None."""
+    call = _deferred_call(defer)
+    func_node = call.child_by_field_name("function") if call is not None else None
+    if func_node is None or func_node.type != "selector_expression":
+        return None
+    operand = func_node.child_by_field_name("operand")
+    if text(func_node.child_by_field_name("field")) != "Close" or operand is None:
+        return None
+    if operand.type != "identifier":
+        return None
+    name = re.escape(text(operand))
+    set_from = re.compile(rf"\b{name}\b[\w, ]*:?=\s*[\w.]+\.Next(?:Raw)?Part\(\)")
+    body = loop.child_by_field_name("body")
+    return text(operand) if body is not None and set_from.search(text(body)) else None
 
 
 def drained_body(defer: Node, loop: Node) -> str | None:
