@@ -547,15 +547,18 @@ def test_a_parameter_reassigned_from_a_new_value_is_no_longer_the_callers_data()
 
 def test_an_object_made_per_call_is_evidence_for_its_methods() -> None:
     by_line = findings("subslice-retention", "per-call")
-    parse = only(by_line, 57)
+    parse = only(by_line, 59)
     assert parse.severity is Severity.INFO and parse.impact is Impact.BOUNDED
     assert "likely made per call" in (parse.impact_reason or "")
     notes = [r.message for r in parse.related]
     assert "p is made here, per call of Render, and dropped when it returns" in notes
-    assert 20 not in by_line  # converter: unexported all the way, dropped with its caller
-    assert only(by_line, 102).severity is Severity.WARNING  # fed in a loop it outlives
+    assert 22 not in by_line  # converter: unexported all the way, dropped with its caller
+    assert only(by_line, 104).severity is Severity.WARNING  # fed in a loop it outlives
     # Only a test passes read data: what a test passes says nothing of the program.
-    assert only(by_line, 125).impact is Impact.BOUNDED
+    assert only(by_line, 127).impact is Impact.BOUNDED
+    # hello: made per message, returned to a caller that copies its name and drops it.
+    assert 147 not in by_line
+    assert only(by_line, 189).severity is Severity.WARNING  # greeting: its caller keeps it
 
 
 def test_every_function_known_to_read_data_has_known_results() -> None:

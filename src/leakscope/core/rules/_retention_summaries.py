@@ -90,6 +90,7 @@ from leakscope.core.types import (
     FUNC,
     IMPORT,
     LOCAL,
+    NUMERIC_TYPES,
     PARAM,
     RANGE,
     RECEIVER,
@@ -1829,9 +1830,83 @@ class Package(HandOver):
                 continue
             made = _made_here(analysis, binding, call, caller)
             if made is None:
-                return None
+                # `msg := &channelOpen{}; msg.Unmarshal(raw); return msg, nil`: made per
+                # call and handed to callers that drop it.
+                made = _made_here(analysis, binding, call, caller, returned=True)
+                outer = key_of(caller)
+                inner = self._result_dropped(outer, seen) if made and outer else None
+                if made is None or inner is None:
+                    return None
+                outside = outside or inner[0]
+                notes.append(self.note(path, *made))
+                notes.extend(n for n in inner[1] if n not in notes)
+                continue
             notes.append(self.note(path, *made))
         return outside, tuple(notes)  # (no notes: no evidence either way)
+
+    def _result_dropped(
+        self, key: Key, seen: set[tuple[Key, int]]
+    ) -> tuple[bool, tuple[Note, ...]] | None:
+        """Evidence that every call in the package's non-test code of the function `key`
+        drops the object it returns when the caller returns: it takes it in a local that
+        does not escape (`openMsg, err := parseOpen(buf)`, then only its fields copied or
+        read), or returns it on to callers that do. (Whether an exported function on the
+        way lets other packages keep it, the notes), or None: no call in the package, or an
+        exported function returning it (other packages take it to keep it: `Open`)."""
+        if (key, _RESULT_POSITION) in seen:
+            return (False, ())
+        if len(seen) > 8:
+            return None
+        seen.add((key, _RESULT_POSITION))
+        calls = [(p, c) for p, c in self.calls_to(key) if not p.endswith("_test.go")]
+        if key[1][:1].isupper() or not calls:
+            return None
+        outside = False
+        notes: list[Note] = []
+        for path, call in calls:
+            analysis = self.analysis(path)
+            caller = _function_of(call)
+            values = call.parent
+            statement = values.parent if values is not None else None
+            if analysis is None or caller is None or values is None or statement is None:
+                return None
+            if (
+                values.type != "expression_list"
+                or statement.type not in ("short_var_declaration", "assignment_statement")
+                or statement.child_by_field_name("right") != values
+                or len(values.named_children) != 1
+            ):
+                return None
+            left = statement.child_by_field_name("left")
+            taken = left.named_children[0] if left is not None and left.named_children else None
+            binding = None
+            if taken is not None:
+                declares = statement.type == "short_var_declaration"
+                binding = (analysis.types.declaration if declares else analysis.types.lookup)(taken)
+            body = caller.child_by_field_name("body")
+            if taken is None or binding is None or binding.kind != LOCAL or body is None:
+                return None
+            returned: list[Node] = []
+            if _escapes(analysis, binding, body, returned):
+                return None
+            name = text(caller.child_by_field_name("name")) or "the caller"
+            if returned:
+                outer = key_of(caller)
+                inner = self._result_dropped(outer, seen) if outer is not None else None
+                if inner is None:
+                    return None
+                outside = outside or inner[0]
+                notes.extend(n for n in inner[1] if n not in notes)
+                continue
+            notes.append(
+                self.note(
+                    path,
+                    statement.start_byte,
+                    statement.end_byte,
+                    f"{binding.name} takes what {key[1]} returns, and {name} drops it",
+                )
+            )
+        return outside, tuple(notes)
 
     # -- what the callers pass ---------------------------------------------------------------
 
@@ -1987,13 +2062,14 @@ def _on_receiver(analysis: _Analysis, place: Node) -> bool:
 
 
 def _made_here(
-    analysis: _Analysis, binding: Binding, call: Node, caller: Node
+    analysis: _Analysis, binding: Binding, call: Node, caller: Node, returned: bool = False
 ) -> tuple[int, int, str] | None:
     """(start, end, note) when the local `binding` that `call` is made on (or passed) holds
     an object made fresh in `caller` (`p := New(...)`, `nc := conv{...}`, `var b buf`),
     which does not escape it (each use reads or writes a field or calls a method: never
-    returned, stored, passed or sent whole, nor a field of it), and `call` is not in a loop
-    that the object outlives (one object fed many inputs)."""
+    returned, stored, passed or sent whole, nor a field of it; with `returned`, it is
+    returned, and only that), and `call` is not in a loop that the object outlives (one
+    object fed many inputs)."""
     if binding.kind != LOCAL or binding.multi or binding.statement is None:
         return None
     value = unparen(binding.value) if binding.value is not None else None
@@ -2013,9 +2089,15 @@ def _made_here(
             return None
         loop = loop.parent
     body = caller.child_by_field_name("body")
-    if body is None or _escapes(analysis, binding, body):
+    given: list[Node] = []
+    if body is None or _escapes(analysis, binding, body, given if returned else None):
         return None
     name = text(caller.child_by_field_name("name"))
+    if returned:
+        if not given:
+            return None
+        end = "returned to callers that drop it"
+        return statement.start_byte, statement.end_byte, f"{binding.name} is made here, {end}"
     return (
         statement.start_byte,
         statement.end_byte,
@@ -2023,10 +2105,14 @@ def _made_here(
     )
 
 
-def _escapes(analysis: _Analysis, binding: Binding, body: Node) -> bool:
+def _escapes(
+    analysis: _Analysis, binding: Binding, body: Node, returned: list[Node] | None = None
+) -> bool:
     """Whether a use of the local `binding` in `body` lets its object (or a field of it)
     outlive the function: the variable used whole (returned, assigned, passed, `&x`), a field
-    returned, assigned, put in a literal or sent, or any use in a goroutine."""
+    returned, assigned, put in a literal or sent (unless it is a number or a boolean), or any
+    use in a goroutine. With `returned`, the variable returned whole is collected there
+    instead (the caller decides)."""
     name = binding.name.encode()
     source = analysis.ctx.source
     start = binding.node.end_byte if binding.node is not None else body.start_byte
@@ -2047,6 +2133,16 @@ def _escapes(analysis: _Analysis, binding: Binding, body: Node) -> bool:
         if parent is None or parent.type != "selector_expression":
             if assigned_by(use) is not None:
                 continue  # the variable set again
+            owner = parent.parent if parent is not None else None
+            if (
+                returned is not None
+                and parent is not None
+                and parent.type == "expression_list"
+                and owner is not None
+                and owner.type == "return_statement"
+            ):
+                returned.append(use)
+                continue
             return True
         selector = parent
         while (
@@ -2060,6 +2156,9 @@ def _escapes(analysis: _Analysis, binding: Binding, body: Node) -> bool:
             continue
         if above.type == "call_expression" and above.child_by_field_name("function") == selector:
             continue  # a method call
+        under = analysis.types.underlying(analysis.types.type_of(selector))
+        if under in NUMERIC_TYPES or under == "bool":
+            continue  # (a number or a flag holds no memory of the object)
         if above.type in ("literal_element", "keyed_element", "send_statement"):
             return True
         if above.type == "expression_list":
@@ -2307,6 +2406,8 @@ _RETURNED_SHAPES = frozenset(
     }
 )
 # A result list starting with a named type, perhaps a pointer (`(rec, error)`, `*Rule`).
+# The position `_result_dropped` marks in `seen`: the function's result.
+_RESULT_POSITION = -2
 _RECORD_RESULT = re.compile(rb"\(?\s*(?:[A-Za-z_]\w*\s+)?\*?([A-Za-z_]\w*)\s*(?:[,)]|$)")
 
 

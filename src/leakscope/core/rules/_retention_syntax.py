@@ -109,8 +109,12 @@ PER_CALL_DOC = """
   receiver or pointer parameter is, at every call in the package's non-test code, a fresh
   object (`New().Parse(in)`), a local made fresh in the caller that never escapes it (each
   use reads or writes a field or calls a method; it is not returned, stored, passed or sent
-  whole, nor is a field of it, nor used in a goroutine) and is not fed in a loop it
-  outlives, or the caller's own receiver or parameter with the same evidence. When an
+  whole, nor is a field of it other than a number or a flag, nor used in a goroutine) and
+  is not fed in a loop it outlives, or the caller's own receiver or parameter with the same
+  evidence. A local made fresh and only returned counts when the function returning it is
+  unexported and each of its calls in the package takes the result in a local that does not
+  escape, or returns it on in the same way (`m := &openMsg{}; m.Unmarshal(raw); return m,
+  nil`, its caller copying `string(m.Label)` and dropping it). When an
   exported function or method on the way lets other packages pass an object of their own
   (a parser's exported `Parse`), the finding is kept but is `info` ("p is likely made per
   call"). An object in a package variable, a field or a map, or fed every read of a loop
