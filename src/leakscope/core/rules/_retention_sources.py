@@ -351,10 +351,11 @@ def judge(source: Source, name: str, collects: bool, caller: bool = False) -> Si
     )
     param = source.param.name if source.param is not None else name
     if param != name and not name.startswith((f"{param}.", f"{param}[")):
-        # (`all := append(e.pending, spans...)`: as big as the parameter it copies.)
+        # (`all := append(e.pending, spans...)`, a copy as big as the parameter, or `s :=
+        # strings.TrimSpace(line)`, the parameter trimmed.)
         return Size(
             Impact.BOUNDED,
-            f"{name} holds a copy of {param}, {role}: the caller decides its size, and "
+            f"{name} comes from {param}, {role}: the caller decides its size, and "
             "nothing here shows it is large",
         )
     return Size(

@@ -2592,7 +2592,15 @@ def _set_to(analysis: _Analysis, func: Node, name: str, depth: int = 0) -> tuple
             return True, value
         if value.type == "call_expression" and analysis._is_piece_call(value):
             found = (False, value)
+        elif value.type == "slice_expression" and _self_cut(value, name):
+            found = (False, value)  # `s = s[1:]` (skipping a space): a trim
     return found
+
+
+def _self_cut(value: Node, name: str) -> bool:
+    """Whether `value` cuts the variable `name` itself (`s[1:]`, `s[i:]`)."""
+    operand = value.child_by_field_name("operand")
+    return operand is not None and operand.type == "identifier" and text(operand) == name
 
 
 def _assigned_once(analysis: _Analysis, func: Node, name: str) -> Node | None:
