@@ -693,7 +693,11 @@ class _Analysis(Origins, Places, Handing):
         view = returned is not None and returned.source is not None
         view = view and returned.source.kind == sources.VIEW  # (kept wrong even whole)
         if returned is None or not (returned.piece or view):
-            return None
+            # `id, content, ok := parseKeyLine(line)`: a piece after a status.
+            later = self.pkg.later_at(self, call)
+            if not later:
+                return None
+            returned = later[0][1]
         self._helper_notes[call.start_byte] = returned.notes
         if returned.fields is not None:
             self._record_fields[call.start_byte] = returned.fields
@@ -1447,6 +1451,11 @@ class _Analysis(Origins, Places, Handing):
                 return [(lefts[i], state.levels) for i in indices if i < len(lefts)]
             if call.type == "call_expression" and self._read_call(call) == sources.VIEW:
                 return [(lefts[0], state.levels)]  # `line, err := r.ReadSlice('\n')`
+            later = self.pkg.later_at(self, call) if call == state.node else []
+            if later:
+                # Pieces after a first result that is none (`id, content, ok :=
+                # parseKeyLine(line)`): those results.
+                return [(lefts[i], state.levels) for i, _ in later if i < len(lefts)]
             if call == state.node and self._one_part(call):
                 # A helper of the package returning the piece first, with a status (`id,
                 # ok := requestID(line)`): its summary is about its first result.

@@ -50,7 +50,7 @@ from tree_sitter import Node, Tree
 
 from leakscope.core import package_files
 from leakscope.core.context import FileContext, is_test_code
-from leakscope.core.index import Signature, receiver_type_name
+from leakscope.core.index import Signature, receiver_type_name, signature_of
 from leakscope.core.model import Confidence, Impact, Related
 from leakscope.core.package_files import files_of
 from leakscope.core.rules import _retention_partitions as partitions
@@ -414,11 +414,15 @@ class Package(HandOver):
                     view = found.source is not None and found.source.kind == sources.VIEW
                     if found.piece or view:
                         pieces.add(key[1])
+                elif self.later_pieces(key):
+                    returning.add(key[1])
+                    pieces.add(key[1])
             self._followed = (frozenset(returning), frozenset(pieces))
         return self._followed
 
     def _typed_of(self, path: str) -> list[tuple[Key, Node]]:
-        """The functions of the file `path` that return a string or a slice first."""
+        """The functions of the file `path` that return a string or a slice (first, or after
+        a status: `id, content, ok`)."""
         found = self._typed_in.get(path)
         if found is None:
             found = self._typed_in[path] = []
@@ -426,7 +430,9 @@ class Package(HandOver):
             records = self._record_types()
             for node in _typed_declarations(source, tree, records):
                 result = node.child_by_field_name("result")
-                if result is None or not self._may_return_piece(result):
+                if result is None or not (
+                    self._may_return_piece(result) or _LATER_RESULT.search(result.text or b"")
+                ):
                     continue
                 key = key_of(node)
                 if key is not None:
@@ -591,7 +597,7 @@ class Package(HandOver):
         if (
             body is None
             or result is None
-            or not self._may_return_piece(result)
+            or not (self._may_return_piece(result) or (index > 0 and _later_typed(func, index)))
             or not self._may_return(path, body)
         ):
             self._returned[slot] = None
@@ -643,6 +649,34 @@ class Package(HandOver):
         self._low = min(outer_low, self._low)
         self._truncated = outer_truncated or self._truncated
         return found
+
+    def later_pieces(self, key: Key) -> list[tuple[int, Returned]]:
+        """The results after the first that are pieces, by position, of a function whose
+        first result is not one (`id, content, ok := parseKeyLine(line)`: 1, a field of the
+        line), else []."""
+        decl = self.decl(key)
+        if decl is None:
+            return []
+        first = self.returned(key)
+        if first is not None and first.piece:
+            return []
+        results = signature_of(decl[1]).result_types
+        out = []
+        for index in range(1, len(results)):
+            if not _later_typed(decl[1], index):
+                continue
+            found = self.returned(key, index)
+            if found is not None and found.piece and found.fields is None:
+                out.append((index, found))
+        return out
+
+    def later_at(self, analysis: _Analysis, call: Node) -> list[tuple[int, Returned]]:
+        """`later_pieces` of the package function `call` calls."""
+        followed = self._followed
+        if followed is not None and not self._reading and _callee_name(call) not in followed[1]:
+            return []
+        key = self.callee(analysis, call)
+        return self.later_pieces(key) if key is not None else []
 
     def _may_return(self, path: str, body: Node) -> bool:
         """A cheap look at a body: it cuts or reads something, returns a call of a
@@ -2387,10 +2421,23 @@ _TYPED_HEADER = re.compile(
     rb"\)[ \t]*\(?[ \t]*(?:[A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]+)?"
     rb"(?:string|\[\]|map\[)[^\n{]*\{"
 )
+_LATER_HEADER = re.compile(rb"\)[ \t]*\([^()\n{]*,[^()\n{]*(?:\bstring\b|\[\])[^\n{]*\{")
 _RECORD_HEADER = re.compile(
     rb"\)[ \t]*\(?[ \t]*(?:[A-Za-z_]\w*[ \t]+)?\*?([A-Za-z_]\w*)[ \t]*(?:,[^\n{]*)?\)?[ \t]*\{"
 )
 _DECLARATIONS = ("function_declaration", "method_declaration")
+# A result list with a string or a slice after a comma (`(id int64, content string, ok
+# bool)`): a piece may come later than the first result.
+_LATER_RESULT = re.compile(rb"^\([^()]*,[^()]*(?:\bstring\b|\[\])")
+
+
+def _later_typed(func: Node, index: int) -> bool:
+    """Whether the function's result at `index` is a string or a slice."""
+    results = signature_of(func).result_types
+    if index >= len(results):
+        return False
+    kind = results[index]
+    return kind == "string" or kind.startswith("[]")
 
 
 # The returned values `_returned_value` looks at; any other is not a piece.
@@ -2663,6 +2710,9 @@ def _typed_declarations(
     out = []
     root = tree.root_node
     starts = [m.start() for m in _TYPED_HEADER.finditer(source)]
+    later = [m.start() for m in _LATER_HEADER.finditer(source)]
+    if later:
+        starts = sorted({*starts, *later})
     if records:
         starts.extend(m.start() for m in _RECORD_HEADER.finditer(source) if m.group(1) in records)
         starts.sort()

@@ -182,7 +182,8 @@ Within a package (every file of it), leakscope follows the data into helpers and
   finding lists each helper's return, outermost first, down to the cut. A helper that returns
   a local holding a cut (`id, _, _ := strings.Cut(line, sep); return id`), or returns the
   piece first with a status (`id, ok := requestID(line)`, results after the first a `bool`,
-  an `error` or a number) counts too; so does each part of one returning several parts of
+  an `error` or a number), or after a first result that is none (`uid, name, ok :=
+  userEntry(line)`: the name) counts too; so does each part of one returning several parts of
   its input (`key, value, err := parseKV(line)`, named results included: `(name, val
   string, ok bool)`): the parts kept together are the line and waste nothing, a part kept
   alone (only the key, only the value) keeps all of it. Named results a bare `return` gives
