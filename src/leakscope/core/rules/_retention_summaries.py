@@ -2212,18 +2212,31 @@ def _appends(args: Node) -> bool:
 
 
 def _indexes_split(analysis: _Analysis, expr: Node) -> bool:
-    """`parts[i]` where parts is (a local holding) the result of a splitting call."""
+    """`parts[i]` where parts is (a local holding) the result of a splitting call, or an
+    element of one that holds parts itself (`m[1]` of `for _, m := range
+    re.FindAllStringSubmatch(s, -1)`)."""
     operand = expr.child_by_field_name("operand")
     operand = unparen(operand) if operand is not None else None
-    if operand is not None and operand.type == "identifier":
+    element = False
+    for _ in range(3):
+        if operand is None or operand.type != "identifier":
+            break
         binding = analysis.types.lookup(operand)
-        operand = unparen(binding.value) if binding is not None and binding.value else None
-    return (
-        operand is not None
-        and operand.type == "call_expression"
-        and analysis._is_piece_call(operand)
-        and isinstance(_SPLITTERS.get(_callee_name(operand), 1), int)
-    )
+        if binding is None or not binding.value:
+            return False
+        if binding.kind == RANGE:
+            if binding.index != 1 or element:
+                return False
+            element = True
+        operand = unparen(binding.value)
+    if operand is None or operand.type != "call_expression":
+        return False
+    if not element:
+        return analysis._is_piece_call(operand) and isinstance(
+            _SPLITTERS.get(_callee_name(operand), 1), int
+        )
+    levels = _split_levels_of(analysis, operand)
+    return levels is not None and levels >= 2
 
 
 def key_of(func: Node) -> Key | None:
