@@ -655,7 +655,8 @@ class Package(HandOver):
         first result is not one (`id, content, ok := parseKeyLine(line)`: 1, a field of the
         line), else []."""
         decl = self.decl(key)
-        if decl is None:
+        result = decl[1].child_by_field_name("result") if decl is not None else None
+        if decl is None or result is None or not _LATER_RESULT.search(result.text or b""):
             return []
         first = self.returned(key)
         if first is not None and first.piece:
