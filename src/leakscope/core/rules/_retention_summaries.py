@@ -250,6 +250,7 @@ class Package(HandOver):
         self._contains: dict[Key, dict[int, Contained] | None] = {}
         self._storer_names: frozenset[str] | None = None
         self._stored: dict[Key, dict[int, Stored] | None] = {}
+        self._typed_names_memo: frozenset[str] | None = None  # (see `_typed_names`)
         self._per_call: dict[tuple[Key, int], tuple[bool, tuple[Note, ...]] | None] = {}
         # Typed declarations per file (see `followed`).
         self._typed_in: dict[str, list[tuple[Key, Node]]] = {}
@@ -310,6 +311,7 @@ class Package(HandOver):
             self._declared_names = None
             self._unsafe = None
             self._followed = None
+            self._typed_names_memo = None
             self._typed = {}
             self._typed_in.pop(ctx.path, None)
             self._nodes.pop(ctx.path, None)
@@ -602,11 +604,14 @@ class Package(HandOver):
         ):
             self._returned[slot] = None
             # (Returning a field as it is: whether another file cuts it into a window of
-            # another field decides, `_windowed_fields`.)
-            returns_field = body is not None and _RETURN_FIELD.search(
-                self.files[path][0], body.start_byte, body.end_byte
+            # another field decides, `_windowed_fields`; so does which of the package's
+            # functions return strings or slices for a field set to a call's result.)
+            code = self.files[path][0]
+            across = body is not None and (
+                _RETURN_FIELD.search(code, body.start_byte, body.end_byte)
+                or _FIELD_RESULT.search(code, body.start_byte, body.end_byte)
             )
-            self._deps[slot] = frozenset(self.files) if returns_field else frozenset((path,))
+            self._deps[slot] = frozenset(self.files) if across else frozenset((path,))
             return None
         if len(self._stack) >= _MAX_RETURN_DEPTH:
             self._truncated = True  # too deep: nothing above is kept, each is asked again
@@ -693,7 +698,20 @@ class Package(HandOver):
         if returned is not None and returned.group(1).decode() in self._windowed_fields():
             return True
         names = self.storer_names()
-        return any(n.decode() in names for n in _RETURN_CALL.findall(source, start, end))
+        if any(n.decode() in names for n in _RETURN_CALL.findall(source, start, end)):
+            return True
+        # `r.Key, b, err = readBytes(b)`: a field set to a result of a package function that
+        # may return a piece (`_field_results`).
+        called = _FIELD_RESULT.findall(source, start, end)
+        return bool(called) and any(n.decode() in self._typed_names() for n in called)
+
+    def _typed_names(self) -> frozenset[str]:
+        """The names of the package's functions that may return a string or a slice."""
+        if self._typed_names_memo is None:
+            self._typed_names_memo = frozenset(
+                key[1] for path in sorted(self.files) for key, _ in self._typed_of(path)
+            )
+        return self._typed_names_memo
 
     def _evaluate(self, path: str, func: Node, body: Node, index: int = 0) -> Returned | None:
         analysis = self.analysis(path)
@@ -1105,6 +1123,8 @@ class Package(HandOver):
         literal = _new_literal(expr)
         # (field name, value) pairs: of the literal, and of `s.name = ...` of a local `s`.
         values: list[tuple[str, Node]] = []
+        # (field name, call, result index) of `s.name, rest, err = readBytes(b)`.
+        results: list[tuple[str, Node, int]] = []
         if literal is None and expr.type == "identifier":
             binding = analysis.types.lookup(expr)
             func = _function_of(expr)
@@ -1118,6 +1138,7 @@ class Package(HandOver):
                 if literal is None and unparen(binding.value).type == "call_expression":
                     return self._returned_record(analysis, path, params, binding.value)
             values.extend(_field_sets(body, binding.name))
+            results.extend(_field_results(body, binding.name))
         body = literal.child_by_field_name("body") if literal is not None else None
         for element in body.named_children if body is not None else ():
             if element.type != "keyed_element" or element.named_child_count < 2:
@@ -1131,10 +1152,16 @@ class Package(HandOver):
         window = False
         cuts: set[tuple[int, int]] = set()
         kept: set[str] = set()
-        for key_text, value in values:
+        for key_text, value, index in [
+            *((k, v, -1) for k, v in values),
+            *((k, call, i) for k, call, i in results),
+        ]:
             if value.type == "literal_value" or key_text in names:
                 continue
-            found = self._returned_value(analysis, path, params, value)
+            if index < 0:
+                found = self._returned_value(analysis, path, params, value)
+            else:
+                found = self._result_of(analysis, path, params, value, index)
             # (Pieces of what the helper reads itself are reported where it makes the record:
             # `_returned_new`.)
             if found is None or not found.piece or found.levels != 0 or found.param is None:
@@ -1169,6 +1196,17 @@ class Package(HandOver):
             apart=window or len(cuts) > 1,
             gaps=_gaps(kept, func.text or b"" if func else b""),
         )
+
+    def _result_of(
+        self, analysis: _Analysis, path: str, params: list[str], call: Node, index: int
+    ) -> Returned | None:
+        """The result `index` of the package function `call` calls, when it is a piece of
+        one of its parameters: in terms of this function's parameters (`_passed_on`)."""
+        key = self.callee(analysis, call)
+        inner = self.returned(key, index) if key is not None else None
+        if inner is None or not inner.piece or inner.param is None:
+            return None
+        return self._passed_on(analysis, path, params, call, inner)
 
     def _passed_on(
         self, analysis: _Analysis, path: str, params: list[str], call: Node, inner: Returned
@@ -2435,6 +2473,8 @@ _TYPED_HEADER = re.compile(
     rb"\)[ \t]*\(?[ \t]*(?:[A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]+)?"
     rb"(?:string|\[\]|map\[)[^\n{]*\{"
 )
+# `r.Key, b, err = readBytes(b)`: a field set to one of a call's results (the callee's name).
+_FIELD_RESULT = re.compile(rb"\w\.\w+[ \t]*,[^=\n]*[^:!<>=]=[ \t]*(\w+)\(")
 _LATER_HEADER = re.compile(rb"\)[ \t]*\([^()\n{]*,[^()\n{]*(?:\bstring\b|\[\])[^\n{]*\{")
 _RECORD_HEADER = re.compile(
     rb"\)[ \t]*\(?[ \t]*(?:[A-Za-z_]\w*[ \t]+)?\*?([A-Za-z_]\w*)[ \t]*(?:,[^\n{]*)?\)?[ \t]*\{"
@@ -2789,6 +2829,25 @@ def _field_sets(body: Node, name: str) -> list[tuple[str, Node]]:
         operand = target.child_by_field_name("operand")
         if target.type == "selector_expression" and operand is not None and text(operand) == name:
             out.append((text(target.child_by_field_name("field")), value))
+    return out
+
+
+def _field_results(body: Node, name: str) -> list[tuple[str, Node, int]]:
+    """(field, call, position) of each `name.field, ... = call(...)` in a function body (a
+    field set to one of several results: `r.Key, b, err = readBytes(b)`)."""
+    out = []
+    for node in captures("(assignment_statement) @a", body).get("a", []):
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None or left.named_child_count < 2:
+            continue
+        if right.named_child_count != 1 or right.named_children[0].type != "call_expression":
+            continue
+        for i, target in enumerate(left.named_children):
+            operand = target.child_by_field_name("operand")
+            if target.type != "selector_expression" or operand is None or text(operand) != name:
+                continue
+            out.append((text(target.child_by_field_name("field")), right.named_children[0], i))
     return out
 
 
