@@ -1220,6 +1220,8 @@ class _Analysis(Origins, Places, Handing):
             return
         # (A piece inside the argument, `push(info{Magic: view})`, is kept with it.)
         stored = self.pkg.stored_at(self, call, position)
+        if stored is None:
+            stored = self._elements_stored(piece, state, call, position)
         closure = self._closure(call) if stored is None else None
         if closure is not None:
             # `record := func(obj, reason string) { c.last[obj] = reason }`, then
@@ -1239,6 +1241,8 @@ class _Analysis(Origins, Places, Handing):
             holder = f"{text(operand)}."
         called = _flat(text(call.child_by_field_name("function")))
         sub = replace(piece, steps=[*piece.steps, *state.notes, *stored.notes])
+        if stored.fields is not None:
+            sub = replace(sub, fields=stored.fields)  # (the ones it keeps)
         target = _stored_target(stored)
         how = f"passed to {called}, which keeps it in"
         key = (state.value.start_byte, state.value.end_byte)
@@ -1261,6 +1265,25 @@ class _Analysis(Origins, Places, Handing):
             )
             if stored.rebind:
                 self.leaks[key] = replace(self.leaks[key], rebind=stored.rebind)
+            if stored.fields is not None:
+                # At the store, the value kept is the field itself (`r.value`).
+                handed = self.leaks[key]
+                piece_ = replace(handed.piece, fields=None)
+                self.leaks[key] = replace(handed, piece=piece_, levels=0)
+
+    def _elements_stored(
+        self, piece: Piece, state: _Climb, call: Node, position: int
+    ) -> Stored | None:
+        """Records whose fields are pieces (`recs, err := decodeRecords(buf)`), passed to a
+        function of the package that stores one of those fields of each (`t.apply(recs)`
+        with `t.rows[k] = r.Value`): where (`Package.element_stored_at`)."""
+        fields = piece.fields or state.fields
+        if not fields:
+            return None
+        stored = self.pkg.element_stored_at(self, call, position)
+        if stored is None or stored.fields is None or not stored.fields <= set(fields):
+            return None
+        return stored
 
     def _split_levels(self, call: Node, name: str, family: str) -> int | None:
         """The levels of a splitting call's result, when it splits a value of `family`."""
@@ -2538,12 +2561,13 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
     target = leak.target
     keeper = f"a receiver of {target.text}" if leak.how == "sent on" else target.text
     what = value_text if origin_text in value_text else f"{value_text} (from {origin_text})"
-    fields = ", ".join(sorted(piece.fields)) if piece.fields and leak.levels == 1 else ""
+    fields = ", ".join(sorted(piece.fields)) if piece.fields and leak.levels in (1, 2) else ""
     if leak.levels == 0:
         detail = f"{what} is a {noun} {leak.how} {target.where}"
     elif fields:
+        of = what if leak.levels == 1 else f"the elements of {what}"
         detail = (
-            f"the fields {fields} of {what} are {noun}s of {source_text}, {leak.how} {target.where}"
+            f"the fields {fields} of {of} are {noun}s of {source_text}, {leak.how} {target.where}"
         )
     else:
         detail = f"the elements of {what} are {noun}s of {source_text}, {leak.how} {target.where}"

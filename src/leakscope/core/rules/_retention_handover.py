@@ -273,8 +273,10 @@ class Handing:
         argument is the piece itself (not a value holding it, which a copy at the store
         cannot fix), and the store is not in a file of the package's code that a test calls
         into (a test's data says nothing of what the program keeps)."""
-        if state.contained or state.levels != 0 or stored.at is None:
+        if stored.at is None:
             return False
+        if stored.fields is None and (state.contained or state.levels != 0):
+            return False  # (a field of each element: copied at the store, `r.Value`)
         if state.node not in _args(call):
             return False
         if closure is not None:

@@ -197,6 +197,9 @@ class Stored:
     # m[s]; ok { return v }`): an intern table, which keeps one value per distinct text, the
     # first one seen, and with it whatever text that was cut from.
     interned: bool = False
+    # The fields of each element of the parameter that are stored, not the parameter itself
+    # (`for _, r := range recs { t.rows[k] = r.Value }`: Value), see `element_stored_at`.
+    fields: frozenset[str] | None = None
 
 
 _MAX_STORE_DEPTH = 2
@@ -250,6 +253,7 @@ class Package(HandOver):
         self._contains: dict[Key, dict[int, Contained] | None] = {}
         self._storer_names: frozenset[str] | None = None
         self._stored: dict[Key, dict[int, Stored] | None] = {}
+        self._element_stored: dict[Key, dict[int, Stored]] = {}  # (see `element_stored_at`)
         self._typed_names_memo: frozenset[str] | None = None  # (see `_typed_names`)
         self._per_call: dict[tuple[Key, int], tuple[bool, tuple[Note, ...]] | None] = {}
         # Typed declarations per file (see `followed`).
@@ -1565,6 +1569,74 @@ class Package(HandOver):
                         out[i] = found
         self._stored[key] = out
         return out
+
+    def element_stored_at(self, analysis: _Analysis, call: Node, position: int) -> Stored | None:
+        """Where the package function `call` calls stores a field of each element of its
+        argument at `position` (`for _, r := range recs { t.rows[string(r.Key)] = r.Value
+        }`), with `fields` naming it; None when it stores none."""
+        if position < 0 or _callee_name(call) not in self.storer_names():
+            return None
+        key = self.callee(analysis, call)
+        if key is None:
+            return None
+        if key not in self._element_stored:
+            self._element_stored[key] = self._elements_stored(key)
+        return self._element_stored[key].get(position)
+
+    def _elements_stored(self, key: Key) -> dict[int, Stored]:
+        decl = self.decl(key)
+        analysis = self.analysis(decl[0]) if decl is not None else None
+        body = decl[1].child_by_field_name("body") if decl is not None else None
+        if decl is None or analysis is None or body is None:
+            return {}
+        path, func = decl
+        fname = text(func.child_by_field_name("name"))
+        out: dict[int, Stored] = {}
+        for clause in captures("(range_clause) @r", body).get("r", []):
+            ranged = clause.child_by_field_name("right")
+            left = clause.child_by_field_name("left")
+            items = _list_items(left) if left is not None else []
+            if ranged is None or ranged.type != "identifier" or len(items) != 2:
+                continue
+            names = param_names(func)
+            binding = analysis.types.lookup(ranged)
+            if binding is None or binding.kind != PARAM or binding.name not in names:
+                continue
+            if items[1].type != "identifier":
+                continue
+            if _reassigned(analysis.ctx.source, body, binding.name):
+                continue
+            found = self._element_field_stored(analysis, path, fname, clause, items[1])
+            if found is not None:
+                out.setdefault(names.index(binding.name), found)
+        return out
+
+    def _element_field_stored(
+        self, analysis: _Analysis, path: str, fname: str, clause: Node, element: Node
+    ) -> Stored | None:
+        """The first field of the range variable `element` stored in the loop (`r.Value`)."""
+        loop = clause.parent
+        body = loop.child_by_field_name("body") if loop is not None else None
+        declared = analysis.types.declaration(element)
+        if body is None or declared is None:
+            return None
+        name = text(element)
+        source = analysis.ctx.source
+        word = re.compile(rb"(?<![\w.])" + re.escape(name.encode()) + rb"\.(\w+)")
+        for match in word.finditer(source, body.start_byte, body.end_byte):
+            use = body.descendant_for_byte_range(match.start(), match.start() + len(name))
+            selector = use.parent if use is not None else None
+            if use is None or selector is None or selector.type != "selector_expression":
+                continue
+            found = analysis.types.lookup(use)
+            if found is None or found.declared_at != declared.declared_at:
+                continue
+            field = match.group(1).decode()
+            stored = self._stored_use(analysis, path, fname, f"{name}.{field}", selector, 1)
+            if stored is not None:
+                at = (path, selector.start_byte, selector.end_byte)
+                return replace(stored, at=stored.at or at, fields=frozenset((field,)))
+        return None
 
     def _param_stored(
         self, analysis: _Analysis, path: str, func: Node, body: Node, name: str, depth: int

@@ -153,7 +153,11 @@ STORES_DOC = """
   the store is a cache's (its type or field named as one, or its entries dropped one by one,
   an LRU's `delete`): a cache keeps what it is given, its callers copy what they put in; when
   the argument only holds the piece (`s.recent.push(upload{magic: view})`), and for a
-  test calling into the package's code. Not followed: a parameter the function
+  test calling into the package's code. A function that ranges over its parameter and keeps
+  a field of each element (`for _, r := range recs { t.rows[string(r.Key)] = r.Value }`) is
+  followed the same way for records whose fields are pieces (`recs, err :=
+  decodeRecords(buf)`; `t.apply(recs)`): reported at that store, the copy made of the field
+  (`{clone}(r.Value)`). Not followed: a parameter the function
   reassigns (`p = bytes.Clone(p)`), a place it sets again before it returns (held for the
   call only; not a trim of the place itself, `h.entries = append(h.entries[:0:0],
   h.entries[n:]...)`, which still holds it), a place that may be a new object or the
