@@ -165,6 +165,12 @@ _FILLS = (
 # Of those, the calls that fill the whole buffer or fail (so a buffer sized at run time and
 # filled by them is made to the size of what is read).
 _FILLS_WHOLE = frozenset({"ReadFull", "ReadAt"})
+# A pool by its name (`bufPool`, `framePool`), when its type is not known.
+_POOL_NAME = re.compile(r"(?i)pool$")
+# What a pool's New makes: `make([]byte, 64<<10)`.
+_POOL_MAKE = re.compile(
+    rb"make\(\s*\[\]byte\s*,\s*([0-9][0-9 <*]*?)\s*(?:,\s*([0-9][0-9 <*]*?)\s*)?\)"
+)
 
 
 # What follows a name that is assigned: `x = `, `x, err := `, `x += ` (not `x == `).
@@ -598,6 +604,11 @@ class Origins:
             return self._call_origin(expr, depth)
         if kind == "selector_expression":
             return self._param_field(expr)
+        if kind == "unary_expression" and text(expr.child_by_field_name("operator")) == "*":
+            # `(*bp)[:n]` of `bp := pool.Get().(*[]byte)`: the slice it points to. (Not a
+            # slice the caller owns, `*ptr, err = readN(r, *ptr, n)`: reused on purpose.)
+            found = self.origin(expr.child_by_field_name("operand"), depth + 1)
+            return found if found is not None and found.kind == BUFFER else None
         return None
 
     def _param_field(self, expr: Node) -> Source | None:
@@ -708,6 +719,8 @@ class Origins:
                 return self._multi_origin(use, value, binding.index, depth)
             if value.type == "call_expression" and _callee_name(value) == "make":
                 return self._made_buffer(use, value, binding)
+            if value.type == "type_assertion_expression":
+                return self._pooled(use, value, binding)
             inner = self.origin(value, depth + 1)
             if inner is None:
                 return None
@@ -979,6 +992,61 @@ class Origins:
         func = enclosing_function(make)
         filled = func is not None and fills(func.text or b"", binding.name)
         return Source(use, Confidence.MEDIUM, related, BUFFER, size=size, filled=filled)
+
+    def _pooled(self, use: Node, value: Node, binding: Binding) -> Source | None:
+        """`bp := bufPool.Get().(*[]byte)` (or `.([]byte)`) of a `sync.Pool`: a scratch
+        buffer as big as the pool makes them (`New: ... make([]byte, 65535)`), which goes
+        back to the pool for another user: a piece kept of it pins the whole buffer, and
+        its bytes change under the holder once the buffer is reused."""
+        call = unparen(value.child_by_field_name("operand") or value)
+        asserted = value.child_by_field_name("type")
+        func = call.child_by_field_name("function") if call.type == "call_expression" else None
+        if func is None or func.type != "selector_expression" or asserted is None:
+            return None
+        if text(asserted).replace(" ", "") not in ("*[]byte", "[]byte") or _args(call):
+            return None
+        pool = func.child_by_field_name("operand")
+        if text(func.child_by_field_name("field")) != "Get" or pool is None:
+            return None
+        kind = self.types.type_of(pool) or ""
+        if not (kind.endswith("sync.Pool") or _POOL_NAME.search(text(pool))):
+            return None
+        size = self._pool_size(_flat(text(pool)))
+        decl = binding.node
+        made = f"{_bytes(size)} " if size is not None else "a "
+        related = (
+            (
+                decl.start_byte,
+                decl.end_byte,
+                f"{binding.name} is {made}buffer taken from {_flat(text(pool))} here, which "
+                "goes back to the pool for the next user",
+            )
+            if decl is not None
+            else None
+        )
+        body = enclosing_function(value)
+        code = body.text or b"" if body is not None else b""
+        filled = fills(code, binding.name) or fills(code, f"*{binding.name}")
+        return Source(use, Confidence.MEDIUM, related, BUFFER, size=size, filled=filled)
+
+    def _pool_size(self, pool: str) -> int | None:
+        """The size of the byte slices the pool `pool` makes (`var bufPool = sync.Pool{New:
+        func() any { b := make([]byte, 65535); return &b }}` in a file of the package)."""
+        name = pool.rsplit(".", 1)[-1]
+        declared = re.compile(
+            rb"\b" + re.escape(name.encode()) + rb"\s*:?=\s*(?:&\s*)?sync\.Pool\s*\{"
+        )
+        for path, (source, _) in sorted(self.pkg.files.items()):
+            self.pkg._read(path)
+            found = declared.search(source)
+            if found is None:
+                continue
+            made = _POOL_MAKE.search(source, found.end(), found.end() + 400)
+            if made is None:
+                return None
+            size = constant_size((made.group(2) or made.group(1)).decode())  # (its capacity)
+            return size or None
+        return None
 
     def _sized_buffer(
         self, use: Node, make: Node, binding: Binding, size_node: Node
