@@ -2056,7 +2056,32 @@ class _Analysis(Origins, Places, Handing):
         binding = self.types.visible(match.group(1), value) if match is not None else None
         if binding is None or binding.declared_at != source.reader:
             return False
-        return not _read_again(value, source.node)
+        if _read_again(value, source.node):
+            return False
+        return not self._outlives_reader(piece, target.text)
+
+    def _outlives_reader(self, piece: Piece, kept: str) -> bool:
+        """Whether a reader's view kept in a field of the reader's owner outlives the reader:
+        a function of the package sets the owner's reader field again (`f.rd =
+        bufio.NewReader(r)`) and uses the field kept (`f.lastLine`) there too. Then the view
+        pins the old reader's buffer, and it is not a current token: its bytes are another
+        read's."""
+        if piece.source.kind != sources.VIEW:
+            return False
+        reader = _flat(text(piece.source.node)).split("(", 1)[0].rsplit(".", 1)[0]
+        parts, kept_parts = reader.split("."), kept.split(".")
+        if len(parts) != 2 or len(kept_parts) != 2:
+            return False
+        set_again = re.compile(rb"\w\." + re.escape(parts[1].encode()) + rb"[ \t]*=[^=]")
+        used = re.compile(rb"\w\." + re.escape(kept_parts[1].encode()) + rb"\b")
+        for path, (source, tree) in self.pkg.files.items():
+            self.pkg._read(path)
+            for found in set_again.finditer(source):
+                node = tree.root_node.descendant_for_byte_range(found.start(), found.start() + 1)
+                func = enclosing_function(node) if node is not None else None
+                if func is not None and used.search(source, func.start_byte, func.end_byte):
+                    return True
+        return False
 
     def _parent_kept(self, source: Node, holder_text: str, value: Node) -> bool:
         """Whether the function also stores the source itself in the same holder
@@ -2212,8 +2237,10 @@ class _Analysis(Origins, Places, Handing):
                 and self._handle_field(holder, value)
             )
             # A view left in its slot while the loop reads on is not a current token: some
-            # earlier line's bytes, overwritten under the holder.
-            or (piece.source.kind == sources.VIEW and _read_again(value, piece.source.node)),
+            # earlier line's bytes, overwritten under the holder; nor is one kept while the
+            # owner reads from a new reader.
+            or (piece.source.kind == sources.VIEW and _read_again(value, piece.source.node))
+            or self._outlives_reader(piece, target.text),
             caller=target.caller,
             interned=target.interned,
         )
