@@ -168,9 +168,9 @@ hangs off the same variable as the reader (`dec.key` and `dec.s` of one decoder,
 own `bufio.Reader`), it is not reported at all: it is the object's current token, reset at
 each read over a buffer the object owns anyway, a deliberate zero-copy cursor; unless a
 function of the package gives the object a new reader and still uses that field (`f.rd =
-bufio.NewReader(r)`, then `f.lastLine` compared): the view then outlives its reader, an error
-as above. A view appended to a kept collection, put in a map or cache, sent, returned in a local collection,
-or stored in another object is still reported. A copy (`string(sc.Bytes())`,
+bufio.NewReader(r)`, then `f.lastLine` compared): the view then outlives its reader, an
+error as above. A view appended to a kept collection, put in a map or cache, sent, returned
+in a local collection, or stored in another object is still reported. A copy (`string(sc.Bytes())`,
 `bytes.Clone`) is a stable line. A helper of the package that returns such a view, whole
 or trimmed (`return bytes.TrimRight(line, "\r\n")` of `br.ReadSlice('\n')`), makes its calls
 views too. So does a method that reads into its receiver's buffer, kept from call to call,
