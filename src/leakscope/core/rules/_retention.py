@@ -330,6 +330,10 @@ class _Analysis(Origins, Places, Handing):
             if before.isalnum() or before in (b"_", b"."):
                 continue  # (`myfunc(`, `x.func(`)
             out.extend(self._callback_uses(match.start(), storers))
+        # The fields a function of the package fills with pieces or views, of a local record
+        # passed to it (`d.decode(&rec)`, then `rec.Data`).
+        for match in (m for a, b in spans for m in _FILLED_RX.finditer(source, a, b)):
+            out.extend(self._filled_uses(match.start(1), storers))
         # Calls of the package's piece-returning helpers (a few names per package, found once
         # for the package): looked for by name.
         for name in self.pkg.piece_helpers():
@@ -365,6 +369,38 @@ class _Analysis(Origins, Places, Handing):
         # In source order: an outer source (the file split into lines) comes before the
         # pieces cut from its pieces, so a stored value is reported against the outer one.
         return sorted(out, key=lambda candidate: candidate[0].start_byte)
+
+    def _filled_uses(
+        self, at: int, storers: Callable[[], frozenset[str]]
+    ) -> list[tuple[Node, str, int | str, Node]]:
+        """The uses of the fields of a local record (`&rec` at `at`) that the package
+        function the call calls fills with pieces or views (`Package.filled`), after it."""
+        ident = self.root.descendant_for_byte_range(at, at + 1)
+        arg = ident.parent if ident is not None else None
+        args = arg.parent if arg is not None else None
+        call = args.parent if args is not None else None
+        if ident is None or arg is None or call is None or call.type != "call_expression":
+            return []
+        if _callee_name(call) not in storers():
+            return []
+        position = next((i for i, a in enumerate(_args(call)) if a == arg), -1)
+        key = self.pkg.callee(self, call) if position >= 0 else None
+        fields = self.pkg.filled(key, position) if key is not None else {}
+        func = enclosing_function(call)
+        if not fields or func is None:
+            return []
+        out: list[tuple[Node, str, int | str, Node]] = []
+        name = re.escape(text(ident).encode())
+        for filled, returned in fields.items():
+            word = re.compile(rb"(?<![\w.])" + name + rb"\." + re.escape(filled.encode()) + rb"\b")
+            for use in word.finditer(self.ctx.source, call.end_byte, func.end_byte):
+                selector = self.root.descendant_for_byte_range(use.start(), use.end())
+                if selector is None or selector.type != "selector_expression":
+                    continue
+                if not _may_be_kept(selector, storers):
+                    continue
+                out.append((selector, returned.family, 0, selector))
+        return out
 
     def _scanned_uses(self, at: int) -> list[tuple[Node, str, int | str, Node]]:
         """The uses of the bytes a `Scan(src any) error` method (at `at`) gets from the
@@ -1586,7 +1622,13 @@ class _Analysis(Origins, Places, Handing):
         if func is None or self._holds_whole(binding, piece.source.node, func):
             return
         name = binding.name
-        for use in self._uses(binding, statement.end_byte, func.end_byte):
+        uses = self._uses(binding, statement.end_byte, func.end_byte)
+        loop = _loop_around(statement, func)
+        if loop is not None and not loop.start_byte <= binding.node.start_byte < loop.end_byte:
+            # (A later iteration runs what comes before in the loop's body: `if err == io.EOF
+            # { return w, nil }` at its top.)
+            uses.extend(self._uses(binding, loop.start_byte, statement.start_byte))
+        for use in uses:
             if _is_assigned(use):
                 owner = use.parent.parent if use.parent is not None else None
                 right = owner.child_by_field_name("right") if owner is not None else None
@@ -2265,8 +2307,24 @@ class _Analysis(Origins, Places, Handing):
         self.leaks[key] = leak
 
 
+# `&rec` passed to a call (`d.decode(&rec)`): a record a function may fill (`_filled_uses`).
+_FILLED_RX = re.compile(rb"[(,][ \t]*&([A-Za-z_]\w*)[ \t]*[,)]")
+
+
 # A name that says it is a limit (`maxLen`, `keepSize`, `limit`).
 _LIMIT_NAME = r"(?i)max|limit|keep|size|cap|bound|most"
+
+
+def _loop_around(statement: Node, func: Node) -> Node | None:
+    """The innermost `for` loop of `func` around `statement`, or None."""
+    node = statement.parent
+    while node is not None and node != func:
+        if node.type == "for_statement":
+            return node
+        if node.type == "func_literal":
+            return None
+        node = node.parent
+    return None
 
 
 def _next_part_at(rest: bytes, end: bytes) -> bool:

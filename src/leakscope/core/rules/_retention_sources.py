@@ -603,7 +603,7 @@ class Origins:
         if kind == "call_expression":
             return self._call_origin(expr, depth)
         if kind == "selector_expression":
-            return self._param_field(expr)
+            return self._param_field(expr) or self._filled_field(expr, depth)
         if kind == "unary_expression" and text(expr.child_by_field_name("operator")) == "*":
             # `(*bp)[:n]` of `bp := pool.Get().(*[]byte)`: the slice it points to. (Not a
             # slice the caller owns, `*ptr, err = readN(r, *ptr, n)`: reused on purpose.)
@@ -629,6 +629,47 @@ class Origins:
         if self._reassigned(expr, binding) is not None:
             return None
         return _field_of_param(expr, binding, text(field))
+
+    def _filled_field(self, expr: Node, depth: int) -> Source | None:
+        """`rec.Data` of a local record a function of the package filled before, in this
+        function (`var rec Record; d.decode(&rec)` with `rec.Data = data` in decode, a view
+        of the decoder's buffer): what that function set the field to (`Package.filled`)."""
+        operand = expr.child_by_field_name("operand")
+        if operand is None or operand.type != "identifier":
+            return None
+        parent = expr.parent
+        if parent is not None and parent.type == "call_expression":
+            return None  # `rec.Method(...)`
+        binding = self.types.lookup(operand)
+        func = enclosing_function(expr)
+        if binding is None or binding.kind != LOCAL or func is None or binding.node is None:
+            return None
+        name = re.escape(binding.name.encode())
+        passed = re.compile(rb"[(,]\s*&" + name + rb"\s*[,)]")
+        found = None
+        for match in passed.finditer(self.ctx.source, binding.node.end_byte, expr.start_byte):
+            found = match  # (the last call before the use)
+        if found is None:
+            return None
+        at = found.end() - 2
+        call = self.root.descendant_for_byte_range(at, at + 1)
+        while call is not None and call.type != "call_expression":
+            call = call.parent
+        if call is None or enclosing_function(call) != func:
+            return None
+        args = _args(call)
+        position = next((i for i, a in enumerate(args) if _flat(text(a)) == f"&{binding.name}"), -1)
+        key = self.pkg.callee(self, call) if position >= 0 else None
+        if key is None:
+            return None
+        returned = self.pkg.filled(key, position).get(text(expr.child_by_field_name("field")))
+        if returned is None:
+            return None
+        given = self._given(call, returned, depth)
+        if given is None:
+            return None
+        note = (call.start_byte, call.end_byte, f"{_flat(text(call))} sets {_flat(text(expr))}")
+        return replace(given, node=expr, chain=(*given.chain, *returned.notes), related=note)
 
     def field_origin(self, arg: Node, field: str, depth: int = 0) -> Source | None:
         """What the field `field` of the value `arg` holds, as a caller passes it: a field of

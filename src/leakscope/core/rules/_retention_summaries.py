@@ -254,6 +254,7 @@ class Package(HandOver):
         self._storer_names: frozenset[str] | None = None
         self._stored: dict[Key, dict[int, Stored] | None] = {}
         self._element_stored: dict[Key, dict[int, Stored]] = {}  # (see `element_stored_at`)
+        self._filled: dict[tuple[Key, int], dict[str, Returned]] = {}  # (see `filled`)
         self._typed_names_memo: frozenset[str] | None = None  # (see `_typed_names`)
         self._per_call: dict[tuple[Key, int], tuple[bool, tuple[Note, ...]] | None] = {}
         # Typed declarations per file (see `followed`).
@@ -737,7 +738,7 @@ class Package(HandOver):
         shared = zero_copy_operand(expr)
         if shared is not None:
             return self._zero_copy(analysis, path, params, expr, shared)
-        if expr.type in ("selector_expression", "slice_expression"):
+        if expr.type in ("selector_expression", "slice_expression", "identifier"):
             refilled = self._refilled(analysis, path, expr)
             if refilled is not None:
                 return refilled
@@ -1084,9 +1085,12 @@ class Package(HandOver):
         if not recv:
             return None
         place = re.escape(f"{recv}.{field}".encode())
+        # (Or a local holding a cut of it: `data := d.buf[:n]; io.ReadFull(d.r, data)`.)
+        into = place if expr.type != "identifier" else place + rb"|" + re.escape(expr.text or b"")
         code = body.text or b""
         read = re.search(
-            rb"(?:\bio\.(?:ReadFull|ReadAtLeast)\([^,()]+,\s*|\.Read\(\s*)" + place + rb"\b", code
+            rb"(?:\bio\.(?:ReadFull|ReadAtLeast)\([^,()]+,\s*|\.Read\(\s*)(?:" + into + rb")\b",
+            code,
         )
         if read is None:
             return None
@@ -1568,6 +1572,32 @@ class Package(HandOver):
                     if found is not None:
                         out[i] = found
         self._stored[key] = out
+        return out
+
+    def filled(self, key: Key, position: int) -> dict[str, Returned]:
+        """What the function `key` sets the fields of its pointer parameter at `position`
+        to, when that is a piece or a view (`rec.Data = data` of `data := d.buf[:n]` read
+        into its receiver's buffer, kept from call to call), by field: its caller's record
+        holds that after the call (`d.decode(&rec)`)."""
+        memo = (key, position)
+        if memo in self._filled:
+            return self._filled[memo]
+        self._filled[memo] = {}  # (recursion ends here)
+        decl = self.decl(key)
+        analysis = self.analysis(decl[0]) if decl is not None else None
+        body = decl[1].child_by_field_name("body") if decl is not None else None
+        out: dict[str, Returned] = {}
+        if decl is not None and analysis is not None and body is not None:
+            path, func = decl
+            params = param_names(func)
+            if 0 <= position < len(params) and params[position] != "_":
+                for field, value in _field_sets(body, params[position]):
+                    found = self._returned_value(analysis, path, params, value)
+                    view = found is not None and found.source is not None
+                    view = view and found.source.kind == sources.VIEW  # type: ignore[union-attr]
+                    if found is not None and (found.piece or view) and found.levels == 0:
+                        out.setdefault(field, found)
+        self._filled[memo] = out
         return out
 
     def element_stored_at(self, analysis: _Analysis, call: Node, position: int) -> Stored | None:

@@ -176,7 +176,9 @@ or trimmed (`return bytes.TrimRight(line, "\r\n")` of `br.ReadSlice('\n')`), mak
 views too. So does a method that reads into its receiver's buffer, kept from call to call,
 and returns it (`io.ReadFull(c.r, c.buf)` ... `return c.buf`, the buffer made again only when
 too small: a packet reader's ephemeral packet); not one that makes the buffer anew at every
-call.
+call. So does one that sets a field of its caller's record to such a view (`data :=
+d.buf[:n]; io.ReadFull(d.r, data); rec.Data = data`): after `d.decode(&rec)`, `rec.Data` is
+a view (kept in an object the function returns, even by a later iteration's `return`).
 
 ## Across functions
 Within a package (every file of it), leakscope follows the data into helpers and callers:
