@@ -332,8 +332,14 @@ class _Analysis(Origins, Places, Handing):
             out.extend(self._callback_uses(match.start(), storers))
         # The fields a function of the package fills with pieces or views, of a local record
         # passed to it (`d.decode(&rec)`, then `rec.Data`).
+        records = self.pkg._record_types()
         for match in (m for a, b in spans for m in _FILLED_RX.finditer(source, a, b)):
-            out.extend(self._filled_uses(match.start(1), storers))
+            before = source[max(match.start() - 8, 0) : match.start()].rstrip(b" \t")
+            if not before.endswith((b"(", b",")):
+                continue
+            func_start = max(source.rfind(b"\nfunc ", 0, match.start()), 0)
+            if _record_declared(source, match.group(1), func_start, match.start(), records):
+                out.extend(self._filled_uses(match.start(1), storers))
         # Calls of the package's piece-returning helpers (a few names per package, found once
         # for the package): looked for by name.
         for name in self.pkg.piece_helpers():
@@ -383,11 +389,13 @@ class _Analysis(Origins, Places, Handing):
             return []
         if _callee_name(call) not in storers():
             return []
+        func = enclosing_function(call)
+        if func is None:
+            return []
         position = next((i for i, a in enumerate(_args(call)) if a == arg), -1)
         key = self.pkg.callee(self, call) if position >= 0 else None
         fields = self.pkg.filled(key, position) if key is not None else {}
-        func = enclosing_function(call)
-        if not fields or func is None:
+        if not fields:
             return []
         out: list[tuple[Node, str, int | str, Node]] = []
         name = re.escape(text(ident).encode())
@@ -2308,11 +2316,29 @@ class _Analysis(Origins, Places, Handing):
 
 
 # `&rec` passed to a call (`d.decode(&rec)`): a record a function may fill (`_filled_uses`).
-_FILLED_RX = re.compile(rb"[(,][ \t]*&([A-Za-z_]\w*)[ \t]*[,)]")
+# (Found from the `&`: a pattern starting with a class of characters tries every position.)
+_FILLED_RX = re.compile(rb"&([A-Za-z_]\w*)[ \t]*[,)]")
 
 
 # A name that says it is a limit (`maxLen`, `keepSize`, `limit`).
 _LIMIT_NAME = r"(?i)max|limit|keep|size|cap|bound|most"
+
+
+def _record_declared(
+    source: bytes, word: bytes, start: int, end: int, records: frozenset[bytes]
+) -> bool:
+    """Whether the text from `start` (its function's) to `end` (a call passing `&word`)
+    declares `word` as one of the package's structs (`records`) to fill: `var rec Record`,
+    `rec := Record{}` (a cheap look at the text)."""
+    for prefix, suffix in ((b"var " + word + b" ", b""), (word + b" := ", b"{}")):
+        at = source.find(prefix, start, end)
+        while at >= 0:
+            line = source[at + len(prefix) : at + len(prefix) + 80].split(b"\n", 1)[0].strip()
+            kind = line.removesuffix(suffix) if suffix and line.endswith(suffix) else line
+            if (not suffix or line.endswith(suffix)) and kind in records:
+                return True
+            at = source.find(prefix, at + 1, end)
+    return False
 
 
 def _loop_around(statement: Node, func: Node) -> Node | None:

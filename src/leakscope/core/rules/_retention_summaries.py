@@ -421,7 +421,7 @@ class Package(HandOver):
                     view = found.source is not None and found.source.kind == sources.VIEW
                     if found.piece or view:
                         pieces.add(key[1])
-                elif self.later_pieces(key):
+                elif self._later_result(key) and self.later_pieces(key):
                     returning.add(key[1])
                     pieces.add(key[1])
             self._followed = (frozenset(returning), frozenset(pieces))
@@ -659,6 +659,12 @@ class Package(HandOver):
         self._low = min(outer_low, self._low)
         self._truncated = outer_truncated or self._truncated
         return found
+
+    def _later_result(self, key: Key) -> bool:
+        """Whether a typed function's result list has a string or a slice after a comma."""
+        found = self._typed.get(key)
+        result = found[1].child_by_field_name("result") if found is not None else None
+        return result is not None and _LATER_RESULT.search(result.text or b"") is not None
 
     def later_pieces(self, key: Key) -> list[tuple[int, Returned]]:
         """The results after the first that are pieces, by position, of a function whose
@@ -1075,9 +1081,14 @@ class Package(HandOver):
         kept from call to call (`io.ReadFull(c.r, c.buf)`, the buffer made again only when
         too small): a view the next call's read overwrites, as `ReadSlice`'s."""
         func = _function_of(expr)
-        field = _receiver_field(analysis, func, expr) if func is not None else None
-        body = func.child_by_field_name("body") if func is not None else None
-        if func is None or field is None or body is None:
+        if func is None or func.type != "method_declaration":
+            return None
+        body = func.child_by_field_name("body")
+        code = body.text or b"" if body is not None else b""
+        if b"Read" not in code:
+            return None  # (no read into anything: cheap to see first)
+        field = _receiver_field(analysis, func, expr)
+        if field is None or body is None:
             return None
         if not is_slice(analysis.types.underlying(analysis.types.type_of(expr))):
             return None
@@ -1087,7 +1098,6 @@ class Package(HandOver):
         place = re.escape(f"{recv}.{field}".encode())
         # (Or a local holding a cut of it: `data := d.buf[:n]; io.ReadFull(d.r, data)`.)
         into = place if expr.type != "identifier" else place + rb"|" + re.escape(expr.text or b"")
-        code = body.text or b""
         read = re.search(
             rb"(?:\bio\.(?:ReadFull|ReadAtLeast)\([^,()]+,\s*|\.Read\(\s*)(?:" + into + rb")\b",
             code,
@@ -1583,20 +1593,30 @@ class Package(HandOver):
         if memo in self._filled:
             return self._filled[memo]
         self._filled[memo] = {}  # (recursion ends here)
-        decl = self.decl(key)
-        analysis = self.analysis(decl[0]) if decl is not None else None
-        body = decl[1].child_by_field_name("body") if decl is not None else None
         out: dict[str, Returned] = {}
-        if decl is not None and analysis is not None and body is not None:
-            path, func = decl
-            params = param_names(func)
-            if 0 <= position < len(params) and params[position] != "_":
-                for field, value in _field_sets(body, params[position]):
-                    found = self._returned_value(analysis, path, params, value)
-                    view = found is not None and found.source is not None
-                    view = view and found.source.kind == sources.VIEW  # type: ignore[union-attr]
-                    if found is not None and (found.piece or view) and found.levels == 0:
-                        out.setdefault(field, found)
+        decl = self.decl(key)
+        body = decl[1].child_by_field_name("body") if decl is not None else None
+        params = param_names(decl[1]) if decl is not None else []
+        name = (params[position] if 0 <= position < len(params) else "_").encode()
+        if (
+            decl is not None
+            and body is not None
+            and name != b"_"
+            and any(
+                found.group(1) == name
+                for found in _FIELD_SET.finditer(
+                    self.files[decl[0]][0], body.start_byte, body.end_byte
+                )
+            )
+        ):
+            path = decl[0]
+            analysis = self.analysis(path)
+            for field, value in _field_sets(body, name.decode()) if analysis is not None else ():
+                found = self._returned_value(analysis, path, params, value)  # type: ignore[arg-type]
+                view = found is not None and found.source is not None
+                view = view and found.source.kind == sources.VIEW  # type: ignore[union-attr]
+                if found is not None and (found.piece or view) and found.levels == 0:
+                    out.setdefault(field, found)
         self._filled[memo] = out
         return out
 
@@ -2575,6 +2595,8 @@ _TYPED_HEADER = re.compile(
     rb"\)[ \t]*\(?[ \t]*(?:[A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]+)?"
     rb"(?:string|\[\]|map\[)[^\n{]*\{"
 )
+# `rec.Data = ...`: a field of a variable set (the variable's name).
+_FIELD_SET = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)\.\w+[ \t]*=[^=]")
 # `r.Key, b, err = readBytes(b)`: a field set to one of a call's results (the callee's name).
 _FIELD_RESULT = re.compile(rb"\w\.\w+[ \t]*,[^=\n]*[^:!<>=]=[ \t]*(\w+)\(")
 _LATER_HEADER = re.compile(rb"\)[ \t]*\([^()\n{]*,[^()\n{]*(?:\bstring\b|\[\])[^\n{]*\{")
