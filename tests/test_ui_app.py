@@ -481,6 +481,45 @@ async def test_undo_is_a_stack(project: Path) -> None:
         assert (project / FILES).read_bytes() == originals[FILES]
 
 
+async def test_fixing_the_last_finding_keeps_the_keys(tmp_path: Path) -> None:
+    # The list empties and the tree hides: the filter must not take the next key as text.
+    (tmp_path / "go.mod").write_text("module example.com/one\n\ngo 1.22\n")
+    source = (
+        'package one\n\nimport "os"\n\n'
+        "func sizes(paths []string) (int64, error) {\n"
+        "\tvar total int64\n"
+        "\tfor _, p := range paths {\n"
+        "\t\tf, err := os.Open(p)\n"
+        "\t\tif err != nil {\n\t\t\treturn 0, err\n\t\t}\n"
+        "\t\tdefer f.Close()\n"
+        "\t\tinfo, err := f.Stat()\n"
+        "\t\tif err != nil {\n\t\t\treturn 0, err\n\t\t}\n"
+        "\t\ttotal += info.Size()\n"
+        "\t}\n"
+        "\treturn total, nil\n"
+        "}\n"
+    )
+    (tmp_path / "one.go").write_text(source)
+    app = app_for(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        [finding] = tree_findings(app)
+        await select(pilot, finding)
+        await pilot.press("f")
+        await settle(pilot)
+        if isinstance(app.screen, ConfirmScreen):
+            await pilot.press("y")
+            await settle(pilot)
+        assert (tmp_path / "one.go").read_text() != source
+        assert tree_findings(app) == []
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.main.filter_input.value == ""
+        assert (tmp_path / "one.go").read_text() == source
+        assert [f.fingerprint for f in tree_findings(app)] == [finding.fingerprint]
+        assert app.focused is app.main.tree
+
+
 async def test_undo_refuses_when_the_file_changed(project: Path) -> None:
     app = app_for(project)
     async with app.run_test(size=SIZE) as pilot:

@@ -641,6 +641,14 @@ class MainScreen(Screen[None]):
         if left.has_class("-empty") != (message is not None):
             # A class change restyles the whole column: only when it changes.
             left.set_class(message is not None, "-empty")
+            tree = self.tree
+            if message is not None and self.focused is tree:
+                # The hidden tree would hand focus on to the filter, which would then take
+                # the next key as text (`u` after fixing the last finding): no focus, so
+                # the screen's keys still work.
+                self.set_focus(None)
+            elif message is None and self.focused is None:
+                tree.focus()
         if message is not None:
             self.query_one("#empty", Static).update(message)
 
