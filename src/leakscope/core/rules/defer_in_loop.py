@@ -37,9 +37,10 @@ It does not report:
     chain `cur = cur.parent`); not when the `range` reads a channel, which brings new values
     every iteration, nor when the value is the same every iteration (locking one mutex
     again blocks forever, and is reported). A `range` whose iteration works on the element
-    after deferring its unlock (`s.mu.RLock(); defer s.mu.RUnlock(); write(s.items)`) is
-    reported as minor: each lock stays held while the later elements are worked on, which is
-    meant only if all must stay locked together;
+    after deferring its unlock (`s.mu.RLock(); defer s.mu.RUnlock(); write(s.items)`; also
+    the element its index picks, `s := &t.shards[i]`, or `defer st.locks[i].Unlock()` in a
+    counting loop) is reported as minor: each lock stays held while the later elements are
+    worked on, which is meant only if all must stay locked together;
   - a resource the body keeps beyond its iteration (appended to an outer slice, stored in an
     outer variable, field or map, sent on a channel, passed to or used by a goroutine the
     iteration starts), which the function uses after the loop; a channel made per iteration
@@ -937,13 +938,48 @@ def _works_under_each_lock(defer: Node, loop: Node, func: Node) -> bool:
     call = _deferred_call(defer)
     if call is None or _method(call)[1] not in _LOCKS:
         return False
-    if not any(c.type == "range_clause" for c in loop.named_children):
+    counted = any(c.type == "for_clause" for c in loop.named_children)
+    if not counted and not any(c.type == "range_clause" for c in loop.named_children):
         return False  # (a walk up a chain holds each parent while it looks further: on purpose)
     header = set() if _ranges_over_channel(loop, func) else _header_names(loop)
-    if _root_name(_method(call)[0]) not in header:
+    receiver = _method(call)[0]
+    root = _root_name(receiver)
+    # (In a counting loop only an element the index picks: `for p := c; p != nil; p =
+    # p.parent` holds each parent while it looks further, on purpose.)
+    if (counted or root not in header) and not _element_of_range(
+        receiver, root, loop, header, defer
+    ):
         return False
     after = [c for c in defer.parent.named_children if c.start_byte > defer.start_byte]
     return any(c.type not in ("defer_statement", "comment") and not _locks(c) for c in after)
+
+
+def _element_of_range(receiver: str, name: str, loop: Node, header: set[str], defer: Node) -> bool:
+    """Whether the deferred call's receiver is the element the loop's index picks, as
+    written (`defer s.locks[i].Unlock()` in `for i := range s.locks`, or of any collection
+    in `for i := 0; i < n; i++`) or through a local the body binds to it before the defer
+    (`s := &t.shards[i]`)."""
+    clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
+    ranged = clause.child_by_field_name("right") if clause is not None else None
+    body = loop.child_by_field_name("body")
+    if body is None or not header:
+        return False
+    collection = re.escape(text(ranged)) if ranged is not None else r"[A-Za-z_][\w.]*"
+    index = "|".join(map(re.escape, header))
+    element = collection + r"\[\s*(?:" + index + r")\s*\]"
+    if re.match(element + r"(?:\.|$)", receiver):
+        return True
+    picked = re.compile(r"&?\s*" + element + r"$")
+    for _, statement in own_nodes("(short_var_declaration) @d", body):
+        if statement.start_byte > defer.start_byte:
+            break
+        left = statement.child_by_field_name("left")
+        right = statement.child_by_field_name("right")
+        if left is None or right is None or [text(n) for n in left.named_children] != [name]:
+            continue
+        if len(right.named_children) == 1 and picked.match(text(right.named_children[0])):
+            return True
+    return False
 
 
 def _locks(statement: Node) -> bool:
