@@ -2247,7 +2247,9 @@ class _Analysis(Origins, Places, Handing):
             whole = True  # `line[2:]` of every line: nearly all of the text
         # (So does a helper's result stored as it is, records of all the tokens it parsed
         # (`netrc = parseNetrc(string(data))`), as a split's result does.)
+        # (Also a map or slice of them, `db.states, err = parseStates(r)`.)
         splits = _callee_name(piece.origin) in _SPLITTERS or bool(piece.fields or state.fields)
+        splits = splits or (piece.helper and value == piece.origin)
         # (Not a view the next read overwrites: all of its parts are overwritten as well.)
         view = piece.source.kind == sources.VIEW
         if whole and not nested and splits and not view and not self._apart(piece, state):

@@ -165,6 +165,11 @@ _FILLS = (
 # Of those, the calls that fill the whole buffer or fail (so a buffer sized at run time and
 # filled by them is made to the size of what is read).
 _FILLS_WHOLE = frozenset({"ReadFull", "ReadAt"})
+# How many steps `origin` follows back (assignments, trims, cuts, helpers): a cursor cut and
+# trimmed line by line (`line, doc, _ = strings.Cut(doc, "\n")`, `line =
+# strings.TrimSpace(line)`, `k, v, _ := strings.Cut(line, "=")`, `k = strings.TrimSpace(k)`)
+# takes eight.
+_MAX_ORIGIN_DEPTH = 10
 # A pool by its name (`bufPool`, `framePool`), when its type is not known.
 _POOL_NAME = re.compile(r"(?i)pool$")
 # What a pool's New makes: `make([]byte, 64<<10)`.
@@ -580,7 +585,7 @@ class Origins:
 
     def origin(self, expr: Node | None, depth: int = 0) -> Source | None:
         """The plausibly large value `expr` is (part of), or None (small, unknown, global)."""
-        if expr is None or depth > 6:
+        if expr is None or depth > _MAX_ORIGIN_DEPTH:
             return None
         expr = unparen(expr)
         key = (expr.start_byte, expr.end_byte)
