@@ -356,8 +356,9 @@ class Package(HandOver):
         self._analyses[path] = found
         return found
 
-    def note(self, path: str, start: int, end: int, message: str) -> Note:
-        return (path, start, end, message)
+    def note(self, path: str, node: Node, message: str) -> Note:
+        """A step of a chain: `message` about `node`, in the file `path`."""
+        return (path, node.start_byte, node.end_byte, message)
 
     def related(self, note: Note, here: str) -> tuple[int, int, str] | Related:
         """A note as a Diagnostic's related item: a plain tuple in the file `here`, a
@@ -754,8 +755,7 @@ class Package(HandOver):
                 name = _returner(expr)
                 note = self.note(
                     path,
-                    expr.start_byte,
-                    expr.end_byte,
+                    expr,
                     f"{name} returns {_flat(text(expr))}, the start of a longer string",
                 )
                 return Returned(STRING, 0, True, source=truncated, notes=(note,))
@@ -885,8 +885,7 @@ class Package(HandOver):
             if field is not None:
                 note = self.note(
                     path,
-                    expr.start_byte,
-                    expr.end_byte,
+                    expr,
                     f"{name} returns {_flat(text(expr))}, a piece of its receiver's {field}",
                 )
                 return Returned(family, levels, piece, field=field, notes=(note,))
@@ -904,8 +903,7 @@ class Package(HandOver):
                 piece = cut
             note = self.note(
                 path,
-                expr.start_byte,
-                expr.end_byte,
+                expr,
                 f"{name} returns {_flat(text(expr))}, a piece of its parameter {binding.name}",
             )
             # (Trimmed or nearly whole, `return strings.TrimSpace(p)`, `return p[1:]`: a piece
@@ -916,8 +914,7 @@ class Package(HandOver):
                     return None  # `return p.Raw`: the field as it is, nothing cut
                 note = self.note(
                     path,
-                    expr.start_byte,
-                    expr.end_byte,
+                    expr,
                     f"{name} returns {_flat(text(expr))}, a piece of {binding.name}.{found.field}",
                 )
             return Returned(
@@ -929,7 +926,7 @@ class Package(HandOver):
         while statement is not None and statement.type != "return_statement":
             statement = statement.parent
         at = statement or expr
-        note = self.note(path, at.start_byte, at.end_byte, f"{name} returns {_flat(text(expr))}")
+        note = self.note(path, at, f"{name} returns {_flat(text(expr))}")
         notes = (*_source_notes(self, path, found), note)
         return Returned(family, levels, piece, source=found, notes=notes)
 
@@ -942,8 +939,7 @@ class Package(HandOver):
         name = _returner(expr)
         note = self.note(
             path,
-            expr.start_byte,
-            expr.end_byte,
+            expr,
             f"{name} returns {_flat(text(expr))}, which shares the memory of {_flat(text(shared))}",
         )
         if shared.type == "identifier" and text(shared) in params:
@@ -1008,8 +1004,7 @@ class Package(HandOver):
             of = f"its parameter {params[found.param]}" if found.param is not None else "it"
             note = self.note(
                 path,
-                item.start_byte,
-                item.end_byte,
+                item,
                 f"{helper} puts {_flat(text(item))}, a piece of {of}, in {name}, which it returns",
             )
             return replace(found, levels=levels, notes=(*found.notes[:-1], note))
@@ -1032,8 +1027,7 @@ class Package(HandOver):
         name = text(func.child_by_field_name("name")) or "the method"
         note = self.note(
             path,
-            expr.start_byte,
-            expr.end_byte,
+            expr,
             f"{name} returns {_flat(text(expr))}, set to a window of its receiver's {other}",
         )
         family = STRING if under == "string" else SLICE
@@ -1110,8 +1104,7 @@ class Package(HandOver):
         name = text(func.child_by_field_name("name"))
         note = self.note(
             path,
-            expr.start_byte,
-            expr.end_byte,
+            expr,
             f"{name} returns {_flat(text(expr))}, its receiver's buffer, which its next call "
             "reads into again",
         )
@@ -1202,8 +1195,7 @@ class Package(HandOver):
         of = f"its parameter {params[first.param]}" if first.param < len(params) else "it"
         note = self.note(
             path,
-            expr.start_byte,
-            expr.end_byte,
+            expr,
             f"{name} returns {_flat(text(expr))[:60]}, whose {what} are pieces of {of}",
         )
         return replace(
@@ -1245,8 +1237,7 @@ class Package(HandOver):
         name = _returner(call)
         note = self.note(
             path,
-            call.start_byte,
-            call.end_byte,
+            call,
             f"{name} returns {_flat(text(call))}, a piece of its parameter {binding.name}",
         )
         return Returned(
@@ -1352,8 +1343,7 @@ class Package(HandOver):
                 found = replace(found, piece=False)  # (the parts of a split, one by one)
             note = self.note(
                 path,
-                arg.start_byte,
-                arg.end_byte,
+                arg,
                 f"{helper} passes {_flat(text(arg))} to its callback {name}",
             )
             # (In place of the summary's own step, which says the function returns it.)
@@ -1464,8 +1454,7 @@ class Package(HandOver):
                 if name is not None and params.index(name) not in out:
                     note = self.note(
                         path,
-                        value.start_byte,
-                        value.end_byte,
+                        value,
                         f"{fname} puts {_flat(text(value))} in the new object it returns",
                     )
                     out[params.index(name)] = Contained((note,))
@@ -1483,8 +1472,7 @@ class Package(HandOver):
                 if name is not None and params.index(name) not in out:
                     note = self.note(
                         path,
-                        expr.start_byte,
-                        expr.end_byte,
+                        expr,
                         f"{fname} returns {_flat(text(expr))}, which holds {name}",
                     )
                     out[params.index(name)] = Contained((note, *contained.notes))
@@ -1538,8 +1526,7 @@ class Package(HandOver):
                     if name is not None and params.index(name) not in out:
                         note = self.note(
                             path,
-                            statement.start_byte,
-                            statement.end_byte,
+                            statement,
                             f"{fname} stores {_flat(text(item))} in {_flat(text(lhs))}, "
                             "a field of the new object it returns",
                         )
@@ -1782,9 +1769,7 @@ class Package(HandOver):
             channel = parent.child_by_field_name("channel")
             if parent.child_by_field_name("value") != use or channel is None:
                 return None
-            note = self.note(
-                path, parent.start_byte, parent.end_byte, f"{fname} sends {name} on {text(channel)}"
-            )
+            note = self.note(path, parent, f"{fname} sends {name} on {text(channel)}")
             where = f"channel {text(channel)}"
             return Stored(text(channel), where, Confidence.MEDIUM, True, (note,))
         if (
@@ -1833,8 +1818,7 @@ class Package(HandOver):
                 return None
             note = self.note(
                 path,
-                call.start_byte,
-                call.end_byte,
+                call,
                 f"{fname} passes {name} to {_flat(text(func))}",
             )
             return replace(inner, notes=(note, *inner.notes))
@@ -1855,8 +1839,7 @@ class Package(HandOver):
             # (`h.entries = append(h.entries[:0:0], h.entries[n:]...)`: trimmed, still held)
         note = self.note(
             path,
-            statement.start_byte,
-            statement.end_byte,
+            statement,
             f"{fname} stores {name} in {_flat(text(lhs))}",
         )
         collects = target.collects or "append(" in text(statement)
@@ -1888,9 +1871,7 @@ class Package(HandOver):
         )
         if stored is None:
             return None
-        note = self.note(
-            path, statement.start_byte, statement.end_byte, f"{fname} puts {name} in {holder}"
-        )
+        note = self.note(path, statement, f"{fname} puts {name} in {holder}")
         # (What a copy fixes is the parameter's use in the local, not the local: `at` is
         # set by the caller, `_use_stored`.)
         return replace(stored, notes=(note, *stored.notes), at=None)
@@ -1918,7 +1899,7 @@ class Package(HandOver):
         where = f"{text(holder)} with {_callee_name(call)}"
         if shared.reason:
             where += f" ({shared.reason})"
-        note = self.note(path, call.start_byte, call.end_byte, f"{fname} stores {name} here")
+        note = self.note(path, call, f"{fname} stores {name} here")
         receiver = _on_receiver(analysis, holder)
         return Stored(text(holder), where, shared.confidence, collects, (note,), receiver)
 
@@ -1946,8 +1927,7 @@ class Package(HandOver):
         where = f"map {text(container)}" + (f" ({shared.reason})" if shared.reason else "")
         note = self.note(
             path,
-            holder.start_byte,
-            holder.end_byte,
+            holder,
             f"{fname} uses {name} as a key of {text(container)}",
         )
         receiver = _on_receiver(analysis, container)
@@ -2033,10 +2013,10 @@ class Package(HandOver):
                 if made is None or inner is None:
                     return None
                 outside = outside or inner[0]
-                notes.append(self.note(path, *made))
+                notes.append((path, *made))
                 notes.extend(n for n in inner[1] if n not in notes)
                 continue
-            notes.append(self.note(path, *made))
+            notes.append((path, *made))
         return outside, tuple(notes)  # (no notes: no evidence either way)
 
     def _result_dropped(
@@ -2096,8 +2076,7 @@ class Package(HandOver):
             notes.append(
                 self.note(
                     path,
-                    statement.start_byte,
-                    statement.end_byte,
+                    statement,
                     f"{binding.name} takes what {key[1]} returns, and {name} drops it",
                 )
             )
@@ -2166,8 +2145,7 @@ class Package(HandOver):
                         seen.add(node)
                         note = self.note(
                             path,
-                            call.start_byte,
-                            call.end_byte,
+                            call,
                             f"{called} is called here with {_flat(text(arg))}, "
                             f"from {outer.name}, a parameter of {outer_key[1]}",
                         )
@@ -2180,8 +2158,7 @@ class Package(HandOver):
                 }.get(found.kind, "read data")
                 note = self.note(
                     path,
-                    call.start_byte,
-                    call.end_byte,
+                    call,
                     f"{called} is called here with {_flat(text(arg))}, which holds {holds}",
                 )
                 lifted = replace(found, related=None, chain=())
@@ -2236,8 +2213,7 @@ def lifted_source(source: Source, found: Source, notes: tuple[Note, ...]) -> Sou
 def _source_notes(package: Package, path: str, found: Source) -> tuple[Note, ...]:
     out: list[Note] = []
     if found.related is not None:
-        start, end, message = found.related
-        out.append(package.note(path, start, end, message))
+        out.append((path, *found.related))
     out.extend(found.chain)
     return tuple(out)
 
