@@ -2090,13 +2090,19 @@ class _Analysis(Origins, Places, Handing):
         return self.pkg.per_call(key, position)
 
     def _own_cursor(
-        self, piece: Piece, state: _Climb, target: Target, holder: str, value: Node
+        self,
+        piece: Piece,
+        state: _Climb,
+        target: Target,
+        holder: str,
+        value: Node,
+        outlives: bool,
     ) -> bool:
         """A view kept in one slot of the object that owns the reader (`dec.key =
         line[a:b]` of `line := dec.s.Bytes()`): the object's current token, reset at each
         read, over a buffer it keeps anyway (a zero-copy cursor, "valid until the next
         call"). Not a view collected (appended, a map entry, a cache, a channel) or kept by
-        another object."""
+        another object, nor one that `outlives` its reader (`_outlives_reader`)."""
         source = piece.source
         if source.kind != sources.VIEW or source.reader is None:
             return False
@@ -2106,9 +2112,7 @@ class _Analysis(Origins, Places, Handing):
         binding = self.types.visible(match.group(1), value) if match is not None else None
         if binding is None or binding.declared_at != source.reader:
             return False
-        if _read_again(value, source.node):
-            return False
-        return not self._outlives_reader(piece, target.text)
+        return not outlives and not _read_again(value, source.node)
 
     def _outlives_reader(self, piece: Piece, kept: str) -> bool:
         """Whether a reader's view kept in a field of the reader's owner outlives the reader:
@@ -2256,7 +2260,8 @@ class _Analysis(Origins, Places, Handing):
             return
         if how != "sent on" and self._parent_kept(piece.source.node, target.text, value):
             return
-        if self._own_cursor(piece, state, target, holder, value):
+        outlives = self._outlives_reader(piece, target.text)
+        if self._own_cursor(piece, state, target, holder, value, outlives):
             return
         per_call = self._per_call(holder, value)
         if per_call is not None and not per_call[0]:
@@ -2292,7 +2297,7 @@ class _Analysis(Origins, Places, Handing):
             # earlier line's bytes, overwritten under the holder; nor is one kept while the
             # owner reads from a new reader.
             or (piece.source.kind == sources.VIEW and _read_again(value, piece.source.node))
-            or self._outlives_reader(piece, target.text),
+            or outlives,
             caller=target.caller,
             interned=target.interned,
         )

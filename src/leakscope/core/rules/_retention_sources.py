@@ -649,6 +649,8 @@ class Origins:
         func = enclosing_function(expr)
         if binding is None or binding.kind != LOCAL or func is None or binding.node is None:
             return None
+        if self.ctx.source.find(b"&" + binding.name.encode(), binding.node.end_byte) < 0:
+            return None  # (never passed by its address: the usual case, cheap to see)
         name = re.escape(binding.name.encode())
         passed = re.compile(rb"[(,]\s*&" + name + rb"\s*[,)]")
         found = None
