@@ -73,6 +73,7 @@ from leakscope.core.rules._retention_syntax import (
     _args,
     _call_of_argument,
     _callee_name,
+    _defined_whole,
     _first_arg,
     _flat,
     _is_fresh,
@@ -128,6 +129,9 @@ class Piece:
     fields: frozenset[str] | None = None
     # Those pieces are not the parts of one cut (`Returned.apart`): not a partition.
     apart: bool = False
+    # The value of the last local that holds the piece itself, given it whole by its one
+    # definition (`f[1]` of `name := f[1]`): a copy there covers every later use.
+    named: Node | None = None
 
 
 @dataclass
@@ -147,6 +151,9 @@ class Leak:
     # Handed to a statement that stores this parameter twice (`m[s] = s`): the name to copy
     # just before it (`Stored.rebind`).
     rebind: str = ""
+    # The stored expression, when the leak is reported (and fixed) where the local it is
+    # stored through is given the piece (`Piece.named`, `_Analysis._anchored`).
+    store: Node | None = None
 
 
 @dataclass
@@ -249,8 +256,71 @@ class _Analysis(Origins, Places, Handing):
                 kept.append(leak)
             else:
                 self.pkg.hand(handing[0], self.ctx.path, leak, handing[1])
-        self._climbed = kept
-        return kept
+        self._climbed = self._anchored(kept)
+        return self._climbed
+
+    def _anchored(self, leaks: list[Leak]) -> list[Leak]:
+        """The leaks of a local kept in several places, that one definition gives the piece
+        whole (`name := f[1]`, then `m[name] = &Topic{Name: name}`), as one finding where it
+        is given: a copy there covers every place it is kept, as maintainers write the fix,
+        where a copy at each store would copy it twice. The stores are related locations."""
+        groups: dict[tuple[int, int], list[Leak]] = {}
+        for leak in leaks:
+            named = leak.piece.named
+            if named is not None and self._anchors(leak, named):
+                groups.setdefault((named.start_byte, named.end_byte), []).append(leak)
+        out: list[Leak] = []
+        for leak in leaks:
+            named = leak.piece.named
+            group = groups.get((named.start_byte, named.end_byte), []) if named else []
+            if len(group) < 2 or leak not in group:
+                out.append(leak)
+                continue
+            if leak is not group[0]:
+                continue
+            notes = [
+                (other.value.start_byte, other.value.end_byte, f"{text(other.value)} is kept here")
+                for other in sorted(group, key=lambda x: x.value.start_byte)
+            ]
+            piece = replace(leak.piece, steps=[*leak.piece.steps, *notes])
+            out.append(replace(leak, value=named, store=leak.value, piece=piece))
+        return out
+
+    def _anchors(self, leak: Leak, named: Node) -> bool:
+        """Whether `leak` is better reported at `named` (`_anchored`): the local itself kept
+        (not a piece cut from it since, not a collection of pieces, not a truncation in
+        place), in the same function, of the piece's own type, and, for a slice, a local
+        never written through (`b[i] = x`, `copy(b, ...)`, `r.Read(b)`, `append(b, ...)`),
+        which a copy would cut off."""
+        value = leak.value
+        if leak.levels != 0 or leak.rebind or leak.piece.source.kind == sources.TRUNCATED:
+            return False
+        func = enclosing_function(value)
+        if value.type != "identifier" or func is None or enclosing_function(named) != func:
+            return False
+        statement = named.parent
+        while statement is not None and statement.type in (
+            "parenthesized_expression",
+            "expression_list",
+        ):
+            statement = statement.parent
+        binding = self.types.lookup(value)
+        if statement is None or binding is None or binding.node is None:
+            return False
+        if _defined_whole(statement, binding.node, named) is None:
+            return False
+        under = self.types.underlying(self.types.type_of(named))
+        if leak.piece.family == STRING:
+            return under == "string"
+        if under is None or not is_slice(under):
+            return False
+        body = self.ctx.source[statement.end_byte : func.end_byte]
+        word = re.escape(text(value).encode())
+        written = re.compile(
+            rb"\b%s\s*\[[^\]\n]*\]\s*(?:(?:<<|>>|&\^|[-+*/%%&|^])?=(?!=)|\+\+|--)"
+            rb"|\b(?:copy|append)\(\s*%s\b|\.Read\w*\(\s*%s\b" % (word, word, word)
+        )
+        return written.search(body) is None
 
     # -- candidates ------------------------------------------------------------------------
 
@@ -1575,6 +1645,9 @@ class _Analysis(Origins, Places, Handing):
             statement.end_byte,
             f"{text(ident)} holds {_describe(piece, state, levels)}",
         )
+        named = piece.named
+        if levels == 0 and not element:
+            named = _defined_whole(statement, ident, state.value)
         again = -1  # the end of `x = trim(x)`: its right side's use of x follows the piece on
         other = -1  # the end of a block that set x to something else on its path only
         for use in self._uses(binding, statement.end_byte, func.end_byte):
@@ -1614,6 +1687,7 @@ class _Analysis(Origins, Places, Handing):
                 state.split or piece.split,
                 piece.helper,
                 state.fields or piece.fields,
+                named=named,
             )
             self._climb(sub, use)
 
@@ -2671,7 +2745,7 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
     piece = leak.piece
     noun = "substring" if piece.family == STRING else "subslice"
     # (A statement storing a parameter twice is named by the parameter.)
-    value_text = leak.rebind or _flat(text(leak.value))
+    value_text = leak.rebind or _flat(text(leak.store or leak.value))
     origin_text = _flat(text(piece.origin))
     source_text = _flat(text(piece.source.node))
     if piece.source.field is not None and piece.source.node.type == "identifier":

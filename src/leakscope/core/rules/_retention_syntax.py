@@ -395,6 +395,28 @@ def _list_items(node: Node | None) -> list[Node]:
     return [node]
 
 
+def _defined_whole(statement: Node, ident: Node, value: Node) -> Node | None:
+    """`value` when `statement` gives the local `ident` it whole, as its one name and one
+    value (`name := f[1]`, `var key = b[a:b]`, `id = path.Base(k)`); else None."""
+    if statement.type == "var_spec":
+        lefts = statement.children_by_field_name("name")
+    elif statement.type in ("short_var_declaration", "assignment_statement"):
+        operator = statement.child_by_field_name("operator")
+        if statement.type == "assignment_statement" and text(operator) != "=":
+            return None
+        lefts = _list_items(statement.child_by_field_name("left"))
+    else:
+        return None
+    rights = _list_items(
+        statement.child_by_field_name("value" if statement.type == "var_spec" else "right")
+    )
+    if len(lefts) != 1 or len(rights) != 1 or lefts[0] != ident:
+        return None
+    right = unparen(rights[0])
+    same = (right.start_byte, right.end_byte) == (value.start_byte, value.end_byte)
+    return right if same else None
+
+
 def _flat(source_text: str) -> str:
     return " ".join(source_text.split())
 
