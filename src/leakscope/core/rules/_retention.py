@@ -1711,6 +1711,8 @@ class _Analysis(Origins, Places, Handing):
             # { return w, nil }` at its top.)
             uses.extend(self._uses(binding, loop.start_byte, statement.start_byte))
         for use in uses:
+            if self._ranged_over(piece, state, use, name, levels):
+                continue
             if _is_assigned(use):
                 owner = use.parent.parent if use.parent is not None else None
                 right = owner.child_by_field_name("right") if owner is not None else None
@@ -1812,6 +1814,31 @@ class _Analysis(Origins, Places, Handing):
             target = Target(name, where, Confidence.MEDIUM, collects=True)
             self._report(sub, state, levels, "collected in", target, None)
             return
+
+    def _ranged_over(self, piece: Piece, state: _Climb, use: Node, name: str, levels: int) -> bool:
+        """Whether `use` ranges over the local collection `name` (`for _, u := range batch`):
+        each element then holds what was collected, followed as a collection of its own
+        (`s.users = append(s.users, u)` once the batch is built)."""
+        clause = use.parent
+        if (
+            clause is None
+            or clause.type != "range_clause"
+            or clause.child_by_field_name("right") != use
+            or not any(c.type == ":=" for c in clause.children)
+            or len(piece.steps) > 12
+        ):
+            return False
+        names = _list_items(clause.child_by_field_name("left"))
+        if len(names) < 2 or text(names[1]) == "_":
+            return True
+        element = self.types.declaration(names[1]) or self.types.lookup(names[1])
+        if element is None or not element.is_local:
+            return True
+        note = f"{text(names[1])} ranges over the elements of {name}"
+        step = (clause.start_byte, clause.end_byte, note)
+        sub = replace(piece, steps=[*piece.steps, step])
+        self.collected(sub, state, element, levels, clause)
+        return True
 
     def _returns_own_data(
         self,

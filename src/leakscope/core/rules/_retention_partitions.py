@@ -54,6 +54,12 @@ def _drop_partitions(
     by_statement: dict[tuple[int, str], list[int]] = {}
     by_split: dict[tuple[int, int, str], list[int]] = {}
     by_operand: dict[tuple[int, str], list[int]] = {}
+    # How many elements of each split of a line are kept (`f[0]` of `f := strings.Split(line,
+    # ",")`): one field of many is not most of the line, though every line gives one.
+    picked: dict[int, int] = {}
+    for leak in leaks:
+        if leak.split is not None and leak.value.type == "index_expression":
+            picked[leak.split.start_byte] = picked.get(leak.split.start_byte, 0) + 1
     for i, leak in enumerate(leaks):
         if leak.piece.source.kind == sources.VIEW:
             continue  # a view the next read overwrites is wrong to keep, whatever else is kept
@@ -76,7 +82,9 @@ def _drop_partitions(
         if tests == _PICKS:
             continue  # the fields of some lines of a larger value: the rest is wasted
         lines = leak.nested or leak.piece.nested or leak.piece.source.part
-        if tests == _SKIPS and lines and not _looked_up(leak.split):
+        one_field = leak.split is not None and picked.get(leak.split.start_byte) == 1
+        one_field = one_field and leak.value.type == "index_expression"
+        if tests == _SKIPS and lines and not _looked_up(leak.split) and not one_field:
             # Every line but blank ones and comments: most of the text is kept anyway, unless
             # its comments are most of it.
             leaks[i] = replace(leak, bounded=leak.bounded or _KEEPS_MOST)
