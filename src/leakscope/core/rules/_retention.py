@@ -203,6 +203,7 @@ class _Analysis(Origins, Places, Handing):
         self._package = package
         self._helper_notes: dict[int, tuple[tuple[str, int, int, str], ...]] = {}
         self._record_fields: dict[int, frozenset[str]] = {}  # (see `Piece.fields`)
+        self._picked: set[int] = set()  # helper calls returning picked fields (`Returned`)
         # (a piece's origin, a local channel) already followed to its receives
         self._channels: set[tuple[int, int, int]] = set()
         # Calls of helpers returning several pieces that are not parts (`Package.parts_at`).
@@ -815,6 +816,8 @@ class _Analysis(Origins, Places, Handing):
         self._helper_notes[call.start_byte] = returned.notes
         if returned.fields is not None:
             self._record_fields[call.start_byte] = returned.fields
+        if returned.picked:
+            self._picked.add(call.start_byte)
         if returned.field is not None:
             # `rr.next()` of `rr := &recordReader{buf: data}`: a piece of what it was made with.
             made = receiver_made_with(self, call, returned.field)
@@ -2354,7 +2357,8 @@ class _Analysis(Origins, Places, Handing):
         # (`netrc = parseNetrc(string(data))`), as a split's result does.)
         # (Also a map or slice of them, `db.states, err = parseStates(r)`.)
         splits = _callee_name(piece.origin) in _SPLITTERS or bool(piece.fields or state.fields)
-        splits = splits or (piece.helper and value == piece.origin)
+        picked = piece.origin.start_byte in self._picked
+        splits = splits or (piece.helper and value == piece.origin and not picked)
         # (Not a view the next read overwrites: all of its parts are overwritten as well.)
         view = piece.source.kind == sources.VIEW
         if whole and not nested and splits and not view and not self._apart(piece, state):

@@ -169,6 +169,9 @@ class Returned:
     # A zero-copy conversion of the parameter (`return unsafe.String(unsafe.SliceData(b),
     # len(b))`): a string sharing the bytes' memory, of the other family.
     zero_copy: bool = False
+    # With `levels`: the elements are one field picked out of each line's split, the only
+    # thing appended (`out = append(out, f[2])`): a small share of the text, not its worth.
+    picked: bool = False
 
 
 _BUSY = Returned(STRING, 0, False)  # a function under evaluation
@@ -763,6 +766,14 @@ class Package(HandOver):
             windowed = self._windowed_field(analysis, path, expr)
             if windowed is not None:
                 return windowed
+            field = expr.child_by_field_name("field")
+            part = analysis._url_part(field.start_byte, field.end_byte) if field else None
+            if part is not None:
+                # `u.Host` of `u, err := url.Parse(raw)`: a piece of `raw`.
+                found = self._returned_value(analysis, path, params, part[3])
+                if found is not None and found.levels == 0 and not found.fields:
+                    return replace(found, piece=True)
+                return None
         if expr.type not in _RETURNED_SHAPES:
             return None  # `return nil`, `return x.name`, `return "", err`: no type needed
         under = analysis.types.underlying(analysis.types.type_of(expr))
@@ -966,7 +977,9 @@ class Package(HandOver):
         if binding is None or binding.kind not in (LOCAL, RESULT) or body is None:
             return None
         name = text(expr)
-        for item in [*_appended_to(body, name), *_set_in(body, name)]:
+        appended = _appended_to(body, name)
+        set_in = _set_in(body, name)
+        for item in [*appended, *set_in]:
             under = analysis.types.underlying(analysis.types.type_of(item))
             if is_map(analysis.types.underlying(analysis.types.binding_type(binding))) and (
                 _is_record(analysis, under)
@@ -1007,7 +1020,11 @@ class Package(HandOver):
                 item,
                 f"{helper} puts {_flat(text(item))}, a piece of {of}, in {name}, which it returns",
             )
-            return replace(found, levels=levels, notes=(*found.notes[:-1], note))
+            picked = len(appended) == 1 and not set_in and levels == 1
+            picked = picked and unparen(item).type == "index_expression"
+            picked = picked and _indexes_split(analysis, unparen(item))
+            notes = (*found.notes[:-1], note)
+            return replace(found, levels=levels, notes=notes, picked=picked)
         return None
 
     def _windowed_field(self, analysis: _Analysis, path: str, expr: Node) -> Returned | None:
@@ -1182,7 +1199,8 @@ class Package(HandOver):
             elif found.param != first.param or found.param_field != first.param_field:
                 continue
             names.append(key_text)
-            window = window or _window(analysis, value)
+            # (A part of a URL parsed from a piece, `u.Host`, is a window of it too.)
+            window = window or _window(analysis, value) or value.type == "selector_expression"
             kept.add(_flat(text(value)))
             cut = _cut_of(analysis, value)
             if cut is not None:
@@ -2682,6 +2700,11 @@ def _is_cut(analysis: _Analysis, node: Node | None, depth: int = 0) -> bool:
         return _held_cut(analysis, node, depth) == 0
     if node.type == "index_expression":
         return _indexes_split(analysis, node)
+    if node.type == "selector_expression":
+        field = node.child_by_field_name("field")  # (`u.Host` of a URL parsed from a piece)
+        return (
+            field is not None and analysis._url_part(field.start_byte, field.end_byte) is not None
+        )
     if node.type == "call_expression" and analysis._is_piece_call(node):
         name = _callee_name(node)
         if name in _SPLITTERS or name in _REGEXP:
