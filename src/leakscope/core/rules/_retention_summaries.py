@@ -1873,10 +1873,15 @@ class Package(HandOver):
         the local (set once) that holds it."""
         binding = analysis.types.declaration(local)
         statement = binding.statement if binding is not None else None
+        if binding is None:
+            # `rs = &RouteStats{Path: path}` of `rs := a.routes[key]` missing: from there on.
+            binding = analysis.types.lookup(local)
+            statement = local.parent.parent if local.parent is not None else None
         func = _function_of(statement) if statement is not None else None
         if binding is None or binding.kind != LOCAL or statement is None or func is None:
             return None
         holder = text(local)
+        declared = binding.node
         stored = self._name_stored(
             analysis,
             path,
@@ -1884,7 +1889,7 @@ class Package(HandOver):
             holder,
             func,
             statement.end_byte,
-            lambda b: b.node == local,
+            lambda b: b.node == declared,
             depth,
         )
         if stored is None:
@@ -2860,14 +2865,22 @@ def _assigned_values(analysis: _Analysis, func: Node, name: str) -> list[Node] |
 
 
 def _declared_local(value: Node) -> Node | None:
-    """The local `value` initialises (`d := value`, `var d = value`), or None."""
+    """The local `value` initialises (`d := value`, `var d = value`), or sets (`d = value`,
+    of `d := m[k]` missing), or None."""
     values = value.parent
     owner = values.parent if values is not None else None
     if values is None or owner is None or values.type != "expression_list":
         return None
-    if owner.type == "short_var_declaration" and owner.child_by_field_name("right") == values:
+    assigns = (
+        owner.type == "assignment_statement" and text(owner.child_by_field_name("operator")) == "="
+    )
+    if (owner.type == "short_var_declaration" or assigns) and owner.child_by_field_name(
+        "right"
+    ) == values:
         left = owner.child_by_field_name("left")
         lefts = [c for c in left.named_children if c.type != "comment"] if left else []
+        if any(c.type != "identifier" for c in lefts):
+            return None
     elif owner.type == "var_spec" and owner.child_by_field_name("value") == values:
         lefts = owner.children_by_field_name("name")
     else:
