@@ -195,13 +195,16 @@ def _gaps(values: set[str], code: bytes = b"") -> bool:
     them (`f[0]` and `f[5]` of `bytes.Fields(l)`: fields 1 to 4 go), before them (`f[1]`
     and `f[2]`: `f[0]` goes), or after them when the function's length test on the split
     says there are more (`if len(f) < 5 { continue }` and `f[0]` to `f[3]`: `f[4]` goes)."""
-    found = [re.fullmatch(r"[A-Za-z_]\w*\[(\d+)\]", value) for value in values]
+    # (Also through a call that may return its argument: `strings.ToLower(f[0])`.)
+    found = [
+        re.fullmatch(r"(?:[A-Za-z_][\w.]*\()?([A-Za-z_]\w*)\[(\d+)\]\)?", value) for value in values
+    ]
     if not all(found):
         return False
-    names = {value.split("[", 1)[0] for value in values}
+    names = {match.group(1) for match in found if match is not None}
     if len(names) != 1:
         return False
-    indices = sorted(int(match.group(1)) for match in found if match is not None)
+    indices = sorted(int(match.group(2)) for match in found if match is not None)
     if indices != list(range(indices[0], indices[0] + len(indices))) or indices[0] > 0:
         return True
     return indices[-1] + 1 < _length_at_least(code, next(iter(names)))

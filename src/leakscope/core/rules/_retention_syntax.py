@@ -91,6 +91,12 @@ _TRANSPARENT: dict[str, frozenset[str]] = {
     "path/filepath": frozenset({"Base", "Dir", "Ext", "Clean", "Split"}),
 }
 _TRANSPARENT["bytes"] = _TRANSPARENT["strings"]
+# The strings functions that return their argument itself when they change nothing: an
+# already lower-case name (`strings.ToLower(host)`), nothing to replace. (Their bytes
+# namesakes always copy.)
+_TRANSPARENT["strings"] = _TRANSPARENT["strings"] | frozenset(
+    {"ToLower", "ToUpper", "ToTitle", "Replace", "ReplaceAll", "Map"}
+)
 # Which results of a multi-result piece-producing call are pieces.
 _PIECE_RESULTS: dict[str, tuple[int, ...]] = {
     "Cut": (0, 1),

@@ -8,7 +8,9 @@ call that returns pieces of its argument without copying: `strings.Split`, `Spli
 a `*regexp.Regexp`'s
 `FindString`, `FindStringSubmatch`, `FindAllString`, `FindAllStringSubmatch`. Values derived
 from a substring without copying stay substrings: `strings.TrimSpace(part)` and the other
-`Trim*` functions, `strings.CutPrefix`, `path.Base`/`Dir`/`Ext`, `filepath.Base`, an element
+`Trim*` functions, `strings.CutPrefix`, `strings.ToLower`, `ToUpper`, `ToTitle`, `Replace`,
+`ReplaceAll` and `Map` (which return their argument itself when there is nothing to change:
+a name already in lower case), `path.Base`/`Dir`/`Ext`, `filepath.Base`, an element
 of a split result (`parts[1]`), a local variable or range variable holding one. A string
 made without a copy over a byte slice (`unsafe.String(unsafe.SliceData(b), len(b))`,
 `unsafe.String(&b[0], len(b))`, or a helper of the package returning one, a "yolo" string)
