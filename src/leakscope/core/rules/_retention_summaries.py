@@ -128,6 +128,10 @@ _WINDOW_LEFT = re.compile(rb"(\w+)\.(\w+)[ \t]*$")
 _WINDOW_LOCAL_SET = re.compile(rb"\.(\w+)[ \t]*=[ \t]*([A-Za-z_]\w*)\[[^\]\n]*:")
 _WORD_BEFORE = re.compile(rb"(\w+)$")  # (the value whose field is set: `it` of `it.key =`)
 # `return it.key`: a field returned as it is.
+# The methods that move an iterator or a reader on, after which a view of what it held
+# before is stale ("valid until the next call to Next"): not a `Reset` or an `init`, which
+# start over when the object is reused.
+_ADVANCES = re.compile(r"(?:Next|Prev|Seek|First|Last|Scan|Read|Advance|Step|Decode)")
 _RETURN_FIELD = re.compile(rb"\breturn[ \t]+\w+\.(\w+)[ \t]*[\n}]")
 # `return f(`, `return x.f(`: the names of the functions whose results are returned.
 _RETURN_CALL = re.compile(rb"\breturn[ \t]+(?:&?[A-Za-z_]\w*\.)*([A-Za-z_]\w*)\(")
@@ -259,6 +263,7 @@ class Package(HandOver):
         self._element_stored: dict[Key, dict[int, Stored]] = {}  # (see `element_stored_at`)
         self._filled: dict[tuple[Key, int], dict[str, Returned]] = {}  # (see `filled`)
         self._typed_names_memo: frozenset[str] | None = None  # (see `_typed_names`)
+        self._rebuilders: dict[tuple[str, str], str | None] = {}  # (see `_rebuilder`)
         self._per_call: dict[tuple[Key, int], tuple[bool, tuple[Note, ...]] | None] = {}
         # Typed declarations per file (see `followed`).
         self._typed_in: dict[str, list[tuple[Key, Node]]] = {}
@@ -320,6 +325,7 @@ class Package(HandOver):
             self._unsafe = None
             self._followed = None
             self._typed_names_memo = None
+            self._rebuilders = {}
             self._typed = {}
             self._typed_in.pop(ctx.path, None)
             self._nodes.pop(ctx.path, None)
@@ -712,6 +718,14 @@ class Package(HandOver):
         returned = _RETURN_FIELD.search(source, start, end)
         if returned is not None and returned.group(1).decode() in self._windowed_fields():
             return True
+        method = body.parent
+        if (
+            returned is not None
+            and method is not None
+            and method.type == "method_declaration"
+            and self._rebuilder(receiver_type(method), returned.group(1).decode()) is not None
+        ):
+            return True  # (`return it.key` of a field `Next` rebuilds in place)
         names = self.storer_names()
         if any(n.decode() in names for n in _RETURN_CALL.findall(source, start, end)):
             return True
@@ -749,7 +763,7 @@ class Package(HandOver):
         if shared is not None:
             return self._zero_copy(analysis, path, params, expr, shared)
         if expr.type in ("selector_expression", "slice_expression", "identifier"):
-            refilled = self._refilled(analysis, path, expr)
+            refilled = self._refilled(analysis, path, expr) or self._rebuilt(analysis, path, expr)
             if refilled is not None:
                 return refilled
         if expr.type == "slice_expression":
@@ -1086,6 +1100,70 @@ class Package(HandOver):
                     if other is not None and other != field:
                         self._windows.setdefault(field, other)
         return self._windows
+
+    def _rebuilt(self, analysis: _Analysis, path: str, expr: Node) -> Returned | None:
+        """`return it.key` (or a cut of it) of an accessor whose type has a method that
+        rebuilds that field in place (`it.key = append(it.key[:shared], ...)` or
+        `it.key = it.key[:0]` in `Next`): a view the next call of that method overwrites,
+        as an iterator's `Key()` is."""
+        func = _function_of(expr)
+        if func is None or func.type != "method_declaration":
+            return None
+        field = _receiver_field(analysis, func, expr)
+        type_name = receiver_type(func)
+        if field is None or not type_name:
+            return None
+        if not is_slice(analysis.types.underlying(analysis.types.type_of(expr))):
+            return None
+        found = self._rebuilder(type_name, field)
+        if found is None:
+            return None
+        name = text(func.child_by_field_name("name"))
+        note = self.note(
+            path,
+            expr,
+            f"{name} returns {_flat(text(expr))}, its receiver's {field}, which {found} "
+            "rebuilds in place",
+        )
+        source = Source(
+            expr, Confidence.MEDIUM, kind=sources.VIEW, what=f"{type_name}.{field}", next_op=found
+        )
+        return Returned(SLICE, 0, True, source=source, notes=(note,))
+
+    def _rebuilder(self, type_name: str, field: str) -> str | None:
+        """The name of a method of `type_name` that moves it on (`_ADVANCES`) and rebuilds its
+        slice field `field` in place, over the memory it had (`x.key = append(x.key[:n],
+        ...)`, `x.key = x.key[:0]`), else None (memoised: the package's text is searched once
+        per field)."""
+        if self._reading:
+            self._reading[-1].update(self.files)  # (any file may hold such a method)
+        memo = self._rebuilders.get((type_name, field))
+        if memo is not None or (type_name, field) in self._rebuilders:
+            return memo
+        word = re.escape(field.encode())
+        pattern = re.compile(
+            rb"\b(\w+)\.%s\s*=\s*(?:append\(\s*\1\.%s\[\s*:|\1\.%s\[\s*:\s*0\s*\])"
+            % (word, word, word)
+        )
+        found = None
+        for path in sorted(self.files):
+            source, tree = self.files[path]
+            for match in pattern.finditer(source):
+                node = tree.root_node.descendant_for_byte_range(match.start(), match.start())
+                method = _function_of(node) if node is not None else None
+                if (
+                    method is not None
+                    and method.type == "method_declaration"
+                    and receiver_type(method) == type_name
+                    and receiver_name(method) == match.group(1).decode()
+                    and _ADVANCES.match(text(method.child_by_field_name("name")))
+                ):
+                    found = text(method.child_by_field_name("name"))
+                    break
+            if found is not None:
+                break
+        self._rebuilders[(type_name, field)] = found
+        return found
 
     def _refilled(self, analysis: _Analysis, path: str, expr: Node) -> Returned | None:
         """`return c.buf` (or a cut of it) of a method that reads into its receiver's buffer,
