@@ -154,6 +154,8 @@ class Leak:
     # The stored expression, when the leak is reported (and fixed) where the local it is
     # stored through is given the piece (`Piece.named`, `_Analysis._anchored`).
     store: Node | None = None
+    # With `store`: how many other places keep the same local (related locations).
+    also: int = 0
 
 
 @dataclass
@@ -284,7 +286,8 @@ class _Analysis(Origins, Places, Handing):
                 for other in sorted(group, key=lambda x: x.value.start_byte)
             ]
             piece = replace(leak.piece, steps=[*leak.piece.steps, *notes])
-            out.append(replace(leak, value=named, store=leak.value, piece=piece))
+            also = len(group) - 1
+            out.append(replace(leak, value=named, store=leak.value, piece=piece, also=also))
         return out
 
     def _anchors(self, leak: Leak, named: Node) -> bool:
@@ -2794,6 +2797,9 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
         )
     else:
         detail = f"the elements of {what} are {noun}s of {source_text}, {leak.how} {target.where}"
+    if leak.also:
+        places = "place" if leak.also == 1 else "places"
+        detail += f", and {value_text} is kept in {leak.also} other {places}: copy it once here"
     message = f"{keeper} keeps the whole backing array of {source_text} alive: {detail}"
     view = piece.source.kind == sources.VIEW
     if view:
