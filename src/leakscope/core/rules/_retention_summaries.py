@@ -127,11 +127,11 @@ _WINDOW_LEFT = re.compile(rb"(\w+)\.(\w+)[ \t]*$")
 # `= d[a:b]` of a local: a window when the local holds a cut of another field (see above).
 _WINDOW_LOCAL_SET = re.compile(rb"\.(\w+)[ \t]*=[ \t]*([A-Za-z_]\w*)\[[^\]\n]*:")
 _WORD_BEFORE = re.compile(rb"(\w+)$")  # (the value whose field is set: `it` of `it.key =`)
-# `return it.key`: a field returned as it is.
 # The methods that move an iterator or a reader on, after which a view of what it held
 # before is stale ("valid until the next call to Next"): not a `Reset` or an `init`, which
 # start over when the object is reused.
 _ADVANCES = re.compile(r"(?:Next|Prev|Seek|First|Last|Scan|Read|Advance|Step|Decode)")
+# `return it.key`: a field returned as it is.
 _RETURN_FIELD = re.compile(rb"\breturn[ \t]+\w+\.(\w+)[ \t]*[\n}]")
 # `return f(`, `return x.f(`: the names of the functions whose results are returned.
 _RETURN_CALL = re.compile(rb"\breturn[ \t]+(?:&?[A-Za-z_]\w*\.)*([A-Za-z_]\w*)\(")
@@ -1118,16 +1118,17 @@ class Package(HandOver):
         found = self._rebuilder(type_name, field)
         if found is None:
             return None
+        how = f"its receiver's {field}, which {found} rebuilds in place"
+        return self._view_returned(path, func, expr, how, f"{type_name}.{field}", found)
+
+    def _view_returned(
+        self, path: str, func: Node, expr: Node, how: str, what: str, next_op: str = "read"
+    ) -> Returned:
+        """The method `func` returns `expr`, a view that `next_op` overwrites (`how`, for the
+        related note; `what`, the buffer it shares)."""
         name = text(func.child_by_field_name("name"))
-        note = self.note(
-            path,
-            expr,
-            f"{name} returns {_flat(text(expr))}, its receiver's {field}, which {found} "
-            "rebuilds in place",
-        )
-        source = Source(
-            expr, Confidence.MEDIUM, kind=sources.VIEW, what=f"{type_name}.{field}", next_op=found
-        )
+        note = self.note(path, expr, f"{name} returns {_flat(text(expr))}, {how}")
+        source = Source(expr, Confidence.MEDIUM, kind=sources.VIEW, what=what, next_op=next_op)
         return Returned(SLICE, 0, True, source=source, notes=(note,))
 
     def _rebuilder(self, type_name: str, field: str) -> str | None:
@@ -1196,16 +1197,8 @@ class Package(HandOver):
         for made in re.finditer(rb"(?m)^\t(\s*)" + place + rb"\s*=\s*make\(", code):
             if made.group(1) == b"":
                 return None  # (made anew at every call: not kept from call to call)
-        name = text(func.child_by_field_name("name"))
-        note = self.note(
-            path,
-            expr,
-            f"{name} returns {_flat(text(expr))}, its receiver's buffer, which its next call "
-            "reads into again",
-        )
-        what = f"{receiver_type(func) or recv}.{field}"
-        source = Source(expr, Confidence.MEDIUM, kind=sources.VIEW, what=what)
-        return Returned(SLICE, 0, True, source=source, notes=(note,))
+        how = "its receiver's buffer, which its next call reads into again"
+        return self._view_returned(path, func, expr, how, f"{receiver_type(func) or recv}.{field}")
 
     def _returned_record(
         self,
