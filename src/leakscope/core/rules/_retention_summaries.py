@@ -131,6 +131,11 @@ _WORD_BEFORE = re.compile(rb"(\w+)$")  # (the value whose field is set: `it` of 
 # before is stale ("valid until the next call to Next"): not a `Reset` or an `init`, which
 # start over when the object is reused.
 _ADVANCES = re.compile(r"(?:Next|Prev|Seek|First|Last|Scan|Read|Advance|Step|Decode)")
+# `x.key = append(x.key[:n], ...)` or `x.key = x.key[:0]`: a field rebuilt over its memory.
+_REBUILT = re.compile(
+    rb"\b(\w+)\.(\w+)[ \t]*=[ \t]*(?:append\([ \t]*\1\.\2\[[ \t]*:|\1\.\2\[[ \t]*:[ \t]*0[ \t]*\])"
+)
+_REBUILT_HINT = re.compile(rb"=[ \t]*append\(|\[[ \t]*:[ \t]*0[ \t]*\]")
 # `return it.key`: a field returned as it is.
 _RETURN_FIELD = re.compile(rb"\breturn[ \t]+\w+\.(\w+)[ \t]*[\n}]")
 # `return f(`, `return x.f(`: the names of the functions whose results are returned.
@@ -263,7 +268,7 @@ class Package(HandOver):
         self._element_stored: dict[Key, dict[int, Stored]] = {}  # (see `element_stored_at`)
         self._filled: dict[tuple[Key, int], dict[str, Returned]] = {}  # (see `filled`)
         self._typed_names_memo: frozenset[str] | None = None  # (see `_typed_names`)
-        self._rebuilders: dict[tuple[str, str], str | None] = {}  # (see `_rebuilder`)
+        self._rebuilders: dict[tuple[str, str], str] | None = None  # (see `_rebuilder`)
         self._per_call: dict[tuple[Key, int], tuple[bool, tuple[Note, ...]] | None] = {}
         # Typed declarations per file (see `followed`).
         self._typed_in: dict[str, list[tuple[Key, Node]]] = {}
@@ -325,7 +330,7 @@ class Package(HandOver):
             self._unsafe = None
             self._followed = None
             self._typed_names_memo = None
-            self._rebuilders = {}
+            self._rebuilders = None
             self._typed = {}
             self._typed_in.pop(ctx.path, None)
             self._nodes.pop(ctx.path, None)
@@ -1134,37 +1139,30 @@ class Package(HandOver):
     def _rebuilder(self, type_name: str, field: str) -> str | None:
         """The name of a method of `type_name` that moves it on (`_ADVANCES`) and rebuilds its
         slice field `field` in place, over the memory it had (`x.key = append(x.key[:n],
-        ...)`, `x.key = x.key[:0]`), else None (memoised: the package's text is searched once
-        per field)."""
+        ...)`, `x.key = x.key[:0]`), else None. The package's text is searched once for all
+        such rebuilds (`_REBUILT`)."""
         if self._reading:
             self._reading[-1].update(self.files)  # (any file may hold such a method)
-        memo = self._rebuilders.get((type_name, field))
-        if memo is not None or (type_name, field) in self._rebuilders:
-            return memo
-        word = re.escape(field.encode())
-        pattern = re.compile(
-            rb"\b(\w+)\.%s\s*=\s*(?:append\(\s*\1\.%s\[\s*:|\1\.%s\[\s*:\s*0\s*\])"
-            % (word, word, word)
-        )
-        found = None
-        for path in sorted(self.files):
-            source, tree = self.files[path]
-            for match in pattern.finditer(source):
-                node = tree.root_node.descendant_for_byte_range(match.start(), match.start())
-                method = _function_of(node) if node is not None else None
-                if (
-                    method is not None
-                    and method.type == "method_declaration"
-                    and receiver_type(method) == type_name
-                    and receiver_name(method) == match.group(1).decode()
-                    and _ADVANCES.match(text(method.child_by_field_name("name")))
-                ):
-                    found = text(method.child_by_field_name("name"))
-                    break
-            if found is not None:
-                break
-        self._rebuilders[(type_name, field)] = found
-        return found
+        if self._rebuilders is None:
+            found: dict[tuple[str, str], str] = {}
+            for path in sorted(self.files):
+                source, tree = self.files[path]
+                for hint in _REBUILT_HINT.finditer(source):
+                    # (The line of a cheap hit, `= append(` or `[:0]`, looked at whole.)
+                    start = source.rfind(b"\n", 0, hint.start()) + 1
+                    end = source.find(b"\n", hint.end())
+                    match = _REBUILT.search(source, start, end if end >= 0 else len(source))
+                    if match is None:
+                        continue
+                    node = tree.root_node.descendant_for_byte_range(match.start(), match.start())
+                    method = _function_of(node) if node is not None else None
+                    if method is None or method.type != "method_declaration":
+                        continue
+                    name = text(method.child_by_field_name("name"))
+                    if receiver_name(method) == match.group(1).decode() and _ADVANCES.match(name):
+                        found.setdefault((receiver_type(method), match.group(2).decode()), name)
+            self._rebuilders = found
+        return self._rebuilders.get((type_name, field))
 
     def _refilled(self, analysis: _Analysis, path: str, expr: Node) -> Returned | None:
         """`return c.buf` (or a cut of it) of a method that reads into its receiver's buffer,
