@@ -135,7 +135,12 @@ _ADVANCES = re.compile(r"(?:Next|Prev|Seek|First|Last|Scan|Read|Advance|Step|Dec
 _REBUILT = re.compile(
     rb"\b(\w+)\.(\w+)[ \t]*=[ \t]*(?:append\([ \t]*\1\.\2\[[ \t]*:|\1\.\2\[[ \t]*:[ \t]*0[ \t]*\])"
 )
-_REBUILT_HINT = re.compile(rb"=[ \t]*append\(|\[[ \t]*:[ \t]*0[ \t]*\]")
+_REBUILT_HINT = re.compile(rb"=[ \t]*append\(|\[[ \t]*:[ \t]*0[ \t]*\]|Read(?:Full|AtLeast)?\(")
+# `io.ReadFull(r.rd, r.rec)`, `r.rd.Read(r.rec)`: a read into a field, over its memory.
+_READ_INTO = re.compile(
+    rb"(?:\bio\.(?:ReadFull|ReadAtLeast)\([^,()]+,[ \t]*|\.Read\([ \t]*)"
+    rb"(\w+)\.(\w+)(?:\[[^\]\n]*\])?[ \t]*[,)]"
+)
 # `return it.key`: a field returned as it is.
 _RETURN_FIELD = re.compile(rb"\breturn[ \t]+\w+\.(\w+)[ \t]*[\n}]")
 # `return f(`, `return x.f(`: the names of the functions whose results are returned.
@@ -1139,8 +1144,9 @@ class Package(HandOver):
     def _rebuilder(self, type_name: str, field: str) -> str | None:
         """The name of a method of `type_name` that moves it on (`_ADVANCES`) and rebuilds its
         slice field `field` in place, over the memory it had (`x.key = append(x.key[:n],
-        ...)`, `x.key = x.key[:0]`), else None. The package's text is searched once for all
-        such rebuilds (`_REBUILT`)."""
+        ...)`, `x.key = x.key[:0]`, or reads into it, `io.ReadFull(r.rd, r.rec)`, a buffer it
+        does not make anew at every call), else None. The package's text is searched once for
+        all such rebuilds (`_REBUILT`, `_READ_INTO`)."""
         if self._reading:
             self._reading[-1].update(self.files)  # (any file may hold such a method)
         if self._rebuilders is None:
@@ -1148,10 +1154,13 @@ class Package(HandOver):
             for path in sorted(self.files):
                 source, tree = self.files[path]
                 for hint in _REBUILT_HINT.finditer(source):
-                    # (The line of a cheap hit, `= append(` or `[:0]`, looked at whole.)
+                    # (The line of a cheap hit, `= append(`, `[:0]` or a read, looked at whole.)
                     start = source.rfind(b"\n", 0, hint.start()) + 1
                     end = source.find(b"\n", hint.end())
-                    match = _REBUILT.search(source, start, end if end >= 0 else len(source))
+                    end = end if end >= 0 else len(source)
+                    match = _REBUILT.search(source, start, end) or _READ_INTO.search(
+                        source, start, end
+                    )
                     if match is None:
                         continue
                     node = tree.root_node.descendant_for_byte_range(match.start(), match.start())
@@ -1159,8 +1168,17 @@ class Package(HandOver):
                     if method is None or method.type != "method_declaration":
                         continue
                     name = text(method.child_by_field_name("name"))
-                    if receiver_name(method) == match.group(1).decode() and _ADVANCES.match(name):
-                        found.setdefault((receiver_type(method), match.group(2).decode()), name)
+                    recv, field_name = match.group(1).decode(), match.group(2).decode()
+                    if receiver_name(method) != recv or not _ADVANCES.match(name):
+                        continue
+                    # (Not a buffer the method makes anew at every call: `r.rec = make(...)`
+                    # at its top level.)
+                    made = re.compile(
+                        rb"(?m)^\t%s\.%s\s*=\s*make\("
+                        % (re.escape(match.group(1)), re.escape(match.group(2)))
+                    )
+                    if made.search(method.text or b"") is None:
+                        found.setdefault((receiver_type(method), field_name), name)
             self._rebuilders = found
         return self._rebuilders.get((type_name, field))
 

@@ -181,10 +181,11 @@ d.buf[:n]; io.ReadFull(d.r, data); rec.Data = data`): after `d.decode(&rec)`, `r
 a view (kept in an object the function returns, even by a later iteration's `return`).
 So is what an accessor returns of a field that a method moving the object on (`Next`,
 `Prev`, `Seek...`, `First`, `Last`, `Scan`, `Read...`, `Advance`, `Step`, `Decode...`)
-rebuilds in place (`i.key = append(i.key[:shared], ...)` or `i.key = i.key[:0]`): an
-iterator's `Key()`, valid until the next `Next`. Not a field only ever extended (an arena's
-`a.all = a.all[:total+n]`), nor one rebuilt by a `Reset` or an `init` when the object is
-reused.
+rebuilds in place (`i.key = append(i.key[:shared], ...)` or `i.key = i.key[:0]`) or reads
+into (`io.ReadFull(r.rd, r.rec)`, a buffer it does not make anew at every call): an
+iterator's `Key()`, a log reader's `Record()`, valid until the next `Next`. Not a field only
+ever extended (an arena's `a.all = a.all[:total+n]`), nor one rebuilt by a `Reset` or an
+`init` when the object is reused.
 
 ## Across functions
 Within a package (every file of it), leakscope follows the data into helpers and callers:
