@@ -564,28 +564,36 @@ def _unset_tests(cond: Node) -> list[str]:
             operand = part.child_by_field_name("operand")
             if operand is not None and operand.type in ("identifier", "selector_expression"):
                 out.append(text(operand))
-        elif (
-            part.type == "binary_expression" and text(part.child_by_field_name("operator")) == "=="
-        ):
-            left, right = part.child_by_field_name("left"), part.child_by_field_name("right")
-            if left is None or right is None:
-                continue
-            if text(left) in _UNSET:
-                left, right = right, left
-            if text(right) not in _UNSET:
-                continue
-            left = unparen(left)
-            if left.type == "call_expression" and text(right) == "0":
-                func, args = (
-                    left.child_by_field_name("function"),
-                    left.child_by_field_name("arguments"),
-                )
-                named = [a for a in args.named_children if a.type != "comment"] if args else []
-                if text(func) == "len" and len(named) == 1:
-                    out.append(text(named[0]))
-            elif left.type in ("identifier", "selector_expression"):
-                out.append(text(left))
+            continue
+        name = _zero_compared(part, ("==",))
+        if name is not None:
+            out.append(name)
     return out
+
+
+def _zero_compared(part: Node, operators: tuple[str, ...]) -> str | None:
+    """The `x` of `x OP zero` (`nil`, `""`, `0`, `false`, either side) or of `len(x) OP 0`,
+    for an OP of `operators` (`>` only as `len(x) > 0`), else None."""
+    if part.type != "binary_expression":
+        return None
+    operator = text(part.child_by_field_name("operator"))
+    left, right = part.child_by_field_name("left"), part.child_by_field_name("right")
+    if operator not in operators or left is None or right is None:
+        return None
+    if operator != ">" and text(left) in _UNSET:
+        left, right = right, left
+    if text(right) not in _UNSET or (operator == ">" and text(right) != "0"):
+        return None
+    left = unparen(left)
+    if left.type == "call_expression" and text(right) == "0":
+        args = left.child_by_field_name("arguments")
+        named = [a for a in args.named_children if a.type != "comment"] if args else []
+        if text(left.child_by_field_name("function")) == "len" and len(named) == 1:
+            return text(named[0])
+        return None
+    if left.type in ("identifier", "selector_expression") and operator != ">":
+        return text(left)
+    return None
 
 
 _UNSET = frozenset({"nil", '""', "``", "0", "false"})
@@ -596,28 +604,12 @@ def _set_tests(cond: Node) -> list[str]:
     disjuncts of a condition: tests that a lazily set variable is set already."""
     out = []
     for part in conjuncts(cond, "||"):
-        part = unparen(part)
         if part.type in ("identifier", "selector_expression"):
             out.append(text(part))
             continue
-        if part.type != "binary_expression":
-            continue
-        operator = text(part.child_by_field_name("operator"))
-        left, right = part.child_by_field_name("left"), part.child_by_field_name("right")
-        if left is None or right is None or operator not in ("!=", ">"):
-            continue
-        if operator == "!=" and text(left) in _UNSET:
-            left, right = right, left
-        if text(right) not in _UNSET or (operator == ">" and text(right) != "0"):
-            continue
-        left = unparen(left)
-        if left.type == "call_expression" and text(right) == "0":
-            args = left.child_by_field_name("arguments")
-            named = [a for a in args.named_children if a.type != "comment"] if args else []
-            if text(left.child_by_field_name("function")) == "len" and len(named) == 1:
-                out.append(text(named[0]))
-        elif left.type in ("identifier", "selector_expression") and operator == "!=":
-            out.append(text(left))
+        name = _zero_compared(part, ("!=", ">"))
+        if name is not None:
+            out.append(name)
     return out
 
 
