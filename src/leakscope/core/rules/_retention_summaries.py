@@ -136,11 +136,10 @@ _REBUILT = re.compile(
     rb"\b(\w+)\.(\w+)[ \t]*=[ \t]*(?:append\([ \t]*\1\.\2\[[ \t]*:|\1\.\2\[[ \t]*:[ \t]*0[ \t]*\])"
 )
 _REBUILT_HINT = re.compile(rb"=[ \t]*append\(|\[[ \t]*:[ \t]*0[ \t]*\]|Read(?:Full|AtLeast)?\(")
+# A read into what follows: `io.ReadFull(r.rd, `, `r.rd.Read(`.
+_READ_CALL = rb"(?:\bio\.(?:ReadFull|ReadAtLeast)\([^,()]+,\s*|\.Read\(\s*)"
 # `io.ReadFull(r.rd, r.rec)`, `r.rd.Read(r.rec)`: a read into a field, over its memory.
-_READ_INTO = re.compile(
-    rb"(?:\bio\.(?:ReadFull|ReadAtLeast)\([^,()]+,[ \t]*|\.Read\([ \t]*)"
-    rb"(\w+)\.(\w+)(?:\[[^\]\n]*\])?[ \t]*[,)]"
-)
+_READ_INTO = re.compile(_READ_CALL + rb"(\w+)\.(\w+)(?:\[[^\]\n]*\])?[ \t]*[,)]")
 # `return it.key`: a field returned as it is.
 _RETURN_FIELD = re.compile(rb"\breturn[ \t]+\w+\.(\w+)[ \t]*[\n}]")
 # `return f(`, `return x.f(`: the names of the functions whose results are returned.
@@ -1171,13 +1170,8 @@ class Package(HandOver):
                     recv, field_name = match.group(1).decode(), match.group(2).decode()
                     if receiver_name(method) != recv or not _ADVANCES.match(name):
                         continue
-                    # (Not a buffer the method makes anew at every call: `r.rec = make(...)`
-                    # at its top level.)
-                    made = re.compile(
-                        rb"(?m)^\t%s\.%s\s*=\s*make\("
-                        % (re.escape(match.group(1)), re.escape(match.group(2)))
-                    )
-                    if made.search(method.text or b"") is None:
+                    place = re.escape(match.group(1) + b"." + match.group(2))
+                    if not _made_each_call(method.text or b"", place):
                         found.setdefault((receiver_type(method), field_name), name)
             self._rebuilders = found
         return self._rebuilders.get((type_name, field))
@@ -1204,15 +1198,10 @@ class Package(HandOver):
         place = re.escape(f"{recv}.{field}".encode())
         # (Or a local holding a cut of it: `data := d.buf[:n]; io.ReadFull(d.r, data)`.)
         into = place if expr.type != "identifier" else place + rb"|" + re.escape(expr.text or b"")
-        read = re.search(
-            rb"(?:\bio\.(?:ReadFull|ReadAtLeast)\([^,()]+,\s*|\.Read\(\s*)(?:" + into + rb")\b",
-            code,
-        )
-        if read is None:
+        if re.search(_READ_CALL + rb"(?:" + into + rb")\b", code) is None:
             return None
-        for made in re.finditer(rb"(?m)^\t(\s*)" + place + rb"\s*=\s*make\(", code):
-            if made.group(1) == b"":
-                return None  # (made anew at every call: not kept from call to call)
+        if _made_each_call(code, place):
+            return None  # (not kept from call to call)
         how = "its receiver's buffer, which its next call reads into again"
         return self._view_returned(path, func, expr, how, f"{receiver_type(func) or recv}.{field}")
 
@@ -2716,9 +2705,9 @@ _RETURNED_SHAPES = frozenset(
         "unary_expression",
     }
 )
-# A result list starting with a named type, perhaps a pointer (`(rec, error)`, `*Rule`).
 # The position `_result_dropped` marks in `seen`: the function's result.
 _RESULT_POSITION = -2
+# A result list starting with a named type, perhaps a pointer (`(rec, error)`, `*Rule`).
 _RECORD_RESULT = re.compile(rb"\(?\s*(?:[A-Za-z_]\w*\s+)?\*?([A-Za-z_]\w*)\s*(?:[,)]|$)")
 
 
@@ -2911,6 +2900,12 @@ def _set_to(analysis: _Analysis, func: Node, name: str, depth: int = 0) -> tuple
         elif value.type == "slice_expression" and _self_cut(value, name):
             found = (False, value)  # `s = s[1:]` (skipping a space): a trim
     return found
+
+
+def _made_each_call(code: bytes, place: bytes) -> bool:
+    """Whether the function text `code` makes the buffer `place` (escaped for a pattern) anew
+    at its top level (`r.rec = make(...)`), at every call: a view of it stays valid."""
+    return re.search(rb"(?m)^\t" + place + rb"\s*=\s*make\(", code) is not None
 
 
 def _self_cut(value: Node, name: str) -> bool:
