@@ -35,6 +35,7 @@ from leakscope.core.context import Diagnostic, FileContext
 from leakscope.core.index import receiver_type_name
 from leakscope.core.model import Confidence, Impact, Related, Severity
 from leakscope.core.rules import _retention_sources as sources
+from leakscope.core.rules._loops import loops_around
 from leakscope.core.rules._retention_fixes import drop_fix, make_fix, rebind_fix
 from leakscope.core.rules._retention_handover import _PIECE_PARAM, Handing
 from leakscope.core.rules._retention_partitions import _drop_partitions, _in_loop, _selected_lines
@@ -1711,7 +1712,7 @@ class _Analysis(Origins, Places, Handing):
             return
         name = binding.name
         uses = self._uses(binding, statement.end_byte, func.end_byte)
-        loop = _loop_around(statement, func)
+        loop = next(iter(loops_around(statement, func)), None)
         if loop is not None and not loop.start_byte <= binding.node.start_byte < loop.end_byte:
             # (A later iteration runs what comes before in the loop's body: `if err == io.EOF
             # { return w, nil }` at its top.)
@@ -2454,18 +2455,6 @@ def _record_declared(
                 return True
             at = source.find(prefix, at + 1, end)
     return False
-
-
-def _loop_around(statement: Node, func: Node) -> Node | None:
-    """The innermost `for` loop of `func` around `statement`, or None."""
-    node = statement.parent
-    while node is not None and node != func:
-        if node.type == "for_statement":
-            return node
-        if node.type == "func_literal":
-            return None
-        node = node.parent
-    return None
 
 
 def _next_part_at(rest: bytes, end: bytes) -> bool:
