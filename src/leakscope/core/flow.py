@@ -286,6 +286,33 @@ def runs_after(first: Node, later: Node) -> bool:
     return holder is not None and holder.type not in _BRANCH_CHILDREN
 
 
+def always_after(first: Node, later: Node) -> bool:
+    """Does `later` run whenever `first` does and the function goes on: `later` sits in the
+    statement list of `first` or of an enclosing statement, after it, with no `return`
+    between them (`if err != nil { put(b); return }` runs on one path only)?"""
+    if later.start_byte < first.end_byte:
+        return False
+    statement = later
+    while statement.parent is not None and statement.parent.type not in (
+        "statement_list",
+        "block",
+    ):
+        if statement.parent.type in FUNCTION_NODES:
+            return False
+        statement = statement.parent
+    holder = statement.parent
+    if holder is None or not holder.start_byte <= first.start_byte < holder.end_byte:
+        return False
+    func = holder
+    while func is not None and func.type not in FUNCTION_NODES:
+        func = func.parent
+    if func is None:
+        return False
+    start = func.start_byte
+    between = (func.text or b"")[first.end_byte - start : later.start_byte - start]
+    return b"return" not in between
+
+
 _BRANCH_CHILDREN = frozenset(
     {
         "block",

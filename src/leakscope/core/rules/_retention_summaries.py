@@ -50,6 +50,7 @@ from tree_sitter import Node, Tree
 
 from leakscope.core import package_files
 from leakscope.core.context import FileContext, is_test_code
+from leakscope.core.flow import always_after
 from leakscope.core.index import Signature, receiver_type_name, signature_of
 from leakscope.core.model import Confidence, Impact, Related
 from leakscope.core.package_files import files_of
@@ -1928,8 +1929,13 @@ class Package(HandOver):
         place = re.escape(_flat(text(lhs)).encode())
         later = (func.text or b"")[statement.end_byte - func.start_byte :] if func else b""
         for again in re.finditer(rb"(?<![\w.])" + place + rb"\s*=[^=]([^\n]*)", later):
-            if re.search(rb"(?<![\w.])" + place + rb"\b", again.group(1)) is None:
-                return None  # set again before the function returns: held for the call only
+            # Set again before the function returns: held for the call only. (Not on every
+            # path: `if len(t.pending) < t.batchSize { return nil }; t.pending = nil` keeps
+            # the batch until it fills.)
+            if re.search(rb"(?<![\w.])" + place + rb"\b", again.group(1)) is None and _always_reset(
+                statement, statement.end_byte + again.start()
+            ):
+                return None
             # (`h.entries = append(h.entries[:0:0], h.entries[n:]...)`: trimmed, still held)
         note = self.note(
             path,
@@ -3183,6 +3189,13 @@ def _looks_up(header: Node | None, name: str) -> bool:
         rf"|(?<![\w.])\b{n}\s*==\s*(?![\"`'\d-])"
     )
     return re.search(pattern, text(header)) is not None
+
+
+def _always_reset(statement: Node, at: int) -> bool:
+    """Whether the assignment at byte `at` runs whenever `statement` does (`always_after`)."""
+    func = _function_of(statement)
+    again = func.descendant_for_byte_range(at, at + 1) if func is not None else None
+    return again is not None and always_after(statement, again)
 
 
 def _passed_twice(use: Node, name: str) -> bool:
