@@ -202,6 +202,7 @@ class _Analysis(Origins, Places, Handing):
         self.root = ctx.root
         self.leaks: dict[tuple[int, int], Leak] = {}
         self._origins: dict[tuple[int, int], Source | None] = {}
+        self._pools: frozenset[str] | None = None
         self._assignments: dict[tuple[int, str], list[tuple[Node, int]]] = {}
         self._package = package
         self._helper_notes: dict[int, tuple[tuple[str, int, int, str], ...]] = {}
@@ -337,6 +338,7 @@ class _Analysis(Origins, Places, Handing):
         spans = self.ctx.focus if self.ctx.focus is not None else ((0, len(source)),)
         slice_matches = (m for a, b in spans for m in _SLICE_RX.finditer(source, a, b))
         storers = self.pkg.storer_names
+        pooled = self.pkg.gives_back()
         call_matches = (m for a, b in spans for m in _CALL_RX.finditer(source, a, b))
         for match in slice_matches:
             token = self._slice_colon(match.start(), match.end())
@@ -346,7 +348,7 @@ class _Analysis(Origins, Places, Handing):
             if node is None or node.type != "slice_expression" or node.start_byte in seen:
                 continue
             seen.add(node.start_byte)
-            if not _may_be_kept(node, storers) or _is_whole(node):
+            if not _may_be_kept(node, storers, pooled) or _is_whole(node):
                 continue
             operand = node.child_by_field_name("operand")
             if operand is None:
@@ -375,7 +377,7 @@ class _Analysis(Origins, Places, Handing):
         for match in view_matches:
             # `sc.Bytes()`, `r.ReadSlice('\n')`: a view of the reader's buffer, kept as it is.
             call = self._selector_call(match.start() + 1, match.end() - 1)
-            if call is None or not _may_be_kept(call, storers):
+            if call is None or not _may_be_kept(call, storers, pooled):
                 continue
             kind = self._read_call(call)
             if kind == sources.ASSEMBLED:  # (`s.gzBuf.Bytes()` of a buffer reset for reuse)
@@ -1471,6 +1473,14 @@ class _Analysis(Origins, Places, Handing):
                 self._follow(piece, state, lhs, levels, owner)
         elif kind == "return_statement" and state.contained:
             self._returned_new(piece, state, owner)
+        elif kind == "return_statement" and _pooled_view(piece):
+            # `return buf.Bytes()[:n]` with `defer putBuffer(buf)`: the caller gets bytes the
+            # pool's next user overwrites.
+            func = enclosing_function(owner)
+            returns = function_name(func) if func is not None else ""
+            where = f"the result of {returns or 'the function'}"
+            target = Target(f"{returns or 'the function'}'s result", where, Confidence.HIGH)
+            self._report(piece, state, state.levels, "returned as", target, None)
 
     def _returned_new(self, piece: Piece, state: _Climb, statement: Node) -> None:
         """`return Frame{Payload: buf[:n]}, nil`: a new object returned as it is made, as for
@@ -2575,6 +2585,11 @@ def _block_of(statement: Node) -> Node | None:
     return node
 
 
+def _pooled_view(piece: Piece) -> bool:
+    """A view of a pooled buffer the function gives back (`Source.next_op`)."""
+    return piece.source.kind == sources.VIEW and piece.source.next_op == "pool"
+
+
 def _returned(use: Node) -> bool:
     """`return use`, as it is."""
     parent = use.parent
@@ -2647,12 +2662,15 @@ def _scope_of(statement: Node, declared: Node) -> Node | None:
     return func
 
 
-def _may_be_kept(node: Node, storers: Callable[[], frozenset[str]] | None = None) -> bool:
+def _may_be_kept(
+    node: Node, storers: Callable[[], frozenset[str]] | None = None, returns: bool = False
+) -> bool:
     """A cheap syntactic pre-check: can this expression's value reach a statement that stores
     it (an assignment, a declaration, a send, a range, a cache-like call, a call of a package
     function named by `storers()` that may store a parameter, a new object returned)? Calls
     other than these pass the value on only as arguments of append, conversions and trimming
-    functions, which `_climb` checks properly later."""
+    functions, which `_climb` checks properly later. `returns`: a value returned as it is
+    counts too (the package gives pooled buffers back: a view of one may be returned)."""
     parent = node.parent
     contained = False  # in a composite literal: `return Frame{Payload: buf[:n]}`
     while parent is not None:
@@ -2671,7 +2689,7 @@ def _may_be_kept(node: Node, storers: Callable[[], frozenset[str]] | None = None
                 return True
         elif kind == "expression_list":
             owner = parent.parent
-            if owner is not None and contained and owner.type == "return_statement":
+            if owner is not None and (contained or returns) and owner.type == "return_statement":
                 return True
             return owner is not None and owner.type in _KEEPERS
         elif kind in ("send_statement", "range_clause", "inc_statement", "dec_statement"):
@@ -2803,6 +2821,11 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
             f"{keeper} keeps a view that the next {op} overwrites: {detail}, and shares the "
             f"buffer of {reader}, so its bytes change at the next {op}; store a copy"
         )
+        if op == "pool":
+            message = (
+                f"{keeper} keeps a view of a pooled buffer: {detail}, but {call} gives the "
+                "buffer back to its pool, whose next user overwrites it; store a copy"
+            )
     emptied = piece.source.kind == sources.TRUNCATED and _is_reset(leak.value)
     if emptied:
         message = (

@@ -32,8 +32,10 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 from leakscope.core.context import FileContext
+from leakscope.core.flow import always_after
 from leakscope.core.index import normalise_type, signature_of
 from leakscope.core.model import Confidence, Impact
+from leakscope.core.rules import _retention_pools as pools
 from leakscope.core.rules._retention_syntax import (
     _PIECE_PACKAGES,
     _PIECE_RESULTS,
@@ -267,6 +269,13 @@ def judge(source: Source, name: str, collects: bool, caller: bool = False) -> Si
     kind = source.kind
     what = source.what or name
     if kind == VIEW:
+        if source.next_op == "pool":
+            # (Kept anywhere, even in one slot: the next user of the pool writes over it.)
+            return Size(
+                Impact.GROWS,
+                f"the bytes belong to a pooled buffer that {what} gives back, and the pool's "
+                "next user overwrites them",
+            )
         if source.next_op == "Scan":
             return Size(
                 Impact.GROWS,
@@ -373,6 +382,38 @@ def judge(source: Source, name: str, collects: bool, caller: bool = False) -> Si
         Impact.BOUNDED,
         f"{name} is {role}: the caller decides its size, and nothing here shows it is large",
     )
+
+
+def _release_call(node: Node | None, name: str) -> Node | None:
+    """The call that the identifier `node` (named `name`) is passed to (`put(bb)`,
+    `pool.Put(&b)`) or called a method on (`bb.release()`), or None."""
+    if node is None or node.type != "identifier" or text(node) != name:
+        return None
+    parent = node.parent
+    if parent is not None and parent.type == "unary_expression":
+        node, parent = parent, parent.parent
+    if parent is not None and parent.type == "argument_list":
+        call = parent.parent
+        return call if call is not None and call.type == "call_expression" else None
+    if parent is not None and parent.type == "selector_expression":
+        call = parent.parent
+        if call is not None and call.type == "call_expression" and not _args(call):
+            return call if call.child_by_field_name("function") == parent else None
+    return None
+
+
+def _deferred(call: Node, body: Node) -> bool | None:
+    """Whether `call` runs when the function returns (`defer put(b)`, also in a deferred
+    closure); None when it is in another function literal (a release function returned to
+    the caller, a goroutine: it runs at some other time)."""
+    node = call.parent
+    while node is not None and node != body:
+        if node.type == "defer_statement":
+            return True
+        if node.type == "func_literal":
+            return None
+        node = node.parent
+    return False
 
 
 def _bytes(size: int | None) -> str:
@@ -511,6 +552,7 @@ class Origins:
     types: TypeResolver
     root: Node
     _origins: dict[tuple[int, int], Source | None]
+    _pools: frozenset[str] | None  # the pools this file declares by type (`_declared_pools`)
     # The assignments to a parameter in a function: (function start, name) -> statements.
     _assignments: dict[tuple[int, str], list[tuple[Node, int]]]
     pkg: Package
@@ -608,12 +650,16 @@ class Origins:
         if kind == "call_expression":
             return self._call_origin(expr, depth)
         if kind == "selector_expression":
-            return self._param_field(expr) or self._filled_field(expr, depth)
+            return (
+                self._param_field(expr)
+                or self._filled_field(expr, depth)
+                or self._pooled_part(expr, expr.child_by_field_name("operand"))
+            )
         if kind == "unary_expression" and text(expr.child_by_field_name("operator")) == "*":
             # `(*bp)[:n]` of `bp := pool.Get().(*[]byte)`: the slice it points to. (Not a
             # slice the caller owns, `*ptr, err = readN(r, *ptr, n)`: reused on purpose.)
             found = self.origin(expr.child_by_field_name("operand"), depth + 1)
-            return found if found is not None and found.kind == BUFFER else None
+            return found if found is not None and found.kind in (BUFFER, VIEW) else None
         return None
 
     def _param_field(self, expr: Node) -> Source | None:
@@ -768,6 +814,8 @@ class Origins:
             if value.type == "call_expression" and _callee_name(value) == "make":
                 return self._made_buffer(use, value, binding)
             if value.type == "type_assertion_expression":
+                return self._pooled(use, value, binding)
+            if value.type == "call_expression" and self._pool_taken(value) is not None:
                 return self._pooled(use, value, binding)
             inner = self.origin(value, depth + 1)
             if inner is None:
@@ -1042,31 +1090,35 @@ class Origins:
         return Source(use, Confidence.MEDIUM, related, BUFFER, size=size, filled=filled)
 
     def _pooled(self, use: Node, value: Node, binding: Binding) -> Source | None:
-        """`bp := bufPool.Get().(*[]byte)` (or `.([]byte)`) of a `sync.Pool`: a scratch
-        buffer as big as the pool makes them (`New: ... make([]byte, 65535)`), which goes
-        back to the pool for another user: a piece kept of it pins the whole buffer, and
-        its bytes change under the holder once the buffer is reused."""
-        call = unparen(value.child_by_field_name("operand") or value)
+        """`bp := bufPool.Get().(*[]byte)` (or `.([]byte)`, or `bp := getBuf()` of a getter of
+        the package) of a `sync.Pool`. Given back in this function (`defer bufPool.Put(bp)`),
+        a view of it: its bytes change under the holder once the pool's next user has it.
+        Handed on: a scratch buffer as big as the pool makes them (`New: ... make([]byte,
+        65535)`), which a piece kept of it pins whole."""
+        pool = self._pool_taken(value)
+        if pool is None:
+            return None
+        value = unparen(value)
         asserted = value.child_by_field_name("type")
-        func = call.child_by_field_name("function") if call.type == "call_expression" else None
-        if func is None or func.type != "selector_expression" or asserted is None:
+        if asserted is not None and text(asserted).replace(" ", "") not in ("*[]byte", "[]byte"):
             return None
-        if text(asserted).replace(" ", "") not in ("*[]byte", "[]byte") or _args(call):
+        if asserted is None:  # (a getter: its result type)
+            kind = normalise_type(self.types.binding_type(binding) or "")
+            if kind not in ("*[]byte", "[]byte"):
+                return None
+        view = self._given_back(use, binding, pool)
+        if view is not None:
+            return view
+        if asserted is None:
             return None
-        pool = func.child_by_field_name("operand")
-        if text(func.child_by_field_name("field")) != "Get" or pool is None:
-            return None
-        kind = self.types.type_of(pool) or ""
-        if not (kind.endswith("sync.Pool") or _POOL_NAME.search(text(pool))):
-            return None
-        size = self._pool_size(_flat(text(pool)))
+        size = self._pool_size(pool)
         decl = binding.node
         made = f"{_bytes(size)} " if size is not None else "a "
         related = (
             (
                 decl.start_byte,
                 decl.end_byte,
-                f"{binding.name} is {made}buffer taken from {_flat(text(pool))} here, which "
+                f"{binding.name} is {made}buffer taken from {pool} here, which "
                 "goes back to the pool for the next user",
             )
             if decl is not None
@@ -1076,6 +1128,105 @@ class Origins:
         code = body.text or b"" if body is not None else b""
         filled = fills(code, binding.name) or fills(code, f"*{binding.name}")
         return Source(use, Confidence.MEDIUM, related, BUFFER, size=size, filled=filled)
+
+    def _pool_taken(self, value: Node) -> str | None:
+        """The pool the value `value` is taken from: `bufPool.Get().(*T)`, or `getBuffer()` of
+        a getter of the package (`_retention_pools`)."""
+        declared = self._declared_pools()
+        found = pools.pool_get(value, declared)
+        if found is not None:
+            return found
+        value = unparen(value)
+        if value.type != "call_expression" or _args(value):
+            return None
+        key = self.pkg.callee(self, value)
+        return self.pkg.pool_getter(key) if key is not None else None
+
+    def _declared_pools(self) -> frozenset[str]:
+        if self._pools is None:
+            self._pools = pools.declared_pools([self.ctx.source])
+        return self._pools
+
+    def _pooled_part(self, use: Node, operand: Node | None) -> Source | None:
+        """`bb.B` or `buf.Bytes()` of a local taken from a pool and given back in this
+        function (`bb := getBuffer(); defer putBuffer(bb)`): a view of the pooled bytes."""
+        operand = unparen(operand) if operand is not None else None
+        if operand is None or operand.type != "identifier":
+            return None
+        if (
+            use.parent is not None
+            and use.parent.type == "call_expression"
+            and use.type != ("call_expression")
+        ):
+            return None  # `bb.Method(...)`
+        binding = self.types.lookup(operand)
+        if binding is None or binding.kind != LOCAL or binding.value is None or binding.multi:
+            return None
+        if self._set_before(operand, binding):
+            return None
+        pool = self._pool_taken(binding.value)
+        return self._given_back(use, binding, pool) if pool is not None else None
+
+    def _given_back(self, use: Node, binding: Binding, pool: str) -> Source | None:
+        """A view of the pooled local `binding` at `use`, when the function gives it back to
+        the pool after `use` (or defers that, or returns a release function doing it)."""
+        func = enclosing_function(binding.node) if binding.node is not None else None
+        body = func.child_by_field_name("body") if func is not None else None
+        if body is None or binding.node is None:
+            return None
+        release = self._release(body, binding.name, use, self._declared_pools())
+        if release is None:
+            return None
+        decl = binding.node
+        note = (
+            decl.start_byte,
+            decl.end_byte,
+            f"{binding.name} is taken from {pool} here, and {_flat(text(release))} gives it "
+            "back for the pool's next user",
+        )
+        return Source(use, Confidence.HIGH, note, VIEW, what=_flat(text(release)), next_op="pool")
+
+    def _release(self, body: Node, name: str, use: Node, declared: frozenset[str]) -> Node | None:
+        """The call in `body` that gives the local `name` back to a pool after `use`: `Put`
+        of a pool, a putter of the package (`putBuffer(bb)`, `f.release()`), deferred or
+        run whenever `use` is (not an error path's `put(b); return`)."""
+        source = self.ctx.source
+        word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+        for match in word.finditer(source, body.start_byte, body.end_byte):
+            node = self.root.descendant_for_byte_range(match.start(), match.end())
+            call = _release_call(node, name)
+            if call is None:
+                continue
+            func = call.child_by_field_name("function")
+            if func is None:
+                continue
+            if func.type == "selector_expression" and text(func.child_by_field_name("field")) == (
+                "Put"
+            ):
+                operand = func.child_by_field_name("operand")
+                if operand is None or not (
+                    pools.is_pool(_flat(text(operand)), declared)
+                    or (self.types.type_of(operand) or "").endswith("sync.Pool")
+                ):
+                    continue
+            else:
+                key = self.pkg.callee(self, call)
+                position = self.pkg.pool_putter(key) if key is not None else None
+                if position is None:
+                    continue
+                args = _args(call)
+                if position == -1:
+                    operand = func.child_by_field_name("operand")
+                    if func.type != "selector_expression" or operand is None:
+                        continue
+                    if text(unparen(operand)) != name:
+                        continue
+                elif position >= len(args) or _flat(text(args[position])).lstrip("&") != name:
+                    continue
+            deferred = _deferred(call, body)
+            if deferred or (deferred is False and always_after(use, call)):
+                return call
+        return None
 
     def _pool_size(self, pool: str) -> int | None:
         """The size of the byte slices the pool `pool` makes (`var bufPool = sync.Pool{New:
@@ -1296,6 +1447,9 @@ class Origins:
             func = call.child_by_field_name("function")
             buffer = func.child_by_field_name("operand") if func is not None else None
             body = enclosing_function(call)
+            pooled = self._pooled_part(call, buffer) if buffer is not None else None
+            if pooled is not None:
+                return pooled
             if (
                 buffer is not None
                 and body is not None

@@ -55,6 +55,7 @@ from leakscope.core.index import Signature, receiver_type_name, signature_of
 from leakscope.core.model import Confidence, Impact, Related
 from leakscope.core.package_files import files_of
 from leakscope.core.rules import _retention_partitions as partitions
+from leakscope.core.rules import _retention_pools as pools
 from leakscope.core.rules import _retention_sources as sources
 from leakscope.core.rules._retention_handover import HandOver
 from leakscope.core.rules._retention_partitions import _gaps
@@ -286,6 +287,9 @@ class Package(HandOver):
         self._storers: dict[str, frozenset[str]] = {}  # (see `_storers_in`)
         self._called: dict[str, frozenset[str]] = {}  # (see `_called_in`)
         self._handed_on: dict[tuple[Key, int, int], Returned | None] = {}  # (see `passes`)
+        # (see `pool_getter`) (key, getter?) -> (path, role)
+        self._pool_roles: dict[tuple[Key, bool], tuple[str, str | int | None]] = {}
+        self._gives_back: bool | None = None
         if previous is not None:
             self._reuse(previous)
 
@@ -509,6 +513,42 @@ class Package(HandOver):
         self._read(path)
         node = self._decls_of(path).get(key)
         return (path, node) if node is not None else None
+
+    def gives_back(self) -> bool:
+        """Whether a file of the package puts something back into a pool (`.Put(`)."""
+        if self._gives_back is None:
+            self._gives_back = any(b".Put(" in source for source, _ in self.files.values())
+        return self._gives_back
+
+    def pool_getter(self, key: Key) -> str | None:
+        """The pool the package function `key` takes its result from (`getBuffer`), or None
+        (`_retention_pools`)."""
+        found = self._pool_role(key, getter=True)
+        return found if isinstance(found, str) else None
+
+    def pool_putter(self, key: Key) -> int | None:
+        """Which value the package function `key` puts back into a pool: a parameter's index,
+        -1 for the receiver, or None (`_retention_pools`)."""
+        found = self._pool_role(key, getter=False)
+        return found if isinstance(found, int) else None
+
+    def _pool_role(self, key: Key, getter: bool) -> str | int | None:
+        known = self._pool_roles.get((key, getter))
+        if known is not None:
+            self._read(known[0])  # (what the evaluation under way depends on)
+            return known[1]
+        found = self.decl(key)
+        if found is None:
+            return None
+        path, node = found
+        # (A pool is declared by its type in the file of its getter and putter, mostly.)
+        declared = pools.declared_pools([self.files[path][0]])
+        if getter:
+            role: str | int | None = pools.getter_pool(node, declared)
+        else:
+            role = pools.putter_position(node, declared)
+        self._pool_roles[(key, getter)] = (path, role)
+        return role
 
     def callee(self, analysis: _Analysis, call: Node) -> Key | None:
         """The package function or method `call` calls, or None."""

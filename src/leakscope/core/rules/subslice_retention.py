@@ -187,6 +187,21 @@ iterator's `Key()`, a log reader's `Record()`, valid until the next `Next`. Not 
 ever extended (an arena's `a.all = a.all[:total+n]`), nor one rebuilt by a `Reset` or an
 `init` when the object is reused.
 
+## Pooled buffers given back
+An object taken from a pool (`bp := bufPool.Get().(*[]byte)`, or `bb := getBuffer()` of a
+getter of the package whose result comes from a pool's `Get`) and given back in the same
+function (`bufPool.Put(bp)`, `defer putBuffer(bb)` of a function of the package that puts
+its parameter back, `defer f.release()` of a method that puts its receiver back) leaves
+whatever points into its bytes (`(*bp)[:n]`, `bb.B[a:b]`, `buf.Bytes()` of a pooled
+`bytes.Buffer`) shared with the pool's next user, who overwrites it. Kept anywhere past the
+give-back (even in one field, even in a batch emptied once it fills), passed to a function
+of the package that keeps it, or returned, it is an **error**, with a copy as the fix. The
+give-back counts when it is deferred or runs whenever the use does: `if err != nil {
+bufPool.Put(bp); return }` on an error path does not, nor does a release function handed
+to the caller (`return body, func() { bufPool.Put(bp) }`): the caller owns the buffer then.
+A pool is an expression of type `sync.Pool` or whose name ends in "pool"; getters and putters
+are recognised in the package only.
+
 ## Across functions
 Within a package (every file of it), leakscope follows the data into helpers and callers:
 - a parameter's size is what the package's callers pass: a piece of a parameter kept here
