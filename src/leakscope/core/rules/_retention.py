@@ -2789,6 +2789,9 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
     value_text = leak.rebind or _flat(text(leak.store or leak.value))
     origin_text = _flat(text(piece.origin))
     source_text = _flat(text(piece.source.node))
+    if piece.source.node.type == "call_expression" and len(source_text) > 60:
+        called = piece.source.node.child_by_field_name("function")  # (`b.ForEach(...)`)
+        source_text = f"{_flat(text(called))}(...)" if called is not None else source_text
     if piece.source.field is not None and piece.source.node.type == "identifier":
         source_text = f"{source_text}.{piece.source.field}"  # (`frag` passed: its field)
     target = leak.target
@@ -2821,6 +2824,12 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
             f"{keeper} keeps a view that the next {op} overwrites: {detail}, and shares the "
             f"buffer of {reader}, so its bytes change at the next {op}; store a copy"
         )
+        if op == "unmap":
+            message = (
+                f"{keeper} keeps a view of a memory-mapped file: {detail}, but the mapping "
+                f"of {call} is valid only until it is unmapped (or remapped to grow), and "
+                "reading it then faults; store a copy"
+            )
         if op == "pool":
             message = (
                 f"{keeper} keeps a view of a pooled buffer: {detail}, but {call} gives the "

@@ -108,6 +108,8 @@ READ_FUNCS = frozenset(
         ("net/http/httputil", "DumpRequestOut"),
     }
 )
+# Memory-mapped files: valid until unmapped (or remapped to grow), not heap memory.
+MMAP_FUNCS = frozenset({("syscall", "Mmap"), ("golang.org/x/sys/unix", "Mmap")})
 # Methods returning data read from a stream: name -> receiver type, or None for any.
 READ_METHODS: dict[str, tuple[str, str] | None] = {
     "ReadString": ("bufio", "Reader"),
@@ -269,6 +271,12 @@ def judge(source: Source, name: str, collects: bool, caller: bool = False) -> Si
     kind = source.kind
     what = source.what or name
     if kind == VIEW:
+        if source.next_op == "unmap" and collects:
+            return Size(
+                Impact.GROWS,
+                f"{what} maps a file: its bytes are valid only until it is unmapped, or "
+                "remapped to grow",
+            )
         if source.next_op == "pool":
             # (Kept anywhere, even in one slot: the next user of the pool writes over it.)
             return Size(
@@ -382,6 +390,14 @@ def judge(source: Source, name: str, collects: bool, caller: bool = False) -> Si
         Impact.BOUNDED,
         f"{name} is {role}: the caller decides its size, and nothing here shows it is large",
     )
+
+
+def name_of(call: Node) -> str:
+    """The called name of `call` (`Mmap` of `syscall.Mmap(...)`)."""
+    func = call.child_by_field_name("function")
+    if func is not None and func.type == "selector_expression":
+        return text(func.child_by_field_name("field"))
+    return text(func) if func is not None else ""
 
 
 def _release_call(node: Node | None, name: str) -> Node | None:
@@ -859,13 +875,17 @@ class Origins:
                 found = None
                 if receiver is not None and receiver.kind == BINDING_PARAM:
                     found = self.field_origin(operand, passed.field, depth + 1)
+                    if found is None or found.kind == PARAM:
+                        # (A field the package only ever sets to data read whole.)
+                        found = self._field_read(call, passed) or found
                 elif receiver is not None and receiver.kind == LOCAL:
                     # `attrs := parseLogfmt(line)`: what it was made with, the caller's
                     # parameter too (its callers decide).
                     made = self.made_origin(call, passed.field, depth)
                     found = made[0] if made is not None else None
                 if found is None:
-                    return None
+                    # (A field the package only ever sets to data read whole.)
+                    return self._field_read(call, passed)
                 return replace(found, chain=(*found.chain, *passed.notes))
         found = self._given(call, passed, depth)
         if found is None:
@@ -1129,6 +1149,28 @@ class Origins:
         filled = fills(code, binding.name) or fills(code, f"*{binding.name}")
         return Source(use, Confidence.MEDIUM, related, BUFFER, size=size, filled=filled)
 
+    def _field_read(self, call: Node, returned: Returned) -> Source | None:
+        """What a method of the package gives its caller (returns, or passes a callback) of
+        its receiver's field, when every value the package sets that field to is data read
+        whole (`Package.field_read`): a view into it, however the receiver was made."""
+        key = self.pkg.callee(self, call)
+        func = call.child_by_field_name("function")
+        operand = func.child_by_field_name("operand") if func is not None else None
+        if key is None or not key[0] or returned.field is None or operand is None:
+            return None
+        found = self.pkg.field_read(key[0], returned.field)
+        if found is None:
+            return None
+        return replace(
+            found,
+            node=unparen(operand),  # (named with the field: `tx.img`)
+            field=returned.field,
+            related=None,
+            chain=(*found.chain, *returned.notes),
+            confidence=weaker(found.confidence, Confidence.MEDIUM),
+            reader=None,
+        )
+
     def _pool_taken(self, value: Node) -> str | None:
         """The pool the value `value` is taken from: `bufPool.Get().(*T)`, or `getBuffer()` of
         a getter of the package (`_retention_pools`)."""
@@ -1350,6 +1392,9 @@ class Origins:
             return self.origin(args[returned.param], depth + 1)
         if returned.field is not None:
             made = self.made_origin(call, returned.field, depth)
+            if made is None:
+                # (`tx.ForEach(...)` of a `Tx` whose field holds a file read whole.)
+                return self._field_read(call, returned)
             # (A zero-copy decoder over its caller's data is by design: not followed there.)
             return made[0] if made is not None and (made[1] or made[0].kind != PARAM) else None
         if returned.source is None:
@@ -1423,6 +1468,9 @@ class Origins:
             what = f"{_flat(text(call.child_by_field_name('function')))}(...)"
         note = (call.start_byte, call.end_byte, f"{text(call)} reads the data")
         reader = None
+        if kind == VIEW and name_of(call) == "Mmap":
+            note = (call.start_byte, call.end_byte, f"{what} maps the file into memory")
+            return Source(call, Confidence.HIGH, note, VIEW, what=what, next_op="unmap")
         if kind == VIEW:
             note = (
                 call.start_byte,
@@ -1490,6 +1538,8 @@ class Origins:
             return None
         binding = self.types.lookup(operand) if operand.type == "identifier" else None
         if binding is not None and binding.kind == IMPORT:
+            if (binding.import_path, name) in MMAP_FUNCS:
+                return VIEW
             return READ if (binding.import_path, name) in READ_FUNCS else None
         if name in VIEW_METHODS:
             wanted, by_name = VIEW_METHODS[name]

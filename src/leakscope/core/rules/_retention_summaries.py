@@ -290,6 +290,7 @@ class Package(HandOver):
         # (see `pool_getter`) (key, getter?) -> (path, role)
         self._pool_roles: dict[tuple[Key, bool], tuple[str, str | int | None]] = {}
         self._gives_back: bool | None = None
+        self._fields_read: dict[tuple[str, str], tuple[tuple[str, ...], Source | None]] = {}
         if previous is not None:
             self._reuse(previous)
 
@@ -549,6 +550,75 @@ class Package(HandOver):
             role = pools.putter_position(node, declared)
         self._pool_roles[(key, getter)] = (path, role)
         return role
+
+    def _held_read(self, analysis: _Analysis, expr: Node) -> Source | None:
+        """`b.tx.db.data` (of a value of a package type, here `DB`), when the package only
+        ever sets that field to data read whole (`field_read`): that data, named `expr`."""
+        expr = unparen(expr)
+        for _ in range(4):  # (through locals and cuts: `k := b.db.data[p:q]`)
+            if expr.type == "slice_expression":
+                expr = unparen(expr.child_by_field_name("operand") or expr)
+                continue
+            binding = analysis.types.lookup(expr) if expr.type == "identifier" else None
+            if binding is None or binding.kind != LOCAL or binding.value is None or binding.multi:
+                break
+            expr = unparen(binding.value)
+        if expr.type != "selector_expression":
+            return None
+        operand = expr.child_by_field_name("operand")
+        held = analysis.types.type_of(operand) if operand is not None else None
+        owner = receiver_type_name(held) if held else ""
+        if not owner:
+            return None
+        found = self.field_read(owner, text(expr.child_by_field_name("field")))
+        return replace(found, node=expr) if found is not None else None
+
+    def field_read(self, type_name: str, field: str, depth: int = 0) -> Source | None:
+        """The data read whole that the field `field` of the package's type `type_name`
+        holds (`DB.data`, set only by `db.data, err = os.ReadFile(path)`, or by `&Tx{img:
+        db.img}` of such a field): every value the package sets it to, in a keyed literal
+        of the type or an assignment through a value of the type, is that (nil aside), and
+        there is one. None when any other value is set there, or none is found."""
+        memo = (type_name, field)
+        if memo in self._fields_read:
+            known = self._fields_read[memo]
+            for path in known[0]:
+                self._read(path)
+            return known[1]
+        self._fields_read[memo] = ((), None)  # (recursion ends here)
+        found: Source | None = None
+        paths: list[str] = []
+        # (`db.data = v`, `db.data, db.n = v, n`, `DB{data: v}`)
+        word = re.compile(rb"(?<![\w])" + re.escape(field.encode()) + rb"\s*[,:=]")
+        for path, (source, tree) in sorted(self.files.items()):
+            if field.encode() not in source or depth > _MAX_STORE_DEPTH:
+                continue
+            analysis = self.analysis(path)
+            if analysis is None:
+                continue
+            for match in word.finditer(source):
+                at = match.start()
+                name = tree.root_node.descendant_for_byte_range(at, at + len(field))
+                value = _field_value(analysis, name, type_name) if name is not None else None
+                if value is None or text(value) == "nil":
+                    continue
+                paths.append(path)
+                origin = analysis.origin(value)
+                if origin is None and value.type == "selector_expression":
+                    operand = value.child_by_field_name("operand")
+                    held = analysis.types.type_of(operand) if operand is not None else None
+                    inner = text(value.child_by_field_name("field"))
+                    owner = receiver_type_name(held) if held else ""
+                    origin = self.field_read(owner, inner, depth + 1) if owner else None
+                mapped = origin is not None and origin.next_op == "unmap"
+                if origin is None or (origin.kind != sources.READ and not mapped):
+                    self._fields_read[memo] = (tuple(paths), None)
+                    return None
+                note = self.note(path, value, f"{type_name}.{field} holds {_flat(text(value))}")
+                chain = (*_source_notes(self, path, origin), note)  # (in their own files)
+                found = found or replace(origin, related=None, chain=chain)
+        self._fields_read[memo] = (tuple(paths), found)
+        return found
 
     def callee(self, analysis: _Analysis, call: Node) -> Key | None:
         """The package function or method `call` calls, or None."""
@@ -964,6 +1034,7 @@ class Package(HandOver):
                     f"{name} returns {_flat(text(expr))}, a piece of its receiver's {field}",
                 )
                 return Returned(family, levels, piece, field=field, notes=(note,))
+            found = self._held_read(analysis, operand)  # (`b.tx.db.data[a:b]`)
         if found is None or found.kind == sources.CONVERSION:
             return None
         if found.kind == sources.PARAM:
@@ -2593,6 +2664,49 @@ def _receiver_field(analysis: _Analysis, func: Node, expr: Node, depth: int = 0)
     if binding is None or binding.kind != RECEIVER:
         return None
     return text(expr.child_by_field_name("field"))
+
+
+def _field_value(analysis: _Analysis, name: Node, type_name: str) -> Node | None:
+    """The value the field name `name` is set to, when it is one of the type `type_name`:
+    a keyed element of a literal of the type (`&Tx{img: v}`), or the left of an assignment
+    through a value of the type (`db.img = v`, `db.img, err = read()` of one call: the call)."""
+    parent = name.parent
+    if parent is not None and parent.type == "literal_element":
+        element = parent.parent
+        literal = element.parent.parent if element is not None and element.parent else None
+        if element is None or element.type != "keyed_element" or literal is None:
+            return None
+        if literal.type != "composite_literal":
+            return None
+        kind = literal.child_by_field_name("type")
+        if kind is None or receiver_type_name(text(kind)) != type_name:
+            return None
+        parts = [c for c in element.named_children if c.type != "comment"]
+        if len(parts) != 2 or parts[0] != parent:
+            return None
+        value = parts[1]
+        return value.named_children[0] if value.type == "literal_element" else value
+    if (
+        parent is None
+        or parent.type != "selector_expression"
+        or parent.child_by_field_name("field") != name
+    ):
+        return None
+    operand = parent.child_by_field_name("operand")
+    held = analysis.types.type_of(operand) if operand is not None else None
+    if not held or receiver_type_name(held) != type_name:
+        return None
+    lefts = parent.parent
+    statement = lefts.parent if lefts is not None else None
+    if lefts is None or statement is None or lefts.type != "expression_list":
+        return None
+    if statement.type != "assignment_statement" or statement.child_by_field_name("left") != lefts:
+        return None
+    values = _list_items(statement.child_by_field_name("right"))
+    targets = _list_items(lefts)
+    if len(values) == len(targets):
+        return values[targets.index(parent)] if parent in targets else None
+    return values[0] if len(values) == 1 else None
 
 
 def receiver_made_with(analysis: _Analysis, call: Node, field: str) -> tuple[Node, bool] | None:

@@ -238,6 +238,14 @@ Within a package (every file of it), leakscope follows the data into helpers and
   it.data[it.pos:]` ... `it.key = d[2 : 2+n]`; `it := NewIterator(block)` of read data) returns a
   piece of that block; an iterator over the function's parameter is a zero-copy decoder, by
   design, and is not followed;
+- a method that hands out pieces of a field of its receiver (returns them, or passes them to
+  a callback: `b.ForEach(func(k, v []byte) error {...})` cutting `b.db.data`, through
+  locals and fields of fields) gives what that field holds: when every value the package
+  sets the field to is data read whole (`db.data, err = os.ReadFile(path)`, `&Tx{img:
+  db.img}`) or a memory-mapped file (`syscall.Mmap`, `unix.Mmap`), whatever receiver the
+  call is on. A piece of a mapped file kept in a collection is an **error**: it is valid
+  only until the file is unmapped (or remapped to grow), and reading it then faults. A
+  field that any other value is set to (a parameter: the caller's image) is not followed;
 - pieces put in a local map, slice or struct that the function then stores whole
   (`refs[k] = line[:i]` ... `r.refs = refs`) are reported where they are put in;
 {stores}
