@@ -827,6 +827,10 @@ class _Analysis(Origins, Places, Handing):
         if returned.field is not None:
             # `rr.next()` of `rr := &recordReader{buf: data}`: a piece of what it was made with.
             made = receiver_made_with(self, call, returned.field)
+            if made is None:
+                # (A field the package sets to data read whole, a pooled receiver given back.)
+                found = self.origin(call)
+                return (call, returned.family, returned.levels, call) if found else None
             found = self.origin(made[0]) if made is not None else None
             if made is None or found is None or (found.kind == sources.PARAM and not made[1]):
                 return None  # (a zero-copy decoder over its caller's data is by design)
@@ -2232,6 +2236,22 @@ class _Analysis(Origins, Places, Handing):
             return False
         return not outlives and not _read_again(value, source.node)
 
+    def _holds_own_source(self, piece: Piece, holder: str, value: Node) -> bool:
+        """A piece of a field of the very object that keeps it (`m.entries = append(...,
+        kv{k, v})` of `k, err := m.arena.alloc(key)`): the object holds the source anyway."""
+        source = piece.source
+        if source.field is None or source.kind == sources.PARAM:
+            return False
+        root = source.node
+        while root.type == "selector_expression":
+            root = unparen(root.child_by_field_name("operand") or root)
+        match = re.match(r"\*?\s*([A-Za-z_]\w*)\s*\.", holder)
+        if root.type != "identifier" or match is None or match.group(1) != text(root):
+            return False
+        kept = self.types.visible(match.group(1), value)
+        held = self.types.lookup(root)
+        return kept is not None and held is not None and kept.declared_at == held.declared_at
+
     def _outlives_reader(self, piece: Piece, kept: str) -> bool:
         """Whether a reader's view kept in a field of the reader's owner outlives the reader:
         a function of the package sets the owner's reader field again (`f.rd =
@@ -2381,6 +2401,8 @@ class _Analysis(Origins, Places, Handing):
             return
         outlives = self._outlives_reader(piece, target.text)
         if self._own_cursor(piece, state, target, holder, value, outlives):
+            return
+        if self._holds_own_source(piece, holder, value):
             return
         per_call = self._per_call(holder, value)
         if per_call is not None and not per_call[0]:

@@ -1171,6 +1171,20 @@ class Origins:
             reader=None,
         )
 
+    def _receiver_given_back(self, call: Node) -> Source | None:
+        """A view of a pooled buffer, for a method `call` handing out a piece of a field of
+        its local receiver, when this function gives that receiver back to its pool (`defer
+        s.Close()` of a `Close` that puts `s.slab` back)."""
+        func = call.child_by_field_name("function")
+        operand = func.child_by_field_name("operand") if func is not None else None
+        operand = unparen(operand) if operand is not None else None
+        if operand is None or operand.type != "identifier":
+            return None
+        binding = self.types.lookup(operand)
+        if binding is None or binding.kind != LOCAL or binding.node is None:
+            return None
+        return self._given_back(call, binding, f"{binding.name}'s pool")
+
     def _pool_taken(self, value: Node) -> str | None:
         """The pool the value `value` is taken from: `bufPool.Get().(*T)`, or `getBuffer()` of
         a getter of the package (`_retention_pools`)."""
@@ -1391,12 +1405,17 @@ class Origins:
                 return self.field_origin(args[returned.param], returned.param_field, depth + 1)
             return self.origin(args[returned.param], depth + 1)
         if returned.field is not None:
+            # (`b := s.chunk(off)` of a segment holding a pooled slab, then `defer s.Close()`
+            # putting it back: a view of the pool's buffer.)
+            pooled = self._receiver_given_back(call)
+            if pooled is not None:
+                return pooled
             made = self.made_origin(call, returned.field, depth)
             if made is None:
                 # (`tx.ForEach(...)` of a `Tx` whose field holds a file read whole.)
                 return self._field_read(call, returned)
             # (A zero-copy decoder over its caller's data is by design: not followed there.)
-            return made[0] if made is not None and (made[1] or made[0].kind != PARAM) else None
+            return made[0] if made[1] or made[0].kind != PARAM else None
         if returned.source is None:
             return None
         return replace(

@@ -236,6 +236,9 @@ _WRAPPERS = frozenset(
     {"literal_element", "keyed_element", "literal_value", "composite_literal", "unary_expression"}
 )
 
+# A bump allocator by its type's name (`arena`, `slabAllocator`): its buffer is handed out in
+# pieces, and what is kept of one pins all of it.
+_ARENA = re.compile(r"(?i)arena|slab")
 # The first result of a constructor: a (pointer to a) type of the package.
 _OBJECT_RESULT = re.compile(rb"^\(?\s*(?:\w+\s+)?\*?([A-Za-z_]\w*)\b(?!\.)")
 
@@ -604,14 +607,28 @@ class Package(HandOver):
                     continue
                 paths.append(path)
                 origin = analysis.origin(value)
+                if _ARENA.search(type_name) and _callee_name(value) == "make":
+                    # (A bump allocator's one buffer, `&arena{buf: make([]byte, size)}`.)
+                    note = f"{type_name}.{field} is an arena: one buffer handed out in pieces"
+                    size = analysis._int_value(_args(value)[-1]) if _args(value) else None
+                    origin = Source(
+                        value,
+                        Confidence.MEDIUM,
+                        (value.start_byte, value.end_byte, note),
+                        sources.BUFFER,
+                        what=f"the {type_name}",
+                        size=size,
+                    )
                 if origin is None and value.type == "selector_expression":
                     operand = value.child_by_field_name("operand")
                     held = analysis.types.type_of(operand) if operand is not None else None
                     inner = text(value.child_by_field_name("field"))
                     owner = receiver_type_name(held) if held else ""
                     origin = self.field_read(owner, inner, depth + 1) if owner else None
-                mapped = origin is not None and origin.next_op == "unmap"
-                if origin is None or (origin.kind != sources.READ and not mapped):
+                held = origin is not None and (
+                    origin.next_op == "unmap" or origin.what == f"the {type_name}"
+                )
+                if origin is None or (origin.kind != sources.READ and not held):
                     self._fields_read[memo] = (tuple(paths), None)
                     return None
                 note = self.note(path, value, f"{type_name}.{field} holds {_flat(text(value))}")

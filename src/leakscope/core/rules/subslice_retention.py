@@ -199,8 +199,10 @@ of the package that keeps it, or returned, it is an **error**, with a copy as th
 give-back counts when it is deferred or runs whenever the use does: `if err != nil {
 bufPool.Put(bp); return }` on an error path does not, nor does a release function handed
 to the caller (`return body, func() { bufPool.Put(bp) }`): the caller owns the buffer then.
-A pool is an expression of type `sync.Pool` or whose name ends in "pool"; getters and putters
-are recognised in the package only.
+So is a piece a method hands out of a field of its receiver (`b := s.chunk(off)`) when
+the function gives that receiver back (`defer s.Close()` of a `Close` putting `s.slab`
+back). A pool is an expression of type `sync.Pool` or whose name ends in "pool"; getters
+and putters are recognised in the package only.
 
 ## Across functions
 Within a package (every file of it), leakscope follows the data into helpers and callers:
@@ -244,8 +246,11 @@ Within a package (every file of it), leakscope follows the data into helpers and
   sets the field to is data read whole (`db.data, err = os.ReadFile(path)`, `&Tx{img:
   db.img}`) or a memory-mapped file (`syscall.Mmap`, `unix.Mmap`), whatever receiver the
   call is on. A piece of a mapped file kept in a collection is an **error**: it is valid
-  only until the file is unmapped (or remapped to grow), and reading it then faults. A
-  field that any other value is set to (a parameter: the caller's image) is not followed;
+  only until the file is unmapped (or remapped to grow), and reading it then faults. The
+  buffer of an arena (a type named `...arena...` or `...slab...` whose field is set to
+  `make([]byte, size)`: a bump allocator) counts too: a key kept of it keeps the whole arena.
+  A field that any other value is set to (a parameter: the caller's image) is not followed,
+  nor a piece kept by the object that holds the field (`m.entries` of `m.arena`'s pieces);
 - pieces put in a local map, slice or struct that the function then stores whole
   (`refs[k] = line[:i]` ... `r.refs = refs`) are reported where they are put in;
 {stores}
