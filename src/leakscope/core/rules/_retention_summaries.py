@@ -888,7 +888,8 @@ class Package(HandOver):
             found = self._returned_value(analysis, path, params, expr)
             if found is not None:
                 parent = expr.parent
-                if parent is not None and parent.type == "parameter_declaration":
+                bare = parent is not None and parent.type == "parameter_declaration"
+                if bare or _found_apart(analysis, func, expr):
                     found = replace(found, named=True)
                 return found
         return None
@@ -2953,7 +2954,12 @@ def _is_cut(analysis: _Analysis, node: Node | None, depth: int = 0) -> bool:
         return False
     node = unparen(node)
     if node.type == "slice_expression":
-        return not (_is_whole(node) or _is_reset(node) or analysis._wastes_little(node))
+        if _is_whole(node) or _is_reset(node):
+            return False
+        # (Nearly all of a part is still a cut of the whole: `line[len("a=ice-ufrag:"):]`
+        # of a line of a split text.)
+        operand = node.child_by_field_name("operand")
+        return not analysis._wastes_little(node) or _is_cut(analysis, operand, depth + 1)
     if node.type == "identifier":
         return _held_cut(analysis, node, depth) == 0
     if node.type == "index_expression":
@@ -3038,6 +3044,25 @@ def _cut_in_place(analysis: _Analysis, func: Node, name: str, depth: int = 0) ->
     False when only trims, None when none is either."""
     found = _set_to(analysis, func, name, depth)
     return None if found is None else found[0]
+
+
+def _found_apart(analysis: _Analysis, func: Node, expr: Node) -> bool:
+    """Whether the returned `expr` is a named result (or a local declared empty) that the
+    function sets where it finds it, in a loop or a branch of a switch (`case
+    strings.HasPrefix(line, "a=ice-ufrag:"): ufrag = line[12:]`): a token looked up, not a
+    part cut next to the others."""
+    if expr.type != "identifier":
+        return False
+    binding = analysis.types.lookup(expr)
+    if binding is None or not (binding.kind == RESULT or _declared_empty(binding)):
+        return False
+    cut = _set_to(analysis, func, binding.name)
+    node = cut[1] if cut is not None else None
+    while node is not None and node != func:
+        if node.type in ("for_statement", "expression_case", "type_case", "communication_case"):
+            return True
+        node = node.parent
+    return False
 
 
 def _set_to(analysis: _Analysis, func: Node, name: str, depth: int = 0) -> tuple[bool, Node] | None:
