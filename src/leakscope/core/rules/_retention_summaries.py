@@ -1134,11 +1134,10 @@ class Package(HandOver):
         set_in = _set_in(body, name)
         for item in [*appended, *set_in]:
             under = analysis.types.underlying(analysis.types.type_of(item))
-            if is_map(analysis.types.underlying(analysis.types.binding_type(binding))) and (
-                _is_record(analysis, under)
-            ):
+            if _is_record(analysis, under):
                 # `m[email] = &Contributor{Name: f[1]}`: a map of records of pieces (also
-                # through a local set to one: `c = &Contributor{...}; m[email] = c`).
+                # through a local set to one: `c = &Contributor{...}; m[email] = c`), or a
+                # slice of them (`h, err := decodeHeader(rec); out = append(out, h)`).
                 made = item
                 if item.type == "identifier" and func is not None:
                     values = _assigned_values(analysis, func, text(item)) or []
@@ -1353,7 +1352,9 @@ class Package(HandOver):
             if inner is None or inner.fields is None:
                 return None
             passed = self._passed_on(analysis, path, params, expr, inner)
-            return replace(passed, fields=inner.fields) if passed is not None else None
+            if passed is None:
+                return None
+            return replace(passed, fields=inner.fields, apart=inner.apart, gaps=inner.gaps)
         literal = _new_literal(expr)
         # (field name, value) pairs: of the literal, and of `s.name = ...` of a local `s`.
         values: list[tuple[str, Node]] = []
@@ -1369,7 +1370,8 @@ class Package(HandOver):
                 if _set_again(analysis.ctx.source, func, binding.name):
                     return None
                 literal = _new_literal(binding.value)
-                if literal is None and unparen(binding.value).type == "call_expression":
+                made = unparen(binding.value)
+                if literal is None and made.type == "call_expression" and not _is_new(made):
                     return self._returned_record(analysis, path, params, binding.value)
             values.extend(_field_sets(body, binding.name))
             results.extend(_field_results(body, binding.name))
@@ -2936,6 +2938,12 @@ def _is_record(analysis: _Analysis, under: str | None) -> bool:
     if under is None or under == "struct":
         return under == "struct"
     return analysis.types.underlying(under.removeprefix("*")) == "struct"
+
+
+def _is_new(call: Node) -> bool:
+    """`new(T)`: a new zero value, as a literal with no fields set."""
+    func = call.child_by_field_name("function")
+    return func is not None and func.type == "identifier" and text(func) == "new"
 
 
 def _new_literal(expr: Node) -> Node | None:
