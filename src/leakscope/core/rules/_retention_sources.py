@@ -174,8 +174,6 @@ _FILLS_WHOLE = frozenset({"ReadFull", "ReadAt"})
 # strings.TrimSpace(line)`, `k, v, _ := strings.Cut(line, "=")`, `k = strings.TrimSpace(k)`)
 # takes eight.
 _MAX_ORIGIN_DEPTH = 10
-# A pool by its name (`bufPool`, `framePool`), when its type is not known.
-_POOL_NAME = re.compile(r"(?i)pool$")
 # What a pool's New makes: `make([]byte, 64<<10)`.
 _POOL_MAKE = re.compile(
     rb"make\(\s*\[\]byte\s*,\s*([0-9][0-9 <*]*?)\s*(?:,\s*([0-9][0-9 <*]*?)\s*)?\)"
@@ -1209,11 +1207,8 @@ class Origins:
         operand = unparen(operand) if operand is not None else None
         if operand is None or operand.type != "identifier":
             return None
-        if (
-            use.parent is not None
-            and use.parent.type == "call_expression"
-            and use.type != ("call_expression")
-        ):
+        called = use.parent is not None and use.parent.type == "call_expression"
+        if called and use.type == "selector_expression":
             return None  # `bb.Method(...)`
         binding = self.types.lookup(operand)
         if binding is None or binding.kind != LOCAL or binding.value is None or binding.multi:
@@ -1225,7 +1220,7 @@ class Origins:
 
     def _given_back(self, use: Node, binding: Binding, pool: str) -> Source | None:
         """A view of the pooled local `binding` at `use`, when the function gives it back to
-        the pool after `use` (or defers that, or returns a release function doing it)."""
+        the pool (`_release`)."""
         func = enclosing_function(binding.node) if binding.node is not None else None
         body = func.child_by_field_name("body") if func is not None else None
         if body is None or binding.node is None:

@@ -293,7 +293,7 @@ class Package(HandOver):
         # (see `pool_getter`) (key, getter?) -> (path, role)
         self._pool_roles: dict[tuple[Key, bool], tuple[str, str | int | None]] = {}
         self._gives_back: bool | None = None
-        self._fields_read: dict[tuple[str, str], tuple[tuple[str, ...], Source | None]] = {}
+        self._fields_read: dict[tuple[str, str], Source | None] = {}  # (see `field_read`)
         if previous is not None:
             self._reuse(previous)
 
@@ -582,15 +582,14 @@ class Package(HandOver):
         db.img}` of such a field): every value the package sets it to, in a keyed literal
         of the type or an assignment through a value of the type, is that (nil aside), and
         there is one. None when any other value is set there, or none is found."""
+        # (Any file of the package may set the field: the answer depends on them all.)
+        for path in self.files:
+            self._read(path)
         memo = (type_name, field)
         if memo in self._fields_read:
-            known = self._fields_read[memo]
-            for path in known[0]:
-                self._read(path)
-            return known[1]
-        self._fields_read[memo] = ((), None)  # (recursion ends here)
+            return self._fields_read[memo]
+        self._fields_read[memo] = None  # (recursion ends here)
         found: Source | None = None
-        paths: list[str] = []
         # (`db.data = v`, `db.data, db.n = v, n`, `DB{data: v}`)
         word = re.compile(rb"(?<![\w])" + re.escape(field.encode()) + rb"\s*[,:=]")
         for path, (source, tree) in sorted(self.files.items()):
@@ -605,37 +604,38 @@ class Package(HandOver):
                 value = _field_value(analysis, name, type_name) if name is not None else None
                 if value is None or text(value) == "nil":
                     continue
-                paths.append(path)
-                origin = analysis.origin(value)
-                if _ARENA.search(type_name) and _callee_name(value) == "make":
-                    # (A bump allocator's one buffer, `&arena{buf: make([]byte, size)}`.)
-                    note = f"{type_name}.{field} is an arena: one buffer handed out in pieces"
-                    size = analysis._int_value(_args(value)[-1]) if _args(value) else None
-                    origin = Source(
-                        value,
-                        Confidence.MEDIUM,
-                        (value.start_byte, value.end_byte, note),
-                        sources.BUFFER,
-                        what=f"the {type_name}",
-                        size=size,
-                    )
-                if origin is None and value.type == "selector_expression":
-                    operand = value.child_by_field_name("operand")
-                    held = analysis.types.type_of(operand) if operand is not None else None
-                    inner = text(value.child_by_field_name("field"))
-                    owner = receiver_type_name(held) if held else ""
-                    origin = self.field_read(owner, inner, depth + 1) if owner else None
-                held = origin is not None and (
-                    origin.next_op == "unmap" or origin.what == f"the {type_name}"
-                )
-                if origin is None or (origin.kind != sources.READ and not held):
-                    self._fields_read[memo] = (tuple(paths), None)
+                origin = self._field_value_read(analysis, value, type_name, field, depth)
+                if origin is None:
                     return None
                 note = self.note(path, value, f"{type_name}.{field} holds {_flat(text(value))}")
                 chain = (*_source_notes(self, path, origin), note)  # (in their own files)
                 found = found or replace(origin, related=None, chain=chain)
-        self._fields_read[memo] = (tuple(paths), found)
+        self._fields_read[memo] = found
         return found
+
+    def _field_value_read(
+        self, analysis: _Analysis, value: Node, type_name: str, field: str, depth: int
+    ) -> Source | None:
+        """What `value`, set to the field `field` of `type_name`, is when that is data read
+        whole, a mapped file, an arena's buffer or another such field (`field_read`)."""
+        if _ARENA.search(type_name) and _callee_name(value) == "make":
+            # (A bump allocator's one buffer, `&arena{buf: make([]byte, size)}`.)
+            note = f"{type_name}.{field} is an arena: one buffer handed out in pieces"
+            size = analysis._int_value(_args(value)[-1]) if _args(value) else None
+            related = (value.start_byte, value.end_byte, note)
+            what = f"the {type_name}"
+            return Source(value, Confidence.MEDIUM, related, sources.BUFFER, what=what, size=size)
+        origin = analysis.origin(value)
+        if origin is None and value.type == "selector_expression":
+            # (`&Tx{img: db.img}`: another such field, checked there.)
+            operand = value.child_by_field_name("operand")
+            held = analysis.types.type_of(operand) if operand is not None else None
+            owner = receiver_type_name(held) if held else ""
+            inner = text(value.child_by_field_name("field"))
+            return self.field_read(owner, inner, depth + 1) if owner else None
+        if origin is None or not (origin.kind == sources.READ or origin.next_op == "unmap"):
+            return None
+        return origin
 
     def callee(self, analysis: _Analysis, call: Node) -> Key | None:
         """The package function or method `call` calls, or None."""
