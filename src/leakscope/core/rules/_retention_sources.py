@@ -1181,7 +1181,7 @@ class Origins:
         binding = self.types.lookup(operand)
         if binding is None or binding.kind != LOCAL or binding.node is None:
             return None
-        return self._given_back(call, binding, f"{binding.name}'s pool")
+        return self._given_back(call, binding, None)
 
     def _pool_taken(self, value: Node) -> str | None:
         """The pool the value `value` is taken from: `bufPool.Get().(*T)`, or `getBuffer()` of
@@ -1218,9 +1218,10 @@ class Origins:
         pool = self._pool_taken(binding.value)
         return self._given_back(use, binding, pool) if pool is not None else None
 
-    def _given_back(self, use: Node, binding: Binding, pool: str) -> Source | None:
+    def _given_back(self, use: Node, binding: Binding, pool: str | None) -> Source | None:
         """A view of the pooled local `binding` at `use`, when the function gives it back to
-        the pool (`_release`)."""
+        the pool (`_release`). `pool`: the pool it is taken from here, None for an object
+        holding a pooled buffer (`s := openSegment(path)`)."""
         func = enclosing_function(binding.node) if binding.node is not None else None
         body = func.child_by_field_name("body") if func is not None else None
         if body is None or binding.node is None:
@@ -1232,8 +1233,12 @@ class Origins:
         note = (
             decl.start_byte,
             decl.end_byte,
-            f"{binding.name} is taken from {pool} here, and {_flat(text(release))} gives it "
-            "back for the pool's next user",
+            (
+                f"{binding.name} is taken from {pool} here"
+                if pool is not None
+                else f"{binding.name} holds a buffer taken from a pool"
+            )
+            + f", and {_flat(text(release))} gives it back for the pool's next user",
         )
         return Source(use, Confidence.HIGH, note, VIEW, what=_flat(text(release)), next_op="pool")
 
