@@ -12,6 +12,7 @@ counts), so rules built on them stay quiet when unsure.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from tree_sitter import Node
@@ -310,7 +311,10 @@ def always_after(first: Node, later: Node) -> bool:
         return False
     start = func.start_byte
     between = (func.text or b"")[first.end_byte - start : later.start_byte - start]
-    return b"return" not in between
+    return _RETURN.search(between) is None
+
+
+_RETURN = re.compile(rb"\breturn\b")
 
 
 _BRANCH_CHILDREN = frozenset(

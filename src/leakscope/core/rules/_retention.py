@@ -831,8 +831,8 @@ class _Analysis(Origins, Places, Handing):
                 # (A field the package sets to data read whole, a pooled receiver given back.)
                 found = self.origin(call)
                 return (call, returned.family, returned.levels, call) if found else None
-            found = self.origin(made[0]) if made is not None else None
-            if made is None or found is None or (found.kind == sources.PARAM and not made[1]):
+            found = self.origin(made[0])
+            if found is None or (found.kind == sources.PARAM and not made[1]):
                 return None  # (a zero-copy decoder over its caller's data is by design)
             return call, returned.family, returned.levels, made[0]
         if returned.param is None:
@@ -2842,20 +2842,21 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
         else:
             detail = f"the elements of {what} are {leak.how} {target.where}"
         op = piece.source.next_op
-        message = (
-            f"{keeper} keeps a view that the next {op} overwrites: {detail}, and shares the "
-            f"buffer of {reader}, so its bytes change at the next {op}; store a copy"
-        )
         if op == "unmap":
             message = (
                 f"{keeper} keeps a view of a memory-mapped file: {detail}, but the mapping "
                 f"of {call} is valid only until it is unmapped (or remapped to grow), and "
                 "reading it then faults; store a copy"
             )
-        if op == "pool":
+        elif op == "pool":
             message = (
                 f"{keeper} keeps a view of a pooled buffer: {detail}, but {call} gives the "
                 "buffer back to its pool, whose next user overwrites it; store a copy"
+            )
+        else:
+            message = (
+                f"{keeper} keeps a view that the next {op} overwrites: {detail}, and shares "
+                f"the buffer of {reader}, so its bytes change at the next {op}; store a copy"
             )
     emptied = piece.source.kind == sources.TRUNCATED and _is_reset(leak.value)
     if emptied:
