@@ -2236,22 +2236,6 @@ class _Analysis(Origins, Places, Handing):
             return False
         return not outlives and not _read_again(value, source.node)
 
-    def _holds_own_source(self, piece: Piece, holder: str, value: Node) -> bool:
-        """A piece of a field of the very object that keeps it (`m.entries = append(...,
-        kv{k, v})` of `k, err := m.arena.alloc(key)`): the object holds the source anyway."""
-        source = piece.source
-        if source.field is None or source.kind == sources.PARAM:
-            return False
-        root = source.node
-        while root.type == "selector_expression":
-            root = unparen(root.child_by_field_name("operand") or root)
-        match = re.match(r"\*?\s*([A-Za-z_]\w*)\s*\.", holder)
-        if root.type != "identifier" or match is None or match.group(1) != text(root):
-            return False
-        kept = self.types.visible(match.group(1), value)
-        held = self.types.lookup(root)
-        return kept is not None and held is not None and kept.declared_at == held.declared_at
-
     def _outlives_reader(self, piece: Piece, kept: str) -> bool:
         """Whether a reader's view kept in a field of the reader's owner outlives the reader:
         a function of the package sets the owner's reader field again (`f.rd =
@@ -2275,14 +2259,24 @@ class _Analysis(Origins, Places, Handing):
                     return True
         return False
 
-    def _parent_kept(self, source: Node, holder_text: str, value: Node) -> bool:
-        """Whether the function also stores the source itself in the same holder
-        (`e.tag = tag; e.suffix = tag[n:]`, `c.raw = data; c.head = data[:64]`): the parent
-        stays alive anyway, so the piece wastes nothing."""
+    def _parent_kept(self, found: sources.Source, holder_text: str, value: Node) -> bool:
+        """Whether the holder keeps the source itself anyway, so the piece wastes nothing:
+        the function also stores it in the same holder (`e.tag = tag; e.suffix = tag[n:]`,
+        `c.raw = data; c.head = data[:64]`), or the source is a field of the holder's own
+        object (`m.entries = append(m.entries, kv{k, v})` of `k, err :=
+        m.arena.alloc(key)`)."""
+        source = found.node
+        holder = self._holder(holder_text, value)
+        if found.field is not None and found.kind != sources.PARAM and holder is not None:
+            # (A field handed out by a method of the object: `m.arena`, `tx` with `img`; not
+            # through a call, `r.cur.Load()`, which may give another object each time.)
+            place = _flat(text(source))
+            place = f"{place}.{found.field}" if source.type == "identifier" else place
+            held = re.fullmatch(r"[A-Za-z_][\w.]*", place) is not None
+            return held and self._holder(place, source) == holder
         if source.type != "identifier":
             return False
         wanted = self.types.lookup(source)
-        holder = self._holder(holder_text, value)
         func = enclosing_function(value)
         if wanted is None or holder is None or func is None:
             return False
@@ -2397,12 +2391,10 @@ class _Analysis(Origins, Places, Handing):
         view = piece.source.kind == sources.VIEW
         if whole and not nested and splits and not view and not self._apart(piece, state):
             return
-        if how != "sent on" and self._parent_kept(piece.source.node, target.text, value):
+        if how != "sent on" and self._parent_kept(piece.source, target.text, value):
             return
         outlives = self._outlives_reader(piece, target.text)
         if self._own_cursor(piece, state, target, holder, value, outlives):
-            return
-        if self._holds_own_source(piece, holder, value):
             return
         per_call = self._per_call(holder, value)
         if per_call is not None and not per_call[0]:
