@@ -53,6 +53,7 @@ from leakscope.core.rules._retention_syntax import (
     _first_arg,
     _flat,
     _list_items,
+    keyed_value,
     normalise,
     weaker,
     zero_copy_operand,
@@ -765,13 +766,9 @@ class Origins:
             return None
         body = arg.child_by_field_name("body")
         for element in body.named_children if body is not None else ():
-            if element.type != "keyed_element" or element.named_child_count < 2:
-                continue
-            key, value = element.named_children[0], element.named_children[-1]
-            if text(key).strip() != field:
-                continue
-            value = value.named_children[0] if value.named_children else value
-            return self.origin(value, depth + 1)
+            keyed = keyed_value(element)
+            if keyed is not None and keyed[0] == field:
+                return self.origin(keyed[1], depth + 1)
         return None
 
     def _binding_origin(self, use: Node, binding: Binding, depth: int) -> Source | None:

@@ -74,6 +74,7 @@ from leakscope.core.rules._retention_syntax import (
     _is_whole,
     _list_items,
     _statement_of,
+    keyed_value,
     weaker,
     zero_copy_operand,
 )
@@ -555,26 +556,17 @@ class Package(HandOver):
         return role
 
     def _held_read(self, analysis: _Analysis, expr: Node) -> Source | None:
-        """`b.tx.db.data` (of a value of a package type, here `DB`), when the package only
-        ever sets that field to data read whole (`field_read`): that data, named `expr`."""
-        expr = unparen(expr)
-        for _ in range(4):  # (through locals and cuts: `k := b.db.data[p:q]`)
-            if expr.type == "slice_expression":
-                expr = unparen(expr.child_by_field_name("operand") or expr)
-                continue
-            binding = analysis.types.lookup(expr) if expr.type == "identifier" else None
-            if binding is None or binding.kind != LOCAL or binding.value is None or binding.multi:
-                break
-            expr = unparen(binding.value)
-        if expr.type != "selector_expression":
-            return None
-        operand = expr.child_by_field_name("operand")
+        """`b.tx.db.data` (of a value of a package type, here `DB`), or a piece of it through
+        locals and cuts (`_cut_selector`), when the package only ever sets that field to data
+        read whole (`field_read`): that data, named by the field."""
+        selector = _cut_selector(analysis, expr)
+        operand = selector.child_by_field_name("operand") if selector is not None else None
         held = analysis.types.type_of(operand) if operand is not None else None
         owner = receiver_type_name(held) if held else ""
-        if not owner:
+        if selector is None or not owner:
             return None
-        found = self.field_read(owner, text(expr.child_by_field_name("field")))
-        return replace(found, node=expr) if found is not None else None
+        found = self.field_read(owner, text(selector.child_by_field_name("field")))
+        return replace(found, node=selector) if found is not None else None
 
     def field_read(self, type_name: str, field: str, depth: int = 0) -> Source | None:
         """The data read whole that the field `field` of the package's type `type_name`
@@ -1377,11 +1369,9 @@ class Package(HandOver):
             results.extend(_field_results(body, binding.name))
         body = literal.child_by_field_name("body") if literal is not None else None
         for element in body.named_children if body is not None else ():
-            if element.type != "keyed_element" or element.named_child_count < 2:
-                continue
-            key, value = element.named_children[0], element.named_children[-1]
-            value = value.named_children[0] if value.named_children else value
-            values.append((_flat(text(key)), value))
+            keyed = keyed_value(element)
+            if keyed is not None:
+                values.append(keyed)
         values.extend(later or ())  # (`later`: set after, through a pointer to it)
         first: Returned | None = None
         names: list[str] = []
@@ -2652,38 +2642,45 @@ def result_names(func: Node) -> list[Node]:
     ]
 
 
-def _receiver_field(analysis: _Analysis, func: Node, expr: Node, depth: int = 0) -> str | None:
+def _receiver_field(analysis: _Analysis, func: Node, expr: Node) -> str | None:
     """The field of `func`'s receiver that `expr` is (a piece of), through locals and cuts
     (`rec` of `rec := r.buf[r.off : r.off+n]`: "buf"), else None."""
+    selector = _cut_selector(analysis, expr)
+    if selector is None or func.type != "method_declaration":
+        return None
+    operand = selector.child_by_field_name("operand")
+    if operand is None or operand.type != "identifier":
+        return None
+    binding = analysis.types.lookup(operand)
+    if binding is None or binding.kind != RECEIVER:
+        return None
+    return text(selector.child_by_field_name("field"))
+
+
+def _cut_selector(analysis: _Analysis, expr: Node, depth: int = 0) -> Node | None:
+    """The field selector (`r.buf`, `b.db.data`) that `expr` is, or is a piece of, through
+    locals, range variables, cuts and trims (`rec := r.buf[r.off : r.off+n]`), else None."""
     expr = unparen(expr)
     if depth > 4:
         return None
     if expr.type == "slice_expression":
         operand = expr.child_by_field_name("operand")
-        return _receiver_field(analysis, func, operand, depth + 1) if operand else None
+        return _cut_selector(analysis, operand, depth + 1) if operand else None
     if expr.type == "identifier":
         binding = analysis.types.lookup(expr)
         if binding is None or binding.value is None:
             return None
         if binding.kind == RANGE and binding.index == 1:
             # `for _, f := range strings.Fields(a.line)`: a part of what is ranged over.
-            return _receiver_field(analysis, func, binding.value, depth + 1)
+            return _cut_selector(analysis, binding.value, depth + 1)
         value = unparen(binding.value)
         if binding.kind != LOCAL or (binding.multi and not analysis._is_piece_call(value)):
             return None  # (`k, v, ok := strings.Cut(f, "=")`: pieces of f)
-        return _receiver_field(analysis, func, value, depth + 1)
+        return _cut_selector(analysis, value, depth + 1)
     if expr.type == "call_expression" and analysis._is_piece_call(expr):
         args = _args(expr)
-        return _receiver_field(analysis, func, args[0], depth + 1) if args else None
-    if expr.type != "selector_expression" or func.type != "method_declaration":
-        return None
-    operand = expr.child_by_field_name("operand")
-    if operand is None or operand.type != "identifier":
-        return None
-    binding = analysis.types.lookup(operand)
-    if binding is None or binding.kind != RECEIVER:
-        return None
-    return text(expr.child_by_field_name("field"))
+        return _cut_selector(analysis, args[0], depth + 1) if args else None
+    return expr if expr.type == "selector_expression" else None
 
 
 def _field_value(analysis: _Analysis, name: Node, type_name: str) -> Node | None:
@@ -2701,11 +2698,9 @@ def _field_value(analysis: _Analysis, name: Node, type_name: str) -> Node | None
         kind = literal.child_by_field_name("type")
         if kind is None or receiver_type_name(text(kind)) != type_name:
             return None
-        parts = [c for c in element.named_children if c.type != "comment"]
-        if len(parts) != 2 or parts[0] != parent:
-            return None
-        value = parts[1]
-        return value.named_children[0] if value.type == "literal_element" else value
+        keyed = keyed_value(element)
+        key = next((c for c in element.named_children if c.type != "comment"), None)
+        return keyed[1] if keyed is not None and key == parent else None
     if (
         parent is None
         or parent.type != "selector_expression"
@@ -2752,12 +2747,9 @@ def receiver_made_with(analysis: _Analysis, call: Node, field: str) -> tuple[Nod
         return None
     body = made.child_by_field_name("body")
     for element in body.named_children if body is not None else ():
-        if element.type != "keyed_element":
-            continue
-        parts = [c for c in element.named_children if c.type != "comment"]
-        if len(parts) == 2 and _flat(text(parts[0])) == field:
-            value = parts[1]
-            inner = value.named_children[0] if value.type == "literal_element" else value
+        keyed = keyed_value(element)
+        if keyed is not None and keyed[0] == field:
+            inner = keyed[1]
             return inner, _conversion_operand(analysis, unparen(inner)) is not None
     return None
 
@@ -2778,14 +2770,10 @@ def _constructed_with(analysis: _Analysis, call: Node, field: str) -> tuple[Node
         literal = _new_literal(value)
         body_ = literal.child_by_field_name("body") if literal is not None else None
         for element in body_.named_children if body_ is not None else ():
-            parts = [c for c in element.named_children if c.type != "comment"]
-            if element.type != "keyed_element" or len(parts) != 2:
+            keyed = keyed_value(element)
+            if keyed is None or keyed[0] != field:
                 continue
-            if _flat(text(parts[0])) != field:
-                continue
-            value = unparen(parts[1])
-            if value.type == "literal_element" and value.named_children:
-                value = unparen(value.named_children[0])
+            value = unparen(keyed[1])
             into = pkg.analysis(path)
             operand = _conversion_operand(into, value) if into is not None else None
             name = _flat(text(operand if operand is not None else value))

@@ -401,6 +401,20 @@ def _list_items(node: Node | None) -> list[Node]:
     return [node]
 
 
+def keyed_value(element: Node) -> tuple[str, Node] | None:
+    """(the field's name, its value) of a keyed element of a composite literal's body
+    (`Name: v` gives ("Name", v)), or None for any other element."""
+    if element.type != "keyed_element":
+        return None
+    parts = [c for c in element.named_children if c.type != "comment"]
+    if len(parts) != 2:
+        return None
+    key, value = parts
+    if value.type == "literal_element" and value.named_children:
+        value = value.named_children[0]
+    return _flat(text(key)), value
+
+
 def _defined_whole(statement: Node, ident: Node, value: Node) -> Node | None:
     """`value` when `statement` gives the local `ident` it whole, as its one name and one
     value (`name := f[1]`, `var key = b[a:b]`, `id = path.Base(k)`); else None."""
