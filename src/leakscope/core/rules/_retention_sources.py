@@ -1173,7 +1173,7 @@ class Origins:
         func = call.child_by_field_name("function")
         operand = func.child_by_field_name("operand") if func is not None else None
         operand = unparen(operand) if operand is not None else None
-        if operand is None or operand.type != "identifier":
+        if operand is None or operand.type != "identifier" or not self.pkg.gives_back():
             return None
         binding = self.types.lookup(operand)
         if binding is None or binding.kind != LOCAL or binding.node is None:
@@ -1188,8 +1188,8 @@ class Origins:
         if found is not None:
             return found
         value = unparen(value)
-        if value.type != "call_expression" or _args(value):
-            return None
+        if value.type != "call_expression" or _args(value) or not self.pkg.gives_back():
+            return None  # (a getter's buffer is a view only when something puts it back)
         key = self.pkg.callee(self, value)
         return self.pkg.pool_getter(key) if key is not None else None
 
