@@ -45,11 +45,13 @@ from leakscope.core.rules._retention_summaries import (
     Note,
     Package,
     Stored,
+    _declared_empty,
     key_of,
     lifted_source,
     package_for,
     package_of,
     param_names,
+    picked_field,
     receiver_made_with,
 )
 from leakscope.core.rules._retention_syntax import (
@@ -57,6 +59,7 @@ from leakscope.core.rules._retention_syntax import (
     _CALLBACK_RX,
     _KEEPER_METHODS,
     _MAX_BINDINGS,
+    _MAX_COLLECTED,
     _NO_BINDING,
     _PIECE_PACKAGES,
     _PIECE_RESULTS,
@@ -157,6 +160,9 @@ class Leak:
     store: Node | None = None
     # With `store`: how many other places keep the same local (related locations).
     also: int = 0
+    # Handed back to where the helper of the package that returned the pieces puts them in
+    # its result (`Returned.copy_at`, `_hand_back`).
+    made: bool = False
 
 
 @dataclass
@@ -257,12 +263,40 @@ class _Analysis(Origins, Places, Handing):
         kept = []
         for leak in _drop_partitions(self.leaks.values(), self._tokens, self._evicted):
             handing = self._handing.get((leak.value.start_byte, leak.value.end_byte))
-            if handing is None:
-                kept.append(leak)
-            else:
+            if handing is not None:
                 self.pkg.hand(handing[0], self.ctx.path, leak, handing[1])
+            elif not self._hand_back(leak):
+                kept.append(leak)
         self._climbed = self._anchored(kept)
         return self._climbed
+
+    def _hand_back(self, leak: Leak) -> bool:
+        """Hand a leak of what a helper of the package returns, kept whole (`entries :=
+        parseListing(string(body))`, then `f.dirCache[dir] = entries`), to where the helper
+        puts each piece in its result (`Entry{Name: strings.TrimSuffix(name, "/")}`): a copy
+        there fixes it for every caller, where this caller, holding records or a collection,
+        has nothing to wrap. Not from a test into the package's code (a test's data says
+        nothing of what the program keeps)."""
+        piece = leak.piece
+        # (The helper that made the record: where the piece was cut, or a call it went
+        # through, `n, err := parseEnode(line)`.)
+        call = piece.origin if piece.helper else leak.split
+        if leak.levels == 0 or call is None or call.type != "call_expression":
+            return False
+        returned = self.pkg.returned_at(self, call)
+        if returned is None or not returned.copy_at:
+            return False
+        if self.ctx.is_test and not all(at[0].endswith("_test.go") for at in returned.copy_at):
+            return False
+        caller = enclosing_function(call)
+        name = (function_name(caller) if caller is not None else None) or "a caller"
+        called = _flat(text(call.child_by_field_name("function")))
+        message = f"{name} keeps what {called} returns here"
+        note = (self.ctx.path, call.start_byte, call.end_byte, message)
+        made = replace(leak, made=True)
+        for at in returned.copy_at:
+            self.pkg.hand(at, self.ctx.path, made, note)
+        return True
 
     def _anchored(self, leaks: list[Leak]) -> list[Leak]:
         """The leaks of a local kept in several places, that one definition gives the piece
@@ -313,7 +347,15 @@ class _Analysis(Origins, Places, Handing):
         binding = self.types.lookup(value)
         if statement is None or binding is None or binding.node is None:
             return False
-        if _defined_whole(statement, binding.node, named) is None:
+        ident = binding.node
+        if statement.type == "assignment_statement":
+            # (Or set again whole, `name = strings.ToLower(name)` of a range variable: the
+            # climb follows the piece from the last such assignment before the stores.)
+            lefts = _list_items(statement.child_by_field_name("left"))
+            again = self.types.lookup(lefts[0]) if len(lefts) == 1 else None
+            if again is not None and again.declared_at == binding.declared_at:
+                ident = lefts[0]
+        if _defined_whole(statement, ident, named) is None:
             return False
         under = self.types.underlying(self.types.type_of(named))
         if leak.piece.family == STRING:
@@ -1577,6 +1619,9 @@ class _Analysis(Origins, Places, Handing):
             target = self.assign_target(stored) if stored is not None else None
             if target is not None and stored is not None:
                 return target, _statement_of(stored)
+            held = self._kept_by_holder(use)  # (`c.state.Store(st)`, `c.cache.Add(k, st)`)
+            if held is not None:
+                return held[0], _statement_of(use)
         return None
 
     def _paired(
@@ -1719,8 +1764,9 @@ class _Analysis(Origins, Places, Handing):
         `out = append(out, v)`, `e.Name = v`): report it when the function later stores the
         collection whole in a long-lived place (`r.refs = refs`), or, for a view that the
         next read overwrites, returns it, or else keeps it across that read (`collected_across`)."""
-        if piece.bindings >= _MAX_BINDINGS or binding.node is None:
+        if piece.bindings >= _MAX_COLLECTED or binding.node is None:
             return
+        deep = piece.bindings >= _MAX_BINDINGS
         func = _scope_of(statement, binding.node)
         if func is None or self._holds_whole(binding, piece.source.node, func):
             return
@@ -1749,8 +1795,12 @@ class _Analysis(Origins, Places, Handing):
             holder = None
             bounded = ""  # why what keeps it may well not outlive its use (minor)
             extra: tuple[tuple[str, int, int, str], ...] = ()
-            kept = self._kept_by_callee(use) if target is None else None
+            kept = self._kept_by_callee(use) if target is None and not deep else None
             held = self._kept_by_holder(use) if target is None and kept is None else None
+            if deep:
+                # (Past the budget of a local holding the piece, only a collection put in
+                # another, or returned to a caller that keeps it, is followed.)
+                target = held = None
             if target is not None and stored is not None:
                 note = f"{name} is stored in {_flat(text(stored))} here"
             elif held is not None:
@@ -1763,13 +1813,14 @@ class _Analysis(Origins, Places, Handing):
                 target, called, holder, extra = kept
                 note = f"{name} is passed to {called} here"
                 how = f"collected in {name}, which is passed to {called}, which keeps it in"
-            elif piece.source.kind == sources.VIEW and _returned(use):
+            elif piece.source.kind == sources.VIEW and _returned(use) and not deep:
                 returns = function_name(func) or "the function"
                 target = Target(name, f"{name}, which {returns} returns", Confidence.MEDIUM)
                 note = f"{name} is returned here"
                 how = "collected in"
             elif (
                 _returned(use)
+                and not deep
                 and binding.value is not None
                 and (
                     kind := self._returns_own_data(
@@ -1787,7 +1838,7 @@ class _Analysis(Origins, Places, Handing):
                 target = Target(name, f"{name}, {made}{handle}", Confidence.MEDIUM)
                 note = f"{name} is returned here"
                 how = "put in"
-            elif _returned(use) and self._returns_own_pieces(piece, binding, func):
+            elif _returned(use) and not deep and self._returns_own_pieces(piece, binding, func):
                 # `keys = append(keys, page[a:b]); return keys` of a 1 MiB page it read.
                 returns = function_name(func) or "the function"
                 handle, bounded, extra = self._returned_object("object", func)
@@ -1795,13 +1846,36 @@ class _Analysis(Origins, Places, Handing):
                 note = f"{name} is returned here"
                 how = "collected in"
             elif (
-                piece.source.kind == sources.VIEW
+                _returned(use)
+                and levels == 0
+                and piece.source.kind == sources.PARAM
+                and not self._every_part(state.value)
+                and piece.source.field is None
+                and self._made_here(binding)
+                and not self._summarised(func)
+                and (kept_by := self._kept_by_caller(func)) is not None
+            ):
+                # `hm := newHostsMap(); hm.byName[name] = ...; return hm` of pieces of the
+                # text it parses, which a caller keeps (`h.hmap = parse(string(data))`): the
+                # copy belongs here, where the pieces go in (what the caller passes decides
+                # the size: `_report` lifts the parameter). (What the summaries follow, a
+                # slice of pieces or records of them, its callers judge: `_hand_back`.)
+                returns = function_name(func) or "the function"
+                place, kept_note = kept_by
+                where = f"{name}, which {returns} returns (kept by its caller in {place})"
+                target = Target(name, where, Confidence.MEDIUM)
+                note = f"{name} is returned here"
+                extra = (kept_note,)
+                how = "collected in"
+            elif (
+                piece.source.kind in (sources.VIEW, sources.PARAM)
                 and stored is not None
                 and stored.type in ("index_expression", "selector_expression")
             ):
                 # `objs[res.ID()] = res` of a local map: followed to where that one goes, for
-                # a view the next read overwrites (of other data, a piece in a record in a
-                # record is mostly a small header's worth: not followed).
+                # a view the next read overwrites, or a piece of a parameter (a parser's
+                # records in the index it returns); of other data, a piece in a record in a
+                # record is mostly a small header's worth: not followed.
                 step = (at.start_byte, at.end_byte, f"{name} is put in {_flat(text(stored))} here")
                 sub = replace(piece, steps=[*piece.steps, step], bindings=piece.bindings + 1)
                 self._into_local(sub, state, stored, levels)
@@ -1823,6 +1897,7 @@ class _Analysis(Origins, Places, Handing):
             return
         if (
             piece.source.kind == sources.VIEW
+            and not deep
             and state.appended
             and _collected_across(binding.node, statement, piece)
         ):
@@ -1835,6 +1910,35 @@ class _Analysis(Origins, Places, Handing):
             target = Target(name, where, Confidence.MEDIUM, collects=True)
             self._report(sub, state, levels, "collected in", target, None)
             return
+
+    def _every_part(self, value: Node) -> bool:
+        """Whether the piece collected may be every part of what it was cut from: a split's
+        whole result (`append(out, strings.Fields(line)...)`), or what a callback is handed
+        (`table[k] = v` of each key and value a helper passes), unless it is one field picked
+        of a split (`picked_field`). A helper's whole result kept as it is is then the text's
+        worth, as a caller's split kept whole is."""
+        value = unparen(value)
+        if picked_field(self, value):
+            return False
+        if value.type == "call_expression":
+            return _callee_name(value) in _SPLITTERS
+        binding = self.types.lookup(value) if value.type == "identifier" else None
+        if binding is None or binding.kind != PARAM or binding.node is None:
+            return False
+        return enclosing_function(binding.node).type == "func_literal"
+
+    def _summarised(self, func: Node) -> bool:
+        """Whether the package's summaries follow what `func` returns (`Package.returned`)."""
+        key = key_of(func)
+        return key is not None and self.pkg.returned(key) is not None
+
+    def _made_here(self, binding: Binding) -> bool:
+        """Whether the local collection `binding` is made by its function: declared empty
+        (`var out []T`), or set to a new value (`&T{}`, `make(...)`, `newIndex()`)."""
+        value = binding.value
+        if value is None:
+            return _declared_empty(binding)
+        return not binding.multi and _is_fresh(unparen(value))
 
     def _ranged_over(self, piece: Piece, state: _Climb, use: Node, name: str, levels: int) -> bool:
         """Whether `use` ranges over the local collection `name` (`for _, u := range batch`):
@@ -2329,7 +2433,14 @@ class _Analysis(Origins, Places, Handing):
         """Whether the helper's record the piece is kept in holds pieces of the text that
         are not the parts of one cut (`Returned.apart`): kept whole, it is still a small part
         of it."""
-        call = piece.origin if piece.fields else state.split if state.fields else None
+        # (A record of a helper the piece went through, `n, err := parseEnode(line)`: that
+        # call, not the cut it was a piece of before.)
+        if state.fields:
+            call = state.split
+        elif piece.fields:
+            call = piece.origin if piece.helper else state.split or piece.split
+        else:
+            return False
         if call is None or call.type != "call_expression":
             return False
         returned = self.pkg.returned_at(self, call)

@@ -90,6 +90,17 @@ class HandOver:
             found = self._storers[path] = frozenset(names)
         return found
 
+    def _makers_in(self, path: str) -> frozenset[str]:
+        """The names of the functions of `path` that put pieces of a parameter in what they
+        return (`Returned.copy_at`): their callers hand leaks back to them
+        (`_Analysis._hand_back`)."""
+        return frozenset(
+            key[1]
+            for key, _ in self._typed_of(path)  # type: ignore[attr-defined]
+            if (found := self.returned(key)) is not None  # type: ignore[attr-defined]
+            and found.copy_at
+        )
+
     def direct_store(self, key: Key, stored: Stored) -> bool:
         """Whether the function `key` makes the store `stored` itself (not a function it
         passes the parameter on to)."""
@@ -112,7 +123,7 @@ class HandOver:
         here = analysis.ctx.path
         # (When every file is analysed, each is looked at once anyway: no need to pick.)
         every = package_files.analysed_whole(self.index)
-        names = frozenset() if every else self._storers_in(here)
+        names = frozenset() if every else self._storers_in(here) | self._makers_in(here)
         if not every and not names:
             return {}
         for path in sorted(self.files):
@@ -184,7 +195,8 @@ class Handing:
         spans = self.ctx.focus or ()
         if any(at[0] == self.ctx.path for at, _ in self._handing.values()):
             return True  # (a function literal of this file storing what its calls pass)
-        names = self.pkg._storers_in(self.ctx.path)  # (what `handed_to` picks files by)
+        # (What `handed_to` picks files by.)
+        names = self.pkg._storers_in(self.ctx.path) | self.pkg._makers_in(self.ctx.path)
         for node in self.root.named_children:
             if node.type not in ("function_declaration", "method_declaration"):
                 continue
@@ -244,6 +256,15 @@ class Handing:
             caller = call[3].split(" ", 1)[0]
             piece = replace(leak.piece, source=source, steps=notes)
             target = replace(leak.target, related=())
+            if leak.made:
+                # (A piece the helper puts in what it returns: copied where it goes in.)
+                piece = replace(piece, origin=node, fields=None)
+                called = re.search(r"keeps what (\S+) returns", call[3])
+                through = called.group(1) if called is not None else callee
+                through = "" if through.endswith(callee) else f" through {through}"
+                how = f"put in what {callee} returns, which {caller} keeps{through} in"
+                out.append(replace(leak, piece=piece, value=node, levels=0, how=how, target=target))
+                continue
             how = f"passed by {caller} to {callee}, which keeps it in"
             out.append(replace(leak, piece=piece, value=node, how=how, target=target))
         return out

@@ -118,7 +118,7 @@ _RESULT_TYPE = re.compile(rb"^\(?\s*(?:\w+(?:\s*,\s*\w+)*\s+)?(?:string|\[\]|map
 _HINT_TEXT = (
     # (A slice's opening, bounds indexed once too: `raw[loc[0]:loc[1]]`.)
     rb"(?:" + SLICE_OPENING.pattern + rb"|\.(?:Split|Fields|Cut|Trim|Find|Lines|Bytes|Read|"
-    rb"Peek|Output|CombinedOutput|Dump))"
+    rb"Peek|Output|CombinedOutput|Dump)|\burl\.Parse)"
 )
 _RESULT_HINT = re.compile(_HINT_TEXT)
 # A zero-copy conversion (`unsafe.String(...)`): apart, the hint above keeps its fast scan.
@@ -188,6 +188,11 @@ class Returned:
     # With `levels`: the elements are one field picked out of each line's split, the only
     # thing appended (`out = append(out, f[2])`): a small share of the text, not its worth.
     picked: bool = False
+    # With `levels`: where the helper puts each piece in what it returns, (path, start, end)
+    # of the value (`strings.TrimSuffix(name, "/")` of `Entry{Name: ...}`, `f[2]` of
+    # `append(out, f[2])`): a copy there fixes the result for every caller, where a caller
+    # keeping the whole result cannot copy it (`_Analysis._hand_back`).
+    copy_at: tuple[tuple[str, int, int], ...] = ()
 
 
 _BUSY = Returned(STRING, 0, False)  # a function under evaluation
@@ -917,7 +922,25 @@ class Package(HandOver):
                 found = self._returned_value(analysis, path, params, part[3])
                 if found is not None and found.levels == 0 and not found.fields:
                     return replace(found, piece=True)
-                return None
+                origin = analysis.origin(part[3]) if found is None else None
+                binding = origin.param if origin is not None else None
+                if (
+                    origin is None
+                    or origin.kind != sources.PARAM
+                    or origin.field is not None
+                    or binding is None
+                    or binding.kind != PARAM
+                    or binding.name not in params
+                ):
+                    return None
+                # (Of the parameter as it is, `url.Parse(raw)`: a part cut from it.)
+                name = _returner(expr)
+                note = self.note(
+                    path,
+                    expr,
+                    f"{name} returns {_flat(text(expr))}, a part of its parameter {binding.name}",
+                )
+                return Returned(STRING, 0, True, param=params.index(binding.name), notes=(note,))
         if expr.type not in _RETURNED_SHAPES:
             return None  # `return nil`, `return x.name`, `return "", err`: no type needed
         under = analysis.types.underlying(analysis.types.type_of(expr))
@@ -1168,7 +1191,8 @@ class Package(HandOver):
             picked = picked and unparen(item).type == "index_expression"
             picked = picked and _indexes_split(analysis, unparen(item))
             notes = (*found.notes[:-1], note)
-            return replace(found, levels=levels, notes=notes, picked=picked)
+            at = (path, item.start_byte, item.end_byte)
+            return replace(found, levels=levels, notes=notes, picked=picked, copy_at=(at,))
         return None
 
     def _windowed_field(self, analysis: _Analysis, path: str, expr: Node) -> Returned | None:
@@ -1378,6 +1402,8 @@ class Package(HandOver):
         window = False
         cuts: set[tuple[int, int]] = set()
         kept: set[str] = set()
+        copy_at: list[tuple[str, int, int]] = []
+        picks = False  # (submatches: the text around them goes, as for fields left out)
         for key_text, value, index in [
             *((k, v, -1) for k, v in values),
             *((k, call, i) for k, call, i in results),
@@ -1399,7 +1425,18 @@ class Package(HandOver):
             names.append(key_text)
             # (A part of a URL parsed from a piece, `u.Host`, is a window of it too.)
             window = window or _window(analysis, value) or value.type == "selector_expression"
+            picks = picks or _pattern_pick(analysis, value)
             kept.add(_flat(text(value)))
+            if index < 0:
+                # (A local given the piece once, `match := raw[a:b]`, put in two fields: one
+                # copy where it is given.)
+                site = value
+                owner = _function_of(value)
+                if value.type == "identifier" and owner is not None:
+                    site = _assigned_once(analysis, owner, text(value)) or value
+                at = (path, site.start_byte, site.end_byte)
+                if at not in copy_at:
+                    copy_at.append(at)
             cut = _cut_of(analysis, value)
             if cut is not None:
                 cuts.add((cut.start_byte, cut.end_byte))
@@ -1420,7 +1457,8 @@ class Package(HandOver):
             notes=(note, *first.notes),
             fields=frozenset(names),
             apart=window or len(cuts) > 1,
-            gaps=_gaps(kept, func.text or b"" if func else b""),
+            gaps=picks or _gaps(kept, func.text or b"" if func else b""),
+            copy_at=tuple(copy_at),
         )
 
     def _result_of(
@@ -1464,6 +1502,7 @@ class Package(HandOver):
             notes=(note, *inner.notes),
             fields=inner.fields,
             param_field=found.field if found is not None else None,
+            copy_at=inner.copy_at,
         )
 
     def returned_at(self, analysis: _Analysis, call: Node) -> Returned | None:
@@ -2919,6 +2958,63 @@ def _window(analysis: _Analysis, node: Node, depth: int = 0) -> bool:
     if binding is None or binding.kind != LOCAL or binding.value is None or binding.multi:
         return False
     return _window(analysis, binding.value, depth + 1)
+
+
+def _pattern_pick(analysis: _Analysis, node: Node, depth: int = 0) -> bool:
+    """Whether `node` is what a regular expression picked out of a text (`m[1]` of each
+    match of `hrefRe.FindAllStringSubmatch(body, -1)`), through locals, range variables and
+    trims: the text around the matches goes, so records of such picks are no partition."""
+    node = unparen(node)
+    if depth > 5:
+        return False
+    if node.type == "call_expression":
+        if not analysis._is_piece_call(node):
+            return False
+        name = _callee_name(node)
+        if name in _REGEXP:
+            return True
+        args = _args(node)
+        return name not in _SPLITTERS and bool(args) and _pattern_pick(analysis, args[0], depth + 1)
+    if node.type == "index_expression":
+        operand = node.child_by_field_name("operand")
+        return operand is not None and _pattern_pick(analysis, operand, depth + 1)
+    if node.type != "identifier":
+        return False
+    binding = analysis.types.lookup(node)
+    if binding is None or binding.kind not in (LOCAL, RANGE) or binding.value is None:
+        return False
+    return not binding.multi and _pattern_pick(analysis, binding.value, depth + 1)
+
+
+def picked_field(analysis: _Analysis, node: Node, depth: int = 0) -> bool:
+    """Whether `node` is one field picked out of a split (`fields[1]`, a range variable over
+    `f[1:]`), or a piece cut from one (`addr` of `strings.Cut(fields[1], "@")`), through
+    locals and trims: the other fields go, so it is a small share of the text, not one of
+    all its parts."""
+    node = unparen(node)
+    if depth > 5:
+        return False
+    if node.type == "index_expression":
+        return _indexes_split(analysis, node)
+    if node.type == "slice_expression":
+        operand = node.child_by_field_name("operand")
+        if operand is None or _is_whole(node) or unparen(operand).type != "identifier":
+            return False
+        return _held_cut(analysis, unparen(operand)) == 1  # (`f[1:]` of `f := strings.Fields(l)`)
+    if node.type == "call_expression":
+        name = _callee_name(node)
+        args = _args(node)
+        if not args or not analysis._is_piece_call(node):
+            return False
+        if name in _SPLITTERS and name not in _PIECE_RESULTS:
+            return False
+        return picked_field(analysis, args[0], depth + 1)
+    if node.type != "identifier":
+        return False
+    binding = analysis.types.lookup(node)
+    if binding is None or binding.kind not in (LOCAL, RANGE) or binding.value is None:
+        return False
+    return picked_field(analysis, binding.value, depth + 1)
 
 
 def _is_record(analysis: _Analysis, under: str | None) -> bool:

@@ -205,11 +205,17 @@ So does a helper that returns one of the package's structs with pieces of its
   parameter in some fields (`return rec{ID: f[0], Kind: f[1]}, nil`, a local `r :=
   &Rule{...}` or `var s sample; s.name = line[:i]`, or a slice of them appended in a loop,
   `out = append(out, rec{...})`): a field selected from its result (`rec.Service`, also of
-  a range variable over the slice) is a piece, and the record stored whole is reported
-  without a fix when each record is cut from a line of a larger value (`w.rules =
-  append(w.rules, r)`), or when a field holds a window of the text ({window}, both bounds
-  given: the rest of the text is wasted), not when the helper's whole result is kept
-  (`netrc = parseNetrc(string(data))`: all its tokens, as a split's result). One record
+  a range variable over the slice) is a piece, and the record kept whole is reported
+  when each record is cut from a line of a larger value (`w.rules = append(w.rules, r)`),
+  or when a field holds a window of the text ({window}, both bounds given: the rest of the
+  text is wasted) or what a regular expression picked (`m[1]` of each match), not when the
+  helper's whole result is kept (`netrc = parseNetrc(string(data))`: all its tokens, as a
+  split's result). It is reported where the helper puts the piece in its result (`Name:
+  strings.Clone(name)` fixes it for every caller, where the caller holding records or a
+  slice of them has nothing to wrap), with the caller's store as a related location; a
+  local given the piece once and put in several fields (`match := raw[a:b]`) is copied
+  where it is given. A part of a URL the helper parses from its parameter (`&Node{Addr:
+  u.Host}` of `url.Parse(raw)`) is a piece of it. One record
   picked out of that result (`t.edge[s] = segs[len(segs)-1]`) is reported: its fields keep
   the whole text for the rest of it, which goes; so is the one record a helper returns with
   a field cut from a whole text (`s := parseSummary(log)`, its URL a line of the log), not
@@ -220,6 +226,14 @@ So does a helper that returns one of the package's structs with pieces of its
   strings.Cut(line, "=")`) are not followed. A record whose pieces are not the parts of one
   cut (fields cut from different lines, or windows of the text) is not a partition when
   kept whole.
+  A helper that builds an index of pieces of its parameter in an object it makes and
+  returns (`hm := newHostsMap(); hm.byName[name] = ...; return hm`, or records put in a
+  field of it, `st.masters = append(st.masters, node)`), which a caller in the package keeps
+  as it is (`h.hosts = parseHosts(string(data))`, `c.state.Store(st)`), is reported where
+  the piece goes in, judged by what that caller passes. Not when the pieces may be every
+  part of what they were cut from (a split's whole result spread in, `append(out,
+  strings.Fields(line)...)`, or what a callback is handed), unless one field is picked out
+  of a split (`f[1:]`, `fields[1]`).
 """
 
 # The user documentation of the keepers below, shared by the retention rules' docs
@@ -282,6 +296,9 @@ _COPYING_CACHES = frozenset(
     }
 )
 _MAX_BINDINGS = 3
+# A local collection the piece is put in (`collected`), which may be put in another and
+# returned: followed two locals further than a local holding the piece itself.
+_MAX_COLLECTED = _MAX_BINDINGS + 2
 _SMALL_BUFFER = 256
 
 _CONFIDENCE_RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
