@@ -38,7 +38,8 @@ It does not report:
     every iteration, nor when the value is the same every iteration (locking one mutex
     again blocks forever, and is reported). A `range` whose iteration works on the element
     after deferring its unlock (`s.mu.RLock(); defer s.mu.RUnlock(); write(s.items)`; also
-    the element its index picks, `s := &t.shards[i]`, or `defer st.locks[i].Unlock()` in a
+    the element its index picks, `s := &t.shards[i]`, one its key looks up elsewhere, `u :=
+    i.users[id]` of `for _, id := range ids`, or `defer st.locks[i].Unlock()` in a
     counting loop) is reported as minor: each lock stays held while the later elements are
     worked on, which is meant only if all must stay locked together;
   - a resource the body keeps beyond its iteration (appended to an outer slice, stored in an
@@ -949,14 +950,18 @@ def _works_under_each_lock(defer: Node, loop: Node, func: Node) -> bool:
 def _element_of_range(receiver: str, name: str, loop: Node, header: set[str], defer: Node) -> bool:
     """Whether the deferred call's receiver is the element the loop's index picks, as
     written (`defer s.locks[i].Unlock()` in `for i := range s.locks`, or of any collection
-    in `for i := 0; i < n; i++`) or through a local the body binds to it before the defer
-    (`s := &t.shards[i]`)."""
+    the index or key picks from, `i.users[id]` in `for _, id := range ids`) or through a
+    local the body binds to it before the defer (`s := &t.shards[i]`)."""
     clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
     ranged = clause.child_by_field_name("right") if clause is not None else None
     body = loop.child_by_field_name("body")
     if body is None or not header:
         return False
-    collection = re.escape(text(ranged)) if ranged is not None else r"[A-Za-z_][\w.]*"
+    # (The ranged collection, or another the iteration's key picks from: `u :=
+    # i.users[id]` in `for _, id := range ids`.)
+    collection = r"[A-Za-z_][\w.]*"
+    if ranged is not None:
+        collection = r"(?:" + re.escape(text(ranged)) + r"|" + collection + r")"
     index = "|".join(map(re.escape, header))
     element = collection + r"\[\s*(?:" + index + r")\s*\]"
     if re.match(element + r"(?:\.|$)", receiver):
