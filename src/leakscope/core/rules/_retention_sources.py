@@ -981,6 +981,10 @@ class Origins:
             block = statement.parent
             if block is not None and block.start_byte <= use.start_byte < block.end_byte:
                 found = (statement, index)
+            elif _both_branches(statement, use, assignments):
+                # `if i >= 0 { line, data = data[:i], data[i+1:] } else { line, data =
+                # data, "" }`: set on every path, by the first branch as by the other.
+                found = (statement, index)
         return found
 
     def _assignments_of(self, func: Node, binding: Binding) -> list[tuple[Node, int]]:
@@ -1444,8 +1448,12 @@ class Origins:
             return None
         inner = self.origin(operand, depth + 1)
         if inner is not None:
-            # A copy of a reader's view is stable: one line read from the stream.
+            # A copy of a reader's view is stable: one line read from the stream. So is a
+            # copy of a piece cut in a loop (`f := strings.Fields(string(line))` of each
+            # line of a file read whole): a line's worth, not the whole data.
             kind = LINE if inner.kind == VIEW else inner.kind
+            if kind in (READ, BUFFER, PARAM) and self._cut_per_turn(operand, conversion):
+                kind = LINE
             return replace(inner, node=conversion, kind=kind)
         if self._read_little(operand):
             return None
@@ -1462,6 +1470,14 @@ class Origins:
                 CONVERSION,
             )
         return None
+
+    def _cut_per_turn(self, operand: Node, conversion: Node) -> bool:
+        """Whether `operand` is a cut of something (`line[2:]`, a local set to one) that the
+        conversion copies on each turn of a loop."""
+        from leakscope.core.rules._retention_partitions import _in_loop
+        from leakscope.core.rules._retention_summaries import _is_cut
+
+        return _in_loop(conversion) and _is_cut(self, operand)  # type: ignore[arg-type]
 
     def _read_little(self, operand: Node) -> bool:
         """Whether `operand` holds what a read limited to a few bytes gave (`b, err :=
@@ -1632,3 +1648,30 @@ class Origins:
         if family == STRING and path == "bytes":
             return False
         return text(func.child_by_field_name("field")) in _TRANSPARENT.get(path, ())
+
+
+def _both_branches(statement: Node, use: Node, assignments: list[tuple[Node, int]]) -> bool:
+    """Whether `statement` is in the first branch of an `if` with an `else` that also
+    assigns the variable, the `if` itself in a block holding `use`: the variable is set on
+    every path to it (the first branch's assignment stands for both)."""
+    block = _block_around(statement)
+    owner = block.parent if block is not None else None
+    if block is None or owner is None or owner.type != "if_statement":
+        return False
+    if owner.child_by_field_name("consequence") != block:
+        return False
+    other = owner.child_by_field_name("alternative")
+    around = owner.parent
+    if other is None or around is None:
+        return False
+    if not around.start_byte <= use.start_byte < around.end_byte:
+        return False
+    return any(_block_around(s) == other for s, _ in assignments)
+
+
+def _block_around(statement: Node) -> Node | None:
+    """The block a statement is directly in (through its statement list)."""
+    parent = statement.parent
+    if parent is not None and parent.type == "statement_list":
+        parent = parent.parent
+    return parent if parent is not None and parent.type == "block" else None

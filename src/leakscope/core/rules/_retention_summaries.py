@@ -79,6 +79,7 @@ from leakscope.core.rules._retention_syntax import (
     zero_copy_operand,
 )
 from leakscope.core.syntax import (
+    FUNCTION_NODES,
     SLICE_OPENING,
     assigned_by,
     captures,
@@ -1425,7 +1426,7 @@ class Package(HandOver):
             names.append(key_text)
             # (A part of a URL parsed from a piece, `u.Host`, is a window of it too.)
             window = window or _window(analysis, value) or value.type == "selector_expression"
-            picks = picks or _pattern_pick(analysis, value)
+            picks = picks or _pattern_pick(analysis, value) or _looked_up_case(value)
             kept.add(_flat(text(value)))
             if index < 0:
                 # (A local given the piece once, `match := raw[a:b]`, put in two fields: one
@@ -2700,13 +2701,18 @@ def _cut_selector(analysis: _Analysis, expr: Node, depth: int = 0) -> Node | Non
     """The field selector (`r.buf`, `b.db.data`) that `expr` is, or is a piece of, through
     locals, range variables, cuts and trims (`rec := r.buf[r.off : r.off+n]`), else None."""
     expr = unparen(expr)
-    if depth > 4:
+    if depth > 8:
         return None
     if expr.type == "slice_expression":
         operand = expr.child_by_field_name("operand")
         return _cut_selector(analysis, operand, depth + 1) if operand else None
     if expr.type == "identifier":
         binding = analysis.types.lookup(expr)
+        func = _function_of(expr)
+        if binding is not None and _declared_empty(binding) and func is not None:
+            # `var row string; row, rest, _ = strings.Cut(rest, "\n")`: what it is cut from.
+            cut = _set_to(analysis, func, binding.name)
+            return _cut_selector(analysis, cut[1], depth + 1) if cut is not None else None
         if binding is None or binding.value is None:
             return None
         if binding.kind == RANGE and binding.index == 1:
@@ -2796,7 +2802,8 @@ def receiver_made_with(analysis: _Analysis, call: Node, field: str) -> tuple[Nod
 def _constructed_with(analysis: _Analysis, call: Node, field: str) -> tuple[Node, bool] | None:
     """The argument of the constructor `call` (`NewIterator(block)`) that it puts in the
     field `field` of the literal it returns (`return &Iterator{block: block}`), and whether
-    it puts a conversion of it there (`buf: string(body)`: a copy), else None."""
+    it puts a conversion of it there (`buf: string(body)`: a copy), or is passed one, else
+    None."""
     pkg = analysis.pkg
     key = pkg.callee(analysis, call)
     decl = pkg.decl(key) if key is not None else None
@@ -2818,7 +2825,10 @@ def _constructed_with(analysis: _Analysis, call: Node, field: str) -> tuple[Node
             name = _flat(text(operand if operand is not None else value))
             args = _args(call)
             if name in params and params.index(name) < len(args):
-                return args[params.index(name)], operand is not None
+                # (Or converted where it is passed: `newTextParser(string(body))`.)
+                arg = args[params.index(name)]
+                passed = _conversion_operand(analysis, unparen(arg)) is not None
+                return arg, operand is not None or passed
     return None
 
 
@@ -3015,6 +3025,28 @@ def picked_field(analysis: _Analysis, node: Node, depth: int = 0) -> bool:
     if binding is None or binding.kind not in (LOCAL, RANGE) or binding.value is None:
         return False
     return picked_field(analysis, binding.value, depth + 1)
+
+
+def _looked_up_case(value: Node) -> bool:
+    """Whether `value` is set in a case of a switch in a loop that picks a line by a test of
+    its text (`case strings.HasPrefix(line, "# Digest: "): rec.Digest = ...`): the field a
+    parser looks up among the lines, the others going, as for fields left out. (Not a
+    switch over tokens, `case "login": l.login = f[i+1]`: the tokens kept are the text's
+    worth, a netrc's.)"""
+    node = value.parent
+    case = False
+    while node is not None and node.type not in FUNCTION_NODES:
+        if node.type == "expression_case":
+            tested = node.child_by_field_name("value")
+            case = case or _CASE_TEST.search(tested.text or b"" if tested else b"") is not None
+        elif node.type == "for_statement":
+            return case
+        node = node.parent
+    return False
+
+
+# A case that picks a line by its text (`case strings.HasPrefix(line, "# Digest: "):`).
+_CASE_TEST = re.compile(rb"\.(?:HasPrefix|HasSuffix|Contains|CutPrefix)\(")
 
 
 def _is_record(analysis: _Analysis, under: str | None) -> bool:

@@ -208,7 +208,9 @@ So does a helper that returns one of the package's structs with pieces of its
   a range variable over the slice) is a piece, and the record kept whole is reported
   when each record is cut from a line of a larger value (`w.rules = append(w.rules, r)`),
   or when a field holds a window of the text ({window}, both bounds given: the rest of the
-  text is wasted) or what a regular expression picked (`m[1]` of each match), not when the
+  text is wasted), what a regular expression picked (`m[1]` of each match), or a field
+  set in a case of a switch over the lines (`case strings.HasPrefix(line, "# Digest: ")`:
+  the line looked up among the others), not when the
   helper's whole result is kept (`netrc = parseNetrc(string(data))`: all its tokens, as a
   split's result). It is reported where the helper puts the piece in its result (`Name:
   strings.Clone(name)` fixes it for every caller, where the caller holding records or a
