@@ -55,6 +55,7 @@ from leakscope.core.rules._retention_summaries import (
     receiver_made_with,
 )
 from leakscope.core.rules._retention_syntax import (
+    _CACHE_NAME,
     _CALL_RX,
     _CALLBACK_RX,
     _KEEPER_METHODS,
@@ -1279,11 +1280,15 @@ class _Analysis(Origins, Places, Handing):
                 return True
             if self._through_constructor(piece, state, call, position):
                 return True
+            stored = self.pkg.stored_at(self, call, position)
             if (
                 method not in _KEEPER_METHODS
-                # (A package's intern table: reported at its store, where a copy fixes every
-                # caller, `_into_helper`; a cache's callers copy what they put in.)
-                or _interning(self.pkg.stored_at(self, call, position))
+                # (A package's intern table, or a method of the package that is not a
+                # cache's storing it itself, a counter's `Add(table string)`: reported at its
+                # store, where a copy fixes every caller, `_into_helper`; a cache's callers
+                # copy what they put in.)
+                or _interning(stored)
+                or self._stores_not_cache(call, stored, state.node)
                 or not self._cache_store(piece, state, func, position)
             ):
                 self._into_helper(piece, state, call, position)
@@ -1296,6 +1301,23 @@ class _Analysis(Origins, Places, Handing):
                 state.value = call
             return True
         return False
+
+    def _stores_not_cache(self, call: Node, stored: Stored | None, stored_arg: Node) -> bool:
+        """Whether the package method `call` calls stores the argument itself (`stored`), and
+        is not a cache's: its type is not named as one, nor are the place's entries dropped
+        one by one (`_evicted`)."""
+        if stored is None or stored.at is None:
+            return False
+        key = self.pkg.callee(self, call)
+        if key is None or not self.pkg.direct_store(key, stored):
+            return False
+        decl = self.pkg.decl(key)
+        if decl is not None and sources.flag_setter(decl[1]):
+            return False  # (a flag.Value's `Set`: one argument each, as a cache's callers')
+        position = next((i for i, a in enumerate(_args(call)) if a == stored_arg), -1)
+        if position < 0 or self.pkg.generic_param(key, position):
+            return False  # (`Set[T].Add(v T)`: no copy of a T can be written there)
+        return not _CACHE_NAME.search(key[0]) and not self._evicted(stored.text)
 
     def _zero_copy_helper(self, piece: Piece, state: _Climb, call: Node, position: int) -> bool:
         """A piece passed to a helper of the package that converts it without a copy
@@ -1622,6 +1644,10 @@ class _Analysis(Origins, Places, Handing):
             held = self._kept_by_holder(use)  # (`c.state.Store(st)`, `c.cache.Add(k, st)`)
             if held is not None:
                 return held[0], _statement_of(use)
+            kept = self._kept_by_callee(use)  # (`im.store.Put(table, sch)`, keeping it)
+            if kept is not None:
+                target = replace(kept[0], text=f"{kept[0].text}, through {kept[1]}")
+                return target, _statement_of(use)
         return None
 
     def _paired(

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from leakscope.core.rules._retention_summaries import Key, Note, Package, Stored
     from leakscope.core.types import TypeResolver
 
+# A type parameter's constraint that a copy can be converted to (`~string`, `[]byte`).
+_STRINGISH = re.compile(r"~?(?:string|\[\]byte)")
 # A parameter list with a string or a slice (what a store can be handed as it is).
 _PIECE_PARAM = re.compile(rb"\bstring\b|\[\]")
 _CALLED = re.compile(rb"([A-Za-z_]\w*)\(")
@@ -100,6 +102,36 @@ class HandOver:
             if (found := self.returned(key)) is not None  # type: ignore[attr-defined]
             and found.copy_at
         )
+
+    def generic_param(self, key: Key, position: int) -> bool:
+        """Whether the parameter at `position` of the function `key` is of a type parameter
+        that is not a string or byte slice type (`v T` of `func (s *Set[T]) Add(v T)` with
+        `T comparable`): no copy can be written there (`strings.Clone` takes a string), so
+        its callers copy what they pass. (A `~string` one can be copied by a conversion.)"""
+        decl = self.decl(key)  # type: ignore[attr-defined]
+        if decl is None:
+            return False
+        func = decl[1]
+        bounds = self._type_params(key[0], func)
+        kind = _param_type(func, position)
+        if kind is None or kind.lstrip("*[]") not in bounds:
+            return False
+        return _STRINGISH.fullmatch(bounds[kind.lstrip("*[]")]) is None
+
+    def _type_params(self, type_name: str, func: Node) -> dict[str, str]:
+        """The type parameters in scope in `func`, with their constraints: those its receiver's
+        type declares (`type Set[T comparable] struct`, found in the package's files by their
+        text) and its own."""
+        out: dict[str, str] = {}
+        if type_name:
+            declared = re.compile(rb"\btype\s+%s\s*\[([^\]]*)\]" % re.escape(type_name.encode()))
+            for source, _ in self.files.values():
+                for match in declared.finditer(source):
+                    out.update(_constraints(match.group(1)))
+        params = func.child_by_field_name("type_parameters")
+        if params is not None:
+            out.update(_constraints((params.text or b"")[1:-1]))
+        return out
 
     def direct_store(self, key: Key, stored: Stored) -> bool:
         """Whether the function `key` makes the store `stored` itself (not a function it
@@ -306,6 +338,8 @@ class Handing:
         key = self.pkg.callee(self, call)
         if key is None or not self.pkg.direct_store(key, stored):
             return False  # (passed on to another function that stores it: reported here)
+        if self.pkg.generic_param(key, _args(call).index(state.node)):
+            return False  # (`Set[T].Add(v T)`: no copy of a T can be written there)
         if not stored.interned and (self._evicted(stored.text) or _CACHE_NAME.search(key[0])):
             return False  # (a cache keeps what it is given: its callers copy what they put in)
         return not self.ctx.is_test or stored.at[0].endswith("_test.go")
@@ -347,3 +381,33 @@ def _literal_name(func: Node | None) -> str | None:
     if len(lefts) != len(rights) or func not in rights:
         return None
     return text(lefts[rights.index(func)])
+
+
+def _constraints(listed: bytes) -> dict[str, str]:
+    """The names and constraints of a type parameter list's text (`K comparable, V any`,
+    `K, V any`: both `any`)."""
+    out: dict[str, str] = {}
+    pending: list[str] = []
+    for part in listed.split(b","):
+        words = part.split(None, 1)
+        if not words:
+            continue
+        pending.append(words[0].decode("utf-8", "replace"))
+        if len(words) == 2:
+            for name in pending:
+                out[name] = words[1].decode("utf-8", "replace").strip()
+            pending = []
+    return out
+
+
+def _param_type(func: Node, position: int) -> str | None:
+    """The type, as written, of the parameter at `position` of `func` (`T` of `v T`)."""
+    params = func.child_by_field_name("parameters")
+    declared = [
+        p
+        for p in (params.named_children if params is not None else ())
+        if p.type in ("parameter_declaration", "variadic_parameter_declaration")
+    ]
+    flat = [p for p in declared for _ in (p.children_by_field_name("name") or [None])]
+    kind = flat[position].child_by_field_name("type") if position < len(flat) else None
+    return text(kind) if kind is not None else None

@@ -1052,12 +1052,7 @@ class Origins:
         """A parameter known to be small: the argument of a flag.Value's `Set(string) error`
         is one command-line argument."""
         func = enclosing_function(binding.node) if binding.node is not None else None
-        if func is None or func.type != "method_declaration":
-            return False
-        if text(func.child_by_field_name("name")) != "Set":
-            return False
-        sig = signature_of(func)
-        return sig.result_types == ("error",) and [t for _, t in sig.params] == ["string"]
+        return func is not None and flag_setter(func)
 
     def _ranges_keys(self, binding: Binding) -> bool:
         """Whether the first range variable is an element (maps' keys, iterators, channels)."""
@@ -1675,3 +1670,12 @@ def _block_around(statement: Node) -> Node | None:
     if parent is not None and parent.type == "statement_list":
         parent = parent.parent
     return parent if parent is not None and parent.type == "block" else None
+
+
+def flag_setter(func: Node) -> bool:
+    """Whether `func` is a flag.Value's `Set(string) error` method: given one command-line
+    argument (or one value a flag package split out of an environment variable)."""
+    if func.type != "method_declaration" or text(func.child_by_field_name("name")) != "Set":
+        return False
+    sig = signature_of(func)
+    return sig.result_types == ("error",) and [t for _, t in sig.params] == ["string"]

@@ -254,7 +254,11 @@ A method call keeps what it is given only when that is known:
   (`func (c *LRU) Add(k, v string) { c.items[k] = v }`, or `c.ll.PushFront(&entry{k, v})`),
   or puts it in a new object held by a local it then stores (`d := &Descriptor{Help: help};
   r.byName[name] = d`), also when it returns that object, whatever its name; a piece inside
-  the argument is kept with it (`s.recent.push(upload{magic: view})`);
+  the argument is kept with it (`s.recent.push(upload{magic: view})`). Such a finding is
+  made where the method stores it (`s.counts[table] = c` of a counter's `Add(table
+  string)`: one copy there fixes every caller, made once per new key), unless the type is
+  a cache (named as one, or its entries dropped one by one): a cache's callers copy what
+  they put in, and the finding is at the call;
 - `Add`, `Set`, `Put`, `Store`, `LoadOrStore`, `Swap` on a holder whose type is unknown and
   whose name says it is a cache (`c.cache.Add`, `lru.Put`).
 
