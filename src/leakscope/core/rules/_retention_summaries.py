@@ -144,6 +144,8 @@ _REBUILT_HINT = re.compile(rb"=[ \t]*append\(|\[[ \t]*:[ \t]*0[ \t]*\]|Read(?:Fu
 _READ_CALL = rb"(?:\bio\.(?:ReadFull|ReadAtLeast)\([^,()]+,\s*|\.Read\(\s*)"
 # `io.ReadFull(r.rd, r.rec)`, `r.rd.Read(r.rec)`: a read into a field, over its memory.
 _READ_INTO = re.compile(_READ_CALL + rb"(\w+)\.(\w+)(?:\[[^\]\n]*\])?[ \t]*[,)]")
+# `r.rec = r.buf` or `r.rec = r.buf[4:n]`: a field set to another of the same value.
+_FIELD_ALIAS = re.compile(rb"(?m)^[ \t]*(\w+)\.(\w+)[ \t]*=[ \t]*\1\.(\w+)(?:\[[^\]\n]*\])?[ \t]*$")
 # `return it.key`: a field returned as it is.
 _RETURN_FIELD = re.compile(rb"\breturn[ \t]+\w+\.(\w+)[ \t]*[\n}]")
 # `return f(`, `return x.f(`: the names of the functions whose results are returned.
@@ -285,6 +287,7 @@ class Package(HandOver):
         self._filled: dict[tuple[Key, int], dict[str, Returned]] = {}  # (see `filled`)
         self._typed_names_memo: frozenset[str] | None = None  # (see `_typed_names`)
         self._rebuilders: dict[tuple[str, str], str] | None = None  # (see `_rebuilder`)
+        self._aliased: dict[tuple[str, str], frozenset[str]] | None = None  # (`_aliases`)
         self._per_call: dict[tuple[Key, int], tuple[bool, tuple[Note, ...]] | None] = {}
         # Typed declarations per file (see `followed`).
         self._typed_in: dict[str, list[tuple[Key, Node]]] = {}
@@ -351,6 +354,7 @@ class Package(HandOver):
             self._followed = None
             self._typed_names_memo = None
             self._rebuilders = None
+            self._aliased = None
             self._typed = {}
             self._typed_in.pop(ctx.path, None)
             self._nodes.pop(ctx.path, None)
@@ -858,7 +862,7 @@ class Package(HandOver):
             returned is not None
             and method is not None
             and method.type == "method_declaration"
-            and self._rebuilder(receiver_type(method), returned.group(1).decode()) is not None
+            and self._rebuilder_of(receiver_type(method), returned.group(1).decode()) is not None
         ):
             return True  # (`return it.key` of a field `Next` rebuilds in place)
         names = self.storer_names()
@@ -1270,7 +1274,7 @@ class Package(HandOver):
             return None
         if not is_slice(analysis.types.underlying(analysis.types.type_of(expr))):
             return None
-        found = self._rebuilder(type_name, field)
+        found = self._rebuilder_of(type_name, field)
         if found is None:
             return None
         how = f"its receiver's {field}, which {found} rebuilds in place"
@@ -1321,6 +1325,38 @@ class Package(HandOver):
                         found.setdefault((receiver_type(method), field_name), name)
             self._rebuilders = found
         return self._rebuilders.get((type_name, field))
+
+    def _rebuilder_of(self, type_name: str, field: str) -> str | None:
+        """`_rebuilder` of the field, or of a field it is set to (`r.rec = r.buf` after
+        `io.ReadFull(r.rd, r.buf)` in `Next`: the same memory)."""
+        found = self._rebuilder(type_name, field)
+        for other in self._aliases().get((type_name, field), ()) if found is None else ():
+            found = found or self._rebuilder(type_name, other)
+        return found
+
+    def _aliases(self) -> dict[tuple[str, str], frozenset[str]]:
+        """The fields a method of the package sets to another field of its receiver, as it
+        is or cut (`r.rec = r.buf`, `r.rec = r.buf[4:n]`): (type, field) -> those others.
+        The package's text is searched once."""
+        if self._reading:
+            self._reading[-1].update(self.files)  # (any file may hold such a method)
+        if self._aliased is None:
+            found: dict[tuple[str, str], set[str]] = {}
+            for path in sorted(self.files):
+                source, tree = self.files[path]
+                for match in _FIELD_ALIAS.finditer(source):
+                    if match.group(2) == match.group(3):
+                        continue  # (`r.buf = r.buf[:n]`: itself)
+                    node = tree.root_node.descendant_for_byte_range(match.start(), match.start())
+                    method = _function_of(node) if node is not None else None
+                    if method is None or method.type != "method_declaration":
+                        continue
+                    if receiver_name(method) != match.group(1).decode():
+                        continue
+                    key = (receiver_type(method), match.group(2).decode())
+                    found.setdefault(key, set()).add(match.group(3).decode())
+            self._aliased = {k: frozenset(v) for k, v in found.items()}
+        return self._aliased
 
     def _refilled(self, analysis: _Analysis, path: str, expr: Node) -> Returned | None:
         """`return c.buf` (or a cut of it) of a method that reads into its receiver's buffer,
