@@ -277,11 +277,15 @@ class Handing:
             if source.related is not None:
                 notes.append((path, *source.related))
                 source = replace(source, related=None)
+            # (Of a piece a helper returned, the chain reads on to the caller's store: the
+            # call that keeps it, then the place.)
+            after = [*leak.target.related] if leak.made else []
             notes.extend(
                 step if len(step) == 4 else (path, *step)  # type: ignore[misc]
-                for step in [*leak.piece.steps, *leak.target.related]
+                for step in [*leak.piece.steps, *([] if leak.made else leak.target.related)]
             )
             notes.extend(call for _, _, call in found)
+            notes.extend((path, *step) for step in after)
             func = enclosing_function(node)
             callee = _literal_name(func) or (function_name(func) if func is not None else None)
             callee = callee or "the function"
