@@ -1428,7 +1428,15 @@ class _Analysis(Origins, Places, Handing):
             if operand is None or func is None or func.type != "selector_expression":
                 return
             if self.shared(operand) is None:
-                return  # a local value's method: the place lives as long as that value
+                # A local value's method: the place lives as long as that value, which holds
+                # the piece as a local collection would (`rep.addBad(n, sc.Bytes(), err)` of
+                # a report it returns: a view the next read overwrites, `collected`).
+                binding = self.types.lookup(operand) if operand.type == "identifier" else None
+                if piece.source.kind == sources.VIEW and binding is not None:
+                    step = (call.start_byte, call.end_byte, f"{_flat(text(func))} keeps it")
+                    sub = replace(piece, steps=[*piece.steps, *state.notes, step])
+                    self.collected(sub, state, binding, state.levels, _statement_of(call))
+                return
             holder = f"{text(operand)}."
         called = _flat(text(call.child_by_field_name("function")))
         sub = replace(piece, steps=[*piece.steps, *state.notes, *stored.notes])
