@@ -2216,7 +2216,14 @@ class _Analysis(Origins, Places, Handing):
         if state.levels >= 1 and len(names) >= 2:
             self._follow(piece, state, names[1], state.levels - 1, clause, element=True)
 
-    def _excluded(self, piece: Piece, places: tuple[str, ...], collects: bool, value: Node) -> bool:
+    def _excluded(
+        self,
+        piece: Piece,
+        places: tuple[str, ...],
+        collects: bool,
+        value: Node,
+        spread: bool = False,
+    ) -> bool:
         """Pieces that waste nothing: put back where they came from (`x = x[1:]`,
         `lines[i] = line[n:]` while ranging over lines, `m[k] = list[:n]` after
         `list := m[k]`), or one of the consecutive parts a loop cuts a value into, which are
@@ -2236,6 +2243,8 @@ class _Analysis(Origins, Places, Handing):
         if places and self._roots(operand, 0) & set(places):
             return True
         kept_at = None if collects else value
+        if spread:
+            return False
         return origin.type == "slice_expression" and self._partitioned(origin, operand, kept_at)
 
     def _roots(self, expr: Node, depth: int) -> set[str]:
@@ -2500,7 +2509,10 @@ class _Analysis(Origins, Places, Handing):
         holder = target.text if holder is None else holder
         key = (value.start_byte, value.end_byte)
         collects = target.collects or state.appended
-        if key in self.leaks or self._excluded(piece, target.places, collects, value):
+        # (Parts kept by a holder the call picks per part, `s.block(fp).Append(ts, line)`:
+        # spread over holders that go one by one, so no partition keeps them together.)
+        spread = bool(holder) and "(" in holder
+        if key in self.leaks or self._excluded(piece, target.places, collects, value, spread):
             return
         nested = piece.nested or state.nested
         # All the parts of a split value kept together keep nothing extra alive: the whole
