@@ -1935,18 +1935,38 @@ class Package(HandOver):
                 continue
             if _reassigned(analysis.ctx.source, body, binding.name):
                 continue
-            found = self._element_field_stored(analysis, path, fname, clause, items[1])
+            loop = clause.parent
+            scope = loop.child_by_field_name("body") if loop is not None else None
+            found = self._element_field_stored(analysis, path, fname, scope, items[1])
             if found is not None:
                 out.setdefault(names.index(binding.name), found)
+        # A record parameter whose field it stores (`im.latest[k] = latest{host: rec.host}`
+        # of `observe(rec record)`): as for each element of a slice.
+        params = func.child_by_field_name("parameters")
+        position = -1
+        for declared in params.named_children if params is not None else ():
+            if declared.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+                continue
+            kind = declared.child_by_field_name("type")
+            for ident in declared.children_by_field_name("name") or [None]:
+                position += 1
+                if ident is None or kind is None or position in out:
+                    continue
+                if not _is_record(analysis, analysis.types.underlying(text(kind))):
+                    continue
+                if _reassigned(analysis.ctx.source, body, text(ident)):
+                    continue
+                found = self._element_field_stored(analysis, path, fname, body, ident)
+                if found is not None:
+                    out[position] = found
         return out
 
     def _element_field_stored(
-        self, analysis: _Analysis, path: str, fname: str, clause: Node, element: Node
+        self, analysis: _Analysis, path: str, fname: str, body: Node | None, element: Node
     ) -> Stored | None:
-        """The first field of the range variable `element` stored in the loop (`r.Value`)."""
-        loop = clause.parent
-        body = loop.child_by_field_name("body") if loop is not None else None
-        declared = analysis.types.declaration(element)
+        """The first field of `element` (a range variable, or a record parameter) stored in
+        `body`, the loop's or the function's (`r.Value`)."""
+        declared = analysis.types.declaration(element) or analysis.types.lookup(element)
         if body is None or declared is None:
             return None
         name = text(element)

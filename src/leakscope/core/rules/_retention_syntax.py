@@ -163,7 +163,9 @@ STORES_DOC = """
   a field of each element (`for _, r := range recs { t.rows[string(r.Key)] = r.Value }`) is
   followed the same way for records whose fields are pieces (`recs, err :=
   decodeRecords(buf)`; `t.apply(recs)`): reported at that store, the copy made of the field
-  (`{clone}(r.Value)`). Not followed: a parameter the function
+  (`{clone}(r.Value)`); so is one keeping a field of a record parameter (`im.latest[k] =
+  sample{host: rec.host}` of `observe(rec record)`, given each record `parseRow(line)`
+  cuts). Only the first field it keeps is followed. Not followed: a parameter the function
   reassigns (`p = bytes.Clone(p)`), a place it sets again before it returns (held for the
   call only; not a trim of the place itself, `h.entries = append(h.entries[:0:0],
   h.entries[n:]...)`, which still holds it), a place that may be a new object or the
