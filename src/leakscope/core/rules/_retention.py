@@ -1959,7 +1959,8 @@ class _Analysis(Origins, Places, Handing):
         binding = self.types.lookup(value) if value.type == "identifier" else None
         if binding is None or binding.kind != PARAM or binding.node is None:
             return False
-        return enclosing_function(binding.node).type == "func_literal"
+        owner = enclosing_function(binding.node)
+        return owner is not None and owner.type == "func_literal"
 
     def _summarised(self, func: Node) -> bool:
         """Whether the package's summaries follow what `func` returns (`Package.returned`)."""
@@ -2230,7 +2231,7 @@ class _Analysis(Origins, Places, Handing):
         all kept (`parts = append(parts, s[:i]); s = s[i+1:]`, `scopes[k] = vars[i0:i]`,
         `n.path = path[:i]` of each node of a tree). Not a part that one slot keeps after
         the loop (`t.firstKey = first`, the first key of an index block): the rest of the
-        parts is wasted."""
+        parts is wasted. Nor, with `spread`, parts kept by holders picked per part."""
         if piece.source.kind == sources.TRUNCATED:
             return False  # put back where it came from, on purpose: that is the finding
         origin = piece.origin
