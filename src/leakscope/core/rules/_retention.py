@@ -162,8 +162,8 @@ class Leak:
     # With `store`: how many other places keep the same local (related locations).
     also: int = 0
     # Handed back to where the helper of the package that returned the pieces puts them in
-    # its result (`Returned.copy_at`, `_hand_back`).
-    made: bool = False
+    # its result (`Returned.copy_at`, `_hand_back`): the helper as the caller called it.
+    made: str = ""
 
 
 @dataclass
@@ -294,7 +294,7 @@ class _Analysis(Origins, Places, Handing):
         called = _flat(text(call.child_by_field_name("function")))
         message = f"{name} keeps what {called} returns here"
         note = (self.ctx.path, call.start_byte, call.end_byte, message)
-        made = replace(leak, made=True)
+        made = replace(leak, made=called)
         for at in returned.copy_at:
             self.pkg.hand(at, self.ctx.path, made, note)
         return True
@@ -1829,12 +1829,14 @@ class _Analysis(Origins, Places, Handing):
             holder = None
             bounded = ""  # why what keeps it may well not outlive its use (minor)
             extra: tuple[tuple[str, int, int, str], ...] = ()
-            kept = self._kept_by_callee(use) if target is None and not deep else None
-            held = self._kept_by_holder(use) if target is None and kept is None else None
             if deep:
                 # (Past the budget of a local holding the piece, only a collection put in
                 # another, or returned to a caller that keeps it, is followed.)
-                target = held = None
+                target = None
+            kept = held = None
+            if target is None and not deep:
+                kept = self._kept_by_callee(use)
+                held = self._kept_by_holder(use) if kept is None else None
             if target is not None and stored is not None:
                 note = f"{name} is stored in {_flat(text(stored))} here"
             elif held is not None:

@@ -51,6 +51,7 @@ class HandOver:
     _handed: dict[tuple[str, int, int], list[tuple[str, Leak, Note]]]
     _whole: dict[str, _Analysis]
     _storers: dict[str, frozenset[str]]
+    _type_params_of: dict[str, dict[str, str]]
     _called: dict[str, frozenset[str]]
 
     def _called_in(self, path: str) -> frozenset[str]:
@@ -122,16 +123,24 @@ class HandOver:
         """The type parameters in scope in `func`, with their constraints: those its receiver's
         type declares (`type Set[T comparable] struct`, found in the package's files by their
         text) and its own."""
-        out: dict[str, str] = {}
-        if type_name:
-            declared = re.compile(rb"\btype\s+%s\s*\[([^\]]*)\]" % re.escape(type_name.encode()))
-            for source, _ in self.files.values():
-                for match in declared.finditer(source):
-                    out.update(_constraints(match.group(1)))
+        out = dict(self._declared_type_params(type_name)) if type_name else {}
         params = func.child_by_field_name("type_parameters")
         if params is not None:
             out.update(_constraints((params.text or b"")[1:-1]))
         return out
+
+    def _declared_type_params(self, type_name: str) -> dict[str, str]:
+        """The type parameters the type `type_name` declares, with their constraints, found
+        once per package by the text of its declaration (`type Set[T comparable] struct`)."""
+        found = self._type_params_of.get(type_name)
+        if found is None:
+            declared = re.compile(rb"\btype\s+%s\s*\[([^\]]*)\]" % re.escape(type_name.encode()))
+            found = {}
+            for source, _ in self.files.values():
+                for match in declared.finditer(source):
+                    found.update(_constraints(match.group(1)))
+            self._type_params_of[type_name] = found
+        return found
 
     def direct_store(self, key: Key, stored: Stored) -> bool:
         """Whether the function `key` makes the store `stored` itself (not a function it
@@ -295,9 +304,7 @@ class Handing:
             if leak.made:
                 # (A piece the helper puts in what it returns: copied where it goes in.)
                 piece = replace(piece, origin=node, fields=None)
-                called = re.search(r"keeps what (\S+) returns", call[3])
-                through = called.group(1) if called is not None else callee
-                through = "" if through.endswith(callee) else f" through {through}"
+                through = "" if leak.made.endswith(callee) else f" through {leak.made}"
                 how = f"put in what {callee} returns, which {caller} keeps{through} in"
                 out.append(replace(leak, piece=piece, value=node, levels=0, how=how, target=target))
                 continue

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -298,6 +298,7 @@ class Package(HandOver):
         self._handed: dict[tuple[str, int, int], list[tuple[str, Leak, Note]]] = {}
         self._whole: dict[str, _Analysis] = {}  # (see `handed_to`)
         self._storers: dict[str, frozenset[str]] = {}  # (see `_storers_in`)
+        self._type_params_of: dict[str, dict[str, str]] = {}  # (`_declared_type_params`)
         self._called: dict[str, frozenset[str]] = {}  # (see `_called_in`)
         self._handed_on: dict[tuple[Key, int, int], Returned | None] = {}  # (see `passes`)
         # (see `pool_getter`) (key, getter?) -> (path, role)
@@ -361,6 +362,7 @@ class Package(HandOver):
             self._handed.clear()  # (offsets in the former source)
             self._whole.clear()
             self._storers.clear()
+            self._type_params_of.clear()
             self._handed_on.clear()
             self._called.pop(ctx.path, None)
             for slot, deps in list(self._deps.items()):
@@ -3026,61 +3028,58 @@ def _window(analysis: _Analysis, node: Node, depth: int = 0) -> bool:
     return _window(analysis, binding.value, depth + 1)
 
 
-def _pattern_pick(analysis: _Analysis, node: Node, depth: int = 0) -> bool:
+def _cut_back(analysis: _Analysis, node: Node) -> Iterator[Node]:
+    """`node`, then what it was cut from, step by step: through locals and range variables
+    to their values, an index to what it indexes, a trim or a `Cut` to its argument (`name`
+    of `name := m[1]`, `m`, the `FindAllStringSubmatch` it ranges over, ...), up to six."""
+    for _ in range(6):
+        node = unparen(node)
+        yield node
+        if node.type == "index_expression":
+            following = node.child_by_field_name("operand")
+        elif node.type == "call_expression":
+            name = _callee_name(node)
+            args = _args(node)
+            cuts = analysis._is_piece_call(node) and name not in _REGEXP
+            cuts = cuts and (name not in _SPLITTERS or name in _PIECE_RESULTS)
+            following = args[0] if cuts and args else None
+        elif node.type == "identifier":
+            binding = analysis.types.lookup(node)
+            kept = binding is not None and binding.kind in (LOCAL, RANGE)
+            following = binding.value if kept and binding is not None else None
+        else:
+            following = None
+        if following is None:
+            return
+        node = following
+
+
+def _pattern_pick(analysis: _Analysis, node: Node) -> bool:
     """Whether `node` is what a regular expression picked out of a text (`m[1]` of each
     match of `hrefRe.FindAllStringSubmatch(body, -1)`), through locals, range variables and
     trims: the text around the matches goes, so records of such picks are no partition."""
-    node = unparen(node)
-    if depth > 5:
-        return False
-    if node.type == "call_expression":
-        if not analysis._is_piece_call(node):
-            return False
-        name = _callee_name(node)
-        if name in _REGEXP:
-            return True
-        args = _args(node)
-        return name not in _SPLITTERS and bool(args) and _pattern_pick(analysis, args[0], depth + 1)
-    if node.type == "index_expression":
-        operand = node.child_by_field_name("operand")
-        return operand is not None and _pattern_pick(analysis, operand, depth + 1)
-    if node.type != "identifier":
-        return False
-    binding = analysis.types.lookup(node)
-    if binding is None or binding.kind not in (LOCAL, RANGE) or binding.value is None:
-        return False
-    return not binding.multi and _pattern_pick(analysis, binding.value, depth + 1)
+    return any(
+        n.type == "call_expression" and _callee_name(n) in _REGEXP and analysis._is_piece_call(n)
+        for n in _cut_back(analysis, node)
+    )
 
 
-def picked_field(analysis: _Analysis, node: Node, depth: int = 0) -> bool:
+def picked_field(analysis: _Analysis, node: Node) -> bool:
     """Whether `node` is one field picked out of a split (`fields[1]`, a range variable over
     `f[1:]`), or a piece cut from one (`addr` of `strings.Cut(fields[1], "@")`), through
     locals and trims: the other fields go, so it is a small share of the text, not one of
     all its parts."""
-    node = unparen(node)
-    if depth > 5:
-        return False
+    return any(_picks_from_split(analysis, n) for n in _cut_back(analysis, node))
+
+
+def _picks_from_split(analysis: _Analysis, node: Node) -> bool:
+    """`f[1]` of a split, or `f[1:]` of a local holding one (not all of it)."""
     if node.type == "index_expression":
         return _indexes_split(analysis, node)
-    if node.type == "slice_expression":
-        operand = node.child_by_field_name("operand")
-        if operand is None or _is_whole(node) or unparen(operand).type != "identifier":
-            return False
-        return _held_cut(analysis, unparen(operand)) == 1  # (`f[1:]` of `f := strings.Fields(l)`)
-    if node.type == "call_expression":
-        name = _callee_name(node)
-        args = _args(node)
-        if not args or not analysis._is_piece_call(node):
-            return False
-        if name in _SPLITTERS and name not in _PIECE_RESULTS:
-            return False
-        return picked_field(analysis, args[0], depth + 1)
-    if node.type != "identifier":
+    operand = node.child_by_field_name("operand") if node.type == "slice_expression" else None
+    if operand is None or _is_whole(node) or unparen(operand).type != "identifier":
         return False
-    binding = analysis.types.lookup(node)
-    if binding is None or binding.kind not in (LOCAL, RANGE) or binding.value is None:
-        return False
-    return picked_field(analysis, binding.value, depth + 1)
+    return _held_cut(analysis, unparen(operand)) == 1  # (`f[1:]` of `f := strings.Fields(l)`)
 
 
 def _looked_up_case(value: Node) -> bool:
