@@ -1564,6 +1564,22 @@ class _Analysis(Origins, Places, Handing):
         func = enclosing_function(statement)
         made = state.node
         type_text = self.types.type_of(made)
+        if func is not None and piece.source.kind == sources.VIEW and _is_fresh(unparen(made)):
+            # `return Reply{Status: line[1:]}, nil` of a line `ReadSlice` returned, when a
+            # caller keeps it (`c.val = rep.Status`): bytes the next read overwrites. (Not a
+            # decoder's tokens its callers use at once, nor one the reader holds back itself,
+            # `d.nextToken = t`, valid until its next read, as documented.)
+            kept = self._kept_by_caller(func, _literal_key(made, state.value), apart=True)
+            if kept is None:
+                return
+            place, note = kept
+            returns = function_name(func) or "the function"
+            made_text = f"that new {type_text or 'value'}, which {returns} returns"
+            where = f"{made_text} (kept by its caller in {place})"
+            target = Target(place, where, Confidence.MEDIUM, collects=True)
+            piece = replace(piece, steps=[*piece.steps, note])
+            self._report(piece, state, state.levels, "put in", target, "")
+            return
         kind = self._returns_own_data(piece, made, type_text, func) if func else ""
         if not kind or func is None:
             return
@@ -1595,11 +1611,15 @@ class _Analysis(Origins, Places, Handing):
             (),
         )
 
-    def _kept_by_caller(self, func: Node) -> tuple[str, tuple[str, int, int, str]] | None:
+    def _kept_by_caller(
+        self, func: Node, field: str | None = None, apart: bool = False
+    ) -> tuple[str, tuple[str, int, int, str]] | None:
         """A call of `func` in the package whose first result the caller stores, as it is,
         in a long-lived place (`m, body, err := readFrame(r)` ... `s.history =
-        append(s.history, m)`): (the place, a note there). Calls in test files count only
-        for test code."""
+        append(s.history, m)`): (the place, a note there). With `field`, also that field of
+        the result stored (`c.val = rep.Status`). With `apart`, not a place of the object
+        the method is called on (`d.nextToken = t` of `d.rawToken()`). Calls in test files
+        count only for test code."""
         key = key_of(func)
         if key is None:
             return None
@@ -1608,17 +1628,20 @@ class _Analysis(Origins, Places, Handing):
             if path.endswith("_test.go") and not self.ctx.path.endswith("_test.go"):
                 continue
             caller = self.pkg.analysis(path)
-            found = caller._keeps_result(call) if caller is not None else None
+            found = caller._keeps_result(call, field) if caller is not None else None
+            if found is not None and apart and _on_callee_object(call, found[0].text):
+                continue
             if found is not None:
                 target, at = found
                 message = f"{target.text} keeps what {name} returns here"
                 return target.text, (path, at.start_byte, at.end_byte, message)
         return None
 
-    def _keeps_result(self, call: Node) -> tuple[Target, Node] | None:
+    def _keeps_result(self, call: Node, field: str | None = None) -> tuple[Target, Node] | None:
         """Where this function stores the first result of `call` as it is, long-lived: at
         once (`c.last = parse(b)`), or through the local it declares or sets (`m, err :=
-        readFrame(r)` ... `s.history = append(s.history, m)`)."""
+        readFrame(r)` ... `s.history = append(s.history, m)`), or with `field`, that field of
+        it (`c.val = rep.Status`)."""
         stored = self._stored_whole(call)
         target = self.assign_target(stored) if stored is not None else None
         if target is not None and stored is not None:
@@ -1645,6 +1668,15 @@ class _Analysis(Origins, Places, Handing):
         for use in self._uses(binding, owner.end_byte, func.end_byte):
             if _is_assigned(use):
                 break
+            picked = use.parent
+            if (
+                field is not None
+                and picked is not None
+                and picked.type == "selector_expression"
+                and picked.child_by_field_name("operand") == use
+                and text(picked.child_by_field_name("field")) == field
+            ):
+                use = picked  # (`rep.Status`, the field that holds the piece)
             stored = self._stored_whole(use)
             target = self.assign_target(stored) if stored is not None else None
             if target is not None and stored is not None:
@@ -1837,8 +1869,14 @@ class _Analysis(Origins, Places, Handing):
             if target is None and not deep:
                 kept = self._kept_by_callee(use)
                 held = self._kept_by_holder(use) if kept is None else None
+            sent = None if deep or target is not None else self._sent_whole(use)
             if target is not None and stored is not None:
                 note = f"{name} is stored in {_flat(text(stored))} here"
+            elif sent is not None:
+                # `msg.Line = sc.Bytes(); dst <- msg`: its receivers keep the collection.
+                target = sent
+                note = f"{name} is sent on {target.text} here"
+                how = f"collected in {name}, which is then sent on"
             elif held is not None:
                 # `g.routes.Store(&routes)`, `c.cache.Add(k, refs)`: a holder that keeps it.
                 target, called = held
@@ -2352,6 +2390,14 @@ class _Analysis(Origins, Places, Handing):
         key = key_of(func) if func is not None else None
         if key is None or func is None:
             return None
+        inner = re.match(r"\*?\s*\(?\s*[A-Za-z_]\w*\s*\)?\s*\.\s*([A-Za-z_]\w*)\s*[.\[]", holder)
+        if inner is not None and re.search(
+            rb"(?:<-|\breturn)[ \t]*" + re.escape(match.group(1).encode()) + rb"\."
+            rb"[ \t]*" + re.escape(inner.group(1).encode()) + rb"[ \t]*(?:$|[\n;,]|//)",
+            func.text or b"",
+        ):
+            # (An object it holds, handed out whole: `s.queue <- s.env` of `s.env.From`.)
+            return None
         if binding.kind == RECEIVER:
             position = -1
         else:
@@ -2473,6 +2519,21 @@ class _Analysis(Origins, Places, Handing):
         found = paired_target(node)
         return found[1] if found is not None else None
 
+    def _sent_whole(self, use: Node) -> Target | None:
+        """The channel a local collection is sent on as it is (`dst <- msg`), when its
+        receivers are elsewhere (not a channel this function makes and receives from)."""
+        send = use.parent
+        if (
+            send is None
+            or send.type != "send_statement"
+            or send.child_by_field_name("value") != use
+        ):
+            return None
+        channel = send.child_by_field_name("channel")
+        if channel is None or self._local_channel(unparen(channel)) is not None:
+            return None
+        return Target(text(channel), f"channel {text(channel)}", Confidence.MEDIUM)
+
     # -- reporting -------------------------------------------------------------------------
 
     def _apart(self, piece: Piece, state: _Climb) -> bool:
@@ -2551,7 +2612,7 @@ class _Analysis(Origins, Places, Handing):
         view = piece.source.kind == sources.VIEW
         if whole and not nested and splits and not view and not self._apart(piece, state):
             return
-        if how != "sent on" and self._parent_kept(piece.source, target.text, value):
+        if not how.endswith("sent on") and self._parent_kept(piece.source, target.text, value):
             return
         outlives = self._outlives_reader(piece, target.text)
         if self._own_cursor(piece, state, target, holder, value, outlives):
@@ -2764,6 +2825,29 @@ def _pooled_view(piece: Piece) -> bool:
     return piece.source.kind == sources.VIEW and piece.source.next_op == "pool"
 
 
+def _literal_key(made: Node, value: Node) -> str | None:
+    """The field of the struct literal `made` (`Reply{Status: line[1:]}`) that holds `value`."""
+    node = value
+    while node.parent is not None and node != made:
+        parent = node.parent
+        if parent.type == "keyed_element":
+            key = parent.named_children[0] if parent.named_children else None
+            if key is not None and not within(value, key):
+                return _flat(text(key))
+        node = parent
+    return None
+
+
+def _on_callee_object(call: Node, place: str) -> bool:
+    """Whether `place` is reached from the object the method call `call` is made on
+    (`d.nextToken` of `d.rawToken()`)."""
+    function = call.child_by_field_name("function")
+    operand = function.child_by_field_name("operand") if function is not None else None
+    if function is None or function.type != "selector_expression" or operand is None:
+        return False
+    return place.startswith(_flat(text(operand)) + ".")
+
+
 def _returned(use: Node) -> bool:
     """`return use`, as it is."""
     parent = use.parent
@@ -2969,7 +3053,7 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
     if piece.source.field is not None and piece.source.node.type == "identifier":
         source_text = f"{source_text}.{piece.source.field}"  # (`frag` passed: its field)
     target = leak.target
-    keeper = f"a receiver of {target.text}" if leak.how == "sent on" else target.text
+    keeper = f"a receiver of {target.text}" if leak.how.endswith("sent on") else target.text
     what = value_text if origin_text in value_text else f"{value_text} (from {origin_text})"
     fields = ", ".join(sorted(piece.fields)) if piece.fields and leak.levels in (1, 2) else ""
     if leak.levels == 0:
