@@ -45,6 +45,7 @@ from leakscope.core.rules._retention_summaries import (
     Note,
     Package,
     Stored,
+    _assigned_once,
     _declared_empty,
     key_of,
     lifted_source,
@@ -1432,7 +1433,7 @@ class _Analysis(Origins, Places, Handing):
                 # the piece as a local collection would (`rep.addBad(n, sc.Bytes(), err)` of
                 # a report it returns: a view the next read overwrites, `collected`).
                 binding = self.types.lookup(operand) if operand.type == "identifier" else None
-                if piece.source.kind == sources.VIEW and binding is not None:
+                if piece.source.kind in (sources.VIEW, sources.PARAM) and binding is not None:
                     step = (call.start_byte, call.end_byte, f"{_flat(text(func))} keeps it")
                     sub = replace(piece, steps=[*piece.steps, *state.notes, step])
                     self.collected(sub, state, binding, state.levels, _statement_of(call))
@@ -1895,11 +1896,11 @@ class _Analysis(Origins, Places, Handing):
             elif (
                 _returned(use)
                 and not deep
-                and binding.value is not None
+                and (made_by := self._made_by(binding, func)) is not None
                 and (
                     kind := self._returns_own_data(
                         piece,
-                        binding.value,
+                        made_by,
                         self.types.binding_type(binding),
                         func,
                         per_line=_in_loop(statement) and self._record_read(piece.source.node),
@@ -1984,6 +1985,15 @@ class _Analysis(Origins, Places, Handing):
             target = Target(name, where, Confidence.MEDIUM, collects=True)
             self._report(sub, state, levels, "collected in", target, None)
             return
+
+    def _made_by(self, binding: Binding, func: Node) -> Node | None:
+        """The value the local `binding` is made with: its initial value, or for one declared
+        empty (`var z *Zone`), the only value the function sets it to (`z = NewZone(o, f)`)."""
+        if binding.value is not None:
+            return binding.value
+        if not _declared_empty(binding):
+            return None
+        return _assigned_once(self, func, binding.name)
 
     def _every_part(self, value: Node) -> bool:
         """Whether the piece collected may be every part of what it was cut from: a split's
@@ -2332,7 +2342,16 @@ class _Analysis(Origins, Places, Handing):
         start = piece.child_by_field_name("start")
         end = piece.child_by_field_name("end")
         if loop is not None and loop.type == "for_statement":
-            consumed = re.compile(rb"(?<![\w.])" + name + rb"\s*=\s*" + name + rb"\[([^\]:\n]*):")
+            # (`s = s[i+1:]`, or paired with the part, `part, s = s[:n], s[n:]`.)
+            consumed = re.compile(
+                rb"(?<![\w.])(?:\w+\s*,\s*"
+                + name
+                + rb"\s*=\s*[^,\n]+,\s*|"
+                + name
+                + rb"\s*=\s*)"
+                + name
+                + rb"\[([^\]:\n]*):"
+            )
             # Consecutive parts start at the front of what is left (`s[:i]`, or past a
             # separator of a constant size) and what is left starts where they end (`s =
             # s[i+1:]`); a part that skips a header or a key of run-time size
@@ -2341,11 +2360,16 @@ class _Analysis(Origins, Places, Handing):
             # skipped bytes pinned.
             front = start is None or self._constant(start)
             at = loop.start_byte
+            # (The piece itself, cut in place, `rb = rb[:chunk]`, when the loop then moves
+            # past it, `b = b[len(rb):]`; not a comment cut off a line, `line = line[:j]`.)
+            moves_past = re.search(rb"\[\s*len\(\s*" + name + rb"\s*\)\s*:", loop.text or b"")
             if front and any(
                 end is None
                 or _next_part_at(match.group(1), end.text or b"")
-                # (the piece itself, cut in place: `rb = rb[:chunk]`, then `b = b[len(rb):]`)
-                or at + match.start() <= piece.start_byte < at + match.end() + 1
+                or (
+                    moves_past is not None
+                    and at + match.start() <= piece.start_byte < at + match.end() + 1
+                )
                 for match in consumed.finditer(loop.text or b"")
             ):
                 return True
