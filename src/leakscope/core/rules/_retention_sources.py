@@ -8,7 +8,8 @@ into an impact:
 - grows: the source is demonstrably big: data read whole (`io.ReadAll`, `os.ReadFile`, the
   contents of a `bytes.Buffer`), data read from a stream (`bufio`, a `Scanner`), a buffer
   made here with a constant size of at least 4 KiB or filled by a read (`r.Read(buf)`,
-  `io.ReadFull(r, buf)`), or a parameter that a caller in the file fills with one of those;
+  `io.ReadFull(r, buf)`; not one under 4 KiB made anew for each read, a datagram's), or a
+  parameter that a caller in the file fills with one of those;
 - bounded: nothing shows the source is big: a parameter (the caller decides its size; on
   real code most cut-and-kept parameters are names, flags, tags, routes, DSNs), a small
   scratch buffer, a conversion of a byte slice of unknown origin, a kernel status file
@@ -36,6 +37,7 @@ from leakscope.core.flow import always_after
 from leakscope.core.index import normalise_type, signature_of
 from leakscope.core.model import Confidence, Impact
 from leakscope.core.rules import _retention_pools as pools
+from leakscope.core.rules._loops import loops_around
 from leakscope.core.rules._retention_syntax import (
     _PIECE_PACKAGES,
     _PIECE_RESULTS,
@@ -58,7 +60,7 @@ from leakscope.core.rules._retention_syntax import (
     weaker,
     zero_copy_operand,
 )
-from leakscope.core.syntax import enclosing_function, text, unparen
+from leakscope.core.syntax import enclosing_function, text, unparen, within
 from leakscope.core.types import (
     CASE,
     IMPORT,
@@ -213,6 +215,7 @@ class Source:
     what: str = ""  # how the source came to be, for the impact reason: "os.ReadFile(path)"
     size: int | None = None  # a buffer's constant size in bytes, when it can be computed
     filled: bool = False  # a buffer that a read fills
+    fresh: bool = False  # with `filled`: made anew for each read whose bytes are kept
     # A buffer sized at run time and filled whole by io.ReadFull or ReadAt: made to the size
     # of the record read (`what` holds its size expression).
     exact: bool = False
@@ -350,6 +353,14 @@ def judge(source: Source, name: str, collects: bool, caller: bool = False) -> Si
         )
     if kind == BUFFER:
         amount = _bytes(source.size)
+        if source.filled and source.fresh and source.size is not None and source.size < BIG_BUFFER:
+            # (`buf := make([]byte, 1500)` for each datagram, `buf[:n]` handed on: at most the
+            # rest of one small buffer per piece.)
+            return Size(
+                Impact.BOUNDED,
+                f"{name} is {amount} read buffer made for each read: each kept piece keeps "
+                "at most that",
+            )
         if source.filled:
             return Size(Impact.GROWS, f"{name} is {amount} read buffer")
         if source.size is None or source.size >= BIG_BUFFER:
@@ -1101,7 +1112,13 @@ class Origins:
         )
         func = enclosing_function(make)
         filled = func is not None and fills(func.text or b"", binding.name)
-        return Source(use, Confidence.MEDIUM, related, BUFFER, size=size, filled=filled)
+        # (Made anew for each piece, in the loop that keeps them, or in a function without
+        # one: no piece shares it with another.)
+        loops = loops_around(use, func)
+        fresh = not loops or within(make, loops[0])
+        return Source(
+            use, Confidence.MEDIUM, related, BUFFER, size=size, filled=filled, fresh=fresh
+        )
 
     def _pooled(self, use: Node, value: Node, binding: Binding) -> Source | None:
         """`bp := bufPool.Get().(*[]byte)` (or `.([]byte)`, or `bp := getBuf()` of a getter of
