@@ -88,6 +88,7 @@ from leakscope.core.rules._retention_syntax import (
     _list_items,
     _statement_of,
     _unique,
+    keyed_value,
     normalise,
     weaker,
     zero_copy_operand,
@@ -2850,15 +2851,14 @@ def _pooled_view(piece: Piece) -> bool:
 
 
 def _literal_key(made: Node, value: Node) -> str | None:
-    """The field of the struct literal `made` (`Reply{Status: line[1:]}`) that holds `value`."""
-    node = value
-    while node.parent is not None and node != made:
-        parent = node.parent
-        if parent.type == "keyed_element":
-            key = parent.named_children[0] if parent.named_children else None
-            if key is not None and not within(value, key):
-                return _flat(text(key))
-        node = parent
+    """The field of the struct literal `made` (`Reply{Status: line[1:]}`) that holds `value`
+    (the innermost keyed element around it)."""
+    node = value.parent
+    while node is not None and node != made:
+        keyed = keyed_value(node)
+        if keyed is not None and within(value, keyed[1]):
+            return keyed[0]
+        node = node.parent
     return None
 
 
