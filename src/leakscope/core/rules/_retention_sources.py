@@ -8,7 +8,8 @@ into an impact:
 - grows: the source is demonstrably big: data read whole (`io.ReadAll`, `os.ReadFile`, the
   contents of a `bytes.Buffer`), data read from a stream (`bufio`, a `Scanner`), a buffer
   made here with a constant size of at least 4 KiB or filled by a read (`r.Read(buf)`,
-  `io.ReadFull(r, buf)`; not one under 4 KiB made anew for each read, a datagram's), or a
+  `io.ReadFull(r, buf)`; not one under 4 KiB made for each read and kept up to the count
+  read, a datagram's `buf[:n]`), or a
   parameter that a caller in the file fills with one of those;
 - bounded: nothing shows the source is big: a parameter (the caller decides its size; on
   real code most cut-and-kept parameters are names, flags, tags, routes, DSNs), a small
@@ -1113,9 +1114,10 @@ class Origins:
         func = enclosing_function(make)
         filled = func is not None and fills(func.text or b"", binding.name)
         # (Made anew for each piece, in the loop that keeps them, or in a function without
-        # one: no piece shares it with another.)
+        # one, and kept up to what the read returned, `buf[:n]` of `n, err := r.Read(buf)`:
+        # no piece shares it with another, and only its unused end is wasted.)
         loops = loops_around(use, func)
-        fresh = not loops or within(make, loops[0])
+        fresh = (not loops or within(make, loops[0])) and _read_count_cut(use, binding.name)
         return Source(
             use, Confidence.MEDIUM, related, BUFFER, size=size, filled=filled, fresh=fresh
         )
@@ -1696,3 +1698,20 @@ def flag_setter(func: Node) -> bool:
         return False
     sig = signature_of(func)
     return sig.result_types == ("error",) and [t for _, t in sig.params] == ["string"]
+
+
+def _read_count_cut(use: Node, name: str) -> bool:
+    """Whether `use` is cut to the count a read into `name` returned: `buf[:n]` (also
+    through `buf = buf[:n]`) of `n, err := r.Read(buf)` or `conn.ReadFromUDP(buf)`."""
+    cut = use.parent
+    if cut is None or cut.type != "slice_expression" or cut.child_by_field_name("operand") != use:
+        return False
+    start, end = cut.child_by_field_name("start"), cut.child_by_field_name("end")
+    if (start is not None and text(start) != "0") or end is None or end.type != "identifier":
+        return False
+    func = enclosing_function(use)
+    read = re.compile(
+        rb"\b%s\s*(?:,[^=\n]*)?:?=\s*[\w.]*Read\w*\((?:[^()\n]*,\s*)?%s\s*[,)]"
+        % (re.escape(text(end).encode()), re.escape(name.encode()))
+    )
+    return func is not None and read.search(func.text or b"") is not None

@@ -118,13 +118,14 @@ A finding is a warning only when the source is demonstrably big; otherwise it is
   keys, tags and small records. This is why the seed `s0 = s1[len(s1)-30:]` and the fixtures
   that cut parameters are `info`: nothing in the function shows that `s1` is large. Also
   bounded: a scratch buffer under 4 KiB that no read fills ("buf is a 256-byte scratch buffer
-  (small)"), a read buffer under 4 KiB made anew for each read whose bytes are kept
-  (`buf := make([]byte, 1500)` in the loop, `buf[:n]` sent on: at most one small buffer per
-  piece), a piece of a record read whole by `io.ReadFull` into a buffer of its size, kept
-  in a single slot (it keeps the rest of one record), a line of a stream kept in a single
-  slot, a kernel status file read by a literal path (`/proc/...`, `/sys/...`), and the bytes
-  of a `bytes.Buffer` that this code wrote (one filled with `ReadFrom` or `io.Copy` from a
-  reader is read data).
+  (small)"), a read buffer under 4 KiB made anew for each read and kept up to the count read
+  (`buf := make([]byte, 1500)` in the loop, `buf[:n]` of `n, err := r.Read(buf)` sent on: at
+  most the unused end of one small buffer per piece; a 16-byte header cut from a full 512-byte
+  read still grows), a piece of a record read whole by `io.ReadFull` into a buffer of its size,
+  kept in a single slot (it keeps the rest of one record), a line of a stream kept in a single
+  slot, a kernel status file read by a literal path (`/proc/...`, `/sys/...`), and the bytes of
+  a `bytes.Buffer` that this code wrote (one filled with `ReadFrom` or `io.Copy` from a reader
+  is read data).
 
 A buffer made with a constant size under 256 elements is not a source at all (a small
 record). A store that runs once (lazy initialisation, `sync.Once`) pins one source, like any
