@@ -138,3 +138,50 @@ def test_a_fix_is_checked_by_rerunning_the_rule_on_the_fixed_declaration_only(
         ((a.start_byte, a.end_byte + shift),),
         ((b.start_byte, b.end_byte + shift),),  # (each fix is checked alone)
     ]
+
+
+_SCRIPT = """{header}package main
+
+import (
+	"os"
+	"strings"
+)
+
+var names []string
+
+func main() {{
+	data, err := os.ReadFile("list.txt")
+	if err != nil {{
+		panic(err)
+	}}
+	for _, line := range strings.Split(string(data), "\\n") {{
+		if strings.HasPrefix(line, "name ") {{
+			names = append(names, line[5:])
+		}}
+	}}
+}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("header", "severity"),
+    [
+        ("//go:build ignore\n\n", Severity.INFO),
+        ("// +build ignore\n\n", Severity.INFO),
+        ("//go:build linux\n\n", Severity.WARNING),
+        (
+            "// A tool.\n// It keeps names. //go:build ignore is not a constraint here.\n",
+            Severity.WARNING,
+        ),
+    ],
+)
+def test_a_program_excluded_from_every_build_is_minor(
+    tmp_path: Path, header: str, severity: Severity
+) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/gen\n\ngo 1.21\n")
+    (tmp_path / "gen.go").write_text(_SCRIPT.format(header=header))
+    found = scan(tmp_path, Config(), rules=("substring-retention",), use_cache=False, workers=1)
+    (finding,) = found.findings
+    assert finding.severity is severity
+    if severity is Severity.INFO:
+        assert finding.impact_reason == analysis.SCRIPT

@@ -52,6 +52,20 @@ _GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
 MAX_FILE_BYTES = 16 * 1024 * 1024
 # The impact reason of a finding in a _test.go file that its rule did not judge itself.
 TEST_CODE = "test code: it lasts at most as long as the test"
+SCRIPT = (
+    "a program excluded from every build (//go:build ignore), run on its own by go generate "
+    "or go run: what it keeps goes when it exits"
+)
+# The build constraint of such a program, in the file's header (before `package`).
+_IGNORED_BUILD = re.compile(rb"^//go:build ignore[ \t]*$|^// \+build ignore[ \t]*$", re.MULTILINE)
+
+
+def is_script(source: bytes) -> bool:
+    """Whether a file is a program built on its own only (`//go:build ignore`, as
+    generators run by `go generate` are): it runs once and exits."""
+    package = re.search(rb"^package\s", source, re.MULTILINE)
+    header = source[: package.start()] if package is not None else source[:4096]
+    return b"ignore" in header and _IGNORED_BUILD.search(header) is not None
 
 
 class FileStatus(StrEnum):
@@ -355,13 +369,16 @@ def to_finding(
         impact = Impact.BOUNDED if ctx.is_test else Impact.GROWS
         if ctx.is_test and not impact_reason:
             impact_reason = TEST_CODE
+    severity = diag.severity
+    if impact is not Impact.BOUNDED and is_script(ctx.source):
+        impact, impact_reason, severity = Impact.BOUNDED, SCRIPT, None
     default = Severity.INFO if impact is Impact.BOUNDED else rule.severity
     return Finding(
         rule=rule.name,
         path=ctx.path,
         span=lines.span(diag.start_byte, diag.end_byte),
         message=diag.message,
-        severity=diag.severity or default,
+        severity=severity or default,
         impact=impact,
         impact_reason=impact_reason,
         confidence=diag.confidence,
