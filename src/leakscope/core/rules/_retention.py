@@ -38,7 +38,12 @@ from leakscope.core.rules import _retention_sources as sources
 from leakscope.core.rules._loops import loops_around
 from leakscope.core.rules._retention_fixes import drop_fix, make_fix, rebind_fix
 from leakscope.core.rules._retention_handover import _PIECE_PARAM, Handing
-from leakscope.core.rules._retention_partitions import _drop_partitions, _in_loop, _selected_lines
+from leakscope.core.rules._retention_partitions import (
+    _drop_partitions,
+    _in_loop,
+    _selected_lines,
+    picking_helper,
+)
 from leakscope.core.rules._retention_places import Places, Target
 from leakscope.core.rules._retention_sources import Origins, Source
 from leakscope.core.rules._retention_summaries import (
@@ -264,7 +269,9 @@ class _Analysis(Origins, Places, Handing):
                 piece.fields = self._record_fields.get(node.start_byte)
             self._climb(piece, node, levels == "iter")
         kept = []
-        for leak in _drop_partitions(self.leaks.values(), self._tokens, self._evicted):
+        for leak in _drop_partitions(
+            self.leaks.values(), self._tokens, self._evicted, self._picking_call
+        ):
             handing = self._handing.get((leak.value.start_byte, leak.value.end_byte))
             if handing is not None:
                 self.pkg.hand(handing[0], self.ctx.path, leak, handing[1])
@@ -300,6 +307,16 @@ class _Analysis(Origins, Places, Handing):
         for at in returned.copy_at:
             self.pkg.hand(at, self.ctx.path, made, note)
         return True
+
+    def _picking_call(self, call: Node) -> bool:
+        """Whether `call` is of a helper of the package that gives its pieces for some lines
+        only (`picking_helper`): `if !strings.HasPrefix(line, prefix) { return "", "", false }`."""
+        if call.type != "call_expression":
+            return False
+        key = self.pkg.callee(self, call)
+        decl = self.pkg.decl(key) if key is not None else None
+        body = decl[1].child_by_field_name("body") if decl is not None else None
+        return body is not None and picking_helper(body.text or b"")
 
     def _anchored(self, leaks: list[Leak]) -> list[Leak]:
         """The leaks of a local kept in several places, that one definition gives the piece
@@ -1782,6 +1799,24 @@ class _Analysis(Origins, Places, Handing):
         named = piece.named
         if levels == 0 and not element:
             named = _defined_whole(statement, ident, state.value)
+        # (`name = strings.TrimSuffix(name, "/")`: the same text trimmed, still the same
+        # local, not a further step for the budget of locals followed. Not a cursor moved on,
+        # `f = f[3:]`: what it holds next is another part.)
+        right = (
+            statement.child_by_field_name("right")
+            if statement.type == "assignment_statement"
+            else None
+        )
+        trimmed = (
+            unparen(right.named_children[0]) if right is not None and right.named_children else None
+        )
+        same = (
+            trimmed is not None
+            and len(right.named_children) == 1
+            and trimmed.type == "call_expression"
+            and text(_first_arg(trimmed) or trimmed) == text(ident)
+        )
+        bindings = piece.bindings if same else piece.bindings + 1
         again = -1  # the end of `x = trim(x)`: its right side's use of x follows the piece on
         other = -1  # the end of a block that set x to something else on its path only
         for use in self._uses(binding, statement.end_byte, func.end_byte):
@@ -1815,7 +1850,7 @@ class _Analysis(Origins, Places, Handing):
                 piece.source,
                 levels,
                 [*piece.steps, *state.notes, step],
-                piece.bindings + 1,
+                bindings,
                 piece.nested or state.nested,
                 element and levels == 0,
                 state.split or piece.split,

@@ -30,6 +30,7 @@ def _drop_partitions(
     leaks: Iterable[Leak],
     tokens: Collection[int] = (),
     evicted: Callable[[str], bool] = lambda place: False,
+    picks: Callable[[Node], bool] = lambda call: False,
 ) -> list[Leak]:
     """Pieces that together keep most of their source in use waste nothing:
 
@@ -48,6 +49,10 @@ def _drop_partitions(
       dies on its own, and any one left keeps the whole value;
     - a prefix and the rest of one value stored by one function
       (`c.key = line[:i]; c.value = line[i+1:]`).
+
+    Not the pieces of some lines only, picked by a test in the loop (`_line_tests`) or in
+    the helper that cut them (`picks`: `annotation(line)` returning nothing unless the line
+    starts with a prefix): the lines left out are wasted.
     """
     leaks = list(leaks)
     dropped: set[int] = set()
@@ -79,6 +84,9 @@ def _drop_partitions(
             or _cut_from(leak.piece.origin) != source
         )
         tests = _line_tests(statement, source) if of_a_part else ""
+        helper = leak.split if leak.split is not None else leak.piece.origin
+        if of_a_part and not tests and picks(helper):
+            tests = _PICKS
         if tests == _PICKS:
             continue  # the fields of some lines of a larger value: the rest is wasted
         lines = leak.nested or leak.piece.nested or leak.piece.source.part
@@ -297,4 +305,15 @@ def _covering(slices: list[Node]) -> bool:
         start == end or start.startswith((end + "+", end + " +"))
         for start in starts
         for end in ends
+    )
+
+
+def picking_helper(body: bytes) -> bool:
+    """Whether a helper's body picks some lines out of the others (see `_line_tests`): a
+    prefix or substring test, or a comparison with a string literal, other than one that
+    only skips blank lines and comments."""
+    return any(
+        _SKIP_TEST.match(body, at.start()) is None
+        and _SKIP_TEST.match(body, max(at.start() - 1, 0)) is None
+        for at in _LINE_FILTER.finditer(body)
     )

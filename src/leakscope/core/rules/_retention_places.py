@@ -525,6 +525,22 @@ class Places:
             if inner is None:
                 return None
             return Shared(f"{name} points into {text(value)}", inner.confidence, inner.related)
+        if (
+            binding.multi
+            and ref
+            and value is not None
+            and unparen(value).type == "index_expression"
+            and is_map(
+                self.types.underlying(
+                    self.types.type_of(unparen(value).child_by_field_name("operand") or value)
+                )
+            )
+        ):
+            # `m, ok := ix.labels[dgst]`: the map (or slice, pointer) held in that entry, as
+            # `m := ix.labels[dgst]` is; `m[k] = v` writes into it.
+            inner = self.shared(unparen(value), depth + 1)
+            if inner is not None:
+                return Shared(f"{name} aliases {text(value)}", inner.confidence, inner.related)
         if value is None or binding.multi:
             if binding.multi and value is not None and _is_fresh(unparen(value)):
                 return None

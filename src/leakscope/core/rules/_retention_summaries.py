@@ -1710,14 +1710,26 @@ class Package(HandOver):
                     out.append(names[index])
                 continue
             first = statement.named_children[0]
+            items = [first]
             if first.type == "expression_list":
                 items = [c for c in first.named_children if c.type != "comment"]
+            if len(items) > 1:
                 if index >= len(items):
                     continue
-                first = items[index] if items else first
-            elif index > 0:
-                continue  # `return f()` of several results: not followed
-            out.append(unparen(first))
+                out.append(unparen(items[index]))
+                continue
+            first = unparen(items[0]) if items else first
+            if index > 0:
+                analysis = self.analysis(path)
+                if (
+                    first.type == "call_expression"
+                    and index in _PIECE_RESULTS.get(_callee_name(first), ())
+                    and analysis is not None
+                    and analysis._is_piece_call(first)
+                ):
+                    out.append(first)  # `return strings.Cut(line, "=")`: both are pieces
+                continue  # `return f()` of several results: else not followed
+            out.append(first)
         return out
 
     def _inside(

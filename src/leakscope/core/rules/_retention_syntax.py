@@ -89,6 +89,9 @@ _TRANSPARENT: dict[str, frozenset[str]] = {
     ),
     "path": frozenset({"Base", "Dir", "Ext", "Clean", "Split"}),
     "path/filepath": frozenset({"Base", "Dir", "Ext", "Clean", "Split"}),
+    # (Unescaping gives back its argument itself when there is nothing to unescape, as a
+    # name or a path in a listing mostly has: `url.PathUnescape(m[1])`.)
+    "net/url": frozenset({"PathUnescape", "QueryUnescape"}),
 }
 _TRANSPARENT["bytes"] = _TRANSPARENT["strings"]
 # The strings functions that return their argument itself when they change nothing: an
@@ -104,6 +107,8 @@ _PIECE_RESULTS: dict[str, tuple[int, ...]] = {
     "CutPrefix": (0,),
     "CutSuffix": (0,),
     "Split": (0, 1),  # path.Split, filepath.Split
+    "PathUnescape": (0,),
+    "QueryUnescape": (0,),
 }
 _PIECE_PACKAGES = {"strings": STRING, "bytes": SLICE}
 
