@@ -274,7 +274,9 @@ def _line_tests(statement: Node, source: str) -> str:
         if node.type == "for_statement":
             body = node.child_by_field_name("body")
             if body is not None:
-                before = (body.text or b"")[: statement.start_byte - body.start_byte]
+                before = _choices_blanked(
+                    statement, body, (body.text or b"")[: statement.start_byte - body.start_byte]
+                )
                 if declared.search(before) is not None:
                     return ""
                 tests = [m.start() for m in _LINE_FILTER.finditer(before)]
@@ -288,6 +290,23 @@ def _line_tests(statement: Node, source: str) -> str:
                     return _SKIPS
         node = node.parent
     return ""
+
+
+def _choices_blanked(statement: Node, body: Node, before: bytes) -> bytes:
+    """`before` (the loop body's text up to `statement`) without the conditions of the `if`s
+    around the statement that have an `else`: such a test chooses where each line goes
+    (`if parts[0] == "def" { s.defs[sym] = abi } else { s.refs[sym] |= ... }`), not which
+    lines are kept."""
+    out = bytearray(before)
+    node = statement.parent
+    while node is not None and node != body:
+        if node.type == "if_statement" and node.child_by_field_name("alternative") is not None:
+            cond = node.child_by_field_name("condition")
+            if cond is not None and cond.end_byte <= statement.start_byte:
+                start, end = cond.start_byte - body.start_byte, cond.end_byte - body.start_byte
+                out[start:end] = b" " * (end - start)
+        node = node.parent
+    return bytes(out)
 
 
 def _covering(slices: list[Node]) -> bool:
