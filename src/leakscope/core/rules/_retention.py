@@ -1387,6 +1387,10 @@ class _Analysis(Origins, Places, Handing):
             return False
         if returned.param_field is not None:  # (cuts a field of the argument, not the piece)
             return False
+        if not returned.piece and not returned.levels and self.pkg.stored_at(self, call, position):
+            # `intern(s)` keeping `s` and giving it back: reported where it keeps it, and the
+            # copy there (`s = strings.Clone(s)` before the store) is what it gives back.
+            return False
         state.node = state.value = call
         state.notes.extend(returned.notes)
         # Cut again: one helper's piece of each line is not one of the parts of a split.

@@ -148,6 +148,8 @@ _READ_INTO = re.compile(_READ_CALL + rb"(\w+)\.(\w+)(?:\[[^\]\n]*\])?[ \t]*[,)]"
 _FIELD_ALIAS = re.compile(rb"(?m)^[ \t]*(\w+)\.(\w+)[ \t]*=[ \t]*\1\.(\w+)(?:\[[^\]\n]*\])?[ \t]*$")
 # `return it.key`: a field returned as it is.
 _RETURN_FIELD = re.compile(rb"\breturn[ \t]+\w+\.(\w+)[ \t]*[\n}]")
+# `return s` (`return s, nil`): a name returned as it is.
+_RETURN_NAME = re.compile(rb"\breturn[ \t]+([A-Za-z_]\w*)[ \t]*(?:[,\n}]|//)")
 # `return f(`, `return x.f(`: the names of the functions whose results are returned.
 _RETURN_CALL = re.compile(rb"\breturn[ \t]+(?:&?[A-Za-z_]\w*\.)*([A-Za-z_]\w*)\(")
 
@@ -859,6 +861,12 @@ class Package(HandOver):
         returned = _RETURN_FIELD.search(source, start, end)
         if returned is not None and returned.group(1).decode() in self._windowed_fields():
             return True
+        func = body.parent
+        if func is not None and func.type in ("function_declaration", "method_declaration"):
+            # `return s` of a parameter given back as it is on some path.
+            params = set(param_names(func))
+            if any(n.decode() in params for n in _RETURN_NAME.findall(source, start, end)):
+                return True
         method = body.parent
         if (
             returned is not None
@@ -888,6 +896,9 @@ class Package(HandOver):
         if analysis is None:
             return None
         params = param_names(func)
+        # (A piece on one path decides over the argument given back as it is on another:
+        # `Tail(s, n)` returns `s` when it is short enough, else `s[len(s)-n:]`.)
+        whole: Returned | None = None
         for expr in self._returned_values(path, func, body, index):
             found = self._returned_value(analysis, path, params, expr)
             if found is not None:
@@ -895,8 +906,10 @@ class Package(HandOver):
                 bare = parent is not None and parent.type == "parameter_declaration"
                 if bare or _found_apart(analysis, func, expr):
                     found = replace(found, named=True)
-                return found
-        return None
+                if not _given_back(found):
+                    return found
+                whole = whole or found
+        return whole
 
     def _returned_value(
         self, analysis: _Analysis, path: str, params: list[str], expr: Node
@@ -1084,9 +1097,17 @@ class Package(HandOver):
             if not piece and levels == 0 and expr.type == "identifier":
                 # `u = u[i+3:]` on some path before: a cut of it, or the parameter as it is.
                 cut = _cut_in_place(analysis, func, binding.name) if func is not None else None
-                if cut is None:
-                    return None  # returns its parameter as it is: nothing is cut
-                piece = cut
+                if cut is None and (
+                    text(expr) != binding.name
+                    or func is None
+                    or _assigned_values(analysis, func, binding.name)
+                ):
+                    # (Set to something else before, `s = b.String()`, or another local that
+                    # held it once.)
+                    return None
+                # (Never set again: the parameter as it is, `return s` of an `unescape` with
+                # nothing to unescape, which gives back a piece when it is passed one.)
+                piece = bool(cut)
             note = self.note(
                 path,
                 expr,
@@ -1631,8 +1652,8 @@ class Package(HandOver):
                 continue
             arg = unparen(args[position])
             found = self._returned_value(analysis, path, params, arg)
-            if found is None:
-                continue
+            if found is None or (arg.type == "identifier" and _given_back(found)):
+                continue  # (`emit(nals)` whole: a later call passing a piece decides)
             if _whole_part(analysis, arg):
                 found = replace(found, piece=False)  # (the parts of a split, one by one)
             note = self.note(
@@ -2512,6 +2533,12 @@ class Package(HandOver):
 # Where the summaries live in `package_files.state(index)`: they refer back to the index
 # (through their contexts), so they are dropped with the package's files by `detach`.
 _STATE_KEY = "retention-summaries"
+
+
+def _given_back(found: Returned) -> bool:
+    """Whether `found` says a parameter is given back as it is (`return s`): a piece only when
+    the argument is one."""
+    return not found.piece and not found.levels and found.param is not None
 
 
 def package_of(analysis: _Analysis) -> Package:
