@@ -9,8 +9,8 @@ into an impact:
   contents of a `bytes.Buffer`), data read from a stream (`bufio`, a `Scanner`), a buffer
   made here with a constant size of at least 4 KiB or filled by a read (`r.Read(buf)`,
   `io.ReadFull(r, buf)`; not one under 4 KiB made for each read and kept up to the count
-  read, a datagram's `buf[:n]`), or a
-  parameter that a caller in the file fills with one of those;
+  read, a datagram's `buf[:n]`), or a parameter that a caller in the file fills with one of
+  those;
 - bounded: nothing shows the source is big: a parameter (the caller decides its size; on
   real code most cut-and-kept parameters are names, flags, tags, routes, DSNs), a small
   scratch buffer, a conversion of a byte slice of unknown origin, a kernel status file
