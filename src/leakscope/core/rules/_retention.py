@@ -2577,8 +2577,8 @@ class _Analysis(Origins, Places, Handing):
             parent = node.parent
             if parent.type == "call_expression" and _callee_name(parent) != "append":
                 return None
-            if parent.type == "unary_expression" and not text(parent).startswith("&"):
-                return None
+            if parent.type == "unary_expression" and not text(parent).startswith(("&", "*")):
+                return None  # (`&rec`, or `*rec`: a copy of the record, with its slices)
             node = parent
         found = paired_target(node)
         return found[1] if found is not None else None
