@@ -2642,6 +2642,8 @@ class _Analysis(Origins, Places, Handing):
         spread = bool(holder) and "(" in holder
         if key in self.leaks or self._excluded(piece, target.places, collects, value, spread):
             return
+        if _rest_kept_with(value):
+            return  # `Rule{Pattern: f[0], Owners: f[1:]}`: every field of the split is kept
         nested = piece.nested or state.nested
         # All the parts of a split value kept together keep nothing extra alive: the whole
         # result, or each range variable over it as it is (`m[line] = true`). Not one
@@ -2887,6 +2889,17 @@ def _block_of(statement: Node) -> Node | None:
 def _pooled_view(piece: Piece) -> bool:
     """A view of a pooled buffer the function gives back (`Source.next_op`)."""
     return piece.source.kind == sources.VIEW and piece.source.next_op == "pool"
+
+
+def _rest_kept_with(value: Node) -> bool:
+    """Whether `value` is the first element of a split (`f[0]`) whose statement keeps the
+    rest of it too (`f[1:]`): the head and the tail, all of what the split cut."""
+    operand = value.child_by_field_name("operand") if value.type == "index_expression" else None
+    index = value.child_by_field_name("index") if operand is not None else None
+    if operand is None or index is None or operand.type != "identifier" or text(index) != "0":
+        return False
+    rest = rb"(?<![\w.])" + re.escape(operand.text or b"") + rb"\[\s*1\s*:\s*\]"
+    return re.search(rest, _statement_of(value).text or b"") is not None
 
 
 def _literal_key(made: Node, value: Node) -> str | None:
