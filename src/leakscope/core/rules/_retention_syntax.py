@@ -176,7 +176,20 @@ STORES_DOC = """
   h.entries[n:]...)`, which still holds it), a place that may be a new object or the
   caller's for the call (low
   confidence), and a store through the method's receiver when the caller's receiver is a
-  local value (`var rb buffer; rb.init(p)`).
+  local value (`var rb buffer; rb.init(p)`): that value is followed as a local collection
+  instead, reported when the function returns it to a caller that keeps it (`m.add(name,
+  addr)` of `m := newMap()` in a parser whose result is kept). A map held in an entry of a
+  long-lived map is that map's, whether taken as `m := ix.labels[k]` or `m, ok :=
+  ix.labels[k]` (`m[key] = v` writes into it).
+- a helper that gives its parameter back as it is on some path (`return s` of an
+  `unescape` with nothing to unescape, `canonicalize`; never set again before) passes on
+  the piece it is given, as strings.ToLower does, and so do `url.PathUnescape` and
+  `url.QueryUnescape`; a piece it returns on another path decides (`Tail(s, n)` returns `s`
+  when it is short, else `s[len(s)-n:]`). One that keeps its parameter and gives it back
+  (`intern(s)`) is reported where it keeps it: the copy there is what it gives back.
+- a helper that gives its pieces for some lines only (`annotation(line)` returning nothing
+  unless the line starts with a prefix) picks those lines, as a test in the caller's loop
+  does: what is kept of them is a small share of the text, not a partition of it.
 """
 
 # What both retention rules say of function literals given to functions of the package
@@ -199,7 +212,8 @@ CALLBACKS_DOC = """
 UNFOLLOWED_DOC = """
 Not followed: calls through interfaces other than one with a single implementation in the
 package, function values other than such a literal (a method value passed as the callback,
-`each(data, ix.add)`, a callback stored and called later) and other packages; a
+`each(data, ix.add)`, a callback stored and called later) and other packages (the values of
+`url.ParseQuery`, pieces of its input when nothing is escaped, included); a
 constructor's object that the caller returns or passes to another function (how long it is
 kept is decided further up); a parameter a constructor reassigns. While a fix is checked,
 only the fixed file is looked at.
