@@ -1441,6 +1441,9 @@ class _Analysis(Origins, Places, Handing):
             # `record := func(obj, reason string) { c.last[obj] = reason }`, then
             # `record(f[0], reason)`: a function literal of this function that stores it.
             stored = self.pkg.closure_stored(self, closure, position)
+        if stored is None and closure is None:
+            self._into_method_value(piece, state, call, position)
+            return
         if stored is None:
             return
         func = call.child_by_field_name("function")
@@ -1492,6 +1495,46 @@ class _Analysis(Origins, Places, Handing):
                 handed = self.leaks[key]
                 piece_ = replace(handed.piece, fields=None)
                 self.leaks[key] = replace(handed, piece=piece_, levels=0)
+
+    def _into_method_value(self, piece: Piece, state: _Climb, call: Node, position: int) -> None:
+        """`parsePacket(buf[:n], s.add)`: a function of the package that gives pieces of its
+        argument to its callback, here a method value of the package whose method keeps its
+        parameter (`s.pending = append(s.pending, smp)`): the piece is reported at the call,
+        where a copy of the argument fixes what the callback keeps."""
+        if state.contained or state.levels != 0:
+            return
+        args = _args(call)
+        for index, arg in enumerate(args):
+            arg = unparen(arg)
+            if index == position or arg.type != "selector_expression":
+                continue
+            operand = arg.child_by_field_name("operand")
+            type_text = self.types.type_of(operand) if operand is not None else None
+            if operand is None or type_text is None or self.shared(operand) is None:
+                continue
+            key = (receiver_type_name(type_text), text(arg.child_by_field_name("field")))
+            decl = self.pkg.decl(key)
+            if decl is None or decl[1].type != "method_declaration":
+                continue
+            for param in range(len(param_names(decl[1]))):
+                passed = self.pkg.passes(self, call, index, param)
+                if passed is None or passed.param != position:
+                    continue
+                if not (passed.piece or passed.levels or passed.fields):
+                    continue
+                stored = self.pkg.stored(key).get(param)
+                if stored is None:
+                    continue
+                called = _flat(text(call.child_by_field_name("function")))
+                method = _flat(text(arg))
+                sub = replace(
+                    piece, steps=[*piece.steps, *state.notes, *passed.notes, *stored.notes]
+                )
+                how = (
+                    f"passed to {called}, which gives pieces of it to {method}, which keeps them in"
+                )
+                self._report(sub, state, 0, how, _stored_target(stored), f"{text(operand)}.")
+                return
 
     def _elements_stored(
         self, piece: Piece, state: _Climb, call: Node, position: int

@@ -211,8 +211,10 @@ CALLBACKS_DOC = """
 # What both retention rules do not follow across functions ({unfollowed}).
 UNFOLLOWED_DOC = """
 Not followed: calls through interfaces other than one with a single implementation in the
-package, function values other than such a literal (a method value passed as the callback,
-`each(data, ix.add)`, a callback stored and called later) and other packages (the values of
+package, function values other than such a literal (a callback stored and called later; a
+method value passed as the callback only when the function gives it pieces of an argument
+and the method keeps its parameter, `parsePacket(buf[:n], s.add)` with `s.pending =
+append(s.pending, smp)`: reported at the call) and other packages (the values of
 `url.ParseQuery`, pieces of its input when nothing is escaped, included); a
 constructor's object that the caller returns or passes to another function (how long it is
 kept is decided further up); a parameter a constructor reassigns. While a fix is checked,
