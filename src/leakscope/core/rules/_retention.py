@@ -2936,13 +2936,33 @@ def _pooled_view(piece: Piece) -> bool:
 
 def _rest_kept_with(value: Node) -> bool:
     """Whether `value` is the first element of a split (`f[0]`) whose statement keeps the
-    rest of it too (`f[1:]`): the head and the tail, all of what the split cut."""
+    rest of it too, as it is (`Owners: f[1:]`; not `strings.Join(f[1:], " ")`, a copy):
+    the head and the tail, all of what the split cut."""
     operand = value.child_by_field_name("operand") if value.type == "index_expression" else None
     index = value.child_by_field_name("index") if operand is not None else None
     if operand is None or index is None or operand.type != "identifier" or text(index) != "0":
         return False
-    rest = rb"(?<![\w.])" + re.escape(operand.text or b"") + rb"\[\s*1\s*:\s*\]"
-    return re.search(rest, _statement_of(value).text or b"") is not None
+    statement = _statement_of(value)
+    for rest in captures("(slice_expression) @s", statement).get("s", []):
+        start = rest.child_by_field_name("start")
+        if (
+            text(rest.child_by_field_name("operand")) != text(operand)
+            or start is None
+            or text(start) != "1"
+            or rest.child_by_field_name("end") is not None
+        ):
+            continue
+        node = rest
+        while node.parent is not None and node != statement:
+            parent = node.parent
+            if parent.type == "call_expression" and _callee_name(parent) != "append":
+                break  # (passed to a call: what it makes of the rest is its business)
+            node = parent
+        else:
+            return True
+        if node == statement:
+            return True
+    return False
 
 
 def _literal_key(made: Node, value: Node) -> str | None:
