@@ -42,7 +42,7 @@ from leakscope.core.rules._retention_partitions import (
     _drop_partitions,
     _in_loop,
     _selected_lines,
-    picking_helper,
+    picks_lines,
 )
 from leakscope.core.rules._retention_places import Places, Target
 from leakscope.core.rules._retention_sources import Origins, Source
@@ -310,13 +310,13 @@ class _Analysis(Origins, Places, Handing):
 
     def _picking_call(self, call: Node) -> bool:
         """Whether `call` is of a helper of the package that gives its pieces for some lines
-        only (`picking_helper`): `if !strings.HasPrefix(line, prefix) { return "", "", false }`."""
+        only (`picks_lines`): `if !strings.HasPrefix(line, prefix) { return "", "", false }`."""
         if call.type != "call_expression":
             return False
         key = self.pkg.callee(self, call)
         decl = self.pkg.decl(key) if key is not None else None
         body = decl[1].child_by_field_name("body") if decl is not None else None
-        return body is not None and picking_helper(body.text or b"")
+        return body is not None and picks_lines(body.text or b"")
 
     def _anchored(self, leaks: list[Leak]) -> list[Leak]:
         """The leaks of a local kept in several places, that one definition gives the piece
@@ -1501,20 +1501,19 @@ class _Analysis(Origins, Places, Handing):
         argument to its callback, here a method value of the package whose method keeps its
         parameter (`s.pending = append(s.pending, smp)`): the piece is reported at the call,
         where a copy of the argument fixes what the callback keeps."""
-        if state.contained or state.levels != 0:
+        if state.contained or state.levels != 0 or self.pkg.callee(self, call) is None:
             return
-        args = _args(call)
-        for index, arg in enumerate(args):
+        for index, arg in enumerate(_args(call)):
             arg = unparen(arg)
             if index == position or arg.type != "selector_expression":
                 continue
             operand = arg.child_by_field_name("operand")
             type_text = self.types.type_of(operand) if operand is not None else None
-            if operand is None or type_text is None or self.shared(operand) is None:
+            if operand is None or type_text is None:
                 continue
             key = (receiver_type_name(type_text), text(arg.child_by_field_name("field")))
             decl = self.pkg.decl(key)
-            if decl is None or decl[1].type != "method_declaration":
+            if decl is None or decl[1].type != "method_declaration" or self.shared(operand) is None:
                 continue
             for param in range(len(param_names(decl[1]))):
                 passed = self.pkg.passes(self, call, index, param)
@@ -2952,15 +2951,13 @@ def _rest_kept_with(value: Node) -> bool:
             or rest.child_by_field_name("end") is not None
         ):
             continue
-        node = rest
-        while node.parent is not None and node != statement:
-            parent = node.parent
-            if parent.type == "call_expression" and _callee_name(parent) != "append":
-                break  # (passed to a call: what it makes of the rest is its business)
-            node = parent
+        # (Not passed to a call: what it makes of the rest is its business.)
+        node = rest.parent
+        while node is not None and node != statement:
+            if node.type == "call_expression" and _callee_name(node) != "append":
+                break
+            node = node.parent
         else:
-            return True
-        if node == statement:
             return True
     return False
 

@@ -279,14 +279,9 @@ def _line_tests(statement: Node, source: str) -> str:
                 )
                 if declared.search(before) is not None:
                     return ""
-                tests = [m.start() for m in _LINE_FILTER.finditer(before)]
-                if any(
-                    _SKIP_TEST.match(before, at) is None
-                    and _SKIP_TEST.match(before, max(at - 1, 0)) is None  # (`"" == x`)
-                    for at in tests
-                ):
+                if picks_lines(before):
                     return _PICKS
-                if tests:
+                if _LINE_FILTER.search(before) is not None:
                     return _SKIPS
         node = node.parent
     return ""
@@ -327,12 +322,12 @@ def _covering(slices: list[Node]) -> bool:
     )
 
 
-def picking_helper(body: bytes) -> bool:
-    """Whether a helper's body picks some lines out of the others (see `_line_tests`): a
-    prefix or substring test, or a comparison with a string literal, other than one that
-    only skips blank lines and comments."""
+def picks_lines(code: bytes) -> bool:
+    """Whether `code` (a loop's body before a store, or a helper's body) picks some lines
+    out of the others (see `_line_tests`): a prefix or substring test, or a comparison with
+    a string literal, other than one that only skips blank lines and comments."""
     return any(
-        _SKIP_TEST.match(body, at.start()) is None
-        and _SKIP_TEST.match(body, max(at.start() - 1, 0)) is None
-        for at in _LINE_FILTER.finditer(body)
+        _SKIP_TEST.match(code, at.start()) is None
+        and _SKIP_TEST.match(code, max(at.start() - 1, 0)) is None  # (`"" == x`)
+        for at in _LINE_FILTER.finditer(code)
     )

@@ -862,17 +862,21 @@ class Package(HandOver):
         if returned is not None and returned.group(1).decode() in self._windowed_fields():
             return True
         func = body.parent
-        if func is not None and func.type in ("function_declaration", "method_declaration"):
+        names = _RETURN_NAME.findall(source, start, end)
+        if (
+            names
+            and func is not None
+            and func.type in ("function_declaration", "method_declaration")
+        ):
             # `return s` of a parameter given back as it is on some path.
             params = set(param_names(func))
-            if any(n.decode() in params for n in _RETURN_NAME.findall(source, start, end)):
+            if any(n.decode() in params for n in names):
                 return True
-        method = body.parent
         if (
             returned is not None
-            and method is not None
-            and method.type == "method_declaration"
-            and self._rebuilder_of(receiver_type(method), returned.group(1).decode()) is not None
+            and func is not None
+            and func.type == "method_declaration"
+            and self._rebuilder_of(receiver_type(func), returned.group(1).decode()) is not None
         ):
             return True  # (`return it.key` of a field `Next` rebuilds in place)
         names = self.storer_names()
@@ -1714,6 +1718,7 @@ class Package(HandOver):
         values (not of its function literals)."""
         source = self.files[path][0]
         out = []
+        analysis: _Analysis | None = None  # (asked for `return strings.Cut(...)` only)
         at = source.find(b"return", body.start_byte, body.end_byte)
         while at >= 0:
             node = body.descendant_for_byte_range(at, at + 6)
@@ -1741,7 +1746,8 @@ class Package(HandOver):
                 continue
             first = unparen(items[0]) if items else first
             if index > 0:
-                analysis = self.analysis(path)
+                if analysis is None:
+                    analysis = self.analysis(path)
                 if (
                     first.type == "call_expression"
                     and index in _PIECE_RESULTS.get(_callee_name(first), ())
