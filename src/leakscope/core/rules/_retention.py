@@ -424,7 +424,10 @@ class _Analysis(Origins, Places, Handing):
                     out.append((node, STRING if under == "string" else SLICE, 0, operand))
                 continue
             if self._wastes_little(node):
-                continue
+                # (Unless it is a view: all of it changes under the holder, `rec[16:]`.)
+                found = self.origin(operand)
+                if found is None or found.kind != sources.VIEW:
+                    continue
             if self.origin(operand) is None:
                 truncated = self._truncation(node, operand) or self._last_of(node, operand)
                 if truncated is None:
@@ -2037,6 +2040,21 @@ class _Analysis(Origins, Places, Handing):
                 sub = replace(piece, steps=[*piece.steps, step], bindings=piece.bindings + 1)
                 self._into_local(sub, state, stored, levels)
                 continue
+            elif (
+                piece.source.kind == sources.VIEW
+                and stored is not None
+                and stored.type == "identifier"
+                and (outer := self.types.lookup(stored)) is not None
+                and outer.is_local
+                and outer.kind != RANGE
+                and outer.declared_at != binding.declared_at
+            ):
+                # `e := Entry{Data: rec[16:]}; ents = append(ents, e)` of a view: followed
+                # to where that collection goes.
+                step = (at.start_byte, at.end_byte, f"{name} is put in {text(stored)} here")
+                sub = replace(piece, steps=[*piece.steps, step], bindings=piece.bindings + 1)
+                self.collected(sub, state, outer, levels, at)
+                continue
             else:
                 continue
             step = (at.start_byte, at.end_byte, note)
@@ -2538,6 +2556,29 @@ class _Analysis(Origins, Places, Handing):
             return False
         return not outlives and not _read_again(value, source.node)
 
+    def _decoded_into(self, piece: Piece, holder: str, value: Node) -> bool:
+        """A documented view of a reader the caller passes in as a parameter, kept in the
+        receiver or another parameter (`func (c *ErrorCode) GetFrom(m *Message)`, `c.Reason =
+        v[4:]` of `v, err := m.Get(AttrErrorCode)`): a zero-copy decoder filling its caller's
+        object, whose documentation the caller reads. Not a reader given to a callback
+        (`db.View(func(tx Tx) error { ... })`): there the function itself decides what
+        outlives the call."""
+        source = piece.source
+        if source.next_op != "documented" or source.reader is None:
+            return False
+        match = re.match(r"[*&(\s]*([A-Za-z_]\w*)", holder)
+        kept = self.types.visible(match.group(1), value) if match is not None else None
+        func = enclosing_function(value)
+        if kept is None or kept.kind not in (PARAM, RECEIVER) or func is None:
+            return False
+        if func.type not in ("function_declaration", "method_declaration"):
+            return False
+        if enclosing_function(source.node) != func:
+            return False  # (handed on to another function)
+        # (A reader of its own, the receiver's connection, is the function's to mind.)
+        params = func.child_by_field_name("parameters")
+        return params is not None and params.start_byte <= source.reader[0] < params.end_byte
+
     def _outlives_reader(self, piece: Piece, kept: str) -> bool:
         """Whether a reader's view kept in a field of the reader's owner outlives the reader:
         a function of the package sets the owner's reader field again (`f.rd =
@@ -2724,6 +2765,8 @@ class _Analysis(Origins, Places, Handing):
             return
         outlives = self._outlives_reader(piece, target.text)
         if self._own_cursor(piece, state, target, holder, value, outlives):
+            return
+        if self._decoded_into(piece, holder, value):
             return
         per_call = self._per_call(holder, value)
         if per_call is not None and not per_call[0]:
@@ -3224,6 +3267,11 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
             message = (
                 f"{keeper} keeps a view of a pooled buffer: {detail}, but {call} gives the "
                 "buffer back to its pool, whose next user overwrites it; store a copy"
+            )
+        elif op == "documented":
+            message = (
+                f"{keeper} keeps a view that is valid for a while only: {detail}, but the "
+                f'documentation of {call} says "{piece.source.until}"; store a copy'
             )
         else:
             message = (

@@ -234,8 +234,10 @@ class Source:
     # what a caller passes there (`lifted_source`), to name it.
     field: str | None = None
     # For a view: what overwrites it next, "read" (a reader's buffer) or "write" (the bytes
-    # of a `bytes.Buffer` reset and written again: `s.gzBuf.Bytes()`).
+    # of a `bytes.Buffer` reset and written again: `s.gzBuf.Bytes()`), or "documented": a
+    # function of the package whose documentation says so, in the words of `until`.
     next_op: str = "read"
+    until: str = ""
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,14 @@ def judge(source: Source, name: str, collects: bool, caller: bool = False) -> Si
                 Impact.GROWS,
                 f"database/sql lends {what}: the driver's bytes, valid only until the next "
                 "call to Scan, which its documentation says to copy before keeping",
+            )
+        if source.next_op == "documented":
+            # (The author's word: kept past that point, even in one slot, the bytes change
+            # under the holder; one slot of the reader's own object is let be before this.)
+            return Size(
+                Impact.GROWS,
+                f"the documentation of {what} says its result is valid for a while only: "
+                f'"{source.until}"',
             )
         if not collects:
             # One slot holding the current token is the zero-copy design of decoders
@@ -1088,6 +1098,13 @@ class Origins:
         if index == 0:  # `data, err := load(path)`
             found = self._helper_origin(call, depth)
             return replace(found, node=use) if found is not None else None
+        for at, returned in self.pkg.later_at(self, call):
+            # (`typ, rec, err := d.decode()`: a later result documented as a view. A piece of
+            # an argument there, `n, data, err = decodeVarint(data)`, is a decoder's cursor.)
+            view = returned.source is not None and returned.source.next_op == "documented"
+            found = self._given(call, returned, depth) if at == index and view else None
+            if found is not None:
+                return replace(found, node=use)
         return None
 
     def _made_buffer(self, use: Node, make: Node, binding: Binding) -> Source | None:
@@ -1400,6 +1417,19 @@ class Origins:
             return None
         return self._helper_origin(call, depth)
 
+    def _reader_of(self, call: Node) -> tuple[int, int] | None:
+        """Where the variable a reader's method call hangs off is declared (`dec` of
+        `dec.s.Bytes()`), for `Source.reader`."""
+        root = call.child_by_field_name("function")
+        while root is not None and root.type in ("selector_expression", "call_expression"):
+            field = "function" if root.type == "call_expression" else "operand"
+            root = root.child_by_field_name(field)
+        root = unparen(root) if root is not None else None
+        binding = (
+            self.types.lookup(root) if root is not None and root.type == "identifier" else None
+        )
+        return binding.declared_at if binding is not None else None
+
     def _helper_origin(self, call: Node, depth: int) -> Source | None:
         """What a helper of the package returns, when it is (part of) big data or of one of
         its arguments (summaries across the package's files)."""
@@ -1433,6 +1463,18 @@ class Origins:
             return made[0] if made[1] or made[0].kind != PARAM else None
         if returned.source is None:
             return None
+        if returned.source.next_op == "documented":
+            # (The call itself is the reader's: `it.Key()`, valid until `it` moves on.)
+            what = _flat(text(call))
+            if len(what) > 60:
+                what = f"{_flat(text(call.child_by_field_name('function')))}(...)"
+            return replace(
+                returned.source,
+                node=call,
+                chain=returned.notes,
+                what=what,
+                reader=self._reader_of(call),
+            )
         return replace(
             returned.source,
             node=call,
@@ -1523,15 +1565,7 @@ class Origins:
                 call.end_byte,
                 f"{text(call)} returns a view of the reader's buffer, valid until the next read",
             )
-            root = call.child_by_field_name("function")
-            while root is not None and root.type in ("selector_expression", "call_expression"):
-                field = "function" if root.type == "call_expression" else "operand"
-                root = root.child_by_field_name(field)
-            root = unparen(root) if root is not None else None
-            binding = (
-                self.types.lookup(root) if root is not None and root.type == "identifier" else None
-            )
-            reader = binding.declared_at if binding is not None else None
+            reader = self._reader_of(call)
         path = _first_arg(call)
         if kind == READ and path is not None and _limited(path):
             return None  # `io.ReadAll(io.LimitReader(f, 64))`: a few bytes at most

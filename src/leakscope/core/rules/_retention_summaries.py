@@ -57,6 +57,7 @@ from leakscope.core.package_files import files_of
 from leakscope.core.rules import _retention_partitions as partitions
 from leakscope.core.rules import _retention_pools as pools
 from leakscope.core.rules import _retention_sources as sources
+from leakscope.core.rules._retention_docs import DocView, doc_view, documented_views
 from leakscope.core.rules._retention_handover import HandOver
 from leakscope.core.rules._retention_partitions import _gaps
 from leakscope.core.rules._retention_sources import Source, assigned_offsets
@@ -307,6 +308,8 @@ class Package(HandOver):
         self._pool_roles: dict[tuple[Key, bool], tuple[str, str | int | None]] = {}
         self._gives_back: bool | None = None
         self._fields_read: dict[tuple[str, str], Source | None] = {}  # (see `field_read`)
+        self._docs: dict[Key, DocView] | None = None  # (see `doc_view`)
+        self._doc_views: dict[Key, DocView | None] = {}
         if previous is not None:
             self._reuse(previous)
 
@@ -317,6 +320,8 @@ class Package(HandOver):
         that read a changed file are worked out again."""
         if previous.go_version != self.go_version or previous.files.keys() != self.files.keys():
             return
+        if previous._documented() != self._documented():
+            return  # (a doc comment changed what a function of another file returns)
         changed = {
             path for path, (_, tree) in self.files.items() if previous.files[path][1] is not tree
         }
@@ -467,6 +472,15 @@ class Package(HandOver):
                 elif self._later_result(key) and self.later_pieces(key):
                     returning.add(key[1])
                     pieces.add(key[1])
+            # (Documented views, interfaces' methods among them: a superset by name.)
+            documented = self._documented()
+            owners = {owner for owner, name in documented if name == "*"}
+            names = {name for _, name in documented if name != "*"}
+            names.update(
+                m for t, m in (*self.index.methods, *self.index.interface_methods) if t in owners
+            )
+            returning.update(names)
+            pieces.update(names)
             self._followed = (frozenset(returning), frozenset(pieces))
         return self._followed
 
@@ -731,7 +745,74 @@ class Package(HandOver):
 
     # -- what a function returns -------------------------------------------------------------
 
+    def _documented(self) -> dict[Key, DocView]:
+        if self._docs is None:
+            self._docs = documented_views(self.files, key_of)
+        return self._docs
+
+    def doc_view(self, key: Key) -> DocView | None:
+        """What the documentation of the function `key`, of its type, or of an interface of
+        the package its type implements, says of its results when that is that they are
+        valid for a while only (`_retention_docs`)."""
+        docs = self._documented()
+        if not docs:
+            return None
+        if key in self._doc_views:
+            return self._doc_views[key]
+        owner, name = key
+        found = doc_view(docs, owner, name)
+        info = self.index.types.get(owner) if owner else None
+        if found is None and info is not None and info.underlying != "interface":
+            for interface, method in self.index.interface_methods:
+                if method == name and owner in self._implementations(interface):
+                    found = found or doc_view(docs, interface, name)
+        self._doc_views[key] = found
+        return found
+
+    def _documented_result(self, key: Key, index: int) -> Returned | None:
+        """The result `index` of the function `key` as a documented view, when it is a
+        slice of bytes (or of slices of bytes) its documentation says is valid for a while
+        only."""
+        view = self.doc_view(key)
+        if view is None:
+            return None
+        owner, name = key
+        signature = self.index.method(owner, name) if owner else self.index.funcs.get(name)
+        results = signature.result_types if signature is not None else ()
+        if index >= len(results):
+            return None
+        if any(_names_owner(view.sentence, name, kind) for name, kind in signature.params):
+            # (`c.Key(buf, s)`, "valid until the next call to buf.Reset()": a view of the
+            # caller's own buffer, which the caller resets when it is done.)
+            return None
+        kind = results[index]
+        info = self.index.types.get(kind)
+        kind = info.underlying if info is not None else kind
+        if kind not in ("[]byte", "[][]byte"):
+            return None
+        what = f"{owner}.{name}" if owner else name
+        source = Source(
+            view.doc,
+            Confidence.HIGH,
+            None,
+            sources.VIEW,
+            what=what,
+            next_op="documented",
+            until=view.sentence,
+        )
+        note = (view.path, view.doc.start_byte, view.end, f'{what}\'s doc: "{view.sentence}"')
+        return Returned(SLICE, 0 if kind == "[]byte" else 1, False, source=source, notes=(note,))
+
     def returned(self, key: Key, index: int = 0) -> Returned | None:
+        """What the function `key` returns (`_returned_by`), or else what its documentation
+        says it returns: a view valid for a while only (`_documented_result`). A view the
+        code shows (a buffer it refills) is told in those terms."""
+        found = self._returned_by(key, index)
+        if found is not None and found.source is not None and found.source.kind == sources.VIEW:
+            return found
+        return self._documented_result(key, index) or found
+
+    def _returned_by(self, key: Key, index: int = 0) -> Returned | None:
         """What the function `key` returns (memoised), as its first result or, with `index`,
         as another (`key, val, err := decode(b)`). Recursion ends at a function under
         evaluation, which counts as returning nothing there (its other returns decide); a
@@ -823,6 +904,15 @@ class Package(HandOver):
         """The results after the first that are pieces, by position, of a function whose
         first result is not one (`id, content, ok := parseKeyLine(line)`: 1, a field of the
         line), else []."""
+        if self.doc_view(key) is not None:
+            # (`typ, rec, err := d.decode()`: which results are views, by their types.)
+            first = self.returned(key)
+            if first is not None:
+                return []
+            signature = self.index.method(*key) if key[0] else self.index.funcs.get(key[1])
+            count = len(signature.result_types) if signature is not None else 0
+            found = ((i, self._documented_result(key, i)) for i in range(1, count))
+            return [(i, r) for i, r in found if r is not None]
         decl = self.decl(key)
         result = decl[1].child_by_field_name("result") if decl is not None else None
         if decl is None or result is None or not _LATER_RESULT.search(result.text or b""):
@@ -2539,6 +2629,18 @@ class Package(HandOver):
 # Where the summaries live in `package_files.state(index)`: they refer back to the index
 # (through their contexts), so they are dropped with the package's files by `detach`.
 _STATE_KEY = "retention-summaries"
+
+
+def _names_owner(sentence: str, name: str, kind: str) -> bool:
+    """Whether a doc's sentence names the parameter `name` of type `kind` when that is an
+    object the caller owns (a pointer or a value of a named type): the view is then into
+    the caller's own buffer."""
+    if not name or name == "_" or kind.startswith(("[]", "map[", "func", "chan")):
+        return False
+    if kind in ("string", "int", "int64", "uint64", "bool", "byte", "uint32", "int32", "error"):
+        return False
+    owner = receiver_type_name(kind).rsplit(".", 1)[-1]
+    return bool(re.search(rf"\b(?:{re.escape(name)}|{re.escape(owner)})\b", sentence))
 
 
 def _given_back(found: Returned) -> bool:

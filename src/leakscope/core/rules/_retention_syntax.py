@@ -211,7 +211,8 @@ CALLBACKS_DOC = """
 # What both retention rules do not follow across functions ({unfollowed}).
 UNFOLLOWED_DOC = """
 Not followed: calls through interfaces other than one with a single implementation in the
-package, function values other than such a literal (a callback stored and called later; a
+package (or one whose documentation says what a method returns is a view valid for a while
+only), function values other than such a literal (a callback stored and called later; a
 method value passed as the callback only when the function gives it pieces of an argument
 and the method keeps its parameter, `parsePacket(buf[:n], s.add)` with `s.pending =
 append(s.pending, smp)`: reported at the call) and other packages (the values of

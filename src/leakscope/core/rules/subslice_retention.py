@@ -190,6 +190,25 @@ iterator's `Key()`, a log reader's `Record()`, valid until the next `Next`. Not 
 ever extended (an arena's `a.all = a.all[:total+n]`), nor one rebuilt by a `Reset` or an
 `init` when the object is reused.
 
+## Views the package documents
+A function or method of the package whose documentation says its result is valid for a while
+only is taken at its word: "The returned slice is only valid until the next call to Next",
+"Values returned by Get are only valid until the transaction ends", "Key and Value return
+views into the current block, which is overwritten when the iterator moves to the next
+block", "must not be retained", "its contents may change on the next call". The doc may be
+the function's, an interface method's (its implementations in the package and calls through
+the interface share it), or its type's: a type's sentence applies to the methods it names, or
+to all of them when it speaks of what they return. A `[]byte` (or `[][]byte`) result of such
+a function kept past the call, even in one field, or a piece of it, even a constant cut
+(`rec[16:]`), is an **error** that quotes the doc; the fix stores a copy. A sentence about
+time (a token "valid until it expires"), about an argument (`after Decode returns`), or that
+names a buffer the caller passes in ("valid until the next call to buf.Reset()": the caller
+owns it) is not read as one. Nor is a view of a reader the caller passes in, kept in the
+receiver or another parameter (`func (a *Attr) GetFrom(m *Message)` setting `a.Text` to
+`m.Get(...)`): a zero-copy decoder filling its caller's object, whose documentation the
+caller reads. Not followed: a view the documentation names only in a parameter's field
+("rec.Sample is only valid until the next call"), nor the documentation of other modules.
+
 ## Pooled buffers given back
 An object taken from a pool (`bp := bufPool.Get().(*[]byte)`, or `bb := getBuffer()` of a
 getter of the package whose result comes from a pool's `Get`) and given back in the same
