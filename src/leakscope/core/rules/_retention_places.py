@@ -275,6 +275,9 @@ class Places:
             return None
         collects = self.keeps(func, position)
         shared = self.place(holder) if collects is not None else None
+        if shared is None and collects is not None and holder.type == "identifier":
+            # (`c.Add(repoID, name)` of a cache the caller passes in, or the receiver's.)
+            shared = self.shared(holder)
         if shared is None:
             return None
         method = text(func.child_by_field_name("field"))
