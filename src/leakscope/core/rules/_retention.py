@@ -1866,6 +1866,18 @@ class _Analysis(Origins, Places, Handing):
             and text(_first_arg(trimmed) or trimmed) == text(ident)
         )
         bindings = piece.bindings if same else piece.bindings + 1
+        if (
+            same
+            and piece.element
+            and _callee_name(trimmed) in _WHOLE_TRIMS
+            and piece.source.kind != sources.PARAM  # (a caller's text, which a part is of)
+            and binding.kind == RANGE
+            and binding.value is not None
+            and unparen(binding.value).type == "call_expression"  # (not `range f[1:]`)
+        ):
+            # (`s = strings.TrimSpace(s)` of a range variable over the parts of a split:
+            # still the whole part, but for some blanks.)
+            element = True
         again = -1  # the end of `x = trim(x)`: its right side's use of x follows the piece on
         other = -1  # the end of a block that set x to something else on its path only
         for use in self._uses(binding, statement.end_byte, func.end_byte):
@@ -2911,6 +2923,10 @@ def _contains(outer: Node | None, inner: Node) -> bool:
         and outer.start_byte <= inner.start_byte
         and inner.end_byte <= outer.end_byte
     )
+
+
+# Trims that leave a part whole but for a few blanks or a case change.
+_WHOLE_TRIMS = frozenset({"TrimSpace", "ToLower", "ToUpper", "TrimRight", "TrimLeft", "Trim"})
 
 
 def _collected_across(declared: Node, statement: Node, piece: Piece) -> bool:
