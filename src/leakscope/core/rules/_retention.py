@@ -1460,8 +1460,11 @@ class _Analysis(Origins, Places, Handing):
                 # A local value's method: the place lives as long as that value, which holds
                 # the piece as a local collection would (`rep.addBad(n, sc.Bytes(), err)` of
                 # a report it returns: a view the next read overwrites, `collected`).
-                binding = self.types.lookup(operand) if operand.type == "identifier" else None
-                if piece.source.kind in (sources.VIEW, sources.PARAM) and binding is not None:
+                root = operand
+                while root.type == "selector_expression":
+                    root = root.child_by_field_name("operand") or root
+                binding = self.types.lookup(root) if root.type == "identifier" else None
+                if binding is not None and binding.is_local:
                     step = (call.start_byte, call.end_byte, f"{_flat(text(func))} keeps it")
                     sub = replace(piece, steps=[*piece.steps, *state.notes, step])
                     self.collected(sub, state, binding, state.levels, _statement_of(call))

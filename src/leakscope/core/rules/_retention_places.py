@@ -262,8 +262,11 @@ class Places:
         if self.keeps(func, position) is None:
             return False
         target = self.keeper_target(func, position)
-        if target is not None:
-            self._report(piece, state, state.levels, "stored in", target)
+        if target is None:
+            # (A local value's, `site.Group.Add(t, v)` of a `site` it returns: followed as
+            # a store of the package's, `_into_helper`.)
+            return False
+        self._report(piece, state, state.levels, "stored in", target)
         return True
 
     def keeper_target(self, func: Node, position: int) -> Target | None:
