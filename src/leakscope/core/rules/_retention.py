@@ -1806,7 +1806,11 @@ class _Analysis(Origins, Places, Handing):
                 parts, partition = self.pkg.parts_at(self, call, piece.family)
                 if parts and not partition:
                     self._tokens.add(call.start_byte)
-                return [(lefts[i], state.levels) for i in (0, *parts) if i < len(lefts)]
+                found = [(lefts[i], state.levels) for i in (0, *parts) if i < len(lefts)]
+                # (And the pieces of another shape: `addr, names, ok := parseLine(line)`,
+                # the names a slice of them, not a part of the address.)
+                others = self.pkg.other_pieces_at(self, call, piece.family, state.levels)
+                return found + [(lefts[i], levels) for i, levels in others if i < len(lefts)]
         return []
 
     def _one_part(self, call: Node) -> bool:

@@ -1085,6 +1085,11 @@ class Package(HandOver):
             # dropped) returns what it cut, as it is: big data stays big data.
             piece = not (_is_whole(expr) or analysis._wastes_little(expr))
             operand = expr.child_by_field_name("operand")
+            held = _held_cut(analysis, operand) if operand is not None else None
+            if operand is not None and operand.type == "identifier" and held:
+                # `return fields[1:]` of `fields := strings.Fields(line)`: some of the
+                # split's pieces, as the split gives them.
+                piece, levels = True, held
         elif expr.type == "call_expression" and analysis._is_piece_call(expr):
             name = _callee_name(expr)
             split = _SPLITTERS.get(name, _REGEXP.get(name, ("", 0))[1])
@@ -1697,6 +1702,32 @@ class Package(HandOver):
                 parts.append(index)
                 named = named or found.named
         return parts, not named
+
+    def other_pieces_at(
+        self, analysis: _Analysis, call: Node, family: str, levels: int
+    ) -> list[tuple[int, int]]:
+        """The results of the helper `call` calls, after a first that is a piece, that are
+        pieces of the same value in another shape (`return fields[0], fields[1:], true`: a
+        slice of pieces after one): (position, levels)."""
+        key = self.callee(analysis, call)
+        first = self.returned(key) if key is not None else None
+        results = analysis.types.results_of(call)
+        if key is None or first is None or not first.piece or results is None:
+            return []
+        out = []
+        for index in range(1, len(results)):
+            found = self.returned(key, index)
+            if (
+                found is not None
+                and found.piece
+                and found.fields is None
+                and found.family == family
+                and found.levels != levels
+                and found.param == first.param
+                and (found.source is None) == (first.source is None)
+            ):
+                out.append((index, found.levels))
+        return out
 
     def passes(
         self, analysis: _Analysis, call: Node, callback: int, position: int
