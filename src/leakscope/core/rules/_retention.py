@@ -39,8 +39,10 @@ from leakscope.core.rules._loops import loops_around
 from leakscope.core.rules._retention_fixes import drop_fix, make_fix, rebind_fix
 from leakscope.core.rules._retention_handover import _PIECE_PARAM, Handing
 from leakscope.core.rules._retention_partitions import (
+    _PICKS,
     _drop_partitions,
     _in_loop,
+    _line_tests,
     _selected_lines,
     picks_lines,
 )
@@ -2702,6 +2704,17 @@ class _Analysis(Origins, Places, Handing):
 
     # -- reporting -------------------------------------------------------------------------
 
+    def _picked_whole(self, piece: Piece, value: Node) -> bool:
+        """Whether `value`, a whole part of a split (`line` of `range bytes.Split(body,
+        "\n")`), is kept only for the parts a test picks (`if err != nil { h.recordError(line,
+        err) }`): some lines of the text, which keep all of it."""
+        if not (piece.element and value.type == "identifier" and piece.origin is not None):
+            return False
+        args = _args(piece.origin) if piece.origin.type == "call_expression" else []
+        if not args:
+            return False
+        return _line_tests(_statement_of(value), _flat(text(args[0]))) == _PICKS
+
     def _apart(self, piece: Piece, state: _Climb) -> bool:
         """Whether the helper's record the piece is kept in holds pieces of the text that
         are not the parts of one cut (`Returned.apart`): kept whole, it is still a small part
@@ -2778,7 +2791,14 @@ class _Analysis(Origins, Places, Handing):
         splits = splits or (piece.helper and value == piece.origin and not picked)
         # (Not a view the next read overwrites: all of its parts are overwritten as well.)
         view = piece.source.kind == sources.VIEW
-        if whole and not nested and splits and not view and not self._apart(piece, state):
+        if (
+            whole
+            and not nested
+            and splits
+            and not view
+            and not self._apart(piece, state)
+            and not self._picked_whole(piece, value)
+        ):
             return
         if not how.endswith("sent on") and self._parent_kept(piece.source, target.text, value):
             return

@@ -156,6 +156,8 @@ _SKIP_TEST = re.compile(
     rb'(?:[!=]=\s*""|""\s*[!=]=|\.HasPrefix\(\s*[\w.]+\s*,\s*"(?:#|//|;|--)"\s*\))'
 )
 _PICKS, _SKIPS = "picks", "skips"
+# A test that something failed: `err != nil`, `perr != nil`.
+_FAILED = re.compile(r"\w*[eE]rr\w*\s*!=\s*nil")
 _KEEPS_MOST = (
     "every line but blank ones and comments is kept: most of the text stays in use, unless "
     "comments are most of it"
@@ -279,12 +281,31 @@ def _line_tests(statement: Node, source: str) -> str:
                 )
                 if declared.search(before) is not None:
                     return ""
-                if picks_lines(before):
+                if picks_lines(before) or _on_failure(statement, body):
                     return _PICKS
                 if _LINE_FILTER.search(before) is not None:
                     return _SKIPS
         node = node.parent
     return ""
+
+
+def _on_failure(statement: Node, body: Node) -> bool:
+    """Whether `statement` runs only when something failed (`if err != nil {
+    h.recordError(line, err) }`): the lines that fail, a few of them."""
+    node = statement.parent
+    while node is not None and node != body:
+        if node.type == "if_statement":
+            cond = node.child_by_field_name("condition")
+            consequence = node.child_by_field_name("consequence")
+            if (
+                cond is not None
+                and consequence is not None
+                and consequence.start_byte <= statement.start_byte < consequence.end_byte
+                and _FAILED.fullmatch(text(cond).strip())
+            ):
+                return True
+        node = node.parent
+    return False
 
 
 def _choices_blanked(statement: Node, body: Node, before: bytes) -> bytes:
