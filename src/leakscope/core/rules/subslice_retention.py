@@ -64,8 +64,9 @@ Not reported:
   the loop, `t.firstKey = first`: the rest is wasted), a value put back where it came from,
   every part of one line stored through one composite literal
   (`Record{Key: f[0], Value: f[1]}`); as there, parts of the lines a loop picks by a test
-  before the store, pieces two helper calls look up in one value, fields with others left
-  out before, between or after them, and the fields of each line kept in entries dropped
+  before the store (or by `if err != nil`: the lines that fail to parse), pieces two
+  helper calls look up in one value, fields with others left out before, between or after
+  them, and the fields of each line kept in entries dropped
   one by one (an evicting cache, a map the package deletes from), are reported;
 - a subslice whose source is stored as it is in the same holder by the same function, on
   the same path (`s.raw = data; s.magic = data[:4]`): the holder keeps the source alive anyway;

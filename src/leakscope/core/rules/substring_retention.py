@@ -59,7 +59,8 @@ Not reported:
   constant number of bytes cut off its ends (`s[5:]`, `s[len(prefix):]`,
   `s[1:len(s)-1]`), every part of a split kept together (`p.fields = strings.Fields(line)`,
   `f[0]` and `f[1]` of one `SplitN` stored by one function, or each range variable over a
-  split stored as it is: `for _, l := range lines { m[l] = true }`), a prefix and the rest of one
+  split stored as it is, or trimmed of blanks: `for _, l := range lines { m[l] = true }`,
+  `s = strings.TrimSpace(s)` of each part of a comma list), a prefix and the rest of one
   value stored by one function (`c.key = line[:i]; c.value = line[i+1:]`), several pieces of
   one value stored by one statement (`m[k] = v` after `k, v, _ := strings.Cut(line, "=")`),
   consecutive parts a loop cuts a value into (`parts = append(parts, s[prev:i]); prev = i`,
@@ -67,7 +68,8 @@ Not reported:
   (`lines[i] = line[n:]` while ranging over `lines`). These count as partitions only when
   they are all of what they were cut from: parts of the lines a loop picks by a test before
   the store (`if !strings.HasPrefix(line, "# HELP") { continue }`, `fields[0] != "cgroup"`,
-  `if strings.HasSuffix(key, "_b64") { continue }`) are a small share of the text, and two
+  `if strings.HasSuffix(key, "_b64") { continue }`, or a store under `if err != nil`, the
+  lines that fail to parse) are a small share of the text, and two
   fields a helper of the package looks up in one document (`jsonField(doc, "user")`,
   `jsonField(doc, "token")`) are two small pieces of it: those are reported, and so are
   windows of a text cut in a loop and stored together (`Match{Text: content[loc[0]:loc[1]],
