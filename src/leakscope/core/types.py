@@ -1106,6 +1106,16 @@ class TypeResolver:
         qualifier, name = base.split(".", 1)
         path = self.imports.get(qualifier)
         if path is None:
+            # (A type spelled in another file of the package, `var current
+            # atomic.Pointer[Table]` of a file that imports sync/atomic: what the package's
+            # files import under that name, when they agree.)
+            found = {
+                summary.imports[qualifier]
+                for summary in self.package.summaries.values()
+                if qualifier in summary.imports
+            }
+            path = found.pop() if len(found) == 1 else None
+        if path is None:
             # Types from the tables above use default package names.
             known = (
                 {p for p, _ in STD_TYPES}

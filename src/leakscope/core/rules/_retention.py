@@ -1719,6 +1719,10 @@ class _Analysis(Origins, Places, Handing):
         target = self.assign_target(stored) if stored is not None else None
         if target is not None and stored is not None:
             return target, _statement_of(stored)
+        if field is None:
+            held = self._kept_by_holder(call)  # (`current.Store(parse(text))`)
+            if held is not None:
+                return held[0], _statement_of(call)
         values = call.parent
         owner = values.parent if values is not None else None
         if (
