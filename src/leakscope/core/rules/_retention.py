@@ -218,6 +218,7 @@ class _Analysis(Origins, Places, Handing):
         self.root = ctx.root
         self.leaks: dict[tuple[int, int], Leak] = {}
         self._origins: dict[tuple[int, int], Source | None] = {}
+        self._summary_origins: dict[tuple[int, int], Source | None] = {}
         self._pools: frozenset[str] | None = None
         self._assignments: dict[tuple[int, str], list[tuple[Node, int]]] = {}
         self._package = package

@@ -589,6 +589,7 @@ class Origins:
     types: TypeResolver
     root: Node
     _origins: dict[tuple[int, int], Source | None]
+    _summary_origins: dict[tuple[int, int], Source | None]
     _pools: frozenset[str] | None  # the pools this file declares by type (`_declared_pools`)
     # The assignments to a parameter in a function: (function start, name) -> statements.
     _assignments: dict[tuple[int, str], list[tuple[Node, int]]]
@@ -668,11 +669,13 @@ class Origins:
             return None
         expr = unparen(expr)
         key = (expr.start_byte, expr.end_byte)
-        if key in self._origins:
-            return self._origins[key]
-        self._origins[key] = None  # cycles end here
+        # (What a helper's summary follows differs a little, `_multi_origin`: its own memo.)
+        memo = self._summary_origins if self.pkg.evaluating else self._origins
+        if key in memo:
+            return memo[key]
+        memo[key] = None  # cycles end here
         found = self._origin(expr, depth)
-        self._origins[key] = found
+        memo[key] = found
         return found
 
     def _origin(self, expr: Node, depth: int) -> Source | None:
@@ -1103,6 +1106,19 @@ class Origins:
             # an argument there, `n, data, err = decodeVarint(data)`, is a decoder's cursor.)
             view = returned.source is not None and returned.source.next_op == "documented"
             found = self._given(call, returned, depth) if at == index and view else None
+            if found is not None:
+                return replace(found, node=use)
+        if not self.pkg.evaluating:
+            # (A cursor a decoder advances over its caller's data, `n, data, err =
+            # decodeVarint(data)`, whose views it keeps in its own state by design: followed
+            # only into what a helper returns, below.)
+            return None
+        key = self.pkg.callee(self, call)
+        later = self.pkg.returned(key, index) if key is not None else None
+        if later is not None and later.piece and later.param is not None and not later.fields:
+            # (`val, rest, err := lengthPrefixed(rest)` in a helper returning the records it
+            # decodes: the rest, a piece of the argument.)
+            found = self._given(call, later, depth)
             if found is not None:
                 return replace(found, node=use)
         return None

@@ -337,6 +337,11 @@ class Package(HandOver):
             if path not in changed:
                 self._called[path] = called
 
+    @property
+    def evaluating(self) -> bool:
+        """Whether a function's summary (`returned`) is being worked out."""
+        return bool(self._reading)
+
     def _read(self, path: str) -> None:
         """The evaluation under way reads `path`."""
         if self._reading:
@@ -2763,7 +2768,7 @@ def _made_here(
         loop = loop.parent
     body = caller.child_by_field_name("body")
     given: list[Node] = []
-    if body is None or _escapes(analysis, binding, body, given if returned else None):
+    if body is None or _escapes(analysis, binding, body, given if returned else None, call):
         return None
     name = text(caller.child_by_field_name("name"))
     if returned:
@@ -2779,13 +2784,18 @@ def _made_here(
 
 
 def _escapes(
-    analysis: _Analysis, binding: Binding, body: Node, returned: list[Node] | None = None
+    analysis: _Analysis,
+    binding: Binding,
+    body: Node,
+    returned: list[Node] | None = None,
+    call: Node | None = None,
 ) -> bool:
     """Whether a use of the local `binding` in `body` lets its object (or a field of it)
     outlive the function: the variable used whole (returned, assigned, passed, `&x`), a field
     returned, assigned, put in a literal or sent (unless it is a number or a boolean), or any
     use in a goroutine. With `returned`, the variable returned whole is collected there
-    instead (the caller decides)."""
+    instead (the caller decides). Passed to `call` (`decodeMessage(&b)`, the call whose
+    callee is asked about) is not an escape: what the callee does with it is that answer."""
     name = binding.name.encode()
     source = analysis.ctx.source
     start = binding.node.end_byte if binding.node is not None else body.start_byte
@@ -2806,6 +2816,9 @@ def _escapes(
         if parent is None or parent.type != "selector_expression":
             if assigned_by(use) is not None:
                 continue  # the variable set again
+            arg = parent if parent is not None and parent.type == "unary_expression" else use
+            if call is not None and arg.parent is not None and arg.parent.parent == call:
+                continue  # (given to the call asked about)
             owner = parent.parent if parent is not None else None
             if (
                 returned is not None
@@ -3370,6 +3383,14 @@ def _held_cut(analysis: _Analysis, ident: Node, depth: int = 0) -> int | None:
         if binding.multi and split != 0:
             return None
         return split
+    if value.type == "call_expression" and value.child_by_field_name("function") is not None:
+        # `key, rest, err := lengthPrefixed(buf)`: a helper of the package cutting its
+        # argument (`return b[k : k+n], b[k+n:], nil`).
+        package = package_of(analysis)
+        key = package.callee(analysis, value)
+        found = package.returned(key, binding.index if binding.multi else 0) if key else None
+        if found is not None and found.piece and found.param is not None and not found.fields:
+            return found.levels
     if binding.multi:
         return None
     if value.type == "index_expression" and _indexes_split(analysis, value):
