@@ -40,6 +40,20 @@ _VALIDITY_WORDS = r"""(?ix)
     """
 _VALIDITY = re.compile(_VALIDITY_WORDS)
 _VALIDITY_BYTES = re.compile(_VALIDITY_WORDS.encode())
+# A word of each of those phrases, to find them cheaply (`_may_document`).
+_ANCHORS = (
+    b"valid",  # (also "invalidated")
+    b"overwrit",
+    b"reuse",
+    b"clobber",
+    b"recycl",
+    b"retain",
+    b"change",
+    b"ot keep",
+    b"ot store",
+    b"ot hold",
+    b"ot be ",
+)
 _TIMELY = re.compile(r"(?i)\b(?:expir\w*|deadline|hours?|minutes?|days?|timeout|ttl|lease)\b")
 # A sentence about what a function gives back, unless it is when (`after Decode returns`).
 _RESULTS = re.compile(r"(?i)\b(?:returns?|returned|results?)\b")
@@ -75,7 +89,7 @@ def documented_views(
     results under (type, "*") (see `doc_view`)."""
     found: dict[Key, DocView] = {}
     for path, (source, tree) in sorted(files.items()):
-        if not _VALIDITY_BYTES.search(source):
+        if not _may_document(source):
             continue
         for node, doc in _documented(tree.root_node):
             if node.type in ("function_declaration", "method_declaration"):
@@ -88,6 +102,24 @@ def documented_views(
                     if spec.type == "type_spec":
                         _type_views(spec, doc, path, found)
     return found
+
+
+def _may_document(source: bytes) -> bool:
+    """Whether a comment of the file may say a result is valid for a while only: the words
+    near one of the phrases' anchors, in a comment (cheap: a few byte searches and a regular
+    expression on three lines at a time, not on the file)."""
+    for anchor in _ANCHORS:
+        at = source.find(anchor)
+        while at >= 0:
+            start = source.rfind(b"\n", 0, at) + 1
+            if b"//" in source[start:at]:
+                before = source.rfind(b"\n", 0, max(start - 1, 0)) + 1
+                end = source.find(b"\n", source.find(b"\n", at) + 1)
+                lines = source[before : end if end >= 0 else len(source)]
+                if _VALIDITY_BYTES.search(lines.replace(b"//", b" ")):
+                    return True
+            at = source.find(anchor, at + len(anchor))
+    return False
 
 
 def _type_views(spec: Node, doc: list[Node], path: str, found: dict[Key, DocView]) -> None:

@@ -752,8 +752,23 @@ class Package(HandOver):
 
     def _documented(self) -> dict[Key, DocView]:
         if self._docs is None:
-            self._docs = documented_views(self.files, key_of)
+            # (Only a function returning bytes can return a documented view: the comments of
+            # a package without one are not read.)
+            self._docs = documented_views(self.files, key_of) if self._returns_bytes() else {}
         return self._docs
+
+    def _returns_bytes(self) -> bool:
+        """Whether a function, method or interface method of the package returns a slice of
+        bytes (or of slices of bytes, or a type of the package that is one)."""
+        index = self.index
+        named = {name for name, info in index.types.items() if info.underlying == "[]byte"}
+        kinds = {"[]byte", "[][]byte", *named}
+        signatures = (*index.funcs.values(), *index.methods.values())
+        return any(
+            kind in kinds
+            for signature in (*signatures, *index.interface_methods.values())
+            for kind in signature.result_types
+        )
 
     def doc_view(self, key: Key) -> DocView | None:
         """What the documentation of the function `key`, of its type, or of an interface of
