@@ -77,6 +77,7 @@ class DocView:
 
     sentence: str  # the doc's words, quoted in messages
     path: str  # the file of the doc comment
+    owner: str  # what it documents: `decode`, `Tx.Get`, `blockIter`
     doc: Node = field(compare=False)  # its first line
     end: int = field(compare=False, default=0)  # where its last line ends
 
@@ -96,7 +97,8 @@ def documented_views(
                 key = key_of(node)
                 view = _about_results(doc, key[1]) if key is not None else None
                 if key is not None and view is not None:
-                    found.setdefault(key, DocView(view, path, doc[0], doc[-1].end_byte))
+                    owner = f"{key[0]}.{key[1]}" if key[0] else key[1]
+                    found.setdefault(key, DocView(view, path, owner, doc[0], doc[-1].end_byte))
             elif node.type == "type_declaration":
                 for spec in node.named_children:
                     if spec.type == "type_spec":
@@ -133,7 +135,9 @@ def _type_views(spec: Node, doc: list[Node], path: str, found: dict[Key, DocView
             if method is not None and view is not None:
                 found.setdefault(
                     (name, text(method)),
-                    DocView(view, path, comments[0], comments[-1].end_byte),
+                    DocView(
+                        view, path, f"{name}.{text(method)}", comments[0], comments[-1].end_byte
+                    ),
                 )
     if not doc:
         return
@@ -141,7 +145,7 @@ def _type_views(spec: Node, doc: list[Node], path: str, found: dict[Key, DocView
         if not _VALIDITY.search(sentence) or _TIMELY.search(sentence):
             continue
         named = re.findall(r"\b[A-Z]\w*\b|\b[a-z]\w*(?=\()", sentence)
-        view = DocView(_quote(sentence), path, doc[0], doc[-1].end_byte)
+        view = DocView(_quote(sentence), path, name, doc[0], doc[-1].end_byte)
         # (A name the type has no method of is left to `Package`: it knows the methods.)
         for word in named:
             found.setdefault((name, word), view)

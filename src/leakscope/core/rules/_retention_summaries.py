@@ -820,7 +820,7 @@ class Package(HandOver):
             next_op="documented",
             until=view.sentence,
         )
-        note = (view.path, view.doc.start_byte, view.end, f'{what}\'s doc: "{view.sentence}"')
+        note = (view.path, view.doc.start_byte, view.end, f'{view.owner}\'s doc: "{view.sentence}"')
         return Returned(SLICE, 0 if kind == "[]byte" else 1, False, source=source, notes=(note,))
 
     def returned(self, key: Key, index: int = 0) -> Returned | None:
