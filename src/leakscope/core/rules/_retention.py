@@ -95,6 +95,7 @@ from leakscope.core.rules._retention_syntax import (
     _list_items,
     _statement_of,
     _unique,
+    appends,
     keyed_value,
     normalise,
     weaker,
@@ -1274,6 +1275,12 @@ class _Analysis(Origins, Places, Handing):
             return False
         if func.type == "selector_expression":
             method = text(func.child_by_field_name("field"))
+            if appends(call) and position >= 2:
+                # `idx.names = slices.Insert(idx.names, i, name)`: as append.
+                state.node = call
+                state.contained = True
+                state.appended = True
+                return True
             if position == 0 and state.levels == 0 and self._transparent(call, piece.family):
                 state.node = call
                 if not state.contained:
@@ -2684,7 +2691,7 @@ class _Analysis(Origins, Places, Handing):
             "unary_expression",
         ):
             parent = node.parent
-            if parent.type == "call_expression" and _callee_name(parent) != "append":
+            if parent.type == "call_expression" and not appends(parent):
                 return None
             if parent.type == "unary_expression" and not text(parent).startswith(("&", "*")):
                 return None  # (`&rec`, or `*rec`: a copy of the record, with its slices)

@@ -75,6 +75,7 @@ from leakscope.core.rules._retention_syntax import (
     _is_whole,
     _list_items,
     _statement_of,
+    appends,
     keyed_value,
     weaker,
     zero_copy_operand,
@@ -2872,10 +2873,10 @@ def _escapes(
 
 
 def _appends(args: Node) -> bool:
-    """Whether the argument list is the builtin append's (`append(x.items, p)`)."""
+    """Whether the argument list is the builtin append's (`append(x.items, p)`), or
+    `slices.Insert`'s."""
     call = args.parent
-    func = call.child_by_field_name("function") if call is not None else None
-    return func is not None and func.type == "identifier" and text(func) == "append"
+    return call is not None and appends(call)
 
 
 def _indexes_split(analysis: _Analysis, expr: Node) -> bool:

@@ -393,6 +393,22 @@ def _first_arg(call: Node) -> Node | None:
     return args[0] if args else None
 
 
+def appends(call: Node) -> bool:
+    """Whether `call` adds its later arguments to the slice it is given and returns it: the
+    builtin `append`, or `slices.Insert(s, i, v...)`."""
+    func = call.child_by_field_name("function") if call.type == "call_expression" else None
+    if func is None:
+        return False
+    if func.type == "identifier":
+        return text(func) == "append"
+    operand = func.child_by_field_name("operand") if func.type == "selector_expression" else None
+    return (
+        operand is not None
+        and text(operand) == "slices"
+        and text(func.child_by_field_name("field")) == "Insert"
+    )
+
+
 def _callee_name(call: Node) -> str:
     func = call.child_by_field_name("function") if call.type == "call_expression" else None
     if func is None:
