@@ -40,6 +40,7 @@ from leakscope.core.rules._retention_fixes import drop_fix, make_fix, rebind_fix
 from leakscope.core.rules._retention_handover import _PIECE_PARAM, Handing
 from leakscope.core.rules._retention_partitions import (
     _PICKS,
+    _covering,
     _drop_partitions,
     _in_loop,
     _line_tests,
@@ -2658,10 +2659,25 @@ class _Analysis(Origins, Places, Handing):
             return False
         name = text(source)
         body = func.text or b""
-        if not re.search(rb"[=,(]\s*" + re.escape(name.encode()) + rb"\s*[,)}\n;]", body):
+        # (Cheap first: the source used as it is, or cut from its start and to its end.)
+        whole = re.search(rb"[=,(]\s*" + re.escape(name.encode()) + rb"\s*[,)}\n;]", body)
+        word = re.escape(name.encode())
+        if not whole and not re.search(rb"(?<![\w.])" + word + rb"\[[^\]\n]+:\s*\]", body):
             return False
+        parts: list[Node] = []  # (cuts of the source kept in the holder)
         for use in self._uses(wanted, func.start_byte, func.end_byte):
-            if use.start_byte == source.start_byte or not self._same(use, wanted):
+            if not self._same(use, wanted):
+                continue
+            cut = use.parent
+            if cut is not None and cut.type == "slice_expression":
+                kept_in = self._stored_whole(cut)
+                if (
+                    kept_in is not None
+                    and self._holder(text(kept_in), kept_in) == holder
+                    and _on_one_path(kept_in, value)
+                ):
+                    parts.append(cut)
+            if use.start_byte == source.start_byte or not whole:
                 continue
             stored_in = self._stored_whole(use)
             if (
@@ -2671,7 +2687,10 @@ class _Analysis(Origins, Places, Handing):
                 and _on_one_path(stored_in, value)
             ):
                 return True
-        return False
+        # (A prefix and the rest kept in the holder, `udp.BaseLayer = BaseLayer{Contents:
+        # data[:8], Payload: data[8:]}` of a packet decoder: all of it, so any other piece
+        # wastes nothing.)
+        return _covering(parts)
 
     def _same(self, use: Node, binding: Binding) -> bool:
         found = self.types.lookup(use)
