@@ -429,6 +429,11 @@ class Project:
                 new_end_point=_point(source, new_end),
             )
             tree = parse(source, old_tree)
+            if tree.root_node.has_error:
+                # (Error recovery of an incremental parse may shape the broken part
+                # otherwise than a fresh parse does: the findings of a scan must not
+                # depend on the edits that led to the text.)
+                tree = parse(source)
         self._files[rel] = (source, tree)
         return tree
 
