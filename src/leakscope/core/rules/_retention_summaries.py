@@ -802,7 +802,7 @@ class Package(HandOver):
         results = signature.result_types if signature is not None else ()
         if index >= len(results):
             return None
-        if any(_names_owner(view.sentence, name, kind) for name, kind in signature.params):
+        if any(_names_owner(view.sentence, param, kind) for param, kind in signature.params):
             # (`c.Key(buf, s)`, "valid until the next call to buf.Reset()": a view of the
             # caller's own buffer, which the caller resets when it is done.)
             return None
