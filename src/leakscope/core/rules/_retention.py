@@ -1818,13 +1818,12 @@ class _Analysis(Origins, Places, Handing):
             if call == state.node:
                 # Several parts (`key, val, next, err := decodeEntry(b, off)`): each that is
                 # a piece too; kept together they are a partition (`_drop_partitions`).
-                parts, partition = self.pkg.parts_at(self, call, piece.family)
+                # (And the pieces of another shape: `addr, names, ok := parseLine(line)`,
+                # the names a slice of them, not a part of the address.)
+                parts, partition, others = self.pkg.parts_at(self, call, piece.family)
                 if parts and not partition:
                     self._tokens.add(call.start_byte)
                 found = [(lefts[i], state.levels) for i in (0, *parts) if i < len(lefts)]
-                # (And the pieces of another shape: `addr, names, ok := parseLine(line)`,
-                # the names a slice of them, not a part of the address.)
-                others = self.pkg.other_pieces_at(self, call, piece.family, state.levels)
                 return found + [(lefts[i], levels) for i, levels in others if i < len(lefts)]
         return []
 

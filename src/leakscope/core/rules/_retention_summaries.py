@@ -321,8 +321,10 @@ class Package(HandOver):
         that read a changed file are worked out again."""
         if previous.go_version != self.go_version or previous.files.keys() != self.files.keys():
             return
-        if previous._documented() != self._documented():
-            return  # (a doc comment changed what a function of another file returns)
+        if previous._docs is not None and previous._docs != self._documented():
+            # (A doc comment changed what a function of another file returns. Docs never
+            # read before mean no answer was worked out that could depend on them.)
+            return
         changed = {
             path for path, (_, tree) in self.files.items() if previous.files[path][1] is not tree
         }
@@ -790,6 +792,11 @@ class Package(HandOver):
         self._doc_views[key] = found
         return found
 
+    def _signature(self, key: Key) -> Signature | None:
+        """The declared signature of the function or (interface) method `key`."""
+        owner, name = key
+        return self.index.method(owner, name) if owner else self.index.funcs.get(name)
+
     def _documented_result(self, key: Key, index: int) -> Returned | None:
         """The result `index` of the function `key` as a documented view, when it is a
         slice of bytes (or of slices of bytes) its documentation says is valid for a while
@@ -798,7 +805,7 @@ class Package(HandOver):
         if view is None:
             return None
         owner, name = key
-        signature = self.index.method(owner, name) if owner else self.index.funcs.get(name)
+        signature = self._signature(key)
         results = signature.result_types if signature is not None else ()
         if index >= len(results):
             return None
@@ -930,7 +937,7 @@ class Package(HandOver):
             first = self.returned(key)
             if first is not None:
                 return []
-            signature = self.index.method(*key) if key[0] else self.index.funcs.get(key[1])
+            signature = self._signature(key)
             count = len(signature.result_types) if signature is not None else 0
             found = ((i, self._documented_result(key, i)) for i in range(1, count))
             return [(i, r) for i, r in found if r is not None]
@@ -1695,60 +1702,41 @@ class Package(HandOver):
         key = self.callee(analysis, call)
         return self.returned(key) if key is not None else None
 
-    def parts_at(self, analysis: _Analysis, call: Node, family: str) -> tuple[list[int], bool]:
+    def parts_at(
+        self, analysis: _Analysis, call: Node, family: str
+    ) -> tuple[list[int], bool, list[tuple[int, int]]]:
         """The results of the helper `call` calls, after the first, that are pieces of what
         its first result is a piece of, of the same family (`key, val, next, err :=
         decodeEntry(b, off)`: 1 for val), and whether they are its parts: cut next to each
         other by one return, they waste nothing kept together, which the partition of
         `_drop_partitions` sees. Named results set wherever the helper finds them (`origin,
-        serial, err := parseSOA(zone)`, two tokens of a zone file) are pieces, not parts."""
+        serial, err := parseSOA(zone)`, two tokens of a zone file) are pieces, not parts.
+        Third, the pieces of the same value in another shape, never parts: (position,
+        levels) (`return fields[0], fields[1:], true`, a slice of pieces after one)."""
         key = self.callee(analysis, call)
         first = self.returned(key) if key is not None else None
         results = analysis.types.results_of(call)
         if key is None or first is None or not first.piece or results is None:
-            return [], False
-        parts = []
+            return [], False, []
+        parts: list[int] = []
+        others: list[tuple[int, int]] = []
         named = first.named
         for index in range(1, len(results)):
             found = self.returned(key, index)
             if (
-                found is not None
-                and found.piece
-                and found.family == family
-                and found.levels == first.levels
-                and found.param == first.param
-                and found.param_field == first.param_field
-                and (found.source is None) == (first.source is None)
+                found is None
+                or not found.piece
+                or found.family != family
+                or found.param != first.param
+                or (found.source is None) != (first.source is None)
             ):
+                continue
+            if found.levels == first.levels and found.param_field == first.param_field:
                 parts.append(index)
                 named = named or found.named
-        return parts, not named
-
-    def other_pieces_at(
-        self, analysis: _Analysis, call: Node, family: str, levels: int
-    ) -> list[tuple[int, int]]:
-        """The results of the helper `call` calls, after a first that is a piece, that are
-        pieces of the same value in another shape (`return fields[0], fields[1:], true`: a
-        slice of pieces after one): (position, levels)."""
-        key = self.callee(analysis, call)
-        first = self.returned(key) if key is not None else None
-        results = analysis.types.results_of(call)
-        if key is None or first is None or not first.piece or results is None:
-            return []
-        out = []
-        for index in range(1, len(results)):
-            found = self.returned(key, index)
-            if (
-                found is not None
-                and found.piece
-                and found.fields is None
-                and found.family == family
-                and found.levels != levels
-                and found.param == first.param
-                and (found.source is None) == (first.source is None)
-            ):
-                out.append((index, found.levels))
-        return out
+            elif found.levels != first.levels and found.fields is None:
+                others.append((index, found.levels))
+        return parts, not named, others
 
     def passes(
         self, analysis: _Analysis, call: Node, callback: int, position: int
