@@ -461,10 +461,18 @@ def _bytes(size: int | None) -> str:
     return f"{article} {amount}"
 
 
+# Kernel tables that grow with the machine's load, not a few kilobytes: the mount tables (a
+# node running hundreds of containers has thousands of mounts), the network tables (a line per
+# socket or route), a process's memory maps, the kernel's symbols.
+_GROWING_TABLE = re.compile(r"/(?:mounts|mountinfo|mountstats|maps|smaps|kallsyms)$|/net/")
+
+
 def status_file(path: str) -> bool:
-    """A literal path of a kernel status file (`"/proc/mounts"`, `"/sys/fs/..."`): a few
-    kilobytes at most."""
-    return re.fullmatch(r'"/(?:proc|sys)/[^"]*"|`/(?:proc|sys)/[^`]*`', path) is not None
+    """A literal path of a kernel status file (`"/proc/self/status"`, `"/sys/fs/..."`): a
+    few kilobytes at most (not a table that grows with the machine, `_GROWING_TABLE`)."""
+    if re.fullmatch(r'"/(?:proc|sys)/[^"]*"|`/(?:proc|sys)/[^`]*`', path) is None:
+        return False
+    return _GROWING_TABLE.search(path[1:-1]) is None
 
 
 def read_into(body: bytes, buffer: str) -> bool:

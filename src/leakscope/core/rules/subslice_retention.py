@@ -124,7 +124,8 @@ A finding is a warning only when the source is demonstrably big; otherwise it is
   most the unused end of one small buffer per piece; a 16-byte header cut from a full 512-byte
   read still grows), a piece of a record read whole by `io.ReadFull` into a buffer of its size,
   kept in a single slot (it keeps the rest of one record), a line of a stream kept in a single
-  slot, a kernel status file read by a literal path (`/proc/...`, `/sys/...`), and the bytes of
+  slot, a kernel status file read by a literal path (`/proc/...`, `/sys/...`; not the mount,
+  network and memory-map tables, which grow with the machine), and the bytes of
   a `bytes.Buffer` that this code wrote (one filled with `ReadFrom` or `io.Copy` from a reader
   is read data).
 

@@ -133,8 +133,10 @@ A finding is a warning only when the source is demonstrably big; otherwise it is
   `info`: nothing in the function shows that `s1` is large. Also bounded: a line of a stream
   kept in a single slot (a field, a variable: one line at a time), a conversion of a byte
   slice of unknown origin, a kernel status file read by a literal path (`/proc/...`,
-  `/sys/...`: a few kilobytes), and the contents of a `bytes.Buffer` that this code wrote
-  (one filled with `ReadFrom` or `io.Copy` from a reader is read data).
+  `/sys/...`: a few kilobytes; not the tables that grow with the machine, the mount tables,
+  `/proc/net/...`, memory maps and `kallsyms`, which are read data), and the contents of a
+  `bytes.Buffer` that this code wrote (one filled with `ReadFrom` or `io.Copy` from a reader
+  is read data).
 
 A store that runs once (lazy initialisation under `== ""`, `== nil`, `sync.Once`) pins one
 source, like any assignment to one field or variable, which already keeps at most one source
