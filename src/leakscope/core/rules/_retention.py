@@ -889,6 +889,13 @@ class _Analysis(Origins, Places, Handing):
             if not later:
                 return None
             returned = later[0][1]
+            if returned.param is None and returned.source is not None:
+                # (`_, uri, err := peerIdentity(r)` of a helper cutting it from a body it
+                # reads: what the call gives back there, its first result none.)
+                given = self._given(call, returned, 0)
+                if given is None:
+                    return None
+                self._origins[(call.start_byte, call.end_byte)] = replace(given, node=call)
         self._helper_notes[call.start_byte] = returned.notes
         if returned.fields is not None:
             self._record_fields[call.start_byte] = returned.fields

@@ -1116,14 +1116,20 @@ class Origins:
             found = self._given(call, returned, depth) if at == index and view else None
             if found is not None:
                 return replace(found, node=use)
+        key = self.pkg.callee(self, call)
+        later = self.pkg.returned(key, index) if key is not None else None
+        if later is None or not later.piece or later.fields:
+            return None
+        if not self.pkg.evaluating and later.param is None and later.source is not None:
+            # (`_, uri, err := peerIdentity(r)` of a helper cutting it from a body it reads.)
+            found = self._given(call, later, depth)
+            return replace(found, node=use) if found is not None else None
         if not self.pkg.evaluating:
             # (A cursor a decoder advances over its caller's data, `n, data, err =
             # decodeVarint(data)`, whose views it keeps in its own state by design: followed
             # only into what a helper returns, below.)
             return None
-        key = self.pkg.callee(self, call)
-        later = self.pkg.returned(key, index) if key is not None else None
-        if later is not None and later.piece and later.param is not None and not later.fields:
+        if later.param is not None:
             # (`val, rest, err := lengthPrefixed(rest)` in a helper returning the records it
             # decodes: the rest, a piece of the argument.)
             found = self._given(call, later, depth)

@@ -1143,6 +1143,8 @@ class Package(HandOver):
                 # `return first(p)` of a helper returning a piece of its parameter: a piece
                 # of p too, with the helper's own steps after this one.
                 passed = self._passed_on(analysis, path, params, expr, inner)
+                if passed is None:
+                    passed = self._read_into(analysis, path, expr, inner)
                 if passed is not None:
                     return passed
             if inner is not None:
@@ -1689,6 +1691,29 @@ class Package(HandOver):
             notes=(note, *inner.notes),
             fields=inner.fields,
             param_field=found.field if found is not None else None,
+            copy_at=inner.copy_at,
+        )
+
+    def _read_into(
+        self, analysis: _Analysis, path: str, call: Node, inner: Returned
+    ) -> Returned | None:
+        """`return parseMountInfo(string(data))` of data this function reads whole, where
+        the helper returns pieces of its parameter (records whose fields are, among them):
+        this function returns pieces of that big data."""
+        args = _args(call)
+        if inner.param is None or inner.param >= len(args) or inner.param_field is not None:
+            return None
+        found = analysis.origin(args[inner.param])
+        if found is None or found.kind in (sources.PARAM, sources.CONVERSION, sources.STATUS_FILE):
+            return None
+        note = self.note(path, call, f"{_returner(call)} returns {_flat(text(call))}")
+        return Returned(
+            inner.family,
+            inner.levels,
+            True,
+            source=found,
+            notes=(*_source_notes(self, path, found), note, *inner.notes),
+            fields=inner.fields,
             copy_at=inner.copy_at,
         )
 

@@ -182,7 +182,10 @@ Within a package (every file of it), leakscope follows the data into helpers and
   (`m[email] = &Contributor{Name: f[1]}`) is followed like a slice of them.
   {records}
   A helper that returns data it read (`return os.ReadFile(path)`) or a piece of it makes its
-  call that source. A helper that
+  call that source, in any of its results (`_, uri, err := peerIdentity(r)` of a helper
+  cutting the URI from a body it reads); so does one that passes data it read to a helper
+  returning pieces of its parameter (`return parseMounts(string(data)), nil`, records whose
+  fields are pieces of the mount table). A helper that
   returns another helper's piece of its parameter (`return head(strings.TrimSpace(line))`)
   returns a piece too, in any file and through any number of helpers (up to 6 deep); the
   finding lists each helper's return, outermost first, down to the cut. A helper that returns
