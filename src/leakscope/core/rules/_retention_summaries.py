@@ -1110,8 +1110,9 @@ class Package(HandOver):
             if _is_reset(expr):
                 return None
             # A cut that wastes little (`return data[:len(data)-4]`, a trailer checked and
-            # dropped) returns what it cut, as it is: big data stays big data.
-            piece = not (_is_whole(expr) or analysis._wastes_little(expr))
+            # dropped) returns what it cut, as it is: big data stays big data. (Unless what
+            # it cut is a piece: `seg[6:]` of `seg := data[p+4 : end]`, a segment's payload.)
+            piece = _is_cut(analysis, expr)
             operand = expr.child_by_field_name("operand")
             held = _held_cut(analysis, operand) if operand is not None else None
             if operand is not None and operand.type == "identifier" and held:
@@ -1161,9 +1162,11 @@ class Package(HandOver):
                 for pair in _field_sets(body, pointer)  # type: ignore[arg-type]
             ]
             for item in _appended_to(body, text(expr)) if body is not None else ():
-                if later and _new_literal(item) is not None:
-                    found = self._returned_record(analysis, path, params, item, later)
-                else:
+                literal = _new_literal(item) is not None
+                found = self._returned_record(
+                    analysis, path, params, item, later if literal else None, own=True
+                )
+                if found is None:
                     found = self._returned_value(analysis, path, params, item)
                 if found is not None and found.fields is not None and found.levels == 1:
                     return replace(found, levels=2)
@@ -1546,10 +1549,12 @@ class Package(HandOver):
         params: list[str],
         expr: Node,
         later: list[tuple[str, Node]] | None = None,
+        own: bool = False,
     ) -> Returned | None:
         """A new struct returned with pieces in some of its fields (`return rec{ID: f[0],
         Kind: f[1]}, nil`, or `r := Rule{...}` ... `return r`): the fields that hold pieces
-        of one parameter (or one big source), as a record of them."""
+        of one parameter, as a record of them. With `own` (a record appended to a slice the
+        function returns), also of data the function reads itself."""
         expr = unparen(expr)
         if expr.type == "call_expression":
             # `return parseLine(line)` of a helper returning a record of its parameter's pieces.
@@ -1593,22 +1598,30 @@ class Package(HandOver):
         kept: set[str] = set()
         copy_at: list[tuple[str, int, int]] = []
         picks = False  # (submatches: the text around them goes, as for fields left out)
+        pieces: list[tuple[str, Node, int, Returned]] = []
         for key_text, value, index in [
             *((k, v, -1) for k, v in values),
             *((k, call, i) for k, call, i in results),
         ]:
-            if value.type == "literal_value" or key_text in names:
+            if value.type == "literal_value" or any(key_text == p[0] for p in pieces):
                 continue
             if index < 0:
                 found = self._returned_value(analysis, path, params, value)
             else:
                 found = self._result_of(analysis, path, params, value, index)
-            # (Pieces of what the helper reads itself are reported where it makes the record:
-            # `_returned_new`.)
-            if found is None or not found.piece or found.levels != 0 or found.param is None:
-                continue
-            if first is None:
-                first = found
+            if found is not None and found.piece and found.levels == 0:
+                pieces.append((key_text, value, index, found))
+        # Pieces of a parameter; else, with `own`, of data the function read whole (pieces of
+        # what it reads, in a record it returns as it is, are reported where it makes the
+        # record: `_returned_new`).
+        first = next((p[3] for p in pieces if p[3].param is not None), None)
+        if first is None and own:
+            first = next((p[3] for p in pieces if _read_whole(p[3].source)), None)
+        for key_text, value, index, found in pieces if first is not None else ():
+            assert first is not None
+            if first.param is None:
+                if found.param is not None or not _read_whole(found.source):
+                    continue
             elif found.param != first.param or found.param_field != first.param_field:
                 continue
             names.append(key_text)
@@ -1634,7 +1647,10 @@ class Package(HandOver):
         func = _function_of(expr)
         name = _returner(expr)
         what = ", ".join(names)
-        of = f"its parameter {params[first.param]}" if first.param < len(params) else "it"
+        if first.param is None:
+            of = "the data it reads"
+        else:
+            of = f"its parameter {params[first.param]}" if first.param < len(params) else "it"
         note = self.note(
             path,
             expr,
@@ -3425,8 +3441,21 @@ def _held_cut(analysis: _Analysis, ident: Node, depth: int = 0) -> int | None:
     if value.type == "index_expression" and _indexes_split(analysis, value):
         return 0
     if value.type == "identifier":
-        return _held_cut(analysis, value, depth + 1)
+        held = _held_cut(analysis, value, depth + 1)
+        if held is None:
+            # `line := save` then `line, save = save[:i], save[i+1:]`: a cursor's line, a
+            # cut when some assignment cuts it.
+            func = _function_of(ident)
+            if func is not None and _cut_in_place(analysis, func, binding.name, depth + 1):
+                return 0
+        return held
     return None
+
+
+def _read_whole(source: Source | None) -> bool:
+    """Whether `source` is data read whole or a buffer made for reads (not a line of a
+    stream, a view, or a conversion of something of unknown size)."""
+    return source is not None and source.kind in (sources.READ, sources.BUFFER)
 
 
 def _split_levels_of(analysis: _Analysis, call: Node) -> int | None:

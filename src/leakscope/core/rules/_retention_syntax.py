@@ -246,15 +246,17 @@ So does a helper that returns one of the package's structs with pieces of its
   the whole text for the rest of it, which goes; so is the one record a helper returns with
   a field cut from a whole text (`s := parseSummary(log)`, its URL a line of the log), not
   from a line read on its own (that line's worth). Fields set
-  from the helper's own reads are reported in the helper. So are the fields a parser sets
-  through a pointer to the record it just appended (`cur = &out[len(out)-1]; cur.Mid = v`,
-  an SDP offer's sections); fields set two at a time (`p.Key, p.Value, _ =
-  strings.Cut(line, "=")`) are not followed. Fields cut by another helper that gives a
-  piece and the rest (`key, rest, err := lengthPrefixed(buf)`, then `val, rest, err :=
-  lengthPrefixed(rest)`) are pieces of the helper's argument, and so are some of a split's
-  pieces it returns after another (`return f[0], f[1:], true`). A record whose pieces are
-  not the parts of one cut (fields cut from different lines, or windows of the text) is not
-  a partition when kept whole.
+  from the helper's own reads are reported in the helper; in records it appends to a slice
+  it returns (a listing it downloads whole, `objs = append(objs, object{key: ...})`), they
+  are pieces of that data in its callers, as fields of a parameter's records are. So are
+  the fields a parser sets through a pointer to the record it just appended (`cur =
+  &out[len(out)-1]; cur.Mid = v`, an SDP offer's sections); fields set two at a time
+  (`p.Key, p.Value, _ = strings.Cut(line, "=")`) are not followed. Fields cut by another
+  helper that gives a piece and the rest (`key, rest, err := lengthPrefixed(buf)`, then
+  `val, rest, err := lengthPrefixed(rest)`) are pieces of the helper's argument, and so are
+  some of a split's pieces it returns after another (`return f[0], f[1:], true`). A record
+  whose pieces are not the parts of one cut (fields cut from different lines, or windows of
+  the text) is not a partition when kept whole.
   A helper that builds an index of pieces of its parameter in an object it makes and
   returns (`hm := newHostsMap(); hm.byName[name] = ...; return hm`, or records put in a
   field of it, `st.masters = append(st.masters, node)`), which a caller in the package keeps

@@ -246,7 +246,10 @@ Within a package (every file of it), leakscope follows the data into helpers and
 - a helper that returns a piece of its parameter (`return f[0]` of `strings.Fields(line)`,
   `return line[:i]`, a `Trim*` of it) makes its call a piece of the argument
   (`c.names = append(c.names, firstField(line))`), and so does one that appends pieces to a
-  local slice (or map) it returns (`out = append(out, b[4:4+n]) ... return out`).
+  local slice (or map) it returns (`out = append(out, b[4:4+n]) ... return out`). A cut
+  that drops only a few bytes of what is itself a piece is a piece (`info.exif = seg[6:]`
+  of `seg := data[p+4 : end]`, a segment's payload past its tag), and so is a line a
+  hand-written cursor cuts (`line := rest` then `line, rest = rest[:i], rest[i+1:]`).
   {records}
   A helper that returns data it read (`return os.ReadFile(path)`) or a piece of it makes its
   call that source. A helper that
