@@ -1673,8 +1673,14 @@ class Package(HandOver):
         one of its parameters: in terms of this function's parameters (`_passed_on`)."""
         key = self.callee(analysis, call)
         inner = self.returned(key, index) if key is not None else None
-        if inner is None or not inner.piece or inner.param is None:
+        if inner is None or inner.param is None:
             return None
+        if not inner.piece:
+            # (`in.Mountpoint, err = unescape(fields[4])` of a helper giving its argument
+            # back when there is nothing to unescape: a piece when the argument is one.)
+            args = _args(call)
+            if inner.param >= len(args) or not _is_cut(analysis, args[inner.param]):
+                return None
         return self._passed_on(analysis, path, params, call, inner)
 
     def _passed_on(
