@@ -55,6 +55,7 @@ from leakscope.core.rules._retention_summaries import (
     Stored,
     _assigned_once,
     _declared_empty,
+    _is_cut,
     key_of,
     lifted_source,
     package_for,
@@ -299,6 +300,8 @@ class _Analysis(Origins, Places, Handing):
         if leak.levels == 0 or call is None or call.type != "call_expression":
             return False
         returned = self.pkg.returned_at(self, call)
+        if returned is not None and returned.keyed:
+            return True  # (a map of each record's key and value, kept whole: nothing wasted)
         if returned is None or not returned.copy_at:
             return False
         if self.ctx.is_test and not all(at[0].endswith("_test.go") for at in returned.copy_at):
@@ -1958,6 +1961,8 @@ class _Analysis(Origins, Places, Handing):
         next read overwrites, returns it, or else keeps it across that read (`collected_across`)."""
         if piece.bindings >= _MAX_COLLECTED or binding.node is None:
             return
+        if _trimmed_in_place(statement, binding.name) and self._split_whole(binding):
+            return  # (the collection holds what it held: the parts of all of it, trimmed)
         deep = piece.bindings >= _MAX_BINDINGS
         func = _scope_of(statement, binding.node)
         if func is None or self._holds_whole(binding, piece.source.node, func):
@@ -2238,6 +2243,18 @@ class _Analysis(Origins, Places, Handing):
         if per_line and whole is not None and whole.type == "call_expression":
             return kind  # (the read itself, `rec, err := r.Read()`: no name to keep it whole)
         return kind if whole is not None and not self._kept_whole(whole, func) else ""
+
+    def _split_whole(self, binding: Binding) -> bool:
+        """Whether the local `binding` holds a split of a whole value, not of a piece of one
+        (`strings.Split(strings.TrimSpace(body), "\n")`, not of `header` cut from the body)."""
+        value = unparen(binding.value) if binding.value is not None else None
+        if (
+            value is None
+            or value.type != "call_expression"
+            or _callee_name(value) not in (_SPLITTERS)
+        ):
+            return False
+        return not _is_cut(self, _first_arg(value))
 
     def _holds_whole(self, binding: Binding, source: Node, func: Node) -> bool:
         """Whether the local collection `binding` also holds the source itself (`t :=
@@ -3436,3 +3453,23 @@ def _diagnostic(ctx: FileContext, leak: Leak) -> Diagnostic:
         return diag
     diag.fix, diag.no_fix_reason = make_fix(ctx, leak.value, piece.family)
     return diag
+
+
+def _trimmed_in_place(statement: Node, name: str) -> bool:
+    """`s[i] = strings.TrimSpace(s[i])`: an element of `name` trimmed where it is, still the
+    whole part it was (of a split, the parts are all of the text)."""
+    if statement.type != "assignment_statement":
+        return False
+    lefts = _list_items(statement.child_by_field_name("left"))
+    rights = _list_items(statement.child_by_field_name("right"))
+    if len(lefts) != 1 or len(rights) != 1:
+        return False
+    left, right = unparen(lefts[0]), unparen(rights[0])
+    operand = left.child_by_field_name("operand") if left.type == "index_expression" else None
+    return (
+        operand is not None
+        and text(operand) == name
+        and right.type == "call_expression"
+        and _callee_name(right) in _WHOLE_TRIMS
+        and text(_first_arg(right) or right) == text(left)
+    )

@@ -1605,7 +1605,9 @@ class Origins:
             func = call.child_by_field_name("function")
             buffer = func.child_by_field_name("operand") if func is not None else None
             body = enclosing_function(call)
-            pooled = self._pooled_part(call, buffer) if buffer is not None else None
+            # (`String()` copies a `bytes.Buffer`'s bytes: only `Bytes()` is a view of them.)
+            view = name_of(call) == "Bytes"
+            pooled = self._pooled_part(call, buffer) if buffer is not None and view else None
             if pooled is not None:
                 return pooled
             if (

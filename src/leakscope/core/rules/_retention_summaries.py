@@ -154,6 +154,8 @@ _RETURN_FIELD = re.compile(rb"\breturn[ \t]+\w+\.(\w+)[ \t]*[\n}]")
 _RETURN_NAME = re.compile(rb"\breturn[ \t]+([A-Za-z_]\w*)[ \t]*(?:[,\n}]|//)")
 # `return f(`, `return x.f(`: the names of the functions whose results are returned.
 _RETURN_CALL = re.compile(rb"\breturn[ \t]+(?:&?[A-Za-z_]\w*\.)*([A-Za-z_]\w*)\(")
+# `v, ok := f(`, `x = s.f(`: the names of the functions whose results are assigned.
+_ASSIGNED_CALL = re.compile(rb"[^:!<>=]:?=[ \t]*(?:&?[A-Za-z_]\w*\.)*([A-Za-z_]\w*)\(")
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,10 @@ class Returned:
     # `append(out, f[2])`): a copy there fixes the result for every caller, where a caller
     # keeping the whole result cannot copy it (`_Analysis._hand_back`).
     copy_at: tuple[tuple[str, int, int], ...] = ()
+    # With `levels`: a map whose values are set with their keys, both results of one cut
+    # (`m[k] = v` of `k, v, rest, err := parseRecord(s)`): kept whole, the parts of each
+    # record together, which waste nothing; one value picked out of it keeps the rest.
+    keyed: bool = False
 
 
 _BUSY = Returned(STRING, 0, False)  # a function under evaluation
@@ -1000,6 +1006,10 @@ class Package(HandOver):
         names = self.storer_names()
         if any(n.decode() in names for n in _RETURN_CALL.findall(source, start, end)):
             return True
+        if _RETURN_NAME.search(source, start, end) is not None and any(
+            n.decode() in names for n in _ASSIGNED_CALL.findall(source, start, end)
+        ):
+            return True  # (`v, ok := jsonField(rec, key)` ... `return v`)
         # `r.Key, b, err = readBytes(b)`: a field set to a result of a package function that
         # may return a piece (`_field_results`).
         called = _FIELD_RESULT.findall(source, start, end)
@@ -1307,6 +1317,10 @@ class Package(HandOver):
         name = text(expr)
         appended = _appended_to(body, name)
         set_in = _set_in(body, name)
+        keyed = bool(set_in) and not appended
+        keyed = keyed and all(
+            _set_with_its_key(analysis, v) for v in set_in if _is_cut(analysis, v)
+        )
         for item in [*appended, *set_in]:
             under = analysis.types.underlying(analysis.types.type_of(item))
             if _is_record(analysis, under):
@@ -1352,7 +1366,9 @@ class Package(HandOver):
             picked = picked and _indexes_split(analysis, unparen(item))
             notes = (*found.notes[:-1], note)
             at = (path, item.start_byte, item.end_byte)
-            return replace(found, levels=levels, notes=notes, picked=picked, copy_at=(at,))
+            return replace(
+                found, levels=levels, notes=notes, picked=picked, copy_at=(at,), keyed=keyed
+            )
         return None
 
     def _windowed_field(self, analysis: _Analysis, path: str, expr: Node) -> Returned | None:
@@ -3748,6 +3764,28 @@ def _set_in(body: Node, name: str) -> list[Node]:
         if target.type == "index_expression" and operand is not None and text(operand) == name:
             out.append(value)
     return out
+
+
+def _set_with_its_key(analysis: _Analysis, value: Node) -> bool:
+    """Whether `value`, set in a map (`m[k] = v`), and its key are results of one call
+    (`k, v, rest, err := parsePAXRecord(s)`): two parts of one record."""
+    statement = value.parent.parent if value.parent is not None else None
+    left = statement.child_by_field_name("left") if statement is not None else None
+    target = left.named_children[0] if left is not None and left.named_children else None
+    key = target.child_by_field_name("index") if target is not None else None
+    if key is None or key.type != "identifier" or value.type != "identifier":
+        return False
+    a, b = analysis.types.lookup(key), analysis.types.lookup(value)
+    if a is None or b is None or not (a.multi and b.multi) or a.statement is None:
+        return False
+    if a.statement != b.statement or b.value is None:
+        return False
+    # (A record parser of the package, a cursor over all of its input; not a cut of each
+    # line, `k, v, ok := strings.Cut(line, "::")`, of lines some test picks.)
+    call = unparen(b.value)
+    if call.type != "call_expression":
+        return False
+    return package_of(analysis).callee(analysis, call) is not None
 
 
 def _appended_to(body: Node, name: str) -> list[Node]:

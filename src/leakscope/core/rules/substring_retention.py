@@ -189,15 +189,17 @@ Within a package (every file of it), leakscope follows the data into helpers and
   returns another helper's piece of its parameter (`return head(strings.TrimSpace(line))`)
   returns a piece too, in any file and through any number of helpers (up to 6 deep); the
   finding lists each helper's return, outermost first, down to the cut. A helper that returns
-  a local holding a cut (`id, _, _ := strings.Cut(line, sep); return id`), or returns the
+  a local holding a cut (`id, _, _ := strings.Cut(line, sep); return id`) or another
+  helper's piece (`if v, ok := jsonField(rec, key); ok { return v }`), or returns the
   piece first with a status (`id, ok := requestID(line)`, results after the first a `bool`,
   an `error` or a number), or after a first result that is none (`uid, name, ok :=
   userEntry(line)`: the name) counts too; so does each part of one returning several parts of
   its input (`key, value, err := parseKV(line)`, named results included: `(name, val
   string, ok bool)`): the parts kept together are the line and waste nothing, a part kept
-  alone (only the key, only the value) keeps all of it. Named results a bare `return` gives
-  back are what the helper assigned them (`origin = strings.TrimSuffix(f[1], ".")` of a
-  zone file's line): pieces each, not parts of one cut, so kept together they still pin
+  alone (only the key, only the value) keeps all of it, and a map of such keys and their
+  values (`m[k] = v` of `k, v, rest, err := parseRecord(s)`) is all of the input. Named results a
+  bare `return` gives back are what the helper assigned them (`origin = strings.TrimSuffix(f[1],
+  ".")` of a zone file's line): pieces each, not parts of one cut, so kept together they still pin
   all of the input. A method that returns a piece of its receiver's field (`return
   l.src[start:l.pos]` of a lexer, a record reader's `rec := r.buf[r.off:r.off+n]`) makes
   its calls on a local receiver pieces of what that receiver was made with (`lx :=
