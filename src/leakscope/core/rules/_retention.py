@@ -2813,6 +2813,8 @@ class _Analysis(Origins, Places, Handing):
             return
         if _rest_kept_with(value):
             return  # `Rule{Pattern: f[0], Owners: f[1:]}`: every field of the split is kept
+        if _copied_after(value):
+            return  # `p.name = strings.Trim(v, " ")` ... `p.name = string([]byte(p.name))`
         nested = piece.nested or state.nested
         # All the parts of a split value kept together keep nothing extra alive: the whole
         # result, or each range variable over it as it is (`m[line] = true`). Not one
@@ -3473,3 +3475,59 @@ def _trimmed_in_place(statement: Node, name: str) -> bool:
         and _callee_name(right) in _WHOLE_TRIMS
         and text(_first_arg(right) or right) == text(left)
     )
+
+
+def _copied_after(value: Node) -> bool:
+    """Whether the place `value` is assigned to is set to a copy of itself later, whenever
+    the store runs (`p.name = strings.Trim(v, " ")` ... `p.name = string([]byte(p.name))`,
+    commented "ensure we have a copy"): what it keeps is that copy."""
+    statement = _statement_of(value)
+    if statement.type != "assignment_statement":
+        return False
+    lefts = _list_items(statement.child_by_field_name("left"))
+    rights = _list_items(statement.child_by_field_name("right"))
+    if len(lefts) != 1 or len(rights) != 1 or not within(value, rights[0]):
+        return False
+    place = text(lefts[0])
+    if lefts[0].type not in ("identifier", "selector_expression"):
+        return False
+    func = enclosing_function(statement)
+    body = func.child_by_field_name("body") if func is not None else None
+    if func is None or body is None:
+        return False
+    name = re.escape(place.encode())
+    copy = re.compile(
+        rb"(?<![\w.])" + name + rb"\s*=\s*(?:(?:strings|bytes)\.Clone\(\s*" + name + rb"\s*\)"
+        rb"|string\(\[\]byte\(\s*" + name + rb"\s*\)\)"
+        rb"|append\(\[\]byte\(nil\),\s*" + name + rb"\.\.\.\))"
+    )
+    source = func.text or b""
+    start = func.start_byte
+    for match in copy.finditer(source, statement.end_byte - start):
+        later = body.descendant_for_byte_range(start + match.start(), start + match.start() + 1)
+        while later is not None and later.type != "assignment_statement":
+            later = later.parent
+        if later is not None and _follows(statement, later):
+            return True
+    return False
+
+
+def _follows(first: Node, later: Node) -> bool:
+    """Whether the statement `later` comes after `first` in a statement list that holds
+    `first` (itself or an enclosing statement), with no `return` of that list between them:
+    it runs whenever `first` does, but on an error path returning from deeper inside."""
+    if later.start_byte < first.end_byte:
+        return False
+    holder = later.parent
+    while holder is not None and holder.type not in ("statement_list", "block"):
+        if holder.type in FUNCTION_NODES:
+            return False
+        later, holder = holder, holder.parent
+    if holder is None or not holder.start_byte <= first.start_byte < holder.end_byte:
+        return False
+    between = [
+        node
+        for node in holder.named_children
+        if first.start_byte < node.end_byte and node.start_byte < later.start_byte
+    ]
+    return not any(node.type == "return_statement" for node in between)
