@@ -1670,7 +1670,8 @@ class Package(HandOver):
         note = self.note(
             path,
             expr,
-            f"{name} returns {_flat(text(expr))[:60]}, whose {what} are pieces of {of}",
+            f"{name} returns {_flat(text(expr))[:60]}, whose {what} "
+            + (f"are pieces of {of}" if len(names) > 1 else f"is a piece of {of}"),
         )
         return replace(
             first,
