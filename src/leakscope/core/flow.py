@@ -287,10 +287,12 @@ def runs_after(first: Node, later: Node) -> bool:
     return holder is not None and holder.type not in _BRANCH_CHILDREN
 
 
-def always_after(first: Node, later: Node) -> bool:
+def always_after(first: Node, later: Node, *, early_exits: bool = False) -> bool:
     """Does `later` run whenever `first` does and the function goes on: `later` sits in the
     statement list of `first` or of an enclosing statement, after it, with no `return`
-    between them (`if err != nil { put(b); return }` runs on one path only)?"""
+    between them (`if err != nil { put(b); return }` runs on one path only)? With
+    `early_exits`, a `return` nested deeper between them (an error path leaving early) does
+    not count: only one of that statement list does."""
     if later.start_byte < first.end_byte:
         return False
     statement = later
@@ -304,6 +306,12 @@ def always_after(first: Node, later: Node) -> bool:
     holder = statement.parent
     if holder is None or not holder.start_byte <= first.start_byte < holder.end_byte:
         return False
+    if early_exits:
+        return not any(
+            node.type == "return_statement"
+            for node in holder.named_children
+            if first.start_byte < node.end_byte and node.start_byte < statement.start_byte
+        )
     func = holder
     while func is not None and func.type not in FUNCTION_NODES:
         func = func.parent

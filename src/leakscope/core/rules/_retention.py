@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from tree_sitter import Node
 
 from leakscope.core.context import Diagnostic, FileContext
+from leakscope.core.flow import always_after
 from leakscope.core.index import receiver_type_name
 from leakscope.core.model import Confidence, Impact, Related, Severity
 from leakscope.core.rules import _retention_sources as sources
@@ -2251,7 +2252,7 @@ class _Analysis(Origins, Places, Handing):
         if (
             value is None
             or value.type != "call_expression"
-            or _callee_name(value) not in (_SPLITTERS)
+            or _callee_name(value) not in _SPLITTERS
         ):
             return False
         return not _is_cut(self, _first_arg(value))
@@ -3507,27 +3508,6 @@ def _copied_after(value: Node) -> bool:
         later = body.descendant_for_byte_range(start + match.start(), start + match.start() + 1)
         while later is not None and later.type != "assignment_statement":
             later = later.parent
-        if later is not None and _follows(statement, later):
+        if later is not None and always_after(statement, later, early_exits=True):
             return True
     return False
-
-
-def _follows(first: Node, later: Node) -> bool:
-    """Whether the statement `later` comes after `first` in a statement list that holds
-    `first` (itself or an enclosing statement), with no `return` of that list between them:
-    it runs whenever `first` does, but on an error path returning from deeper inside."""
-    if later.start_byte < first.end_byte:
-        return False
-    holder = later.parent
-    while holder is not None and holder.type not in ("statement_list", "block"):
-        if holder.type in FUNCTION_NODES:
-            return False
-        later, holder = holder, holder.parent
-    if holder is None or not holder.start_byte <= first.start_byte < holder.end_byte:
-        return False
-    between = [
-        node
-        for node in holder.named_children
-        if first.start_byte < node.end_byte and node.start_byte < later.start_byte
-    ]
-    return not any(node.type == "return_statement" for node in between)
