@@ -491,6 +491,15 @@ class Places:
                         Confidence.LOW,
                         note,
                     )
+                info = self.ctx.package.types.get(type_text)
+                if info is not None and info.underlying == "interface":
+                    # (`reg.GetOrCreate(addr)` of a registry the caller passes in: a method
+                    # that keeps what it is given changes state the value points to.)
+                    return Shared(
+                        f"{name} is a {role} of the package's interface {type_text}",
+                        Confidence.MEDIUM,
+                        note,
+                    )
                 return None
             if binding.kind in (LOCAL, RANGE) or binding.is_local:
                 return self._local_shared(expr, binding, type_text, ref, depth)

@@ -144,7 +144,8 @@ STORES_DOC = """
   it on to a function that does, two calls deep; or a function literal held in a local
   variable set once, `record := func(obj, reason string) { c.last[obj] = reason }`, storing
   it itself; or a string made over it without a copy, `s := yoloString(name); c.ids[s] =
-  id`): a {noun} of big data that a caller
+  id`; also through a parameter of one of the package's interfaces with one implementation
+  there, `reg.GetOrCreate(addr)`): a {noun} of big data that a caller
   passes it (`c.keep(buf[:n])`) is reported at the store, in whatever file it is, where a
   copy fixes it for every caller (`c.data = {clone}(p)`); the calls, the piece's
   chain and the caller's source are related locations, and one finding stands for all the
