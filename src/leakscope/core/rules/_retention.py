@@ -2635,7 +2635,18 @@ class _Analysis(Origins, Places, Handing):
             return False  # (handed on to another function)
         # (A reader of its own, the receiver's connection, is the function's to mind.)
         params = func.child_by_field_name("parameters")
-        return params is not None and params.start_byte <= source.reader[0] < params.end_byte
+        if params is None or not params.start_byte <= source.reader[0] < params.end_byte:
+            return False
+        # (Not a loop of this function moving the reader on, `for rows.Next() { ...
+        # s.pending = append(s.pending, vals[0]) }`: it overwrites what it keeps itself.)
+        name = re.escape(self.ctx.source[source.reader[0] : source.reader[1]])
+        advance = re.compile(rb"(?<![\w.])" + name + rb"\.\w+\(")
+        for loop in loops_around(value, func):
+            body = loop.child_by_field_name("body")
+            header = self.ctx.source[loop.start_byte : body.start_byte if body else loop.end_byte]
+            if advance.search(header):
+                return False
+        return True
 
     def _outlives_reader(self, piece: Piece, kept: str) -> bool:
         """Whether a reader's view kept in a field of the reader's owner outlives the reader:

@@ -843,6 +843,11 @@ class Package(HandOver):
         code shows (a buffer it refills) is told in those terms."""
         found = self._returned_by(key, index)
         if found is not None and found.source is not None and found.source.kind == sources.VIEW:
+            # (Unless the doc says the elements are views too: `RawValues() [][]byte`, "the
+            # slices are only valid until the next call to Next", of a slice rebuilt in place.)
+            documented = self._documented_result(key, index)
+            if documented is not None and documented.levels > found.levels:
+                return documented
             return found
         return self._documented_result(key, index) or found
 
