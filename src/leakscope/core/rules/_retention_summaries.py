@@ -991,15 +991,15 @@ class Package(HandOver):
         if returned is not None and returned.group(1).decode() in self._windowed_fields():
             return True
         func = body.parent
-        names = _RETURN_NAME.findall(source, start, end)
+        returned_names = _RETURN_NAME.findall(source, start, end)
         if (
-            names
+            returned_names
             and func is not None
             and func.type in ("function_declaration", "method_declaration")
         ):
             # `return s` of a parameter given back as it is on some path.
             params = set(param_names(func))
-            if any(n.decode() in params for n in names):
+            if any(n.decode() in params for n in returned_names):
                 return True
         if (
             returned is not None
@@ -1011,7 +1011,7 @@ class Package(HandOver):
         names = self.storer_names()
         if any(n.decode() in names for n in _RETURN_CALL.findall(source, start, end)):
             return True
-        if _RETURN_NAME.search(source, start, end) is not None and any(
+        if returned_names and any(
             n.decode() in names for n in _ASSIGNED_CALL.findall(source, start, end)
         ):
             return True  # (`v, ok := jsonField(rec, key)` ... `return v`)
