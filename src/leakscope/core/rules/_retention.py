@@ -2614,16 +2614,17 @@ class _Analysis(Origins, Places, Handing):
             return False
         return not outlives and not _read_again(value, source.node)
 
-    def _decoded_into(self, piece: Piece, holder: str, value: Node) -> bool:
+    def _decoded_into(self, piece: Piece, holder: str, value: Node, collects: bool) -> bool:
         """A documented view of a reader the caller passes in as a parameter, kept in the
         receiver or another parameter (`func (c *ErrorCode) GetFrom(m *Message)`, `c.Reason =
         v[4:]` of `v, err := m.Get(AttrErrorCode)`): a zero-copy decoder filling its caller's
-        object, whose documentation the caller reads. Not a reader given to a callback
+        object, whose documentation the caller reads; in one slot, not collected (`for
+        rows.Next() { t.pending = append(t.pending, ...) }`). Not a reader given to a callback
         (`db.View(func(tx Tx) error { ... })`): there the function itself decides what
         outlives the call."""
         source = piece.source
-        if source.next_op != "documented" or source.reader is None:
-            return False
+        if collects or source.next_op != "documented" or source.reader is None:
+            return False  # (a collection of its views: `t.pending = append(t.pending, v)`)
         match = re.match(r"[*&(\s]*([A-Za-z_]\w*)", holder)
         kept = self.types.visible(match.group(1), value) if match is not None else None
         func = enclosing_function(value)
@@ -2635,18 +2636,7 @@ class _Analysis(Origins, Places, Handing):
             return False  # (handed on to another function)
         # (A reader of its own, the receiver's connection, is the function's to mind.)
         params = func.child_by_field_name("parameters")
-        if params is None or not params.start_byte <= source.reader[0] < params.end_byte:
-            return False
-        # (Not a loop of this function moving the reader on, `for rows.Next() { ...
-        # s.pending = append(s.pending, vals[0]) }`: it overwrites what it keeps itself.)
-        name = re.escape(self.ctx.source[source.reader[0] : source.reader[1]])
-        advance = re.compile(rb"(?<![\w.])" + name + rb"\.\w+\(")
-        for loop in loops_around(value, func):
-            body = loop.child_by_field_name("body")
-            header = self.ctx.source[loop.start_byte : body.start_byte if body else loop.end_byte]
-            if advance.search(header):
-                return False
-        return True
+        return params is not None and params.start_byte <= source.reader[0] < params.end_byte
 
     def _outlives_reader(self, piece: Piece, kept: str) -> bool:
         """Whether a reader's view kept in a field of the reader's owner outlives the reader:
@@ -2873,7 +2863,7 @@ class _Analysis(Origins, Places, Handing):
         outlives = self._outlives_reader(piece, target.text)
         if self._own_cursor(piece, state, target, holder, value, outlives):
             return
-        if self._decoded_into(piece, holder, value):
+        if self._decoded_into(piece, holder, value, collects):
             return
         per_call = self._per_call(holder, value)
         if per_call is not None and not per_call[0]:

@@ -208,8 +208,8 @@ names a buffer the caller passes in ("valid until the next call to buf.Reset()":
 owns it) is not read as one. Nor is a view of a reader the caller passes in, kept in the
 receiver or another parameter (`func (a *Attr) GetFrom(m *Message)` setting `a.Text` to
 `m.Get(...)`): a zero-copy decoder filling its caller's object, whose documentation the
-caller reads; unless the function moves that reader on itself in a loop around the store
-(`for rows.Next() { t.pending = append(t.pending, rows.RawValues()[0]) }`). A `[][]byte`
+caller reads; unless the function collects them (`for rows.Next() { t.pending =
+append(t.pending, rows.RawValues()[0]) }`). A `[][]byte`
 rebuilt in place whose doc says its slices are views too has its elements followed as views.
 Not followed: a view the documentation names only in a parameter's field
 ("rec.Sample is only valid until the next call"), nor the documentation of other modules.
