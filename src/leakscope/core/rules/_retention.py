@@ -2815,7 +2815,7 @@ class _Analysis(Origins, Places, Handing):
             return
         if _rest_kept_with(value):
             return  # `Rule{Pattern: f[0], Owners: f[1:]}`: every field of the split is kept
-        if _copied_after(value):
+        if _replaced_after(value):
             return  # `p.name = strings.Trim(v, " ")` ... `p.name = string([]byte(p.name))`
         nested = piece.nested or state.nested
         # All the parts of a split value kept together keep nothing extra alive: the whole
@@ -3479,13 +3479,49 @@ def _trimmed_in_place(statement: Node, name: str) -> bool:
     )
 
 
-def _copied_after(value: Node) -> bool:
-    """Whether the place `value` is assigned to is set to a copy of itself later, whenever
-    the store runs (`p.name = strings.Trim(v, " ")` ... `p.name = string([]byte(p.name))`,
-    commented "ensure we have a copy"): what it keeps is that copy."""
+def _replaced_after(value: Node) -> bool:
+    """Whether the place `value` is assigned to is set again later, whenever the store runs,
+    to a copy of itself (`p.name = strings.Trim(v, " ")` ... `p.name = string([]byte(
+    p.name))`, commented "ensure we have a copy") or to nil (`c.msgBuf = buf[c.as : i+1]`,
+    the message handled, then `c.argBuf, c.msgBuf = nil, nil`, a parser's slot for the one
+    message under way): what it keeps is that copy, or nothing."""
     statement = _statement_of(value)
     if statement.type != "assignment_statement":
         return False
+    lefts = _list_items(statement.child_by_field_name("left"))
+    rights = _list_items(statement.child_by_field_name("right"))
+    if len(lefts) != 1 or len(rights) != 1 or not within(value, rights[0]):
+        return False
+    place = text(lefts[0])
+    if lefts[0].type not in ("identifier", "selector_expression"):
+        return False
+    func = enclosing_function(statement)
+    body = func.child_by_field_name("body") if func is not None else None
+    if func is None or body is None:
+        return False
+    name = re.escape(place)
+    copy = re.compile(
+        rf"nil|(?:(?:strings|bytes)\.Clone\(\s*{name}\s*\)|string\(\[\]byte\(\s*{name}\s*\)\)"
+        rf"|append\(\[\]byte\(nil\),\s*{name}\.\.\.\))"
+    )
+    source = func.text or b""
+    start = func.start_byte
+    word = re.compile(rb"(?<![\w.])" + re.escape(place.encode()) + rb"(?![\w.(\[])")
+    for match in word.finditer(source, statement.end_byte - start):
+        node = body.descendant_for_byte_range(start + match.start(), start + match.end())
+        later = node.parent if node is not None else None
+        if later is not None and later.type == "expression_list":
+            later = later.parent
+        if later is None or later.type != "assignment_statement":
+            continue
+        targets = _list_items(later.child_by_field_name("left"))
+        values = _list_items(later.child_by_field_name("right"))
+        if len(targets) != len(values) or node not in targets:
+            continue
+        again = text(values[targets.index(node)])
+        if copy.fullmatch(_flat(again)) and always_after(statement, later, early_exits=True):
+            return True
+    return False
     lefts = _list_items(statement.child_by_field_name("left"))
     rights = _list_items(statement.child_by_field_name("right"))
     if len(lefts) != 1 or len(rights) != 1 or not within(value, rights[0]):

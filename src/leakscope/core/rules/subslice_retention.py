@@ -42,7 +42,9 @@ Not reported:
   for reuse (`s.buf = buf[:0]`, `buf[:cap(buf)]`), the whole slice (`x[:]`, `x[:len(x)]`);
 - slicing package-level values, struct fields or arrays;
 - values already copied (`make` + `copy`, `append([]T(nil), x...)`, `slices.Clone`,
-  `bytes.Clone`, `string(b)`);
+  `bytes.Clone`, `string(b)`), or copied by the place itself right after the store, whenever
+  it runs (`c.key = bytes.Clone(c.key)`), or a place emptied then (`c.msgBuf = nil` once
+  the message is handled: a parser's slot for the message under way);
 - subslices kept in local variables, returned, or passed to other functions; except pieces
   of a buffer or of data the function read itself, collected in a local slice or map it
   returns (`keys = append(keys, page[a:b])` ... `return keys` of a 1 MiB page it read):

@@ -52,7 +52,8 @@ Not reported:
 - slicing constants, literals, package-level variables or struct fields (a package-level
   value lives forever anyway; a field's size is unknown);
 - values already copied with `strings.Clone`, `string([]byte(s))`, `strings.Builder`,
-  `strings.Repeat(s, 1)`, concatenation or `fmt.Sprintf`;
+  `strings.Repeat(s, 1)`, concatenation or `fmt.Sprintf`, or by the place itself right after
+  the store, whenever it runs (`p.name = string([]byte(p.name))`);
 - substrings kept in local variables, returned, or passed to other functions (a local holding
   a struct or slice that contains a substring is not followed either);
 - pieces that waste little or nothing: a whole value trimmed (`strings.TrimSpace(param)`), a
