@@ -2760,6 +2760,17 @@ class _Analysis(Origins, Places, Handing):
 
     # -- reporting -------------------------------------------------------------------------
 
+    def _holds_result(self, value: Node, call: Node) -> bool:
+        """Whether `value` is a local declared with the call's (first) result, as it is
+        (`lines, err := responseLines(r)`)."""
+        if value.type != "identifier":
+            return False
+        binding = self.types.lookup(value)
+        if binding is None or binding.kind != LOCAL or binding.index != 0:
+            return False
+        held = unparen(binding.value) if binding.value is not None else None
+        return held is not None and held == call
+
     def _picked_whole(self, piece: Piece, value: Node) -> bool:
         """Whether `value`, a whole part of a split (`line` of `range bytes.Split(body,
         "\n")`), is kept only for the parts a test picks (`if err != nil { h.recordError(line,
@@ -2846,7 +2857,10 @@ class _Analysis(Origins, Places, Handing):
         # (Also a map or slice of them, `db.states, err = parseStates(r)`.)
         splits = _callee_name(piece.origin) in _SPLITTERS or bool(piece.fields or state.fields)
         picked = piece.origin.start_byte in self._picked
-        splits = splits or (piece.helper and value == piece.origin and not picked)
+        # (Or a local holding that result as it is: `lines, err := responseLines(r)`, then
+        # `a.names = lines`.)
+        given = value == piece.origin or self._holds_result(value, piece.origin)
+        splits = splits or (piece.helper and given and not picked)
         # (Not a view the next read overwrites: all of its parts are overwritten as well.)
         view = piece.source.kind == sources.VIEW
         if (
