@@ -35,7 +35,7 @@ from tree_sitter import Node
 
 from leakscope.core.context import FileContext
 from leakscope.core.flow import always_after
-from leakscope.core.index import normalise_type, signature_of
+from leakscope.core.index import normalise_type, receiver_type_name, signature_of
 from leakscope.core.model import Confidence, Impact
 from leakscope.core.rules import _retention_pools as pools
 from leakscope.core.rules._loops import loops_around
@@ -775,11 +775,14 @@ class Origins:
     def field_origin(self, arg: Node, field: str, depth: int = 0) -> Source | None:
         """What the field `field` of the value `arg` holds, as a caller passes it: a field of
         its own parameter (`buildFinding(frag, ...)`), the value a composite literal sets it to
-        (`Detect(Fragment{Raw: string(data)})`, also through a local holding the literal)."""
+        (`Detect(Fragment{Raw: string(data)})`, also through a local holding the literal), or
+        else the data read whole that the package only ever sets that field of the type to
+        (`f, err := readFragment(path)` of a helper making `Fragment{Raw: string(data)}`)."""
         arg = unparen(arg)
         if arg.type == "unary_expression" and text(arg).startswith("&"):
             operand = arg.child_by_field_name("operand")
             arg = unparen(operand) if operand is not None else arg
+        typed = arg
         if arg.type == "identifier":
             binding = self.types.lookup(arg)
             if binding is None:
@@ -795,6 +798,11 @@ class Origins:
                 operand = value.child_by_field_name("operand")
                 value = unparen(operand) if operand is not None else value
             arg = value
+        if arg.type == "call_expression" and depth <= 3:
+            held = self.types.type_of(typed)
+            owner = receiver_type_name(held) if held else ""
+            found = self.pkg.field_read(owner, field) if owner else None
+            return replace(found, node=typed) if found is not None else None
         if arg.type != "composite_literal" or depth > 3:
             return None
         body = arg.child_by_field_name("body")
