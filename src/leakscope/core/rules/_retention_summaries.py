@@ -211,6 +211,17 @@ class Returned:
 _BUSY = Returned(STRING, 0, False)  # a function under evaluation
 
 
+def _elements(inner: Returned) -> dict[str, bool]:
+    """What `inner` says of its elements, which a function returning its result in other
+    terms (of its own parameter, of the data it reads) returns as they are."""
+    return {
+        "apart": inner.apart,
+        "gaps": inner.gaps,
+        "picked": inner.picked,
+        "keyed": inner.keyed,
+    }
+
+
 @dataclass(frozen=True)
 class Stored:
     """Where a function stores one of its parameters, as it is, so that it outlives the call
@@ -1366,9 +1377,19 @@ class Package(HandOver):
                 item,
                 f"{helper} puts {_flat(text(item))}, a piece of {of}, in {name}, which it returns",
             )
-            picked = len(appended) == 1 and not set_in and levels == 1
-            picked = picked and unparen(item).type == "index_expression"
+            only = len(appended) == 1 and not set_in
+            picked = only and levels == 1 and unparen(item).type == "index_expression"
             picked = picked and _indexes_split(analysis, unparen(item))
+            # (Or of some lines only, picked by a test in the loop: `if !inEntries {
+            # continue }` before `names = append(names, name)`.)
+            of_what = params[found.param] if found.param is not None else None
+            if of_what is None and found.source is not None:
+                of_what = _flat(text(found.source.node))
+            picked = picked or (
+                only
+                and of_what is not None
+                and partitions._line_tests(_statement_of(item), of_what) == partitions._PICKS
+            )
             notes = (*found.notes[:-1], note)
             at = (path, item.start_byte, item.end_byte)
             return replace(
@@ -1736,6 +1757,7 @@ class Package(HandOver):
             fields=inner.fields,
             param_field=found.field if found is not None else None,
             copy_at=inner.copy_at,
+            **_elements(inner),
         )
 
     def _read_into(
@@ -1759,6 +1781,7 @@ class Package(HandOver):
             notes=(*_source_notes(self, path, found), note, *inner.notes),
             fields=inner.fields,
             copy_at=inner.copy_at,
+            **_elements(inner),
         )
 
     def returned_at(self, analysis: _Analysis, call: Node) -> Returned | None:
