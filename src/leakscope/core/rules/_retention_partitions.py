@@ -281,6 +281,8 @@ def _line_tests(statement: Node, source: str) -> str:
                 )
                 if declared.search(before) is not None:
                     return ""
+                if not source.isidentifier() and source.encode() in before:
+                    return ""  # (`chunk := carry + string(buf[:n])`: made in the loop too)
                 if picks_lines(before) or _on_failure(statement, body):
                     return _PICKS
                 if _LINE_FILTER.search(before) is not None:

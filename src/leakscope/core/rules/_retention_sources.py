@@ -697,6 +697,8 @@ class Origins:
             return self._converted(expr, expr.child_by_field_name("operand"), depth)
         if kind == "call_expression":
             return self._call_origin(expr, depth)
+        if kind == "binary_expression" and text(expr.child_by_field_name("operator")) == "+":
+            return self._concatenated(expr, depth)
         if kind == "selector_expression":
             return (
                 self._param_field(expr)
@@ -1536,6 +1538,22 @@ class Origins:
         found = self.origin(made[0], depth + 1)
         return (found, made[1]) if found is not None else None
 
+    def _concatenated(self, expr: Node, depth: int) -> Source | None:
+        """`carry + string(buf[:n])`: a new string as large as its operands, big when one of
+        them is data read or a read buffer's worth (not when it only joins parameters or
+        names: the caller decides those)."""
+        operands = [expr.child_by_field_name("left"), expr.child_by_field_name("right")]
+        if not any(
+            operand is not None and self.types.underlying(self.types.type_of(operand)) == "string"
+            for operand in operands
+        ):
+            return None
+        for operand in operands:
+            found = self._converted(expr, operand, depth)
+            if found is not None and found.kind in (READ, BUFFER, LINE):
+                return found
+        return None
+
     def _converted(self, conversion: Node, operand: Node | None, depth: int) -> Source | None:
         """`string(buf)` and `[]byte(s)` copy their operand: as large as it is."""
         if operand is None:
@@ -1571,6 +1589,11 @@ class Origins:
         from leakscope.core.rules._retention_partitions import _in_loop
         from leakscope.core.rules._retention_summaries import _is_cut
 
+        operand = unparen(operand)
+        if operand.type == "slice_expression" and operand.child_by_field_name("start") is None:
+            inner = self.origin(operand.child_by_field_name("operand"))
+            if inner is not None and inner.kind == BUFFER:
+                return False  # `string(buf[:n])`: all a read gave, a chunk's worth
         return _in_loop(conversion) and _is_cut(self, operand)  # type: ignore[arg-type]
 
     def _read_little(self, operand: Node) -> bool:
