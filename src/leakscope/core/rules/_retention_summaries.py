@@ -1132,6 +1132,7 @@ class Package(HandOver):
                 return None  # `return string(b[:i])`: a copy of a piece
             # `return string(body)` of data read whole: a new value, as big (see below).
         levels, piece, operand = 0, False, expr
+        copy_at: tuple[tuple[str, int, int], ...] = ()
         if expr.type == "slice_expression":
             if _is_reset(expr):
                 return None
@@ -1207,6 +1208,12 @@ class Package(HandOver):
                 piece, levels = True, held  # `id, _, _ := strings.Cut(line, sep); return id`
                 binding = analysis.types.lookup(expr)
                 func = _function_of(expr)
+                # `cols[i] = strings.TrimSpace(c)` of each part: where a copy fixes every one.
+                reset = _element_set(func, text(expr)) if levels == 1 and func else None
+                if reset is not None and analysis.origin(reset) is None:
+                    return None  # (`keys[i] = strings.Clone(k)`: copies in their place)
+                if reset is not None:
+                    copy_at = ((path, reset.start_byte, reset.end_byte),)
                 if (
                     binding is not None
                     and func is not None
@@ -1283,7 +1290,13 @@ class Package(HandOver):
                     f"{name} returns {_flat(text(expr))}, a piece of {binding.name}.{found.field}",
                 )
             return Returned(
-                family, levels, piece, param=position, notes=(note,), param_field=found.field
+                family,
+                levels,
+                piece,
+                param=position,
+                notes=(note,),
+                param_field=found.field,
+                copy_at=copy_at,
             )
         if found.kind == sources.STATUS_FILE:
             return None
@@ -1293,7 +1306,7 @@ class Package(HandOver):
         at = statement or expr
         note = self.note(path, at, f"{name} returns {_flat(text(expr))}")
         notes = (*_source_notes(self, path, found), note)
-        return Returned(family, levels, piece, source=found, notes=notes)
+        return Returned(family, levels, piece, source=found, notes=notes, copy_at=copy_at)
 
     def _zero_copy(
         self, analysis: _Analysis, path: str, params: list[str], expr: Node, shared: Node
@@ -3550,6 +3563,42 @@ def _found_apart(analysis: _Analysis, func: Node, expr: Node) -> bool:
             return True
         node = node.parent
     return False
+
+
+def _element_set(func: Node, name: str) -> Node | None:
+    """The value of the one assignment setting an element of the local `name` where it is,
+    in a loop over it (`cols[i] = strings.TrimSpace(unquote(c))` in `for i, c := range
+    cols`), else None."""
+    body = func.child_by_field_name("body")
+    source = body.text if body is not None else None
+    if body is None or not source:
+        return None
+    pattern = re.compile(rb"(?<![\w.])" + re.escape(name.encode()) + rb"\[(\w+)\]\s*=[^=]")
+    found = None
+    for match in pattern.finditer(source):
+        at = body.start_byte + match.start()
+        node = body.descendant_for_byte_range(at, at + len(name))
+        while node is not None and node.type != "assignment_statement":
+            node = node.parent if node.type != "block" else None
+        rights = _list_items(node.child_by_field_name("right")) if node is not None else []
+        if node is None or len(rights) != 1 or found is not None:
+            return None
+        # (Each element in turn: the index is the key of a range over it.)
+        loop = node.parent
+        while loop is not None and loop.type in ("statement_list", "block"):
+            loop = loop.parent
+        clause = loop.named_children[0] if loop is not None and loop.named_children else None
+        if (
+            loop is None
+            or loop.type != "for_statement"
+            or clause is None
+            or clause.type != "range_clause"
+            or text(clause.child_by_field_name("right")) != name
+            or not text(clause.child_by_field_name("left")).startswith(match.group(1).decode())
+        ):
+            return None
+        found = unparen(rights[0])
+    return found
 
 
 def _set_to(analysis: _Analysis, func: Node, name: str, depth: int = 0) -> tuple[bool, Node] | None:
