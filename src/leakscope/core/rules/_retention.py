@@ -1954,7 +1954,13 @@ class _Analysis(Origins, Places, Handing):
             self._climb(sub, use)
 
     def collected(
-        self, piece: Piece, state: _Climb, binding: Binding, levels: int, statement: Node
+        self,
+        piece: Piece,
+        state: _Climb,
+        binding: Binding,
+        levels: int,
+        statement: Node,
+        key: bool = False,
     ) -> None:
         """The piece was put in a local collection (a map, a slice, a struct: `refs[k] = v`,
         `out = append(out, v)`, `e.Name = v`): report it when the function later stores the
@@ -1976,7 +1982,7 @@ class _Analysis(Origins, Places, Handing):
             # { return w, nil }` at its top.)
             uses.extend(self._uses(binding, loop.start_byte, statement.start_byte))
         for use in uses:
-            if self._ranged_over(piece, state, use, name, levels):
+            if self._ranged_over(piece, state, use, name, levels, key):
                 continue
             if _is_assigned(use):
                 owner = use.parent.parent if use.parent is not None else None
@@ -2171,10 +2177,13 @@ class _Analysis(Origins, Places, Handing):
             return _declared_empty(binding)
         return not binding.multi and _is_fresh(unparen(value))
 
-    def _ranged_over(self, piece: Piece, state: _Climb, use: Node, name: str, levels: int) -> bool:
+    def _ranged_over(
+        self, piece: Piece, state: _Climb, use: Node, name: str, levels: int, key: bool = False
+    ) -> bool:
         """Whether `use` ranges over the local collection `name` (`for _, u := range batch`):
         each element then holds what was collected, followed as a collection of its own
-        (`s.users = append(s.users, u)` once the batch is built)."""
+        (`s.users = append(s.users, u)` once the batch is built). With `key`, the pieces are
+        the keys of a local map (`unique[m[1]] = struct{}{}`): the range's key holds one."""
         clause = use.parent
         if (
             clause is None
@@ -2185,14 +2194,27 @@ class _Analysis(Origins, Places, Handing):
         ):
             return False
         names = _list_items(clause.child_by_field_name("left"))
-        if len(names) < 2 or text(names[1]) == "_":
+        at = 0 if key else 1
+        if len(names) <= at or text(names[at]) == "_":
             return True
-        element = self.types.declaration(names[1]) or self.types.lookup(names[1])
+        element = self.types.declaration(names[at]) or self.types.lookup(names[at])
         if element is None or not element.is_local:
             return True
-        note = f"{text(names[1])} ranges over the elements of {name}"
+        what = "keys" if key else "elements"
+        note = f"{text(names[at])} ranges over the {what} of {name}"
         step = (clause.start_byte, clause.end_byte, note)
         sub = replace(piece, steps=[*piece.steps, step])
+        if key and levels == 0:
+            # Each key is the piece itself, kept (and copied) where it is used next
+            # (`verificationCache.Set(token, ok)`): the set only gathered them. (Not keys
+            # put back in the same map, `refs[strings.TrimSuffix(ref, "^{}")] = hash`: still
+            # its keys, followed with it.)
+            loop = clause.parent
+            body = loop.child_by_field_name("body") if loop is not None else None
+            again = re.compile(rb"(?<![\w.])" + re.escape(name.encode()) + rb"\[[^\]\n]*\]\s*=")
+            if body is None or again.search(body.text or b"") is None:
+                self._follow(sub, _Climb(names[at], names[at], 0), names[at], 0, clause)
+            return True
         self.collected(sub, state, element, levels, clause)
         return True
 
@@ -2723,7 +2745,8 @@ class _Analysis(Origins, Places, Handing):
 
     def _stored_whole(self, use: Node) -> Node | None:
         """The left-hand side a value is stored in as it is: `x.f = use`,
-        `x.f = append(x.f, use)`, `x.f = T{F: use}`; else None."""
+        `x.f = append(x.f, use)`, `x.f = T{F: use}`; else None. (Or its elements:
+        `x.f = append(x.f, use...)` of a local collection.)"""
         node = use
         while node.parent is not None and node.parent.type in (
             "literal_element",
@@ -2731,6 +2754,7 @@ class _Analysis(Origins, Places, Handing):
             "literal_value",
             "composite_literal",
             "argument_list",
+            "variadic_argument",
             "call_expression",
             "unary_expression",
         ):
@@ -2739,6 +2763,10 @@ class _Analysis(Origins, Places, Handing):
                 return None
             if parent.type == "unary_expression" and not text(parent).startswith(("&", "*")):
                 return None  # (`&rec`, or `*rec`: a copy of the record, with its slices)
+            if parent.type == "variadic_argument":
+                under = self.types.underlying(self.types.type_of(use))
+                if under is None or not is_slice(under) or under[2:] in _PLAIN_ELEMENTS:
+                    return None  # (`append(b.buf, p...)` copies p's bytes)
             node = parent
         found = paired_target(node)
         return found[1] if found is not None else None

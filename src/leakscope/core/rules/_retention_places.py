@@ -118,7 +118,7 @@ class Places:
             return
         shared = self.shared(container)
         if shared is None:
-            self._into_local(piece, state, index_expr, state.levels)
+            self._into_local(piece, state, index_expr, state.levels, key=True)
             return
         where = _where("map", text(container), shared)
         places = (_flat(text(container)),)
@@ -133,9 +133,11 @@ class Places:
         )
         self._report(piece, state, state.levels, "used as a key of", target)
 
-    def _into_local(self, piece: Piece, state: _Climb, lhs: Node, levels: int) -> None:
-        """`refs[k] = piece`, `e.Name = piece`, `seen[piece] = true` on a local collection:
-        followed to where the collection is stored (`collected`)."""
+    def _into_local(
+        self, piece: Piece, state: _Climb, lhs: Node, levels: int, key: bool = False
+    ) -> None:
+        """`refs[k] = piece`, `e.Name = piece`, `seen[piece] = true` (`key`) on a local
+        collection: followed to where the collection is stored (`collected`)."""
         lhs = unparen(lhs)
         if lhs.type not in ("index_expression", "selector_expression"):
             return
@@ -160,7 +162,7 @@ class Places:
         ):
             statement = statement.parent
         if statement is not None:
-            self.collected(piece, state, binding, levels, statement)
+            self.collected(piece, state, binding, levels, statement, key)
 
     def _element_of(self, binding: Binding) -> Binding | None:
         """The local map or slice whose element the local pointer `binding` is: set from
