@@ -916,11 +916,13 @@ class Origins:
                     if found is None or found.kind == PARAM:
                         # (A field the package only ever sets to data read whole.)
                         found = self._field_read(call, passed) or found
-                elif receiver is not None and receiver.kind == LOCAL:
+                elif receiver is not None and receiver.kind in (LOCAL, RANGE):
                     # `attrs := parseLogfmt(line)`: what it was made with, the caller's
-                    # parameter too (its callers decide).
+                    # parameter too (its callers decide). Or one of a helper's records
+                    # (`for _, p := range parsePoints(body)`) whose field is a piece.
                     made = self.made_origin(call, passed.field, depth)
                     found = made[0] if made is not None else None
+                    found = found or self._record_piece(call, passed.field, depth)
                 if found is None:
                     # (A field the package only ever sets to data read whole.)
                     return self._field_read(call, passed)
@@ -1488,6 +1490,14 @@ class Origins:
                 return None
             if returned.param_field is not None:
                 return self.field_origin(args[returned.param], returned.param_field, depth + 1)
+            if (
+                not returned.piece
+                and not returned.levels
+                and self.pkg.stored_at(self, call, returned.param) is not None
+            ):
+                # `k = intern(k)` of a helper keeping its argument and giving it back: the
+                # helper's store is the leak, and its copy there is what it gives back.
+                return None
             return self.origin(args[returned.param], depth + 1)
         if returned.field is not None:
             # (`b := s.chunk(off)` of a segment holding a pooled slab, then `defer s.Close()`
@@ -1497,6 +1507,11 @@ class Origins:
                 return pooled
             made = self.made_origin(call, returned.field, depth)
             if made is None:
+                # (`p.Name()` of `for _, p := range parsePoints(string(body))`, a helper's
+                # records whose field is a piece: a piece of what the records are of.)
+                record = self._record_piece(call, returned.field, depth)
+                if record is not None:
+                    return record
                 # (`tx.ForEach(...)` of a `Tx` whose field holds a file read whole.)
                 return self._field_read(call, returned)
             # (A zero-copy decoder over its caller's data is by design: not followed there.)
@@ -1523,6 +1538,31 @@ class Origins:
             confidence=weaker(returned.source.confidence, Confidence.MEDIUM),
             reader=None,  # (a place in the helper, perhaps in another file)
         )
+
+    def _record_piece(self, call: Node, field: str, depth: int) -> Source | None:
+        """The origin of the local receiver of the method `call` calls, when it is one of
+        the records a helper of the package returns (`p` of `for _, p := range
+        parsePoints(string(body))`, or `p := parsePoint(line)`) whose field `field` is a
+        piece (`Returned.fields`): what that piece is of."""
+        func = call.child_by_field_name("function")
+        operand = func.child_by_field_name("operand") if func is not None else None
+        if func is None or func.type != "selector_expression" or operand is None:
+            return None
+        operand = unparen(operand)
+        binding = self.types.lookup(operand) if operand.type == "identifier" else None
+        if binding is None or binding.kind not in (LOCAL, RANGE) or binding.value is None:
+            return None
+        if binding.kind == RANGE and binding.index != 1:
+            return None
+        made = unparen(binding.value)
+        if made.type != "call_expression" or (binding.kind == LOCAL and binding.index != 0):
+            return None
+        returned = self.pkg.returned_at(self, made)
+        if returned is None or returned.fields is None or field not in returned.fields:
+            return None
+        found = self._given(made, returned, depth + 1)
+        # (Each of the records a range goes through is one part of it.)
+        return replace(found, part=True) if found and binding.kind == RANGE else found
 
     def made_origin(self, call: Node, field: str, depth: int = 0) -> tuple[Source, bool] | None:
         """The origin of what the local receiver of the method `call` calls was made with
