@@ -351,7 +351,8 @@ class Handing:
             return False  # (passed on to another function that stores it: reported here)
         if self.pkg.generic_param(key, _args(call).index(state.node)):
             return False  # (`Set[T].Add(v T)`: no copy of a T can be written there)
-        if not stored.interned and (self._evicted(stored.text) or _CACHE_NAME.search(key[0])):
+        cache = self._evicted(stored.text) or _CACHE_NAME.search(key[0])
+        if cache and not stored.interned and not stored.zero_copy:
             return False  # (a cache keeps what it is given: its callers copy what they put in)
         return not self.ctx.is_test or stored.at[0].endswith("_test.go")
 

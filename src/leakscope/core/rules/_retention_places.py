@@ -579,6 +579,17 @@ class Places:
                 return None
             return Shared(f"{name} aliases {text(value)}", inner.confidence, inner.related)
         if value.type == "call_expression" and is_pointer(type_text):
+            key = self.pkg.callee(self, value)
+            entry = self.pkg.entry_kept(key) if key is not None else None
+            if entry is not None:
+                # `e := c.entryLocked(metric)` of a get-or-create keeping e in c.metadata.
+                function = value.child_by_field_name("function")
+                operand = function.child_by_field_name("operand") if function else None
+                inner = self.shared(operand, depth + 1) if operand is not None else None
+                if inner is not None:
+                    called = _flat(text(function))
+                    reason = f"{name} is an entry {called} keeps in {entry}"
+                    return Shared(reason, inner.confidence, inner.related)
             return Shared(
                 f"{name} may point to shared data (or to a new object from {text(value)})",
                 Confidence.LOW,

@@ -248,6 +248,9 @@ class Stored:
     # The fields of each element of the parameter that are stored, not the parameter itself
     # (`for _, r := range recs { t.rows[k] = r.Value }`: Value), see `element_stored_at`.
     fields: frozenset[str] | None = None
+    # What is stored is a zero-copy conversion of the parameter (`e.help = yoloString(help)`):
+    # its callers pass bytes they cannot tell are kept, as a string; the copy belongs here.
+    zero_copy: bool = False
 
 
 _MAX_STORE_DEPTH = 2
@@ -326,6 +329,7 @@ class Package(HandOver):
         self._pool_roles: dict[tuple[Key, bool], tuple[str, str | int | None]] = {}
         self._gives_back: bool | None = None
         self._fields_read: dict[tuple[str, str], Source | None] = {}  # (see `field_read`)
+        self._entries: dict[Key, str | None] = {}  # (see `entry_kept`)
         self._docs: dict[Key, DocView] | None = None  # (see `doc_view`)
         self._doc_views: dict[Key, DocView | None] = {}
         if previous is not None:
@@ -620,6 +624,33 @@ class Package(HandOver):
             return None
         found = self.field_read(owner, text(selector.child_by_field_name("field")))
         return replace(found, node=selector) if found is not None else None
+
+    def entry_kept(self, key: Key) -> str | None:
+        """Where the method `key` keeps the pointer it returns, or takes it from: an entry
+        of a map of its receiver (`e, ok := c.metadata[k]` ... `c.metadata[k] = e` ...
+        `return e` of a get-or-create, `c.metadata`), else None. What a caller writes
+        through that pointer stays in the receiver's map."""
+        if key in self._entries:
+            return self._entries[key]
+        self._entries[key] = None
+        decl = self.decl(key)
+        func = decl[1] if decl is not None else None
+        body = func.child_by_field_name("body") if func is not None else None
+        receiver = receiver_name(func) if func is not None else ""
+        if body is None or not receiver or body.text is None:
+            return None
+        code = body.text
+        names = {m.group(1) for m in _RETURN_NAME.finditer(code)} - {b"nil"}
+        if len(names) != 1:
+            return None
+        name = re.escape(names.pop())
+        place = rb"(?<![\w.])" + re.escape(receiver.encode()) + rb"\.(\w+(?:\.\w+)*)\["
+        kept = re.compile(place + rb"[^\]\n]*\][ \t]*=[ \t]*" + name + rb"\b")
+        taken = re.compile(rb"(?<![\w.])" + name + rb"(?:[ \t]*,[ \t]*\w+)?[ \t]*:?=[ \t]*" + place)
+        found = kept.search(code) or taken.search(code)
+        if found is not None:
+            self._entries[key] = f"{receiver}.{found.group(1).decode()}"
+        return self._entries[key]
 
     def field_read(self, type_name: str, field: str, depth: int = 0) -> Source | None:
         """The data read whole that the field `field` of the package's type `type_name`
@@ -2392,7 +2423,8 @@ class Package(HandOver):
             )
             if converted is not None and converted.zero_copy and converted.param == position:
                 # `s := toUnsafeString(name)`, then `c.ids[s] = id`: the same memory.
-                return self._stored_use(analysis, path, fname, name, call, depth)
+                found = self._stored_use(analysis, path, fname, name, call, depth)
+                return replace(found, zero_copy=True) if found is not None else None
             if func.type == "selector_expression" and position > 0:
                 found = self._kept_by(analysis, path, fname, name, call, func, position)
                 if found is not None:
