@@ -3363,8 +3363,9 @@ def _window(analysis: _Analysis, node: Node, depth: int = 0) -> bool:
 def _cut_back(analysis: _Analysis, node: Node) -> Iterator[Node]:
     """`node`, then what it was cut from, step by step: through locals and range variables
     to their values, an index to what it indexes, a trim or a `Cut` to its argument (`name`
-    of `name := m[1]`, `m`, the `FindAllStringSubmatch` it ranges over, ...), up to six."""
-    for _ in range(6):
+    of `name := m[1]`, `m`, the `FindAllStringSubmatch` it ranges over, ...), up to eight
+    (`name, err := url.PathUnescape(strings.TrimSuffix(href, "/"))` of `href := m[1]`)."""
+    for _ in range(8):
         node = unparen(node)
         yield node
         if node.type == "index_expression":
