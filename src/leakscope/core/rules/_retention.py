@@ -1489,7 +1489,12 @@ class _Analysis(Origins, Places, Handing):
                 if binding is not None and binding.is_local:
                     step = (call.start_byte, call.end_byte, f"{_flat(text(func))} keeps it")
                     sub = replace(piece, steps=[*piece.steps, *state.notes, step])
-                    self.collected(sub, state, binding, state.levels, _statement_of(call))
+                    # (`b.add(line)` appending it to `b.lines`: collected in b, one of many.
+                    # A view it keeps across the next read is that store's to copy.)
+                    inner = replace(state, appended=state.appended or stored.collects)
+                    self.collected(sub, inner, binding, state.levels, _statement_of(call))
+                    if piece.source.kind == sources.VIEW:
+                        self._hand_to_store(state, call, stored, closure)
                 return
             holder = f"{text(operand)}."
         called = _flat(text(call.child_by_field_name("function")))
@@ -1502,13 +1507,21 @@ class _Analysis(Origins, Places, Handing):
         if key in self.leaks:
             return
         self._report(sub, state, state.levels, how, target, holder)
+        self._hand_to_store(state, call, stored, closure)
+
+    def _hand_to_store(
+        self, state: _Climb, call: Node, stored: Stored, closure: Node | None
+    ) -> None:
+        """Report the leak just found at the call at the store of the function it calls,
+        which a copy fixes for every caller (`_handed_here`), unless it is one of the parts
+        of a partition (`climbed`)."""
+        key = (state.value.start_byte, state.value.end_byte)
+        called = _flat(text(call.child_by_field_name("function")))
         if (
             key in self.leaks
             and stored.at is not None
             and self._hands_over(state, call, stored, closure)
         ):
-            # Reported at the store, which a copy fixes for every caller (`_handed_here`),
-            # unless it is one of the parts of a partition (`climbed`).
             caller = enclosing_function(call)
             name = (function_name(caller) if caller is not None else None) or "a caller"
             message = f"{name} passes {_flat(text(state.value))} to {called} here"
