@@ -1425,12 +1425,15 @@ class Package(HandOver):
             picked = only and levels == 1 and unparen(item).type == "index_expression"
             picked = picked and _indexes_split(analysis, unparen(item))
             # (Or of some lines only, picked by a test in the loop: `if !inEntries {
-            # continue }` before `names = append(names, name)`.)
+            # continue }` before `names = append(names, name)`. Also in a map, of a
+            # parameter's lines: one of data the function reads itself is reported here,
+            # where it is collected and returned.)
             of_what = params[found.param] if found.param is not None else None
             if of_what is None and found.source is not None:
                 of_what = _flat(text(found.source.node))
+            mapped = bool(set_in) and not appended and found.param is not None
             picked = picked or (
-                only
+                (only or mapped)
                 and of_what is not None
                 and partitions._line_tests(_statement_of(item), of_what) == partitions._PICKS
             )
