@@ -963,7 +963,13 @@ class TypeResolver:
             type_node = node.child_by_field_name("type")
             return normalise_type(text(type_node)) if type_node is not None else None
         if kind == "func_literal":
-            return None
+            # `func(a int) (string, error)`: its calls' results are known (`readStr()`).
+            params = node.child_by_field_name("parameters")
+            result = node.child_by_field_name("result")
+            if params is None:
+                return None
+            signature = "func" + " ".join(text(params).split())
+            return signature + (" " + " ".join(text(result).split()) if result else "")
         return literal_type(node, self.imports)
 
     def _selector_type(self, node: Node) -> str | None:

@@ -55,6 +55,7 @@ from leakscope.core.rules._retention_summaries import (
     Package,
     Stored,
     _assigned_once,
+    _calls_of,
     _declared_empty,
     _is_cut,
     key_of,
@@ -1663,6 +1664,68 @@ class _Analysis(Origins, Places, Handing):
             where = f"the result of {returns or 'the function'}"
             target = Target(f"{returns or 'the function'}'s result", where, Confidence.HIGH)
             self._report(piece, state, state.levels, "returned as", target, None)
+        elif kind == "return_statement":
+            self._closure_returns(piece, state, owner, values)
+
+    def _closure_returns(self, piece: Piece, state: _Climb, statement: Node, values: Node) -> None:
+        """`return s, nil` of a function literal a local holds, set once (`readStr :=
+        func() (string, error) {...}`, a decoder's helper over the bytes it captures): the
+        piece is what each call of it in the function gives, followed from there (`name,
+        err := readStr()`)."""
+        literal = enclosing_function(statement)
+        declared = literal.parent if literal is not None else None
+        while declared is not None and declared.type == "expression_list":
+            declared = declared.parent
+        if (
+            literal is None
+            or literal.type != "func_literal"
+            or declared is None
+            or declared.type != "short_var_declaration"
+            or piece.bindings >= _MAX_BINDINGS
+        ):
+            return
+        names = _list_items(declared.child_by_field_name("left"))
+        rights = _list_items(declared.child_by_field_name("right"))
+        if len(names) != 1 or len(rights) != 1 or unparen(rights[0]) != literal:
+            return
+        param = piece.source.param
+        if param is not None and param.node is not None and within(param.node, literal):
+            # (A piece of its own parameter, `return ops[:j]` of a filter: what each call
+            # passes decides, `txn.Success = f(txn.Success)` keeping what it kept.)
+            return
+        outer = enclosing_function(declared)
+        name = text(names[0])
+        returned = [unparen(r) for r in _list_items(values)]
+        if outer is None or state.node not in returned:
+            return
+        index = returned.index(state.node)
+        found = sources.assigned_offsets(
+            self.ctx.source, name.encode(), declared.end_byte, outer.end_byte
+        )
+        if next(found, None) is not None:
+            return  # (set again: which literal a call runs is not followed)
+        note = f"{name} returns {_flat(text(state.node))}"
+        step = (statement.start_byte, statement.end_byte, note)
+        sub = replace(piece, steps=[*piece.steps, *state.notes, step], bindings=piece.bindings + 1)
+        for call in _calls_of(outer, name):
+            if call.start_byte < declared.end_byte or within(call, literal):
+                continue
+            parent = call.parent
+            if parent is not None and parent.type == "expression_list" and index > 0:
+                owner = parent.parent
+                lefts = _list_items(owner.child_by_field_name("left")) if owner else []
+                if owner is None or len(_list_items(parent)) != 1 or index >= len(lefts):
+                    continue
+                lhs = lefts[index]
+                if lhs.type == "identifier":
+                    self._follow(sub, _Climb(lhs, lhs, state.levels), lhs, state.levels, owner)
+                else:
+                    self._store(sub, _Climb(lhs, lhs, state.levels), lhs, state.levels)
+                continue
+            if index == 0:
+                # (Its first result, where it goes: `name, err := readStr()` as a
+                # multi-valued helper's, `m[k] = readStr()` as a value.)
+                self._climb(sub, call)
 
     def _returned_new(self, piece: Piece, state: _Climb, statement: Node) -> None:
         """`return Frame{Payload: buf[:n]}, nil`: a new object returned as it is made, as for
