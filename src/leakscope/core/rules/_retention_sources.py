@@ -1544,13 +1544,11 @@ class Origins:
         the records a helper of the package returns (`p` of `for _, p := range
         parsePoints(string(body))`, or `p := parsePoint(line)`) whose field `field` is a
         piece (`Returned.fields`): what that piece is of."""
-        func = call.child_by_field_name("function")
-        operand = func.child_by_field_name("operand") if func is not None else None
-        if func is None or func.type != "selector_expression" or operand is None:
+        receiver = method_receiver(self.types, call)
+        if receiver is None:
             return None
-        operand = unparen(operand)
-        binding = self.types.lookup(operand) if operand.type == "identifier" else None
-        if binding is None or binding.kind not in (LOCAL, RANGE) or binding.value is None:
+        _, binding = receiver
+        if binding.kind not in (LOCAL, RANGE) or binding.value is None:
             return None
         if binding.kind == RANGE and binding.index != 1:
             return None
@@ -1852,3 +1850,14 @@ def _read_count_cut(use: Node, name: str) -> bool:
         % (re.escape(text(end).encode()), re.escape(name.encode()))
     )
     return func is not None and read.search(func.text or b"") is not None
+
+
+def method_receiver(types: TypeResolver, call: Node) -> tuple[Node, Binding] | None:
+    """The variable a method call is made on (`p` of `p.Name()`), with its binding."""
+    func = call.child_by_field_name("function")
+    operand = func.child_by_field_name("operand") if func is not None else None
+    if func is None or func.type != "selector_expression" or operand is None:
+        return None
+    operand = unparen(operand)
+    binding = types.lookup(operand) if operand.type == "identifier" else None
+    return (operand, binding) if binding is not None else None

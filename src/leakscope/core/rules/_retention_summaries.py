@@ -3168,12 +3168,8 @@ def receiver_made_with(analysis: _Analysis, call: Node, field: str) -> tuple[Nod
     receiver holds a copy of it (a conversion, here or in the constructor: `p :=
     newParser(body)` of `return &parser{buf: string(body)}` gives `body`, copied), else
     None."""
-    func = call.child_by_field_name("function")
-    operand = func.child_by_field_name("operand") if func is not None else None
-    if func is None or func.type != "selector_expression" or operand is None:
-        return None
-    operand = unparen(operand)
-    binding = analysis.types.lookup(operand) if operand.type == "identifier" else None
+    found = sources.method_receiver(analysis.types, call)
+    binding = found[1] if found is not None else None
     if binding is None or binding.kind != LOCAL or binding.value is None:
         return None
     made = unparen(binding.value)
