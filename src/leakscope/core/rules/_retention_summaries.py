@@ -1688,6 +1688,7 @@ class Package(HandOver):
         copy_at: list[tuple[str, int, int]] = []
         picks = False  # (submatches: the text around them goes, as for fields left out)
         pieces: list[tuple[str, Node, int, Returned]] = []
+        whole: set[int | None] = set()  # (parameters it holds as they are)
         for key_text, value, index in [
             *((k, v, -1) for k, v in values),
             *((k, call, i) for k, call, i in results),
@@ -1700,10 +1701,16 @@ class Package(HandOver):
                 found = self._result_of(analysis, path, params, value, index)
             if found is not None and found.piece and found.levels == 0:
                 pieces.append((key_text, value, index, found))
+            elif found is not None and _given_back(found) and found.param_field is None:
+                whole.add(found.param)
         # Pieces of a parameter; else, with `own`, of data the function read whole (pieces of
         # what it reads, in a record it returns as it is, are reported where it makes the
         # record: `_returned_new`).
         first = next((p[3] for p in pieces if p[3].param is not None), None)
+        if first is not None and first.param in whole:
+            # `&Plan{Original: query, Table: strings.Trim(rest, "`")}`: the record keeps all
+            # of the parameter anyway, and its piece beside it pins nothing more.
+            return None
         if first is None and own:
             first = next((p[3] for p in pieces if _read_whole(p[3].source)), None)
         for key_text, value, index, found in pieces if first is not None else ():
