@@ -1058,8 +1058,12 @@ class Package(HandOver):
         ):
             return True  # (`v, ok := jsonField(rec, key)` ... `return v`)
         # `r.Key, b, err = readBytes(b)`: a field set to a result of a package function that
-        # may return a piece (`_field_results`).
-        called = _FIELD_RESULT.findall(source, start, end)
+        # may return a piece (`_field_results`); or to its only result, in a literal or
+        # after it (`&Plan{Table: tableOf(query)}`, `p.Table = tableOf(query)`).
+        called = [
+            *_FIELD_RESULT.findall(source, start, end),
+            *_FIELD_CALL.findall(source, start, end),
+        ]
         return bool(called) and any(n.decode() in self._typed_names() for n in called)
 
     def _typed_names(self) -> frozenset[str]:
@@ -3287,6 +3291,7 @@ _TYPED_HEADER = re.compile(
 _FIELD_SET = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)\.\w+[ \t]*=[^=]")
 # `r.Key, b, err = readBytes(b)`: a field set to one of a call's results (the callee's name).
 _FIELD_RESULT = re.compile(rb"\w\.\w+[ \t]*,[^=\n]*[^:!<>=]=[ \t]*(\w+)\(")
+_FIELD_CALL = re.compile(rb"(?:\w:|\w\.\w+[ \t]*=)[ \t]*(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*)\(")
 _LATER_HEADER = re.compile(rb"\)[ \t]*\([^()\n{]*,[^()\n{]*(?:\bstring\b|\[\])[^\n{]*\{")
 _RECORD_HEADER = re.compile(
     rb"\)[ \t]*\(?[ \t]*(?:[A-Za-z_]\w*[ \t]+)?\*?([A-Za-z_]\w*)[ \t]*(?:,[^\n{]*)?\)?[ \t]*\{"
