@@ -1494,7 +1494,7 @@ class _Analysis(Origins, Places, Handing):
                     # A view it keeps across the next read is that store's to copy.)
                     inner = replace(state, appended=state.appended or stored.collects)
                     self.collected(sub, inner, binding, state.levels, _statement_of(call))
-                    if piece.source.kind == sources.VIEW:
+                    if piece.source.kind == sources.VIEW and not _copied_elsewhere(call, position):
                         self._hand_to_store(state, call, stored, closure)
                 return
             holder = f"{text(operand)}."
@@ -3130,6 +3130,33 @@ def _contains(outer: Node | None, inner: Node) -> bool:
 
 # Trims that leave a part whole but for a few blanks or a case change.
 _WHOLE_TRIMS = frozenset({"TrimSpace", "ToLower", "ToUpper", "TrimRight", "TrimLeft", "Trim"})
+
+
+# An argument copied where it is passed (`append([]byte(nil), raw...)`, `bytes.Clone(b)`).
+_COPIED_ARG = re.compile(
+    r"(?:append\(\s*\[\]byte\(nil\)|(?:bytes|strings|slices)\.Clone\(|string\(|\[\]byte\()"
+)
+
+
+def _copied_elsewhere(call: Node, position: int) -> bool:
+    """Whether another call of the same method in the function copies what it passes there
+    (`rep.addBad(line, append([]byte(nil), raw...), err)`): the code's own way is a copy at
+    the call, so a view passed as it is is fixed at its call too."""
+    func = call.child_by_field_name("function")
+    outer = enclosing_function(call)
+    if func is None or func.type != "selector_expression" or outer is None:
+        return False
+    method = text(func.child_by_field_name("field"))
+    for node in captures("(call_expression) @c", outer).get("c", []):
+        other = node.child_by_field_name("function")
+        if node == call or other is None or other.type != "selector_expression":
+            continue
+        if text(other.child_by_field_name("field")) != method:
+            continue
+        args = _args(node)
+        if position < len(args) and _COPIED_ARG.match(_flat(text(args[position]))):
+            return True
+    return False
 
 
 def _collected_across(declared: Node, statement: Node, piece: Piece) -> bool:
