@@ -181,7 +181,11 @@ STORES_DOC = """
   instead, reported when the function returns it to a caller that keeps it (`m.add(name,
   addr)` of `m := newMap()` in a parser whose result is kept). A map held in an entry of a
   long-lived map is that map's, whether taken as `m := ix.labels[k]` or `m, ok :=
-  ix.labels[k]` (`m[key] = v` writes into it).
+  ix.labels[k]` (`m[key] = v` writes into it); so is an entry a get-or-create method takes
+  from its receiver's map or makes and keeps there (`e := c.entryLocked(metric); e.help =
+  help`). A setter keeping a string made without a copy over the bytes it is given (`e.help =
+  yoloString(help)`) is reported at its store even when it is a cache's: its callers cannot
+  tell.
 - a helper that gives its parameter back as it is on some path (`return s` of an
   `unescape` with nothing to unescape, `canonicalize`; never set again before) passes on
   the piece it is given, as strings.ToLower does, and so do `url.PathUnescape` and
@@ -251,7 +255,11 @@ So does a helper that returns one of the package's structs with pieces of its
   it returns (a listing it downloads whole, `objs = append(objs, object{key: ...})`), they
   are pieces of that data in its callers, as fields of a parameter's records are. So are
   the fields a parser sets through a pointer to the record it just appended (`cur =
-  &out[len(out)-1]; cur.Mid = v`, an SDP offer's sections); fields set two at a time
+  &out[len(out)-1]; cur.Mid = v`, an SDP offer's sections), and what a method of such a
+  record returns or passes its callback (`p.Name()`, `p.ForEachTag(...)` of `for _, p :=
+  range parsePoints(string(body))`). A record that also holds the parameter as it is
+  (`&Plan{Original: query, Table: ...}`) holds no piece of it: it keeps all of it anyway.
+  Fields set two at a time
   (`p.Key, p.Value, _ = strings.Cut(line, "=")`) are not followed. Fields cut by another
   helper that gives a piece and the rest (`key, rest, err := lengthPrefixed(buf)`, then
   `val, rest, err := lengthPrefixed(rest)`) are pieces of the helper's argument, and so are

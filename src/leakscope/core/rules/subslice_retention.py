@@ -284,7 +284,11 @@ Within a package (every file of it), leakscope follows the data into helpers and
   A field that any other value is set to (a parameter: the caller's image) is not followed,
   nor a piece kept by the object that holds the field (`m.entries` of `m.arena`'s pieces);
 - pieces put in a local map, slice or struct that the function then stores whole
-  (`refs[k] = line[:i]` ... `r.refs = refs`) are reported where they are put in;
+  (`refs[k] = line[:i]` ... `r.refs = refs`), or spreads into a kept slice (`d.batches =
+  append(d.batches, out...)`), are reported where they are put in; a function literal held
+  in a local set once that returns a piece (`next := func() []byte {... return
+  buf[pos:end]}`) gives that piece at each call of it, not one of its own parameter (what
+  each call passes decides);
 {stores}
 
 - a constructor of the package that puts its parameter, as it is or cut, in the new object

@@ -43,10 +43,11 @@ data read with `io.ReadAll`, `os.ReadFile`, `ioutil.ReadFile`, a command's whole
 (`ReadMessage`, `Receive`, `Recv`, `ReceiveMessage`, by the method's name), a `bufio.Reader`'s
 `ReadString` or a `bufio.Scanner`'s `Text`, a record a `csv.Reader`'s `Read` returns (its
 fields are all cut from one string, the row: `rec[5]` kept keeps the whole row), a
-`string(buf)` conversion, or a range variable or local variable holding such data (the lines
-of a split file). A new object a function returns that takes one piece of each line a loop
-reads (`idx.names[id] = rec[2]` of each row, then `return idx`) is reported like one holding
-pieces of data read whole.
+`string(buf)` conversion, a concatenation with such data (`chunk := carry + string(buf[:n])`
+of each chunk a loop reads: a new string as large), or a range variable or local variable
+holding such data (the lines of a split file). A new object a function returns that takes
+one piece of each line a loop reads (`idx.names[id] = rec[2]` of each row, then `return idx`)
+is reported like one holding pieces of data read whole.
 
 Not reported:
 - slicing constants, literals, package-level variables or struct fields (a package-level
@@ -222,8 +223,14 @@ Within a package (every file of it), leakscope follows the data into helpers and
 - pieces put in a local map, slice or struct that the function then stores whole
   (`refs[k] = line[:i]` ... `r.refs = refs`; also through a field of an element of it, `s :=
   next[name]; s.addrs = append(s.addrs, addr)`, or a map in a field of it, `ix.offsets[id] =
-  off`), or passes to a function of the package that
-  keeps it (`s.recent.push(info)`), are reported where they are put in;
+  off`), spreads into a kept slice (`d.findings = append(d.findings, out...)`), or passes to
+  a function of the package that keeps it (`s.recent.push(info)`), are reported where they
+  are put in. Pieces gathered as the keys of a local set (`unique[m[1]] = struct{}{}`) are
+  followed from a range over its keys to where each is kept (`cache.Set(token, ok)`);
+- a function literal held in a local set once that returns a piece (`readStr := func()
+  (string, error) {... return s[pos:end], nil}`): what each call of it gives (`name, err :=
+  readStr()`) is followed as that piece, not a piece of the literal's own parameter (what
+  each call passes decides);
 {stores}
 
 - a constructor of the package that puts its parameter, as it is or cut, in the new object
