@@ -3132,10 +3132,20 @@ def _contains(outer: Node | None, inner: Node) -> bool:
 _WHOLE_TRIMS = frozenset({"TrimSpace", "ToLower", "ToUpper", "TrimRight", "TrimLeft", "Trim"})
 
 
-# An argument copied where it is passed (`append([]byte(nil), raw...)`, `bytes.Clone(b)`).
-_COPIED_ARG = re.compile(
-    r"(?:append\(\s*\[\]byte\(nil\)|(?:bytes|strings|slices)\.Clone\(|string\(|\[\]byte\()"
-)
+def _copy_of(operand: str) -> str:
+    """A regular expression for a copy of `operand` (itself a regular expression) as code
+    writes one: `strings.Clone(x)`, `bytes.Clone(x)`, `slices.Clone(x)`, `string([]byte(x))`,
+    `append([]byte(nil), x...)`."""
+    return (
+        rf"(?:strings|bytes|slices)\.Clone\(\s*{operand}\s*\)"
+        rf"|string\(\[\]byte\(\s*{operand}\s*\)\)"
+        rf"|append\(\s*\[\]byte\(nil\),\s*{operand}\.\.\.\)"
+    )
+
+
+# An argument copied where it is passed (`append([]byte(nil), raw...)`, `bytes.Clone(b)`, or
+# converted to the other family, `string(b)`).
+_COPIED_ARG = re.compile(rf"{_copy_of('.+')}|(?:string|\[\]byte)\(.+\)")
 
 
 def _copied_elsewhere(call: Node, position: int) -> bool:
@@ -3154,7 +3164,7 @@ def _copied_elsewhere(call: Node, position: int) -> bool:
         if text(other.child_by_field_name("field")) != method:
             continue
         args = _args(node)
-        if position < len(args) and _COPIED_ARG.match(_flat(text(args[position]))):
+        if position < len(args) and _COPIED_ARG.fullmatch(_flat(text(args[position]))):
             return True
     return False
 
@@ -3645,10 +3655,7 @@ def _replaced_after(value: Node) -> bool:
     if func is None or body is None:
         return False
     name = re.escape(place)
-    copy = re.compile(
-        rf"nil|(?:(?:strings|bytes)\.Clone\(\s*{name}\s*\)|string\(\[\]byte\(\s*{name}\s*\)\)"
-        rf"|append\(\[\]byte\(nil\),\s*{name}\.\.\.\))"
-    )
+    copy = re.compile(rf"nil|{_copy_of(name)}")
     source = func.text or b""
     start = func.start_byte
     word = re.compile(rb"(?<![\w.])" + re.escape(place.encode()) + rb"(?![\w.(\[])")
@@ -3665,31 +3672,5 @@ def _replaced_after(value: Node) -> bool:
             continue
         again = text(values[targets.index(node)])
         if copy.fullmatch(_flat(again)) and always_after(statement, later, early_exits=True):
-            return True
-    return False
-    lefts = _list_items(statement.child_by_field_name("left"))
-    rights = _list_items(statement.child_by_field_name("right"))
-    if len(lefts) != 1 or len(rights) != 1 or not within(value, rights[0]):
-        return False
-    place = text(lefts[0])
-    if lefts[0].type not in ("identifier", "selector_expression"):
-        return False
-    func = enclosing_function(statement)
-    body = func.child_by_field_name("body") if func is not None else None
-    if func is None or body is None:
-        return False
-    name = re.escape(place.encode())
-    copy = re.compile(
-        rb"(?<![\w.])" + name + rb"\s*=\s*(?:(?:strings|bytes)\.Clone\(\s*" + name + rb"\s*\)"
-        rb"|string\(\[\]byte\(\s*" + name + rb"\s*\)\)"
-        rb"|append\(\[\]byte\(nil\),\s*" + name + rb"\.\.\.\))"
-    )
-    source = func.text or b""
-    start = func.start_byte
-    for match in copy.finditer(source, statement.end_byte - start):
-        later = body.descendant_for_byte_range(start + match.start(), start + match.start() + 1)
-        while later is not None and later.type != "assignment_statement":
-            later = later.parent
-        if later is not None and always_after(statement, later, early_exits=True):
             return True
     return False
