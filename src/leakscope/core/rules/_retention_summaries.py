@@ -330,6 +330,7 @@ class Package(HandOver):
         self._gives_back: bool | None = None
         self._fields_read: dict[tuple[str, str], Source | None] = {}  # (see `field_read`)
         self._entries: dict[Key, str | None] = {}  # (see `entry_kept`)
+        self._records_busy: set[tuple[str, int, int]] = set()  # (see `_returned_record`)
         self._docs: dict[Key, DocView] | None = None  # (see `doc_view`)
         self._doc_views: dict[Key, DocView | None] = {}
         if previous is not None:
@@ -1647,8 +1648,28 @@ class Package(HandOver):
         """A new struct returned with pieces in some of its fields (`return rec{ID: f[0],
         Kind: f[1]}, nil`, or `r := Rule{...}` ... `return r`): the fields that hold pieces
         of one parameter, as a record of them. With `own` (a record appended to a slice the
-        function returns), also of data the function reads itself."""
+        function returns), also of data the function reads itself. A record met again
+        while its own fields are looked at (`dlp.df = dlp`) holds nothing more there."""
         expr = unparen(expr)
+        key = (path, expr.start_byte, expr.end_byte)
+        if key in self._records_busy:
+            return None
+        self._records_busy.add(key)
+        try:
+            return self._record_fields(analysis, path, params, expr, later, own)
+        finally:
+            self._records_busy.discard(key)
+
+    def _record_fields(
+        self,
+        analysis: _Analysis,
+        path: str,
+        params: list[str],
+        expr: Node,
+        later: list[tuple[str, Node]] | None,
+        own: bool,
+    ) -> Returned | None:
+        """`_returned_record` of `expr`, once per chain of records."""
         if expr.type == "call_expression":
             # `return parseLine(line)` of a helper returning a record of its parameter's pieces.
             inner = self.returned_at(analysis, expr)
