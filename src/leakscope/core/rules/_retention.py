@@ -100,6 +100,7 @@ from leakscope.core.rules._retention_syntax import (
     _statement_of,
     _unique,
     appends,
+    copy_of,
     keyed_value,
     normalise,
     weaker,
@@ -1494,7 +1495,7 @@ class _Analysis(Origins, Places, Handing):
                     # A view it keeps across the next read is that store's to copy.)
                     inner = replace(state, appended=state.appended or stored.collects)
                     self.collected(sub, inner, binding, state.levels, _statement_of(call))
-                    if piece.source.kind == sources.VIEW and not _copied_elsewhere(call, position):
+                    if piece.source.kind == sources.VIEW:
                         self._hand_to_store(state, call, stored, closure)
                 return
             holder = f"{text(operand)}."
@@ -3132,43 +3133,6 @@ def _contains(outer: Node | None, inner: Node) -> bool:
 _WHOLE_TRIMS = frozenset({"TrimSpace", "ToLower", "ToUpper", "TrimRight", "TrimLeft", "Trim"})
 
 
-def _copy_of(operand: str) -> str:
-    """A regular expression for a copy of `operand` (itself a regular expression) as code
-    writes one: `strings.Clone(x)`, `bytes.Clone(x)`, `slices.Clone(x)`, `string([]byte(x))`,
-    `append([]byte(nil), x...)`."""
-    return (
-        rf"(?:strings|bytes|slices)\.Clone\(\s*{operand}\s*\)"
-        rf"|string\(\[\]byte\(\s*{operand}\s*\)\)"
-        rf"|append\(\s*\[\]byte\(nil\),\s*{operand}\.\.\.\)"
-    )
-
-
-# An argument copied where it is passed (`append([]byte(nil), raw...)`, `bytes.Clone(b)`, or
-# converted to the other family, `string(b)`).
-_COPIED_ARG = re.compile(rf"{_copy_of('.+')}|(?:string|\[\]byte)\(.+\)")
-
-
-def _copied_elsewhere(call: Node, position: int) -> bool:
-    """Whether another call of the same method in the function copies what it passes there
-    (`rep.addBad(line, append([]byte(nil), raw...), err)`): the code's own way is a copy at
-    the call, so a view passed as it is is fixed at its call too."""
-    func = call.child_by_field_name("function")
-    outer = enclosing_function(call)
-    if func is None or func.type != "selector_expression" or outer is None:
-        return False
-    method = text(func.child_by_field_name("field"))
-    for node in captures("(call_expression) @c", outer).get("c", []):
-        other = node.child_by_field_name("function")
-        if node == call or other is None or other.type != "selector_expression":
-            continue
-        if text(other.child_by_field_name("field")) != method:
-            continue
-        args = _args(node)
-        if position < len(args) and _COPIED_ARG.fullmatch(_flat(text(args[position]))):
-            return True
-    return False
-
-
 def _collected_across(declared: Node, statement: Node, piece: Piece) -> bool:
     """Whether a loop that makes the view's read again also puts the view in a collection
     declared before it (`tokens = append(tokens, tok)`): the collection outlives the
@@ -3655,7 +3619,7 @@ def _replaced_after(value: Node) -> bool:
     if func is None or body is None:
         return False
     name = re.escape(place)
-    copy = re.compile(rf"nil|{_copy_of(name)}")
+    copy = re.compile(rf"nil|{copy_of(name)}")
     source = func.text or b""
     start = func.start_byte
     word = re.compile(rb"(?<![\w.])" + re.escape(place.encode()) + rb"(?![\w.(\[])")

@@ -19,8 +19,8 @@ from tree_sitter import Node
 from leakscope.core import package_files
 from leakscope.core.context import FileContext, is_test_code
 from leakscope.core.rules import _retention_sources as sources
-from leakscope.core.rules._retention_syntax import _CACHE_NAME, _args, _list_items
-from leakscope.core.syntax import enclosing_function, function_name, text, unparen
+from leakscope.core.rules._retention_syntax import _CACHE_NAME, _args, _flat, _list_items, copy_of
+from leakscope.core.syntax import captures, enclosing_function, function_name, text, unparen
 from leakscope.core.types import LOCAL
 
 if TYPE_CHECKING:
@@ -349,12 +349,43 @@ class Handing:
         key = self.pkg.callee(self, call)
         if key is None or not self.pkg.direct_store(key, stored):
             return False  # (passed on to another function that stores it: reported here)
-        if self.pkg.generic_param(key, _args(call).index(state.node)):
+        position = _args(call).index(state.node)
+        if self.pkg.generic_param(key, position):
             return False  # (`Set[T].Add(v T)`: no copy of a T can be written there)
+        if _copied_elsewhere(call, position):
+            return False  # (the code copies at its calls: `rep.addBad(n, bytes.Clone(b))`)
         cache = self._evicted(stored.text) or _CACHE_NAME.search(key[0])
         if cache and not stored.interned and not stored.zero_copy:
             return False  # (a cache keeps what it is given: its callers copy what they put in)
         return not self.ctx.is_test or stored.at[0].endswith("_test.go")
+
+
+# An argument copied where it is passed (`append([]byte(nil), raw...)`, `bytes.Clone(b)`, or
+# converted to the other family, `string(b)`).
+_COPIED_ARG = re.compile(rf"{copy_of('.+')}|(?:string|\[\]byte)\(.+\)")
+
+
+def _copied_elsewhere(call: Node, position: int) -> bool:
+    """Whether another call of the same function or method in the function around `call`
+    copies what it passes at `position` (`rep.addBad(line, append([]byte(nil), raw...),
+    err)`): the code's own way is a copy at the call, so a piece passed as it is is fixed at
+    its call too."""
+    func = call.child_by_field_name("function")
+    outer = enclosing_function(call)
+    if func is None or outer is None:
+        return False
+    name = text(func.child_by_field_name("field") if func.type == "selector_expression" else func)
+    for node in captures("(call_expression) @c", outer).get("c", []):
+        other = node.child_by_field_name("function")
+        if node == call or other is None:
+            continue
+        field = other.child_by_field_name("field") if other.type == "selector_expression" else other
+        if text(field) != name:
+            continue
+        args = _args(node)
+        if position < len(args) and _COPIED_ARG.fullmatch(_flat(text(args[position]))):
+            return True
+    return False
 
 
 def _stores_a_name(body: bytes, words: list[bytes]) -> bool:

@@ -339,6 +339,19 @@ _COPYING_CACHES = frozenset(
         "github.com/VictoriaMetrics/fastcache",
     }
 )
+
+
+def copy_of(operand: str) -> str:
+    """A regular expression for a copy of `operand` (itself a regular expression) as code
+    writes one: `strings.Clone(x)`, `bytes.Clone(x)`, `slices.Clone(x)`, `string([]byte(x))`,
+    `append([]byte(nil), x...)`."""
+    return (
+        rf"(?:strings|bytes|slices)\.Clone\(\s*{operand}\s*\)"
+        rf"|string\(\[\]byte\(\s*{operand}\s*\)\)"
+        rf"|append\(\s*\[\]byte\(nil\),\s*{operand}\.\.\.\)"
+    )
+
+
 _MAX_BINDINGS = 3
 # A local collection the piece is put in (`collected`), which may be put in another and
 # returned: followed two locals further than a local holding the piece itself.
