@@ -1030,12 +1030,40 @@ class _Analysis(Origins, Places, Handing):
         if end.type != "binary_expression" or text(end.child_by_field_name("operator")) != "-":
             return False
         left = end.child_by_field_name("left")
-        return (
-            left is not None
-            and operand is not None
-            and _flat(text(left)) == f"len({_flat(text(operand))})"
-            and self._constant(end.child_by_field_name("right"))
+        if left is None or operand is None:
+            return False
+        whole = _flat(text(operand))
+        # (`buf.String()[:buf.Len()-1]`: the buffer's length is its text's.)
+        lengths = {f"len({whole})"}
+        made = re.fullmatch(r"(.+)\.(?:String|Bytes)\(\)", whole)
+        if made is not None:
+            lengths.add(f"{made.group(1)}.Len()")
+        return _flat(text(left)) in lengths and self._short_trailer(
+            end.child_by_field_name("right"), operand
         )
+
+    def _short_trailer(self, size: Node | None, operand: Node) -> bool:
+        """Whether `size`, the bytes cut off the end of `operand`, is few: a constant, or
+        the length of a value not read from the operand (`s[:len(s)-len(sep)]`, the
+        separator written after the last part, as `strings.TrimSuffix` drops it). Not the
+        length of what is left of the operand after its head (`s[:len(s)-len(rest)]` of
+        `rest := s[i:]`): that is the head alone."""
+        if self._constant(size):
+            return True
+        size = unparen(size) if size is not None else None
+        if size is None or size.type != "call_expression" or _callee_name(size) != "len":
+            return False
+        args = _args(size)
+        if len(args) != 1 or unparen(args[0]).type != "identifier":
+            return False
+        binding = self.types.lookup(unparen(args[0]))
+        base = re.match(r"[A-Za-z_]\w*", _flat(text(operand)))
+        if binding is None or base is None or binding.kind not in (PARAM, LOCAL):
+            return False
+        if binding.kind == LOCAL and (binding.value is None or binding.multi):
+            return False  # (`_, rest, _ := strings.Cut(s, ":")`: what it holds is unknown)
+        named = re.compile(r"(?<![\w.])" + re.escape(base.group(0)) + r"(?!\w)")
+        return not any(named.search(root) for root in self._roots(args[0], 0))
 
     def _made_to(self, operand: Node | None, end: Node) -> bool:
         """Whether `operand` is a local made with `make(T, end)` (the same size expression,
