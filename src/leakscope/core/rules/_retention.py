@@ -2612,10 +2612,10 @@ class _Analysis(Origins, Places, Handing):
         """Whether `piece` is one of the consecutive parts a loop cuts `operand` into (see
         `_excluded`). `kept_at`: the store, when it keeps one part in one slot; a part kept
         that way after the loop is not a partition."""
-        if operand.type != "identifier":
-            return False
         func = enclosing_function(piece)
-        if func is None:
+        if operand.type == "selector_expression" and func is not None and kept_at is None:
+            return _tokenized(piece, operand, func)
+        if operand.type != "identifier" or func is None:
             return False
         name = re.escape(operand.text or b"")
         loop = piece.parent
@@ -3069,6 +3069,41 @@ class _Analysis(Origins, Places, Handing):
             )
             leak.per_call = (reason, per_call[1])
         self.leaks[key] = leak
+
+
+def _tokenized(piece: Node, operand: Node, func: Node) -> bool:
+    """A lexer's token appended in order (`l.parts = append(l.parts, l.src[l.start:l.pos])`,
+    then `l.start = l.pos`): its cursor moves past each token to the next, so the tokens
+    kept in order are the text itself, cut up. Its bounds are fields of the object whose
+    field holds the text (the lexer's state); the end may leave off a marker the token ends
+    with (`l.src[l.start:l.pos-width]`). Not a token kept in a map (a set of names picked
+    from the text)."""
+    args = piece.parent
+    if args is None or args.type != "argument_list" or args.parent is None:
+        return False
+    if not appends(args.parent) or args.named_children[0] == piece:
+        return False
+    owner = operand.child_by_field_name("operand")
+    start = piece.child_by_field_name("start")
+    end = piece.child_by_field_name("end")
+    if owner is None or start is None or end is None or start.type != "selector_expression":
+        return False
+    if text(start.child_by_field_name("operand")) != text(owner):
+        return False
+    end = unparen(end)
+    if end.type == "binary_expression" and text(end.child_by_field_name("operator")) == "-":
+        end = unparen(end.child_by_field_name("left") or end)
+    if end.type != "selector_expression" or text(end.child_by_field_name("operand")) != text(owner):
+        return False
+    moved = re.compile(
+        rb"(?<![\w.])"
+        + re.escape(start.text or b"")
+        + rb"[ \t]*=[ \t]*"
+        + re.escape(end.text or b"")
+        + rb"[ \t]*(?:$|[\n;}]|//)",
+        re.MULTILINE,
+    )
+    return moved.search(func.text or b"", piece.end_byte - func.start_byte) is not None
 
 
 # `&rec` passed to a call (`d.decode(&rec)`): a record a function may fill (`_filled_uses`).
