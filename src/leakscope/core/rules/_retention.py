@@ -1439,7 +1439,17 @@ class _Analysis(Origins, Places, Handing):
             return False
         returned = self.pkg.returned_at(self, call)
         if returned is None or returned.param != position or returned.family != piece.family:
-            return False
+            # (A later result giving back the piece nearly whole, `typ, obj, ok :=
+            # splitEvent(line)`: `_paired` takes those results. One cutting a piece of it is
+            # a candidate of its own, `_helper_call`.)
+            later = [
+                found
+                for _, found in self.pkg.later_at(self, call, whole=True)
+                if found.param == position and found.family == piece.family and not found.piece
+            ]
+            if not later:
+                return False
+            returned = later[0]
         if returned.param_field is not None:  # (cuts a field of the argument, not the piece)
             return False
         if not returned.piece and not returned.levels and self.pkg.stored_at(self, call, position):
@@ -1922,7 +1932,7 @@ class _Analysis(Origins, Places, Handing):
                 return [(lefts[i], state.levels) for i in indices if i < len(lefts)]
             if call.type == "call_expression" and self._read_call(call) == sources.VIEW:
                 return [(lefts[0], state.levels)]  # `line, err := r.ReadSlice('\n')`
-            later = self.pkg.later_at(self, call) if call == state.node else []
+            later = self.pkg.later_at(self, call, whole=True) if call == state.node else []
             if later:
                 # Pieces after a first result that is none (`id, content, ok :=
                 # parseKeyLine(line)`): those results.

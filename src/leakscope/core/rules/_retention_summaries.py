@@ -499,7 +499,7 @@ class Package(HandOver):
                     view = found.source is not None and found.source.kind == sources.VIEW
                     if found.piece or view:
                         pieces.add(key[1])
-                elif self._later_result(key) and self.later_pieces(key):
+                elif self._later_result(key) and self.later_pieces(key, whole=True):
                     returning.add(key[1])
                     pieces.add(key[1])
             # (Documented views, interfaces' methods among them: a superset by name.)
@@ -982,10 +982,12 @@ class Package(HandOver):
         result = found[1].child_by_field_name("result") if found is not None else None
         return result is not None and _LATER_RESULT.search(result.text or b"") is not None
 
-    def later_pieces(self, key: Key) -> list[tuple[int, Returned]]:
+    def later_pieces(self, key: Key, whole: bool = False) -> list[tuple[int, Returned]]:
         """The results after the first that are pieces, by position, of a function whose
         first result is not one (`id, content, ok := parseKeyLine(line)`: 1, a field of the
-        line), else []."""
+        line), else []. With `whole`, also those that give back a parameter nearly whole
+        (`typ, obj, ok := splitEvent(line)`, obj a trim of the line's tail): a piece of
+        what the caller passes when that is one, and a reader's view still."""
         if self.doc_view(key) is not None:
             # (`typ, rec, err := d.decode()`: which results are views, by their types.)
             first = self.returned(key)
@@ -1008,17 +1010,21 @@ class Package(HandOver):
             if not _later_typed(decl[1], index):
                 continue
             found = self.returned(key, index)
-            if found is not None and found.piece and found.fields is None:
+            if found is None or found.fields is not None:
+                continue
+            if found.piece or (whole and found.param is not None and not found.levels):
                 out.append((index, found))
         return out
 
-    def later_at(self, analysis: _Analysis, call: Node) -> list[tuple[int, Returned]]:
+    def later_at(
+        self, analysis: _Analysis, call: Node, whole: bool = False
+    ) -> list[tuple[int, Returned]]:
         """`later_pieces` of the package function `call` calls."""
         followed = self._followed
         if followed is not None and not self._reading and _callee_name(call) not in followed[1]:
             return []
         key = self.callee(analysis, call)
-        return self.later_pieces(key) if key is not None else []
+        return self.later_pieces(key, whole) if key is not None else []
 
     def _may_return(self, path: str, body: Node) -> bool:
         """A cheap look at a body: it cuts or reads something, returns a call of a
@@ -1299,7 +1305,10 @@ class Package(HandOver):
                 # `u = u[i+3:]` on some path before: a cut of it, or the parameter as it is.
                 cut = _cut_in_place(analysis, func, binding.name) if func is not None else None
                 if cut is None and (
-                    text(expr) != binding.name
+                    (
+                        text(expr) != binding.name
+                        and not _holds_param(analysis, func, expr, binding.name)
+                    )
                     or func is None
                     or _assigned_values(analysis, func, binding.name)
                 ):
@@ -3721,6 +3730,43 @@ def _assigned_once(analysis: _Analysis, func: Node, name: str) -> Node | None:
     """The value of the only plain assignment to `name` in `func` (`name = v`), or None."""
     found = _assigned_values(analysis, func, name)
     return found[0] if found is not None and len(found) == 1 else None
+
+
+def _holds_param(analysis: _Analysis, func: Node | None, expr: Node, param: str) -> bool:
+    """Whether the local `expr` holds the parameter `param` nearly whole: each value it is
+    set to is the parameter, a trim of it or a cut of it, or of a local that holds it so
+    (`obj := bytes.TrimSpace(rest[len(key):])` of `rest := line[len(prefix):]`; a reader's
+    view given back still changes at the next read)."""
+    if func is None or expr.type != "identifier":
+        return False
+    family = (
+        STRING if analysis.types.underlying(analysis.types.type_of(expr)) == "string" else SLICE
+    )
+    seen: set[str] = set()
+
+    def holds(node: Node, depth: int) -> bool:
+        node = unparen(node)
+        while node.type in ("slice_expression", "call_expression") and depth < 8:
+            depth += 1
+            if node.type == "slice_expression":
+                node = unparen(node.child_by_field_name("operand") or node)
+            elif analysis._transparent(node, family) and _args(node):
+                node = unparen(_args(node)[0])
+            else:
+                return False
+        if node.type != "identifier":
+            return False
+        name = text(node)
+        if name == param or name in seen:
+            return True  # (`rest = rest[i+1:]`: what it held before)
+        binding = analysis.types.lookup(node)
+        if binding is None or binding.kind != LOCAL or binding.multi or depth > 6:
+            return False
+        seen.add(name)
+        values = _assigned_values(analysis, func, name)
+        return bool(values) and all(holds(v, depth + 1) for v in values or ())
+
+    return holds(expr, 0)
 
 
 def _assigned_values(analysis: _Analysis, func: Node, name: str) -> list[Node] | None:
