@@ -2499,7 +2499,16 @@ class _Analysis(Origins, Places, Handing):
     ) -> tuple[Target, str, str, tuple[tuple[str, int, int, str], ...]] | None:
         """(where, the callee, the place as named here, the callee's notes) when `use` is an
         argument of a package function that keeps that parameter where it outlives the call
-        (`s.recent.push(info)` with `r.items[r.next] = u` in push)."""
+        (`s.recent.push(info)` with `r.items[r.next] = u` in push), or in a record literal
+        passed so (`b.AddMetric(Metric{Tags: tags})`: the record keeps the collection)."""
+        while use.parent is not None and (
+            use.parent.type in ("literal_element", "keyed_element", "literal_value")
+            or use.parent.type == "composite_literal"
+            or (use.parent.type == "unary_expression" and text(use.parent).startswith("&"))
+        ):
+            if use.parent.type == "keyed_element" and use.parent.named_children[0] == use:
+                return None  # (a key of a map literal: a copy of nothing, but not kept here)
+            use = use.parent
         args = use.parent
         call = args.parent if args is not None and args.type == "argument_list" else None
         if call is None or call.type != "call_expression" or _callee_name(call) == "append":

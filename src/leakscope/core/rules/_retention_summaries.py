@@ -2543,7 +2543,9 @@ class Package(HandOver):
             lambda b: b.node == declared,
             depth,
         )
-        if stored is None:
+        if stored is None or _rooted_at(stored.text, name):
+            # (`unit := &Unit{Lib: lib}; lib.Units = append(lib.Units, unit)`: kept in
+            # itself, it lives no longer than it does.)
             return None
         note = self.note(path, statement, f"{fname} puts {name} in {holder}")
         # (What a copy fixes is the parameter's use in the local, not the local: `at` is
@@ -3793,6 +3795,12 @@ def _assigned_values(analysis: _Analysis, func: Node, name: str) -> list[Node] |
             return None
         found.append(unparen(rights[left.index(ident)]))
     return found
+
+
+def _rooted_at(place: str, name: str) -> bool:
+    """Whether the place `place` (`lib.Units`, `*p.items`) hangs off the variable `name`."""
+    found = re.match(r"[*&(\s]*([A-Za-z_]\w*)\s*[.\[]", place)
+    return found is not None and found.group(1) == name
 
 
 def _declared_local(value: Node) -> Node | None:
