@@ -1442,6 +1442,17 @@ class Origins:
             if len(args) == 1 and (binding is None or binding.kind == TYPE):
                 return self._converted(call, args[0], depth)
             return None
+        named = self._named_conversion(call)
+        if named is not None:
+            # `Pairs(body)` of `type Pairs string`: a copy as `string(body)` is; `Raw(b)` of
+            # `type Raw []byte`, the same memory.
+            under, arg = named
+            inner = self.types.underlying(self.types.type_of(arg))
+            if inner is None:
+                return None
+            if (under == "string") != (inner == "string"):
+                return self._converted(call, arg, depth)
+            return self.origin(arg, depth + 1)
         if self._is_piece_call(call):
             return self.origin(_first_arg(call), depth + 1)
         shared = zero_copy_operand(call)
@@ -1484,6 +1495,13 @@ class Origins:
     def _given(self, call: Node, returned: Returned, depth: int) -> Source | None:
         """What the package function `call` calls gives back (`Returned`: a result, or what
         it passes a callback), in terms of this call's arguments and receiver."""
+        if returned.receiver:
+            # (`Pairs(body).ForEach(...)`: what the call is made on.)
+            func = call.child_by_field_name("function")
+            operand = func.child_by_field_name("operand") if func is not None else None
+            if func is None or func.type != "selector_expression" or operand is None:
+                return None
+            return self.origin(operand, depth + 1)
         if returned.param is not None:
             args = _args(call)
             if returned.param >= len(args):
@@ -1591,6 +1609,21 @@ class Origins:
             if found is not None and found.kind in (READ, BUFFER, LINE):
                 return found
         return None
+
+    def _named_conversion(self, call: Node) -> tuple[str, Node] | None:
+        """(the underlying type, the operand) of a conversion to a named string or slice
+        type of the package (`Pairs(body)`), else None."""
+        func = call.child_by_field_name("function")
+        args = _args(call)
+        if func is None or func.type != "identifier" or len(args) != 1:
+            return None
+        binding = self.types.lookup(func)
+        if binding is None or binding.kind != TYPE:
+            return None
+        under = self.types.underlying(text(func))
+        if under is None or not (under == "string" or is_slice(under)):
+            return None
+        return under, args[0]
 
     def _converted(self, conversion: Node, operand: Node | None, depth: int) -> Source | None:
         """`string(buf)` and `[]byte(s)` copy their operand: as large as it is."""

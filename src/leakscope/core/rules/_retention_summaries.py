@@ -90,6 +90,7 @@ from leakscope.core.syntax import (
     receiver_type,
     text,
     unparen,
+    within,
 )
 from leakscope.core.text import LineIndex
 from leakscope.core.types import (
@@ -179,6 +180,10 @@ class Returned:
     # (`return rec{ID: f[0], Kind: f[1]}, nil` of a line's fields): `levels` counts the
     # record as one level, which selecting one of these fields takes off.
     fields: frozenset[str] | None = None
+    # Else: (a piece of) the method's receiver itself, a string or a slice of a named type
+    # (`fn(k, v)` of `func (p Pairs) ForEach(fn func(k, v string))` cutting `string(p)`):
+    # what the call's receiver holds decides.
+    receiver: bool = False
     # With `param`: the result is (a piece of) this field of that parameter (`frag.Raw[i:j]`
     # of `frag Fragment`): what the caller's argument holds in that field decides.
     param_field: str | None = None
@@ -1297,6 +1302,13 @@ class Package(HandOver):
             found = self._held_read(analysis, operand)  # (`b.tx.db.data[a:b]`)
         if found is None or found.kind == sources.CONVERSION:
             return None
+        if found.kind == sources.PARAM and found.field is None and (piece or levels):
+            binding = found.param
+            if binding is not None and binding.kind == RECEIVER and _valued_receiver(func, binding):
+                note = self.note(
+                    path, expr, f"{name} gives {_flat(text(expr))}, a piece of its receiver"
+                )
+                return Returned(family, levels, piece, receiver=True, notes=(note,))
         if found.kind == sources.PARAM:
             binding = found.param
             if binding is None or binding.kind != PARAM or binding.name not in params:
@@ -3116,6 +3128,17 @@ def result_names(func: Node) -> list[Node]:
         if decl.type == "parameter_declaration"
         for ident in decl.children_by_field_name("name")
     ]
+
+
+def _valued_receiver(func: Node | None, binding: Binding) -> bool:
+    """Whether `binding` is the receiver of the method `func`, a value of a named string or
+    slice type (`func (p Pairs) ForEach(...)` of `type Pairs string`), not a pointer."""
+    if func is None or func.type != "method_declaration":
+        return False
+    receiver = func.child_by_field_name("receiver")
+    if binding.node is None or receiver is None or not within(binding.node, receiver):
+        return False
+    return binding.type is not None and not binding.type.startswith("*")
 
 
 def _receiver_field(analysis: _Analysis, func: Node, expr: Node) -> str | None:
