@@ -267,6 +267,7 @@ class Contained:
     (`return &entry{key: k, data: b}`, `e := &entry{}; e.data = b; return e`, `T{b}`)."""
 
     notes: tuple[Note, ...]  # where it is put in (and constructors passed through)
+    field: str | None = None  # the field of the new object it is put in, when named
 
 
 # What a value can be wrapped in on its way into a container's call (`&entry{k, v}`).
@@ -1691,18 +1692,22 @@ class Package(HandOver):
         own: bool,
     ) -> Returned | None:
         """`_returned_record` of `expr`, once per chain of records."""
-        if expr.type == "call_expression":
-            # `return parseLine(line)` of a helper returning a record of its parameter's pieces.
-            inner = self.returned_at(analysis, expr)
-            if inner is None or inner.fields is None:
+        # (field name, value) pairs: of the literal, and of `s.name = ...` of a local `s`.
+        values: list[tuple[str, Node]] = []
+        inner = self.returned_at(analysis, expr) if expr.type == "call_expression" else None
+        if expr.type == "call_expression" and (inner is None or inner.fields is None):
+            # `return newRule(f[0])` of a constructor keeping its argument in a field.
+            values.extend(self._constructed(analysis, expr))
+            if not values:
                 return None
+        elif expr.type == "call_expression":
+            # `return parseLine(line)` of a helper returning a record of its parameter's pieces.
+            assert inner is not None and inner.fields is not None
             passed = self._passed_on(analysis, path, params, expr, inner)
             if passed is None:
                 return None
             return replace(passed, fields=inner.fields, apart=inner.apart, gaps=inner.gaps)
         literal = _new_literal(expr)
-        # (field name, value) pairs: of the literal, and of `s.name = ...` of a local `s`.
-        values: list[tuple[str, Node]] = []
         # (field name, call, result index) of `s.name, rest, err = readBytes(b)`.
         results: list[tuple[str, Node, int]] = []
         if literal is None and expr.type == "identifier":
@@ -1808,6 +1813,20 @@ class Package(HandOver):
             gaps=picks or _gaps(kept, func.text or b"" if func else b""),
             copy_at=tuple(copy_at),
         )
+
+    def _constructed(self, analysis: _Analysis, call: Node) -> list[tuple[str, Node]]:
+        """(field, argument) of each argument a constructor of the package puts as it is, or
+        cut, in a named field of the new object it returns (`newRule(f[0])` with `return
+        &Rule{Pattern: pattern}`): as the fields of a literal made here."""
+        if _callee_name(call) not in self.storer_names():
+            return []
+        key = self.callee(analysis, call)
+        args = _args(call)
+        out = []
+        for position, contained in (self.contains(key) if key is not None else {}).items():
+            if contained.field is not None and position < len(args):
+                out.append((contained.field, unparen(args[position])))
+        return out
 
     def _result_of(
         self, analysis: _Analysis, path: str, params: list[str], call: Node, index: int
@@ -2028,7 +2047,15 @@ class Package(HandOver):
             analysis = self.analysis(path)
             params = param_names(func)
             source = self.files[path][0]
-            kept = [p for p in params if p != "_" and not _reassigned(source, body, p)]
+            kept = [
+                p
+                for p in params
+                if p != "_"
+                and (
+                    not _reassigned(source, body, p)
+                    or (analysis is not None and _cut_in_place_only(analysis, func, p))
+                )
+            ]
             for expr in self._returned_values(path, func, body) if analysis else ():
                 assert analysis is not None
                 self._inside(analysis, path, func, kept, params, expr, out, 0)
@@ -2112,7 +2139,8 @@ class Package(HandOver):
                         value,
                         f"{fname} puts {_flat(text(value))} in the new object it returns",
                     )
-                    out[params.index(name)] = Contained((note,))
+                    keyed = _keyed_field(value) if depth == 0 else None
+                    out[params.index(name)] = Contained((note,), keyed)
             return
         if expr.type == "call_expression":
             if _callee_name(expr) not in self.storer_names():
@@ -2130,7 +2158,9 @@ class Package(HandOver):
                         expr,
                         f"{fname} returns {_flat(text(expr))}, which holds {name}",
                     )
-                    out[params.index(name)] = Contained((note, *contained.notes))
+                    out[params.index(name)] = Contained(
+                        (note, *contained.notes), contained.field if depth == 0 else None
+                    )
             return
         if expr.type != "identifier":
             return
@@ -2185,7 +2215,14 @@ class Package(HandOver):
                             f"{fname} stores {_flat(text(item))} in {_flat(text(lhs))}, "
                             "a field of the new object it returns",
                         )
-                        out[params.index(name)] = Contained((note,))
+                        field = text(lhs.child_by_field_name("field"))
+                        single = (
+                            lhs.type == "selector_expression"
+                            and lhs.child_by_field_name("operand") == root
+                        )
+                        out[params.index(name)] = Contained(
+                            (note,), field if single and depth <= 1 else None
+                        )
 
     # -- what a function stores -------------------------------------------------------------
 
@@ -3764,34 +3801,42 @@ def _holds_param(analysis: _Analysis, func: Node | None, expr: Node, param: str)
     view given back still changes at the next read)."""
     if func is None or expr.type != "identifier":
         return False
+    return _cut_from(analysis, func, expr, param, set())
+
+
+def _cut_in_place_only(analysis: _Analysis, func: Node, param: str) -> bool:
+    """Whether each assignment to the parameter `param` in `func` sets it to a cut or a
+    trim of itself (`pattern = pattern[1:]`): it still holds a piece of what was passed."""
+    values = _assigned_values(analysis, func, param)
+    return bool(values) and all(_cut_from(analysis, func, v, param, {param}) for v in values or ())
+
+
+def _cut_from(analysis: _Analysis, func: Node, node: Node, param: str, seen: set[str]) -> bool:
+    """Whether `node` is the parameter `param`, or a cut or a trim of it, through locals
+    that hold it so (`seen`: the locals met on the way, which hold what they held before)."""
     family = (
-        STRING if analysis.types.underlying(analysis.types.type_of(expr)) == "string" else SLICE
+        STRING if analysis.types.underlying(analysis.types.type_of(node)) == "string" else SLICE
     )
-    seen: set[str] = set()
-
-    def holds(node: Node, depth: int) -> bool:
-        node = unparen(node)
-        while node.type in ("slice_expression", "call_expression") and depth < 8:
-            depth += 1
-            if node.type == "slice_expression":
-                node = unparen(node.child_by_field_name("operand") or node)
-            elif analysis._transparent(node, family) and _args(node):
-                node = unparen(_args(node)[0])
-            else:
-                return False
-        if node.type != "identifier":
-            return False
-        name = text(node)
-        if name == param or name in seen:
-            return True  # (`rest = rest[i+1:]`: what it held before)
-        binding = analysis.types.lookup(node)
-        if binding is None or binding.kind != LOCAL or binding.multi or depth > 6:
-            return False
-        seen.add(name)
-        values = _assigned_values(analysis, func, name)
-        return bool(values) and all(holds(v, depth + 1) for v in values or ())
-
-    return holds(expr, 0)
+    depth = len(seen)
+    node = unparen(node)
+    for _ in range(8):
+        if node.type == "slice_expression":
+            node = unparen(node.child_by_field_name("operand") or node)
+        elif node.type == "call_expression" and analysis._transparent(node, family) and _args(node):
+            node = unparen(_args(node)[0])
+        else:
+            break
+    if node.type != "identifier":
+        return False
+    name = text(node)
+    if name == param or name in seen:
+        return True  # (`rest = rest[i+1:]`: what it held before)
+    binding = analysis.types.lookup(node)
+    if binding is None or binding.kind != LOCAL or binding.multi or depth > 6:
+        return False
+    values = _assigned_values(analysis, func, name)
+    inner = seen | {name}
+    return bool(values) and all(_cut_from(analysis, func, v, param, inner) for v in values or ())
 
 
 def _assigned_values(analysis: _Analysis, func: Node, name: str) -> list[Node] | None:
@@ -4106,6 +4151,15 @@ def _set_again(source: bytes, func: Node, name: str) -> bool:
     """Whether a function sets `name` more than once (declared, then assigned)."""
     found = assigned_offsets(source, name.encode(), func.start_byte, func.end_byte)
     return next(found, None) is not None and next(found, None) is not None
+
+
+def _keyed_field(value: Node) -> str | None:
+    """The field a composite literal's keyed element puts `value` in (`Name: v`)."""
+    element = value.parent
+    if element is not None and element.type == "literal_element":
+        element = element.parent
+    found = keyed_value(element) if element is not None else None
+    return found[0] if found is not None and found[1] == value else None
 
 
 def _literal_values(body: Node | None) -> list[Node]:
