@@ -1810,7 +1810,9 @@ class Package(HandOver):
             notes=(note, *first.notes),
             fields=frozenset(names),
             apart=window or len(cuts) > 1,
-            gaps=picks or _gaps(kept, func.text or b"" if func else b""),
+            gaps=picks
+            or _gaps(kept, func.text or b"" if func else b"")
+            or _cut_side_left(analysis, [p[1] for p in pieces if p[0] in names]),
             copy_at=tuple(copy_at),
         )
 
@@ -4151,6 +4153,43 @@ def _set_again(source: bytes, func: Node, name: str) -> bool:
     """Whether a function sets `name` more than once (declared, then assigned)."""
     found = assigned_offsets(source, name.encode(), func.start_byte, func.end_byte)
     return next(found, None) is not None and next(found, None) is not None
+
+
+def _cut_side_left(analysis: _Analysis, values: list[Node]) -> bool:
+    """Whether the values kept hold one side of a cut whose other side none of them holds
+    (`meta, p, ok := strings.Cut(line, "\t")`, then `Entry{name: path.Base(p)}`): the
+    other side goes, as fields of a split left out do (`_gaps`)."""
+    roots = {_cut_root(analysis, v) for v in values}
+    for name in roots:
+        ident = name[1] if name is not None else None
+        binding = analysis.types.lookup(ident) if ident is not None else None
+        if binding is None or not binding.multi or binding.statement is None:
+            continue
+        call = unparen(binding.value) if binding.value is not None else None
+        if call is None or call.type != "call_expression" or _callee_name(call) != "Cut":
+            continue
+        if not analysis._is_piece_call(call):
+            continue
+        lefts = _list_items(binding.statement.child_by_field_name("left"))
+        if len(lefts) < 2 or binding.index not in (0, 1):
+            continue
+        other = text(lefts[1 - binding.index])
+        if other == "_" or other not in {r[0] for r in roots if r is not None}:
+            return True
+    return False
+
+
+def _cut_root(analysis: _Analysis, value: Node) -> tuple[str, Node] | None:
+    """(name, identifier) of the local a kept value is, or a trim of (`path.Base(p)`)."""
+    node = unparen(value)
+    for _ in range(4):
+        if node.type == "call_expression" and _args(node) and analysis._is_piece_call(node):
+            node = unparen(_args(node)[0])
+        elif node.type == "slice_expression":
+            node = unparen(node.child_by_field_name("operand") or node)
+        else:
+            break
+    return (text(node), node) if node.type == "identifier" else None
 
 
 def _keyed_field(value: Node) -> str | None:
