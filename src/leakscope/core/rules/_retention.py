@@ -1621,12 +1621,22 @@ class _Analysis(Origins, Places, Handing):
     ) -> Stored | None:
         """Records whose fields are pieces (`recs, err := decodeRecords(buf)`), passed to a
         function of the package that stores one of those fields of each (`t.apply(recs)`
-        with `t.rows[k] = r.Value`): where (`Package.element_stored_at`)."""
+        with `t.rows[k] = r.Value`), or pieces or such records it stores each of whole
+        (`s.store.Replace(objs)`): where (`Package.element_stored_at`)."""
         fields = piece.fields or state.fields
-        if not fields:
+        if not fields and state.levels < 1:
             return None
         stored = self.pkg.element_stored_at(self, call, position)
-        if stored is None or stored.fields is None or not stored.fields <= set(fields):
+        if stored is not None and stored.elements:
+            # (Each element kept whole: pieces, or records holding them. Not a piece itself,
+            # `args[i+1:]` of strings: its elements are kept, not its array.)
+            return stored
+        if (
+            stored is None
+            or stored.fields is None
+            or not fields
+            or not stored.fields <= set(fields)
+        ):
             return None
         return stored
 

@@ -253,6 +253,9 @@ class Stored:
     # The fields of each element of the parameter that are stored, not the parameter itself
     # (`for _, r := range recs { t.rows[k] = r.Value }`: Value), see `element_stored_at`.
     fields: frozenset[str] | None = None
+    # Each element of the parameter is stored as it is, not the parameter (`for _, it := range
+    # items { m[k] = it }; s.items = m`): what the elements hold is kept, not the slice.
+    elements: bool = False
     # What is stored is a zero-copy conversion of the parameter (`e.help = yoloString(help)`):
     # its callers pass bytes they cannot tell are kept, as a string; the copy belongs here.
     zero_copy: bool = False
@@ -2304,7 +2307,8 @@ class Package(HandOver):
     def element_stored_at(self, analysis: _Analysis, call: Node, position: int) -> Stored | None:
         """Where the package function `call` calls stores a field of each element of its
         argument at `position` (`for _, r := range recs { t.rows[string(r.Key)] = r.Value
-        }`), with `fields` naming it; None when it stores none."""
+        }`), with `fields` naming it, or each element whole (`elements`); None when it stores
+        none."""
         if position < 0 or _callee_name(call) not in self.storer_names():
             return None
         key = self.callee(analysis, call)
@@ -2340,6 +2344,8 @@ class Package(HandOver):
             loop = clause.parent
             scope = loop.child_by_field_name("body") if loop is not None else None
             found = self._element_field_stored(analysis, path, fname, scope, items[1])
+            if found is None and scope is not None and any(c.type == ":=" for c in clause.children):
+                found = self._element_whole_stored(analysis, path, fname, scope, items[1])
             if found is not None:
                 out.setdefault(names.index(binding.name), found)
         # A record parameter whose field it stores (`im.latest[k] = latest{host: rec.host}`
@@ -2362,6 +2368,19 @@ class Package(HandOver):
                 if found is not None:
                     out[position] = found
         return out
+
+    def _element_whole_stored(
+        self, analysis: _Analysis, path: str, fname: str, body: Node, element: Node
+    ) -> Stored | None:
+        """Where the range variable `element` is stored as it is in the loop's `body` (`for
+        _, it := range items { m[key(it)] = it }; s.items = m`): each element is kept."""
+        name = text(element)
+        if name == "_":
+            return None
+        stored = self._name_stored(
+            analysis, path, fname, name, body, body.start_byte, lambda b: b.node == element, 1
+        )
+        return replace(stored, elements=True) if stored is not None else None
 
     def _element_field_stored(
         self, analysis: _Analysis, path: str, fname: str, body: Node | None, element: Node
@@ -2543,6 +2562,10 @@ class Package(HandOver):
         lhs = analysis._stored_whole(use)
         target = analysis.assign_target(lhs) if lhs is not None else None
         if target is None or lhs is None or target.confidence is Confidence.LOW:
+            collection = _local_collection(analysis, lhs) if lhs is not None else None
+            if collection is not None and depth < _MAX_STORE_DEPTH:
+                # `m[it.Key] = it`, then `s.items = m`: kept with the local collection.
+                return self._local_stored(analysis, path, fname, name, collection, depth + 1)
             return None  # a place that may be a new object or the caller's for the call
         statement = lhs.parent.parent if lhs.parent is not None else lhs
         func = _function_of(statement)
@@ -3865,6 +3888,18 @@ def _assigned_values(analysis: _Analysis, func: Node, name: str) -> list[Node] |
             return None
         found.append(unparen(rights[left.index(ident)]))
     return found
+
+
+def _local_collection(analysis: _Analysis, lhs: Node) -> Node | None:
+    """The local map or slice an element is set in (`m` of `m[k] = v`), else None."""
+    lhs = unparen(lhs)
+    if lhs.type != "index_expression":
+        return None
+    operand = unparen(lhs.child_by_field_name("operand") or lhs)
+    binding = analysis.types.lookup(operand) if operand.type == "identifier" else None
+    if binding is None or binding.kind != LOCAL:
+        return None
+    return operand
 
 
 def _rooted_at(place: str, name: str) -> bool:
