@@ -171,7 +171,12 @@ STORES_DOC = """
   decodeRecords(buf)`; `t.apply(recs)`): reported at that store, the copy made of the field
   (`{clone}(r.Value)`); so is one keeping a field of a record parameter (`im.latest[k] =
   sample{host: rec.host}` of `observe(rec record)`, given each record `parseRow(line)`
-  cuts). Only the first field it keeps is followed. Not followed: a parameter the function
+  cuts). Only the first field it keeps is followed. One keeping each element whole, in a
+  local map or slice it then stores (`for _, it := range items { m[key(it)] = it };
+  s.items = m`, a generic store's `Replace(items []V)` included), keeps what the elements
+  hold: a slice of pieces, or of records holding them, passed to it is reported; a piece of
+  the slice itself (`args[i+1:]`) is not, its elements being kept and not its array. Not
+  followed: a parameter the function
   reassigns (`p = bytes.Clone(p)`), a place it sets again before it returns (held for the
   call only; not a trim of the place itself, `h.entries = append(h.entries[:0:0],
   h.entries[n:]...)`, which still holds it), a place that may be a new object or the
@@ -210,7 +215,9 @@ CALLBACKS_DOC = """
   them is. The function may be a method called through an interface of the package with one
   implementation there (`attrs.Range(...)` of `Attributes`, implemented by `kvAttrs` only),
   and what its receiver holds may be what a constructor of the package was given (`attrs :=
-  parseKV(line)`).
+  parseKV(line)`), or the receiver itself, a value of a named string or slice type
+  (`Pairs(body).ForEach(func(k, v string) {...})` of `type Pairs string`, cutting
+  `string(p)`: a conversion to such a type is as big as what it converts).
 """
 
 # What both retention rules do not follow across functions ({unfollowed}).
@@ -223,7 +230,8 @@ and the method keeps its parameter, `parsePacket(buf[:n], s.add)` with `s.pendin
 append(s.pending, smp)`: reported at the call) and other packages (the values of
 `url.ParseQuery`, pieces of its input when nothing is escaped, included); a
 constructor's object that the caller returns or passes to another function (how long it is
-kept is decided further up); a parameter a constructor reassigns. While a fix is checked,
+kept is decided further up); a parameter a constructor sets to anything but a cut of
+itself. While a fix is checked,
 only the fixed file is looked at.
 """
 
@@ -259,7 +267,12 @@ So does a helper that returns one of the package's structs with pieces of its
   record returns or passes its callback (`p.Name()`, `p.ForEachTag(...)` of `for _, p :=
   range parsePoints(string(body))`). A record that also holds the parameter as it is
   (`&Plan{Original: query, Table: ...}`) holds no piece of it: it keeps all of it anyway.
-  Fields set two at a time
+  A record a constructor of the package makes, putting its argument in a named field
+  (`rule := newRule(f[0])` with `return &Rule{Pattern: pattern}`, also after cutting it
+  in place, `pattern = pattern[1:]`), counts as that literal written here. A record
+  keeping one side of a `Cut` and not the other (`meta, p, ok := strings.Cut(line,
+  "\t")`, then `Entry{name: path.Base(p)}`) is a small share of each line, not all its
+  tokens. Fields set two at a time
   (`p.Key, p.Value, _ = strings.Cut(line, "=")`) are not followed. Fields cut by another
   helper that gives a piece and the rest (`key, rest, err := lengthPrefixed(buf)`, then
   `val, rest, err := lengthPrefixed(rest)`) are pieces of the helper's argument, and so are

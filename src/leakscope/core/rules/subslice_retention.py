@@ -263,8 +263,10 @@ Within a package (every file of it), leakscope follows the data into helpers and
   finding lists each helper's return, outermost first, down to the cut. Each part of a
   helper returning several pieces of its input is followed (`k, v, next, err :=
   decodeEntry(block, off)`): a key and its value kept together waste nothing, a value kept
-  alone keeps the whole block. Helpers that call each other are summarised once each (a
-  call back into a helper being summarised counts as returning nothing there; the
+  alone keeps the whole block. A result after the first that gives the argument back nearly
+  whole (`typ, obj, ok := splitEvent(sc.Bytes())`, obj a trim of the line's tail) is the
+  argument still: a reader's view stays one. Helpers that call each other are summarised
+  once each (a call back into a helper being summarised counts as returning nothing there; the
   outermost of the cycle is summarised again with its answer known). A helper that
   converts what it cuts (`return string(b[:i])`) returns a copy. A key-value iterator's
   `Key()` returning a field its `Next` sets to a window of the block it was made with
@@ -284,8 +286,10 @@ Within a package (every file of it), leakscope follows the data into helpers and
   A field that any other value is set to (a parameter: the caller's image) is not followed,
   nor a piece kept by the object that holds the field (`m.entries` of `m.arena`'s pieces);
 - pieces put in a local map, slice or struct that the function then stores whole
-  (`refs[k] = line[:i]` ... `r.refs = refs`), or spreads into a kept slice (`d.batches =
-  append(d.batches, out...)`), are reported where they are put in; a function literal held
+  (`refs[k] = line[:i]` ... `r.refs = refs`), spreads into a kept slice (`d.batches =
+  append(d.batches, out...)`), or passes to a function of the package that keeps it (also
+  inside a record literal, `b.add(Batch{Items: items})`), are reported where they are put
+  in; a function literal held
   in a local set once that returns a piece (`next := func() []byte {... return
   buf[pos:end]}`) gives that piece at each call of it, not one of its own parameter (what
   each call passes decides);

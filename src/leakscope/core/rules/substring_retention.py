@@ -195,9 +195,11 @@ Within a package (every file of it), leakscope follows the data into helpers and
   helper's piece (`if v, ok := jsonField(rec, key); ok { return v }`), or returns the
   piece first with a status (`id, ok := requestID(line)`, results after the first a `bool`,
   an `error` or a number), or after a first result that is none (`uid, name, ok :=
-  userEntry(line)`: the name) counts too; so does each part of one returning several parts of
-  its input (`key, value, err := parseKV(line)`, named results included: `(name, val
-  string, ok bool)`): the parts kept together are the line and waste nothing, a part kept
+  userEntry(line)`: the name), or gives the argument back nearly whole in a later result
+  (`typ, obj, ok := splitEvent(line)`, obj a trim of the line's tail) counts too; so does
+  each part of one returning several parts of its input (`key, value, err :=
+  parseKV(line)`, named results included: `(name, val string, ok bool)`): the parts kept
+  together are the line and waste nothing, a part kept
   alone (only the key, only the value) keeps all of it, and a map of such keys and their
   values (`m[k] = v` of `k, v, rest, err := parseRecord(s)`) is all of the input. Named results a
   bare `return` gives back are what the helper assigned them (`origin = strings.TrimSuffix(f[1],
@@ -224,7 +226,8 @@ Within a package (every file of it), leakscope follows the data into helpers and
   (`refs[k] = line[:i]` ... `r.refs = refs`; also through a field of an element of it, `s :=
   next[name]; s.addrs = append(s.addrs, addr)`, or a map in a field of it, `ix.offsets[id] =
   off`), spreads into a kept slice (`d.findings = append(d.findings, out...)`), or passes to
-  a function of the package that keeps it (`s.recent.push(info)`), are reported where they
+  a function of the package that keeps it (`s.recent.push(info)`, also inside a record
+  literal passed so, `b.AddMetric(Metric{Tags: tags})`), are reported where they
   are put in. Pieces gathered as the keys of a local set (`unique[m[1]] = struct{}{}`) are
   followed from a range over its keys to where each is kept (`cache.Set(token, ok)`);
 - a function literal held in a local set once that returns a piece (`readStr := func()
