@@ -1334,13 +1334,16 @@ class Package(HandOver):
                 # (Never set again: the parameter as it is, `return s` of an `unescape` with
                 # nothing to unescape, which gives back a piece when it is passed one.)
                 piece = bool(cut)
+            # (Trimmed or nearly whole, `return strings.TrimSpace(p)`, `return p[1:]`: a piece
+            # of the argument only when the argument is one; see `Returned.piece`.)
+            what = "a piece of" if piece or levels else "nearly all of"
+            if text(expr) == binding.name:
+                what = "as it is,"
             note = self.note(
                 path,
                 expr,
-                f"{name} returns {_flat(text(expr))}, a piece of its parameter {binding.name}",
+                f"{name} returns {_flat(text(expr))}, {what} its parameter {binding.name}",
             )
-            # (Trimmed or nearly whole, `return strings.TrimSpace(p)`, `return p[1:]`: a piece
-            # of the argument only when the argument is one; see `Returned.piece`.)
             position = params.index(binding.name)
             if found.field is not None:
                 if not piece and levels == 0:
