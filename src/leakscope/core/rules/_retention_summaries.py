@@ -1337,7 +1337,7 @@ class Package(HandOver):
             # (Trimmed or nearly whole, `return strings.TrimSpace(p)`, `return p[1:]`: a piece
             # of the argument only when the argument is one; see `Returned.piece`.)
             what = "a piece of" if piece or levels else "nearly all of"
-            if text(expr) == binding.name:
+            if text(expr) == binding.name and not piece:
                 what = "as it is,"
             note = self.note(
                 path,
