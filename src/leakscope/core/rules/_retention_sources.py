@@ -1186,7 +1186,8 @@ class Origins:
         the package) of a `sync.Pool`. Given back in this function (`defer bufPool.Put(bp)`),
         a view of it: its bytes change under the holder once the pool's next user has it.
         Handed on: a scratch buffer as big as the pool makes them (`New: ... make([]byte,
-        65535)`), which a piece kept of it pins whole."""
+        65535)`), which a piece kept of it pins whole; a getter's (`chunk := getChunk()`)
+        too, its result a byte slice or a pointer to one."""
         pool = self._pool_taken(value)
         if pool is None:
             return None
@@ -1201,8 +1202,6 @@ class Origins:
         view = self._given_back(use, binding, pool)
         if view is not None:
             return view
-        if asserted is None:
-            return None
         size = self._pool_size(pool)
         decl = binding.node
         made = f"{_bytes(size)} " if size is not None else "a "
