@@ -25,7 +25,8 @@ Its source is plausibly large when it is a parameter, data read with `io.ReadAll
 `os.ReadFile` or a `bufio.Reader`, a whole message received (`conn.ReadMessage()`,
 `src.Receive(ctx)`, `Recv`, `ReceiveMessage`, by the method's name), a scratch buffer made
 in the function with `make` and a constant size of at least 256, a byte buffer taken from a
-`sync.Pool` (`bp := bufPool.Get().(*[]byte)`, as big as the pool's `New` makes them; it goes
+`sync.Pool` (`bp := bufPool.Get().(*[]byte)`, or `bp := getChunk()` of a getter of the
+package returning one, as big as the pool's `New` makes them; it goes
 back to the pool for the next user, who overwrites what a holder kept), a byte buffer sized at run
 time (`make([]byte, size)`) that a read fills (`Read`, `ReadFrom`, `ReadAt`, `io.ReadFull`,
 `io.ReadAtLeast`, `Recv*`; a buffer
