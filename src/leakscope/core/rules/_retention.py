@@ -2232,6 +2232,18 @@ class _Analysis(Origins, Places, Handing):
                 sub = replace(piece, steps=[*piece.steps, step], bindings=piece.bindings + 1)
                 self.collected(sub, state, outer, levels, at)
                 continue
+            elif (
+                piece.source.kind == sources.VIEW
+                and not deep
+                and (handed := self._handed_with_reader(piece, binding, use)) is not None
+            ):
+                # `c := &Conn{br: br}; c.hello = hello` of `hello, err := br.Peek(n)`, then
+                # `h(c)`: the object goes on with the reader, whose next read overwrites it.
+                called, reader = handed
+                where = f"{name}, which is handed to {called} with its reader {reader}"
+                target = Target(name, where, Confidence.MEDIUM)
+                note = f"{name} is handed to {called} here, with {reader}"
+                how = "collected in"
             else:
                 continue
             step = (at.start_byte, at.end_byte, note)
@@ -2262,6 +2274,48 @@ class _Analysis(Origins, Places, Handing):
             target = Target(name, where, Confidence.MEDIUM, collects=True)
             self._report(sub, state, levels, "collected in", target, None)
             return
+
+    def _handed_with_reader(
+        self, piece: Piece, binding: Binding, use: Node
+    ) -> tuple[str, str] | None:
+        """(the function called, the reader) when `use` passes the local object `binding`,
+        made with a literal holding the reader a view is of (`c := &Conn{br: br}`, the view
+        `br.Peek(n)` or a helper's peek of `br`), to a function (`h(c)`): whatever reads
+        through it next overwrites the view it holds."""
+        args = use.parent
+        call = args.parent if args is not None and args.type == "argument_list" else None
+        if call is None or call.type != "call_expression" or _callee_name(call) == "append":
+            return None
+        value = unparen(binding.value) if binding.value is not None else None
+        if value is not None and value.type == "unary_expression" and text(value)[:1] == "&":
+            value = unparen(value.child_by_field_name("operand") or value)
+        body = value.child_by_field_name("body") if value is not None else None
+        source = piece.source.node
+        if body is None or value is None or value.type != "composite_literal":
+            return None
+        if source.type != "call_expression":
+            return None
+        # (The reader: what the view's call hangs off, or a reader passed to a helper.)
+        root = source.child_by_field_name("function")
+        while root is not None and root.type == "selector_expression":
+            root = root.child_by_field_name("operand")
+        readers = [n for n in (root, *_args(source)) if n is not None and n.type == "identifier"]
+        declared = {
+            found.declared_at: text(n)
+            for n in readers
+            if (found := self.types.lookup(n)) is not None and found.is_local
+        }
+        for element in body.named_children:
+            keyed = keyed_value(element)
+            held = unparen(keyed[1]) if keyed is not None else None
+            found = (
+                self.types.lookup(held) if held is not None and held.type == "identifier" else None
+            )
+            if found is not None and found.declared_at in declared:
+                return _flat(text(call.child_by_field_name("function"))), declared[
+                    found.declared_at
+                ]
+        return None
 
     def _made_by(self, binding: Binding, func: Node) -> Node | None:
         """The value the local `binding` is made with: its initial value, or for one declared

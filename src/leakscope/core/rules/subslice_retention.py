@@ -164,7 +164,9 @@ message. So is every field of it kept together (`hosts = append(hosts,
 bytes.Fields(sc.Bytes()))`: all of them change at the next read, which no partition makes
 right), a new object a constructor of the package returns with its error (`res, err :=
 newResource(sc.Bytes())`), and a local collection holding a view put in another one that
-is returned or stored (`objs[res.ID()] = res`); the fix
+is returned or stored (`objs[res.ID()] = res`), or a local object made with the reader
+itself and handed to another function (`c := &Conn{br: br}; c.hello = hello` of
+`br.Peek(n)`, then `h(c)`: any read through it overwrites the view); the fix
 stores a copy (`bytes.Clone` from Go 1.20, else `append([]byte(nil), v...)`). One field or
 variable holding the current view (`dec.key = line[a:b]`, the token of a zero-copy decoder,
 valid until the next call) is `info`: the reader keeps its buffer anyway. Not when a loop
