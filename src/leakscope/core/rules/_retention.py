@@ -2299,7 +2299,15 @@ class _Analysis(Origins, Places, Handing):
         root = source.child_by_field_name("function")
         while root is not None and root.type == "selector_expression":
             root = root.child_by_field_name("operand")
-        readers = [n for n in (root, *_args(source)) if n is not None and n.type == "identifier"]
+        # (Of a helper's arguments, only readers: not `n` of `peek(br, n)` held as a size.)
+        readers = [
+            n
+            for n in (
+                root,
+                *(a for a in _args(source) if _READER_TYPE.search(self.types.type_of(a) or "")),
+            )
+            if n is not None and n.type == "identifier"
+        ]
         declared = {
             found.declared_at: text(n)
             for n in readers
@@ -3188,6 +3196,10 @@ def _tokenized(piece: Node, operand: Node, func: Node) -> bool:
     )
     return moved.search(func.text or b"", piece.end_byte - func.start_byte) is not None
 
+
+# The type of a value a view can be read from (`*bufio.Reader`, `*bufio.Scanner`, a
+# connection, a buffer), by its name.
+_READER_TYPE = re.compile(r"Reader|Scanner|Conn|Buffer")
 
 # `&rec` passed to a call (`d.decode(&rec)`): a record a function may fill (`_filled_uses`).
 # (Found from the `&`: a pattern starting with a class of characters tries every position.)
