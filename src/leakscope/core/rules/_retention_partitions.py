@@ -156,6 +156,8 @@ _SKIP_TEST = re.compile(
     rb'(?:[!=]=\s*""|""\s*[!=]=|\.HasPrefix\(\s*[\w.]+\s*,\s*"(?:#|//|;|--)"\s*\))'
 )
 _PICKS, _SKIPS = "picks", "skips"
+# A call negated just before a test's method (`!strings` of `!strings.HasPrefix(`).
+_NEGATED = re.compile(rb"!\s*[\w.]*$")
 # A test that something failed: `err != nil`, `perr != nil`.
 _FAILED = re.compile(r"\w*[eE]rr\w*\s*!=\s*nil")
 _KEEPS_MOST = (
@@ -283,12 +285,42 @@ def _line_tests(statement: Node, source: str) -> str:
                     return ""
                 if not source.isidentifier() and source.encode() in before:
                     return ""  # (`chunk := carry + string(buf[:n])`: made in the loop too)
-                if picks_lines(before) or _on_failure(statement, body):
+                if (
+                    picks_lines(before)
+                    or _on_failure(statement, body)
+                    or _within_comment_test(statement, body)
+                ):
                     return _PICKS
                 if _LINE_FILTER.search(before) is not None:
                     return _SKIPS
         node = node.parent
     return ""
+
+
+def _within_comment_test(statement: Node, body: Node) -> bool:
+    """Whether `statement` runs only for the comment or blank lines a test picks, inside the
+    block of an `if` whose condition is such a test (`if strings.HasPrefix(line, "#") {
+    t.meta.setHelp(name, help); continue }`): those lines are picked, not skipped."""
+    node = statement.parent
+    while node is not None and node != body:
+        if node.type == "if_statement":
+            cond = node.child_by_field_name("condition")
+            consequence = node.child_by_field_name("consequence")
+            if (
+                cond is not None
+                and consequence is not None
+                and consequence.start_byte <= statement.start_byte < consequence.end_byte
+            ):
+                code = cond.text or b""
+                tests = list(_SKIP_TEST.finditer(code))
+                # (Each test as it is: not `line != ""`, nor `!strings.HasPrefix(line, "#")`.)
+                if tests and all(
+                    b"!=" not in t.group(0) and _NEGATED.search(code, 0, t.start()) is None
+                    for t in tests
+                ):
+                    return True
+        node = node.parent
+    return False
 
 
 def _on_failure(statement: Node, body: Node) -> bool:

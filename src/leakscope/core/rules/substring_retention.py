@@ -86,7 +86,9 @@ Not reported:
   email)`, or a map the package deletes from: any one entry left keeps the whole value),
   except of a line read on its own (`sc.Text()`), where they are a few bytes of it. Skipping only
   blank lines and comments (`line == ""`, `strings.HasPrefix(line, "#")`) keeps the rest of
-  the text in use: that is reported as minor, unless comments are most of the file;
+  the text in use: that is reported as minor, unless comments are most of the file. Keeping
+  pieces of the comment lines themselves (inside `if strings.HasPrefix(line, "#") {...}`, a
+  scrape's `# HELP` lines) picks those lines out of the rest: not minor;
 - the argument of a `Set(string) error` method (a `flag.Value`: one command-line argument);
 - data read through a reader limited to a few bytes by a constant
   (`io.ReadAll(io.LimitReader(f, 64))`);
