@@ -5,7 +5,7 @@ of a text (`_line_tests`), which make the pieces of those lines a small share of
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -301,31 +301,25 @@ def _within_comment_test(statement: Node, body: Node) -> bool:
     """Whether `statement` runs only for the comment or blank lines a test picks, inside the
     block of an `if` whose condition is such a test (`if strings.HasPrefix(line, "#") {
     t.meta.setHelp(name, help); continue }`): those lines are picked, not skipped."""
-    node = statement.parent
-    while node is not None and node != body:
-        if node.type == "if_statement":
-            cond = node.child_by_field_name("condition")
-            consequence = node.child_by_field_name("consequence")
-            if (
-                cond is not None
-                and consequence is not None
-                and consequence.start_byte <= statement.start_byte < consequence.end_byte
-            ):
-                code = cond.text or b""
-                tests = list(_SKIP_TEST.finditer(code))
-                # (Each test as it is: not `line != ""`, nor `!strings.HasPrefix(line, "#")`.)
-                if tests and all(
-                    b"!=" not in t.group(0) and _NEGATED.search(code, 0, t.start()) is None
-                    for t in tests
-                ):
-                    return True
-        node = node.parent
+    for cond in _guards(statement, body):
+        code = cond.text or b""
+        tests = list(_SKIP_TEST.finditer(code))
+        # (Each test as it is: not `line != ""`, nor `!strings.HasPrefix(line, "#")`.)
+        if tests and all(
+            b"!=" not in t.group(0) and _NEGATED.search(code, 0, t.start()) is None for t in tests
+        ):
+            return True
     return False
 
 
 def _on_failure(statement: Node, body: Node) -> bool:
     """Whether `statement` runs only when something failed (`if err != nil {
     h.recordError(line, err) }`): the lines that fail, a few of them."""
+    return any(_FAILED.fullmatch(text(cond).strip()) for cond in _guards(statement, body))
+
+
+def _guards(statement: Node, body: Node) -> Iterator[Node]:
+    """The conditions of the `if`s within `body` whose block `statement` is in."""
     node = statement.parent
     while node is not None and node != body:
         if node.type == "if_statement":
@@ -335,11 +329,9 @@ def _on_failure(statement: Node, body: Node) -> bool:
                 cond is not None
                 and consequence is not None
                 and consequence.start_byte <= statement.start_byte < consequence.end_byte
-                and _FAILED.fullmatch(text(cond).strip())
             ):
-                return True
+                yield cond
         node = node.parent
-    return False
 
 
 def _choices_blanked(statement: Node, body: Node, before: bytes) -> bytes:
