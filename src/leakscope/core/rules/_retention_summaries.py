@@ -2747,9 +2747,9 @@ class Package(HandOver):
                 if outer is None:
                     return None
                 names = param_names(caller)
-                at = -1 if binding.kind == RECEIVER else names.index(binding.name)
                 if binding.kind == PARAM and binding.name not in names:
-                    return None
+                    return None  # (a parameter of a function around the literal calling)
+                at = -1 if binding.kind == RECEIVER else names.index(binding.name)
                 inner = self._per_call_of(outer, at, seen)
                 if inner is None:
                     return None
