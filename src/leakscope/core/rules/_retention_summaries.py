@@ -2351,6 +2351,17 @@ class Package(HandOver):
                 found = self._element_whole_stored(analysis, path, fname, scope, items[1])
             if found is not None:
                 out.setdefault(names.index(binding.name), found)
+        # An element of a slice parameter read by index and stored as it is (`m[args[1]] =
+        # args[2]`, or `c.db.Set(args[1], args[2])` of `exec(args []string)`): the elements
+        # are kept, as for each of a loop's.
+        names = param_names(func)
+        source = analysis.ctx.source
+        for position, name in enumerate(names):
+            if position in out or name == "_" or _reassigned(source, body, name):
+                continue
+            found = self._index_stored(analysis, path, fname, body, name)
+            if found is not None:
+                out[position] = found
         # A record parameter whose field it stores (`im.latest[k] = latest{host: rec.host}`
         # of `observe(rec record)`): as for each element of a slice.
         params = func.child_by_field_name("parameters")
@@ -2371,6 +2382,35 @@ class Package(HandOver):
                 if found is not None:
                     out[position] = found
         return out
+
+    def _index_stored(
+        self, analysis: _Analysis, path: str, fname: str, body: Node, name: str
+    ) -> Stored | None:
+        """Where the first element of the slice parameter `name` that `body` reads by index
+        (`name[i]`) is stored as it is."""
+        source = analysis.ctx.source
+        word = re.compile(rb"(?<![\w.])" + re.escape(name.encode()) + rb"\[")
+        for match in word.finditer(source, body.start_byte, body.end_byte):
+            use = body.descendant_for_byte_range(match.start(), match.start() + len(name))
+            index = use.parent if use is not None else None
+            if (
+                use is None
+                or use.type != "identifier"
+                or index is None
+                or index.type != "index_expression"
+                or index.child_by_field_name("operand") != use
+            ):
+                continue
+            binding = analysis.types.lookup(use)
+            if binding is None or binding.kind != PARAM or binding.name != name:
+                continue
+            if not is_slice(analysis.types.underlying(analysis.types.type_of(use))):
+                continue  # (a map's value, a string's byte)
+            stored = self._stored_use(analysis, path, fname, _flat(text(index)), index, 1)
+            if stored is not None:
+                at = (path, index.start_byte, index.end_byte)
+                return replace(stored, at=stored.at or at, elements=True)
+        return None
 
     def _element_whole_stored(
         self, analysis: _Analysis, path: str, fname: str, body: Node, element: Node
