@@ -2445,9 +2445,21 @@ class Package(HandOver):
             if found is None or found.declared_at != declared.declared_at:
                 continue
             field = match.group(1).decode()
-            stored = self._stored_use(analysis, path, fname, f"{name}.{field}", selector, 1)
+            used = selector
+            outer = selector.parent
+            if (
+                outer is not None
+                and outer.type == "index_expression"
+                and outer.child_by_field_name("operand") == selector
+            ):
+                # `msg.Headers["Call-ID"]`: an element of a collection the field holds.
+                under = analysis.types.underlying(analysis.types.type_of(selector)) or ""
+                if not under.startswith(("[]", "map[")):
+                    continue
+                used = outer
+            stored = self._stored_use(analysis, path, fname, _flat(text(used)), used, 1)
             if stored is not None:
-                at = (path, selector.start_byte, selector.end_byte)
+                at = (path, used.start_byte, used.end_byte)
                 return replace(stored, at=stored.at or at, fields=frozenset((field,)))
         return None
 
@@ -4046,9 +4058,13 @@ def _single_assignments(body: Node) -> list[tuple[Node, Node]]:
 
 
 def _field_sets(body: Node, name: str) -> list[tuple[str, Node]]:
-    """(field, value) of each `name.field = value` in a function body."""
+    """(field, value) of each `name.field = value` in a function body, and of each
+    `name.field[k] = value` (an element of a collection the field holds: `m.Headers[k] =
+    strings.TrimSpace(v)`, the field then holds pieces)."""
     out = []
     for target, value in _single_assignments(body):
+        if target.type == "index_expression":
+            target = target.child_by_field_name("operand") or target
         operand = target.child_by_field_name("operand")
         if target.type == "selector_expression" and operand is not None and text(operand) == name:
             out.append((text(target.child_by_field_name("field")), value))
