@@ -476,13 +476,23 @@ def status_file(path: str) -> bool:
 
 
 def read_into(body: bytes, buffer: str) -> bool:
-    """Whether the function text `body` fills the bytes.Buffer `buffer` from a reader:
-    `buf.ReadFrom(r)`, `io.Copy(&buf, r)`."""
+    """Whether the function text `body` fills the bytes.Buffer or strings.Builder `buffer`
+    from a reader: `buf.ReadFrom(r)`, `io.Copy(&buf, r)`, or writes into it what it reads
+    (`line, err := br.ReadString('\n')`, then `b.WriteString(line)`; `io.ReadFull(r, body)`,
+    then `b.Write(body)`)."""
     name = re.escape(buffer.lstrip("&")).encode()
-    return (
+    if (
         re.search(rb"(?<![\w.])" + name + rb"\.ReadFrom\(", body) is not None
         or re.search(rb"\bio\.Copy(?:N|Buffer)?\(\s*&?" + name + rb"\s*,", body) is not None
-    )
+    ):
+        return True
+    written = re.compile(rb"(?<![\w.])" + name + rb"\.Write(?:String)?\(\s*([A-Za-z_]\w*)")
+    for match in written.finditer(body):
+        value = re.escape(match.group(1))
+        read = rb"(?<![\w.])" + value + rb"\s*(?:,\s*\w+\s*)?:?=\s*[\w.]+\.Read(?:String|Bytes)\("
+        if re.search(read, body) is not None or fills(body, match.group(1).decode()):
+            return True
+    return False
 
 
 def fills(body: bytes, name: str) -> bool:
@@ -1717,6 +1727,8 @@ class Origins:
                 and read_into(body.text or b"", _flat(text(buffer)))
             ):
                 kind = READ
+            elif self._builder(buffer):
+                return None  # (a strings.Builder: only what it gathers of reads is followed)
             elif buffer is not None and self._reused_buffer(call, buffer):
                 note = (
                     call.start_byte,
@@ -1726,6 +1738,11 @@ class Origins:
                 )
                 return Source(call, Confidence.HIGH, note, VIEW, what=what, next_op="write")
         return Source(call, Confidence.HIGH, note, kind, what=what, reader=reader)
+
+    def _builder(self, buffer: Node | None) -> bool:
+        """Whether `buffer` is a strings.Builder."""
+        held = self.types.type_of(buffer) if buffer is not None else None
+        return self.types.qualified(held) == ("strings", "Builder")
 
     def _reused_buffer(self, call: Node, buffer: Node) -> bool:
         """`s.gzBuf.Bytes()` of a `bytes.Buffer` kept in a field and reset for reuse (the
@@ -1776,6 +1793,8 @@ class Origins:
             return None if self._reads_memory(operand) else LINE
         if name in BUFFER_METHODS and qualified == ("bytes", "Buffer"):
             return ASSEMBLED
+        if name == "String" and qualified == ("strings", "Builder"):
+            return ASSEMBLED  # (its bytes, not copied)
         return None
 
     def _reads_memory(self, reader: Node) -> bool:
