@@ -83,7 +83,9 @@ def _drop_partitions(
             or leak.piece.source.part
             or _cut_from(leak.piece.origin) != source
         )
-        tests = _line_tests(statement, source) if of_a_part else ""
+        # (A handler's cases pick lines when its callers pass it lines of data they read.)
+        handler = leak.piece.source.kind != sources.PARAM
+        tests = _line_tests(statement, source, handler) if of_a_part else ""
         helper = leak.split if leak.split is not None else leak.piece.origin
         if of_a_part and not tests and picks(helper):
             tests = _PICKS
@@ -258,14 +260,16 @@ def _selected_lines(statement: Node, source: str) -> bool:
     return _line_tests(statement, source) != ""
 
 
-def _line_tests(statement: Node, source: str) -> str:
+def _line_tests(statement: Node, source: str, handler: bool = False) -> str:
     """Whether `statement` runs for some of the parts of `source` a loop goes through only,
     picked by a test before it in the body of a loop around it (`if !strings.HasPrefix(line,
-    "# HELP") { continue }`, or around it): what it keeps of those parts is then a small
-    share of the value they were cut from, not a partition of it (`_PICKS`); or `_SKIPS`
-    when the only tests skip blank lines and comments, "" when there is none. Not when the
-    loop makes `source` anew each time (a line read per iteration is all of its own
-    source)."""
+    "# HELP") { continue }`, or around it, or a message type's case, `case 'S':`): what it
+    keeps of those parts is then a small share of the value they were cut from, not a
+    partition of it (`_PICKS`); or `_SKIPS` when the only tests skip blank lines and
+    comments, "" when there is none. Not when the loop makes `source` anew each time (a line
+    read per iteration is all of its own source). With `handler` (`source` holds a part of
+    what a caller read, and passed), a function with no loop that keeps pieces in one case of
+    a switch over literals (`case "SUB":`) picks too: its callers' loop hands it each line."""
     declared = re.compile(
         rb"(?<![\w.])"
         + re.escape(source.encode())
@@ -274,6 +278,7 @@ def _line_tests(statement: Node, source: str) -> str:
         + rb"\b"
     )
     node = statement.parent
+    looped = False
     while node is not None and node.type not in FUNCTION_NODES:
         if node.type == "for_statement":
             body = node.child_by_field_name("body")
@@ -289,12 +294,36 @@ def _line_tests(statement: Node, source: str) -> str:
                     picks_lines(before)
                     or _on_failure(statement, body)
                     or _within_comment_test(statement, body)
+                    or _in_literal_case(statement, body, _RUNE_CASE)
                 ):
                     return _PICKS
                 if _LINE_FILTER.search(before) is not None:
                     return _SKIPS
+            looped = True
         node = node.parent
-    return ""
+    if looped or not handler:
+        return ""
+    return _PICKS if _in_literal_case(statement, None, _LITERAL_CASE) else ""
+
+
+# The literals of a switch's cases that pick some parts of a text: a message's type byte
+# (`case 'S':` of `switch msgs[0]`), in a loop over the messages; or a command's name too
+# (`case "SUB":`) in a handler called with each line.
+_RUNE_CASE = frozenset({"rune_literal"})
+_LITERAL_CASE = frozenset({"rune_literal", "interpreted_string_literal", "raw_string_literal"})
+
+
+def _in_literal_case(statement: Node, body: Node | None, kinds: frozenset[str]) -> bool:
+    """Whether `statement` is in a case of a switch naming literals of `kinds`, within
+    `body` (a loop's) or else its function."""
+    node = statement.parent
+    while node is not None and node != body and node.type not in FUNCTION_NODES:
+        if node.type == "expression_case":
+            value = node.child_by_field_name("value")
+            if value is not None and any(v.type in kinds for v in value.named_children):
+                return True
+        node = node.parent
+    return False
 
 
 def _within_comment_test(statement: Node, body: Node) -> bool:
