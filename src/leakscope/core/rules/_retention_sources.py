@@ -862,6 +862,10 @@ class Origins:
             if inner is None:
                 return None
             return replace(inner, node=use, part=True)
+        if binding.kind == LOCAL and binding.value is None:
+            appended = self._read_appended(use, binding)
+            if appended is not None:
+                return appended
         if binding.kind == LOCAL and self._set_before(use, binding):
             reassigned = self._reassigned(use, binding)
             if reassigned is not None:
@@ -891,6 +895,26 @@ class Origins:
                 return replace(inner, node=use)
             return inner
         return None
+
+    def _read_appended(self, use: Node, binding: Binding) -> Source | None:
+        """A byte slice declared empty (`var out []byte`) that its function grows with
+        `append` and fills with reads (`io.ReadFull(br, out[start:])`): the messages read
+        whole, as `io.ReadAll` would give them."""
+        func = enclosing_function(use)
+        code = func.text or b"" if func is not None else b""
+        name = re.escape(binding.name.encode())
+        if func is None or (self.types.binding_type(binding) or "").replace(" ", "") != "[]byte":
+            return None
+        grown = rb"(?<![\w.])" + name + rb"\s*=\s*append\(\s*" + name + rb"\s*,"
+        if re.search(grown, code) is None or not fills(code, binding.name):
+            return None
+        decl = binding.node
+        related = (
+            (decl.start_byte, decl.end_byte, f"{binding.name} is filled with what is read here")
+            if decl is not None
+            else None
+        )
+        return Source(use, Confidence.MEDIUM, related, READ, what=f"{binding.name}, read here")
 
     def _callback_origin(self, use: Node, binding: Binding, depth: int) -> Source | None:
         """A parameter of a function literal passed to a function of the package, which
