@@ -1012,11 +1012,13 @@ class _Analysis(Origins, Places, Handing):
 
     def _wastes_little(self, piece: Node) -> bool:
         """`s[5:]`, `s[len(prefix):]`, `s[1:len(s)-1]`: cutting a constant number of bytes
-        off the ends wastes only those bytes, however large s is."""
+        off the ends wastes only those bytes, however large s is. So does a start that a
+        guard before bounds by a constant (`s[end+1:]` after `if end < 0 || end > 4 {
+        return }`: a syslog priority's few bytes)."""
         operand = piece.child_by_field_name("operand")
         start = piece.child_by_field_name("start")
         end = piece.child_by_field_name("end")
-        if start is not None and not self._constant(start):
+        if start is not None and not self._constant(start) and not self._bounded(start, piece):
             return False
         if end is None:
             return start is not None
@@ -1041,6 +1043,45 @@ class _Analysis(Origins, Places, Handing):
         return _flat(text(left)) in lengths and self._short_trailer(
             end.child_by_field_name("right"), operand
         )
+
+    def _bounded(self, index: Node, piece: Node) -> bool:
+        """Whether `index` (`i`, `i+1`) is a local set once that an `if` before `piece`, in
+        a block around it, leaves the function for when it passes a constant (`if i > 4 {
+        return ... }`)."""
+        index = unparen(index)
+        if index.type == "binary_expression" and text(index.child_by_field_name("operator")) == "+":
+            if not self._constant(index.child_by_field_name("right")):
+                return False
+            index = unparen(index.child_by_field_name("left") or index)
+        binding = self.types.lookup(index) if index.type == "identifier" else None
+        if binding is None or binding.kind != LOCAL or self._set_before(index, binding):
+            return False
+        name = re.escape(binding.name)
+        limit = re.compile(rf"(?<![\w.]){name}\s*>=?\s*([\w.]+)")
+        node = piece
+        while node.parent is not None and node.type not in FUNCTION_NODES:
+            block, node = node.parent, node.parent
+            for sibling in block.named_children if block.type in _BLOCKS else ():
+                if sibling.end_byte > piece.start_byte:
+                    break  # (not an `if` the piece is cut in: `if i >= 0 { return b[i+1:] }`)
+                if sibling.type != "if_statement" or sibling.child_by_field_name("initializer"):
+                    continue
+                cond = sibling.child_by_field_name("condition")
+                if cond is not None and "&&" in text(cond):
+                    continue  # (`if ok && i > 4 { return }` leaves i unbounded when not ok)
+                body = sibling.child_by_field_name("consequence")
+                bounds = limit.search(text(cond)) if cond is not None else None
+                last = body
+                while last is not None and last.type in _BLOCKS:
+                    last = last.named_children[-1] if last.named_children else None
+                if bounds is None or last is None or last.type != "return_statement":
+                    continue
+                constant = cond.descendant_for_byte_range(
+                    cond.start_byte + bounds.start(1), cond.start_byte + bounds.end(1)
+                )
+                if constant is not None and self._constant(constant):
+                    return True
+        return False
 
     def _short_trailer(self, size: Node | None, operand: Node) -> bool:
         """Whether `size`, the bytes cut off the end of `operand`, is few: a constant, or
@@ -3203,6 +3244,8 @@ _READER_TYPE = re.compile(r"Reader|Scanner|Conn|Buffer")
 
 # `&rec` passed to a call (`d.decode(&rec)`): a record a function may fill (`_filled_uses`).
 # (Found from the `&`: a pattern starting with a class of characters tries every position.)
+# The nodes whose children are a function's statements, in order.
+_BLOCKS = frozenset({"block", "statement_list"})
 _FILLED_RX = re.compile(rb"&([A-Za-z_]\w*)[ \t]*[,)]")
 
 
