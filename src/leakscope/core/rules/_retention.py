@@ -1667,7 +1667,8 @@ class _Analysis(Origins, Places, Handing):
         fields = piece.fields or state.fields
         if not fields and state.levels < 1:
             return None
-        stored = self.pkg.element_stored_at(self, call, position)
+        wanted = frozenset(fields) if fields else None
+        stored = self.pkg.element_stored_at(self, call, position, wanted)
         if stored is not None and stored.elements:
             # (Each element kept whole: pieces, or records holding them. Not a piece itself,
             # `args[i+1:]` of strings: its elements are kept, not its array.)

@@ -316,7 +316,8 @@ class Package(HandOver):
         self._contains: dict[Key, dict[int, Contained] | None] = {}
         self._storer_names: frozenset[str] | None = None
         self._stored: dict[Key, dict[int, Stored] | None] = {}
-        self._element_stored: dict[Key, dict[int, Stored]] = {}  # (see `element_stored_at`)
+        # (see `element_stored_at`)
+        self._element_stored: dict[tuple[Key, frozenset[str] | None], dict[int, Stored]] = {}
         self._filled: dict[tuple[Key, int], dict[str, Returned]] = {}  # (see `filled`)
         self._typed_names_memo: frozenset[str] | None = None  # (see `_typed_names`)
         self._rebuilders: dict[tuple[str, str], str] | None = None  # (see `_rebuilder`)
@@ -2307,21 +2308,29 @@ class Package(HandOver):
         self._filled[memo] = out
         return out
 
-    def element_stored_at(self, analysis: _Analysis, call: Node, position: int) -> Stored | None:
+    def element_stored_at(
+        self,
+        analysis: _Analysis,
+        call: Node,
+        position: int,
+        fields: frozenset[str] | None = None,
+    ) -> Stored | None:
         """Where the package function `call` calls stores a field of each element of its
         argument at `position` (`for _, r := range recs { t.rows[string(r.Key)] = r.Value
         }`), with `fields` naming it, or each element whole (`elements`); None when it stores
-        none."""
+        none. With `fields`, only a store of one of those fields counts (`Lease{MAC:
+        p.chaddr}` of a copy made by the parser aside, `l.Hostname = p.options[opt]`)."""
         if position < 0 or _callee_name(call) not in self.storer_names():
             return None
         key = self.callee(analysis, call)
         if key is None:
             return None
-        if key not in self._element_stored:
-            self._element_stored[key] = self._elements_stored(key)
-        return self._element_stored[key].get(position)
+        memo = (key, fields)
+        if memo not in self._element_stored:
+            self._element_stored[memo] = self._elements_stored(key, fields)
+        return self._element_stored[memo].get(position)
 
-    def _elements_stored(self, key: Key) -> dict[int, Stored]:
+    def _elements_stored(self, key: Key, fields: frozenset[str] | None) -> dict[int, Stored]:
         decl = self.decl(key)
         analysis = self.analysis(decl[0]) if decl is not None else None
         body = decl[1].child_by_field_name("body") if decl is not None else None
@@ -2346,7 +2355,7 @@ class Package(HandOver):
                 continue
             loop = clause.parent
             scope = loop.child_by_field_name("body") if loop is not None else None
-            found = self._element_field_stored(analysis, path, fname, scope, items[1])
+            found = self._element_field_stored(analysis, path, fname, scope, items[1], fields)
             if found is None and scope is not None and any(c.type == ":=" for c in clause.children):
                 found = self._element_whole_stored(analysis, path, fname, scope, items[1])
             if found is not None:
@@ -2378,7 +2387,7 @@ class Package(HandOver):
                     continue
                 if _reassigned(analysis.ctx.source, body, text(ident)):
                     continue
-                found = self._element_field_stored(analysis, path, fname, body, ident)
+                found = self._element_field_stored(analysis, path, fname, body, ident, fields)
                 if found is not None:
                     out[position] = found
         return out
@@ -2426,7 +2435,13 @@ class Package(HandOver):
         return replace(stored, elements=True) if stored is not None else None
 
     def _element_field_stored(
-        self, analysis: _Analysis, path: str, fname: str, body: Node | None, element: Node
+        self,
+        analysis: _Analysis,
+        path: str,
+        fname: str,
+        body: Node | None,
+        element: Node,
+        fields: frozenset[str] | None = None,
     ) -> Stored | None:
         """The first field of `element` (a range variable, or a record parameter) stored in
         `body`, the loop's or the function's (`r.Value`)."""
@@ -2445,6 +2460,8 @@ class Package(HandOver):
             if found is None or found.declared_at != declared.declared_at:
                 continue
             field = match.group(1).decode()
+            if fields is not None and field not in fields:
+                continue
             used = selector
             outer = selector.parent
             if (
