@@ -507,6 +507,25 @@ class _Analysis(Origins, Places, Handing):
                         if found is not None:
                             out.append(found)
                     at = source.find(word, end, b)
+        # Calls of helpers that give their parameter back (nearly) whole, of a view: a view
+        # still (`val, err := decodeValue(buf)` returning `b[12:]`, of a pooled buffer). Only
+        # where the file may hold views: a pool given back to, a reader's view.
+        if pooled or _VIEW_RX.search(source) is not None:
+            returning, pieces = self.pkg.followed()
+            for name in sorted(returning - pieces):
+                word = name.encode()
+                for a, b in spans:
+                    at = source.find(word, a, b)
+                    while at >= 0:
+                        end = at + len(word)
+                        before = source[at - 1 : at]
+                        if source[end : end + 1] == b"(" and not (
+                            before.isalnum() or before == b"_"
+                        ):
+                            found = self._view_given_back(at, end)
+                            if found is not None:
+                                out.append(found)
+                        at = source.find(word, end, b)
         for match in call_matches:
             start = match.start() + 1
             ident = self.root.descendant_for_byte_range(start, match.end() - 1)
@@ -927,6 +946,31 @@ class _Analysis(Origins, Places, Handing):
         if returned.param >= len(args) or self.origin(args[returned.param]) is None:
             return None
         return call, returned.family, returned.levels, args[returned.param]
+
+    def _view_given_back(self, start: int, end: int) -> tuple[Node, str, int, Node] | None:
+        """A call of a package helper that returns its argument as it is or nearly whole
+        (`return b[12:]`), passed a view (`_candidates`): the call, as a candidate."""
+        ident = self.root.descendant_for_byte_range(start, end)
+        call = ident.parent if ident is not None else None
+        if call is not None and call.type == "selector_expression":
+            call = call.parent
+        if call is None or call.type != "call_expression":
+            return None
+        if not _may_be_kept(call, self.pkg.storer_names):
+            return None
+        returned = self.pkg.returned_at(self, call)
+        if returned is None or returned.param is None or returned.piece or returned.levels:
+            return None
+        if returned.param_field is not None:
+            return None
+        args = _args(call)
+        if returned.param >= len(args):
+            return None
+        found = self.origin(args[returned.param])
+        if found is None or found.kind != sources.VIEW:
+            return None
+        self._helper_notes[call.start_byte] = returned.notes
+        return call, returned.family, 0, args[returned.param]
 
     def _regexp_imported(self) -> bool:
         """Whether a file of the package imports regexp (else its values' types are not

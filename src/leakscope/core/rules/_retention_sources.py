@@ -876,6 +876,9 @@ class Origins:
             if decoded is not None:
                 return decoded
         if binding.kind == LOCAL and binding.value is not None:
+            pooled = self._written_back(use, binding)
+            if pooled is not None:
+                return pooled
             value = unparen(binding.value)
             if binding.multi:
                 return self._multi_origin(use, value, binding.index, depth)
@@ -894,6 +897,26 @@ class Origins:
             ):
                 return replace(inner, node=use)
             return inner
+        return None
+
+    def _written_back(self, use: Node, binding: Binding) -> Source | None:
+        """A local its function puts back as a pooled buffer's new contents (`*bp = buf[:0]`
+        of `bp := bufPool.Get().(*[]byte)` given back, `buf` what `c.fetch(key, (*bp)[:0])`
+        appended to it): the pool's buffer, a view its next user overwrites."""
+        func = enclosing_function(use)
+        if func is None:
+            return None
+        name = re.escape(binding.name.encode())
+        back = re.compile(
+            rb"\*\s*([A-Za-z_]\w*)\s*=\s*" + name + rb"\s*(?:\[\s*:\s*0\s*\])?\s*$", re.M
+        )
+        for match in back.finditer(self.ctx.source, func.start_byte, func.end_byte):
+            holder = self.root.descendant_for_byte_range(match.start(1), match.end(1))
+            if holder is None or holder.type != "identifier":
+                continue
+            found = self.origin(holder)
+            if found is not None and found.kind == VIEW and found.next_op == "pool":
+                return replace(found, node=use)
         return None
 
     def _read_appended(self, use: Node, binding: Binding) -> Source | None:
