@@ -2910,11 +2910,15 @@ class _Analysis(Origins, Places, Handing):
         source = piece.source
         if source.kind != sources.VIEW or source.reader is None:
             return False
-        if target.collects or state.appended or state.wrapped:
-            return False
         match = re.match(r"\*?\s*([A-Za-z_]\w*)\s*\.", holder)
         binding = self.types.visible(match.group(1), value) if match is not None else None
         if binding is None or binding.declared_at != source.reader:
+            return False
+        if source.node.type == "selector_expression" and binding.kind == RECEIVER:
+            # (The receiver's own read buffer, `rs.msgBuf`: what the object keeps of it, one
+            # token or a row's columns, it resets at each read by design.)
+            return True
+        if target.collects or state.appended or state.wrapped:
             return False
         return not outlives and not _read_again(value, source.node)
 

@@ -714,6 +714,7 @@ class Origins:
                 self._param_field(expr)
                 or self._filled_field(expr, depth)
                 or self._pooled_part(expr, expr.child_by_field_name("operand"))
+                or self._reused_field(expr)
             )
         if kind == "unary_expression" and text(expr.child_by_field_name("operator")) == "*":
             # `(*bp)[:n]` of `bp := pool.Get().(*[]byte)`: the slice it points to. (Not a
@@ -740,6 +741,37 @@ class Origins:
         if self._reassigned(expr, binding) is not None:
             return None
         return _field_of_param(expr, binding, text(field))
+
+    def _reused_field(self, expr: Node) -> Source | None:
+        """`f.buf` of the receiver, a byte slice the method makes there when too small
+        (`f.buf = make([]byte, need)`) and reads into (`b := f.buf[:need]`, then
+        `io.ReadFull(f.conn, b)`): the object's one read buffer, which the next call reads
+        into again."""
+        operand = expr.child_by_field_name("operand")
+        binding = self.types.lookup(operand) if operand is not None else None
+        if operand is None or operand.type != "identifier" or binding is None:
+            return None
+        if binding.kind != RECEIVER or normalise_type(self.types.type_of(expr) or "") != "[]byte":
+            return None
+        func = enclosing_function(expr)
+        code = func.text or b"" if func is not None else b""
+        place = re.escape(_flat(text(expr)).encode())
+        if re.search(rb"(?<![\w.])" + place + rb"\s*=\s*make\(", code) is None:
+            return None
+        names = {_flat(text(expr))}
+        local = re.compile(rb"(?<![\w.])(\w+)\s*:=\s*" + place + rb"\s*\[")
+        names.update(m.group(1).decode() for m in local.finditer(code))
+        if not any(fills(code, name) for name in names):
+            return None
+        note = (
+            expr.start_byte,
+            expr.end_byte,
+            f"{_flat(text(expr))} is the object's read buffer, which each call reads into again",
+        )
+        what = _flat(text(expr))
+        # (Kept in the same object, a record of what it last read: its own buffer, by design.)
+        reader = binding.declared_at
+        return Source(expr, Confidence.HIGH, note, VIEW, what=what, next_op="read", reader=reader)
 
     def _filled_field(self, expr: Node, depth: int) -> Source | None:
         """`rec.Data` of a local record a function of the package filled before, in this
