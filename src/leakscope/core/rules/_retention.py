@@ -2241,6 +2241,15 @@ class _Analysis(Origins, Places, Handing):
                 target = Target(name, f"{name}, which {returns} returns", Confidence.MEDIUM)
                 note = f"{name} is returned here"
                 how = "collected in"
+            elif not deep and (literal := _returned_literal(use, func)) is not None:
+                # `return func(user string) ([]byte, bool) { k, ok := keys[user]; ... }`: the
+                # handler the function returns holds the collection as long as it is kept.
+                returns = function_name(func) or "the function"
+                where = f"{name}, held by the function literal that {returns} returns"
+                target = Target(name, where, Confidence.MEDIUM)
+                at = literal
+                note = f"{name} is captured by the function literal returned here"
+                how = "collected in"
             elif (
                 _returned(use)
                 and not deep
@@ -3495,6 +3504,17 @@ def _on_callee_object(call: Node, place: str) -> bool:
     if function is None or function.type != "selector_expression" or operand is None:
         return False
     return place.startswith(_flat(text(operand)) + ".")
+
+
+def _returned_literal(use: Node, func: Node) -> Node | None:
+    """The function literal around `use` that `func` returns as it is (`return func(...) {
+    ... use ... }`), if any."""
+    node = use.parent
+    while node is not None and node != func:
+        if node.type == "func_literal":
+            return node if _returned(node) and enclosing_function(node) == func else None
+        node = node.parent
+    return None
 
 
 def _returned(use: Node) -> bool:
