@@ -943,7 +943,10 @@ class _Analysis(Origins, Places, Handing):
             # (A piece of a field of the argument: what the call's origin follows.)
             return (call, returned.family, returned.levels, call) if self.origin(call) else None
         args = _args(call)
-        if returned.param >= len(args) or self.origin(args[returned.param]) is None:
+        if returned.param >= len(args):
+            return None
+        found = sources.decoded_from(self.origin(args[returned.param]), returned.decoded, False)
+        if found is None:
             return None
         return call, returned.family, returned.levels, args[returned.param]
 

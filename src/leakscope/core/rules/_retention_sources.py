@@ -238,6 +238,9 @@ class Source:
     # function of the package whose documentation says so, in the words of `until`.
     next_op: str = "read"
     until: str = ""
+    # For kind PARAM, in a summary: reached through a zero-copy decoder over the parameter
+    # (`Returned.decoded`).
+    decoded: bool = False
 
 
 @dataclass(frozen=True)
@@ -498,6 +501,17 @@ def read_into(body: bytes, buffer: str) -> bool:
 def fills(body: bytes, name: str) -> bool:
     """Whether the function text `body` reads data into the buffer `name`."""
     return bool(fillers(body, name))
+
+
+def decoded_from(found: Source | None, decoded: bool, evaluating: bool) -> Source | None:
+    """What a zero-copy decoder (`Returned.decoded`) gives of `found`, its argument's origin:
+    a view stays a view; a parameter, in a summary, is still decoded; anything else is
+    the decoder's design, not followed."""
+    if found is None or not decoded or found.kind == VIEW:
+        return found
+    if found.kind == PARAM and evaluating:
+        return replace(found, decoded=True)
+    return None
 
 
 def _field_of_param(node: Node, binding: Binding, field: str) -> Source:
@@ -1604,7 +1618,8 @@ class Origins:
                 # `k = intern(k)` of a helper keeping its argument and giving it back: the
                 # helper's store is the leak, and its copy there is what it gives back.
                 return None
-            return self.origin(args[returned.param], depth + 1)
+            found = self.origin(args[returned.param], depth + 1)
+            return decoded_from(found, returned.decoded, self.pkg.evaluating)
         if returned.field is not None:
             # (`b := s.chunk(off)` of a segment holding a pooled slab, then `defer s.Close()`
             # putting it back: a view of the pool's buffer.)
@@ -1620,8 +1635,11 @@ class Origins:
                     return record
                 # (`tx.ForEach(...)` of a `Tx` whose field holds a file read whole.)
                 return self._field_read(call, returned)
-            # (A zero-copy decoder over its caller's data is by design: not followed there.)
-            return made[0] if made[1] or made[0].kind != PARAM else None
+            # (A zero-copy decoder over its caller's data is by design: not followed there,
+            # but a summary tells its callers, which pass it a view now and then.)
+            if made[1] or made[0].kind != PARAM:
+                return made[0]
+            return replace(made[0], decoded=True) if self.pkg.evaluating else None
         if returned.source is None:
             return None
         if returned.source.next_op == "documented":

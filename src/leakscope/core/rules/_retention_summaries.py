@@ -211,6 +211,10 @@ class Returned:
     # (`m[k] = v` of `k, v, rest, err := parseRecord(s)`): kept whole, the parts of each
     # record together, which waste nothing; one value picked out of it keeps the rest.
     keyed: bool = False
+    # With `param`: the piece comes out of a zero-copy decoder over the parameter (`r :=
+    # &reader{b: hs}; name, ok := r.bytes(n)`), which is its design: followed only when the
+    # caller passes a view the next read overwrites (`serverName(rec[5:])` of a `Peek`).
+    decoded: bool = False
 
 
 _BUSY = Returned(STRING, 0, False)  # a function under evaluation
@@ -1318,7 +1322,7 @@ class Package(HandOver):
             binding = found.param
             if binding is None or binding.kind != PARAM or binding.name not in params:
                 return None
-            if not piece and levels == 0 and expr.type == "identifier":
+            if not piece and levels == 0 and expr.type == "identifier" and not found.decoded:
                 # `u = u[i+3:]` on some path before: a cut of it, or the parameter as it is.
                 cut = _cut_in_place(analysis, func, binding.name) if func is not None else None
                 if cut is None and (
@@ -1335,6 +1339,7 @@ class Package(HandOver):
                 # (Never set again: the parameter as it is, `return s` of an `unescape` with
                 # nothing to unescape, which gives back a piece when it is passed one.)
                 piece = bool(cut)
+            piece = piece or found.decoded
             # (Trimmed or nearly whole, `return strings.TrimSpace(p)`, `return p[1:]`: a piece
             # of the argument only when the argument is one; see `Returned.piece`.)
             what = "a piece of" if piece or levels else "nearly all of"
@@ -1362,6 +1367,7 @@ class Package(HandOver):
                 notes=(note,),
                 param_field=found.field,
                 copy_at=copy_at,
+                decoded=found.decoded,
             )
         if found.kind == sources.STATUS_FILE:
             return None
