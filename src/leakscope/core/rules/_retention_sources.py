@@ -88,6 +88,11 @@ BUFFER = "buffer"  # a buffer made here with make and a constant size
 CONVERSION = "conversion"  # string(b) / []byte(s) of a value of unknown origin
 ASSEMBLED = "assembled"  # the contents of a bytes.Buffer written piece by piece here
 STATUS_FILE = "status-file"  # a kernel status file read whole: /proc/..., /sys/...
+# What a command prints of its version (`exec.Command(bin, "--version").Output()`): a line.
+VERSION_OUTPUT = "version-output"
+# Sources small by nature, whatever reads them: a helper returning a piece of one is no
+# piece helper.
+SMALL_BY_NATURE = frozenset({STATUS_FILE, VERSION_OUTPUT})
 # A view of a reader's buffer that the next read overwrites: bufio.Scanner.Bytes,
 # bufio.Reader.ReadSlice, ReadLine, Peek. Keeping one is a correctness bug as well.
 VIEW = "view"
@@ -382,6 +387,8 @@ def judge(source: Source, name: str, collects: bool, caller: bool = False) -> Si
         return Size(Impact.BOUNDED, f"{name} is {amount} scratch buffer (small)")
     if kind == STATUS_FILE:
         return Size(Impact.BOUNDED, f"the source is {what}, a small kernel status file")
+    if kind == VERSION_OUTPUT:
+        return Size(Impact.BOUNDED, f"the source is {what}, what a command prints of its version")
     if kind == ASSEMBLED:
         return Size(
             Impact.BOUNDED,
@@ -501,6 +508,22 @@ def read_into(body: bytes, buffer: str) -> bool:
 def fills(body: bytes, name: str) -> bool:
     """Whether the function text `body` reads data into the buffer `name`."""
     return bool(fillers(body, name))
+
+
+# Arguments that ask a command for its version.
+_VERSION_FLAGS = frozenset({'"--version"', '"-version"', '"version"', '"-v"', '"-V"'})
+
+
+def _version_command(call: Node) -> bool:
+    """`exec.Command(bin, "--version").Output()` (or CombinedOutput): a command asked for
+    its version, whose output is a line or two."""
+    func = call.child_by_field_name("function")
+    command = unparen(func.child_by_field_name("operand")) if func is not None else None
+    if command is None or command.type != "call_expression":
+        return False
+    if _callee_name(command) not in ("Command", "CommandContext"):
+        return False
+    return any(_flat(text(arg)) in _VERSION_FLAGS for arg in _args(command))
 
 
 def decoded_from(found: Source | None, decoded: bool, evaluating: bool) -> Source | None:
@@ -1809,6 +1832,8 @@ class Origins:
             return None  # `io.ReadAll(io.LimitReader(f, 64))`: a few bytes at most
         if kind == READ and path is not None and status_file(text(path)):
             kind = STATUS_FILE
+        elif kind == READ and _version_command(call):
+            kind = VERSION_OUTPUT
         elif kind == ASSEMBLED:
             func = call.child_by_field_name("function")
             buffer = func.child_by_field_name("operand") if func is not None else None

@@ -1369,7 +1369,7 @@ class Package(HandOver):
                 copy_at=copy_at,
                 decoded=found.decoded,
             )
-        if found.kind == sources.STATUS_FILE:
+        if found.kind in sources.SMALL_BY_NATURE:
             return None
         statement = expr.parent
         while statement is not None and statement.type != "return_statement":
@@ -1904,7 +1904,11 @@ class Package(HandOver):
         if inner.param is None or inner.param >= len(args) or inner.param_field is not None:
             return None
         found = analysis.origin(args[inner.param])
-        if found is None or found.kind in (sources.PARAM, sources.CONVERSION, sources.STATUS_FILE):
+        if found is None or found.kind in (
+            sources.PARAM,
+            sources.CONVERSION,
+            *sources.SMALL_BY_NATURE,
+        ):
             return None
         note = self.note(path, call, f"{_returner(call)} returns {_flat(text(call))}")
         return Returned(
