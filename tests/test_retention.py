@@ -135,33 +135,41 @@ def reasons(rule: str, case: str) -> dict[int, tuple[Severity, Impact, str]]:
 
 def test_impact_says_what_the_source_is() -> None:
     strings = reasons("substring-retention", "impact")
-    assert strings[22] == (
+    assert strings[23] == (
         Severity.INFO,
         Impact.BOUNDED,
         "by its name, dsn holds a DSN (small by nature)",
     )
-    assert strings[27][2] == (
+    assert strings[28][2] == (
         "s is a parameter: the caller decides its size, and nothing here shows it is large"
     )
-    assert strings[38] == (
+    assert strings[39] == (
         Severity.WARNING,
         Impact.GROWS,
         "the source is the data read by os.ReadFile(path)",
     )
-    assert strings[48][2] == "each kept piece keeps a whole line read by sc.Text()"
-    assert strings[81] == (
+    assert strings[49][2] == "each kept piece keeps a whole line read by sc.Text()"
+    assert strings[82] == (
         Severity.INFO,
         Impact.BOUNDED,
         "one slot keeps one line read by sc.Text(): the line, not the stream",
     )
     # One piece per line, but in a collection the caller passes in: bounded.
-    for line, reader in ((103, "sc.Text()"), (112, "sc.Text()")):
+    for line, reader in ((104, "sc.Text()"), (113, "sc.Text()")):
         assert strings[line] == (
             Severity.INFO,
             Impact.BOUNDED,
             f"each kept piece keeps a whole line read by {reader}, but the collection is the "
             "caller's: nothing here shows it outlives the call",
         )
+    # A command asked for its version prints a line; other output grows.
+    assert strings[124] == (
+        Severity.INFO,
+        Impact.BOUNDED,
+        'the source is exec.Command(bin, "--version").Output(), what a command prints of '
+        "its version",
+    )
+    assert strings[136][:2] == (Severity.WARNING, Impact.GROWS)
     slices = reasons("subslice-retention", "impact")
     assert slices[24][1:] == (Impact.BOUNDED, "buf is a 256-byte scratch buffer (small)")
     assert slices[40][1:] == (Impact.GROWS, "buf is a 64 KiB read buffer")
