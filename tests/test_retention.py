@@ -604,3 +604,13 @@ func (c *cache) keep(url string, resp *http.Response) error {
     assert [d.message.split(":")[0] for d in found] == [
         "c.heads keeps the whole backing array of raw alive"
     ]
+
+
+def test_a_receivers_read_buffer_is_named_as_such() -> None:
+    """A view of a receiver's own read buffer (`f.buf`, `_reused_field`) is told as a buffer
+    the object reads into again, not as a call that returns a view."""
+    assert reasons("subslice-retention", "reused-field-buffer")[38] == (
+        Severity.ERROR,
+        Impact.GROWS,
+        "f.buf is an object's read buffer, which its next read overwrites",
+    )

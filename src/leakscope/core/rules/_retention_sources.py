@@ -324,6 +324,10 @@ def judge(source: Source, name: str, collects: bool, caller: bool = False) -> Si
                 Impact.GROWS,
                 f"{what} returns the bytes of a buffer that is reset and written again",
             )
+        if source.node.type == "selector_expression":  # (`f.buf`: `_reused_field`)
+            return Size(
+                Impact.GROWS, f"{what} is an object's read buffer, which its next read overwrites"
+            )
         return Size(
             Impact.GROWS,
             f"{what} returns a view of the reader's buffer, which the next read overwrites",
