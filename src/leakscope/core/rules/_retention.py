@@ -26,7 +26,7 @@ helpers), `_retention_sources` (what a piece was cut from, and whether that is b
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from tree_sitter import Node
@@ -495,37 +495,19 @@ class _Analysis(Origins, Places, Handing):
                 out.extend(self._filled_uses(match.start(1), storers))
         # Calls of the package's piece-returning helpers (a few names per package, found once
         # for the package): looked for by name.
-        for name in self.pkg.piece_helpers():
-            word = name.encode()
-            for a, b in spans:
-                at = source.find(word, a, b)
-                while at >= 0:
-                    end = at + len(word)
-                    before = source[at - 1 : at]
-                    if source[end : end + 1] == b"(" and not (before.isalnum() or before == b"_"):
-                        found = self._helper_call(at, end)
-                        if found is not None:
-                            out.append(found)
-                    at = source.find(word, end, b)
+        for at, end in _calls_named(source, self.pkg.piece_helpers(), spans):
+            found = self._helper_call(at, end)
+            if found is not None:
+                out.append(found)
         # Calls of helpers that give their parameter back (nearly) whole, of a view: a view
         # still (`val, err := decodeValue(buf)` returning `b[12:]`, of a pooled buffer). Only
         # where the file may hold views: a pool given back to, a reader's view.
         if pooled or _VIEW_RX.search(source) is not None:
             returning, pieces = self.pkg.followed()
-            for name in sorted(returning - pieces):
-                word = name.encode()
-                for a, b in spans:
-                    at = source.find(word, a, b)
-                    while at >= 0:
-                        end = at + len(word)
-                        before = source[at - 1 : at]
-                        if source[end : end + 1] == b"(" and not (
-                            before.isalnum() or before == b"_"
-                        ):
-                            found = self._view_given_back(at, end)
-                            if found is not None:
-                                out.append(found)
-                        at = source.find(word, end, b)
+            for at, end in _calls_named(source, sorted(returning - pieces), spans):
+                found = self._view_given_back(at, end)
+                if found is not None:
+                    out.append(found)
         for match in call_matches:
             start = match.start() + 1
             ident = self.root.descendant_for_byte_range(start, match.end() - 1)
@@ -895,15 +877,8 @@ class _Analysis(Origins, Places, Handing):
     def _helper_call(self, start: int, end: int) -> tuple[Node, str, int, Node] | None:
         """A call of a package helper that returns a piece (of a parameter or of big data),
         as a candidate: (call, family, levels, the value it is a piece of)."""
-        ident = self.root.descendant_for_byte_range(start, end)
-        if ident is None or ident.type not in ("identifier", "field_identifier"):
-            return None
-        call = ident.parent
-        if call is not None and call.type == "selector_expression":
-            call = call.parent
-        if call is None or call.type != "call_expression":
-            return None
-        if not _may_be_kept(call, self.pkg.storer_names):
+        call = self._call_named_at(start, end)
+        if call is None or not _may_be_kept(call, self.pkg.storer_names):
             return None
         returned = self.pkg.returned_at(self, call)
         view = returned is not None and returned.source is not None
@@ -950,16 +925,21 @@ class _Analysis(Origins, Places, Handing):
             return None
         return call, returned.family, returned.levels, args[returned.param]
 
+    def _call_named_at(self, start: int, end: int) -> Node | None:
+        """The call whose function's name (`f`, or `x.f`) spans `start`..`end`."""
+        ident = self.root.descendant_for_byte_range(start, end)
+        if ident is None or ident.type not in ("identifier", "field_identifier"):
+            return None
+        call = ident.parent
+        if call is not None and call.type == "selector_expression":
+            call = call.parent
+        return call if call is not None and call.type == "call_expression" else None
+
     def _view_given_back(self, start: int, end: int) -> tuple[Node, str, int, Node] | None:
         """A call of a package helper that returns its argument as it is or nearly whole
         (`return b[12:]`), passed a view (`_candidates`): the call, as a candidate."""
-        ident = self.root.descendant_for_byte_range(start, end)
-        call = ident.parent if ident is not None else None
-        if call is not None and call.type == "selector_expression":
-            call = call.parent
-        if call is None or call.type != "call_expression":
-            return None
-        if not _may_be_kept(call, self.pkg.storer_names):
+        call = self._call_named_at(start, end)
+        if call is None or not _may_be_kept(call, self.pkg.storer_names):
             return None
         returned = self.pkg.returned_at(self, call)
         if returned is None or returned.param is None or returned.piece or returned.levels:
@@ -3507,6 +3487,24 @@ def _on_callee_object(call: Node, place: str) -> bool:
     if function is None or function.type != "selector_expression" or operand is None:
         return False
     return place.startswith(_flat(text(operand)) + ".")
+
+
+def _calls_named(
+    source: bytes, names: Iterable[str], spans: Iterable[tuple[int, int]]
+) -> Iterator[tuple[int, int]]:
+    """Where `source` calls one of `names` (`name(`, `x.name(`, not `myname(`), within
+    `spans`: the name's (start, end)."""
+    spans = list(spans)
+    for name in names:
+        word = name.encode()
+        for a, b in spans:
+            at = source.find(word, a, b)
+            while at >= 0:
+                end = at + len(word)
+                before = source[at - 1 : at]
+                if source[end : end + 1] == b"(" and not (before.isalnum() or before == b"_"):
+                    yield at, end
+                at = source.find(word, end, b)
 
 
 def _returned_literal(use: Node, func: Node) -> Node | None:
