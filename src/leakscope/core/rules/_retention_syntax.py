@@ -171,7 +171,13 @@ STORES_DOC = """
   decodeRecords(buf)`; `t.apply(recs)`): reported at that store, the copy made of the field
   (`{clone}(r.Value)`); so is one keeping a field of a record parameter (`im.latest[k] =
   sample{host: rec.host}` of `observe(rec record)`, given each record `parseRow(line)`
-  cuts). Only the first field it keeps is followed. One keeping each element whole, in a
+  cuts); of the fields it keeps, the first that the caller's records hold pieces in is
+  followed (`&Lease{MAC: p.chaddr}` of a copy the parser made aside, `l.Hostname =
+  p.options[12]`), an element of a collection such a field holds counting as the field
+  (`msg.Headers["Call-ID"]` of a parser's `m.Headers[k] = strings.TrimSpace(v)`). One
+  keeping an element of a slice parameter it reads by index (`c.db.Set(args[1], args[2])`
+  of `exec(args []string)`) keeps the elements: a slice of pieces passed to it (`c.exec(
+  strings.Fields(line))`) is reported at the call. One keeping each element whole, in a
   local map or slice it then stores (`for _, it := range items { m[key(it)] = it };
   s.items = m`, a generic store's `Replace(items []V)` included), keeps what the elements
   hold: a slice of pieces, or of records holding them, passed to it is reported; a piece of

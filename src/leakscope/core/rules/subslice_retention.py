@@ -52,7 +52,9 @@ Not reported:
   each call pins what it read for a few bytes its callers can neither see nor copy, which is
   reported where they are put in, as minor (how long the callers keep them decides);
 - subslices that waste little or nothing, as for `substring-retention`: a constant-size
-  header cut off (`data[4:]`), a cut to the size the buffer was made with (`buf[:n]` of
+  header cut off (`data[4:]`, or a start an earlier `if` returns above a constant for,
+  `line[end+1:]` after `if end < 0 || end > 4 { return ... }`), a cut to the size the buffer
+  was made with (`buf[:n]` of
   `buf := make([]byte, n)`, `n` not set again in between: all of it, or all but a trailer
   of at most 16 bytes cut off, `make([]byte, n+1)`; `buf[:n]` of `n, err :=
   io.ReadFull(r, buf)` or `buf`'s `ReadAt` followed by `if err != nil { return ... }`, which
@@ -67,7 +69,8 @@ Not reported:
   the loop, `t.firstKey = first`: the rest is wasted), a value put back where it came from,
   every part of one line stored through one composite literal
   (`Record{Key: f[0], Value: f[1]}`); as there, parts of the lines a loop picks by a test
-  before the store (or by `if err != nil`: the lines that fail to parse), pieces two
+  before the store (or by `if err != nil`: the lines that fail to parse; or by a case of a
+  switch, as there), pieces two
   helper calls look up in one value, fields with others left out before, between or after
   them, and the fields of each line kept in entries dropped
   one by one (an evicting cache, a map the package deletes from), are reported;
@@ -105,7 +108,9 @@ subslice of something larger.
 ## Impact
 A finding is a warning only when the source is demonstrably big; otherwise it is `info`
 (hidden by default), with a reason that says what the source is:
-- grows: data read whole (`io.ReadAll`, `os.ReadFile`, a `bytes.Buffer`'s bytes); a buffer
+- grows: data read whole (`io.ReadAll`, `os.ReadFile`, a `bytes.Buffer`'s bytes, or a
+  byte slice declared empty that the function grows with `append` and fills with reads,
+  `io.ReadFull(br, out[start:])`); a buffer
   made here that a read fills (`r.Read(buf)`, `io.ReadFull(r, buf)`, `conn.ReadFromUDP(buf)`:
   "buf is a 64 KiB read buffer", as when `buf[:n]` of a packet buffer is queued); a buffer
   made here with a constant size of at least 4 KiB (sizes from named constants and
@@ -128,7 +133,8 @@ A finding is a warning only when the source is demonstrably big; otherwise it is
   read still grows), a piece of a record read whole by `io.ReadFull` into a buffer of its size,
   kept in a single slot (it keeps the rest of one record), a line of a stream kept in a single
   slot, a kernel status file read by a literal path (`/proc/...`, `/sys/...`; not the mount,
-  network and memory-map tables, which grow with the machine), and the bytes of
+  network and memory-map tables, which grow with the machine), what a command prints of its
+  version (`exec.Command(bin, "--version").Output()`), and the bytes of
   a `bytes.Buffer` that this code wrote (one filled with `ReadFrom` or `io.Copy` from a reader
   is read data).
 
@@ -186,7 +192,17 @@ or trimmed (`return bytes.TrimRight(line, "\r\n")` of `br.ReadSlice('\n')`), mak
 views too. So does a method that reads into its receiver's buffer, kept from call to call,
 and returns it (`io.ReadFull(c.r, c.buf)` ... `return c.buf`, the buffer made again only when
 too small: a packet reader's ephemeral packet); not one that makes the buffer anew at every
-call. So does one that sets a field of its caller's record to such a view (`data :=
+call. A receiver's byte slice that a method makes there when too small and reads into
+(`f.buf = make([]byte, need)`, `b := f.buf[:need]`, `io.ReadFull(f.conn, b)`) is one too:
+pieces of it collected or returned (`recs = append(recs, Record{Key: b[:klen]})`) are
+errors ("f.buf is an object's read buffer"); what the object keeps of it itself is its own
+cursor, as for a decoder's token. So is what a call handed a pooled buffer returns when the
+function puts it back as the pool's new contents (`buf, err := c.fetch(key, (*bp)[:0])`,
+`*bp = buf[:0]`), and what a helper gives back of a view as it is or nearly whole (`return
+b[12:]` past a header). A zero-copy decoder of the package (a cursor over its parameter,
+`r := &reader{b: hs}; name, ok := r.bytes(n)`), not followed over data its caller owns, is
+followed when it is given a view (`serverName(rec[5:])` of a `Peek`): what it returns is a
+view too. So does one that sets a field of its caller's record to such a view (`data :=
 d.buf[:n]; io.ReadFull(d.r, data); rec.Data = data`): after `d.decode(&rec)`, `rec.Data` is
 a view (kept in an object the function returns, even by a later iteration's `return`).
 So is what an accessor returns of a field that a method moving the object on (`Next`,

@@ -59,7 +59,9 @@ Not reported:
   a struct or slice that contains a substring is not followed either);
 - pieces that waste little or nothing: a whole value trimmed (`strings.TrimSpace(param)`), a
   constant number of bytes cut off its ends (`s[5:]`, `s[len(prefix):]`,
-  `s[1:len(s)-1]`), every part of a split kept together (`p.fields = strings.Fields(line)`,
+  `s[1:len(s)-1]`, or a start an earlier `if` leaves the function above a constant for,
+  `s[end+1:]` after `if end < 0 || end > 4 { return ... }`), every part of a split kept
+  together (`p.fields = strings.Fields(line)`,
   `f[0]` and `f[1]` of one `SplitN` stored by one function, or each range variable over a
   split stored as it is, or trimmed of blanks: `for _, l := range lines { m[l] = true }`,
   `s = strings.TrimSpace(s)` of each part of a comma list), a prefix and the rest of one
@@ -71,7 +73,10 @@ Not reported:
   they are all of what they were cut from: parts of the lines a loop picks by a test before
   the store (`if !strings.HasPrefix(line, "# HELP") { continue }`, `fields[0] != "cgroup"`,
   `if strings.HasSuffix(key, "_b64") { continue }`, or a store under `if err != nil`, the
-  lines that fail to parse) are a small share of the text, and two
+  lines that fail to parse; a case of a switch on a message's type byte, `case 'S':`, in the
+  loop over the messages; in a handler with no loop whose callers pass it lines of data they
+  read, `c.processLine(data[:i])`, a case naming a command, `case "SUB":`) are a small share
+  of the text, and two
   fields a helper of the package looks up in one document (`jsonField(doc, "user")`,
   `jsonField(doc, "token")`) are two small pieces of it: those are reported, and so are
   windows of a text cut in a loop and stored together (`Match{Text: content[loc[0]:loc[1]],
@@ -119,7 +124,10 @@ substring of something larger (the fields of one line of a file keep the whole f
 ## Impact
 A finding is a warning only when the source is demonstrably big; otherwise it is `info`
 (hidden by default), with a reason that says what the source is:
-- grows: data read whole (`io.ReadAll`, `os.ReadFile`, a `bytes.Buffer`'s contents), or a
+- grows: data read whole (`io.ReadAll`, `os.ReadFile`, a `bytes.Buffer`'s contents, a
+  `bytes.Buffer` or `strings.Builder` the function writes what it reads into, `line, err :=
+  br.ReadString('\n')` then `b.WriteString(line)`, a byte slice declared empty that it grows
+  with `append` and fills with reads, `io.ReadFull(br, out[start:])`), or a
   `string(buf)` of such data or of a buffer of at least 4 KiB or filled by a read ("the
   source is the data read by os.ReadFile(path)"); a line read from a stream
   (`bufio.Scanner.Text`, `bufio.Reader.ReadString`, a `csv.Reader`'s record) when the place
@@ -138,7 +146,8 @@ A finding is a warning only when the source is demonstrably big; otherwise it is
   kept in a single slot (a field, a variable: one line at a time), a conversion of a byte
   slice of unknown origin, a kernel status file read by a literal path (`/proc/...`,
   `/sys/...`: a few kilobytes; not the tables that grow with the machine, the mount tables,
-  `/proc/net/...`, memory maps and `kallsyms`, which are read data), and the contents of a
+  `/proc/net/...`, memory maps and `kallsyms`, which are read data), what a command prints of
+  its version (`exec.Command(bin, "--version").Output()`: a line), and the contents of a
   `bytes.Buffer` that this code wrote (one filled with `ReadFrom` or `io.Copy` from a reader
   is read data).
 
@@ -229,8 +238,10 @@ Within a package (every file of it), leakscope follows the data into helpers and
   next[name]; s.addrs = append(s.addrs, addr)`, or a map in a field of it, `ix.offsets[id] =
   off`), spreads into a kept slice (`d.findings = append(d.findings, out...)`), or passes to
   a function of the package that keeps it (`s.recent.push(info)`, also inside a record
-  literal passed so, `b.AddMetric(Metric{Tags: tags})`), are reported where they
-  are put in. Pieces gathered as the keys of a local set (`unique[m[1]] = struct{}{}`) are
+  literal passed so, `b.AddMetric(Metric{Tags: tags})`), or that a function literal it
+  returns holds (`return func(u string) bool { return allowed[u] }`, a handler kept as long
+  as its caller keeps it), are reported where they are put in. Pieces gathered as the keys
+  of a local set (`unique[m[1]] = struct{}{}`) are
   followed from a range over its keys to where each is kept (`cache.Set(token, ok)`);
 - a function literal held in a local set once that returns a piece (`readStr := func()
   (string, error) {... return s[pos:end], nil}`): what each call of it gives (`name, err :=
