@@ -977,8 +977,8 @@ class Origins:
         of `bp := bufPool.Get().(*[]byte)` given back, `buf` what `c.fetch(key, (*bp)[:0])`
         appended to it): the pool's buffer, a view its next user overwrites."""
         func = enclosing_function(use)
-        if func is None:
-            return None
+        if func is None or not self.pkg.gives_back():
+            return None  # (no pool given back to in the package: nothing to look for)
         name = re.escape(binding.name.encode())
         back = re.compile(
             rb"\*\s*([A-Za-z_]\w*)\s*=\s*" + name + rb"\s*(?:\[\s*:\s*0\s*\])?\s*$", re.M
