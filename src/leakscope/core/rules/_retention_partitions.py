@@ -83,7 +83,8 @@ def _drop_partitions(
             or leak.piece.source.part
             or _cut_from(leak.piece.origin) != source
         )
-        # (A handler's cases pick lines when its callers pass it lines of data they read.)
+        # (A handler's cases pick lines when its callers pass it lines of data they read; a
+        # bare parameter, of which nothing is known, is a zero-copy parser's, not a pick.)
         handler = leak.piece.source.kind != sources.PARAM
         tests = _line_tests(statement, source, handler) if of_a_part else ""
         helper = leak.split if leak.split is not None else leak.piece.origin
@@ -267,9 +268,10 @@ def _line_tests(statement: Node, source: str, handler: bool = False) -> str:
     keeps of those parts is then a small share of the value they were cut from, not a
     partition of it (`_PICKS`); or `_SKIPS` when the only tests skip blank lines and
     comments, "" when there is none. Not when the loop makes `source` anew each time (a line
-    read per iteration is all of its own source). With `handler` (`source` holds a part of
-    what a caller read, and passed), a function with no loop that keeps pieces in one case of
-    a switch over literals (`case "SUB":`) picks too: its callers' loop hands it each line."""
+    read per iteration is all of its own source). With `handler` (`source` is known data, not
+    a bare parameter: what callers read and pass, `c.processLine(data[:i])`), a function with
+    no loop that keeps pieces in one case of a switch over literals (`case "SUB":`) picks
+    too: its callers' loop hands it each line."""
     declared = re.compile(
         rb"(?<![\w.])"
         + re.escape(source.encode())
