@@ -2906,7 +2906,7 @@ class _Analysis(Origins, Places, Handing):
         binding = self.types.visible(match.group(1), value) if match is not None else None
         if binding is None or binding.declared_at != source.reader:
             return False
-        if source.node.type == "selector_expression" and binding.kind == RECEIVER:
+        if source.own_buffer:
             # (The receiver's own read buffer, `rs.msgBuf`: what the object keeps of it, one
             # token or a row's columns, it resets at each read by design.)
             return True

@@ -246,6 +246,9 @@ class Source:
     # For kind PARAM, in a summary: reached through a zero-copy decoder over the parameter
     # (`Returned.decoded`).
     decoded: bool = False
+    # For a view: the receiver's own read buffer (`f.buf`, `_reused_field`), which the
+    # object reads into again at each call.
+    own_buffer: bool = False
 
 
 @dataclass(frozen=True)
@@ -324,7 +327,7 @@ def judge(source: Source, name: str, collects: bool, caller: bool = False) -> Si
                 Impact.GROWS,
                 f"{what} returns the bytes of a buffer that is reset and written again",
             )
-        if source.node.type == "selector_expression":  # (`f.buf`: `_reused_field`)
+        if source.own_buffer:
             return Size(
                 Impact.GROWS, f"{what} is an object's read buffer, which its next read overwrites"
             )
@@ -812,7 +815,7 @@ class Origins:
         what = _flat(text(expr))
         # (Kept in the same object, a record of what it last read: its own buffer, by design.)
         reader = binding.declared_at
-        return Source(expr, Confidence.HIGH, note, VIEW, what=what, next_op="read", reader=reader)
+        return Source(expr, Confidence.HIGH, note, VIEW, what=what, reader=reader, own_buffer=True)
 
     def _filled_field(self, expr: Node, depth: int) -> Source | None:
         """`rec.Data` of a local record a function of the package filled before, in this
